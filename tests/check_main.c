@@ -1,0 +1,15 @@
+/* The one test runner: every module's suite, in dependency order. */
+#include <stdlib.h>
+#include "suites.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(engine_suite());
+	srunner_add_suite(sr, rng_suite());
+	srunner_add_suite(sr, dist_suite());
+	srunner_add_suite(sr, histo_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,16 @@
+/*
+ * suites: one Check suite per module; tests/check_main.c runs them all.
+ * Helpers shared by the suites (paths of the binary, of ../shared, running
+ * slsim as a subprocess) are in tests/testutil.h.
+ */
+#ifndef SLSIM_TEST_SUITES_H
+#define SLSIM_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *engine_suite(void);
+Suite *rng_suite(void);
+Suite *dist_suite(void);
+Suite *histo_suite(void);
+
+#endif
