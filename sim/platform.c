@@ -1,0 +1,597 @@
+#include "platform.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "rng.h"
+
+#define NONE UINT32_MAX
+
+enum inst_state { INST_FREE, INST_INIT, INST_WARM };
+
+struct instance {
+	uint32_t fn;
+	uint32_t active;          /* requests it is serving (or initialising for) */
+	uint32_t avail_pos;       /* position in its function's available heap, or NONE */
+	uint32_t next_free;
+	uint8_t state;
+	double created_s;
+	uint64_t created_seq;
+	uint64_t used_seq;        /* last dispatch or completion, for mru/lru */
+	engine_timer expiry;
+};
+
+struct request {
+	uint32_t fn, instance, tag;
+	uint32_t next, prev;      /* wait queue links; next also links the free list */
+	int cold;
+	double arrival_s, start_s, init_s, run_s, service_s;
+	enum request_outcome outcome;
+	engine_timer queue_timer;
+};
+
+/* FIFO of waiting requests, doubly linked through the request pool. */
+struct wait_queue {
+	uint32_t head, tail;
+};
+
+struct fn_rt {
+	const struct function_cfg *cfg;
+	gsl_rng *rng_service, *rng_cold, *rng_dispatch;
+	void *keepalive_state;
+	struct instance_counts counts;
+	uint32_t in_flight;       /* requests holding a concurrency slot */
+	uint32_t *avail;          /* heap of warm instances with a free slot */
+	uint32_t n_avail, cap_avail;
+	struct wait_queue queue;  /* reserved functions wait here */
+};
+
+struct platform {
+	const struct scenario *sc;
+	struct engine *engine;
+	struct platform_observer obs;
+	struct fn_rt *fn;
+	uint32_t n_fn;
+
+	struct instance *inst;
+	uint32_t n_inst, cap_inst, free_inst;
+	struct request *req;
+	uint32_t n_req, cap_req, free_req;
+
+	uint32_t shared_limit, shared_in_flight;
+	struct wait_queue shared_queue;
+	uint64_t seq;
+	struct errbuf *err;       /* where callbacks report failure */
+	int failed;
+};
+
+/* ---- pools ------------------------------------------------------------- */
+
+#define POOL_MAX (UINT32_MAX - 1)
+
+static uint32_t new_instance(struct platform *p)
+{
+	if (p->free_inst != NONE) {
+		uint32_t i = p->free_inst;
+		p->free_inst = p->inst[i].next_free;
+		return i;
+	}
+	if (p->n_inst == p->cap_inst) {
+		uint32_t cap = p->cap_inst ? p->cap_inst * 2 : 64;
+		if (p->cap_inst >= POOL_MAX / 2)
+			return NONE;
+		void *q = realloc(p->inst, (size_t)cap * sizeof(*p->inst));
+		if (!q)
+			return NONE;
+		p->inst = q;
+		p->cap_inst = cap;
+	}
+	return p->n_inst++;
+}
+
+static void free_instance(struct platform *p, uint32_t i)
+{
+	p->inst[i].state = INST_FREE;
+	p->inst[i].next_free = p->free_inst;
+	p->free_inst = i;
+}
+
+static uint32_t new_request(struct platform *p)
+{
+	if (p->free_req != NONE) {
+		uint32_t i = p->free_req;
+		p->free_req = p->req[i].next;
+		return i;
+	}
+	if (p->n_req == p->cap_req) {
+		uint32_t cap = p->cap_req ? p->cap_req * 2 : 64;
+		if (p->cap_req >= POOL_MAX / 2)
+			return NONE;
+		void *q = realloc(p->req, (size_t)cap * sizeof(*p->req));
+		if (!q)
+			return NONE;
+		p->req = q;
+		p->cap_req = cap;
+	}
+	return p->n_req++;
+}
+
+static void free_request(struct platform *p, uint32_t r)
+{
+	p->req[r].next = p->free_req;
+	p->free_req = r;
+}
+
+/* ---- available-instance heap (min-heap on a policy key) ----------------- */
+
+static uint64_t avail_key(const struct platform *p, const struct instance *in)
+{
+	switch (p->sc->platform.idle_selection) {
+	case IDLE_NEWEST: return UINT64_MAX - in->created_seq;
+	case IDLE_MRU: return UINT64_MAX - in->used_seq;
+	case IDLE_LRU: return in->used_seq;
+	case IDLE_RANDOM: return 0;
+	}
+	return 0;
+}
+
+static void avail_place(struct platform *p, struct fn_rt *f, uint32_t pos, uint32_t id)
+{
+	f->avail[pos] = id;
+	p->inst[id].avail_pos = pos;
+}
+
+static void avail_sift_up(struct platform *p, struct fn_rt *f, uint32_t pos)
+{
+	uint32_t id = f->avail[pos];
+	uint64_t key = avail_key(p, &p->inst[id]);
+	while (pos > 0) {
+		uint32_t parent = (pos - 1) / 2;
+		if (avail_key(p, &p->inst[f->avail[parent]]) <= key)
+			break;
+		avail_place(p, f, pos, f->avail[parent]);
+		pos = parent;
+	}
+	avail_place(p, f, pos, id);
+}
+
+static void avail_sift_down(struct platform *p, struct fn_rt *f, uint32_t pos)
+{
+	uint32_t id = f->avail[pos];
+	uint64_t key = avail_key(p, &p->inst[id]);
+	for (;;) {
+		uint32_t c = 2 * pos + 1;
+		if (c >= f->n_avail)
+			break;
+		if (c + 1 < f->n_avail &&
+		    avail_key(p, &p->inst[f->avail[c + 1]]) < avail_key(p, &p->inst[f->avail[c]]))
+			c++;
+		if (avail_key(p, &p->inst[f->avail[c]]) >= key)
+			break;
+		avail_place(p, f, pos, f->avail[c]);
+		pos = c;
+	}
+	avail_place(p, f, pos, id);
+}
+
+static int avail_insert(struct platform *p, struct fn_rt *f, uint32_t id)
+{
+	if (f->n_avail == f->cap_avail) {
+		uint32_t cap = f->cap_avail ? f->cap_avail * 2 : 4;
+		void *q = realloc(f->avail, (size_t)cap * sizeof(*f->avail));
+		if (!q)
+			return -1;
+		f->avail = q;
+		f->cap_avail = cap;
+	}
+	f->avail[f->n_avail] = id;
+	p->inst[id].avail_pos = f->n_avail++;
+	avail_sift_up(p, f, p->inst[id].avail_pos);
+	return 0;
+}
+
+static void avail_remove(struct platform *p, struct fn_rt *f, uint32_t id)
+{
+	uint32_t pos = p->inst[id].avail_pos;
+	p->inst[id].avail_pos = NONE;
+	uint32_t last = f->avail[--f->n_avail];
+	if (pos == f->n_avail)
+		return;
+	avail_place(p, f, pos, last);
+	avail_sift_up(p, f, pos);
+	avail_sift_down(p, f, p->inst[last].avail_pos);
+}
+
+/* Re-sorts an instance whose key changed. */
+static void avail_update(struct platform *p, struct fn_rt *f, uint32_t id)
+{
+	uint32_t pos = p->inst[id].avail_pos;
+	avail_sift_up(p, f, pos);
+	avail_sift_down(p, f, p->inst[id].avail_pos);
+}
+
+/* ---- wait queues ------------------------------------------------------- */
+
+static void queue_push(struct platform *p, struct wait_queue *q, uint32_t r)
+{
+	p->req[r].next = NONE;
+	p->req[r].prev = q->tail;
+	if (q->tail != NONE)
+		p->req[q->tail].next = r;
+	else
+		q->head = r;
+	q->tail = r;
+}
+
+static void queue_unlink(struct platform *p, struct wait_queue *q, uint32_t r)
+{
+	struct request *rq = &p->req[r];
+	if (rq->prev != NONE)
+		p->req[rq->prev].next = rq->next;
+	else
+		q->head = rq->next;
+	if (rq->next != NONE)
+		p->req[rq->next].prev = rq->prev;
+	else
+		q->tail = rq->prev;
+}
+
+/* ---- bookkeeping ------------------------------------------------------- */
+
+static void counts_add(struct platform *p, uint32_t fn, int d_init, int d_busy, int d_idle)
+{
+	struct fn_rt *f = &p->fn[fn];
+	struct instance_counts before = f->counts;
+	f->counts.initializing += d_init;
+	f->counts.busy += d_busy;
+	f->counts.idle += d_idle;
+	if (p->obs.counts_change)
+		p->obs.counts_change(p->obs.ctx, fn, engine_now(p->engine), &before, &f->counts);
+}
+
+static int fail(struct platform *p, const char *what)
+{
+	if (!p->failed) {
+		p->failed = 1;
+		const char *why = engine_failed(p->engine);
+		errbuf_set(p->err, ERR_RUNTIME, "%s: %s", what, why ? why : "out of memory");
+	}
+	engine_stop(p->engine);
+	return ERR_RUNTIME;
+}
+
+static int has_slot(const struct platform *p, const struct fn_rt *f)
+{
+	if (f->cfg->reserved_concurrency)
+		return f->in_flight < f->cfg->reserved_concurrency;
+	return p->shared_in_flight < p->shared_limit;
+}
+
+static void take_slot(struct platform *p, struct fn_rt *f)
+{
+	f->in_flight++;
+	if (!f->cfg->reserved_concurrency)
+		p->shared_in_flight++;
+}
+
+static void report(struct platform *p, uint32_t r, double end_s)
+{
+	struct request *rq = &p->req[r];
+	struct request_result res = {
+		.function = rq->fn,
+		.tag = rq->tag,
+		.outcome = rq->outcome,
+		.cold = rq->cold,
+		.arrival_s = rq->arrival_s,
+		.start_s = rq->start_s,
+		.end_s = end_s,
+		.init_s = rq->init_s,
+		.run_s = rq->run_s,
+	};
+	if (p->obs.request_done)
+		p->obs.request_done(p->obs.ctx, &res);
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+static void on_complete(void *ctx, uint64_t arg);
+static void on_init_done(void *ctx, uint64_t arg);
+static void on_expiry(void *ctx, uint64_t arg);
+static void on_queue_timeout(void *ctx, uint64_t arg);
+
+static void release_instance(struct platform *p, uint32_t id)
+{
+	struct instance *in = &p->inst[id];
+	struct fn_rt *f = &p->fn[in->fn];
+	if (in->avail_pos != NONE)
+		avail_remove(p, f, id);
+	counts_add(p, in->fn, 0, 0, -1);
+	if (p->obs.instance_released)
+		p->obs.instance_released(p->obs.ctx, in->fn, in->created_s, engine_now(p->engine));
+	free_instance(p, id);
+}
+
+/* Starts request r on a warm instance or a new one; r holds a slot. */
+static int dispatch(struct platform *p, uint32_t r)
+{
+	struct request *rq = &p->req[r];
+	struct fn_rt *f = &p->fn[rq->fn];
+	const struct function_cfg *cfg = f->cfg;
+	double now = engine_now(p->engine);
+	double service = rq->service_s;
+	if (isnan(service))
+		service = dist_sample(&cfg->service, f->rng_service);
+	rq->start_s = now;
+
+	if (f->n_avail > 0) {
+		uint32_t pos = 0;
+		if (p->sc->platform.idle_selection == IDLE_RANDOM)
+			pos = (uint32_t)gsl_rng_uniform_int(f->rng_dispatch, f->n_avail);
+		uint32_t id = f->avail[pos];
+		struct instance *in = &p->inst[id];
+		if (in->active == 0) {
+			engine_cancel(p->engine, in->expiry);
+			in->expiry = ENGINE_TIMER_NONE;
+			counts_add(p, rq->fn, 0, 1, -1);
+		}
+		in->active++;
+		in->used_seq = ++p->seq;
+		if (in->active >= cfg->concurrency_per_instance)
+			avail_remove(p, f, id);
+		else
+			avail_update(p, f, id);
+		rq->instance = id;
+		rq->cold = 0;
+		rq->init_s = 0;
+	} else {
+		uint32_t id = new_instance(p);
+		if (id == NONE)
+			return fail(p, "cannot create another instance");
+		struct instance *in = &p->inst[id];
+		struct coldstart_draw draw;
+		cfg->cold_start->draw(cfg->cold_start_cfg, f->rng_cold, service, &draw);
+		*in = (struct instance){
+			.fn = rq->fn,
+			.active = 1,
+			.avail_pos = NONE,
+			.next_free = NONE,
+			.state = draw.init_s > 0 ? INST_INIT : INST_WARM,
+			.created_s = now,
+			.created_seq = ++p->seq,
+			.used_seq = p->seq,
+			.expiry = ENGINE_TIMER_NONE,
+		};
+		if (draw.init_s > 0) {
+			counts_add(p, rq->fn, 1, 0, 0);
+			if (!engine_at(p->engine, now + draw.init_s, on_init_done, p, id))
+				return fail(p, "cannot schedule an initialisation");
+		} else {
+			counts_add(p, rq->fn, 0, 1, 0);
+		}
+		rq->instance = id;
+		rq->cold = 1;
+		rq->init_s = draw.init_s;
+		service = draw.service_s;
+	}
+	rq->outcome = service > cfg->timeout_s ? REQ_TIMED_OUT : REQ_COMPLETED;
+	rq->run_s = service > cfg->timeout_s ? cfg->timeout_s : service;
+	if (!engine_at(p->engine, now + rq->init_s + rq->run_s, on_complete, p, r))
+		return fail(p, "cannot schedule a completion");
+	return 0;
+}
+
+static void on_init_done(void *ctx, uint64_t arg)
+{
+	struct platform *p = ctx;
+	uint32_t id = (uint32_t)arg;
+	struct instance *in = &p->inst[id];
+	struct fn_rt *f = &p->fn[in->fn];
+	in->state = INST_WARM;
+	counts_add(p, in->fn, -1, 1, 0);
+	if (in->active < f->cfg->concurrency_per_instance && avail_insert(p, f, id) < 0)
+		fail(p, "cannot track available instances");
+}
+
+/* Starts waiting requests while slots are free. */
+static void drain(struct platform *p, struct wait_queue *q, struct fn_rt *owner)
+{
+	while (q->head != NONE) {
+		uint32_t r = q->head;
+		struct fn_rt *f = &p->fn[p->req[r].fn];
+		if (!has_slot(p, owner ? owner : f))
+			break;
+		queue_unlink(p, q, r);
+		engine_cancel(p->engine, p->req[r].queue_timer);
+		take_slot(p, f);
+		if (dispatch(p, r) < 0)
+			return;
+	}
+}
+
+static void on_complete(void *ctx, uint64_t arg)
+{
+	struct platform *p = ctx;
+	uint32_t r = (uint32_t)arg;
+	struct request *rq = &p->req[r];
+	struct fn_rt *f = &p->fn[rq->fn];
+	uint32_t id = rq->instance;
+	struct instance *in = &p->inst[id];
+	double now = engine_now(p->engine);
+
+	report(p, r, now);
+	f->in_flight--;
+	if (!f->cfg->reserved_concurrency)
+		p->shared_in_flight--;
+
+	in->active--;
+	in->used_seq = ++p->seq;
+	if (in->active == 0) {
+		/* An instance whose init was shorter than nothing cannot be INIT here. */
+		counts_add(p, in->fn, 0, -1, 1);
+		double ttl = f->cfg->keepalive->on_idle(f->cfg->keepalive_cfg, f->keepalive_state, now);
+		if (!(ttl > 0)) {
+			release_instance(p, id);
+			goto freed;
+		}
+		if (isfinite(ttl)) {
+			in->expiry = engine_at(p->engine, now + ttl, on_expiry, p, id);
+			if (!in->expiry) {
+				fail(p, "cannot schedule a keep-alive expiry");
+				return;
+			}
+		}
+	}
+	if (in->avail_pos == NONE) {
+		if (avail_insert(p, f, id) < 0) {
+			fail(p, "cannot track available instances");
+			return;
+		}
+	} else {
+		avail_update(p, f, id);
+	}
+freed:
+	free_request(p, r);
+	if (f->cfg->reserved_concurrency)
+		drain(p, &f->queue, f);
+	else
+		drain(p, &p->shared_queue, NULL);
+}
+
+static void on_expiry(void *ctx, uint64_t arg)
+{
+	struct platform *p = ctx;
+	uint32_t id = (uint32_t)arg;
+	p->inst[id].expiry = ENGINE_TIMER_NONE;
+	release_instance(p, id);
+}
+
+static void on_queue_timeout(void *ctx, uint64_t arg)
+{
+	struct platform *p = ctx;
+	uint32_t r = (uint32_t)arg;
+	struct request *rq = &p->req[r];
+	struct fn_rt *f = &p->fn[rq->fn];
+	queue_unlink(p, f->cfg->reserved_concurrency ? &f->queue : &p->shared_queue, r);
+	rq->outcome = REQ_QUEUE_TIMEOUT;
+	rq->start_s = engine_now(p->engine);
+	report(p, r, rq->start_s);
+	free_request(p, r);
+}
+
+/* ---- API --------------------------------------------------------------- */
+
+int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t tag,
+		    struct errbuf *err)
+{
+	struct fn_rt *f = &p->fn[fn];
+	double now = engine_now(p->engine);
+	p->err = err;
+	if (f->cfg->keepalive->on_arrival)
+		f->cfg->keepalive->on_arrival(f->keepalive_state, now);
+	uint32_t r = new_request(p);
+	if (r == NONE)
+		return fail(p, "cannot hold another request");
+	p->req[r] = (struct request){
+		.fn = fn,
+		.instance = NONE,
+		.tag = tag,
+		.next = NONE,
+		.prev = NONE,
+		.arrival_s = now,
+		.start_s = now,
+		.service_s = duration_s,
+	};
+	if (has_slot(p, f)) {
+		take_slot(p, f);
+		return dispatch(p, r);
+	}
+	if (p->sc->platform.on_limit == ON_LIMIT_REJECT) {
+		p->req[r].outcome = REQ_REJECTED;
+		report(p, r, now);
+		free_request(p, r);
+		return 0;
+	}
+	p->req[r].queue_timer = engine_at(p->engine, now + p->sc->platform.queue_timeout_s,
+					  on_queue_timeout, p, r);
+	if (!p->req[r].queue_timer)
+		return fail(p, "cannot schedule a queue timeout");
+	queue_push(p, f->cfg->reserved_concurrency ? &f->queue : &p->shared_queue, r);
+	return 0;
+}
+
+void platform_finish(struct platform *p)
+{
+	for (uint32_t id = 0; id < p->n_inst; id++) {
+		if (p->inst[id].state == INST_FREE)
+			continue;
+		engine_cancel(p->engine, p->inst[id].expiry);
+		p->inst[id].expiry = ENGINE_TIMER_NONE;
+		/* Only idle instances remain once the engine has run dry. */
+		release_instance(p, id);
+	}
+}
+
+const struct instance_counts *platform_counts(const struct platform *p, uint32_t fn)
+{
+	return &p->fn[fn].counts;
+}
+
+struct platform *platform_new(const struct scenario *sc, struct engine *e, uint32_t replication,
+			      const struct platform_observer *obs, struct errbuf *err)
+{
+	struct platform *p = calloc(1, sizeof(*p));
+	if (!p)
+		goto oom;
+	p->sc = sc;
+	p->engine = e;
+	p->obs = *obs;
+	p->err = err;
+	p->free_inst = p->free_req = NONE;
+	p->shared_queue.head = p->shared_queue.tail = NONE;
+	p->n_fn = (uint32_t)sc->n_functions;
+	uint64_t reserved = 0;
+	p->fn = calloc(p->n_fn, sizeof(*p->fn));
+	if (!p->fn)
+		goto oom;
+	for (uint32_t i = 0; i < p->n_fn; i++) {
+		struct fn_rt *f = &p->fn[i];
+		f->cfg = &sc->functions[i];
+		f->queue.head = f->queue.tail = NONE;
+		reserved += f->cfg->reserved_concurrency;
+		f->rng_service = rng_stream(sc->seed, replication, i, RNG_SERVICE);
+		f->rng_cold = rng_stream(sc->seed, replication, i, RNG_COLD_START);
+		f->rng_dispatch = rng_stream(sc->seed, replication, i, RNG_DISPATCH);
+		if (!f->rng_service || !f->rng_cold || !f->rng_dispatch)
+			goto oom;
+		if (f->cfg->keepalive->start) {
+			f->keepalive_state = f->cfg->keepalive->start(f->cfg->keepalive_cfg);
+			if (!f->keepalive_state)
+				goto oom;
+		}
+	}
+	p->shared_limit = sc->platform.account_concurrency - (uint32_t)reserved;
+	return p;
+oom:
+	platform_free(p);
+	errbuf_set(err, ERR_RUNTIME, "out of memory creating the platform");
+	return NULL;
+}
+
+void platform_free(struct platform *p)
+{
+	if (!p)
+		return;
+	for (uint32_t i = 0; p->fn && i < p->n_fn; i++) {
+		struct fn_rt *f = &p->fn[i];
+		gsl_rng_free(f->rng_service);
+		gsl_rng_free(f->rng_cold);
+		gsl_rng_free(f->rng_dispatch);
+		if (f->keepalive_state && f->cfg->keepalive->stop)
+			f->cfg->keepalive->stop(f->keepalive_state);
+		free(f->avail);
+	}
+	free(p->fn);
+	free(p->inst);
+	free(p->req);
+	free(p);
+}

@@ -1,0 +1,73 @@
+/*
+ * platform: functions, instances and requests of a serverless platform.
+ *
+ * Owns instance life cycles (initialising -> busy <-> idle -> released),
+ * dispatch of requests to warm instances (platform.idle_selection), cold
+ * starts through the function's cold-start model, keep-alive through its
+ * keep-alive policy, concurrency limits (account pool, reserved concurrency)
+ * with rejection or a FIFO wait queue, and request timeouts.
+ *
+ * It reports what happens to an observer and never knows prices or
+ * statistics. Time is the engine's clock; one platform per simulation run.
+ */
+#ifndef SLSIM_PLATFORM_H
+#define SLSIM_PLATFORM_H
+
+#include <stdint.h>
+#include "engine.h"
+#include "errbuf.h"
+#include "scenario.h"
+
+enum request_outcome {
+	REQ_COMPLETED,
+	REQ_TIMED_OUT,        /* ran into the function's timeout_s: cut there and billed */
+	REQ_REJECTED,         /* over a concurrency limit with on_limit "reject" */
+	REQ_QUEUE_TIMEOUT,    /* waited queue_timeout_s for a concurrency slot */
+};
+
+struct request_result {
+	uint32_t function;
+	uint32_t tag;           /* as given to platform_arrive */
+	enum request_outcome outcome;
+	int cold;               /* this request started a new instance */
+	double arrival_s;
+	double start_s;         /* dispatched to an instance (after any queueing) */
+	double end_s;           /* response sent (arrival_s when rejected) */
+	double init_s;          /* initialisation it waited for (cold "add" model) */
+	double run_s;           /* time it ran after init, cut at timeout_s */
+};
+
+struct instance_counts {
+	uint32_t initializing;  /* starting, already holding its first request */
+	uint32_t busy;          /* serving at least one request */
+	uint32_t idle;          /* warm, serving nothing */
+};
+
+struct platform_observer {
+	void *ctx;
+	void (*request_done)(void *ctx, const struct request_result *r);
+	/* Function fn's counts change at now_s from *before to *after. */
+	void (*counts_change)(void *ctx, uint32_t fn, double now_s, const struct instance_counts *before,
+			      const struct instance_counts *after);
+	void (*instance_released)(void *ctx, uint32_t fn, double created_s, double released_s);
+};
+
+struct platform;
+
+/* The scenario and observer must outlive the platform. */
+struct platform *platform_new(const struct scenario *sc, struct engine *e, uint32_t replication,
+			      const struct platform_observer *obs, struct errbuf *err);
+void platform_free(struct platform *p);
+
+/* A request for function fn arrives at engine_now(). duration_s >= 0 is its
+ * service time (from a trace); NAN draws it from the function's distribution.
+ * Returns 0, or <0 when a limit or memory is exhausted (message in *err). */
+int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t tag,
+		    struct errbuf *err);
+
+/* End of run: releases every instance still alive at engine_now(). */
+void platform_finish(struct platform *p);
+
+const struct instance_counts *platform_counts(const struct platform *p, uint32_t fn);
+
+#endif

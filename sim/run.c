@@ -1,0 +1,329 @@
+#include "run.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <omp.h>
+#include "engine.h"
+#include "platform.h"
+#include "workload.h"
+
+struct sim {
+	const struct scenario *sc;
+	uint32_t replication;
+	struct engine *engine;
+	struct platform *platform;
+	struct workload *workload;
+	struct errbuf err;
+
+	struct fn_stats *fn;
+	double *fn_last_s;          /* when each function's counts last changed */
+	struct fn_stats all;        /* peak and time integrals of the sum over functions */
+	struct instance_counts all_counts;
+	double all_last_s;
+	struct ts_bin *bins;
+	size_t n_bins;
+
+	int progress;
+	double next_progress_wall;
+	double started_wall;
+};
+
+static double wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static uint32_t total(const struct instance_counts *c)
+{
+	return c->initializing + c->busy + c->idle;
+}
+
+/* Length of [a, b] inside the measurement window. */
+static double in_window(const struct sim *s, double a, double b)
+{
+	double lo = a > s->sc->warmup_s ? a : s->sc->warmup_s;
+	double hi = b < s->sc->duration_s ? b : s->sc->duration_s;
+	return hi > lo ? hi - lo : 0;
+}
+
+/* Adds the level c, held over [a, b], to st's window integrals and peak. */
+static void integrate(struct sim *s, struct fn_stats *st, const struct instance_counts *c,
+		      double a, double b, uint32_t memory_mb)
+{
+	double dt = in_window(s, a, b);
+	if (dt > 0) {
+		st->instance_s += total(c) * dt;
+		st->busy_s += (c->initializing + c->busy) * dt;
+		st->idle_s += c->idle * dt;
+		st->idle_mb_s += (double)c->idle * memory_mb * dt;
+	}
+	if (a <= s->sc->duration_s && b >= s->sc->warmup_s && total(c) > st->peak)
+		st->peak = total(c);
+}
+
+/* Spreads the level c over [a, b] into the time-series intervals. */
+static void integrate_bins(struct sim *s, const struct instance_counts *c, double a, double b)
+{
+	if (b > s->sc->duration_s)
+		b = s->sc->duration_s;
+	if (b <= a || total(c) == 0)
+		return;
+	double width = s->sc->timeseries_interval_s;
+	size_t i = (size_t)(a / width);
+	while (i < s->n_bins && a < b) {
+		double end = (double)(i + 1) * width;
+		double hi = end < b ? end : b;
+		s->bins[i].busy_s += (c->initializing + c->busy) * (hi - a);
+		s->bins[i].idle_s += c->idle * (hi - a);
+		a = hi;
+		i++;
+	}
+}
+
+static void on_counts(void *ctx, uint32_t fn, double now_s, const struct instance_counts *before,
+		      const struct instance_counts *after)
+{
+	struct sim *s = ctx;
+	integrate(s, &s->fn[fn], before, s->fn_last_s[fn], now_s, s->sc->functions[fn].memory_mb);
+	s->fn_last_s[fn] = now_s;
+	if (now_s > s->all_last_s) {
+		integrate(s, &s->all, &s->all_counts, s->all_last_s, now_s, 0);
+		integrate_bins(s, &s->all_counts, s->all_last_s, now_s);
+		s->all_last_s = now_s;
+	}
+	s->all_counts.initializing += after->initializing - before->initializing;
+	s->all_counts.busy += after->busy - before->busy;
+	s->all_counts.idle += after->idle - before->idle;
+	/* A level that lasts no time still counts toward the peak. */
+	if (now_s >= s->sc->warmup_s && now_s <= s->sc->duration_s && total(&s->all_counts) > s->all.peak)
+		s->all.peak = total(&s->all_counts);
+}
+
+static size_t bin_of(const struct sim *s, double t_s)
+{
+	size_t i = (size_t)(t_s / s->sc->timeseries_interval_s);
+	return i < s->n_bins ? i : s->n_bins - 1;
+}
+
+static void on_request_done(void *ctx, const struct request_result *r)
+{
+	struct sim *s = ctx;
+	const struct function_cfg *f = &s->sc->functions[r->function];
+	int ran = r->outcome == REQ_COMPLETED || r->outcome == REQ_TIMED_OUT;
+	struct ts_bin *bin = &s->bins[bin_of(s, r->arrival_s)];
+	bin->arrivals++;
+	bin->cold_starts += r->cold;
+	if (ran)
+		s->sc->pricing->meter(s->sc->pricing_cfg, &bin->usage, f->memory_mb, r->init_s, r->run_s);
+	if (!(r->tag & 1))
+		return;   /* arrived during warm-up */
+
+	struct fn_stats *st = &s->fn[r->function];
+	st->invocations++;
+	st->cold_starts += r->cold;
+	switch (r->outcome) {
+	case REQ_COMPLETED:
+		st->completed++;
+		if (histo_add(&st->latency, r->end_s - r->arrival_s) < 0) {
+			errbuf_set(&s->err, ERR_RUNTIME, "out of memory recording latencies");
+			engine_stop(s->engine);
+		}
+		break;
+	case REQ_TIMED_OUT:
+	case REQ_QUEUE_TIMEOUT:
+		st->timed_out++;
+		break;
+	case REQ_REJECTED:
+		st->rejected++;
+		break;
+	}
+	if (ran)
+		s->sc->pricing->meter(s->sc->pricing_cfg, &st->usage, f->memory_mb, r->init_s, r->run_s);
+}
+
+static void on_released(void *ctx, uint32_t fn, double created_s, double released_s)
+{
+	struct sim *s = ctx;
+	if (created_s < s->sc->warmup_s)
+		return;
+	s->fn[fn].released++;
+	s->fn[fn].lifespan_sum_s += released_s - created_s;
+}
+
+static void show_progress(struct sim *s, double now_s)
+{
+	double w = wall_now();
+	if (w < s->next_progress_wall)
+		return;
+	s->next_progress_wall = w + 0.5;
+	double frac = now_s / s->sc->duration_s;
+	double elapsed = w - s->started_wall;
+	double eta = frac > 0 ? elapsed * (1 - frac) / frac : 0;
+#pragma omp critical(progress)
+	fprintf(stderr, "\r[replication %u/%u] %5.1f%% of %g s simulated, %llu events, ETA %.0f s   ",
+		s->replication + 1, s->sc->replications, 100 * frac, s->sc->duration_s,
+		(unsigned long long)engine_fired(s->engine), eta);
+}
+
+static int on_arrival(void *ctx, const struct arrival *a, struct errbuf *err)
+{
+	struct sim *s = ctx;
+	double now = engine_now(s->engine);
+	if (s->progress && (workload_arrivals(s->workload) & 0xffff) == 0)
+		show_progress(s, now);
+	return platform_arrive(s->platform, a->function, a->duration_s, now >= s->sc->warmup_s, err);
+}
+
+static void sim_free(struct sim *s)
+{
+	workload_free(s->workload);
+	platform_free(s->platform);
+	engine_free(s->engine);
+	for (size_t i = 0; s->fn && i < s->sc->n_functions; i++)
+		fn_stats_free(&s->fn[i]);
+	free(s->fn);
+	free(s->fn_last_s);
+	fn_stats_free(&s->all);
+	free(s->bins);
+}
+
+/* Runs replication rep; on success s->fn and s->bins hold its results. */
+static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep, int progress)
+{
+	memset(s, 0, sizeof(*s));
+	s->sc = sc;
+	s->replication = rep;
+	s->progress = progress;
+	s->started_wall = wall_now();
+	s->next_progress_wall = s->started_wall + 0.5;
+	fn_stats_init(&s->all);
+	s->n_bins = (size_t)ceil(sc->duration_s / sc->timeseries_interval_s);
+	if (s->n_bins == 0)
+		s->n_bins = 1;
+	s->fn = calloc(sc->n_functions, sizeof(*s->fn));
+	s->fn_last_s = calloc(sc->n_functions, sizeof(*s->fn_last_s));
+	s->bins = calloc(s->n_bins, sizeof(*s->bins));
+	s->engine = engine_new(0);
+	if (!s->fn || !s->fn_last_s || !s->bins || !s->engine)
+		return errbuf_set(&s->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
+	for (size_t i = 0; i < sc->n_functions; i++)
+		fn_stats_init(&s->fn[i]);
+
+	struct platform_observer obs = {
+		.ctx = s,
+		.request_done = on_request_done,
+		.counts_change = on_counts,
+		.instance_released = on_released,
+	};
+	s->platform = platform_new(sc, s->engine, rep, &obs, &s->err);
+	if (!s->platform)
+		return ERR_RUNTIME;
+	s->workload = workload_new(sc, s->engine, rep, on_arrival, s, &s->err);
+	if (!s->workload)
+		return s->err.msg[0] ? ERR_INPUT : ERR_RUNTIME;
+	int rc = workload_start(s->workload, &s->err);
+	if (rc < 0)
+		return rc;
+	/* Arrivals stop at duration_s; requests in flight and keep-alive timers
+	 * run out after it, so every instance's lifespan is complete. */
+	engine_run(s->engine);
+	if ((rc = workload_status(s->workload)) < 0)
+		return rc;
+	if (s->err.msg[0])
+		return ERR_RUNTIME;
+	platform_finish(s->platform);
+	return 0;
+}
+
+/* Folds one finished replication into the result (called in rep order). */
+static int fold(struct run_result *out, const struct scenario *sc, struct sim *s)
+{
+	double window = sc->duration_s - sc->warmup_s, v[FIG_COUNT];
+	struct fn_stats all;
+	fn_stats_init(&all);
+	int rc = 0;
+	for (size_t i = 0; i < sc->n_functions; i++) {
+		stats_figures(&s->fn[i], window, sc->pricing, sc->pricing_cfg, v);
+		stats_fold_add(&out->functions[i], v);
+		if (fn_stats_merge(&all, &s->fn[i]) < 0)
+			rc = ERR_RUNTIME;
+	}
+	/* The sum of per-function peaks overstates the platform's peak. */
+	all.peak = s->all.peak;
+	stats_figures(&all, window, sc->pricing, sc->pricing_cfg, v);
+	stats_fold_add(&out->totals, v);
+	if (histo_merge(&out->latency, &all.latency) < 0)
+		rc = ERR_RUNTIME;
+	fn_stats_free(&all);
+	for (size_t i = 0; i < out->n_bins; i++) {
+		struct ts_bin *d = &out->bins[i], *b = &s->bins[i];
+		d->arrivals += b->arrivals;
+		d->cold_starts += b->cold_starts;
+		d->busy_s += b->busy_s;
+		d->idle_s += b->idle_s;
+		d->usage.requests += b->usage.requests;
+		d->usage.billed_ms += b->usage.billed_ms;
+		d->usage.billed_mb_ms += b->usage.billed_mb_ms;
+	}
+	out->events += engine_fired(s->engine);
+	return rc;
+}
+
+int run_scenario(const struct scenario *sc, const struct run_options *opt, struct run_result *out,
+		 struct errbuf *err)
+{
+	double started = wall_now();
+	memset(out, 0, sizeof(*out));
+	out->replications = sc->replications;
+	out->n_functions = sc->n_functions;
+	stats_fold_init(&out->totals);
+	histo_init(&out->latency);
+	out->n_bins = (size_t)ceil(sc->duration_s / sc->timeseries_interval_s);
+	if (out->n_bins == 0)
+		out->n_bins = 1;
+	out->functions = calloc(sc->n_functions, sizeof(*out->functions));
+	out->bins = calloc(out->n_bins, sizeof(*out->bins));
+	if (!out->functions || !out->bins)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	for (size_t i = 0; i < sc->n_functions; i++)
+		stats_fold_init(&out->functions[i]);
+
+	int rc = 0;
+	int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+	if ((uint32_t)threads > sc->replications)
+		threads = (int)sc->replications;
+#pragma omp parallel for ordered schedule(dynamic, 1) num_threads(threads)
+	for (uint32_t rep = 0; rep < sc->replications; rep++) {
+		struct sim *s = malloc(sizeof(*s));
+		int my_rc = s ? sim_run(s, sc, rep, opt->progress) : ERR_RUNTIME;
+#pragma omp ordered
+		{
+			if (rc == 0 && my_rc < 0) {
+				rc = my_rc;
+				errbuf_set(err, rc, "%s", s ? s->err.msg : "out of memory");
+			}
+			if (rc == 0 && fold(out, sc, s) < 0)
+				rc = errbuf_set(err, ERR_RUNTIME, "out of memory folding results");
+		}
+		if (s)
+			sim_free(s);
+		free(s);
+	}
+	if (opt->progress)
+		fprintf(stderr, "\r%*s\r", 100, "");
+	out->wall_s = wall_now() - started;
+	return rc;
+}
+
+void run_result_free(struct run_result *r)
+{
+	free(r->functions);
+	free(r->bins);
+	histo_free(&r->latency);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,48 @@
+/*
+ * run: simulating a scenario, one replication per struct sim.
+ *
+ * Owns struct sim (the engine, platform, workload and statistics of one
+ * replication, handed around explicitly so many run at once on many
+ * threads) and the driver that runs every replication with OpenMP and folds
+ * the results in replication order, so output does not depend on the number
+ * of threads.
+ */
+#ifndef SLSIM_RUN_H
+#define SLSIM_RUN_H
+
+#include <stdint.h>
+#include "errbuf.h"
+#include "histo.h"
+#include "models.h"
+#include "scenario.h"
+#include "stats.h"
+
+struct run_options {
+	int threads;        /* 0: OpenMP's default */
+	int progress;       /* print progress on stderr */
+};
+
+/* One interval of the time series, summed over replications. */
+struct ts_bin {
+	uint64_t arrivals, cold_starts;
+	double busy_s, idle_s;      /* instance-seconds (busy includes initialising) */
+	struct usage usage;         /* of requests that arrived in the interval */
+};
+
+struct run_result {
+	uint32_t replications;
+	size_t n_functions;
+	struct stats_fold totals;
+	struct stats_fold *functions;
+	struct histo latency;       /* all counted completions of all replications */
+	size_t n_bins;
+	struct ts_bin *bins;
+	uint64_t events;
+	double wall_s;
+};
+
+int run_scenario(const struct scenario *sc, const struct run_options *opt, struct run_result *out,
+		 struct errbuf *err);
+void run_result_free(struct run_result *r);
+
+#endif

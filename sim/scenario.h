@@ -1,0 +1,98 @@
+/*
+ * scenario: reading, overriding and validating scenario files.
+ *
+ * Owns the validated, typed form of a scenario (struct scenario) and the JSON
+ * document it came from. Every key is documented in scenarios/README.md.
+ * Loading rejects duplicate and unknown keys, wrong types and out-of-range
+ * values with messages naming the file and the JSON path (or line:column for
+ * syntax errors); --set assignments are applied to the document first, so
+ * they are validated exactly like the file.
+ */
+#ifndef SLSIM_SCENARIO_H
+#define SLSIM_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "dist.h"
+#include "errbuf.h"
+#include "models.h"
+
+/* Documented limits (scenarios/README.md). */
+#define SCENARIO_MAX_FUNCTIONS 1000000u
+#define SCENARIO_MAX_REPLICATIONS 100000u
+#define SCENARIO_MAX_DURATION_S 1e10
+#define SCENARIO_MAX_EXPECTED_ARRIVALS 1e11
+#define SCENARIO_MAX_TIMESERIES_BINS 10000000u
+
+enum on_limit { ON_LIMIT_REJECT, ON_LIMIT_QUEUE };
+enum idle_selection { IDLE_MRU, IDLE_NEWEST, IDLE_LRU, IDLE_RANDOM };
+enum arrival_process { ARRIVALS_POISSON, ARRIVALS_PERIODIC, ARRIVALS_TRACE };
+
+struct arrivals_cfg {
+	enum arrival_process process;
+	double rate_per_s;                 /* poisson */
+	double period_s, jitter_s, phase_s; /* periodic: phase + k*period + U(0, jitter) */
+	char *trace_path;                  /* trace: resolved against the scenario's folder */
+	char *trace_format;                /* trace: "csv" */
+};
+
+struct function_cfg {
+	char *name;
+	uint32_t memory_mb;
+	uint32_t concurrency_per_instance;
+	uint32_t reserved_concurrency;     /* 0: draws on the account's unreserved pool */
+	double timeout_s;
+	struct dist service;
+	const struct coldstart_ops *cold_start;
+	void *cold_start_cfg;
+	const struct keepalive_ops *keepalive;
+	void *keepalive_cfg;
+	struct arrivals_cfg arrivals;
+};
+
+struct platform_cfg {
+	uint32_t account_concurrency;      /* in-flight requests over all functions */
+	enum on_limit on_limit;
+	double queue_timeout_s;
+	enum idle_selection idle_selection;
+};
+
+struct scenario {
+	char *path;                        /* as given, for messages */
+	char *dir;                         /* folder relative paths are resolved against */
+	json_t *json;                      /* the document after --set */
+	char *name;
+	uint64_t seed;
+	double duration_s, warmup_s, timeseries_interval_s;
+	uint32_t replications;
+	const struct pricing_ops *pricing;
+	void *pricing_cfg;
+	struct platform_cfg platform;
+	size_t n_functions;
+	struct function_cfg *functions;
+	/* Open-addressing index of function names (scenario_function_index). */
+	uint32_t *name_slots;
+	size_t n_name_slots;
+};
+
+/* Reads the file at path, applies each "PATH=VALUE" of sets in order, and
+ * validates. On failure *s is left empty (scenario_free is still safe). */
+int scenario_load(struct scenario *s, const char *path, const char *const *sets, size_t n_sets,
+		  struct errbuf *err);
+
+/* Validates an in-memory document (a reference is taken); `path` names it in
+ * messages and its folder anchors relative trace paths. */
+int scenario_from_json(struct scenario *s, json_t *doc, const char *path, struct errbuf *err);
+
+/* Applies one "PATH=VALUE" assignment to doc: PATH is keys and [index]es
+ * (functions[0].keepalive.ttl_s); VALUE is JSON if it parses, else a string.
+ * Missing object keys along the path are created. */
+int scenario_apply_set(json_t *doc, const char *assignment, struct errbuf *err);
+
+/* Index of the function with this name, or -1. */
+long scenario_function_index(const struct scenario *s, const char *name);
+
+void scenario_free(struct scenario *s);
+
+#endif
