@@ -298,7 +298,7 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 		return rc;
 
 	ju_path(path, sizeof(path), where, "cold_start");
-	if (cold && (rc = ju_string(cold, "mode", path, JU_REQUIRED, &mode, err)) < 0)
+	if (cold && (rc = ju_string(cold, "mode", path, JU_OPTIONAL, &mode, err)) < 0)
 		return rc;
 	f->cold_start = coldstart_find(mode);
 	if (!f->cold_start)
@@ -318,7 +318,7 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 		return rc;
 
 	ju_path(path, sizeof(path), where, "keepalive");
-	if (ka && (rc = ju_string(ka, "policy", path, JU_REQUIRED, &policy, err)) < 0)
+	if (ka && (rc = ju_string(ka, "policy", path, JU_OPTIONAL, &policy, err)) < 0)
 		return rc;
 	f->keepalive = keepalive_find(policy);
 	if (!f->keepalive)

@@ -12,5 +12,9 @@ Suite *engine_suite(void);
 Suite *rng_suite(void);
 Suite *dist_suite(void);
 Suite *histo_suite(void);
+Suite *scenario_suite(void);
+Suite *sim_suite(void);
+Suite *validation_suite(void);
+Suite *cli_suite(void);
 
 #endif

@@ -1,0 +1,235 @@
+/* The slsim command: exit statuses, messages, output files, determinism. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "suites.h"
+#include "testutil.h"
+
+static const char *const small =
+	"{\"name\": \"small\", \"seed\": 3, \"duration_s\": 5000, \"replications\": %d,"
+	" \"functions\": ["
+	"  {\"name\": \"api\", \"memory_mb\": 256, \"service\": {\"dist\": \"lognormal\", \"median_s\": 0.05, \"sigma\": 0.8},"
+	"   \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"gamma\", \"mean_s\": 0.4, \"cv\": 0.3}},"
+	"   \"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 120},"
+	"   \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 3}},"
+	"  {\"name\": \"cron\", \"memory_mb\": 1024, \"service\": {\"dist\": \"uniform\", \"min_s\": 1, \"max_s\": 4},"
+	"   \"arrivals\": {\"process\": \"periodic\", \"period_s\": 300, \"jitter_s\": 10}}]}";
+
+static const char *write_small(const char *dir, int reps)
+{
+	char text[4096];
+	snprintf(text, sizeof(text), small, reps);
+	return tu_write(dir, "small.json", text);
+}
+
+/* summary.json without its "run" object (wall-clock figures). */
+static char *summary_without_run(const char *dir)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	json_error_t jerr;
+	json_t *doc = json_load_file(path, 0, &jerr);
+	ck_assert_msg(doc != NULL, "%s: %s", path, jerr.text);
+	json_object_del(doc, "run");
+	char *s = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	json_decref(doc);
+	return s;
+}
+
+START_TEST(help_and_version)
+{
+	char *out, *err;
+	ck_assert_int_eq(tu_slsim(&out, NULL, "--help"), 0);
+	ck_assert_ptr_nonnull(strstr(out, "run SCENARIO"));
+	free(out);
+	ck_assert_int_eq(tu_slsim(&out, NULL, "run --help"), 0);
+	ck_assert_ptr_nonnull(strstr(out, "--set PATH=VALUE"));
+	free(out);
+	ck_assert_int_eq(tu_slsim(&out, NULL, "--version"), 0);
+	ck_assert_ptr_nonnull(strstr(out, "slsim "));
+	free(out);
+	ck_assert_int_eq(tu_slsim(NULL, &err, "frobnicate"), 2);
+	ck_assert_ptr_nonnull(strstr(err, "unknown command"));
+	free(err);
+	ck_assert_int_eq(tu_slsim(NULL, &err, "run"), 2);
+	ck_assert_ptr_nonnull(strstr(err, "missing SCENARIO"));
+	free(err);
+	ck_assert_int_eq(tu_slsim(NULL, &err, "run x.json --bogus"), 2);
+	ck_assert_ptr_nonnull(strstr(err, "--bogus"));
+	free(err);
+}
+END_TEST
+
+START_TEST(run_writes_every_output)
+{
+	const char *dir = tu_tmpdir();
+	char scen[512], out[512];
+	snprintf(scen, sizeof(scen), "%s", write_small(dir, 1));
+	snprintf(out, sizeof(out), "%s/out", dir);
+	char *stdout_text;
+	ck_assert_int_eq(tu_slsim(&stdout_text, NULL, "run '%s' -o '%s'", scen, out), 0);
+	ck_assert_ptr_nonnull(strstr(stdout_text, "ALL"));
+	free(stdout_text);
+
+	char path[600];
+	snprintf(path, sizeof(path), "%s/summary.json", out);
+	json_error_t jerr;
+	json_t *doc = json_load_file(path, 0, &jerr);
+	ck_assert_ptr_nonnull(doc);
+	const char *keys[] = { "scenario", "seed", "replications", "version", "totals", "functions", "ci95", "run" };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		ck_assert_msg(json_object_get(doc, keys[i]), "summary.json lacks %s", keys[i]);
+	json_t *totals = json_object_get(doc, "totals");
+	const char *tkeys[] = { "invocations", "completed", "cold_starts", "cold_start_ratio", "rejected",
+				"timed_out", "latency_s", "instances", "instance_lifespan_s", "billed_gb_s",
+				"idle_gb_s", "cost_usd" };
+	for (size_t i = 0; i < sizeof(tkeys) / sizeof(tkeys[0]); i++)
+		ck_assert_msg(json_object_get(totals, tkeys[i]), "totals lack %s", tkeys[i]);
+	json_int_t inv = json_integer_value(json_object_get(totals, "invocations"));
+	json_t *fns = json_object_get(doc, "functions");
+	ck_assert_uint_eq(json_array_size(fns), 2);
+	json_int_t sum = 0;
+	for (size_t i = 0; i < 2; i++)
+		sum += json_integer_value(json_object_get(json_array_get(fns, i), "invocations"));
+	ck_assert_int_eq(sum, inv);
+	/* Periodic every 300 s over 5000 s: arrivals at 0 ... 4800 plus jitter. */
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(fns, 1), "invocations")), 17);
+	json_t *lat = json_object_get(totals, "latency_s");
+	ck_assert_double_le(json_real_value(json_object_get(lat, "p50")), json_real_value(json_object_get(lat, "p99")));
+	json_decref(doc);
+
+	const char *files[] = { "summary.csv", "timeseries.csv", "latency_cdf.csv" };
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", out, files[i]);
+		char *text = tu_slurp(path);
+		ck_assert_msg(text != NULL, "%s missing", path);
+		ck_assert_msg(strchr(text, '\n') != strrchr(text, '\n'), "%s has no data rows", path);
+		free(text);
+	}
+	/* summary.csv: header, two functions, ALL. */
+	snprintf(path, sizeof(path), "%s/summary.csv", out);
+	char *csv = tu_slurp(path);
+	ck_assert_ptr_nonnull(strstr(csv, "\napi,"));
+	ck_assert_ptr_nonnull(strstr(csv, "\ncron,"));
+	ck_assert_ptr_nonnull(strstr(csv, "\nALL,"));
+	free(csv);
+	/* timeseries: 5000 / 60 -> 84 intervals; arrivals add up. */
+	snprintf(path, sizeof(path), "%s/timeseries.csv", out);
+	FILE *fp = fopen(path, "r");
+	char line[1024];
+	int n = 0;
+	double arrivals = 0;
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), fp));
+	while (fgets(line, sizeof(line), fp)) {
+		double t0, t1, a;
+		ck_assert_int_eq(sscanf(line, "%lf,%lf,%lf", &t0, &t1, &a), 3);
+		arrivals += a;
+		n++;
+	}
+	fclose(fp);
+	ck_assert_int_eq(n, 84);
+	ck_assert_double_eq(arrivals, (double)inv);
+}
+END_TEST
+
+START_TEST(same_seed_same_bytes_any_thread_count)
+{
+	const char *dir = tu_tmpdir();
+	char scen[512];
+	snprintf(scen, sizeof(scen), "%s", write_small(dir, 4));
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s/a' --threads 1", scen, dir), 0);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s/b' --threads 2", scen, dir), 0);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s/c' --threads 3", scen, dir), 0);
+	char a[600], b[600], c[600];
+	snprintf(a, sizeof(a), "%s/a", dir);
+	snprintf(b, sizeof(b), "%s/b", dir);
+	snprintf(c, sizeof(c), "%s/c", dir);
+	char *sa = summary_without_run(a), *sb = summary_without_run(b), *scc = summary_without_run(c);
+	ck_assert_str_eq(sa, sb);
+	ck_assert_str_eq(sa, scc);
+	free(sa);
+	free(sb);
+	free(scc);
+	const char *files[] = { "summary.csv", "timeseries.csv", "latency_cdf.csv" };
+	for (int i = 0; i < 3; i++) {
+		char pa[700], pb[700];
+		snprintf(pa, sizeof(pa), "%s/%s", a, files[i]);
+		snprintf(pb, sizeof(pb), "%s/%s", b, files[i]);
+		char *x = tu_slurp(pa), *y = tu_slurp(pb);
+		ck_assert_str_eq(x, y);
+		free(x);
+		free(y);
+	}
+	/* A different seed changes the results. */
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s/d' --set seed=4", scen, dir), 0);
+	char d[600];
+	snprintf(d, sizeof(d), "%s/d", dir);
+	char *s1 = summary_without_run(a), *s2 = summary_without_run(d);
+	ck_assert_str_ne(s1, s2);
+	free(s1);
+	free(s2);
+}
+END_TEST
+
+START_TEST(bad_input_exits_2_naming_the_place)
+{
+	const char *dir = tu_tmpdir();
+	char *err;
+	char path[512];
+	snprintf(path, sizeof(path), "%s", tu_write(dir, "bad.json", "{\n  \"duration_s\": 10,\n  \"functions\": [}\n"));
+	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q", path), 2);
+	ck_assert_msg(strstr(err, "bad.json:3:"), "%s", err);
+	free(err);
+
+	snprintf(path, sizeof(path), "%s", write_small(dir, 1));
+	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o' --set functions[1].memory_mb=-5", path, dir), 2);
+	ck_assert_msg(strstr(err, "functions[1].memory_mb"), "%s", err);
+	free(err);
+	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o' --set functions[0].colour=1", path, dir), 2);
+	ck_assert_msg(strstr(err, "functions[0].colour: unknown key"), "%s", err);
+	free(err);
+
+	/* A missing trace file, and a trace row naming an unknown function. */
+	const char *trace_scen =
+		"{\"duration_s\": 100, \"functions\": [{\"name\": \"f\","
+		" \"service\": {\"dist\": \"constant\", \"value_s\": 0.1},"
+		" \"arrivals\": {\"process\": \"trace\", \"path\": \"t.csv\"}}]}";
+	snprintf(path, sizeof(path), "%s", tu_write(dir, "traced.json", trace_scen));
+	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
+	ck_assert_msg(strstr(err, "t.csv") && strstr(err, "cannot open"), "%s", err);
+	free(err);
+	tu_write(dir, "t.csv", "timestamp_s,function\n1,f\n2,g\n");
+	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
+	ck_assert_msg(strstr(err, "t.csv:3: unknown function \"g\""), "%s", err);
+	free(err);
+	tu_write(dir, "t.csv", "timestamp_s,function\n1,f\n2,f,9\n");
+	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
+	ck_assert_msg(strstr(err, "t.csv:3: expected 2 fields, got 3"), "%s", err);
+	free(err);
+	tu_write(dir, "t.csv", "timestamp_s,function\n5,f\n2,f\n");
+	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
+	ck_assert_msg(strstr(err, "t.csv:3:") && strstr(err, "sorted"), "%s", err);
+	free(err);
+	tu_write(dir, "t.csv", "timestamp_s,function\n1,f\nabc,f\n");
+	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
+	ck_assert_msg(strstr(err, "t.csv:3: column 'timestamp_s'"), "%s", err);
+	free(err);
+	/* A good trace, CRLF and all, runs. */
+	tu_write(dir, "t.csv", "timestamp_s,function,duration_s\r\n1,f,0.5\r\n2,f,0.25");
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s/o'", path, dir), 0);
+}
+END_TEST
+
+Suite *cli_suite(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("cli");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, help_and_version);
+	tcase_add_test(tc, run_writes_every_output);
+	tcase_add_test(tc, same_seed_same_bytes_any_thread_count);
+	tcase_add_test(tc, bad_input_exits_2_naming_the_place);
+	suite_add_tcase(s, tc);
+	return s;
+}

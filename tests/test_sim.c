@@ -1,0 +1,311 @@
+/*
+ * Whole simulations against closed forms: Little's law, the Poisson
+ * keep-alive formula, Erlang B and C, exact billing arithmetic, and small
+ * hand-traced examples of dispatch, warm-up and timeouts.
+ *
+ * Tolerances come from the statistics of each estimate. Where the issue fixes
+ * one (2 % for Little's law, 3 standard errors for the cold-start ratio) it is
+ * used; elsewhere replications give a Student-t interval and the test demands
+ * the exact value inside its 99.9 % version (half-width x t(0.9995)/t(0.975)).
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_cdf.h>
+#include "suites.h"
+#include "testutil.h"
+
+static void sim(struct scenario *sc, struct run_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void sim(struct scenario *sc, struct run_result *r, const char *fmt, ...)
+{
+	char text[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	tu_simulate(text, sc, r);
+}
+
+static void done(struct scenario *sc, struct run_result *r)
+{
+	run_result_free(r);
+	scenario_free(sc);
+}
+
+/* |estimate - exact| must lie within the 99.9 % Student-t interval. */
+static void assert_in_ci999(const struct run_result *r, enum stats_figure fig, double exact)
+{
+	uint32_t n = r->totals.n_valid[fig];
+	double ci95 = stats_fold_ci95(&r->totals, fig);
+	double ci999 = ci95 * gsl_cdf_tdist_Pinv(0.9995, n - 1) / gsl_cdf_tdist_Pinv(0.975, n - 1);
+	double est = tu_fig(&r->totals, fig);
+	ck_assert_msg(fabs(est - exact) <= ci999, "%s = %.6g, exact %.6g, 99.9%% half-width %.3g",
+		      stats_figure_names[fig], est, exact, ci999);
+}
+
+static double erlang_b(int c, double a)
+{
+	double b = 1;
+	for (int k = 1; k <= c; k++)
+		b = a * b / (k + a * b);
+	return b;
+}
+
+#define ONE_FUNCTION(extra_top, fn_body) \
+	"{\"seed\": 7, " extra_top " \"functions\": [{\"name\": \"f\", " fn_body "}]}"
+
+START_TEST(littles_law_busy_instances)
+{
+	/* Busy instances are requests in service (concurrency 1, no init):
+	 * L = lambda E[S] = 5 x 0.2 = 1. Over 1e5 s the time average of an
+	 * M/M/inf occupancy has sd sqrt(2 rho E[S] / T) = 0.002, far inside 2 %. */
+	struct scenario sc;
+	struct run_result r;
+	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 100000,",
+		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 0.2},"
+		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 5}"));
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_BUSY_MEAN), 1.0, 0.02);
+	/* Little's law on the sample path itself, with cold-start init included:
+	 * busy = throughput x mean latency, up to edge effects of order 1/T. */
+	done(&sc, &r);
+	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 100000,",
+		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 0.2},"
+		"\"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 0.5}},"
+		"\"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 2},"
+		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 5}"));
+	double throughput = tu_fig(&r.totals, FIG_COMPLETED) / 100000;
+	double busy = tu_fig(&r.totals, FIG_INSTANCES_BUSY_MEAN);
+	ck_assert_double_eq_tol(busy / (throughput * tu_fig(&r.totals, FIG_LATENCY_MEAN)), 1.0, 0.001);
+	ck_assert_double_gt(tu_fig(&r.totals, FIG_COLD_STARTS), 100);
+	done(&sc, &r);
+}
+END_TEST
+
+START_TEST(poisson_keepalive_cold_start_ratio)
+{
+	/* One instance serves everything when lambda s << 1 (here 1e-4): a request
+	 * is cold iff the gap since the previous one exceeds s + T. */
+	const double lambda = 0.01, s = 0.01, ttl = 60, duration = 1e7;
+	struct scenario sc;
+	struct run_result r;
+	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": %g, \"timeseries_interval_s\": 100000,",
+		"\"service\": {\"dist\": \"constant\", \"value_s\": %g},"
+		"\"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": %g},"
+		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": %g}"),
+	    duration, s, ttl, lambda);
+	double n = tu_fig(&r.totals, FIG_INVOCATIONS);
+	double p = exp(-lambda * (s + ttl));
+	double se = sqrt(p * (1 - p) / n);
+	double est = tu_fig(&r.totals, FIG_COLD_START_RATIO);
+	ck_assert_msg(fabs(est - p) <= 3 * se, "cold-start ratio %.5f, exact %.5f, 3 SE %.5f", est, p, 3 * se);
+	/* The instance count equals P(an instance is alive) = 1 - P(no arrival in
+	 * the last s + T seconds) ... plus rare overlaps; it is 1 - p up to 1e-4. */
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_MEAN), 1 - p, 0.01);
+	done(&sc, &r);
+}
+END_TEST
+
+START_TEST(no_keepalive_means_every_request_is_cold)
+{
+	struct scenario sc;
+	struct run_result r;
+	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 10000,",
+		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 0.1},"
+		"\"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 0},"
+		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 2}"));
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_START_RATIO), 1.0);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_INSTANCES_IDLE_MEAN), 0.0);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_IDLE_GB_S), 0.0);
+	done(&sc, &r);
+}
+END_TEST
+
+START_TEST(billing_is_exact)
+{
+	/* Periodic arrivals at 0, 10, ..., 1000 s: exactly 101 requests of
+	 * 0.1234567 s, billed as 124 ms each at 512 MB (0.5 GB). */
+	struct scenario sc;
+	struct run_result r;
+	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 1000,",
+		"\"memory_mb\": 512,"
+		"\"service\": {\"dist\": \"constant\", \"value_s\": 0.1234567},"
+		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}"));
+	const double n = 101, fee = 0.20 / 1e6, rate = 0.0000166667;
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS), n);
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_BILLED_GB_S), n * 0.5 * 0.124, 1e-12);
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_REQUESTS), n * fee, 1e-15);
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_TOTAL), n * (fee + 0.5 * 0.124 * rate), 1e-15);
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_PER_MILLION),
+				1e6 * (fee + 0.5 * 0.124 * rate), 1e-9);
+	done(&sc, &r);
+
+	/* Cold starts bill their init (AWS since 2025-08-01): with no keep-alive
+	 * every request bills ceil_ms(0.5 + 0.1234567) = 624 ms; arm64 price. */
+	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 1000, \"provider\": \"aws-lambda-arm64\",",
+		"\"memory_mb\": 2048,"
+		"\"service\": {\"dist\": \"constant\", \"value_s\": 0.1234567},"
+		"\"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 0.5}},"
+		"\"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 0},"
+		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}"));
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_TOTAL), n * (fee + 2.0 * 0.624 * 0.0000133334), 1e-15);
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_LATENCY_MEAN), 0.6234567, 1e-9);
+	done(&sc, &r);
+}
+END_TEST
+
+START_TEST(timeout_cuts_and_bills)
+{
+	struct scenario sc;
+	struct run_result r;
+	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 99,",
+		"\"timeout_s\": 1, \"memory_mb\": 1024,"
+		"\"service\": {\"dist\": \"constant\", \"value_s\": 2},"
+		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}"));
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS), 10);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_TIMED_OUT), 10);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_COMPLETED), 0);
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_BILLED_GB_S), 10.0, 1e-12);
+	ck_assert(isnan(tu_fig(&r.totals, FIG_LATENCY_P50)));
+	done(&sc, &r);
+}
+END_TEST
+
+START_TEST(erlang_b_rejections)
+{
+	/* c = 5 concurrent requests, offered load a = 4: the loss system M/G/c/c
+	 * rejects a fraction B(5, 4) whatever the service distribution. */
+	const char *limits[] = {
+		"\"platform\": {\"account_concurrency\": 5},",
+		"\"platform\": {\"account_concurrency\": 100},",  /* with reserved 5 below */
+	};
+	for (int k = 0; k < 2; k++) {
+		struct scenario sc;
+		struct run_result r;
+		sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 20000, \"replications\": 10, %s",
+			"\"service\": {\"dist\": \"gamma\", \"mean_s\": 1, \"cv\": 0.5},"
+			"%s"
+			"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 4}"),
+		    limits[k], k ? "\"reserved_concurrency\": 5," : "");
+		/* PASTA: E[rejected] = lambda T B(c, a). */
+		assert_in_ci999(&r, FIG_REJECTED, 4 * 20000 * erlang_b(5, 4));
+		ck_assert_double_le(tu_fig(&r.totals, FIG_INSTANCES_PEAK), 5);
+		done(&sc, &r);
+	}
+}
+END_TEST
+
+START_TEST(erlang_c_queueing)
+{
+	/* M/M/5 with a FIFO queue and a = 4: mean wait C(5,4)/(c mu - lambda). */
+	struct scenario sc;
+	struct run_result r;
+	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 20000, \"replications\": 10,"
+				  "\"platform\": {\"account_concurrency\": 5, \"on_limit\": \"queue\", \"queue_timeout_s\": 1e9},",
+		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 1},"
+		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 4}"));
+	double b = erlang_b(5, 4), c = 5 * b / (5 - 4 * (1 - b));
+	assert_in_ci999(&r, FIG_LATENCY_MEAN, 1 + c / (5 - 4));
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_REJECTED), 0);
+	done(&sc, &r);
+
+	/* A queue timeout of 0.5 s fails requests that would wait longer. */
+	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 2000,"
+				  "\"platform\": {\"account_concurrency\": 5, \"on_limit\": \"queue\", \"queue_timeout_s\": 0.5},",
+		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 1},"
+		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 4}"));
+	ck_assert_double_gt(tu_fig(&r.totals, FIG_TIMED_OUT), 0);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS),
+			    tu_fig(&r.totals, FIG_COMPLETED) + tu_fig(&r.totals, FIG_TIMED_OUT));
+	done(&sc, &r);
+}
+END_TEST
+
+START_TEST(idle_selection_hand_traced)
+{
+	/* Three requests at t=0 start three instances; then one 1-s request every
+	 * 20 s until 580. With a 70-s keep-alive, lru rotates over all three
+	 * (each idles 59 s) and keeps 3 alive; mru and newest reuse one, and the
+	 * other two expire at 1 + 70 = 71 s: mean (3 x 71 + 1 x 529) / 600. */
+	const char *dir = tu_tmpdir();
+	char trace[4096] = "timestamp_s,function\n0,f\n0,f\n0,f\n";
+	for (int t = 20; t <= 580; t += 20)
+		snprintf(trace + strlen(trace), sizeof(trace) - strlen(trace), "%d,f\n", t);
+	char path[512];
+	snprintf(path, sizeof(path), "%s", tu_write(dir, "trace.csv", trace));
+	const char *policies[] = { "lru", "mru", "newest" };
+	const double expect[] = { 3.0, 742.0 / 600, 742.0 / 600 };
+	for (int k = 0; k < 3; k++) {
+		struct scenario sc;
+		struct run_result r;
+		sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 600, \"platform\": {\"idle_selection\": \"%s\"},",
+			"\"service\": {\"dist\": \"constant\", \"value_s\": 1},"
+			"\"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 70},"
+			"\"arrivals\": {\"process\": \"trace\", \"path\": \"%s\"}"),
+		    policies[k], path);
+		ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS), 32);
+		ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_STARTS), 3);
+		ck_assert_double_eq(tu_fig(&r.totals, FIG_INSTANCES_PEAK), 3);
+		ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_MEAN), expect[k], 1e-12);
+		ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_BUSY_MEAN), 32.0 / 600, 1e-12);
+		done(&sc, &r);
+	}
+}
+END_TEST
+
+START_TEST(warmup_excludes_early_arrivals)
+{
+	struct scenario sc;
+	struct run_result r;
+	/* Arrivals at 0, 1, ..., 100; those at 50 ... 100 count. */
+	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 100, \"warmup_s\": 50,",
+		"\"service\": {\"dist\": \"constant\", \"value_s\": 0.5},"
+		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 1}"));
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS), 51);
+	/* The one instance was created at 0, before the window: no cold start counts. */
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_STARTS), 0);
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_MEAN), 1.0, 1e-12);
+	/* Busy 0.5 s of every second over [50, 100]. */
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_BUSY_MEAN), 0.5, 1e-9);
+	done(&sc, &r);
+}
+END_TEST
+
+START_TEST(replications_give_intervals)
+{
+	struct scenario sc;
+	struct run_result r;
+	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 1000, \"replications\": 6,",
+		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 0.5},"
+		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 2}"));
+	ck_assert_uint_eq(r.totals.n, 6);
+	double ci = stats_fold_ci95(&r.totals, FIG_INVOCATIONS);
+	/* Poisson counts: sd sqrt(2000) = 44.7; the half-width is t(5) sd / sqrt(6)
+	 * = 47 give or take the estimate's own spread (chi-square, 5 dof). */
+	ck_assert_double_gt(ci, 15);
+	ck_assert_double_lt(ci, 120);
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INVOCATIONS), 2000, 4 * 44.7 / sqrt(6));
+	done(&sc, &r);
+}
+END_TEST
+
+Suite *sim_suite(void)
+{
+	Suite *s = suite_create("sim");
+	TCase *tc = tcase_create("closed-forms");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, littles_law_busy_instances);
+	tcase_add_test(tc, poisson_keepalive_cold_start_ratio);
+	tcase_add_test(tc, no_keepalive_means_every_request_is_cold);
+	tcase_add_test(tc, billing_is_exact);
+	tcase_add_test(tc, timeout_cuts_and_bills);
+	tcase_add_test(tc, erlang_b_rejections);
+	tcase_add_test(tc, erlang_c_queueing);
+	tcase_add_test(tc, idle_selection_hand_traced);
+	tcase_add_test(tc, warmup_excludes_early_arrivals);
+	tcase_add_test(tc, replications_give_intervals);
+	suite_add_tcase(s, tc);
+	return s;
+}

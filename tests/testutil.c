@@ -1,0 +1,120 @@
+#include "testutil.h"
+
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *tu_root(void)
+{
+	const char *r = getenv("SLSIM_ROOT");
+	return r && *r ? r : ".";
+}
+
+const char *tu_bin(void)
+{
+	static char buf[4096];
+	const char *b = getenv("SLSIM_BIN");
+	if (b && *b)
+		return b;
+	snprintf(buf, sizeof(buf), "%s/bin/slsim", tu_root());
+	return buf;
+}
+
+const char *tu_shared(const char *rel)
+{
+	static char buf[4096];
+	snprintf(buf, sizeof(buf), "%s/../shared/%s", tu_root(), rel);
+	return buf;
+}
+
+const char *tu_tmpdir(void)
+{
+	/* Each call gets its own string: callers hold several at once. The few
+	 * bytes per test are not worth freeing in a forked test process. */
+	char *buf = strdup("/tmp/slsim-test-XXXXXX");
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_ptr_nonnull(mkdtemp(buf));
+	return buf;
+}
+
+const char *tu_write(const char *dir, const char *name, const char *text)
+{
+	static char buf[4096];
+	snprintf(buf, sizeof(buf), "%s/%s", dir, name);
+	FILE *fp = fopen(buf, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+	return buf;
+}
+
+char *tu_slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *s = malloc(cap);
+	size_t k;
+	while (s && (k = fread(s + n, 1, cap - n - 1, fp)) > 0) {
+		n += k;
+		if (cap - n - 1 == 0) {
+			char *t = realloc(s, cap *= 2);
+			if (!t) {
+				free(s);
+				s = NULL;
+			}
+			s = t;
+		}
+	}
+	fclose(fp);
+	if (s)
+		s[n] = '\0';
+	return s;
+}
+
+int tu_slsim(char **out, char **err, const char *fmt, ...)
+{
+	char args[8192], cmd[16384];
+	const char *dir = tu_tmpdir();
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "'%s' %s >'%s/stdout' 2>'%s/stderr' </dev/null", tu_bin(), args, dir, dir);
+	int status = system(cmd);
+	char path[512];
+	if (out) {
+		snprintf(path, sizeof(path), "%s/stdout", dir);
+		*out = tu_slurp(path);
+	}
+	if (err) {
+		snprintf(path, sizeof(path), "%s/stderr", dir);
+		*err = tu_slurp(path);
+	}
+	ck_assert_msg(WIFEXITED(status), "slsim %s did not exit normally", args);
+	return WEXITSTATUS(status);
+}
+
+void tu_simulate(const char *json_text, struct scenario *sc, struct run_result *res)
+{
+	json_error_t jerr;
+	struct errbuf err = { "" };
+	json_t *doc = json_loads(json_text, JSON_REJECT_DUPLICATES, &jerr);
+	ck_assert_msg(doc != NULL, "bad test scenario: %d:%d: %s", jerr.line, jerr.column, jerr.text);
+	int rc = scenario_from_json(sc, doc, "test.json", &err);
+	json_decref(doc);
+	ck_assert_msg(rc == 0, "scenario rejected: %s", err.msg);
+	struct run_options opt = { .threads = 1 };
+	rc = run_scenario(sc, &opt, res, &err);
+	ck_assert_msg(rc == 0, "run failed: %s", err.msg);
+}
+
+double tu_fig(const struct stats_fold *f, enum stats_figure i)
+{
+	return f->n_valid[i] ? f->mean[i] : NAN;
+}
