@@ -1,0 +1,183 @@
+/*
+ * histo: log-bucketed histogram (DDSketch-style, no collapsing).
+ *
+ * Bucket i holds values v with floor(log(v)/log(g)) == i, i.e. [g^i, g^(i+1)),
+ * with g = (1+a)/(1-a), a = HISTO_REL_ERROR. Its representative value
+ * 2 g^i g^(i+1) / (g^i + g^(i+1)) = g^i (1+a) is within a relative error of a
+ * of every value in the bucket. Indices are clamped to the buckets of
+ * [HISTO_MIN_S, HISTO_MAX_S]; buckets[] covers [lo, lo + n_buckets) and is
+ * grown (realloc, plus a shift when growing downwards) to exactly the range
+ * of indices seen.
+ *
+ * An empty histogram has min = +INFINITY and max = -INFINITY. Adding NaN is
+ * refused (ERR_RUNTIME, histogram unchanged): it is a caller bug and would
+ * poison min, max and sum.
+ */
+#include "histo.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "errbuf.h"
+
+#define HISTO_GAMMA ((1.0 + HISTO_REL_ERROR) / (1.0 - HISTO_REL_ERROR))
+
+static inline int32_t raw_index(double v)
+{
+	return (int32_t)floor(log(v) / log(HISTO_GAMMA));
+}
+
+/* Bucket index of v >= HISTO_MIN_S, clamped to the buckets of the bounds.
+ * (The bounds' indices are constant expressions the compiler folds.) */
+static inline int32_t bucket_index(double v)
+{
+	int32_t imin = raw_index(HISTO_MIN_S), imax = raw_index(HISTO_MAX_S);
+	if (v >= HISTO_MAX_S)
+		return imax;
+	int32_t i = raw_index(v);
+	return i < imin ? imin : i > imax ? imax : i;
+}
+
+/* Representative value of bucket i, clamped to the exact [min, max]. */
+static double bucket_value(const struct histo *h, int32_t i)
+{
+	double v = pow(HISTO_GAMMA, i) * (1.0 + HISTO_REL_ERROR);
+	return v < h->min ? h->min : v > h->max ? h->max : v;
+}
+
+void histo_init(struct histo *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->min = INFINITY;
+	h->max = -INFINITY;
+}
+
+void histo_free(struct histo *h)
+{
+	free(h->buckets);
+	histo_init(h);
+}
+
+/* Makes buckets[] cover indices [a, b] (a <= b) in addition to its range. */
+static int cover(struct histo *h, int32_t a, int32_t b)
+{
+	if (h->n_buckets == 0) {
+		uint64_t *nb = calloc((size_t)(b - a) + 1, sizeof(*nb));
+		if (!nb)
+			return ERR_RUNTIME;
+		h->buckets = nb;
+		h->lo = a;
+		h->n_buckets = (uint32_t)(b - a) + 1;
+		return 0;
+	}
+	int32_t hi = h->lo + (int32_t)h->n_buckets - 1;
+	int32_t new_lo = a < h->lo ? a : h->lo;
+	int32_t new_hi = b > hi ? b : hi;
+	if (new_lo == h->lo && new_hi == hi)
+		return 0;
+	size_t n = (size_t)(new_hi - new_lo) + 1;
+	uint64_t *nb = realloc(h->buckets, n * sizeof(*nb));
+	if (!nb)
+		return ERR_RUNTIME;
+	size_t shift = (size_t)(h->lo - new_lo);
+	if (shift) {
+		memmove(nb + shift, nb, h->n_buckets * sizeof(*nb));
+		memset(nb, 0, shift * sizeof(*nb));
+	}
+	memset(nb + shift + h->n_buckets, 0, (n - shift - h->n_buckets) * sizeof(*nb));
+	h->buckets = nb;
+	h->lo = new_lo;
+	h->n_buckets = (uint32_t)n;
+	return 0;
+}
+
+int histo_add(struct histo *h, double value)
+{
+	if (isnan(value))
+		return ERR_RUNTIME;
+	if (value < HISTO_MIN_S) {
+		h->zero_count++;
+	} else {
+		int32_t i = bucket_index(value);
+		if (h->n_buckets == 0 || i < h->lo || i >= h->lo + (int32_t)h->n_buckets)
+			if (cover(h, i, i) != 0)
+				return ERR_RUNTIME;
+		h->buckets[i - h->lo]++;
+	}
+	h->count++;
+	h->sum += value;
+	if (value < h->min)
+		h->min = value;
+	if (value > h->max)
+		h->max = value;
+	return 0;
+}
+
+int histo_merge(struct histo *dst, const struct histo *src)
+{
+	if (src->count == 0)
+		return 0;
+	if (dst == src) {
+		for (uint32_t i = 0; i < dst->n_buckets; i++)
+			dst->buckets[i] *= 2;
+		dst->count *= 2;
+		dst->zero_count *= 2;
+		dst->sum *= 2;
+		return 0;
+	}
+	if (src->n_buckets &&
+	    cover(dst, src->lo, src->lo + (int32_t)src->n_buckets - 1) != 0)
+		return ERR_RUNTIME;
+	for (uint32_t i = 0; i < src->n_buckets; i++)
+		dst->buckets[src->lo - dst->lo + (int32_t)i] += src->buckets[i];
+	dst->count += src->count;
+	dst->zero_count += src->zero_count;
+	dst->sum += src->sum;
+	if (src->min < dst->min)
+		dst->min = src->min;
+	if (src->max > dst->max)
+		dst->max = src->max;
+	return 0;
+}
+
+double histo_quantile(const struct histo *h, double q)
+{
+	if (h->count == 0 || isnan(q))
+		return NAN;
+	if (q <= 0)
+		return h->min;
+	if (q >= 1)
+		return h->max;
+	double kd = ceil(q * (double)h->count);
+	uint64_t k = kd < 1 ? 1 : kd > (double)h->count ? h->count : (uint64_t)kd;
+	if (k <= h->zero_count)
+		return h->min;
+	uint64_t cum = h->zero_count;
+	for (uint32_t i = 0; i < h->n_buckets; i++) {
+		cum += h->buckets[i];
+		if (cum >= k)
+			return bucket_value(h, h->lo + (int32_t)i);
+	}
+	return h->max;          /* unreachable when counts are consistent */
+}
+
+double histo_mean(const struct histo *h)
+{
+	return h->count ? h->sum / (double)h->count : NAN;
+}
+
+void histo_foreach_cdf(const struct histo *h, void (*fn)(void *ctx, double value, double cdf), void *ctx)
+{
+	if (h->count == 0)
+		return;
+	double n = (double)h->count;
+	uint64_t cum = h->zero_count;
+	if (cum)
+		fn(ctx, h->min, (double)cum / n);
+	for (uint32_t i = 0; i < h->n_buckets; i++) {
+		if (!h->buckets[i])
+			continue;
+		cum += h->buckets[i];
+		fn(ctx, bucket_value(h, h->lo + (int32_t)i), (double)cum / n);
+	}
+}

@@ -1,0 +1,473 @@
+/* Tests of sim/engine.c: ordering, ties, cancellation, stale handles,
+ * re-entrant scheduling, stop, the pending limit, and a long randomized
+ * comparison against a sorted-array reference. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_rng.h>
+#include "engine.h"
+#include "suites.h"
+
+/* Records every firing: (time, arg) in order. */
+struct log {
+	struct engine *e;
+	size_t n, cap;
+	double *t;
+	uint64_t *arg;
+};
+
+static void log_init(struct log *l, struct engine *e, size_t cap)
+{
+	l->e = e;
+	l->n = 0;
+	l->cap = cap;
+	l->t = malloc(cap * sizeof(double));
+	l->arg = malloc(cap * sizeof(uint64_t));
+	ck_assert_ptr_nonnull(l->t);
+	ck_assert_ptr_nonnull(l->arg);
+}
+
+static void log_free(struct log *l)
+{
+	free(l->t);
+	free(l->arg);
+}
+
+static void log_cb(void *ctx, uint64_t arg)
+{
+	struct log *l = ctx;
+	ck_assert_uint_lt(l->n, l->cap);
+	l->t[l->n] = engine_now(l->e);
+	l->arg[l->n] = arg;
+	l->n++;
+}
+
+START_TEST(test_empty)
+{
+	struct engine *e = engine_new(0);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_double_eq(engine_now(e), 0.0);
+	ck_assert(isinf(engine_next_time(e)));
+	ck_assert_int_eq(engine_step(e), 0);
+	ck_assert_uint_eq(engine_run(e), 0);
+	ck_assert_uint_eq(engine_pending(e), 0);
+	ck_assert_uint_eq(engine_fired(e), 0);
+	ck_assert_ptr_null(engine_failed(e));
+	ck_assert_int_eq(engine_cancel(e, ENGINE_TIMER_NONE), 0);
+	ck_assert_int_eq(engine_cancel(e, UINT64_MAX), 0);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(test_random_order)
+{
+	enum { N = 20000 };
+	struct engine *e = engine_new(0);
+	struct log l;
+	log_init(&l, e, N);
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	gsl_rng_set(r, 7);
+	double *times = malloc(N * sizeof(double));
+	for (int i = 0; i < N; i++) {
+		times[i] = gsl_rng_uniform(r) * 1000.0;
+		engine_timer h = engine_at(e, times[i], log_cb, &l, (uint64_t)i);
+		ck_assert_uint_ne(h, ENGINE_TIMER_NONE);
+	}
+	ck_assert_uint_eq(engine_pending(e), N);
+	double min = INFINITY;
+	for (int i = 0; i < N; i++)
+		min = times[i] < min ? times[i] : min;
+	ck_assert_double_eq(engine_next_time(e), min);
+	ck_assert_uint_eq(engine_run(e), N);
+	ck_assert_uint_eq(l.n, N);
+	ck_assert_uint_eq(engine_fired(e), N);
+	ck_assert_uint_eq(engine_pending(e), 0);
+	for (int i = 0; i < N; i++) {
+		if (l.t[i] != times[l.arg[i]])                 /* fired at its own time */
+			ck_assert_double_eq(l.t[i], times[l.arg[i]]);
+		if (i > 0 && !(l.t[i - 1] <= l.t[i]))
+			ck_assert_double_le(l.t[i - 1], l.t[i]);
+	}
+	/* every timer fired exactly once */
+	char *seen = calloc(N, 1);
+	for (int i = 0; i < N; i++) {
+		if (seen[l.arg[i]])
+			ck_abort_msg("timer %" PRIu64 " fired twice", l.arg[i]);
+		seen[l.arg[i]] = 1;
+	}
+	ck_assert_double_eq(engine_now(e), l.t[N - 1]);
+	free(seen);
+	free(times);
+	gsl_rng_free(r);
+	log_free(&l);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(test_ties_in_insertion_order)
+{
+	enum { N = 1000 };
+	struct engine *e = engine_new(0);
+	struct log l;
+	log_init(&l, e, 2 * N);
+	/* interleave two times so that the heap really has to reorder */
+	for (int i = 0; i < N; i++) {
+		ck_assert_uint_ne(engine_at(e, 5.0, log_cb, &l, (uint64_t)i), ENGINE_TIMER_NONE);
+		ck_assert_uint_ne(engine_at(e, 3.0, log_cb, &l, (uint64_t)(N + i)), ENGINE_TIMER_NONE);
+	}
+	ck_assert_uint_eq(engine_run(e), 2 * N);
+	for (int i = 0; i < N; i++) {
+		ck_assert_double_eq(l.t[i], 3.0);
+		ck_assert_uint_eq(l.arg[i], (uint64_t)(N + i));
+		ck_assert_double_eq(l.t[N + i], 5.0);
+		ck_assert_uint_eq(l.arg[N + i], (uint64_t)i);
+	}
+	log_free(&l);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(test_cancel)
+{
+	enum { N = 2000 };
+	struct engine *e = engine_new(0);
+	struct log l;
+	log_init(&l, e, N);
+	engine_timer h[N];
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	gsl_rng_set(r, 11);
+	double times[N];
+	for (int i = 0; i < N; i++) {
+		times[i] = floor(gsl_rng_uniform(r) * 50.0);   /* many ties */
+		h[i] = engine_at(e, times[i], log_cb, &l, (uint64_t)i);
+		ck_assert_uint_ne(h[i], ENGINE_TIMER_NONE);
+	}
+	for (int i = 0; i < N; i += 2)
+		ck_assert_int_eq(engine_cancel(e, h[i]), 1);
+	ck_assert_uint_eq(engine_pending(e), N / 2);
+	for (int i = 0; i < N; i += 2)
+		ck_assert_int_eq(engine_cancel(e, h[i]), 0);   /* twice */
+	ck_assert_uint_eq(engine_pending(e), N / 2);
+	ck_assert_uint_eq(engine_run(e), N / 2);
+	ck_assert_uint_eq(l.n, N / 2);
+	for (size_t k = 0; k < l.n; k++) {
+		ck_assert_uint_eq(l.arg[k] % 2, 1);            /* never a cancelled one */
+		ck_assert_double_eq(l.t[k], times[l.arg[k]]);
+		if (k > 0) {
+			ck_assert(l.t[k - 1] <= l.t[k]);
+			if (l.t[k - 1] == l.t[k])
+				ck_assert_uint_lt(l.arg[k - 1], l.arg[k]);
+		}
+	}
+	/* handles of fired timers are stale */
+	for (int i = 1; i < N; i += 2)
+		ck_assert_int_eq(engine_cancel(e, h[i]), 0);
+	gsl_rng_free(r);
+	log_free(&l);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(test_stale_handle_after_reuse)
+{
+	struct engine *e = engine_new(0);
+	struct log l;
+	log_init(&l, e, 8);
+	engine_timer a = engine_at(e, 1.0, log_cb, &l, 1);
+	ck_assert_uint_ne(a, ENGINE_TIMER_NONE);
+	ck_assert_int_eq(engine_step(e), 1);
+	engine_timer b = engine_at(e, 2.0, log_cb, &l, 2);
+	ck_assert_uint_ne(b, ENGINE_TIMER_NONE);
+	ck_assert_uint_eq(a & 0xffffffffu, b & 0xffffffffu);   /* same slot reused */
+	ck_assert_uint_ne(a, b);
+	ck_assert_int_eq(engine_cancel(e, a), 0);
+	ck_assert_uint_eq(engine_pending(e), 1);
+	ck_assert_int_eq(engine_cancel(e, b), 1);
+	ck_assert_int_eq(engine_cancel(e, b), 0);
+	/* cancelled slot reused again: both old handles stay stale */
+	engine_timer c = engine_at(e, 3.0, log_cb, &l, 3);
+	ck_assert_uint_eq(c & 0xffffffffu, a & 0xffffffffu);
+	ck_assert_int_eq(engine_cancel(e, a), 0);
+	ck_assert_int_eq(engine_cancel(e, b), 0);
+	ck_assert_uint_eq(engine_run(e), 1);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_uint_eq(l.arg[0], 1);
+	ck_assert_uint_eq(l.arg[1], 3);
+	ck_assert_double_eq(l.t[1], 3.0);
+	log_free(&l);
+	engine_free(e);
+}
+END_TEST
+
+/* Each firing schedules the next link of a chain, plus a timer at the same
+ * instant, which must fire after the timers already due then. */
+struct chain {
+	struct engine *e;
+	struct log *l;
+	int remaining;
+};
+
+static void chain_cb(void *ctx, uint64_t arg)
+{
+	struct chain *c = ctx;
+	log_cb(c->l, arg);
+	if (arg >= 1000000)
+		return;                         /* a same-instant follower */
+	ck_assert_uint_ne(engine_at(c->e, engine_now(c->e), chain_cb, c, 1000000 + arg), ENGINE_TIMER_NONE);
+	if (--c->remaining > 0)
+		ck_assert_uint_ne(engine_at(c->e, engine_now(c->e) + 1.0, chain_cb, c, arg + 1), ENGINE_TIMER_NONE);
+}
+
+START_TEST(test_schedule_from_callback)
+{
+	struct engine *e = engine_new(0);
+	struct log l;
+	log_init(&l, e, 300);
+	struct chain c = {e, &l, 100};
+	/* a bystander due at t=5 exactly, scheduled before the chain reaches 5 */
+	ck_assert_uint_ne(engine_at(e, 5.0, log_cb, &l, 999), ENGINE_TIMER_NONE);
+	ck_assert_uint_ne(engine_at(e, 0.0, chain_cb, &c, 0), ENGINE_TIMER_NONE);
+	ck_assert_uint_eq(engine_run(e), 201);
+	ck_assert_uint_eq(l.n, 201);
+	size_t k = 0;
+	for (uint64_t i = 0; i < 100; i++) {
+		if (i == 5) {
+			/* the bystander (seq 0) precedes the chain link at 5 */
+			ck_assert_uint_eq(l.arg[k], 999);
+			ck_assert_double_eq(l.t[k], 5.0);
+			k++;
+		}
+		ck_assert_uint_eq(l.arg[k], i);
+		ck_assert_double_eq(l.t[k], (double)i);
+		k++;
+		ck_assert_uint_eq(l.arg[k], 1000000 + i);
+		ck_assert_double_eq(l.t[k], (double)i);
+		k++;
+	}
+	ck_assert_uint_eq(k, 201);
+	log_free(&l);
+	engine_free(e);
+}
+END_TEST
+
+struct stopper {
+	struct engine *e;
+	int fired;
+};
+
+static void stop_cb(void *ctx, uint64_t arg)
+{
+	struct stopper *s = ctx;
+	s->fired++;
+	if (arg == 1)
+		engine_stop(s->e);
+}
+
+START_TEST(test_stop)
+{
+	struct engine *e = engine_new(0);
+	struct stopper s = {e, 0};
+	for (int i = 0; i < 10; i++)
+		engine_at(e, (double)i, stop_cb, &s, i == 4 ? 1 : 0);
+	ck_assert_uint_eq(engine_run(e), 5);
+	ck_assert_int_eq(s.fired, 5);
+	ck_assert_double_eq(engine_now(e), 4.0);
+	ck_assert_uint_eq(engine_pending(e), 5);
+	ck_assert_double_eq(engine_next_time(e), 5.0);
+	/* a stop requested outside a run is forgotten by the next run */
+	engine_stop(e);
+	ck_assert_uint_eq(engine_run(e), 5);
+	ck_assert_int_eq(s.fired, 10);
+	ck_assert_uint_eq(engine_fired(e), 10);
+	ck_assert_double_eq(engine_now(e), 9.0);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(test_pending_limit)
+{
+	struct engine *e = engine_new(10);
+	struct log l;
+	log_init(&l, e, 16);
+	for (int i = 0; i < 10; i++)
+		ck_assert_uint_ne(engine_at(e, (double)i, log_cb, &l, (uint64_t)i), ENGINE_TIMER_NONE);
+	ck_assert_ptr_null(engine_failed(e));
+	ck_assert_uint_eq(engine_at(e, 20.0, log_cb, &l, 10), ENGINE_TIMER_NONE);
+	ck_assert_ptr_nonnull(engine_failed(e));
+	ck_assert_ptr_nonnull(strstr(engine_failed(e), "10"));
+	ck_assert_uint_eq(engine_pending(e), 10);
+	/* room again once one has fired */
+	ck_assert_int_eq(engine_step(e), 1);
+	ck_assert_uint_ne(engine_at(e, 20.0, log_cb, &l, 10), ENGINE_TIMER_NONE);
+	ck_assert_uint_eq(engine_run(e), 10);
+	ck_assert_uint_eq(l.n, 11);
+	ck_assert_uint_eq(l.arg[10], 10);
+	log_free(&l);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(test_bad_times)
+{
+	struct engine *e = engine_new(0);
+	struct log l;
+	log_init(&l, e, 4);
+	engine_at(e, 2.0, log_cb, &l, 0);
+	ck_assert_int_eq(engine_step(e), 1);
+	ck_assert_double_eq(engine_now(e), 2.0);
+	ck_assert_ptr_null(engine_failed(e));
+	ck_assert_uint_eq(engine_at(e, 1.0, log_cb, &l, 1), ENGINE_TIMER_NONE);
+	ck_assert_ptr_nonnull(engine_failed(e));
+	ck_assert_uint_eq(engine_at(e, NAN, log_cb, &l, 2), ENGINE_TIMER_NONE);
+	ck_assert_uint_eq(engine_at(e, INFINITY, log_cb, &l, 3), ENGINE_TIMER_NONE);
+	ck_assert_uint_eq(engine_pending(e), 0);
+	/* now itself is fine */
+	ck_assert_uint_ne(engine_at(e, 2.0, log_cb, &l, 4), ENGINE_TIMER_NONE);
+	ck_assert_uint_eq(engine_run(e), 1);
+	ck_assert_uint_eq(l.arg[1], 4);
+	log_free(&l);
+	engine_free(e);
+}
+END_TEST
+
+/* ---- randomized comparison with a reference ------------------------------
+ * Check records every passing ck_assert (a write to its log), so the hot
+ * loop below tests conditions itself and calls Check only on a failure.
+ * The reference keeps the live timers in an array sorted by decreasing
+ * (time, seq): insertion by binary search, pop from the end, cancel by
+ * index. Obviously correct, O(n) per operation, fine for ~300 live timers. */
+struct ref_ent {
+	double t;
+	uint64_t seq;
+	engine_timer h;
+};
+
+static int ref_before(const struct ref_ent *a, const struct ref_ent *b)
+{
+	return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
+
+struct last_fire {
+	struct engine *e;
+	int n;
+	double t;
+	uint64_t seq;
+};
+
+static void last_cb(void *ctx, uint64_t arg)
+{
+	struct last_fire *f = ctx;
+	f->n++;
+	f->t = engine_now(f->e);
+	f->seq = arg;
+}
+
+START_TEST(test_random_vs_reference)
+{
+	enum { OPS = 1000000, MAXLIVE = 4096, STALE = 1024 };
+	struct engine *e = engine_new(0);
+	struct ref_ent *ref = malloc(MAXLIVE * sizeof(*ref));
+	engine_timer stale[STALE] = {0};
+	size_t n = 0, n_stale = 0;
+	uint64_t seq = 0, pops = 0, cancels = 0, stale_checks = 0;
+	struct last_fire f = {e, 0, 0, 0};
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	gsl_rng_set(r, 2024);
+
+	for (long op = 0; op < OPS + MAXLIVE; op++) {
+		double u = gsl_rng_uniform(r);
+		int draining = op >= OPS;
+		double p_insert = n < 256 ? 0.5 : 0.35;
+		if (!draining && (n == 0 || (u < p_insert && n < MAXLIVE))) {
+			/* times on a coarse grid (many ties), sometimes exactly now */
+			double now = engine_now(e);
+			double v = gsl_rng_uniform(r);
+			double t = v < 0.1 ? now : now + floor(v * 64.0) * 0.25;
+			struct ref_ent x = {t, seq, 0};
+			x.h = engine_at(e, t, last_cb, &f, seq);
+			if (x.h == ENGINE_TIMER_NONE)
+				ck_abort_msg("engine_at failed: %s", engine_failed(e));
+			seq++;
+			/* sorted descending: find first position whose entry is before x */
+			size_t lo = 0, hi = n;
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+				if (ref_before(&ref[mid], &x))
+					hi = mid;
+				else
+					lo = mid + 1;
+			}
+			memmove(&ref[lo + 1], &ref[lo], (n - lo) * sizeof(*ref));
+			ref[lo] = x;
+			n++;
+		} else if (!draining && u < 0.6) {
+			size_t i = (size_t)gsl_rng_uniform_int(r, n);
+			int rc = engine_cancel(e, ref[i].h);
+			if (rc != 1)
+				ck_assert_int_eq(rc, 1);
+			stale[n_stale++ % STALE] = ref[i].h;
+			memmove(&ref[i], &ref[i + 1], (n - i - 1) * sizeof(*ref));
+			n--;
+			cancels++;
+		} else {
+			if (n == 0) {
+				ck_assert_int_eq(engine_step(e), 0);
+				break;
+			}
+			if (engine_next_time(e) != ref[n - 1].t)
+				ck_assert_double_eq(engine_next_time(e), ref[n - 1].t);
+			int before = f.n;
+			int rc = engine_step(e);
+			if (rc != 1 || f.n != before + 1)
+				ck_abort_msg("engine_step returned %d, %d callbacks", rc, f.n - before);
+			if (f.t != ref[n - 1].t || f.seq != ref[n - 1].seq)
+				ck_abort_msg("op %ld: fired (%.17g, %" PRIu64 "), reference (%.17g, %" PRIu64 ")",
+					     op, f.t, f.seq, ref[n - 1].t, ref[n - 1].seq);
+			stale[n_stale++ % STALE] = ref[n - 1].h;
+			n--;
+			pops++;
+		}
+		if (engine_pending(e) != n)
+			ck_assert_uint_eq(engine_pending(e), n);
+		if (op % 7 == 0 && n_stale) {
+			engine_timer h = stale[gsl_rng_uniform_int(r, n_stale < STALE ? n_stale : STALE)];
+			if (engine_cancel(e, h) != 0)
+				ck_abort_msg("op %ld: stale handle %" PRIx64 " cancelled a live timer", op, h);
+			stale_checks++;
+		}
+	}
+	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq(engine_pending(e), 0);
+	ck_assert_uint_eq(pops + cancels, seq);
+	ck_assert_uint_eq(engine_fired(e), pops);
+	ck_assert_uint_gt(pops, 100000);
+	ck_assert_uint_gt(cancels, 100000);
+	ck_assert_uint_gt(stale_checks, 100000);
+	gsl_rng_free(r);
+	free(ref);
+	engine_free(e);
+}
+END_TEST
+
+Suite *engine_suite(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, test_empty);
+	tcase_add_test(tc, test_random_order);
+	tcase_add_test(tc, test_ties_in_insertion_order);
+	tcase_add_test(tc, test_cancel);
+	tcase_add_test(tc, test_stale_handle_after_reuse);
+	tcase_add_test(tc, test_schedule_from_callback);
+	tcase_add_test(tc, test_stop);
+	tcase_add_test(tc, test_pending_limit);
+	tcase_add_test(tc, test_bad_times);
+	suite_add_tcase(s, tc);
+	TCase *slow = tcase_create("randomized");
+	tcase_set_timeout(slow, 60);
+	tcase_add_test(slow, test_random_vs_reference);
+	suite_add_tcase(s, slow);
+	return s;
+}

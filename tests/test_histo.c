@@ -1,0 +1,314 @@
+/* Tests of sim/histo.c: quantile accuracy against exact nearest-rank
+ * quantiles, merging, zero values, empty histograms, wide ranges, CDF. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include "errbuf.h"
+#include "histo.h"
+#include "suites.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Exact nearest-rank quantile of a sorted array: the value of rank ceil(q n). */
+static double exact_quantile(const double *sorted, size_t n, double q)
+{
+	double k = ceil(q * (double)n);
+	size_t r = k < 1 ? 1 : (size_t)k;
+	if (r > n)
+		r = n;
+	return sorted[r - 1];
+}
+
+/* Every quantile in qs is within HISTO_REL_ERROR of the exact one. */
+static void check_quantiles(const struct histo *h, double *vals, size_t n,
+			    const double *qs, size_t nq)
+{
+	qsort(vals, n, sizeof(double), cmp_double);
+	ck_assert_uint_eq(h->count, n);
+	ck_assert_double_eq(histo_quantile(h, 0.0), vals[0]);
+	ck_assert_double_eq(histo_quantile(h, 1.0), vals[n - 1]);
+	for (size_t i = 0; i < nq; i++) {
+		double exact = exact_quantile(vals, n, qs[i]);
+		double got = histo_quantile(h, qs[i]);
+		ck_assert_msg(fabs(got - exact) <= (HISTO_REL_ERROR + 1e-12) * exact,
+			      "q=%g: got %.17g, exact %.17g, rel error %g", qs[i], got, exact,
+			      fabs(got - exact) / exact);
+	}
+}
+
+START_TEST(test_lognormal_quantiles)
+{
+	enum { N = 100000 };
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	gsl_rng_set(r, 99);
+	double *vals = malloc(N * sizeof(double));
+	struct histo h;
+	histo_init(&h);
+	double sum = 0;
+	for (int i = 0; i < N; i++) {
+		vals[i] = gsl_ran_lognormal(r, log(0.05), 1.2);
+		sum += vals[i];
+		if (histo_add(&h, vals[i]) != 0)
+			ck_abort_msg("histo_add(%g) failed", vals[i]);
+	}
+	ck_assert_double_eq_tol(histo_mean(&h), sum / N, 1e-12 * sum / N);
+	const double qs[] = {0.5, 0.9, 0.99, 0.999, 0.1, 0.001, 1e-5, 0.99999};
+	check_quantiles(&h, vals, N, qs, sizeof(qs) / sizeof(qs[0]));
+	/* a fine sweep of q as well */
+	for (int i = 1; i < 1000; i++) {
+		double q = i / 1000.0;
+		double exact = exact_quantile(vals, N, q);
+		double got = histo_quantile(&h, q);
+		if (!(fabs(got - exact) <= (HISTO_REL_ERROR + 1e-12) * exact))
+			ck_abort_msg("q=%g: got %.17g, exact %.17g", q, got, exact);
+	}
+	/* bounded memory: far fewer buckets than values */
+	ck_assert_uint_lt(h.n_buckets, 5000);
+	histo_free(&h);
+	free(vals);
+	gsl_rng_free(r);
+}
+END_TEST
+
+START_TEST(test_wide_range)
+{
+	/* log-uniform over 1e-6 .. 1e4 (ten decades) */
+	enum { N = 50000 };
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	gsl_rng_set(r, 123);
+	double *vals = malloc(N * sizeof(double));
+	struct histo h;
+	histo_init(&h);
+	for (int i = 0; i < N; i++) {
+		vals[i] = exp(log(1e-6) + gsl_rng_uniform(r) * (log(1e4) - log(1e-6)));
+		if (histo_add(&h, vals[i]) != 0)
+			ck_abort_msg("histo_add(%g) failed", vals[i]);
+	}
+	ck_assert_int_eq(histo_add(&h, 1e-6), 0);
+	ck_assert_int_eq(histo_add(&h, 1e4), 0);
+	const double qs[] = {0.0001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.9999};
+	double *all = malloc((N + 2) * sizeof(double));
+	memcpy(all, vals, N * sizeof(double));
+	all[N] = 1e-6;
+	all[N + 1] = 1e4;
+	check_quantiles(&h, all, N + 2, qs, sizeof(qs) / sizeof(qs[0]));
+	ck_assert_double_eq(histo_quantile(&h, 0), 1e-6);
+	ck_assert_double_eq(histo_quantile(&h, 1), 1e4);
+	/* ten decades need ln(1e10)/ln(g) ~ 2878 buckets, and no more */
+	double g = (1 + HISTO_REL_ERROR) / (1 - HISTO_REL_ERROR);
+	ck_assert_uint_le(h.n_buckets, (uint32_t)ceil(log(1e10) / log(g)) + 2);
+	ck_assert_uint_ge(h.n_buckets, (uint32_t)floor(log(1e10) / log(g)));
+	histo_free(&h);
+	free(all);
+	free(vals);
+	gsl_rng_free(r);
+}
+END_TEST
+
+static void add_all(struct histo *h, const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (histo_add(h, v[i]) != 0)      /* hot loop: call Check only on failure */
+			ck_abort_msg("histo_add(%g) failed", v[i]);
+}
+
+START_TEST(test_merge)
+{
+	enum { NA = 30000, NB = 20000 };
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	gsl_rng_set(r, 5);
+	double *v = malloc((NA + NB) * sizeof(double));
+	/* a: small values, b: larger and wider, so the merge must grow dst
+	 * on both sides; a few zeros in b */
+	for (int i = 0; i < NA; i++)
+		v[i] = gsl_ran_lognormal(r, log(0.01), 0.3);
+	for (int i = 0; i < NB; i++)
+		v[NA + i] = i % 1000 == 0 ? 0.0 : gsl_ran_lognormal(r, log(0.5), 2.0);
+	struct histo a, b, u;
+	histo_init(&a);
+	histo_init(&b);
+	histo_init(&u);
+	add_all(&a, v, NA);
+	add_all(&b, v + NA, NB);
+	add_all(&u, v, NA + NB);
+	ck_assert_int_eq(histo_merge(&a, &b), 0);
+	ck_assert_uint_eq(a.count, u.count);
+	ck_assert_uint_eq(a.zero_count, u.zero_count);
+	ck_assert_uint_eq(a.zero_count, NB / 1000);
+	ck_assert_double_eq(a.min, u.min);
+	ck_assert_double_eq(a.max, u.max);
+	ck_assert_double_eq_tol(a.sum, u.sum, 1e-12 * u.sum);
+	ck_assert_int_eq(a.lo, u.lo);
+	ck_assert_uint_eq(a.n_buckets, u.n_buckets);
+	for (uint32_t i = 0; i < u.n_buckets; i++)
+		if (a.buckets[i] != u.buckets[i])
+			ck_assert_uint_eq(a.buckets[i], u.buckets[i]);
+	for (int i = 0; i <= 1000; i++)
+		ck_assert_double_eq(histo_quantile(&a, i / 1000.0), histo_quantile(&u, i / 1000.0));
+	const double qs[] = {0.5, 0.9, 0.99, 0.999};
+	check_quantiles(&a, v, NA + NB, qs, 4);
+
+	/* merging into an empty histogram copies; merging an empty one is a no-op */
+	struct histo e;
+	histo_init(&e);
+	ck_assert_int_eq(histo_merge(&e, &b), 0);
+	ck_assert_uint_eq(e.count, b.count);
+	ck_assert_double_eq(histo_quantile(&e, 0.5), histo_quantile(&b, 0.5));
+	ck_assert_double_eq(e.min, b.min);
+	struct histo empty;
+	histo_init(&empty);
+	ck_assert_int_eq(histo_merge(&e, &empty), 0);
+	ck_assert_uint_eq(e.count, b.count);
+	histo_free(&empty);
+	histo_free(&e);
+	histo_free(&a);
+	histo_free(&b);
+	histo_free(&u);
+	free(v);
+	gsl_rng_free(r);
+}
+END_TEST
+
+struct cdf_log {
+	int n;
+	double value[16];
+	double cdf[16];
+};
+
+static void cdf_cb(void *ctx, double value, double cdf)
+{
+	struct cdf_log *l = ctx;
+	ck_assert_int_lt(l->n, 16);
+	l->value[l->n] = value;
+	l->cdf[l->n] = cdf;
+	l->n++;
+}
+
+START_TEST(test_zero_values)
+{
+	struct histo h;
+	histo_init(&h);
+	/* 3 zeros, 1 value below HISTO_MIN_S, 6 values of 2.0 */
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(histo_add(&h, 0.0), 0);
+	ck_assert_int_eq(histo_add(&h, 1e-12), 0);
+	for (int i = 0; i < 6; i++)
+		ck_assert_int_eq(histo_add(&h, 2.0), 0);
+	ck_assert_uint_eq(h.count, 10);
+	ck_assert_uint_eq(h.zero_count, 4);
+	ck_assert_double_eq(histo_quantile(&h, 0.0), 0.0);
+	ck_assert_double_eq(histo_quantile(&h, 0.1), 0.0);   /* rank 1 */
+	ck_assert_double_eq(histo_quantile(&h, 0.4), 0.0);   /* rank 4: zero bucket */
+	/* rank 5: the 2.0 bucket's representative value */
+	ck_assert_double_eq_tol(histo_quantile(&h, 0.41), 2.0, 2.0 * HISTO_REL_ERROR);
+	ck_assert_double_eq_tol(histo_quantile(&h, 0.5), 2.0, 2.0 * HISTO_REL_ERROR);
+	ck_assert_double_eq(histo_quantile(&h, 1.0), 2.0);
+	ck_assert_double_eq_tol(histo_mean(&h), (12.0 + 1e-12) / 10, 1e-15);
+	struct cdf_log l = {0};
+	histo_foreach_cdf(&h, cdf_cb, &l);
+	ck_assert_int_eq(l.n, 2);
+	ck_assert_double_eq(l.value[0], 0.0);
+	ck_assert_double_eq_tol(l.cdf[0], 0.4, 1e-15);
+	ck_assert_double_eq_tol(l.value[1], 2.0, 2.0 * HISTO_REL_ERROR);
+	ck_assert_double_eq(l.cdf[1], 1.0);
+	histo_free(&h);
+
+	/* only zeros */
+	histo_init(&h);
+	ck_assert_int_eq(histo_add(&h, 0.0), 0);
+	ck_assert_uint_eq(h.n_buckets, 0);
+	ck_assert_double_eq(histo_quantile(&h, 0.5), 0.0);
+	ck_assert_double_eq(histo_quantile(&h, 1.0), 0.0);
+	histo_free(&h);
+}
+END_TEST
+
+START_TEST(test_empty)
+{
+	struct histo h;
+	histo_init(&h);
+	ck_assert(isnan(histo_quantile(&h, 0.5)));
+	ck_assert(isnan(histo_quantile(&h, 0.0)));
+	ck_assert(isnan(histo_quantile(&h, 1.0)));
+	ck_assert(isnan(histo_mean(&h)));
+	struct cdf_log l = {0};
+	histo_foreach_cdf(&h, cdf_cb, &l);
+	ck_assert_int_eq(l.n, 0);
+	/* NaN is refused and leaves the histogram empty */
+	ck_assert_int_eq(histo_add(&h, NAN), ERR_RUNTIME);
+	ck_assert_uint_eq(h.count, 0);
+	ck_assert(isnan(histo_mean(&h)));
+	histo_free(&h);
+	histo_free(&h);         /* idempotent */
+}
+END_TEST
+
+START_TEST(test_cdf_and_buckets)
+{
+	struct histo h;
+	histo_init(&h);
+	/* three buckets. Bucket values are clamped to the exact [min, max]:
+	 * 1.005 lies in [1, 1.00803) whose representative value is 1.004 < min,
+	 * and 99.6 lies in [99.487, 100.286) whose value 99.885 > max. */
+	ck_assert_int_eq(histo_add(&h, 1.005), 0);
+	ck_assert_int_eq(histo_add(&h, 1.005), 0);
+	ck_assert_int_eq(histo_add(&h, 10.0), 0);
+	ck_assert_int_eq(histo_add(&h, 99.6), 0);
+	struct cdf_log l = {0};
+	histo_foreach_cdf(&h, cdf_cb, &l);
+	ck_assert_int_eq(l.n, 3);
+	ck_assert_double_eq(l.value[0], 1.005);   /* clamped to min */
+	ck_assert_double_eq_tol(l.value[1], 10.0, 10.0 * HISTO_REL_ERROR);
+	ck_assert_double_eq(l.value[2], 99.6);    /* clamped to max */
+	ck_assert_double_eq_tol(l.cdf[0], 0.5, 1e-15);
+	ck_assert_double_eq_tol(l.cdf[1], 0.75, 1e-15);
+	ck_assert_double_eq(l.cdf[2], 1.0);
+	ck_assert_double_eq_tol(histo_quantile(&h, 0.6), 10.0, 10.0 * HISTO_REL_ERROR);
+	/* the representative value is the bucket's harmonic-style midpoint
+	 * 2 g^i g^(i+1) / (g^i + g^(i+1)) */
+	double g = (1 + HISTO_REL_ERROR) / (1 - HISTO_REL_ERROR);
+	double i = floor(log(10.0) / log(g));
+	double lo = pow(g, i), hi = pow(g, i + 1);
+	ck_assert_double_eq_tol(l.value[1], 2 * lo * hi / (lo + hi), 1e-12);
+	histo_free(&h);
+
+	/* values beyond HISTO_MAX_S share the top bucket; max stays exact */
+	histo_init(&h);
+	ck_assert_int_eq(histo_add(&h, 1e12), 0);
+	ck_assert_int_eq(histo_add(&h, 2e12), 0);
+	ck_assert_uint_eq(h.n_buckets, 1);
+	ck_assert_uint_eq(h.buckets[0], 2);
+	ck_assert_double_eq(histo_quantile(&h, 1.0), 2e12);
+	ck_assert_double_eq(histo_quantile(&h, 0.5), 1e12);   /* clamped to min */
+	ck_assert_int_eq(histo_add(&h, 1e9), 0);               /* also the top bucket */
+	ck_assert_uint_eq(h.n_buckets, 1);
+	ck_assert_int_eq(histo_add(&h, 1e-9), 0);              /* grows downwards */
+	ck_assert_uint_gt(h.n_buckets, 5000);
+	ck_assert_uint_lt(h.n_buckets, 7000);
+	ck_assert_uint_eq(h.buckets[h.n_buckets - 1], 3);
+	ck_assert_uint_eq(h.buckets[0], 1);
+	ck_assert_double_eq_tol(histo_quantile(&h, 0.25), 1e-9, 1e-9 * HISTO_REL_ERROR);
+	histo_free(&h);
+}
+END_TEST
+
+Suite *histo_suite(void)
+{
+	Suite *s = suite_create("histo");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_lognormal_quantiles);
+	tcase_add_test(tc, test_wide_range);
+	tcase_add_test(tc, test_merge);
+	tcase_add_test(tc, test_zero_values);
+	tcase_add_test(tc, test_empty);
+	tcase_add_test(tc, test_cdf_and_buckets);
+	suite_add_tcase(s, tc);
+	return s;
+}
