@@ -25,6 +25,13 @@ uint64_t rng_seed_for(uint64_t scenario_seed, uint32_t replication,
 	return h;
 }
 
+/* GSL's taus2 state (gsl rng/taus.c); filled directly from the 64-bit hash
+ * so that a stream has 96 bits of seed instead of the 32 that gsl_rng_set()
+ * takes: with tens of thousands of streams, 32-bit seeds would collide. */
+struct taus2_state {
+	unsigned long s1, s2, s3;
+};
+
 gsl_rng *rng_stream(uint64_t scenario_seed, uint32_t replication,
 		    uint32_t function_index, uint32_t purpose)
 {
@@ -32,9 +39,26 @@ gsl_rng *rng_stream(uint64_t scenario_seed, uint32_t replication,
 	if (!r)
 		return NULL;
 	uint64_t h = rng_seed_for(scenario_seed, replication, function_index, purpose);
-	/* taus2 uses 32 bits of seed; fold both halves in. Seed 0 is special
-	 * in taus2 (it means "default"), so map it to 1 explicitly. */
-	unsigned long s = (unsigned long)((h ^ (h >> 32)) & 0xffffffffu);
-	gsl_rng_set(r, s ? s : 1);
+	uint64_t h2 = splitmix64(h);
+	struct taus2_state *st = gsl_rng_state(r);
+	if (gsl_rng_size(r) != sizeof(*st)) {
+		/* Not the layout we know: fall back to GSL's own 32-bit seeding. */
+		unsigned long s = (unsigned long)((h ^ (h >> 32)) & 0xffffffffu);
+		gsl_rng_set(r, s ? s : 1);
+		return r;
+	}
+	/* taus2 needs s1 >= 2, s2 >= 8, s3 >= 16, as in GSL's taus_set(). */
+	st->s1 = (unsigned long)(h & 0xffffffffu);
+	st->s2 = (unsigned long)(h >> 32);
+	st->s3 = (unsigned long)(h2 & 0xffffffffu);
+	if (st->s1 < 2)
+		st->s1 += 2;
+	if (st->s2 < 8)
+		st->s2 += 8;
+	if (st->s3 < 16)
+		st->s3 += 16;
+	/* Warm up as taus_set() does. */
+	for (int i = 0; i < 6; i++)
+		gsl_rng_get(r);
 	return r;
 }

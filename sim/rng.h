@@ -5,7 +5,8 @@
  * purpose) through a fixed 64-bit mixing hash (splitmix64 finaliser), so a
  * function's draws never depend on thread count, run order or which other
  * functions exist. Streams are GSL generators of type taus2 (small state,
- * fast), so tens of thousands of them fit in memory.
+ * fast), so tens of thousands of them fit in memory; their whole 96-bit state
+ * comes from the hash (two splitmix64 outputs), not from a 32-bit seed.
  */
 #ifndef SLSIM_RNG_H
 #define SLSIM_RNG_H

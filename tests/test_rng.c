@@ -64,9 +64,19 @@ START_TEST(test_seed_pinned)
 	gsl_rng *r = rng_stream(42, 0, 0, RNG_ARRIVALS);
 	ck_assert_ptr_nonnull(r);
 	ck_assert_str_eq(gsl_rng_name(r), "taus2");
-	/* taus2 seeded with 0x6bd18687 ^ 0x32f4640c = 1495655051 */
+	/* The 96-bit taus2 state is the hash (low, high 32 bits) and the low 32
+	 * bits of splitmix64(hash), warmed up by six draws as GSL's taus_set does. */
 	gsl_rng *ref = gsl_rng_alloc(gsl_rng_taus2);
-	gsl_rng_set(ref, 1495655051ul);
+	unsigned long *st = gsl_rng_state(ref);
+	st[0] = 0x32f4640cul;
+	st[1] = 0x6bd18687ul;
+	uint64_t z = UINT64_C(0x6bd1868732f4640c) + UINT64_C(0x9e3779b97f4a7c15);
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	z ^= z >> 31;
+	st[2] = (unsigned long)(z & 0xffffffffu);
+	for (int i = 0; i < 6; i++)
+		gsl_rng_get(ref);
 	for (int i = 0; i < 100; i++)
 		ck_assert_uint_eq(gsl_rng_get(r), gsl_rng_get(ref));
 	gsl_rng_free(ref);
