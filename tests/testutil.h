@@ -17,7 +17,7 @@ const char *tu_root(void);
 const char *tu_bin(void);
 /* <root>/../shared/<rel>, in a static buffer reused by the next call. */
 const char *tu_shared(const char *rel);
-/* A fresh temporary folder under /tmp (a new string each call). */
+/* A fresh temporary folder under /tmp (valid for the next 63 calls). */
 const char *tu_tmpdir(void);
 /* Writes text to <tmpdir>/<name> and returns the path (static buffer). */
 const char *tu_write(const char *dir, const char *name, const char *text);
