@@ -11,6 +11,7 @@
 #include "output.h"
 #include "run.h"
 #include "scenario.h"
+#include "tracecmd.h"
 #include "version.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -23,6 +24,7 @@ static const char usage_main[] =
 	"\n"
 	"commands:\n"
 	"  run SCENARIO      simulate a scenario file and write its results\n"
+	"  trace ...         statistics, generation and conversion of workload traces\n"
 	"\n"
 	"options:\n"
 	"  -h, --help        this help (slsim <command> --help for a command's)\n"
@@ -163,6 +165,13 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "trace") == 0) {
+		struct errbuf err = { "" };
+		int rc = tracecmd_main(argc - 1, argv + 1, &err);
+		if (rc < 0)
+			fprintf(stderr, "slsim: %s\n", err.msg);
+		return rc == 0 ? EXIT_OK : rc == ERR_INPUT ? EXIT_USAGE : EXIT_RUNTIME;
+	}
 	fprintf(stderr, "slsim: unknown command \"%s\"\n%s", cmd, usage_main);
 	return EXIT_USAGE;
 }
