@@ -103,6 +103,8 @@ json_t *output_summary_json(const struct scenario *sc, const struct run_result *
 	json_object_set_new(doc, "provider", json_string(sc->pricing->name));
 	json_object_set_new(doc, "duration_s", json_real(sc->duration_s));
 	json_object_set_new(doc, "warmup_s", json_real(sc->warmup_s));
+	if (sc->workload)
+		json_object_set_new(doc, "workload", trace_summary_json(sc->workload));
 	json_object_set_new(doc, "totals", figures_json(json_object(), &r->totals));
 	json_t *fns = json_array();
 	for (size_t i = 0; i < r->n_functions; i++) {

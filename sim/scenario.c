@@ -253,6 +253,8 @@ static int parse_arrivals(struct scenario *s, struct arrivals_cfg *a, const json
 			return errbuf_set(err, ERR_RUNTIME, "out of memory");
 		break;
 	}
+	case ARRIVALS_WORKLOAD:
+		break;
 	}
 	return 0;
 }
@@ -260,6 +262,8 @@ static int parse_arrivals(struct scenario *s, struct arrivals_cfg *a, const json
 static int parse_function(struct scenario *s, struct function_cfg *f, const json_t *obj,
 			  const char *where, struct errbuf *err)
 {
+	/* With a workload, a function may take its arrivals from it alone. */
+	int need_arrivals = s->workload ? JU_OPTIONAL : JU_REQUIRED;
 	static const char *const keys[] = { "name", "memory_mb", "concurrency_per_instance",
 					    "reserved_concurrency", "timeout_s", "service",
 					    "cold_start", "keepalive", "arrivals", NULL };
@@ -281,7 +285,7 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	    (rc = ju_object(obj, "service", where, JU_REQUIRED, &service, err)) < 0 ||
 	    (rc = ju_object(obj, "cold_start", where, JU_OPTIONAL, &cold, err)) < 0 ||
 	    (rc = ju_object(obj, "keepalive", where, JU_OPTIONAL, &ka, err)) < 0 ||
-	    (rc = ju_object(obj, "arrivals", where, JU_REQUIRED, &arrivals, err)) < 0)
+	    (rc = ju_object(obj, "arrivals", where, need_arrivals, &arrivals, err)) < 0)
 		return rc;
 	f->name = strdup(name);
 	if (!f->name)
@@ -327,15 +331,61 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	if ((rc = f->keepalive->parse(ka, path, &f->keepalive_cfg, err)) < 0)
 		return rc;
 
+	if (!arrivals) {
+		f->arrivals.process = ARRIVALS_WORKLOAD;
+		return 0;
+	}
 	return parse_arrivals(s, &f->arrivals, arrivals, ju_path(path, sizeof(path), where, "arrivals"), err);
+}
+
+/* A function found in the workload: function_defaults plus its name, then
+ * what the trace knows about it (service-time distribution, memory). */
+static int workload_function(struct scenario *s, struct function_cfg *f, const json_t *defaults,
+			     const struct trace_fn *tf, const char *file, struct errbuf *err)
+{
+	char where[512];
+	json_t *obj = defaults ? json_deep_copy(defaults) : json_object();
+	if (!obj)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	json_object_set_new(obj, "name", json_string(tf->name));
+	if (!json_object_get(obj, "service")) {
+		if (!tf->has_service && !trace_has_durations(s->workload)) {
+			json_decref(obj);
+			return errbuf_set(err, ERR_INPUT,
+					  "%s: function_defaults.service: required key is missing (function \"%s\" of the workload has no service times in the trace)",
+					  file, tf->name);
+		}
+		/* Never drawn: the trace gives every duration. */
+		json_object_set_new(obj, "service", json_pack("{s:s, s:f}", "dist", "constant", "value_s", 0.0));
+	}
+	snprintf(where, sizeof(where), "%s: function_defaults (function \"%.100s\" of the workload)", file, tf->name);
+	int rc = parse_function(s, f, obj, where, err);
+	json_decref(obj);
+	if (rc < 0)
+		return rc;
+	if (tf->has_service) {
+		dist_free(&f->service);
+		if (dist_copy(&f->service, &tf->service) < 0)
+			return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	}
+	if (!isnan(tf->memory_mb)) {
+		/* Memory as the provider configures it: whole MB within its range. */
+		double mb = ceil(tf->memory_mb);
+		if (mb < s->pricing->min_memory_mb)
+			mb = s->pricing->min_memory_mb;
+		if (mb > s->pricing->max_memory_mb)
+			mb = s->pricing->max_memory_mb;
+		f->memory_mb = (uint32_t)mb;
+	}
+	return 0;
 }
 
 static int parse_document(struct scenario *s, struct errbuf *err)
 {
 	static const char *const keys[] = { "name", "description", "seed", "duration_s", "warmup_s",
 					    "replications", "provider", "platform", "functions",
-					    "timeseries_interval_s", NULL };
-	const json_t *doc = s->json, *platform, *functions;
+					    "timeseries_interval_s", "workload", "function_defaults", NULL };
+	const json_t *doc = s->json, *platform, *functions, *workload, *defaults;
 	const char *name = NULL;
 	char where[512], path[512];
 	uint64_t seed = 1, reps = 1;
@@ -347,8 +397,25 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 	if ((rc = ju_check_keys(doc, where, keys, err)) < 0 ||
 	    (rc = ju_string(doc, "name", where, JU_OPTIONAL, &name, err)) < 0 ||
 	    (rc = ju_uint(doc, "seed", where, JU_OPTIONAL, 0, UINT64_MAX >> 1, &seed, err)) < 0 ||
-	    (rc = ju_number(doc, "duration_s", where, JU_REQUIRED, 1e-9, SCENARIO_MAX_DURATION_S,
-			    &s->duration_s, err)) < 0 ||
+	    (rc = ju_object(doc, "workload", where, JU_OPTIONAL, &workload, err)) < 0 ||
+	    (rc = ju_object(doc, "function_defaults", where, JU_OPTIONAL, &defaults, err)) < 0)
+		return rc;
+	if (defaults && !workload)
+		return errbuf_set(err, ERR_INPUT, "%s: function_defaults: only meaningful with a \"workload\"", s->path);
+	if (defaults && (json_object_get(defaults, "name") || json_object_get(defaults, "arrivals")))
+		return errbuf_set(err, ERR_INPUT, "%s: function_defaults.%s: not allowed (names and arrivals come from the workload)",
+				  s->path, json_object_get(defaults, "name") ? "name" : "arrivals");
+	if (workload && (rc = trace_prepare(&s->workload, workload, ju_path(path, sizeof(path), where, "workload"),
+					    s->dir, err)) < 0)
+		return rc;
+	if (s->workload) {
+		/* duration_s defaults to the workload's span. */
+		s->duration_s = trace_span_s(s->workload);
+		if (!(s->duration_s > 0))
+			s->duration_s = 1;
+	}
+	if ((rc = ju_number(doc, "duration_s", where, s->workload ? JU_OPTIONAL : JU_REQUIRED, 1e-9,
+			    SCENARIO_MAX_DURATION_S, &s->duration_s, err)) < 0 ||
 	    (rc = ju_number(doc, "warmup_s", where, JU_OPTIONAL, 0, SCENARIO_MAX_DURATION_S,
 			    &s->warmup_s, err)) < 0 ||
 	    (rc = ju_uint(doc, "replications", where, JU_OPTIONAL, 1, SCENARIO_MAX_REPLICATIONS,
@@ -389,12 +456,19 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 
 	functions = json_object_get(doc, "functions");
 	ju_path(path, sizeof(path), where, "functions");
-	if (!json_is_array(functions))
+	if (!(json_is_array(functions) || (!functions && s->workload)))
 		return errbuf_set(err, ERR_INPUT, "%s: %s", path,
 				  functions ? "must be an array of functions" : "required key is missing");
-	s->n_functions = json_array_size(functions);
-	if (s->n_functions == 0)
+	s->n_listed = json_array_size(functions);
+	if (s->n_listed == 0 && !s->workload)
 		return errbuf_set(err, ERR_INPUT, "%s: must list at least one function", path);
+	/* Room for every function of the workload too (listed ones are not repeated). */
+	s->n_functions = s->n_listed;
+	for (size_t i = 0; s->workload && i < trace_n_functions(s->workload); i++)
+		s->n_functions += trace_function(s->workload, i)->included != 0;
+	if (s->n_functions == 0)
+		return errbuf_set(err, ERR_INPUT, "%s: the sampling options keep no function of the workload",
+				  ju_path(path, sizeof(path), where, "workload"));
 	if (s->n_functions > SCENARIO_MAX_FUNCTIONS)
 		return errbuf_set(err, ERR_INPUT, "%s: %zu functions exceed the limit of %u", path,
 				  s->n_functions, SCENARIO_MAX_FUNCTIONS);
@@ -409,8 +483,9 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 	memset(s->name_slots, 0xff, s->n_name_slots * sizeof(*s->name_slots));
 
 	uint64_t reserved_total = 0;
-	double expected_arrivals = 0;
-	for (size_t i = 0; i < s->n_functions; i++) {
+	double expected_arrivals = s->workload ? (double)trace_invocations(s->workload) : 0;
+	s->n_functions = s->n_listed;
+	for (size_t i = 0; i < s->n_listed; i++) {
 		char fwhere[512];
 		struct function_cfg *f = &s->functions[i];
 		f->timeout_s = 900;
@@ -426,6 +501,22 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 			expected_arrivals += f->arrivals.rate_per_s * s->duration_s;
 		else if (f->arrivals.process == ARRIVALS_PERIODIC)
 			expected_arrivals += s->duration_s / f->arrivals.period_s;
+		if (f->arrivals.process == ARRIVALS_WORKLOAD && trace_find_function(s->workload, f->name) < 0)
+			return errbuf_set(err, ERR_INPUT,
+					  "%s.name: \"%s\" is not a function of the workload and has no \"arrivals\" of its own",
+					  fwhere, f->name);
+	}
+	for (size_t i = 0; s->workload && i < trace_n_functions(s->workload); i++) {
+		const struct trace_fn *tf = trace_function(s->workload, i);
+		if (!tf->included || scenario_function_index(s, tf->name) >= 0)
+			continue;
+		struct function_cfg *f = &s->functions[s->n_functions];
+		f->timeout_s = 900;
+		s->n_functions++;   /* counted before parsing, so scenario_free frees a half-made one */
+		if ((rc = workload_function(s, f, defaults, tf, s->path, err)) < 0)
+			return rc;
+		index_name(s, s->n_functions - 1);
+		reserved_total += f->reserved_concurrency;
 	}
 	if (reserved_total > s->platform.account_concurrency)
 		return errbuf_set(err, ERR_INPUT,
@@ -540,6 +631,7 @@ void scenario_free(struct scenario *s)
 		free(f->arrivals.trace_path);
 		free(f->arrivals.trace_format);
 	}
+	trace_free(s->workload);
 	free(s->functions);
 	free(s->name_slots);
 	if (s->pricing && s->pricing_cfg)

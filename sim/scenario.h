@@ -17,6 +17,7 @@
 #include "dist.h"
 #include "errbuf.h"
 #include "models.h"
+#include "trace.h"
 
 /* Documented limits (scenarios/README.md). */
 #define SCENARIO_MAX_FUNCTIONS 1000000u
@@ -27,7 +28,9 @@
 
 enum on_limit { ON_LIMIT_REJECT, ON_LIMIT_QUEUE };
 enum idle_selection { IDLE_MRU, IDLE_NEWEST, IDLE_LRU, IDLE_RANDOM };
-enum arrival_process { ARRIVALS_POISSON, ARRIVALS_PERIODIC, ARRIVALS_TRACE };
+/* ARRIVALS_WORKLOAD: no process of its own; arrivals come only from the
+ * scenario's "workload". */
+enum arrival_process { ARRIVALS_POISSON, ARRIVALS_PERIODIC, ARRIVALS_TRACE, ARRIVALS_WORKLOAD };
 
 struct arrivals_cfg {
 	enum arrival_process process;
@@ -69,6 +72,12 @@ struct scenario {
 	const struct pricing_ops *pricing;
 	void *pricing_cfg;
 	struct platform_cfg platform;
+	/* "workload": the prepared trace or generator (NULL without one). Its
+	 * functions follow the listed ones in functions[], in order of
+	 * appearance, configured from "function_defaults" and what the trace
+	 * says (service-time percentiles, memory). */
+	struct trace *workload;
+	size_t n_listed;                   /* functions[0 .. n_listed) come from "functions" */
 	size_t n_functions;
 	struct function_cfg *functions;
 	/* Open-addressing index of function names (scenario_function_index). */

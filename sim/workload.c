@@ -173,6 +173,63 @@ fail:
 	return rc;
 }
 
+/* ---- the scenario's "workload" (trace.h) ---------------------------------- */
+
+struct wl_src {
+	struct trace_reader *reader;
+	uint32_t *map;
+};
+
+static int wl_next(void *p, struct arrival *a, struct errbuf *err)
+{
+	struct wl_src *s = p;
+	struct trace_arrival ta;
+	int rc = trace_next(s->reader, &ta, err);
+	if (rc <= 0)
+		return rc;
+	a->t_s = ta.t_s;
+	a->function = ta.fn;
+	a->duration_s = ta.duration_s;
+	return 1;
+}
+
+static void wl_close(void *p)
+{
+	struct wl_src *s = p;
+	trace_close(s->reader);
+	free(s->map);
+	free(s);
+}
+
+static const struct workload_source_ops wl_ops = {
+	.next = wl_next,
+	.close = wl_close,
+};
+
+/* Trace functions map to the scenario's functions of the same name; those
+ * the sampling dropped (and the scenario does not list) are skipped. */
+static int open_workload(struct workload *w, uint32_t replication, struct errbuf *err)
+{
+	const struct trace *t = w->sc->workload;
+	size_t n = trace_n_functions(t);
+	struct wl_src *s = calloc(1, sizeof(*s));
+	if (!s || !(s->map = malloc((n + 1) * sizeof(*s->map)))) {
+		free(s);
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		long fn = scenario_function_index(w->sc, trace_function(t, i)->name);
+		s->map[i] = fn < 0 ? UINT32_MAX : (uint32_t)fn;
+	}
+	int rc = trace_open(t, w->sc->seed, replication, s->map, &s->reader, err);
+	if (rc < 0) {
+		free(s->map);
+		free(s);
+		return rc;
+	}
+	return workload_add_source(w, &wl_ops, s, err);
+}
+
 /* ---- scheduling -------------------------------------------------------- */
 
 static void on_arrival(void *ctx, uint64_t arg);
@@ -246,10 +303,16 @@ struct workload *workload_new(const struct scenario *sc, struct engine *e, uint3
 	w->sink = sink;
 	w->sink_ctx = sink_ctx;
 	w->err = err;
+	if (sc->workload && open_workload(w, replication, err) < 0) {
+		workload_free(w);
+		return NULL;
+	}
 	for (size_t i = 0; i < sc->n_functions; i++) {
 		const struct arrivals_cfg *a = &sc->functions[i].arrivals;
 		int rc = 0;
-		if (a->process == ARRIVALS_TRACE) {
+		if (a->process == ARRIVALS_WORKLOAD) {
+			continue;
+		} else if (a->process == ARRIVALS_TRACE) {
 			/* One reader per file, however many functions it drives. */
 			size_t j = 0;
 			while (j < i && !(sc->functions[j].arrivals.process == ARRIVALS_TRACE &&
