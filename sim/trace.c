@@ -52,7 +52,7 @@ static const char *const common_keys[] = { "format", "keep_time", "skip_bad_rows
 /* A row held in memory because the file is not sorted by time. */
 struct mem_row {
 	double t_s, duration_s;
-	uint32_t fn, seq;
+	uint32_t fn, seq, trigger;
 };
 
 struct rows_data {
@@ -65,7 +65,7 @@ struct rows_data {
 struct trace {
 	const struct format *fmt;
 	void *data;                 /* rows_data or the custom format's */
-	struct strmap *names;
+	struct strmap *names, *triggers;
 	struct trace_fn *fns;
 	size_t n_fns, cap_fns;
 	double first_s, last_s, shift_s;
@@ -79,6 +79,14 @@ const struct trace_fn *trace_function(const struct trace *t, size_t i) { return 
 struct trace_fn *trace_function_mut(struct trace *t, size_t i) { return &t->fns[i]; }
 long trace_find_function(const struct trace *t, const char *name) { return strmap_find(t->names, name); }
 int trace_has_durations(const struct trace *t) { return t->has_durations; }
+size_t trace_n_triggers(const struct trace *t) { return strmap_size(t->triggers); }
+const char *trace_trigger_name(const struct trace *t, uint32_t id) { return strmap_name(t->triggers, id); }
+
+static uint32_t trigger_id(const struct trace *t, const char *name)
+{
+	long id = name ? strmap_find(t->triggers, name) : -1;
+	return id < 0 ? UINT32_MAX : (uint32_t)id;
+}
 int trace_skip_bad_rows(const struct trace *t) { return t->skip_bad; }
 
 double trace_span_s(const struct trace *t)
@@ -177,6 +185,7 @@ void trace_free(struct trace *t)
 	}
 	free(t->fns);
 	strmap_free(t->names);
+	strmap_free(t->triggers);
 	free(t);
 }
 
@@ -299,6 +308,10 @@ static int rows_prepare(struct trace *t, const json_t *spec, const char *where, 
 				break;
 			}
 		}
+		if (row.trigger && strmap_add(t->triggers, row.trigger, NULL) < 0) {
+			rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
+			break;
+		}
 		if (row.trigger && !f->trigger && !(f->trigger = strdup(row.trigger))) {
 			rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
 			break;
@@ -345,7 +358,8 @@ static int rows_prepare(struct trace *t, const json_t *spec, const char *where, 
 		long fn = trace_find_function(t, row.function);
 		if (fn < 0)
 			continue;   /* a bad name skipped in pass 1 */
-		d->rows[d->n_rows] = (struct mem_row){ row.t_s, row.duration_s, (uint32_t)fn, (uint32_t)d->n_rows };
+		d->rows[d->n_rows] = (struct mem_row){ row.t_s, row.duration_s, (uint32_t)fn, (uint32_t)d->n_rows,
+						       trigger_id(t, row.trigger) };
 		d->n_rows++;
 	}
 	if (ops->free_state)
@@ -460,7 +474,9 @@ int trace_prepare(struct trace **out, const json_t *spec, const char *where, con
 		return rc;
 
 	struct trace *t = calloc(1, sizeof(*t));
-	if (!t || !(t->names = strmap_new())) {
+	if (!t || !(t->names = strmap_new()) || !(t->triggers = strmap_new())) {
+		if (t)
+			strmap_free(t->names);
 		free(t);
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	}
@@ -474,8 +490,15 @@ int trace_prepare(struct trace **out, const json_t *spec, const char *where, con
 		       : fmt->custom->prepare(t, spec, where, dir ? dir : "", &t->data, err);
 	if (rc < 0)
 		goto fail;
-	for (size_t i = 0; i < t->n_fns; i++)
+	for (size_t i = 0; i < t->n_fns; i++) {
 		t->fns[i].name = strmap_name(t->names, i);
+		if (t->fns[i].trigger && strmap_add(t->triggers, t->fns[i].trigger, NULL) < 0) {
+			rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < t->n_fns; i++)
+		t->fns[i].trigger_id = trigger_id(t, t->fns[i].trigger);
 	if ((rc = apply_sampling(t, spec, where, err)) < 0)
 		goto fail;
 	t->shift_s = t->keep_time || !t->times_set ? 0 : t->first_s;
@@ -550,6 +573,7 @@ static int rows_next(struct trace_reader *r, struct trace_arrival *a, struct err
 		a->t_s = m->t_s;
 		a->trace_fn = m->fn;
 		a->duration_s = m->duration_s;
+		a->trigger = m->trigger;
 		return 1;
 	}
 	struct trace_row row;
@@ -575,13 +599,20 @@ static int rows_next(struct trace_reader *r, struct trace_arrival *a, struct err
 	a->t_s = row.t_s;
 	a->trace_fn = (uint32_t)r->last_fn;
 	a->duration_s = row.duration_s;
+	a->trigger = trigger_id(t, row.trigger);
 	return 1;
 }
 
 int trace_next(struct trace_reader *r, struct trace_arrival *a, struct errbuf *err)
 {
 	for (;;) {
-		int rc = r->t->fmt->rows ? rows_next(r, a, err) : r->t->fmt->custom->next(r->it, a, err);
+		int rc;
+		if (r->t->fmt->rows) {
+			rc = rows_next(r, a, err);
+		} else {
+			rc = r->t->fmt->custom->next(r->it, a, err);
+			a->trigger = rc > 0 ? r->t->fns[a->trace_fn].trigger_id : UINT32_MAX;
+		}
 		if (rc <= 0)
 			return rc;
 		uint32_t fn = r->map ? r->map[a->trace_fn] : a->trace_fn;

@@ -36,6 +36,7 @@ struct trace_fn {
 	double memory_mb;           /* NAN: the trace does not say */
 	struct dist service;        /* used when has_service */
 	int has_service;
+	uint32_t trigger_id;        /* trace_trigger_name(); UINT32_MAX without a trigger */
 	uint64_t invocations;       /* rows (or summed counts) in the trace; 0 for generators */
 	int included;               /* kept by the sampling options */
 };
@@ -46,6 +47,7 @@ struct trace_arrival {
 	uint32_t fn;                /* as mapped by the fn_map given to trace_open */
 	uint32_t trace_fn;          /* index in the trace's function table */
 	double duration_s;          /* NAN: draw from the function's service distribution */
+	uint32_t trigger;           /* of this invocation (trace_trigger_name), or UINT32_MAX */
 };
 
 struct trace;
@@ -61,6 +63,9 @@ const char *trace_format_name(const struct trace *t);
 size_t trace_n_functions(const struct trace *t);
 const struct trace_fn *trace_function(const struct trace *t, size_t i);
 long trace_find_function(const struct trace *t, const char *name);
+/* Trigger types met (per row in alibaba-sd, per function in azure2019). */
+size_t trace_n_triggers(const struct trace *t);
+const char *trace_trigger_name(const struct trace *t, uint32_t id);
 /* Span of the (shifted) arrivals: duration_s defaults to it. */
 double trace_span_s(const struct trace *t);
 /* 1 when every arrival carries its own service time. */

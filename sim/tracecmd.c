@@ -169,6 +169,7 @@ int tracecmd_stats_json(const json_t *spec, uint64_t seed, json_t **out, struct 
 	struct fn_acc *acc = NULL;
 	double *v = NULL;
 	struct histo dur;
+	uint64_t *per_trigger = NULL;
 	int rc;
 	*out = NULL;
 	histo_init(&dur);
@@ -178,7 +179,8 @@ int tracecmd_stats_json(const json_t *spec, uint64_t seed, json_t **out, struct 
 	uint32_t *map = malloc((nf + 1) * sizeof(*map));
 	acc = calloc(nf + 1, sizeof(*acc));
 	v = malloc((nf + 1) * sizeof(*v));
-	if (!map || !acc || !v) {
+	per_trigger = calloc(trace_n_triggers(t) + 1, sizeof(*per_trigger));
+	if (!map || !acc || !v || !per_trigger) {
 		rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
 		goto out;
 	}
@@ -203,6 +205,8 @@ int tracecmd_stats_json(const json_t *spec, uint64_t seed, json_t **out, struct 
 		}
 		f->n++;
 		f->last_s = a.t_s;
+		if (a.trigger != UINT32_MAX)
+			per_trigger[a.trigger]++;
 		if (!isnan(a.duration_s) && histo_add(&dur, a.duration_s) < 0) {
 			rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
 			goto out;
@@ -251,14 +255,8 @@ int tracecmd_stats_json(const json_t *spec, uint64_t seed, json_t **out, struct 
 
 	/* Invocations per trigger (formats that name one). */
 	json_t *trig = json_object();
-	for (size_t i = 0; i < nf; i++) {
-		const struct trace_fn *f = trace_function(t, i);
-		if (!f->trigger || !acc[i].n)
-			continue;
-		json_t *c = json_object_get(trig, f->trigger);
-		json_object_set_new(trig, f->trigger,
-				    json_integer((c ? json_integer_value(c) : 0) + (json_int_t)acc[i].n));
-	}
+	for (size_t i = 0; i < trace_n_triggers(t); i++)
+		json_object_set_new(trig, trace_trigger_name(t, (uint32_t)i), json_integer((json_int_t)per_trigger[i]));
 	json_object_set_new(doc, "invocations_per_trigger", trig);
 
 	if (dur.count) {
@@ -291,6 +289,7 @@ out:
 	free(map);
 	free(acc);
 	free(v);
+	free(per_trigger);
 	return rc;
 }
 
