@@ -355,12 +355,12 @@ START_TEST(azure2019_full_day_bounded_memory)
 			 json_integer_value(json_object_get(trig, "timer")), (json_int_t)total);
 	json_decref(doc);
 	free(out);
-	/* Peak RSS of the child (ru_maxrss in KiB): under the documented 100 MB
+	/* Peak RSS of the child (ru_maxrss in KiB): under the documented 64 MB (about 30 MB measured)
 	 * (traces/README.md). Sanitizer builds keep shadow memory: not checked. */
 #if !defined(__SANITIZE_ADDRESS__)
 	struct rusage ru;
 	getrusage(RUSAGE_CHILDREN, &ru);
-	ck_assert_msg(ru.ru_maxrss < 100 * 1024, "peak RSS %ld KiB", ru.ru_maxrss);
+	ck_assert_msg(ru.ru_maxrss < 64 * 1024, "peak RSS %ld KiB", ru.ru_maxrss);
 #endif
 }
 END_TEST
