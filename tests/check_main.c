@@ -12,6 +12,7 @@ int main(void)
 	srunner_add_suite(sr, sim_suite());
 	srunner_add_suite(sr, validation_suite());
 	srunner_add_suite(sr, cli_suite());
+	srunner_add_suite(sr, badinput_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

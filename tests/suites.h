@@ -16,5 +16,6 @@ Suite *scenario_suite(void);
 Suite *sim_suite(void);
 Suite *validation_suite(void);
 Suite *cli_suite(void);
+Suite *badinput_suite(void);
 
 #endif
