@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef _OPENMP
 #include <omp.h>
+#endif
 #include "engine.h"
 #include "platform.h"
 #include "workload.h"
@@ -294,7 +296,11 @@ int run_scenario(const struct scenario *sc, const struct run_options *opt, struc
 		stats_fold_init(&out->functions[i]);
 
 	int rc = 0;
+#ifdef _OPENMP
 	int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+#else
+	int threads = 1;
+#endif
 	if ((uint32_t)threads > sc->replications)
 		threads = (int)sc->replications;
 #pragma omp parallel for ordered schedule(dynamic, 1) num_threads(threads)

@@ -90,13 +90,18 @@ int scenario_apply_set(json_t *doc, const char *assignment, struct errbuf *err)
 				return errbuf_set(err, ERR_INPUT, "--set %s: '%s' is not inside an object",
 						  assignment, tok[i].key);
 			}
+			/* jansson refuses keys that are not UTF-8; its _new setters
+			 * release the value even then. */
 			if (last)
 				return json_object_set_new(cur, tok[i].key, value) == 0 ? 0
-					: errbuf_set(err, ERR_RUNTIME, "--set %s: cannot set", assignment);
+					: errbuf_set(err, ERR_INPUT, "--set %s: key is not valid UTF-8", assignment);
 			json_t *next = json_object_get(cur, tok[i].key);
 			if (!next) {
 				next = tok[i + 1].key[0] ? json_object() : json_array();
-				json_object_set_new(cur, tok[i].key, next);
+				if (json_object_set_new(cur, tok[i].key, next) != 0) {
+					json_decref(value);
+					return errbuf_set(err, ERR_INPUT, "--set %s: key is not valid UTF-8", assignment);
+				}
 			}
 			cur = next;
 		} else {
