@@ -33,6 +33,9 @@ $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# The price lists are embedded with .incbin: rebuild when they change.
+$(BUILD)/models/pricing_catalog.o: $(wildcard models/pricing/*.json)
+
 $(SLSIM): $(LIB_OBJ) $(BUILD)/sim/main.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)

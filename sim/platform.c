@@ -15,6 +15,7 @@ struct instance {
 	uint32_t avail_pos;       /* position in its function's available heap, or NONE */
 	uint32_t next_free;
 	uint8_t state;
+	uint8_t doomed;           /* ran out of memory: released once idle, never reused */
 	double created_s;
 	uint64_t created_seq;
 	uint64_t used_seq;        /* last dispatch or completion, for mru/lru */
@@ -25,6 +26,7 @@ struct request {
 	uint32_t fn, instance, tag;
 	uint32_t next, prev;      /* wait queue links; next also links the free list */
 	int cold;
+	enum restore_kind restore;
 	double arrival_s, start_s, init_s, run_s, service_s;
 	enum request_outcome outcome;
 	engine_timer queue_timer;
@@ -287,6 +289,7 @@ static void report(struct platform *p, uint32_t r, double end_s)
 		.end_s = end_s,
 		.init_s = rq->init_s,
 		.run_s = rq->run_s,
+		.restore = rq->restore,
 	};
 	if (p->obs.request_done)
 		p->obs.request_done(p->obs.ctx, &res);
@@ -343,6 +346,7 @@ static int dispatch(struct platform *p, uint32_t r)
 		rq->instance = id;
 		rq->cold = 0;
 		rq->init_s = 0;
+		rq->restore = RESTORE_NONE;
 	} else {
 		uint32_t id = new_instance(p);
 		if (id == NONE)
@@ -371,10 +375,22 @@ static int dispatch(struct platform *p, uint32_t r)
 		rq->instance = id;
 		rq->cold = 1;
 		rq->init_s = draw.init_s;
+		rq->restore = draw.restore;
 		service = draw.service_s;
 	}
 	rq->outcome = service > cfg->timeout_s ? REQ_TIMED_OUT : REQ_COMPLETED;
 	rq->run_s = service > cfg->timeout_s ? cfg->timeout_s : service;
+	if (cfg->oom != OOM_NONE) {
+		/* Too little memory: the instance dies with the request. When the
+		 * runtime and model do not fit, loading them fails at the end of init
+		 * and the request never runs. */
+		rq->outcome = REQ_OOM;
+		if (cfg->oom == OOM_INIT)
+			rq->run_s = 0;
+		p->inst[rq->instance].doomed = 1;
+		if (p->inst[rq->instance].avail_pos != NONE)
+			avail_remove(p, f, rq->instance);
+	}
 	if (!engine_at(p->engine, now + rq->init_s + rq->run_s, on_complete, p, r))
 		return fail(p, "cannot schedule a completion");
 	return 0;
@@ -388,7 +404,7 @@ static void on_init_done(void *ctx, uint64_t arg)
 	struct fn_rt *f = &p->fn[in->fn];
 	in->state = INST_WARM;
 	counts_add(p, in->fn, -1, 1, 0);
-	if (in->active < f->cfg->concurrency_per_instance && avail_insert(p, f, id) < 0)
+	if (!in->doomed && in->active < f->cfg->concurrency_per_instance && avail_insert(p, f, id) < 0)
 		fail(p, "cannot track available instances");
 }
 
@@ -428,7 +444,7 @@ static void on_complete(void *ctx, uint64_t arg)
 	if (in->active == 0) {
 		/* An instance whose init was shorter than nothing cannot be INIT here. */
 		counts_add(p, in->fn, 0, -1, 1);
-		double ttl = f->cfg->keepalive->on_idle(f->cfg->keepalive_cfg, f->keepalive_state, now);
+		double ttl = in->doomed ? 0 : f->cfg->keepalive->on_idle(f->cfg->keepalive_cfg, f->keepalive_state, now);
 		if (!(ttl > 0)) {
 			release_instance(p, id);
 			goto freed;
@@ -441,7 +457,9 @@ static void on_complete(void *ctx, uint64_t arg)
 			}
 		}
 	}
-	if (in->avail_pos == NONE) {
+	if (in->doomed) {
+		/* Still serving others: it leaves once they finish. */
+	} else if (in->avail_pos == NONE) {
 		if (avail_insert(p, f, id) < 0) {
 			fail(p, "cannot track available instances");
 			return;

@@ -23,6 +23,8 @@ enum request_outcome {
 	REQ_TIMED_OUT,        /* ran into the function's timeout_s: cut there and billed */
 	REQ_REJECTED,         /* over a concurrency limit with on_limit "reject" */
 	REQ_QUEUE_TIMEOUT,    /* waited queue_timeout_s for a concurrency slot */
+	REQ_OOM,              /* the function has too little memory (function_cfg.oom): failed,
+			       * billed for what ran, its instance discarded */
 };
 
 struct request_result {
@@ -35,6 +37,7 @@ struct request_result {
 	double end_s;           /* response sent (arrival_s when rejected) */
 	double init_s;          /* initialisation it waited for (cold "add" model) */
 	double run_s;           /* time it ran after init, cut at timeout_s */
+	enum restore_kind restore;  /* cold requests: how the instance started */
 };
 
 struct instance_counts {

@@ -28,6 +28,7 @@ struct sim {
 	struct ts_bin *bins;
 	size_t n_bins;
 
+	int bills_instances;        /* the pricing model meters instance time */
 	int progress;
 	double next_progress_wall;
 	double started_wall;
@@ -112,16 +113,28 @@ static size_t bin_of(const struct sim *s, double t_s)
 	return i < s->n_bins ? i : s->n_bins - 1;
 }
 
+static void meter(const struct sim *s, struct usage *u, const struct request_result *r)
+{
+	const struct function_cfg *f = &s->sc->functions[r->function];
+	struct meter_req m = {
+		.memory_mb = f->memory_mb,
+		.vcpus = f->vcpus,
+		.init_s = r->init_s,
+		.run_s = r->run_s,
+		.restore = r->restore,
+	};
+	s->sc->pricing->meter(s->sc->pricing_cfg, u, &m);
+}
+
 static void on_request_done(void *ctx, const struct request_result *r)
 {
 	struct sim *s = ctx;
-	const struct function_cfg *f = &s->sc->functions[r->function];
-	int ran = r->outcome == REQ_COMPLETED || r->outcome == REQ_TIMED_OUT;
+	int ran = r->outcome == REQ_COMPLETED || r->outcome == REQ_TIMED_OUT || r->outcome == REQ_OOM;
 	struct ts_bin *bin = &s->bins[bin_of(s, r->arrival_s)];
 	bin->arrivals++;
 	bin->cold_starts += r->cold;
 	if (ran)
-		s->sc->pricing->meter(s->sc->pricing_cfg, &bin->usage, f->memory_mb, r->init_s, r->run_s);
+		meter(s, &bin->usage, r);
 	if (!(r->tag & 1))
 		return;   /* arrived during warm-up */
 
@@ -143,14 +156,32 @@ static void on_request_done(void *ctx, const struct request_result *r)
 	case REQ_REJECTED:
 		st->rejected++;
 		break;
+	case REQ_OOM:
+		st->oom++;
+		break;
 	}
 	if (ran)
-		s->sc->pricing->meter(s->sc->pricing_cfg, &st->usage, f->memory_mb, r->init_s, r->run_s);
+		meter(s, &st->usage, r);
 }
 
 static void on_released(void *ctx, uint32_t fn, double created_s, double released_s)
 {
 	struct sim *s = ctx;
+	const struct function_cfg *f = &s->sc->functions[fn];
+	if (s->bills_instances) {
+		/* Instance-based billing: the instance's time in the window, and
+		 * spread over the time-series intervals it spans. */
+		s->sc->pricing->meter_time(s->sc->pricing_cfg, &s->fn[fn].usage, PRICING_TIME_INSTANCE,
+					   f->memory_mb, f->vcpus, in_window(s, created_s, released_s));
+		double a = created_s, b = released_s < s->sc->duration_s ? released_s : s->sc->duration_s;
+		for (size_t i = bin_of(s, a); a < b && i < s->n_bins; i++) {
+			double end = (double)(i + 1) * s->sc->timeseries_interval_s;
+			double hi = end < b ? end : b;
+			s->sc->pricing->meter_time(s->sc->pricing_cfg, &s->bins[i].usage, PRICING_TIME_INSTANCE,
+						   f->memory_mb, f->vcpus, hi - a);
+			a = hi;
+		}
+	}
 	if (created_s < s->sc->warmup_s)
 		return;
 	s->fn[fn].released++;
@@ -215,6 +246,10 @@ static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep, int p
 		return errbuf_set(&s->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
 	for (size_t i = 0; i < sc->n_functions; i++)
 		fn_stats_init(&s->fn[i]);
+	/* Whether instance time costs anything: meter one probe second. */
+	struct usage probe = { 0 }, zero = { 0 };
+	sc->pricing->meter_time(sc->pricing_cfg, &probe, PRICING_TIME_INSTANCE, 1024, 1, 1);
+	s->bills_instances = memcmp(&probe, &zero, sizeof(probe)) != 0;
 
 	struct platform_observer obs = {
 		.ctx = s,
@@ -239,6 +274,13 @@ static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep, int p
 	if (s->err.msg[0])
 		return ERR_RUNTIME;
 	platform_finish(s->platform);
+	/* SnapStart snapshots with a cache fee are held over the whole window. */
+	for (size_t i = 0; i < sc->n_functions; i++) {
+		const struct function_cfg *f = &sc->functions[i];
+		if (f->cold_start->snapshot && f->cold_start->snapshot(f->cold_start_cfg) == RESTORE_CHARGED)
+			sc->pricing->meter_time(sc->pricing_cfg, &s->fn[i].usage, PRICING_TIME_SNAPSHOT,
+						f->memory_mb, f->vcpus, sc->duration_s - sc->warmup_s);
+	}
 	return 0;
 }
 
@@ -268,9 +310,7 @@ static int fold(struct run_result *out, const struct scenario *sc, struct sim *s
 		d->cold_starts += b->cold_starts;
 		d->busy_s += b->busy_s;
 		d->idle_s += b->idle_s;
-		d->usage.requests += b->usage.requests;
-		d->usage.billed_ms += b->usage.billed_ms;
-		d->usage.billed_mb_ms += b->usage.billed_mb_ms;
+		usage_add(&d->usage, &b->usage);
 	}
 	out->events += engine_fired(s->engine);
 	return rc;

@@ -188,6 +188,16 @@ static int parse_platform(struct scenario *s, const json_t *obj, const char *whe
 	return 0;
 }
 
+static int parse_pricing(struct scenario *s, const json_t *obj, const char *where, struct errbuf *err)
+{
+	static const char *const keys[] = { "free_tier", NULL };
+	int rc;
+	if (obj && ((rc = ju_check_keys(obj, where, keys, err)) < 0 ||
+		    (rc = ju_bool(obj, "free_tier", where, JU_OPTIONAL, &s->pricing_opts.free_tier, err)) < 0))
+		return rc;
+	return 0;
+}
+
 static int parse_provider(struct scenario *s, const json_t *v, const char *file, struct errbuf *err)
 {
 	char where[512];
@@ -209,7 +219,41 @@ static int parse_provider(struct scenario *s, const json_t *v, const char *file,
 	if (!s->pricing)
 		return errbuf_set(err, ERR_INPUT, "%s: unknown provider \"%s\" (known: %s)", where, name,
 				  pricing_names());
-	return s->pricing->parse(s->pricing->data, obj, where, &s->pricing_cfg, err);
+	return s->pricing->parse(s->pricing, obj, &s->pricing_opts, where, &s->pricing_cfg, err);
+}
+
+double scenario_work_service_s(const struct work_cfg *w, double vcpus)
+{
+	double p = w->parallel_fraction;
+	double cpu = vcpus >= 1 ? w->cpu_s * ((1 - p) + p / vcpus) : w->cpu_s / vcpus;
+	return w->io_s + cpu;
+}
+
+/* functions[i].work: the service-time distribution it implies on f->vcpus. */
+static int parse_work(struct function_cfg *f, const json_t *obj, const char *where, struct errbuf *err)
+{
+	static const char *const keys[] = { "cpu_s", "io_s", "parallel_fraction", "min_memory_mb", "cv", NULL };
+	struct work_cfg *w = &f->work;
+	uint64_t min_mb = 0;
+	int rc;
+	if ((rc = ju_check_keys(obj, where, keys, err)) < 0 ||
+	    (rc = ju_number(obj, "cpu_s", where, JU_OPTIONAL, 0, 1e9, &w->cpu_s, err)) < 0 ||
+	    (rc = ju_number(obj, "io_s", where, JU_OPTIONAL, 0, 1e9, &w->io_s, err)) < 0 ||
+	    (rc = ju_number(obj, "parallel_fraction", where, JU_OPTIONAL, 0, 1, &w->parallel_fraction, err)) < 0 ||
+	    (rc = ju_uint(obj, "min_memory_mb", where, JU_OPTIONAL, 0, 1u << 24, &min_mb, err)) < 0 ||
+	    (rc = ju_number(obj, "cv", where, JU_OPTIONAL, 0, 100, &w->cv, err)) < 0)
+		return rc;
+	w->min_memory_mb = (uint32_t)min_mb;
+	f->has_work = 1;
+	double mean = scenario_work_service_s(w, f->vcpus);
+	if (w->cv == 0 || mean == 0) {
+		dist_constant(&f->service, mean);
+		return 0;
+	}
+	json_t *d = json_pack("{s:s, s:f, s:f}", "dist", "lognormal", "mean_s", mean, "cv", w->cv);
+	rc = d ? dist_from_json(&f->service, d, where, err) : errbuf_set(err, ERR_RUNTIME, "out of memory");
+	json_decref(d);
+	return rc;
 }
 
 static int parse_arrivals(struct scenario *s, struct arrivals_cfg *a, const json_t *obj,
@@ -266,11 +310,12 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 			  const char *where, struct errbuf *err)
 {
 	static const char *const keys[] = { "name", "memory_mb", "concurrency_per_instance",
-					    "reserved_concurrency", "timeout_s", "service",
+					    "reserved_concurrency", "timeout_s", "service", "work", "vcpus",
 					    "cold_start", "keepalive", "arrivals", NULL };
 	char path[512];
 	const char *name = NULL, *mode = "add", *policy = "fixed";
-	const json_t *service, *cold, *ka, *arrivals;
+	const json_t *service, *work, *cold, *ka, *arrivals;
+	double vcpus = NAN;
 	uint64_t memory_mb = 128, conc = 1, reserved = 0;
 	int rc;
 
@@ -278,12 +323,13 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	    (rc = ju_check_keys(obj, where, keys, err)) < 0 ||
 	    (rc = ju_string(obj, "name", where, JU_REQUIRED, &name, err)) < 0 ||
 	    (rc = check_name(name, ju_path(path, sizeof(path), where, "name"), err)) < 0 ||
-	    (rc = ju_uint(obj, "memory_mb", where, JU_OPTIONAL, s->pricing->min_memory_mb,
-			  s->pricing->max_memory_mb, &memory_mb, err)) < 0 ||
+	    (rc = ju_uint(obj, "memory_mb", where, JU_OPTIONAL, 1, 1u << 20, &memory_mb, err)) < 0 ||
+	    (rc = ju_number(obj, "vcpus", where, JU_OPTIONAL, 0, 1024, &vcpus, err)) < 0 ||
 	    (rc = ju_uint(obj, "concurrency_per_instance", where, JU_OPTIONAL, 1, 100000, &conc, err)) < 0 ||
 	    (rc = ju_uint(obj, "reserved_concurrency", where, JU_OPTIONAL, 0, UINT32_MAX, &reserved, err)) < 0 ||
 	    (rc = ju_number(obj, "timeout_s", where, JU_OPTIONAL, 1e-3, 1e9, &f->timeout_s, err)) < 0 ||
-	    (rc = ju_object(obj, "service", where, JU_REQUIRED, &service, err)) < 0 ||
+	    (rc = ju_object(obj, "service", where, JU_OPTIONAL, &service, err)) < 0 ||
+	    (rc = ju_object(obj, "work", where, JU_OPTIONAL, &work, err)) < 0 ||
 	    (rc = ju_object(obj, "cold_start", where, JU_OPTIONAL, &cold, err)) < 0 ||
 	    (rc = ju_object(obj, "keepalive", where, JU_OPTIONAL, &ka, err)) < 0 ||
 	    (rc = ju_object(obj, "arrivals", where, JU_REQUIRED, &arrivals, err)) < 0)
@@ -292,6 +338,8 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	if (!f->name)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	f->memory_mb = (uint32_t)memory_mb;
+	if ((rc = s->pricing->resources(s->pricing_cfg, f->memory_mb, vcpus, &f->vcpus, where, err)) < 0)
+		return rc;
 	f->concurrency_per_instance = (uint32_t)conc;
 	f->reserved_concurrency = (uint32_t)reserved;
 	if (f->reserved_concurrency > s->platform.account_concurrency)
@@ -299,7 +347,12 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 				  ju_path(path, sizeof(path), where, "reserved_concurrency"),
 				  f->reserved_concurrency, s->platform.account_concurrency);
 
-	if ((rc = dist_from_json(&f->service, service, ju_path(path, sizeof(path), where, "service"), err)) < 0)
+	if (!service == !work)
+		return errbuf_set(err, ERR_INPUT, "%s: give exactly one of service and work", where);
+	if (service &&
+	    (rc = dist_from_json(&f->service, service, ju_path(path, sizeof(path), where, "service"), err)) < 0)
+		return rc;
+	if (work && (rc = parse_work(f, work, ju_path(path, sizeof(path), where, "work"), err)) < 0)
 		return rc;
 
 	ju_path(path, sizeof(path), where, "cold_start");
@@ -309,18 +362,22 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	if (!f->cold_start)
 		return errbuf_set(err, ERR_INPUT, "%s.mode: unknown cold-start mode \"%s\" (known: %s)",
 				  path, mode, coldstart_names());
+	struct coldstart_ctx ctx = { .provider = s->pricing->name, .memory_mb = f->memory_mb, .vcpus = f->vcpus };
 	if (cold) {
-		rc = f->cold_start->parse(cold, path, &f->cold_start_cfg, err);
+		rc = f->cold_start->parse(cold, &ctx, path, &f->cold_start_cfg, err);
 	} else {
 		/* Documented default: no initialisation time, cold starts still counted. */
 		json_t *def = json_pack("{s:s, s:{s:s, s:f}}", "mode", "add", "init", "dist",
 					"constant", "value_s", 0.0);
-		rc = def ? f->cold_start->parse(def, path, &f->cold_start_cfg, err)
+		rc = def ? f->cold_start->parse(def, &ctx, path, &f->cold_start_cfg, err)
 			 : errbuf_set(err, ERR_RUNTIME, "out of memory");
 		json_decref(def);
 	}
 	if (rc < 0)
 		return rc;
+	uint32_t footprint = f->cold_start->footprint_mb ? f->cold_start->footprint_mb(f->cold_start_cfg) : 0;
+	f->needed_memory_mb = footprint > f->work.min_memory_mb ? footprint : f->work.min_memory_mb;
+	f->oom = footprint > f->memory_mb ? OOM_INIT : f->work.min_memory_mb > f->memory_mb ? OOM_RUN : OOM_NONE;
 
 	ju_path(path, sizeof(path), where, "keepalive");
 	if (ka && (rc = ju_string(ka, "policy", path, JU_OPTIONAL, &policy, err)) < 0)
@@ -339,8 +396,8 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 {
 	static const char *const keys[] = { "name", "description", "seed", "duration_s", "warmup_s",
 					    "replications", "provider", "platform", "functions",
-					    "timeseries_interval_s", NULL };
-	const json_t *doc = s->json, *platform, *functions;
+					    "timeseries_interval_s", "pricing", NULL };
+	const json_t *doc = s->json, *platform, *functions, *pricing;
 	const char *name = NULL;
 	char where[512], path[512];
 	uint64_t seed = 1, reps = 1;
@@ -360,7 +417,8 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 			  &reps, err)) < 0 ||
 	    (rc = ju_number(doc, "timeseries_interval_s", where, JU_OPTIONAL, 1e-6,
 			    SCENARIO_MAX_DURATION_S, &s->timeseries_interval_s, err)) < 0 ||
-	    (rc = ju_object(doc, "platform", where, JU_OPTIONAL, &platform, err)) < 0)
+	    (rc = ju_object(doc, "platform", where, JU_OPTIONAL, &platform, err)) < 0 ||
+	    (rc = ju_object(doc, "pricing", where, JU_OPTIONAL, &pricing, err)) < 0)
 		return rc;
 	s->seed = seed;
 	s->replications = (uint32_t)reps;
@@ -389,6 +447,7 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 
 	if ((rc = parse_platform(s, platform, ju_path(path, sizeof(path), where, "platform"), err)) < 0 ||
+	    (rc = parse_pricing(s, pricing, ju_path(path, sizeof(path), where, "pricing"), err)) < 0 ||
 	    (rc = parse_provider(s, json_object_get(doc, "provider"), s->path, err)) < 0)
 		return rc;
 

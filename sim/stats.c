@@ -34,6 +34,7 @@ int fn_stats_merge(struct fn_stats *dst, const struct fn_stats *src)
 	dst->cold_starts += src->cold_starts;
 	dst->rejected += src->rejected;
 	dst->timed_out += src->timed_out;
+	dst->oom += src->oom;
 	dst->instance_s += src->instance_s;
 	dst->busy_s += src->busy_s;
 	dst->idle_s += src->idle_s;
@@ -42,9 +43,7 @@ int fn_stats_merge(struct fn_stats *dst, const struct fn_stats *src)
 		dst->peak = src->peak;
 	dst->released += src->released;
 	dst->lifespan_sum_s += src->lifespan_sum_s;
-	dst->usage.requests += src->usage.requests;
-	dst->usage.billed_ms += src->usage.billed_ms;
-	dst->usage.billed_mb_ms += src->usage.billed_mb_ms;
+	usage_add(&dst->usage, &src->usage);
 	return histo_merge(&dst->latency, &src->latency);
 }
 
@@ -56,14 +55,16 @@ static double ratio(double num, double den)
 void stats_figures(const struct fn_stats *s, double window_s, const struct pricing_ops *pricing,
 		   const void *pricing_cfg, double out[FIG_COUNT])
 {
-	struct cost c;
+	struct cost c, month;
 	pricing->cost(pricing_cfg, &s->usage, &c);
+	pricing->monthly(pricing_cfg, &s->usage, STATS_MONTH_S / window_s, &month);
 	out[FIG_INVOCATIONS] = (double)s->invocations;
 	out[FIG_COMPLETED] = (double)s->completed;
 	out[FIG_COLD_STARTS] = (double)s->cold_starts;
 	out[FIG_COLD_START_RATIO] = ratio((double)s->cold_starts, (double)s->invocations);
 	out[FIG_REJECTED] = (double)s->rejected;
 	out[FIG_TIMED_OUT] = (double)s->timed_out;
+	out[FIG_OOM] = (double)s->oom;
 	out[FIG_LATENCY_MEAN] = histo_mean(&s->latency);
 	out[FIG_LATENCY_P50] = histo_quantile(&s->latency, 0.50);
 	out[FIG_LATENCY_P90] = histo_quantile(&s->latency, 0.90);
@@ -84,6 +85,7 @@ void stats_figures(const struct fn_stats *s, double window_s, const struct prici
 	out[FIG_COST_PROVISIONED] = c.provisioned_usd;
 	out[FIG_COST_TOTAL] = c.total_usd;
 	out[FIG_COST_PER_MILLION] = ratio(c.total_usd * 1e6, (double)s->invocations);
+	out[FIG_COST_MONTHLY] = month.total_usd;
 }
 
 void stats_fold_init(struct stats_fold *f)
