@@ -9,6 +9,8 @@ int main(void)
 	srunner_add_suite(sr, dist_suite());
 	srunner_add_suite(sr, histo_suite());
 	srunner_add_suite(sr, scenario_suite());
+	srunner_add_suite(sr, pricing_suite());
+	srunner_add_suite(sr, sizing_suite());
 	srunner_add_suite(sr, sim_suite());
 	srunner_add_suite(sr, validation_suite());
 	srunner_add_suite(sr, cli_suite());

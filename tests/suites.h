@@ -17,5 +17,7 @@ Suite *sim_suite(void);
 Suite *validation_suite(void);
 Suite *cli_suite(void);
 Suite *badinput_suite(void);
+Suite *pricing_suite(void);
+Suite *sizing_suite(void);
 
 #endif
