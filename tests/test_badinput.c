@@ -94,7 +94,7 @@ static const struct bad_case cases[] = {
 	{ "timeout zero", "\"timeout_s\": 60", "\"timeout_s\": 0", NULL, "", 2, "functions[0].timeout_s" },
 	{ "timeout string", "\"timeout_s\": 60", "\"timeout_s\": \"1m\"", NULL, "", 2, "functions[0].timeout_s" },
 	/* Distributions. */
-	{ "service missing", "\"service\": {\"dist\": \"exponential\", \"mean_s\": 0.5},", "", NULL, "", 2, "functions[0].service: required key is missing" },
+	{ "service missing", "\"service\": {\"dist\": \"exponential\", \"mean_s\": 0.5},", "", NULL, "", 2, "functions[0]: give exactly one of service and work" },
 	{ "dist unknown", "\"dist\": \"exponential\"", "\"dist\": \"pareto\"", NULL, "", 2, "functions[0].service" },
 	{ "dist missing mean", "\"mean_s\": 0.5", "\"median_s\": 0.5", NULL, "", 2, "functions[0].service" },
 	{ "dist negative mean", "\"mean_s\": 0.5", "\"mean_s\": -0.5", NULL, "", 2, "functions[0].service.mean_s" },
