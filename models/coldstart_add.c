@@ -5,7 +5,7 @@
 #include "models.h"
 
 static int add_parse(const json_t *cfg, const struct coldstart_ctx *ctx, const char *where, void **out,
-                    struct errbuf *err)
+		     struct errbuf *err)
 {
 	(void)ctx;
 	static const char *const keys[] = { "mode", "init", NULL };

@@ -8,7 +8,7 @@
 #include "models.h"
 
 static int replace_parse(const json_t *cfg, const struct coldstart_ctx *ctx, const char *where, void **out,
-                        struct errbuf *err)
+			 struct errbuf *err)
 {
 	(void)ctx;
 	static const char *const keys[] = { "mode", "service", NULL };
