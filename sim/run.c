@@ -22,6 +22,8 @@ struct sim {
 
 	struct fn_stats *fn;
 	double *fn_last_s;          /* when each function's counts last changed */
+	uint32_t *prov_level;       /* provisioned instances of each function ... */
+	double *prov_since_s;       /* ... since this time */
 	struct fn_stats all;        /* peak and time integrals of the sum over functions */
 	struct instance_counts all_counts;
 	double all_last_s;
@@ -112,16 +114,34 @@ static size_t bin_of(const struct sim *s, double t_s)
 	return i < s->n_bins ? i : s->n_bins - 1;
 }
 
+static void meter(const struct sim *s, struct usage *u, const struct request_result *r)
+{
+	const struct pricing_ops *pr = s->sc->pricing;
+	uint32_t memory_mb = s->sc->functions[r->function].memory_mb;
+	if (r->provisioned && pr->meter_provisioned)
+		pr->meter_provisioned(s->sc->pricing_cfg, u, memory_mb, r->init_s, r->run_s);
+	else
+		pr->meter(s->sc->pricing_cfg, u, memory_mb, r->init_s, r->run_s);
+}
+
 static void on_request_done(void *ctx, const struct request_result *r)
 {
 	struct sim *s = ctx;
-	const struct function_cfg *f = &s->sc->functions[r->function];
 	int ran = r->outcome == REQ_COMPLETED || r->outcome == REQ_TIMED_OUT;
 	struct ts_bin *bin = &s->bins[bin_of(s, r->arrival_s)];
+	if (ran)
+		meter(s, &bin->usage, r);
+	if (r->ping) {
+		/* Warmer pings: billed apart, never user invocations. */
+		if (r->arrival_s >= s->sc->warmup_s) {
+			s->fn[r->function].warmer_pings++;
+			if (ran)
+				meter(s, &s->fn[r->function].warmer_usage, r);
+		}
+		return;
+	}
 	bin->arrivals++;
 	bin->cold_starts += r->cold;
-	if (ran)
-		s->sc->pricing->meter(s->sc->pricing_cfg, &bin->usage, f->memory_mb, r->init_s, r->run_s);
 	if (!(r->tag & 1))
 		return;   /* arrived during warm-up */
 
@@ -145,7 +165,27 @@ static void on_request_done(void *ctx, const struct request_result *r)
 		break;
 	}
 	if (ran)
-		s->sc->pricing->meter(s->sc->pricing_cfg, &st->usage, f->memory_mb, r->init_s, r->run_s);
+		meter(s, &st->usage, r);
+}
+
+/* Bills the provisioned level held since prov_since_s up to now_s (within the
+ * window) as one period. */
+static void close_provisioned(struct sim *s, uint32_t fn, double now_s)
+{
+	double held = in_window(s, s->prov_since_s[fn], now_s);
+	const struct pricing_ops *pr = s->sc->pricing;
+	if (s->prov_level[fn] && held > 0 && pr->meter_provisioned_time)
+		pr->meter_provisioned_time(s->sc->pricing_cfg, &s->fn[fn].usage,
+					   s->sc->functions[fn].memory_mb, s->prov_level[fn], held);
+	s->prov_since_s[fn] = now_s;
+}
+
+static void on_provisioned(void *ctx, uint32_t fn, double now_s, uint32_t before, uint32_t after)
+{
+	struct sim *s = ctx;
+	(void)before;
+	close_provisioned(s, fn, now_s);
+	s->prov_level[fn] = after;
 }
 
 static void on_released(void *ctx, uint32_t fn, double created_s, double released_s)
@@ -190,6 +230,8 @@ static void sim_free(struct sim *s)
 		fn_stats_free(&s->fn[i]);
 	free(s->fn);
 	free(s->fn_last_s);
+	free(s->prov_level);
+	free(s->prov_since_s);
 	fn_stats_free(&s->all);
 	free(s->bins);
 }
@@ -209,9 +251,11 @@ static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep, int p
 		s->n_bins = 1;
 	s->fn = calloc(sc->n_functions, sizeof(*s->fn));
 	s->fn_last_s = calloc(sc->n_functions, sizeof(*s->fn_last_s));
+	s->prov_level = calloc(sc->n_functions, sizeof(*s->prov_level));
+	s->prov_since_s = calloc(sc->n_functions, sizeof(*s->prov_since_s));
 	s->bins = calloc(s->n_bins, sizeof(*s->bins));
 	s->engine = engine_new(0);
-	if (!s->fn || !s->fn_last_s || !s->bins || !s->engine)
+	if (!s->fn || !s->fn_last_s || !s->prov_level || !s->prov_since_s || !s->bins || !s->engine)
 		return errbuf_set(&s->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
 	for (size_t i = 0; i < sc->n_functions; i++)
 		fn_stats_init(&s->fn[i]);
@@ -221,6 +265,7 @@ static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep, int p
 		.request_done = on_request_done,
 		.counts_change = on_counts,
 		.instance_released = on_released,
+		.provisioned_change = on_provisioned,
 	};
 	s->platform = platform_new(sc, s->engine, rep, &obs, &s->err);
 	if (!s->platform)
@@ -236,8 +281,12 @@ static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep, int p
 	engine_run(s->engine);
 	if ((rc = workload_status(s->workload)) < 0)
 		return rc;
+	if (!s->err.msg[0] && engine_failed(s->engine))
+		errbuf_set(&s->err, ERR_RUNTIME, "replication %u: %s", rep, engine_failed(s->engine));
 	if (s->err.msg[0])
 		return ERR_RUNTIME;
+	for (uint32_t fn = 0; fn < sc->n_functions; fn++)
+		close_provisioned(s, fn, sc->duration_s);
 	platform_finish(s->platform);
 	return 0;
 }
@@ -268,9 +317,7 @@ static int fold(struct run_result *out, const struct scenario *sc, struct sim *s
 		d->cold_starts += b->cold_starts;
 		d->busy_s += b->busy_s;
 		d->idle_s += b->idle_s;
-		d->usage.requests += b->usage.requests;
-		d->usage.billed_ms += b->usage.billed_ms;
-		d->usage.billed_mb_ms += b->usage.billed_mb_ms;
+		usage_add(&d->usage, &b->usage);
 	}
 	out->events += engine_fired(s->engine);
 	return rc;

@@ -42,9 +42,9 @@ int fn_stats_merge(struct fn_stats *dst, const struct fn_stats *src)
 		dst->peak = src->peak;
 	dst->released += src->released;
 	dst->lifespan_sum_s += src->lifespan_sum_s;
-	dst->usage.requests += src->usage.requests;
-	dst->usage.billed_ms += src->usage.billed_ms;
-	dst->usage.billed_mb_ms += src->usage.billed_mb_ms;
+	usage_add(&dst->usage, &src->usage);
+	dst->warmer_pings += src->warmer_pings;
+	usage_add(&dst->warmer_usage, &src->warmer_usage);
 	return histo_merge(&dst->latency, &src->latency);
 }
 
@@ -56,8 +56,9 @@ static double ratio(double num, double den)
 void stats_figures(const struct fn_stats *s, double window_s, const struct pricing_ops *pricing,
 		   const void *pricing_cfg, double out[FIG_COUNT])
 {
-	struct cost c;
+	struct cost c, w;
 	pricing->cost(pricing_cfg, &s->usage, &c);
+	pricing->cost(pricing_cfg, &s->warmer_usage, &w);
 	out[FIG_INVOCATIONS] = (double)s->invocations;
 	out[FIG_COMPLETED] = (double)s->completed;
 	out[FIG_COLD_STARTS] = (double)s->cold_starts;
@@ -77,13 +78,16 @@ void stats_figures(const struct fn_stats *s, double window_s, const struct prici
 	out[FIG_INSTANCES_PEAK] = (double)s->peak;
 	out[FIG_LIFESPAN_MEAN] = ratio(s->lifespan_sum_s, (double)s->released);
 	/* GB = 1024 MB, as the providers bill it. */
-	out[FIG_BILLED_GB_S] = (double)s->usage.billed_mb_ms / 1024.0 / 1000.0;
+	out[FIG_BILLED_GB_S] = (double)(s->usage.billed_mb_ms + s->usage.provisioned_billed_mb_ms) / 1024.0 / 1000.0;
 	out[FIG_IDLE_GB_S] = s->idle_mb_s / 1024.0;
 	out[FIG_COST_REQUESTS] = c.requests_usd;
 	out[FIG_COST_COMPUTE] = c.compute_usd;
 	out[FIG_COST_PROVISIONED] = c.provisioned_usd;
-	out[FIG_COST_TOTAL] = c.total_usd;
-	out[FIG_COST_PER_MILLION] = ratio(c.total_usd * 1e6, (double)s->invocations);
+	/* The account pays for the warmer's pings too. */
+	out[FIG_COST_WARMER] = w.total_usd;
+	out[FIG_COST_TOTAL] = c.total_usd + w.total_usd;
+	out[FIG_COST_PER_MILLION] = ratio(out[FIG_COST_TOTAL] * 1e6, (double)s->invocations);
+	out[FIG_WARMER_PINGS] = (double)s->warmer_pings;
 }
 
 void stats_fold_init(struct stats_fold *f)
