@@ -236,6 +236,12 @@ static void sim_free(struct sim *s)
 	free(s->bins);
 }
 
+static void end_of_window(void *ctx, uint64_t arg)
+{
+	(void)ctx;
+	(void)arg;
+}
+
 /* Runs replication rep; on success s->fn and s->bins hold its results. */
 static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep, int progress)
 {
@@ -273,6 +279,10 @@ static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep, int p
 	s->workload = workload_new(sc, s->engine, rep, on_arrival, s, &s->err);
 	if (!s->workload)
 		return s->err.msg[0] ? ERR_INPUT : ERR_RUNTIME;
+	/* The clock reaches duration_s even when the last event is earlier, so
+	 * instances that never expire (provisioned, lru) count to its end. */
+	if (!engine_at(s->engine, sc->duration_s, end_of_window, s, 0))
+		return errbuf_set(&s->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
 	int rc = workload_start(s->workload, &s->err);
 	if (rc < 0)
 		return rc;

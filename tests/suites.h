@@ -17,5 +17,6 @@ Suite *sim_suite(void);
 Suite *validation_suite(void);
 Suite *cli_suite(void);
 Suite *badinput_suite(void);
+Suite *keepalive_suite(void);
 
 #endif
