@@ -41,26 +41,37 @@ static int base_label(const struct scenario *sc, size_t i, char label[COMPARE_LA
 	return 0;
 }
 
+/* Final labels of variants 0..i, each unique: a repeated policy name gets
+ * its position appended; a repeated explicit label is an error. */
 static int make_label(const struct scenario *sc, size_t i, char label[COMPARE_LABEL_MAX],
 		      struct errbuf *err)
 {
-	char other[COMPARE_LABEL_MAX];
-	int rc = base_label(sc, i, label, err);
-	if (rc < 0)
-		return rc;
-	for (size_t j = 0; j < i; j++) {
-		if (base_label(sc, j, other, NULL) < 0 || strcmp(other, label) != 0)
-			continue;
-		if (json_object_get(json_array_get(sc->compare_keepalive, i), "label"))
-			return errbuf_set(err, ERR_INPUT, "%s: compare.keepalive[%zu].label: \"%s\" is also compare.keepalive[%zu]'s",
-					  sc->path, i, label, j);
-		/* Repeated policy names: the later ones get their position. */
-		char tmp[COMPARE_LABEL_MAX];
-		snprintf(tmp, sizeof(tmp), "%.100s-%zu", label, i);
-		memcpy(label, tmp, COMPARE_LABEL_MAX);
-		break;
+	char (*finals)[COMPARE_LABEL_MAX] = calloc(i + 1, sizeof(*finals));
+	int rc = finals ? 0 : errbuf_set(err, ERR_RUNTIME, "out of memory");
+	for (size_t j = 0; rc == 0 && j <= i; j++) {
+		if ((rc = base_label(sc, j, finals[j], err)) < 0)
+			break;
+		int is_explicit = json_object_get(json_array_get(sc->compare_keepalive, j), "label") != NULL;
+		for (int attempt = 0; attempt < 2; attempt++) {
+			size_t k = 0;
+			while (k < j && strcmp(finals[k], finals[j]) != 0)
+				k++;
+			if (k == j)
+				break;
+			if (is_explicit || attempt == 1) {
+				rc = errbuf_set(err, ERR_INPUT, "%s: compare.keepalive[%zu]: label \"%s\" is also compare.keepalive[%zu]'s; give a unique \"label\"",
+						sc->path, j, finals[j], k);
+				break;
+			}
+			char tmp[COMPARE_LABEL_MAX];
+			snprintf(tmp, sizeof(tmp), "%.100s-%zu", finals[j], j);
+			memcpy(finals[j], tmp, COMPARE_LABEL_MAX);
+		}
 	}
-	return 0;
+	if (rc == 0)
+		memcpy(label, finals[i], COMPARE_LABEL_MAX);
+	free(finals);
+	return rc;
 }
 
 int compare_variant(const struct scenario *sc, size_t i, struct scenario *out,

@@ -402,6 +402,16 @@ START_TEST(compare_runs_each_policy)
 	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s'", path, out), 2);
 	ck_assert_msg(strstr(err, "compare.keepalive[1] (fixed)") && strstr(err, "ttl"), "message: %s", err);
 	free(err);
+
+	/* Labels name folders, so they must differ: an automatic "fixed-1"
+	 * meeting an explicit one is an error, not an overwrite. */
+	path = tu_write(dir, "dup.json",
+		"{\"duration_s\": 100, \"functions\": [{\"name\": \"f\", \"service\": {\"dist\": \"constant\", \"value_s\": 1},"
+		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}}],"
+		"\"compare\": {\"keepalive\": [{\"policy\": \"fixed\"}, {\"policy\": \"fixed\"}, {\"policy\": \"none\", \"label\": \"fixed-1\"}]}}");
+	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s'", path, out), 2);
+	ck_assert_msg(strstr(err, "compare.keepalive[2]: label \"fixed-1\""), "message: %s", err);
+	free(err);
 }
 END_TEST
 
