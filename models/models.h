@@ -77,14 +77,54 @@ struct coldstart_ops {
 
 /* ---- keep-alive -------------------------------------------------------- */
 
-/* Per function and run; NULL is a valid state for stateless policies. */
-typedef void *keepalive_start_fn(const void *cfg);
+struct engine;
+
+/* The narrow platform API a keep-alive policy gets, for one function. A
+ * policy schedules its own timers on `engine` (engine_at/engine_cancel, with
+ * its state as context) and acts on the platform only through these calls;
+ * it never sees instances or requests. */
+struct keepalive_host {
+	void *platform;            /* pass back to the calls below */
+	struct engine *engine;
+	uint32_t fn;               /* the function's index */
+	uint32_t memory_mb;
+	double cold_extra_s;       /* mean cold request time minus mean warm service time */
+	double horizon_s;          /* duration_s: schedule nothing after it */
+	/* Starts an instance of fn now, outside any request: it initialises
+	 * (init drawn from the cold-start model; it counts as idle meanwhile),
+	 * then waits idle until until_s (at least until its init ends) and is
+	 * released unless a request took it; after serving, it follows on_idle.
+	 * Returns 0, 1 when the memory pool had no room (nothing started), <0 on
+	 * failure. */
+	int (*prewarm)(void *platform, uint32_t fn, double until_s);
+	/* Sets how many provisioned instances fn has from now on: they are
+	 * created at once, never expire and are preferred by dispatch; lowering
+	 * the number releases idle ones and turns busy ones into on-demand ones. */
+	int (*set_provisioned)(void *platform, uint32_t fn, uint32_t instances);
+	/* A warmer ping: a request of duration_s that is billed but not counted
+	 * as a user invocation and not shown to on_arrival. */
+	int (*ping)(void *platform, uint32_t fn, double duration_s);
+	/* Idle instances of fn (including pre-warming ones), and all of them. */
+	uint32_t (*idle_instances)(void *platform, uint32_t fn);
+	uint32_t (*alive_instances)(void *platform, uint32_t fn);
+	/* The memory pool's eviction clock: the priority of the instance evicted
+	 * last (0 before the first eviction). */
+	double (*pool_clock)(void *platform);
+};
+
+/* Per function and run; NULL is a valid state for stateless policies. The
+ * host outlives the state. */
+typedef void *keepalive_start_fn(const void *cfg, const struct keepalive_host *host);
 typedef void keepalive_stop_fn(void *state);
-/* A request for the function arrived at now_s (before dispatch). */
+/* A user request for the function arrived at now_s (before dispatch). */
 typedef void keepalive_arrival_fn(void *state, double now_s);
-/* An instance became idle at now_s: seconds to keep it (0: release at once,
- * INFINITY: never). */
+/* An on-demand instance became idle at now_s: seconds to keep it (0: release
+ * at once, INFINITY: never). */
 typedef double keepalive_idle_fn(const void *cfg, void *state, double now_s);
+/* With a memory pool (platform.pool_memory_mb), the eviction priority of an
+ * instance that became idle at now_s: the lowest is evicted first. Without
+ * this hook the priority is now_s (least recently used first). */
+typedef double keepalive_priority_fn(const void *cfg, void *state, double now_s);
 
 struct keepalive_ops {
 	const char *name;          /* the scenario's keepalive.policy */
@@ -94,6 +134,10 @@ struct keepalive_ops {
 	keepalive_stop_fn *stop;   /* optional */
 	keepalive_arrival_fn *on_arrival; /* optional */
 	keepalive_idle_fn *on_idle;
+	keepalive_priority_fn *priority;  /* optional */
+	/* 1 if it provisions instances: the provider must price provisioned
+	 * capacity (pricing_ops.has_provisioned). */
+	int provisions;
 };
 
 /* ---- pricing ----------------------------------------------------------- */
@@ -146,12 +190,11 @@ enum pricing_time {
 	 * the part inside the measured window). Billed only by instance-based
 	 * schemes (azure-premium, gcf-gen2 with instance_based = 1). */
 	PRICING_TIME_INSTANCE,
-	/* `seconds` of ONE provisioned / always-ready / min-instance slot of
-	 * the function: a provisioning policy calls it once per instance per
-	 * period it keeps the instance configured (e.g. per schedule entry).
-	 * AWS rounds each call up to whole 5-minute blocks (the data's
-	 * provisioned_block_s). Requests those instances serve are metered with
-	 * meter_req.provisioned = 1. */
+	/* `instances` provisioned / always-ready / min-instance slots of the
+	 * function held `seconds` at a constant level (sim/run.c calls it per
+	 * period between changes of the level). AWS rounds each period up to
+	 * whole 5-minute blocks (the data's provisioned_block_s). Requests those
+	 * instances serve are metered with meter_req.provisioned = 1. */
 	PRICING_TIME_PROVISIONED,
 	/* The function's SnapStart snapshot was cached `seconds` (minimum
 	 * snapshot_min_s); only with RESTORE_CHARGED snapshots. */
@@ -169,8 +212,14 @@ struct pricing_opts {
 typedef int pricing_resources_fn(const void *cfg, uint32_t memory_mb, double vcpus_requested,
 				 double *vcpus, const char *where, struct errbuf *err);
 typedef void pricing_meter_fn(const void *cfg, struct usage *u, const struct meter_req *r);
+/* Adds `instances` x `seconds` of a kind of time (instances = 1 for
+ * PRICING_TIME_INSTANCE and PRICING_TIME_SNAPSHOT). */
 typedef void pricing_meter_time_fn(const void *cfg, struct usage *u, enum pricing_time kind,
-				   uint32_t memory_mb, double vcpus, double seconds);
+				   uint32_t memory_mb, double vcpus, uint32_t instances, double seconds);
+/* 1 if the provider prices provisioned capacity (PRICING_TIME_PROVISIONED):
+ * AWS provisioned concurrency, Flex always ready, Premium always ready,
+ * gen2 min instances. Keep-warm policies that provision need it. */
+typedef int pricing_has_provisioned_fn(const void *cfg);
 /* The bill of u at list (first-tier) prices, no free tier. */
 typedef void pricing_cost_fn(const void *cfg, const struct usage *u, struct cost *out);
 /* The monthly bill of u x scale (scale = 30 days / measured window): free
@@ -187,6 +236,7 @@ struct pricing_ops {
 	pricing_resources_fn *resources;
 	pricing_meter_fn *meter;
 	pricing_meter_time_fn *meter_time;
+	pricing_has_provisioned_fn *has_provisioned;
 	pricing_cost_fn *cost;
 	pricing_monthly_fn *monthly;
 };

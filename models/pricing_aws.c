@@ -71,7 +71,8 @@ static int aws_resources(const void *cfg, uint32_t memory_mb, double vcpus_reque
 static void aws_meter(const void *cfg, struct usage *u, const struct meter_req *r)
 {
 	const struct aws_prices *p = cfg;
-	double init = r->restore != RESTORE_NONE || !p->init_billed ? 0 : r->init_s;
+	/* A provisioned instance initialised when it was provisioned. */
+	double init = r->restore != RESTORE_NONE || !p->init_billed || r->provisioned ? 0 : r->init_s;
 	uint64_t ms = pricing_round_ms(init + r->run_s, p->granularity_ms, p->min_billed_ms);
 	u->requests++;
 	if (r->restore == RESTORE_CHARGED) {
@@ -87,7 +88,7 @@ static void aws_meter(const void *cfg, struct usage *u, const struct meter_req *
 }
 
 static void aws_meter_time(const void *cfg, struct usage *u, enum pricing_time kind, uint32_t memory_mb,
-			   double vcpus, double seconds)
+			   double vcpus, uint32_t instances, double seconds)
 {
 	const struct aws_prices *p = cfg;
 	(void)vcpus;
@@ -97,14 +98,20 @@ static void aws_meter_time(const void *cfg, struct usage *u, enum pricing_time k
 	case PRICING_TIME_INSTANCE:
 		break;   /* Lambda bills requests, not instance time */
 	case PRICING_TIME_PROVISIONED:
-		u->provisioned_mb_ms += (uint64_t)memory_mb *
+		u->provisioned_mb_ms += (uint64_t)instances * memory_mb *
 			pricing_round_ms(seconds, p->provisioned_block_s * 1000, 0);
 		break;
 	case PRICING_TIME_SNAPSHOT:
-		u->snapshot_mb_ms += (uint64_t)memory_mb *
+		u->snapshot_mb_ms += (uint64_t)instances * memory_mb *
 			pricing_round_ms(seconds > p->snapshot_min_s ? seconds : p->snapshot_min_s, 1, 0);
 		break;
 	}
+}
+
+static int aws_has_provisioned(const void *cfg)
+{
+	(void)cfg;
+	return 1;
 }
 
 /* GB-s of an MB x ms meter (GB = 1024 MB, as AWS bills it). */

@@ -104,13 +104,13 @@ static void azure_meter(const void *cfg, struct usage *u, const struct meter_req
 }
 
 static void azure_meter_time(const void *cfg, struct usage *u, enum pricing_time kind, uint32_t memory_mb,
-			     double vcpus, double seconds)
+			     double vcpus, uint32_t instances, double seconds)
 {
 	const struct azure_prices *p = cfg;
 	(void)vcpus;
 	if (!(seconds > 0))
 		return;
-	uint64_t ms = pricing_round_ms(seconds, 1, 0);
+	uint64_t ms = pricing_round_ms(seconds, 1, 0) * instances;
 	if (kind == PRICING_TIME_INSTANCE && p->instance_billing) {
 		u->instance_ms += ms;
 		u->instance_mb_ms += (uint64_t)p->instance_memory_mb * ms;
@@ -120,6 +120,13 @@ static void azure_meter_time(const void *cfg, struct usage *u, enum pricing_time
 		 * platform instances, metered as instance time. */
 		u->provisioned_mb_ms += (uint64_t)memory_mb * ms;
 	}
+}
+
+/* Flex always ready; Premium's always-ready instances are instance time. */
+static int azure_has_provisioned(const void *cfg)
+{
+	const struct azure_prices *p = cfg;
+	return p->instance_billing || p->always_ready_baseline_gb_s_usd > 0 || p->always_ready_gb_s_usd > 0;
 }
 
 static double gb_s(uint64_t mb_ms, double scale)

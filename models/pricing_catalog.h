@@ -69,6 +69,7 @@ double pricing_after_free(double q, double free);
 		.resources = engine##_resources,               \
 		.meter = engine##_meter,                       \
 		.meter_time = engine##_meter_time,             \
+		.has_provisioned = engine##_has_provisioned,   \
 		.cost = engine##_cost,                         \
 		.monthly = engine##_monthly,                   \
 	}

@@ -131,12 +131,12 @@ static void gcf_meter(const void *cfg, struct usage *u, const struct meter_req *
 }
 
 static void gcf_meter_time(const void *cfg, struct usage *u, enum pricing_time kind, uint32_t memory_mb,
-			   double vcpus, double seconds)
+			   double vcpus, uint32_t instances, double seconds)
 {
 	const struct gcf_prices *p = cfg;
 	if (!(seconds > 0))
 		return;
-	uint64_t ms = pricing_round_ms(seconds, p->granularity_ms, 0);
+	uint64_t ms = pricing_round_ms(seconds, p->granularity_ms, 0) * instances;
 	if (kind == PRICING_TIME_INSTANCE && p->instance_based) {
 		u->instance_ms += ms;
 		u->instance_mb_ms += (uint64_t)memory_mb * ms;
@@ -146,6 +146,13 @@ static void gcf_meter_time(const void *cfg, struct usage *u, enum pricing_time k
 		u->provisioned_mb_ms += (uint64_t)memory_mb * ms;
 		u->provisioned_mvcpu_ms += mvcpu(vcpus) * ms;
 	}
+}
+
+/* gen2 min instances (idle rates, or instance time when instance-based);
+ * gen1 min instances have no price in the catalogue. */
+static int gcf_has_provisioned(const void *cfg)
+{
+	return !((const struct gcf_prices *)cfg)->gen1;
 }
 
 static void gcf_bill(const struct gcf_prices *p, const struct usage *u, double scale, int free, struct cost *out)

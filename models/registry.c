@@ -5,7 +5,8 @@
 #include "models.h"
 
 extern const struct coldstart_ops coldstart_add, coldstart_replace, coldstart_model;
-extern const struct keepalive_ops keepalive_fixed;
+extern const struct keepalive_ops keepalive_fixed, keepalive_none, keepalive_hybrid_histogram,
+	keepalive_greedy_dual, keepalive_lru, keepalive_provisioned, keepalive_warmer;
 extern const struct pricing_ops pricing_aws_lambda_x86, pricing_aws_lambda_arm64;
 extern const struct pricing_ops pricing_azure_consumption, pricing_azure_flex;
 extern const struct pricing_ops pricing_azure_premium_ep1, pricing_azure_premium_ep2, pricing_azure_premium_ep3;
@@ -20,6 +21,12 @@ static const struct coldstart_ops *const coldstart_table[] = {
 
 static const struct keepalive_ops *const keepalive_table[] = {
 	&keepalive_fixed,
+	&keepalive_none,
+	&keepalive_hybrid_histogram,
+	&keepalive_greedy_dual,
+	&keepalive_lru,
+	&keepalive_provisioned,
+	&keepalive_warmer,
 	NULL,
 };
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "compare.h"
 #include "errbuf.h"
 #include "output.h"
 #include "run.h"
@@ -34,6 +35,8 @@ static const char usage_run[] =
 	"Simulates SCENARIO (a JSON file, see scenarios/README.md) and writes\n"
 	"summary.json, summary.csv, timeseries.csv and latency_cdf.csv into DIR\n"
 	"(default results/<scenario name>/); prints a table of headline figures.\n"
+	"A scenario with \"compare\": {\"keepalive\": [...]} runs once per policy:\n"
+	"DIR/compare.csv (one row each) and DIR/<label>/ with each run's files.\n"
 	"\n"
 	"  -o, --out DIR       output folder\n"
 	"  --set PATH=VALUE    override or add a scenario key before validation, e.g.\n"
@@ -127,6 +130,17 @@ static int cmd_run(int argc, char **argv)
 		out_dir = default_dir;
 	}
 	struct run_options opt = { .threads = threads, .progress = !quiet && isatty(STDERR_FILENO) };
+	if (compare_count(&sc)) {
+		rc = compare_run(&sc, &opt, out_dir, quiet ? NULL : stdout, &err);
+		scenario_free(&sc);
+		if (rc < 0) {
+			fprintf(stderr, "slsim: %s\n", err.msg);
+			return rc == ERR_INPUT ? EXIT_USAGE : EXIT_RUNTIME;
+		}
+		if (!quiet)
+			printf("results in %s/ (compare.csv and one folder per policy)\n", out_dir);
+		return EXIT_OK;
+	}
 	struct run_result res;
 	rc = run_scenario(&sc, &opt, &res, &err);
 	if (rc == 0)

@@ -168,7 +168,7 @@ static int parse_platform(struct scenario *s, const json_t *obj, const char *whe
 			  struct errbuf *err)
 {
 	static const char *const keys[] = { "account_concurrency", "on_limit", "queue_timeout_s",
-					    "idle_selection", NULL };
+					    "idle_selection", "pool_memory_mb", NULL };
 	static const char *const on_limit[] = { "reject", "queue", NULL };
 	static const char *const idle[] = { "mru", "newest", "lru", "random", NULL };
 	struct platform_cfg *p = &s->platform;
@@ -180,7 +180,9 @@ static int parse_platform(struct scenario *s, const json_t *obj, const char *whe
 	    (rc = ju_uint(obj, "account_concurrency", where, JU_OPTIONAL, 1, UINT32_MAX, &conc, err)) < 0 ||
 	    (rc = ju_enum(obj, "on_limit", where, JU_OPTIONAL, on_limit, &lim, err)) < 0 ||
 	    (rc = ju_number(obj, "queue_timeout_s", where, JU_OPTIONAL, 0, 1e9, &p->queue_timeout_s, err)) < 0 ||
-	    (rc = ju_enum(obj, "idle_selection", where, JU_OPTIONAL, idle, &sel, err)) < 0)
+	    (rc = ju_enum(obj, "idle_selection", where, JU_OPTIONAL, idle, &sel, err)) < 0 ||
+	    (rc = ju_uint(obj, "pool_memory_mb", where, JU_OPTIONAL, 0, UINT64_C(1) << 50,
+			  &p->pool_memory_mb, err)) < 0)
 		return rc;
 	p->account_concurrency = (uint32_t)conc;
 	p->on_limit = lim;
@@ -195,6 +197,35 @@ static int parse_pricing(struct scenario *s, const json_t *obj, const char *wher
 	if (obj && ((rc = ju_check_keys(obj, where, keys, err)) < 0 ||
 		    (rc = ju_bool(obj, "free_tier", where, JU_OPTIONAL, &s->pricing_opts.free_tier, err)) < 0))
 		return rc;
+	return 0;
+}
+
+/* The shape only; each policy is validated when its variant is built
+ * (compare_variant), before any run. */
+static int parse_compare(struct scenario *s, const json_t *v, const char *where, struct errbuf *err)
+{
+	static const char *const keys[] = { "keepalive", NULL };
+	char path[512], item[512];
+	const json_t *list;
+	int rc;
+	if (!v)
+		return 0;
+	if ((rc = ju_expect_object(v, where, err)) < 0 || (rc = ju_check_keys(v, where, keys, err)) < 0)
+		return rc;
+	list = json_object_get(v, "keepalive");
+	ju_path(path, sizeof(path), where, "keepalive");
+	if (!json_is_array(list) || json_array_size(list) == 0)
+		return errbuf_set(err, ERR_INPUT, "%s: %s", path,
+				  list ? "must be a non-empty array of keep-alive policy objects" : "required key is missing");
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		const json_t *pol = json_array_get(list, i);
+		const char *policy;
+		ju_index_path(item, sizeof(item), path, i);
+		if ((rc = ju_expect_object(pol, item, err)) < 0 ||
+		    (rc = ju_string(pol, "policy", item, JU_REQUIRED, &policy, err)) < 0)
+			return rc;
+	}
+	s->compare_keepalive = list;
 	return 0;
 }
 
@@ -388,6 +419,9 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 				  path, policy, keepalive_names());
 	if ((rc = f->keepalive->parse(ka, path, &f->keepalive_cfg, err)) < 0)
 		return rc;
+	if (f->keepalive->provisions && !s->pricing->has_provisioned(s->pricing_cfg))
+		return errbuf_set(err, ERR_INPUT, "%s.policy: provider \"%s\" has no provisioned-concurrency price",
+				  path, s->pricing->name);
 
 	return parse_arrivals(s, &f->arrivals, arrivals, ju_path(path, sizeof(path), where, "arrivals"), err);
 }
@@ -396,7 +430,7 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 {
 	static const char *const keys[] = { "name", "description", "seed", "duration_s", "warmup_s",
 					    "replications", "provider", "platform", "functions",
-					    "timeseries_interval_s", "pricing", NULL };
+					    "timeseries_interval_s", "compare", "pricing", NULL };
 	const json_t *doc = s->json, *platform, *functions, *pricing;
 	const char *name = NULL;
 	char where[512], path[512];
@@ -446,7 +480,8 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 	if (!s->name)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 
-	if ((rc = parse_platform(s, platform, ju_path(path, sizeof(path), where, "platform"), err)) < 0 ||
+	if ((rc = parse_compare(s, json_object_get(doc, "compare"), ju_path(path, sizeof(path), where, "compare"), err)) < 0 ||
+	    (rc = parse_platform(s, platform, ju_path(path, sizeof(path), where, "platform"), err)) < 0 ||
 	    (rc = parse_pricing(s, pricing, ju_path(path, sizeof(path), where, "pricing"), err)) < 0 ||
 	    (rc = parse_provider(s, json_object_get(doc, "provider"), s->path, err)) < 0)
 		return rc;

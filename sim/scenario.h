@@ -77,6 +77,7 @@ struct platform_cfg {
 	enum on_limit on_limit;
 	double queue_timeout_s;
 	enum idle_selection idle_selection;
+	uint64_t pool_memory_mb;           /* memory of all live instances; 0: unlimited */
 };
 
 struct scenario {
@@ -93,6 +94,9 @@ struct scenario {
 	struct platform_cfg platform;
 	size_t n_functions;
 	struct function_cfg *functions;
+	/* "compare": {"keepalive": [...]}: the policies to run one by one
+	 * (borrowed from json), or NULL. */
+	const json_t *compare_keepalive;
 	/* Open-addressing index of function names (scenario_function_index). */
 	uint32_t *name_slots;
 	size_t n_name_slots;

@@ -44,6 +44,8 @@ int fn_stats_merge(struct fn_stats *dst, const struct fn_stats *src)
 	dst->released += src->released;
 	dst->lifespan_sum_s += src->lifespan_sum_s;
 	usage_add(&dst->usage, &src->usage);
+	dst->warmer_pings += src->warmer_pings;
+	usage_add(&dst->warmer_usage, &src->warmer_usage);
 	return histo_merge(&dst->latency, &src->latency);
 }
 
@@ -55,9 +57,13 @@ static double ratio(double num, double den)
 void stats_figures(const struct fn_stats *s, double window_s, const struct pricing_ops *pricing,
 		   const void *pricing_cfg, double out[FIG_COUNT])
 {
-	struct cost c, month;
+	struct cost c, w, month;
+	struct usage all = s->usage;
 	pricing->cost(pricing_cfg, &s->usage, &c);
-	pricing->monthly(pricing_cfg, &s->usage, STATS_MONTH_S / window_s, &month);
+	pricing->cost(pricing_cfg, &s->warmer_usage, &w);
+	/* The month includes the warmer's pings, which share the free tier. */
+	usage_add(&all, &s->warmer_usage);
+	pricing->monthly(pricing_cfg, &all, STATS_MONTH_S / window_s, &month);
 	out[FIG_INVOCATIONS] = (double)s->invocations;
 	out[FIG_COMPLETED] = (double)s->completed;
 	out[FIG_COLD_STARTS] = (double)s->cold_starts;
@@ -78,13 +84,16 @@ void stats_figures(const struct fn_stats *s, double window_s, const struct prici
 	out[FIG_INSTANCES_PEAK] = (double)s->peak;
 	out[FIG_LIFESPAN_MEAN] = ratio(s->lifespan_sum_s, (double)s->released);
 	/* GB = 1024 MB, as the providers bill it. */
-	out[FIG_BILLED_GB_S] = (double)s->usage.billed_mb_ms / 1024.0 / 1000.0;
+	out[FIG_BILLED_GB_S] = (double)(s->usage.billed_mb_ms + s->usage.provisioned_billed_mb_ms) / 1024.0 / 1000.0;
 	out[FIG_IDLE_GB_S] = s->idle_mb_s / 1024.0;
 	out[FIG_COST_REQUESTS] = c.requests_usd;
 	out[FIG_COST_COMPUTE] = c.compute_usd;
 	out[FIG_COST_PROVISIONED] = c.provisioned_usd;
-	out[FIG_COST_TOTAL] = c.total_usd;
-	out[FIG_COST_PER_MILLION] = ratio(c.total_usd * 1e6, (double)s->invocations);
+	/* The account pays for the warmer's pings too. */
+	out[FIG_COST_WARMER] = w.total_usd;
+	out[FIG_COST_TOTAL] = c.total_usd + w.total_usd;
+	out[FIG_COST_PER_MILLION] = ratio(out[FIG_COST_TOTAL] * 1e6, (double)s->invocations);
+	out[FIG_WARMER_PINGS] = (double)s->warmer_pings;
 	out[FIG_COST_MONTHLY] = month.total_usd;
 }
 

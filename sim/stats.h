@@ -42,9 +42,11 @@
 	X(COST_REQUESTS, "cost_usd.requests", 0)                  \
 	X(COST_COMPUTE, "cost_usd.compute", 0)                    \
 	X(COST_PROVISIONED, "cost_usd.provisioned", 0)            \
+	X(COST_WARMER, "cost_usd.warmer", 0)                      \
 	X(COST_TOTAL, "cost_usd.total", 0)                        \
 	X(COST_PER_MILLION, "cost_usd.per_million", 0)            \
-	X(COST_MONTHLY, "cost_usd.monthly", 0)
+	X(COST_MONTHLY, "cost_usd.monthly", 0)            \
+	X(WARMER_PINGS, "warmer_pings", 1)
 
 enum stats_figure {
 #define STATS_ENUM(id, name, count) FIG_##id,
@@ -65,7 +67,9 @@ struct fn_stats {
 	uint32_t peak;
 	uint64_t released;
 	double lifespan_sum_s;
-	struct usage usage;
+	struct usage usage;         /* user requests and provisioned time */
+	uint64_t warmer_pings;
+	struct usage warmer_usage;  /* warmer pings */
 };
 
 void fn_stats_init(struct fn_stats *s);

@@ -13,6 +13,7 @@ int main(void)
 	srunner_add_suite(sr, sizing_suite());
 	srunner_add_suite(sr, sim_suite());
 	srunner_add_suite(sr, validation_suite());
+	srunner_add_suite(sr, keepalive_suite());
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, badinput_suite());
 	srunner_run_all(sr, CK_NORMAL);

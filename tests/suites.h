@@ -19,5 +19,6 @@ Suite *cli_suite(void);
 Suite *badinput_suite(void);
 Suite *pricing_suite(void);
 Suite *sizing_suite(void);
+Suite *keepalive_suite(void);
 
 #endif

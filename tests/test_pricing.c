@@ -167,14 +167,13 @@ START_TEST(provisioned_and_always_ready)
 	/* AWS's own example: 1,024 MB, provisioned concurrency 1,000 for 2 h:
 	 * 1,000 x 7,200 s x 1 GB = 7.2e6 GB-s x $0.0000041667 = $30.00024. */
 	struct priced aws = load("{\"name\": \"aws-lambda-x86\"}", 1);
-	for (int i = 0; i < 1000; i++)
-		aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_PROVISIONED, 1024, 0.58, 7200);
+	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_PROVISIONED, 1024, 0.58, 1000, 7200);
 	aws.ops->cost(aws.cfg, &u, &c);
 	ck_assert_double_eq_tol(c.provisioned_usd, 30.00024, 1e-6);
 	/* 5-minute blocks: 3,601 s bills 13 x 300 = 3,900 s; and a 1 s request
 	 * served by it bills 1 GB-s at $0.0000097222, outside the free tier. */
 	memset(&u, 0, sizeof(u));
-	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_PROVISIONED, 1024, 0.58, 3601);
+	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_PROVISIONED, 1024, 0.58, 1, 3601);
 	struct meter_req r = { .memory_mb = 1024, .vcpus = 0.58, .run_s = 1.0, .provisioned = 1 };
 	aws.ops->meter(aws.cfg, &u, &r);
 	aws.ops->monthly(aws.cfg, &u, 1.0, &c);
@@ -187,7 +186,7 @@ START_TEST(provisioned_and_always_ready)
 	 * 1,000 ms minimum, 2 GB-s x $0.000016 = $0.000032. */
 	struct priced flex = load("{\"name\": \"azure-flex\"}", 0);
 	memset(&u, 0, sizeof(u));
-	flex.ops->meter_time(flex.cfg, &u, PRICING_TIME_PROVISIONED, 2048, 1, 86400);
+	flex.ops->meter_time(flex.cfg, &u, PRICING_TIME_PROVISIONED, 2048, 1, 1, 86400);
 	r = (struct meter_req){ .memory_mb = 2048, .vcpus = 1, .run_s = 0.25, .provisioned = 1 };
 	flex.ops->meter(flex.cfg, &u, &r);
 	flex.ops->cost(flex.cfg, &u, &c);
@@ -198,7 +197,7 @@ START_TEST(provisioned_and_always_ready)
 	 * (0.5 x $0.0000025 + 0.333 x $0.0000025) = $0.108 + $0.071928. */
 	struct priced g2 = load("{\"name\": \"gcf-gen2\"}", 0);
 	memset(&u, 0, sizeof(u));
-	g2.ops->meter_time(g2.cfg, &u, PRICING_TIME_PROVISIONED, 512, 0.333, 86400);
+	g2.ops->meter_time(g2.cfg, &u, PRICING_TIME_PROVISIONED, 512, 0.333, 1, 86400);
 	g2.ops->cost(g2.cfg, &u, &c);
 	ck_assert_double_eq_tol(c.provisioned_usd, 0.179928, 1e-9);
 	g2.ops->free_cfg(g2.cfg);
@@ -212,14 +211,14 @@ START_TEST(instance_based_billing)
 	/* Azure Premium EP1 (1 vCPU, 3.5 GB), one instance for 30 days = 720 h:
 	 * 720 x $0.173 + 720 x 3.5 x $0.0123 = $124.56 + $30.996 = $155.556. */
 	struct priced ep1 = load("{\"name\": \"azure-premium-ep1\"}", 1);
-	ep1.ops->meter_time(ep1.cfg, &u, PRICING_TIME_INSTANCE, 512, 1, 720 * 3600.0);
+	ep1.ops->meter_time(ep1.cfg, &u, PRICING_TIME_INSTANCE, 512, 1, 1, 720 * 3600.0);
 	ep1.ops->monthly(ep1.cfg, &u, 1.0, &c);
 	ck_assert_double_eq_tol(c.total_usd, 155.556, 1e-9);
 	ep1.ops->free_cfg(ep1.cfg);
 	/* EP3 (4 vCPU, 14 GB) costs 4x EP1 per hour. */
 	struct priced ep3 = load("{\"name\": \"azure-premium-ep3\"}", 0);
 	memset(&u, 0, sizeof(u));
-	ep3.ops->meter_time(ep3.cfg, &u, PRICING_TIME_INSTANCE, 512, 4, 3600);
+	ep3.ops->meter_time(ep3.cfg, &u, PRICING_TIME_INSTANCE, 512, 4, 1, 3600);
 	ep3.ops->cost(ep3.cfg, &u, &c);
 	ck_assert_double_eq_tol(c.total_usd, 4 * 0.173 + 14 * 0.0123, 1e-12);
 	ep3.ops->free_cfg(ep3.cfg);
@@ -228,7 +227,7 @@ START_TEST(instance_based_billing)
 	 * $0.0864 = $0.6042816. */
 	struct priced g2 = load("{\"name\": \"gcf-gen2\", \"instance_based\": 1}", 0);
 	memset(&u, 0, sizeof(u));
-	g2.ops->meter_time(g2.cfg, &u, PRICING_TIME_INSTANCE, 512, 0.333, 86400);
+	g2.ops->meter_time(g2.cfg, &u, PRICING_TIME_INSTANCE, 512, 0.333, 1, 86400);
 	struct meter_req r = { .memory_mb = 512, .vcpus = 0.333, .run_s = 0.5 };
 	g2.ops->meter(g2.cfg, &u, &r);
 	g2.ops->cost(g2.cfg, &u, &c);
@@ -237,7 +236,7 @@ START_TEST(instance_based_billing)
 	/* Per-request schemes ignore instance time. */
 	struct priced aws = load("{\"name\": \"aws-lambda-x86\"}", 0);
 	memset(&u, 0, sizeof(u));
-	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_INSTANCE, 512, 0.3, 86400);
+	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_INSTANCE, 512, 0.3, 1, 86400);
 	aws.ops->cost(aws.cfg, &u, &c);
 	ck_assert_double_eq(c.total_usd, 0);
 	g2.ops->free_cfg(g2.cfg);
@@ -277,7 +276,7 @@ START_TEST(rounding_rules)
 	r = (struct meter_req){ .memory_mb = 1024, .run_s = 0.1, .restore = RESTORE_CHARGED };
 	for (int i = 0; i < 1000; i++)
 		aws.ops->meter(aws.cfg, &u, &r);
-	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_SNAPSHOT, 1024, 0.58, 3600);
+	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_SNAPSHOT, 1024, 0.58, 1, 3600);
 	struct cost c;
 	aws.ops->cost(aws.cfg, &u, &c);
 	ck_assert_double_eq_tol(c.compute_usd, 1000 * 0.1 * 0.0000166667 + 0.1397998 + 0.01624968, 1e-12);
