@@ -97,14 +97,10 @@ static int apply_value(json_t *doc, const char *path, const json_t *value, struc
 	return rc;
 }
 
-int gridrun_eval(struct gridrun *g, json_t *const *values, const char *const *extra_sets,
-		 size_t n_extra, size_t *index, struct errbuf *err)
+/* Simulates the values (+ extra sets) and stores the figures in row p. */
+static int simulate(struct gridrun *g, json_t *const *values, const char *const *extra_sets,
+		    size_t n_extra, size_t p, struct errbuf *err)
 {
-	long found = gridrun_find(g, values);
-	if (found >= 0) {
-		*index = (size_t)found;
-		return 0;
-	}
 	int rc;
 	json_t *doc = json_deep_copy(g->base);
 	if (!doc)
@@ -124,27 +120,46 @@ int gridrun_eval(struct gridrun *g, json_t *const *values, const char *const *ex
 	json_decref(doc);
 	if (rc < 0)
 		return rc;
-	if ((rc = grow(g, err)) < 0) {
-		scenario_free(&sc);
-		return rc;
-	}
 	struct run_result res;
 	rc = run_scenario(&sc, &g->opt, &res, err);
 	if (rc == 0) {
-		size_t p = g->n_points++;
-		for (size_t k = 0; k < g->n_paths; k++)
-			g->values[p * g->n_paths + k] = json_incref(values[k]);
 		for (int f = 0; f < FIG_COUNT; f++) {
 			g->mean[p * FIG_COUNT + f] = res.totals.n_valid[f] ? res.totals.mean[f] : NAN;
 			g->ci95[p * FIG_COUNT + f] = stats_fold_ci95(&res.totals, f);
 		}
 		g->replications[p] = res.replications;
 		g->window_s = sc.duration_s - sc.warmup_s;
-		*index = p;
 	}
 	run_result_free(&res);
 	scenario_free(&sc);
 	return rc;
+}
+
+int gridrun_eval(struct gridrun *g, json_t *const *values, const char *const *extra_sets,
+		 size_t n_extra, size_t *index, struct errbuf *err)
+{
+	long found = gridrun_find(g, values);
+	if (found >= 0) {
+		*index = (size_t)found;
+		return 0;
+	}
+	int rc = grow(g, err);
+	if (rc < 0)
+		return rc;
+	size_t p = g->n_points;
+	if ((rc = simulate(g, values, extra_sets, n_extra, p, err)) < 0)
+		return rc;
+	for (size_t k = 0; k < g->n_paths; k++)
+		g->values[p * g->n_paths + k] = json_incref(values[k]);
+	g->n_points++;
+	*index = p;
+	return 0;
+}
+
+int gridrun_rerun(struct gridrun *g, size_t point, const char *const *extra_sets, size_t n_extra,
+		  struct errbuf *err)
+{
+	return simulate(g, g->values + point * g->n_paths, extra_sets, n_extra, point, err);
 }
 
 double gridrun_mean(const struct gridrun *g, size_t point, enum stats_figure f)

@@ -46,6 +46,10 @@ void gridrun_free(struct gridrun *g);
  * point the scenario rejects is ERR_INPUT with the validation message. */
 int gridrun_eval(struct gridrun *g, json_t *const *values, const char *const *extra_sets,
 		 size_t n_extra, size_t *index, struct errbuf *err);
+/* Simulates row `point` again with extra_sets (e.g. "replications=20")
+ * and replaces its figures. */
+int gridrun_rerun(struct gridrun *g, size_t point, const char *const *extra_sets, size_t n_extra,
+		  struct errbuf *err);
 /* Row of the point with these values, or -1. */
 long gridrun_find(const struct gridrun *g, json_t *const *values);
 

@@ -21,7 +21,7 @@ set datafile separator comma
 set datafile columnheaders
 ci(name) = (v = column(name.'.ci95'), v == v ? v : 0)
 # Label points with the swept value (second column unless labelcol is given).
-if (!exists("labelcol")) { stats in using 1 nooutput; labelcol = columnhead(2) }
+if (!exists("labelcol")) { set datafile nocolumnheaders; stats in every ::0::0 using (labelcol = strcol(2), 0) nooutput; set datafile columnheaders }
 
 set title title noenhanced
 set xlabel 'idle memory held by the provider (GB-s over the measured window)'

@@ -18,7 +18,8 @@ if (out[strlen(out)-2:] eq 'svg') {
 set output out
 set datafile separator comma
 set datafile columnheaders
-if (!exists("xcol")) { stats in using 1 nooutput; xcol = columnhead(2) }
+# The header's second field: read the first line as data.
+if (!exists("xcol")) { set datafile nocolumnheaders; stats in every ::0::0 using (xcol = strcol(2), 0) nooutput; set datafile columnheaders }
 if (!exists("xlabel")) xlabel = xcol
 if (!exists("title")) title = 'Cost and latency against '.xcol
 # Half-widths are empty with one replication: draw no bar then.

@@ -21,9 +21,13 @@ set datafile separator comma
 set datafile columnheaders
 stats in using 1 nooutput
 n = STATS_records
-if (!exists("xcol")) xcol = columnhead(2)
+# The header's second field: read the first line as data.
+if (!exists("xcol")) { set datafile nocolumnheaders; stats in every ::0::0 using (xcol = strcol(2), 0) nooutput; set datafile columnheaders }
 if (!exists("costcol")) costcol = 'cost_usd.monthly'
 if (!exists("costlabel")) costlabel = 'monthly cost (USD, 730 h)'
+# costscale multiplies the cost column, e.g. 730 h / window to make a monthly
+# figure out of cost_usd.total.
+if (!exists("costscale")) costscale = 1
 if (!exists("title")) title = 'Cost and p99 latency per '.xcol
 ci(name) = (v = column(name.'.ci95'), v == v ? v : 0)
 
@@ -35,9 +39,9 @@ set xrange [-0.6:n - 0.4]
 set yrange [0:*]
 set xtics rotate by -30 left nomirror noenhanced
 set ylabel costlabel
-plot in using 0:(column(costcol)):xtic(strcol(xcol)) with boxes lc rgb '#ff7f0e' notitle, \
-     '' using 0:(column(costcol)):(ci(costcol)) with yerrorbars lc rgb 'black' pt 0 notitle, \
-     '' using 0:(column(costcol)):(sprintf('%.4g', column(costcol))) with labels offset 0,0.8 notitle
+plot in using 0:(column(costcol) * costscale):xtic(strcol(xcol)) with boxes lc rgb '#ff7f0e' notitle, \
+     '' using 0:(column(costcol) * costscale):(ci(costcol) * costscale) with yerrorbars lc rgb 'black' pt 0 notitle, \
+     '' using 0:(column(costcol) * costscale):(sprintf('%.4g', column(costcol) * costscale)) with labels offset 0,0.8 notitle
 set ylabel 'p99 latency (s)'
 plot in using 0:(column('latency_s.p99')):xtic(strcol(xcol)) with boxes lc rgb '#1f77b4' notitle, \
      '' using 0:(column('latency_s.p99')):(ci('latency_s.p99')) with yerrorbars lc rgb 'black' pt 0 notitle, \
