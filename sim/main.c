@@ -91,7 +91,7 @@ static const char usage_optimize[] =
 	"  --slo FIGURE<=VALUE    also <, >=, >; FIGURE a figure name or p50, p99,\n"
 	"                         mean, cold_start_ratio, ... (repeatable)\n"
 	"  --grid N               points per range per round (default 5)\n"
-	"  --rounds N             refinement rounds (default 6)\n"
+	"  --rounds N             refinement rounds (default 12)\n"
 	"  --max-replications N   replications to separate ties (default 4 x the\n"
 	"                         scenario's; ties left are decided by p99 or cost)\n"
 	"  -o, --out DIR          output folder (default results/<name>-optimize/)\n"
@@ -317,7 +317,7 @@ static int cmd_optimize(int argc, char **argv)
 {
 	const char *scenario_path = NULL, *out_dir = NULL, *value;
 	const char **sets = calloc((size_t)argc, sizeof(*sets));
-	struct optimize_spec spec = { .objective = FIG_COST_TOTAL, .grid = 5, .rounds = 6 };
+	struct optimize_spec spec = { .objective = FIG_COST_TOTAL, .grid = 5, .rounds = 12 };
 	spec.vary = calloc((size_t)argc, sizeof(*spec.vary));
 	spec.slo = calloc((size_t)argc, sizeof(*spec.slo));
 	size_t n_sets = 0;

@@ -769,8 +769,10 @@ void optimize_print(FILE *fp, const struct optimize_spec *spec, const struct opt
 	enum stats_figure f[FIG_COUNT + 2];
 	size_t nf = shown_figures(spec, r, f);
 	fprintf(fp, "%5s", "point");
-	for (size_t k = 0; k < g->n_paths; k++)
-		fprintf(fp, " %22.22s", g->paths[k]);
+	for (size_t k = 0; k < g->n_paths; k++) {
+		size_t n = strlen(g->paths[k]);
+		fprintf(fp, " %22.22s", g->paths[k] + (n > 22 ? n - 22 : 0));   /* the tail says most */
+	}
 	for (size_t i = 0; i < nf; i++)
 		fprintf(fp, " %24.24s", stats_figure_names[f[i]]);
 	fprintf(fp, "  verdict\n");

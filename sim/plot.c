@@ -363,12 +363,17 @@ static int plot_sweep(const char *dir, const char *csv, const char *metric, stru
 		rc = draw(dir, set, strcmp(p, "provider") == 0 || strncmp(p, "provider.", 9) == 0 ? "sweep_provider" : "sweep_category",
 			  title, "sweep_provider.gp", csv, vars, err);
 	}
-	if (rc == 0 && ka_ttl >= 0 && (si.n_grid == 1 || (si.n_grid == 2 && ka_policy >= 0))) {
+	/* The trade-off curve runs along the TTL; with a second parameter
+	 * (the policy, or anything else) it draws one line per value of it. */
+	if (rc == 0 && ka_ttl >= 0 && si.n_grid <= 2) {
 		char groups[4096];
+		long other = si.n_grid == 2 ? 1 - ka_ttl : -1;
+		if (ka_policy >= 0)
+			other = ka_policy;
 		vars[0] = '\0';
 		gp_var(vars, sizeof(vars), "labelcol", si.grid[ka_ttl].path);
-		if (ka_policy >= 0 && word_list(&si.grid[ka_policy], groups, sizeof(groups))) {
-			gp_var(vars, sizeof(vars), "groupcol", si.grid[ka_policy].path);
+		if (other >= 0 && word_list(&si.grid[other], groups, sizeof(groups))) {
+			gp_var(vars, sizeof(vars), "groupcol", si.grid[other].path);
 			gp_var(vars, sizeof(vars), "groups", groups);
 		}
 		rc = draw(dir, set, "sweep_keepalive", "Keep-alive trade-off: cold-start ratio against idle GB-s",

@@ -237,7 +237,7 @@ static void section_scenario(struct doc *d, const json_t *summary, const json_t 
 		const char *keys[] = { "service", "cold_start", "keepalive", "arrivals" };
 		for (int k = 0; k < 4; k++) {
 			json_t *v = json_object_get(f, keys[k]);
-			char *t = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+			char *t = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
 			snprintf(c[2 + k], sizeof(c[0]), "%s", t ? t : "default");
 			free(t);
 		}

@@ -31,6 +31,7 @@ set xrange [0:*]
 set grid
 set key top right
 if (exists("groupcol") && exists("groups")) {
+	set key title groupcol noenhanced
 	plot for [g in groups] in using (strcol(groupcol) eq g ? column('idle_gb_s') : NaN):(column('cold_start_ratio')):(ci('cold_start_ratio')) with yerrorlines lw 2 pt 7 title g noenhanced, \
 	     for [g in groups] '' using (strcol(groupcol) eq g ? column('idle_gb_s') : NaN):(column('cold_start_ratio')):(strcol(labelcol)) with labels offset 1.5,0.8 font ',8' notitle
 } else {
