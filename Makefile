@@ -74,11 +74,11 @@ FUZZ_BINS    := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 FUZZ_SEEDS_scenario := scenarios tests/fuzz/regressions/scenario
 FUZZ_SEEDS_csvtrace := tests/fuzz/seeds/csvtrace $(wildcard ../shared/traces/*/)
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard sim/*.h models/*.h) | deps
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/gnuplot_scripts.c $(wildcard sim/*.h models/*.h) | deps
 	@mkdir -p $(dir $@)
 	clang $(CPPFLAGS) -std=c11 -g -O1 -Wall -Wno-unknown-pragmas \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		$< $(LIB_SRC) -o $@ $(LDLIBS)
+		$< $(LIB_SRC) $(BUILD)/gen/gnuplot_scripts.c -o $@ $(LDLIBS)
 
 # One run per target; FUZZ_SEEDS_<target> lists its seed folders.
 define FUZZ_RUN
