@@ -15,7 +15,7 @@ LDLIBS    = $(PKG_LIBS) -lcsv -lm
 
 LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard models/*.c)
 TEST_SRC := $(wildcard tests/*.c)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/gnuplot_scripts.o
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 DEPFILES := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/sim/main.d
 
@@ -32,6 +32,14 @@ deps:
 $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# The gnuplot scripts are compiled into the binary (sim/plot.c writes them out).
+GP_SCRIPTS := $(wildcard scripts/gnuplot/*.gp)
+$(BUILD)/gen/gnuplot_scripts.c: $(GP_SCRIPTS) scripts/embed-gnuplot.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-gnuplot.sh $@ $(GP_SCRIPTS)
+$(BUILD)/gen/gnuplot_scripts.o: $(BUILD)/gen/gnuplot_scripts.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(SLSIM): $(LIB_OBJ) $(BUILD)/sim/main.o
 	@mkdir -p $(dir $@)
@@ -66,11 +74,11 @@ FUZZ_BINS    := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 FUZZ_SEEDS_scenario := scenarios tests/fuzz/regressions/scenario
 FUZZ_SEEDS_csvtrace := tests/fuzz/seeds/csvtrace $(wildcard ../shared/traces/*/)
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard sim/*.h models/*.h) | deps
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/gnuplot_scripts.c $(wildcard sim/*.h models/*.h) | deps
 	@mkdir -p $(dir $@)
 	clang $(CPPFLAGS) -std=c11 -g -O1 -Wall -Wno-unknown-pragmas \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		$< $(LIB_SRC) -o $@ $(LDLIBS)
+		$< $(LIB_SRC) $(BUILD)/gen/gnuplot_scripts.c -o $@ $(LDLIBS)
 
 # One run per target; FUZZ_SEEDS_<target> lists its seed folders.
 define FUZZ_RUN

@@ -18,5 +18,9 @@ Suite *validation_suite(void);
 Suite *cli_suite(void);
 Suite *badinput_suite(void);
 Suite *keepalive_suite(void);
+Suite *baseline_suite(void);
+Suite *optimize_suite(void);
+Suite *plot_suite(void);
+Suite *report_suite(void);
 
 #endif
