@@ -63,8 +63,11 @@ valgrind: $(SLSIM)
 	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
 		$(SLSIM) run scenarios/simfaas-readme.json --set duration_s=20000 --threads 1 -q -o build/valgrind
 
+# The default scenario, its plots and its report, into results/demo/.
 demo: $(SLSIM)
 	$(SLSIM) run scenarios/default.json -o results/demo
+	$(SLSIM) plot results/demo
+	$(SLSIM) report results/demo
 
 # libFuzzer targets (clang): replay the regression inputs, then fuzz each
 # target for FUZZ_SECONDS from a corpus seeded with scenarios/ and traces.

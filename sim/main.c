@@ -70,7 +70,7 @@ static const char usage_report[] =
 	"usage: slsim report DIR [--scales S1,S2,...] [--metric FIGURE] [--threads N]\n"
 	"\n"
 	"Writes DIR/report.html (self-contained, plots embedded) and DIR/report.md:\n"
-	"scenario, headline figures with 95 %% intervals, monthly cost, best\n"
+	"scenario, headline figures with 95 % intervals, monthly cost, best\n"
 	"configurations, and, when the scenario has a \"baseline\", the monthly cost of\n"
 	"serverless and always-on VMs at several traffic scales (baseline.csv).\n"
 	"\n"
