@@ -15,7 +15,7 @@ LDLIBS    = $(PKG_LIBS) -lcsv -lm
 
 LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard models/*.c)
 TEST_SRC := $(wildcard tests/*.c)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/gnuplot_scripts.o
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 DEPFILES := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/sim/main.d
 
@@ -35,6 +35,14 @@ $(BUILD)/%.o: %.c | deps
 
 # The price lists are embedded with .incbin: rebuild when they change.
 $(BUILD)/models/pricing_catalog.o: $(wildcard models/pricing/*.json)
+
+# The gnuplot scripts are compiled into the binary (sim/plot.c writes them out).
+GP_SCRIPTS := $(wildcard scripts/gnuplot/*.gp)
+$(BUILD)/gen/gnuplot_scripts.c: $(GP_SCRIPTS) scripts/embed-gnuplot.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-gnuplot.sh $@ $(GP_SCRIPTS)
+$(BUILD)/gen/gnuplot_scripts.o: $(BUILD)/gen/gnuplot_scripts.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(SLSIM): $(LIB_OBJ) $(BUILD)/sim/main.o
 	@mkdir -p $(dir $@)
@@ -58,8 +66,11 @@ valgrind: $(SLSIM)
 	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
 		$(SLSIM) run scenarios/simfaas-readme.json --set duration_s=20000 --threads 1 -q -o build/valgrind
 
+# The default scenario, its plots and its report, into results/demo/.
 demo: $(SLSIM)
 	$(SLSIM) run scenarios/default.json -o results/demo
+	$(SLSIM) plot results/demo
+	$(SLSIM) report results/demo
 
 # libFuzzer targets (clang): replay the regression inputs, then fuzz each
 # target for FUZZ_SECONDS from a corpus seeded with scenarios/ and traces.
@@ -69,11 +80,11 @@ FUZZ_BINS    := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 FUZZ_SEEDS_scenario := scenarios tests/fuzz/regressions/scenario
 FUZZ_SEEDS_csvtrace := tests/fuzz/seeds/csvtrace $(wildcard ../shared/traces/*/)
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard sim/*.h models/*.h) | deps
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/gnuplot_scripts.c $(wildcard sim/*.h models/*.h) | deps
 	@mkdir -p $(dir $@)
 	clang $(CPPFLAGS) -std=c11 -g -O1 -Wall -Wno-unknown-pragmas \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		$< $(LIB_SRC) -o $@ $(LDLIBS)
+		$< $(LIB_SRC) $(BUILD)/gen/gnuplot_scripts.c -o $@ $(LDLIBS)
 
 # One run per target; FUZZ_SEEDS_<target> lists its seed folders.
 define FUZZ_RUN

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "baseline.h"
 
 /* ---- --set ------------------------------------------------------------- */
 
@@ -430,7 +431,7 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 {
 	static const char *const keys[] = { "name", "description", "seed", "duration_s", "warmup_s",
 					    "replications", "provider", "platform", "functions",
-					    "timeseries_interval_s", "compare", "pricing", NULL };
+					    "timeseries_interval_s", "compare", "baseline", "pricing", NULL };
 	const json_t *doc = s->json, *platform, *functions, *pricing;
 	const char *name = NULL;
 	char where[512], path[512];
@@ -480,6 +481,10 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 	if (!s->name)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 
+	/* The always-on comparison is read by sim/baseline.c; checked here so a
+	 * bad baseline fails at load time like every other key. */
+	if ((rc = baseline_parse(doc, s->path, NULL, err)) < 0)
+		return rc;
 	if ((rc = parse_compare(s, json_object_get(doc, "compare"), ju_path(path, sizeof(path), where, "compare"), err)) < 0 ||
 	    (rc = parse_platform(s, platform, ju_path(path, sizeof(path), where, "platform"), err)) < 0 ||
 	    (rc = parse_pricing(s, pricing, ju_path(path, sizeof(path), where, "pricing"), err)) < 0 ||

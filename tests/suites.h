@@ -20,5 +20,9 @@ Suite *badinput_suite(void);
 Suite *pricing_suite(void);
 Suite *sizing_suite(void);
 Suite *keepalive_suite(void);
+Suite *baseline_suite(void);
+Suite *optimize_suite(void);
+Suite *plot_suite(void);
+Suite *report_suite(void);
 
 #endif
