@@ -15,7 +15,7 @@ LDLIBS    = $(PKG_LIBS) -lcsv -lm
 
 LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard models/*.c)
 TEST_SRC := $(wildcard tests/*.c)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/gnuplot_scripts.o
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 DEPFILES := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/sim/main.d
 
@@ -23,7 +23,7 @@ BIN      ?= bin
 SLSIM    := $(BIN)/slsim
 TESTBIN  := $(BIN)/slsim-tests
 
-.PHONY: all deps test asan demo clean
+.PHONY: all deps test asan demo clean fuzz valgrind
 all: $(SLSIM)
 
 deps:
@@ -32,6 +32,17 @@ deps:
 $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# The price lists are embedded with .incbin: rebuild when they change.
+$(BUILD)/models/pricing_catalog.o: $(wildcard models/pricing/*.json)
+
+# The gnuplot scripts are compiled into the binary (sim/plot.c writes them out).
+GP_SCRIPTS := $(wildcard scripts/gnuplot/*.gp)
+$(BUILD)/gen/gnuplot_scripts.c: $(GP_SCRIPTS) scripts/embed-gnuplot.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-gnuplot.sh $@ $(GP_SCRIPTS)
+$(BUILD)/gen/gnuplot_scripts.o: $(BUILD)/gen/gnuplot_scripts.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(SLSIM): $(LIB_OBJ) $(BUILD)/sim/main.o
 	@mkdir -p $(dir $@)
@@ -50,8 +61,49 @@ asan:
 	$(MAKE) BUILD=build/asan BIN=bin/asan OPT=-O1 \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test
 
+# One scenario under valgrind's memcheck: no invalid access, no definite leak.
+valgrind: $(SLSIM)
+	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+		$(SLSIM) run scenarios/simfaas-readme.json --set duration_s=20000 --threads 1 -q -o build/valgrind
+
+# The default scenario, its plots and its report, into results/demo/.
 demo: $(SLSIM)
 	$(SLSIM) run scenarios/default.json -o results/demo
+	$(SLSIM) plot results/demo
+	$(SLSIM) report results/demo
+
+# libFuzzer targets (clang): replay the regression inputs, then fuzz each
+# target for FUZZ_SECONDS from a corpus seeded with scenarios/ and traces.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS    := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+FUZZ_SEEDS_scenario := scenarios tests/fuzz/regressions/scenario
+FUZZ_SEEDS_csvtrace := tests/fuzz/seeds/csvtrace $(wildcard ../shared/traces/*/)
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/gnuplot_scripts.c $(wildcard sim/*.h models/*.h) | deps
+	@mkdir -p $(dir $@)
+	clang $(CPPFLAGS) -std=c11 -g -O1 -Wall -Wno-unknown-pragmas \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		$< $(LIB_SRC) $(BUILD)/gen/gnuplot_scripts.c -o $@ $(LDLIBS)
+
+# One run per target; FUZZ_SEEDS_<target> lists its seed folders.
+define FUZZ_RUN
+	@mkdir -p build/fuzz/corpus/$(1) tests/fuzz/regressions/$(1)
+	@echo "fuzz: $(1): replaying tests/fuzz/regressions/$(1)"
+	@if ls tests/fuzz/regressions/$(1)/* >/dev/null 2>&1; then \
+		build/fuzz/fuzz_$(1) tests/fuzz/regressions/$(1)/* 2>build/fuzz/$(1)-replay.log || \
+			{ tail -40 build/fuzz/$(1)-replay.log; exit 1; }; fi
+	@echo "fuzz: $(1): fuzzing for $(FUZZ_SECONDS) s"
+	@build/fuzz/fuzz_$(1) -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=20 \
+		-rss_limit_mb=2048 -artifact_prefix=build/fuzz/$(1)- -print_final_stats=1 \
+		build/fuzz/corpus/$(1) $(FUZZ_SEEDS_$(1)) 2>build/fuzz/$(1).log || \
+		{ tail -60 build/fuzz/$(1).log; echo "fuzz: $(1) found a failure: build/fuzz/$(1)-*"; exit 1; }
+	@grep -E "stat::number_of_executed_units|stat::new_units_added" build/fuzz/$(1).log
+
+endef
+
+fuzz: $(FUZZ_BINS)
+	$(foreach t,$(FUZZ_TARGETS),$(call FUZZ_RUN,$(t)))
 
 clean:
 	rm -rf build bin

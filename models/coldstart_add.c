@@ -4,8 +4,10 @@
 #include "dist.h"
 #include "models.h"
 
-static int add_parse(const json_t *cfg, const char *where, void **out, struct errbuf *err)
+static int add_parse(const json_t *cfg, const struct coldstart_ctx *ctx, const char *where, void **out,
+		     struct errbuf *err)
 {
+	(void)ctx;
 	static const char *const keys[] = { "mode", "init", NULL };
 	char path[512];
 	const json_t *init;
@@ -35,6 +37,7 @@ static void add_draw(const void *cfg, gsl_rng *rng, double warm_service_s,
 		     struct coldstart_draw *out)
 {
 	out->init_s = dist_sample(cfg, rng);
+	out->restore = RESTORE_NONE;
 	out->service_s = warm_service_s;
 }
 

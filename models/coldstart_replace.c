@@ -7,8 +7,10 @@
 #include "dist.h"
 #include "models.h"
 
-static int replace_parse(const json_t *cfg, const char *where, void **out, struct errbuf *err)
+static int replace_parse(const json_t *cfg, const struct coldstart_ctx *ctx, const char *where, void **out,
+			 struct errbuf *err)
 {
+	(void)ctx;
 	static const char *const keys[] = { "mode", "service", NULL };
 	char path[512];
 	const json_t *service;
@@ -39,6 +41,7 @@ static void replace_draw(const void *cfg, gsl_rng *rng, double warm_service_s,
 {
 	(void)warm_service_s;
 	out->init_s = 0;
+	out->restore = RESTORE_NONE;
 	out->service_s = dist_sample(cfg, rng);
 }
 

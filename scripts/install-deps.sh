@@ -3,7 +3,9 @@
 # cluster sweeps, but only those that are missing, so it is cheap to run on
 # every `make`. Needs root (or sudo) only when something is missing.
 set -eu
-PKGS="pkg-config libgsl-dev libjansson-dev libcsv-dev check gnuplot-nox libopenmpi-dev openmpi-bin slurm-wlm munge"
+# clang and libclang-rt-14-dev: libFuzzer (make fuzz); valgrind: make valgrind;
+# chromium: the report test renders report.html headless.
+PKGS="pkg-config libgsl-dev libjansson-dev libcsv-dev check gnuplot-nox libopenmpi-dev openmpi-bin slurm-wlm munge clang libclang-rt-14-dev valgrind chromium"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

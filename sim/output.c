@@ -199,6 +199,30 @@ static int write_cdf(void *ctx, FILE *fp)
 	return 0;
 }
 
+/* The scenario as run (after --set), with trace paths made absolute so that
+ * `slsim report` and `slsim optimize` can run it again from the results. */
+static int write_scenario(void *ctx, FILE *fp)
+{
+	struct write_ctx *w = ctx;
+	json_t *doc = json_deep_copy(w->sc->json), *fns, *f;
+	size_t i;
+	if (!doc)
+		return -1;
+	fns = json_object_get(doc, "functions");
+	json_array_foreach(fns, i, f) {
+		const char *trace = i < w->sc->n_functions ? w->sc->functions[i].arrivals.trace_path : NULL;
+		char *abs = trace ? realpath(trace, NULL) : NULL;
+		json_t *arr = json_object_get(f, "arrivals");
+		if (abs && json_is_object(arr))
+			json_object_set_new(arr, "path", json_string(abs));
+		free(abs);
+	}
+	int rc = json_dumpf(doc, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	fputc('\n', fp);
+	json_decref(doc);
+	return rc == 0 ? 0 : -1;
+}
+
 int output_write_run(const char *dir, const struct scenario *sc, const struct run_result *r,
 		     struct errbuf *err)
 {
@@ -210,7 +234,8 @@ int output_write_run(const char *dir, const struct scenario *sc, const struct ru
 	    (rc = output_write_atomic(dir, "summary.json", write_json, &w, err)) < 0 ||
 	    (rc = output_write_atomic(dir, "summary.csv", write_summary_csv, &w, err)) < 0 ||
 	    (rc = output_write_atomic(dir, "timeseries.csv", write_timeseries, &w, err)) < 0 ||
-	    (rc = output_write_atomic(dir, "latency_cdf.csv", write_cdf, &w, err)) < 0) {
+	    (rc = output_write_atomic(dir, "latency_cdf.csv", write_cdf, &w, err)) < 0 ||
+	    (rc = output_write_atomic(dir, "scenario.json", write_scenario, &w, err)) < 0) {
 		json_decref(w.doc);
 		return rc;
 	}

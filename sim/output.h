@@ -1,8 +1,9 @@
 /*
  * output: the files and the table a run produces.
  *
- * Owns the layout of summary.json, summary.csv, timeseries.csv and
- * latency_cdf.csv (documented in README.md) and the human table on stdout.
+ * Owns the layout of summary.json, summary.csv, timeseries.csv,
+ * latency_cdf.csv and scenario.json (documented in README.md) and the human
+ * table on stdout.
  * Every file is written to a temporary name in the output folder and renamed
  * into place, so an interrupted run never leaves a half-written file.
  */
@@ -21,7 +22,7 @@ int output_mkdirs(const char *dir, struct errbuf *err);
 /* The summary document (summary.json's content); caller owns the reference. */
 json_t *output_summary_json(const struct scenario *sc, const struct run_result *r);
 
-/* Writes all four files into dir. */
+/* Writes all five files into dir. */
 int output_write_run(const char *dir, const struct scenario *sc, const struct run_result *r,
 		     struct errbuf *err);
 

@@ -15,7 +15,11 @@ struct instance {
 	uint32_t avail_pos;       /* position in its function's available heap, or NONE */
 	uint32_t next_free;
 	uint8_t state;
+	uint8_t doomed;           /* ran out of memory: released once idle, never reused */
+	uint8_t provisioned;      /* never expires; preferred by dispatch */
 	double created_s;
+	double until_s;           /* pre-warmed, not yet used: released then */
+	double priority;          /* eviction order in the memory pool (lowest first) */
 	uint64_t created_seq;
 	uint64_t used_seq;        /* last dispatch or completion, for mru/lru */
 	engine_timer expiry;
@@ -25,6 +29,8 @@ struct request {
 	uint32_t fn, instance, tag;
 	uint32_t next, prev;      /* wait queue links; next also links the free list */
 	int cold;
+	enum restore_kind restore;
+	uint8_t ping, provisioned;
 	double arrival_s, start_s, init_s, run_s, service_s;
 	enum request_outcome outcome;
 	engine_timer queue_timer;
@@ -37,8 +43,11 @@ struct wait_queue {
 
 struct fn_rt {
 	const struct function_cfg *cfg;
-	gsl_rng *rng_service, *rng_cold, *rng_dispatch;
+	gsl_rng *rng_service, *rng_cold, *rng_dispatch, *rng_policy;
+	struct keepalive_host host;
 	void *keepalive_state;
+	uint32_t provisioned;     /* instances the policy asked for */
+	uint32_t n_provisioned;   /* provisioned instances alive */
 	struct instance_counts counts;
 	uint32_t in_flight;       /* requests holding a concurrency slot */
 	uint32_t *avail;          /* heap of warm instances with a free slot */
@@ -61,6 +70,8 @@ struct platform {
 	uint32_t shared_limit, shared_in_flight;
 	struct wait_queue shared_queue;
 	uint64_t seq;
+	uint64_t pool_used_mb, evictions;
+	double pool_clock;
 	struct errbuf *err;       /* where callbacks report failure */
 	int failed;
 };
@@ -124,15 +135,19 @@ static void free_request(struct platform *p, uint32_t r)
 
 /* ---- available-instance heap (min-heap on a policy key) ----------------- */
 
+/* Provisioned instances first (the top bit), then idle_selection's order. */
 static uint64_t avail_key(const struct platform *p, const struct instance *in)
 {
+	/* Sequence numbers stay far below 2^63. */
+	const uint64_t top = UINT64_C(1) << 63;
+	uint64_t key = 0, on_demand = in->provisioned ? 0 : top;
 	switch (p->sc->platform.idle_selection) {
-	case IDLE_NEWEST: return UINT64_MAX - in->created_seq;
-	case IDLE_MRU: return UINT64_MAX - in->used_seq;
-	case IDLE_LRU: return in->used_seq;
-	case IDLE_RANDOM: return 0;
+	case IDLE_NEWEST: key = top - 1 - in->created_seq; break;
+	case IDLE_MRU: key = top - 1 - in->used_seq; break;
+	case IDLE_LRU: key = in->used_seq; break;
+	case IDLE_RANDOM: key = 0; break;
 	}
-	return 0;
+	return on_demand | key;
 }
 
 static void avail_place(struct platform *p, struct fn_rt *f, uint32_t pos, uint32_t id)
@@ -282,11 +297,14 @@ static void report(struct platform *p, uint32_t r, double end_s)
 		.tag = rq->tag,
 		.outcome = rq->outcome,
 		.cold = rq->cold,
+		.ping = rq->ping,
+		.provisioned = rq->provisioned,
 		.arrival_s = rq->arrival_s,
 		.start_s = rq->start_s,
 		.end_s = end_s,
 		.init_s = rq->init_s,
 		.run_s = rq->run_s,
+		.restore = rq->restore,
 	};
 	if (p->obs.request_done)
 		p->obs.request_done(p->obs.ctx, &res);
@@ -308,7 +326,118 @@ static void release_instance(struct platform *p, uint32_t id)
 	counts_add(p, in->fn, 0, 0, -1);
 	if (p->obs.instance_released)
 		p->obs.instance_released(p->obs.ctx, in->fn, in->created_s, engine_now(p->engine));
+	if (in->provisioned)
+		f->n_provisioned--;
+	p->pool_used_mb -= f->cfg->memory_mb;
 	free_instance(p, id);
+}
+
+/* ---- memory pool ------------------------------------------------------- */
+
+/* Priority of an instance that becomes idle now. */
+static double idle_priority(struct platform *p, struct fn_rt *f)
+{
+	double now = engine_now(p->engine);
+	if (!p->sc->platform.pool_memory_mb)
+		return now;
+	const struct keepalive_ops *ka = f->cfg->keepalive;
+	return ka->priority ? ka->priority(f->cfg->keepalive_cfg, f->keepalive_state, now) : now;
+}
+
+/* Evicts idle warm on-demand instances, lowest priority first (ties: least
+ * recently used), until memory_mb more fits in the pool. Returns 0 when it
+ * fits, 1 when it cannot. A linear scan: pools are small. */
+static int pool_make_room(struct platform *p, uint32_t memory_mb)
+{
+	uint64_t cap = p->sc->platform.pool_memory_mb;
+	if (!cap)
+		return 0;
+	while (p->pool_used_mb + memory_mb > cap) {
+		uint32_t victim = NONE;
+		for (uint32_t id = 0; id < p->n_inst; id++) {
+			const struct instance *in = &p->inst[id];
+			if (in->state != INST_WARM || in->active || in->provisioned)
+				continue;
+			const struct instance *v = victim == NONE ? NULL : &p->inst[victim];
+			if (!v || in->priority < v->priority ||
+			    (in->priority == v->priority && in->used_seq < v->used_seq))
+				victim = id;
+		}
+		if (victim == NONE)
+			return 1;
+		p->pool_clock = p->inst[victim].priority;
+		p->evictions++;
+		engine_cancel(p->engine, p->inst[victim].expiry);
+		p->inst[victim].expiry = ENGINE_TIMER_NONE;
+		release_instance(p, victim);
+	}
+	return 0;
+}
+
+/* Frees request r's concurrency slot. */
+static void give_slot(struct platform *p, struct fn_rt *f)
+{
+	f->in_flight--;
+	if (!f->cfg->reserved_concurrency)
+		p->shared_in_flight--;
+}
+
+/* Makes an instance that serves nothing available, with its keep-alive:
+ * provisioned ones forever, pre-warmed ones until until_s. */
+static int make_idle_available(struct platform *p, uint32_t id)
+{
+	struct instance *in = &p->inst[id];
+	struct fn_rt *f = &p->fn[in->fn];
+	double now = engine_now(p->engine);
+	if (!in->provisioned && !(in->until_s > now)) {
+		release_instance(p, id);
+		return 0;
+	}
+	if (avail_insert(p, f, id) < 0)
+		return fail(p, "cannot track available instances");
+	if (!in->provisioned && isfinite(in->until_s)) {
+		in->expiry = engine_at(p->engine, in->until_s, on_expiry, p, id);
+		if (!in->expiry)
+			return fail(p, "cannot schedule a keep-alive expiry");
+	}
+	return 0;
+}
+
+/* Creates an instance of fn that serves nothing yet (pre-warmed or
+ * provisioned); it counts as idle while it initialises. Returns 1 when the
+ * pool has no room. */
+static int spawn_idle(struct platform *p, uint32_t fn, int provisioned, double until_s)
+{
+	struct fn_rt *f = &p->fn[fn];
+	const struct function_cfg *cfg = f->cfg;
+	double now = engine_now(p->engine);
+	if (pool_make_room(p, cfg->memory_mb))
+		return 1;
+	uint32_t id = new_instance(p);
+	if (id == NONE)
+		return fail(p, "cannot create another instance");
+	struct coldstart_draw draw;
+	cfg->cold_start->draw(cfg->cold_start_cfg, f->rng_policy, dist_mean(&cfg->service), &draw);
+	p->inst[id] = (struct instance){
+		.fn = fn,
+		.avail_pos = NONE,
+		.next_free = NONE,
+		.state = draw.init_s > 0 ? INST_INIT : INST_WARM,
+		.provisioned = (uint8_t)provisioned,
+		.created_s = now,
+		.until_s = until_s,
+		.created_seq = ++p->seq,
+		.used_seq = p->seq,
+		.expiry = ENGINE_TIMER_NONE,
+	};
+	p->inst[id].priority = idle_priority(p, f);
+	p->pool_used_mb += cfg->memory_mb;
+	f->n_provisioned += provisioned != 0;
+	counts_add(p, fn, 0, 0, 1);
+	if (draw.init_s > 0)
+		return engine_at(p->engine, now + draw.init_s, on_init_done, p, id)
+			? 0 : fail(p, "cannot schedule an initialisation");
+	return make_idle_available(p, id);
 }
 
 /* Starts request r on a warm instance or a new one; r holds a slot. */
@@ -325,7 +454,8 @@ static int dispatch(struct platform *p, uint32_t r)
 
 	if (f->n_avail > 0) {
 		uint32_t pos = 0;
-		if (p->sc->platform.idle_selection == IDLE_RANDOM)
+		/* Random selection among on-demand instances; provisioned first. */
+		if (p->sc->platform.idle_selection == IDLE_RANDOM && !p->inst[f->avail[0]].provisioned)
 			pos = (uint32_t)gsl_rng_uniform_int(f->rng_dispatch, f->n_avail);
 		uint32_t id = f->avail[pos];
 		struct instance *in = &p->inst[id];
@@ -343,7 +473,17 @@ static int dispatch(struct platform *p, uint32_t r)
 		rq->instance = id;
 		rq->cold = 0;
 		rq->init_s = 0;
+		rq->restore = RESTORE_NONE;
+		rq->provisioned = in->provisioned;
 	} else {
+		if (pool_make_room(p, cfg->memory_mb)) {
+			/* FaasCache's choice: no idle memory to evict, the request is dropped. */
+			rq->outcome = REQ_REJECTED;
+			report(p, r, now);
+			give_slot(p, f);
+			free_request(p, r);
+			return 0;
+		}
 		uint32_t id = new_instance(p);
 		if (id == NONE)
 			return fail(p, "cannot create another instance");
@@ -361,6 +501,7 @@ static int dispatch(struct platform *p, uint32_t r)
 			.used_seq = p->seq,
 			.expiry = ENGINE_TIMER_NONE,
 		};
+		p->pool_used_mb += cfg->memory_mb;
 		if (draw.init_s > 0) {
 			counts_add(p, rq->fn, 1, 0, 0);
 			if (!engine_at(p->engine, now + draw.init_s, on_init_done, p, id))
@@ -371,10 +512,27 @@ static int dispatch(struct platform *p, uint32_t r)
 		rq->instance = id;
 		rq->cold = 1;
 		rq->init_s = draw.init_s;
+		rq->restore = draw.restore;
+		rq->provisioned = 0;
 		service = draw.service_s;
 	}
 	rq->outcome = service > cfg->timeout_s ? REQ_TIMED_OUT : REQ_COMPLETED;
 	rq->run_s = service > cfg->timeout_s ? cfg->timeout_s : service;
+	if (cfg->oom != OOM_NONE) {
+		/* Too little memory: the instance dies with the request (a
+		 * provisioned one is restarted in place and stays provisioned). When
+		 * the runtime and model do not fit, loading them fails at the end of
+		 * init and the request never runs. */
+		struct instance *in = &p->inst[rq->instance];
+		rq->outcome = REQ_OOM;
+		if (cfg->oom == OOM_INIT)
+			rq->run_s = 0;
+		if (!in->provisioned) {
+			in->doomed = 1;
+			if (in->avail_pos != NONE)
+				avail_remove(p, f, rq->instance);
+		}
+	}
 	if (!engine_at(p->engine, now + rq->init_s + rq->run_s, on_complete, p, r))
 		return fail(p, "cannot schedule a completion");
 	return 0;
@@ -387,8 +545,12 @@ static void on_init_done(void *ctx, uint64_t arg)
 	struct instance *in = &p->inst[id];
 	struct fn_rt *f = &p->fn[in->fn];
 	in->state = INST_WARM;
+	if (in->active == 0) {
+		make_idle_available(p, id);   /* pre-warmed or provisioned */
+		return;
+	}
 	counts_add(p, in->fn, -1, 1, 0);
-	if (in->active < f->cfg->concurrency_per_instance && avail_insert(p, f, id) < 0)
+	if (!in->doomed && in->active < f->cfg->concurrency_per_instance && avail_insert(p, f, id) < 0)
 		fail(p, "cannot track available instances");
 }
 
@@ -419,16 +581,16 @@ static void on_complete(void *ctx, uint64_t arg)
 	double now = engine_now(p->engine);
 
 	report(p, r, now);
-	f->in_flight--;
-	if (!f->cfg->reserved_concurrency)
-		p->shared_in_flight--;
+	give_slot(p, f);
 
 	in->active--;
 	in->used_seq = ++p->seq;
 	if (in->active == 0) {
 		/* An instance whose init was shorter than nothing cannot be INIT here. */
 		counts_add(p, in->fn, 0, -1, 1);
-		double ttl = f->cfg->keepalive->on_idle(f->cfg->keepalive_cfg, f->keepalive_state, now);
+		in->priority = idle_priority(p, f);
+		double ttl = in->doomed ? 0 : in->provisioned ? INFINITY
+			: f->cfg->keepalive->on_idle(f->cfg->keepalive_cfg, f->keepalive_state, now);
 		if (!(ttl > 0)) {
 			release_instance(p, id);
 			goto freed;
@@ -441,7 +603,9 @@ static void on_complete(void *ctx, uint64_t arg)
 			}
 		}
 	}
-	if (in->avail_pos == NONE) {
+	if (in->doomed) {
+		/* Still serving others: it leaves once they finish. */
+	} else if (in->avail_pos == NONE) {
 		if (avail_insert(p, f, id) < 0) {
 			fail(p, "cannot track available instances");
 			return;
@@ -480,13 +644,11 @@ static void on_queue_timeout(void *ctx, uint64_t arg)
 
 /* ---- API --------------------------------------------------------------- */
 
-int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t tag,
-		    struct errbuf *err)
+static int arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t tag, int ping)
 {
 	struct fn_rt *f = &p->fn[fn];
 	double now = engine_now(p->engine);
-	p->err = err;
-	if (f->cfg->keepalive->on_arrival)
+	if (!ping && f->cfg->keepalive->on_arrival)
 		f->cfg->keepalive->on_arrival(f->keepalive_state, now);
 	uint32_t r = new_request(p);
 	if (r == NONE)
@@ -497,6 +659,7 @@ int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t
 		.tag = tag,
 		.next = NONE,
 		.prev = NONE,
+		.ping = (uint8_t)ping,
 		.arrival_s = now,
 		.start_s = now,
 		.service_s = duration_s,
@@ -519,6 +682,82 @@ int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t
 	return 0;
 }
 
+int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t tag,
+		    struct errbuf *err)
+{
+	p->err = err;
+	return arrive(p, fn, duration_s, tag, 0);
+}
+
+/* ---- the keep-alive policies' API (struct keepalive_host) --------------- */
+
+static int host_prewarm(void *ctx, uint32_t fn, double until_s)
+{
+	struct platform *p = ctx;
+	return spawn_idle(p, fn, 0, until_s);
+}
+
+static int host_set_provisioned(void *ctx, uint32_t fn, uint32_t instances)
+{
+	struct platform *p = ctx;
+	struct fn_rt *f = &p->fn[fn];
+	uint32_t before = f->provisioned;
+	f->provisioned = instances;
+	if (p->obs.provisioned_change)
+		p->obs.provisioned_change(p->obs.ctx, fn, engine_now(p->engine), before, instances);
+	while (f->n_provisioned < instances) {
+		int rc = spawn_idle(p, fn, 1, INFINITY);
+		if (rc < 0)
+			return rc;
+		if (rc > 0)
+			break;    /* the pool is full: fewer instances, still billed */
+	}
+	/* Fewer: idle ones go at once, busy ones become on-demand. */
+	for (int pass = 0; pass < 2 && f->n_provisioned > instances; pass++) {
+		for (uint32_t id = 0; id < p->n_inst && f->n_provisioned > instances; id++) {
+			struct instance *in = &p->inst[id];
+			if (in->state == INST_FREE || in->fn != fn || !in->provisioned)
+				continue;
+			if (pass == 0 && in->active == 0 && in->state == INST_WARM) {
+				release_instance(p, id);
+			} else if (pass == 1) {
+				/* Busy, or still initialising (then released when ready). */
+				in->provisioned = 0;
+				in->until_s = engine_now(p->engine);
+				f->n_provisioned--;
+				if (in->avail_pos != NONE)
+					avail_update(p, f, id);
+			}
+		}
+	}
+	return p->failed ? ERR_RUNTIME : 0;
+}
+
+static int host_ping(void *ctx, uint32_t fn, double duration_s)
+{
+	struct platform *p = ctx;
+	return arrive(p, fn, duration_s, 0, 1);
+}
+
+static uint32_t host_idle(void *ctx, uint32_t fn)
+{
+	struct platform *p = ctx;
+	return p->fn[fn].counts.idle;
+}
+
+static uint32_t host_alive(void *ctx, uint32_t fn)
+{
+	struct platform *p = ctx;
+	const struct instance_counts *c = &p->fn[fn].counts;
+	return c->initializing + c->busy + c->idle;
+}
+
+static double host_pool_clock(void *ctx)
+{
+	struct platform *p = ctx;
+	return p->pool_clock;
+}
+
 void platform_finish(struct platform *p)
 {
 	for (uint32_t id = 0; id < p->n_inst; id++) {
@@ -534,6 +773,11 @@ void platform_finish(struct platform *p)
 const struct instance_counts *platform_counts(const struct platform *p, uint32_t fn)
 {
 	return &p->fn[fn].counts;
+}
+
+uint64_t platform_evictions(const struct platform *p)
+{
+	return p->evictions;
 }
 
 struct platform *platform_new(const struct scenario *sc, struct engine *e, uint32_t replication,
@@ -561,10 +805,27 @@ struct platform *platform_new(const struct scenario *sc, struct engine *e, uint3
 		f->rng_service = rng_stream(sc->seed, replication, i, RNG_SERVICE);
 		f->rng_cold = rng_stream(sc->seed, replication, i, RNG_COLD_START);
 		f->rng_dispatch = rng_stream(sc->seed, replication, i, RNG_DISPATCH);
-		if (!f->rng_service || !f->rng_cold || !f->rng_dispatch)
+		f->rng_policy = rng_stream(sc->seed, replication, i, RNG_POLICY);
+		if (!f->rng_service || !f->rng_cold || !f->rng_dispatch || !f->rng_policy)
 			goto oom;
+		double warm_mean_s = dist_mean(&f->cfg->service);
+		double extra_s = f->cfg->cold_start->mean_total_s(f->cfg->cold_start_cfg, warm_mean_s) - warm_mean_s;
+		f->host = (struct keepalive_host){
+			.platform = p,
+			.engine = e,
+			.fn = i,
+			.memory_mb = f->cfg->memory_mb,
+			.cold_extra_s = extra_s > 0 ? extra_s : 0,
+			.horizon_s = sc->duration_s,
+			.prewarm = host_prewarm,
+			.set_provisioned = host_set_provisioned,
+			.ping = host_ping,
+			.idle_instances = host_idle,
+			.alive_instances = host_alive,
+			.pool_clock = host_pool_clock,
+		};
 		if (f->cfg->keepalive->start) {
-			f->keepalive_state = f->cfg->keepalive->start(f->cfg->keepalive_cfg);
+			f->keepalive_state = f->cfg->keepalive->start(f->cfg->keepalive_cfg, &f->host);
 			if (!f->keepalive_state)
 				goto oom;
 		}
@@ -586,6 +847,7 @@ void platform_free(struct platform *p)
 		gsl_rng_free(f->rng_service);
 		gsl_rng_free(f->rng_cold);
 		gsl_rng_free(f->rng_dispatch);
+		gsl_rng_free(f->rng_policy);
 		if (f->keepalive_state && f->cfg->keepalive->stop)
 			f->cfg->keepalive->stop(f->keepalive_state);
 		free(f->avail);

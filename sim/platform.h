@@ -21,8 +21,10 @@
 enum request_outcome {
 	REQ_COMPLETED,
 	REQ_TIMED_OUT,        /* ran into the function's timeout_s: cut there and billed */
-	REQ_REJECTED,         /* over a concurrency limit with on_limit "reject" */
+	REQ_REJECTED,         /* over a concurrency limit with on_limit "reject", or no room in the memory pool */
 	REQ_QUEUE_TIMEOUT,    /* waited queue_timeout_s for a concurrency slot */
+	REQ_OOM,              /* the function has too little memory (function_cfg.oom): failed,
+			       * billed for what ran, its instance discarded */
 };
 
 struct request_result {
@@ -30,11 +32,14 @@ struct request_result {
 	uint32_t tag;           /* as given to platform_arrive */
 	enum request_outcome outcome;
 	int cold;               /* this request started a new instance */
+	int ping;               /* a warmer ping, not a user request */
+	int provisioned;        /* served by a provisioned instance */
 	double arrival_s;
 	double start_s;         /* dispatched to an instance (after any queueing) */
 	double end_s;           /* response sent (arrival_s when rejected) */
 	double init_s;          /* initialisation it waited for (cold "add" model) */
 	double run_s;           /* time it ran after init, cut at timeout_s */
+	enum restore_kind restore;  /* cold requests: how the instance started */
 };
 
 struct instance_counts {
@@ -50,6 +55,8 @@ struct platform_observer {
 	void (*counts_change)(void *ctx, uint32_t fn, double now_s, const struct instance_counts *before,
 			      const struct instance_counts *after);
 	void (*instance_released)(void *ctx, uint32_t fn, double created_s, double released_s);
+	/* Function fn's provisioned instances are set at now_s from before to after. */
+	void (*provisioned_change)(void *ctx, uint32_t fn, double now_s, uint32_t before, uint32_t after);
 };
 
 struct platform;
@@ -69,5 +76,7 @@ int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t
 void platform_finish(struct platform *p);
 
 const struct instance_counts *platform_counts(const struct platform *p, uint32_t fn);
+/* Idle instances evicted from the memory pool so far. */
+uint64_t platform_evictions(const struct platform *p);
 
 #endif

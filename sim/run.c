@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef _OPENMP
 #include <omp.h>
+#endif
 #include "engine.h"
 #include "platform.h"
 #include "workload.h"
@@ -20,12 +22,15 @@ struct sim {
 
 	struct fn_stats *fn;
 	double *fn_last_s;          /* when each function's counts last changed */
+	uint32_t *prov_level;       /* provisioned instances of each function ... */
+	double *prov_since_s;       /* ... since this time */
 	struct fn_stats all;        /* peak and time integrals of the sum over functions */
 	struct instance_counts all_counts;
 	double all_last_s;
 	struct ts_bin *bins;
 	size_t n_bins;
 
+	int bills_instances;        /* the pricing model meters instance time */
 	int progress;
 	double next_progress_wall;
 	double started_wall;
@@ -110,16 +115,38 @@ static size_t bin_of(const struct sim *s, double t_s)
 	return i < s->n_bins ? i : s->n_bins - 1;
 }
 
+static void meter(const struct sim *s, struct usage *u, const struct request_result *r)
+{
+	const struct function_cfg *f = &s->sc->functions[r->function];
+	struct meter_req m = {
+		.memory_mb = f->memory_mb,
+		.vcpus = f->vcpus,
+		.init_s = r->init_s,
+		.run_s = r->run_s,
+		.restore = r->restore,
+		.provisioned = r->provisioned,
+	};
+	s->sc->pricing->meter(s->sc->pricing_cfg, u, &m);
+}
+
 static void on_request_done(void *ctx, const struct request_result *r)
 {
 	struct sim *s = ctx;
-	const struct function_cfg *f = &s->sc->functions[r->function];
-	int ran = r->outcome == REQ_COMPLETED || r->outcome == REQ_TIMED_OUT;
+	int ran = r->outcome == REQ_COMPLETED || r->outcome == REQ_TIMED_OUT || r->outcome == REQ_OOM;
 	struct ts_bin *bin = &s->bins[bin_of(s, r->arrival_s)];
+	if (ran)
+		meter(s, &bin->usage, r);
+	if (r->ping) {
+		/* Warmer pings: billed apart, never user invocations. */
+		if (r->arrival_s >= s->sc->warmup_s) {
+			s->fn[r->function].warmer_pings++;
+			if (ran)
+				meter(s, &s->fn[r->function].warmer_usage, r);
+		}
+		return;
+	}
 	bin->arrivals++;
 	bin->cold_starts += r->cold;
-	if (ran)
-		s->sc->pricing->meter(s->sc->pricing_cfg, &bin->usage, f->memory_mb, r->init_s, r->run_s);
 	if (!(r->tag & 1))
 		return;   /* arrived during warm-up */
 
@@ -141,14 +168,52 @@ static void on_request_done(void *ctx, const struct request_result *r)
 	case REQ_REJECTED:
 		st->rejected++;
 		break;
+	case REQ_OOM:
+		st->oom++;
+		break;
 	}
 	if (ran)
-		s->sc->pricing->meter(s->sc->pricing_cfg, &st->usage, f->memory_mb, r->init_s, r->run_s);
+		meter(s, &st->usage, r);
+}
+
+/* Bills the provisioned level held since prov_since_s up to now_s (within the
+ * window) as one period. */
+static void close_provisioned(struct sim *s, uint32_t fn, double now_s)
+{
+	double held = in_window(s, s->prov_since_s[fn], now_s);
+	const struct function_cfg *f = &s->sc->functions[fn];
+	if (s->prov_level[fn] && held > 0)
+		s->sc->pricing->meter_time(s->sc->pricing_cfg, &s->fn[fn].usage, PRICING_TIME_PROVISIONED,
+					   f->memory_mb, f->vcpus, s->prov_level[fn], held);
+	s->prov_since_s[fn] = now_s;
+}
+
+static void on_provisioned(void *ctx, uint32_t fn, double now_s, uint32_t before, uint32_t after)
+{
+	struct sim *s = ctx;
+	(void)before;
+	close_provisioned(s, fn, now_s);
+	s->prov_level[fn] = after;
 }
 
 static void on_released(void *ctx, uint32_t fn, double created_s, double released_s)
 {
 	struct sim *s = ctx;
+	const struct function_cfg *f = &s->sc->functions[fn];
+	if (s->bills_instances) {
+		/* Instance-based billing: the instance's time in the window, and
+		 * spread over the time-series intervals it spans. */
+		s->sc->pricing->meter_time(s->sc->pricing_cfg, &s->fn[fn].usage, PRICING_TIME_INSTANCE,
+					   f->memory_mb, f->vcpus, 1, in_window(s, created_s, released_s));
+		double a = created_s, b = released_s < s->sc->duration_s ? released_s : s->sc->duration_s;
+		for (size_t i = bin_of(s, a); a < b && i < s->n_bins; i++) {
+			double end = (double)(i + 1) * s->sc->timeseries_interval_s;
+			double hi = end < b ? end : b;
+			s->sc->pricing->meter_time(s->sc->pricing_cfg, &s->bins[i].usage, PRICING_TIME_INSTANCE,
+						   f->memory_mb, f->vcpus, 1, hi - a);
+			a = hi;
+		}
+	}
 	if (created_s < s->sc->warmup_s)
 		return;
 	s->fn[fn].released++;
@@ -188,8 +253,16 @@ static void sim_free(struct sim *s)
 		fn_stats_free(&s->fn[i]);
 	free(s->fn);
 	free(s->fn_last_s);
+	free(s->prov_level);
+	free(s->prov_since_s);
 	fn_stats_free(&s->all);
 	free(s->bins);
+}
+
+static void end_of_window(void *ctx, uint64_t arg)
+{
+	(void)ctx;
+	(void)arg;
 }
 
 /* Runs replication rep; on success s->fn and s->bins hold its results. */
@@ -207,18 +280,25 @@ static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep, int p
 		s->n_bins = 1;
 	s->fn = calloc(sc->n_functions, sizeof(*s->fn));
 	s->fn_last_s = calloc(sc->n_functions, sizeof(*s->fn_last_s));
+	s->prov_level = calloc(sc->n_functions, sizeof(*s->prov_level));
+	s->prov_since_s = calloc(sc->n_functions, sizeof(*s->prov_since_s));
 	s->bins = calloc(s->n_bins, sizeof(*s->bins));
 	s->engine = engine_new(0);
-	if (!s->fn || !s->fn_last_s || !s->bins || !s->engine)
+	if (!s->fn || !s->fn_last_s || !s->prov_level || !s->prov_since_s || !s->bins || !s->engine)
 		return errbuf_set(&s->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
 	for (size_t i = 0; i < sc->n_functions; i++)
 		fn_stats_init(&s->fn[i]);
+	/* Whether instance time costs anything: meter one probe second. */
+	struct usage probe = { 0 }, zero = { 0 };
+	sc->pricing->meter_time(sc->pricing_cfg, &probe, PRICING_TIME_INSTANCE, 1024, 1, 1, 1);
+	s->bills_instances = memcmp(&probe, &zero, sizeof(probe)) != 0;
 
 	struct platform_observer obs = {
 		.ctx = s,
 		.request_done = on_request_done,
 		.counts_change = on_counts,
 		.instance_released = on_released,
+		.provisioned_change = on_provisioned,
 	};
 	s->platform = platform_new(sc, s->engine, rep, &obs, &s->err);
 	if (!s->platform)
@@ -226,6 +306,10 @@ static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep, int p
 	s->workload = workload_new(sc, s->engine, rep, on_arrival, s, &s->err);
 	if (!s->workload)
 		return s->err.msg[0] ? ERR_INPUT : ERR_RUNTIME;
+	/* The clock reaches duration_s even when the last event is earlier, so
+	 * instances that never expire (provisioned, lru) count to its end. */
+	if (!engine_at(s->engine, sc->duration_s, end_of_window, s, 0))
+		return errbuf_set(&s->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
 	int rc = workload_start(s->workload, &s->err);
 	if (rc < 0)
 		return rc;
@@ -234,9 +318,20 @@ static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep, int p
 	engine_run(s->engine);
 	if ((rc = workload_status(s->workload)) < 0)
 		return rc;
+	if (!s->err.msg[0] && engine_failed(s->engine))
+		errbuf_set(&s->err, ERR_RUNTIME, "replication %u: %s", rep, engine_failed(s->engine));
 	if (s->err.msg[0])
 		return ERR_RUNTIME;
+	for (uint32_t fn = 0; fn < sc->n_functions; fn++)
+		close_provisioned(s, fn, sc->duration_s);
 	platform_finish(s->platform);
+	/* SnapStart snapshots with a cache fee are held over the whole window. */
+	for (size_t i = 0; i < sc->n_functions; i++) {
+		const struct function_cfg *f = &sc->functions[i];
+		if (f->cold_start->snapshot && f->cold_start->snapshot(f->cold_start_cfg) == RESTORE_CHARGED)
+			sc->pricing->meter_time(sc->pricing_cfg, &s->fn[i].usage, PRICING_TIME_SNAPSHOT,
+						f->memory_mb, f->vcpus, 1, sc->duration_s - sc->warmup_s);
+	}
 	return 0;
 }
 
@@ -266,9 +361,7 @@ static int fold(struct run_result *out, const struct scenario *sc, struct sim *s
 		d->cold_starts += b->cold_starts;
 		d->busy_s += b->busy_s;
 		d->idle_s += b->idle_s;
-		d->usage.requests += b->usage.requests;
-		d->usage.billed_ms += b->usage.billed_ms;
-		d->usage.billed_mb_ms += b->usage.billed_mb_ms;
+		usage_add(&d->usage, &b->usage);
 	}
 	out->events += engine_fired(s->engine);
 	return rc;
@@ -294,7 +387,11 @@ int run_scenario(const struct scenario *sc, const struct run_options *opt, struc
 		stats_fold_init(&out->functions[i]);
 
 	int rc = 0;
+#ifdef _OPENMP
 	int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+#else
+	int threads = 1;
+#endif
 	if ((uint32_t)threads > sc->replications)
 		threads = (int)sc->replications;
 #pragma omp parallel for ordered schedule(dynamic, 1) num_threads(threads)

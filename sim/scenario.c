@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "baseline.h"
 
 /* ---- --set ------------------------------------------------------------- */
 
@@ -90,13 +91,18 @@ int scenario_apply_set(json_t *doc, const char *assignment, struct errbuf *err)
 				return errbuf_set(err, ERR_INPUT, "--set %s: '%s' is not inside an object",
 						  assignment, tok[i].key);
 			}
+			/* jansson refuses keys that are not UTF-8; its _new setters
+			 * release the value even then. */
 			if (last)
 				return json_object_set_new(cur, tok[i].key, value) == 0 ? 0
-					: errbuf_set(err, ERR_RUNTIME, "--set %s: cannot set", assignment);
+					: errbuf_set(err, ERR_INPUT, "--set %s: key is not valid UTF-8", assignment);
 			json_t *next = json_object_get(cur, tok[i].key);
 			if (!next) {
 				next = tok[i + 1].key[0] ? json_object() : json_array();
-				json_object_set_new(cur, tok[i].key, next);
+				if (json_object_set_new(cur, tok[i].key, next) != 0) {
+					json_decref(value);
+					return errbuf_set(err, ERR_INPUT, "--set %s: key is not valid UTF-8", assignment);
+				}
 			}
 			cur = next;
 		} else {
@@ -163,7 +169,7 @@ static int parse_platform(struct scenario *s, const json_t *obj, const char *whe
 			  struct errbuf *err)
 {
 	static const char *const keys[] = { "account_concurrency", "on_limit", "queue_timeout_s",
-					    "idle_selection", NULL };
+					    "idle_selection", "pool_memory_mb", NULL };
 	static const char *const on_limit[] = { "reject", "queue", NULL };
 	static const char *const idle[] = { "mru", "newest", "lru", "random", NULL };
 	struct platform_cfg *p = &s->platform;
@@ -175,11 +181,52 @@ static int parse_platform(struct scenario *s, const json_t *obj, const char *whe
 	    (rc = ju_uint(obj, "account_concurrency", where, JU_OPTIONAL, 1, UINT32_MAX, &conc, err)) < 0 ||
 	    (rc = ju_enum(obj, "on_limit", where, JU_OPTIONAL, on_limit, &lim, err)) < 0 ||
 	    (rc = ju_number(obj, "queue_timeout_s", where, JU_OPTIONAL, 0, 1e9, &p->queue_timeout_s, err)) < 0 ||
-	    (rc = ju_enum(obj, "idle_selection", where, JU_OPTIONAL, idle, &sel, err)) < 0)
+	    (rc = ju_enum(obj, "idle_selection", where, JU_OPTIONAL, idle, &sel, err)) < 0 ||
+	    (rc = ju_uint(obj, "pool_memory_mb", where, JU_OPTIONAL, 0, UINT64_C(1) << 50,
+			  &p->pool_memory_mb, err)) < 0)
 		return rc;
 	p->account_concurrency = (uint32_t)conc;
 	p->on_limit = lim;
 	p->idle_selection = sel;
+	return 0;
+}
+
+static int parse_pricing(struct scenario *s, const json_t *obj, const char *where, struct errbuf *err)
+{
+	static const char *const keys[] = { "free_tier", NULL };
+	int rc;
+	if (obj && ((rc = ju_check_keys(obj, where, keys, err)) < 0 ||
+		    (rc = ju_bool(obj, "free_tier", where, JU_OPTIONAL, &s->pricing_opts.free_tier, err)) < 0))
+		return rc;
+	return 0;
+}
+
+/* The shape only; each policy is validated when its variant is built
+ * (compare_variant), before any run. */
+static int parse_compare(struct scenario *s, const json_t *v, const char *where, struct errbuf *err)
+{
+	static const char *const keys[] = { "keepalive", NULL };
+	char path[512], item[512];
+	const json_t *list;
+	int rc;
+	if (!v)
+		return 0;
+	if ((rc = ju_expect_object(v, where, err)) < 0 || (rc = ju_check_keys(v, where, keys, err)) < 0)
+		return rc;
+	list = json_object_get(v, "keepalive");
+	ju_path(path, sizeof(path), where, "keepalive");
+	if (!json_is_array(list) || json_array_size(list) == 0)
+		return errbuf_set(err, ERR_INPUT, "%s: %s", path,
+				  list ? "must be a non-empty array of keep-alive policy objects" : "required key is missing");
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		const json_t *pol = json_array_get(list, i);
+		const char *policy;
+		ju_index_path(item, sizeof(item), path, i);
+		if ((rc = ju_expect_object(pol, item, err)) < 0 ||
+		    (rc = ju_string(pol, "policy", item, JU_REQUIRED, &policy, err)) < 0)
+			return rc;
+	}
+	s->compare_keepalive = list;
 	return 0;
 }
 
@@ -204,7 +251,41 @@ static int parse_provider(struct scenario *s, const json_t *v, const char *file,
 	if (!s->pricing)
 		return errbuf_set(err, ERR_INPUT, "%s: unknown provider \"%s\" (known: %s)", where, name,
 				  pricing_names());
-	return s->pricing->parse(s->pricing->data, obj, where, &s->pricing_cfg, err);
+	return s->pricing->parse(s->pricing, obj, &s->pricing_opts, where, &s->pricing_cfg, err);
+}
+
+double scenario_work_service_s(const struct work_cfg *w, double vcpus)
+{
+	double p = w->parallel_fraction;
+	double cpu = vcpus >= 1 ? w->cpu_s * ((1 - p) + p / vcpus) : w->cpu_s / vcpus;
+	return w->io_s + cpu;
+}
+
+/* functions[i].work: the service-time distribution it implies on f->vcpus. */
+static int parse_work(struct function_cfg *f, const json_t *obj, const char *where, struct errbuf *err)
+{
+	static const char *const keys[] = { "cpu_s", "io_s", "parallel_fraction", "min_memory_mb", "cv", NULL };
+	struct work_cfg *w = &f->work;
+	uint64_t min_mb = 0;
+	int rc;
+	if ((rc = ju_check_keys(obj, where, keys, err)) < 0 ||
+	    (rc = ju_number(obj, "cpu_s", where, JU_OPTIONAL, 0, 1e9, &w->cpu_s, err)) < 0 ||
+	    (rc = ju_number(obj, "io_s", where, JU_OPTIONAL, 0, 1e9, &w->io_s, err)) < 0 ||
+	    (rc = ju_number(obj, "parallel_fraction", where, JU_OPTIONAL, 0, 1, &w->parallel_fraction, err)) < 0 ||
+	    (rc = ju_uint(obj, "min_memory_mb", where, JU_OPTIONAL, 0, 1u << 24, &min_mb, err)) < 0 ||
+	    (rc = ju_number(obj, "cv", where, JU_OPTIONAL, 0, 100, &w->cv, err)) < 0)
+		return rc;
+	w->min_memory_mb = (uint32_t)min_mb;
+	f->has_work = 1;
+	double mean = scenario_work_service_s(w, f->vcpus);
+	if (w->cv == 0 || mean == 0) {
+		dist_constant(&f->service, mean);
+		return 0;
+	}
+	json_t *d = json_pack("{s:s, s:f, s:f}", "dist", "lognormal", "mean_s", mean, "cv", w->cv);
+	rc = d ? dist_from_json(&f->service, d, where, err) : errbuf_set(err, ERR_RUNTIME, "out of memory");
+	json_decref(d);
+	return rc;
 }
 
 static int parse_arrivals(struct scenario *s, struct arrivals_cfg *a, const json_t *obj,
@@ -265,11 +346,12 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	/* With a workload, a function may take its arrivals from it alone. */
 	int need_arrivals = s->workload ? JU_OPTIONAL : JU_REQUIRED;
 	static const char *const keys[] = { "name", "memory_mb", "concurrency_per_instance",
-					    "reserved_concurrency", "timeout_s", "service",
+					    "reserved_concurrency", "timeout_s", "service", "work", "vcpus",
 					    "cold_start", "keepalive", "arrivals", NULL };
 	char path[512];
 	const char *name = NULL, *mode = "add", *policy = "fixed";
-	const json_t *service, *cold, *ka, *arrivals;
+	const json_t *service, *work, *cold, *ka, *arrivals;
+	double vcpus = NAN;
 	uint64_t memory_mb = 128, conc = 1, reserved = 0;
 	int rc;
 
@@ -277,12 +359,13 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	    (rc = ju_check_keys(obj, where, keys, err)) < 0 ||
 	    (rc = ju_string(obj, "name", where, JU_REQUIRED, &name, err)) < 0 ||
 	    (rc = check_name(name, ju_path(path, sizeof(path), where, "name"), err)) < 0 ||
-	    (rc = ju_uint(obj, "memory_mb", where, JU_OPTIONAL, s->pricing->min_memory_mb,
-			  s->pricing->max_memory_mb, &memory_mb, err)) < 0 ||
+	    (rc = ju_uint(obj, "memory_mb", where, JU_OPTIONAL, 1, 1u << 20, &memory_mb, err)) < 0 ||
+	    (rc = ju_number(obj, "vcpus", where, JU_OPTIONAL, 0, 1024, &vcpus, err)) < 0 ||
 	    (rc = ju_uint(obj, "concurrency_per_instance", where, JU_OPTIONAL, 1, 100000, &conc, err)) < 0 ||
 	    (rc = ju_uint(obj, "reserved_concurrency", where, JU_OPTIONAL, 0, UINT32_MAX, &reserved, err)) < 0 ||
 	    (rc = ju_number(obj, "timeout_s", where, JU_OPTIONAL, 1e-3, 1e9, &f->timeout_s, err)) < 0 ||
-	    (rc = ju_object(obj, "service", where, JU_REQUIRED, &service, err)) < 0 ||
+	    (rc = ju_object(obj, "service", where, JU_OPTIONAL, &service, err)) < 0 ||
+	    (rc = ju_object(obj, "work", where, JU_OPTIONAL, &work, err)) < 0 ||
 	    (rc = ju_object(obj, "cold_start", where, JU_OPTIONAL, &cold, err)) < 0 ||
 	    (rc = ju_object(obj, "keepalive", where, JU_OPTIONAL, &ka, err)) < 0 ||
 	    (rc = ju_object(obj, "arrivals", where, need_arrivals, &arrivals, err)) < 0)
@@ -291,6 +374,8 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	if (!f->name)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	f->memory_mb = (uint32_t)memory_mb;
+	if ((rc = s->pricing->resources(s->pricing_cfg, f->memory_mb, vcpus, &f->vcpus, where, err)) < 0)
+		return rc;
 	f->concurrency_per_instance = (uint32_t)conc;
 	f->reserved_concurrency = (uint32_t)reserved;
 	if (f->reserved_concurrency > s->platform.account_concurrency)
@@ -298,7 +383,12 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 				  ju_path(path, sizeof(path), where, "reserved_concurrency"),
 				  f->reserved_concurrency, s->platform.account_concurrency);
 
-	if ((rc = dist_from_json(&f->service, service, ju_path(path, sizeof(path), where, "service"), err)) < 0)
+	if (!service == !work)
+		return errbuf_set(err, ERR_INPUT, "%s: give exactly one of service and work", where);
+	if (service &&
+	    (rc = dist_from_json(&f->service, service, ju_path(path, sizeof(path), where, "service"), err)) < 0)
+		return rc;
+	if (work && (rc = parse_work(f, work, ju_path(path, sizeof(path), where, "work"), err)) < 0)
 		return rc;
 
 	ju_path(path, sizeof(path), where, "cold_start");
@@ -308,18 +398,22 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	if (!f->cold_start)
 		return errbuf_set(err, ERR_INPUT, "%s.mode: unknown cold-start mode \"%s\" (known: %s)",
 				  path, mode, coldstart_names());
+	struct coldstart_ctx ctx = { .provider = s->pricing->name, .memory_mb = f->memory_mb, .vcpus = f->vcpus };
 	if (cold) {
-		rc = f->cold_start->parse(cold, path, &f->cold_start_cfg, err);
+		rc = f->cold_start->parse(cold, &ctx, path, &f->cold_start_cfg, err);
 	} else {
 		/* Documented default: no initialisation time, cold starts still counted. */
 		json_t *def = json_pack("{s:s, s:{s:s, s:f}}", "mode", "add", "init", "dist",
 					"constant", "value_s", 0.0);
-		rc = def ? f->cold_start->parse(def, path, &f->cold_start_cfg, err)
+		rc = def ? f->cold_start->parse(def, &ctx, path, &f->cold_start_cfg, err)
 			 : errbuf_set(err, ERR_RUNTIME, "out of memory");
 		json_decref(def);
 	}
 	if (rc < 0)
 		return rc;
+	uint32_t footprint = f->cold_start->footprint_mb ? f->cold_start->footprint_mb(f->cold_start_cfg) : 0;
+	f->needed_memory_mb = footprint > f->work.min_memory_mb ? footprint : f->work.min_memory_mb;
+	f->oom = footprint > f->memory_mb ? OOM_INIT : f->work.min_memory_mb > f->memory_mb ? OOM_RUN : OOM_NONE;
 
 	ju_path(path, sizeof(path), where, "keepalive");
 	if (ka && (rc = ju_string(ka, "policy", path, JU_OPTIONAL, &policy, err)) < 0)
@@ -330,6 +424,9 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 				  path, policy, keepalive_names());
 	if ((rc = f->keepalive->parse(ka, path, &f->keepalive_cfg, err)) < 0)
 		return rc;
+	if (f->keepalive->provisions && !s->pricing->has_provisioned(s->pricing_cfg))
+		return errbuf_set(err, ERR_INPUT, "%s.policy: provider \"%s\" has no provisioned-concurrency price",
+				  path, s->pricing->name);
 
 	if (!arrivals) {
 		f->arrivals.process = ARRIVALS_WORKLOAD;
@@ -348,6 +445,16 @@ static int workload_function(struct scenario *s, struct function_cfg *f, const j
 	if (!obj)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	json_object_set_new(obj, "name", json_string(tf->name));
+	if (tf->has_service) {
+		/* The trace's percentiles, as an "empirical" distribution. */
+		json_t *pct = json_object();
+		for (size_t i = 0; i < tf->service.n_points; i++) {
+			char key[32];
+			snprintf(key, sizeof(key), "%g", 100 * tf->service.pct[i]);
+			json_object_set_new(pct, key, json_real(tf->service.val_s[i]));
+		}
+		json_object_set_new(obj, "service", json_pack("{s:s, s:o}", "dist", "empirical", "percentiles", pct));
+	}
 	if (!json_object_get(obj, "service")) {
 		if (!tf->has_service && !trace_has_durations(s->workload)) {
 			json_decref(obj);
@@ -358,34 +465,33 @@ static int workload_function(struct scenario *s, struct function_cfg *f, const j
 		/* Never drawn: the trace gives every duration. */
 		json_object_set_new(obj, "service", json_pack("{s:s, s:f}", "dist", "constant", "value_s", 0.0));
 	}
+	if (!isnan(tf->memory_mb)) {
+		/* Memory as the provider configures it: the smallest size it
+		 * accepts at or above the trace's (whole MB, then steps of 64 MB). */
+		double v;
+		uint32_t mb = (uint32_t)ceil(tf->memory_mb);
+		while (mb <= 65536 && s->pricing->resources(s->pricing_cfg, mb, NAN, &v, "", NULL) < 0)
+			mb = (mb / 64 + 1) * 64;
+		if (mb > 65536) {
+			json_decref(obj);
+			return errbuf_set(err, ERR_INPUT, "%s: workload: function \"%s\" needs %g MB, more than provider %s offers",
+					  file, tf->name, tf->memory_mb, s->pricing->name);
+		}
+		json_object_set_new(obj, "memory_mb", json_integer(mb));
+	}
 	snprintf(where, sizeof(where), "%s: function_defaults (function \"%.100s\" of the workload)", file, tf->name);
 	int rc = parse_function(s, f, obj, where, err);
 	json_decref(obj);
-	if (rc < 0)
-		return rc;
-	if (tf->has_service) {
-		dist_free(&f->service);
-		if (dist_copy(&f->service, &tf->service) < 0)
-			return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	}
-	if (!isnan(tf->memory_mb)) {
-		/* Memory as the provider configures it: whole MB within its range. */
-		double mb = ceil(tf->memory_mb);
-		if (mb < s->pricing->min_memory_mb)
-			mb = s->pricing->min_memory_mb;
-		if (mb > s->pricing->max_memory_mb)
-			mb = s->pricing->max_memory_mb;
-		f->memory_mb = (uint32_t)mb;
-	}
-	return 0;
+	return rc;
 }
 
 static int parse_document(struct scenario *s, struct errbuf *err)
 {
 	static const char *const keys[] = { "name", "description", "seed", "duration_s", "warmup_s",
 					    "replications", "provider", "platform", "functions",
-					    "timeseries_interval_s", "workload", "function_defaults", NULL };
-	const json_t *doc = s->json, *platform, *functions, *workload, *defaults;
+					    "timeseries_interval_s", "compare", "baseline", "pricing", "workload",
+					    "function_defaults", NULL };
+	const json_t *doc = s->json, *platform, *functions, *pricing, *workload, *defaults;
 	const char *name = NULL;
 	char where[512], path[512];
 	uint64_t seed = 1, reps = 1;
@@ -422,7 +528,8 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 			  &reps, err)) < 0 ||
 	    (rc = ju_number(doc, "timeseries_interval_s", where, JU_OPTIONAL, 1e-6,
 			    SCENARIO_MAX_DURATION_S, &s->timeseries_interval_s, err)) < 0 ||
-	    (rc = ju_object(doc, "platform", where, JU_OPTIONAL, &platform, err)) < 0)
+	    (rc = ju_object(doc, "platform", where, JU_OPTIONAL, &platform, err)) < 0 ||
+	    (rc = ju_object(doc, "pricing", where, JU_OPTIONAL, &pricing, err)) < 0)
 		return rc;
 	s->seed = seed;
 	s->replications = (uint32_t)reps;
@@ -450,7 +557,13 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 	if (!s->name)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 
-	if ((rc = parse_platform(s, platform, ju_path(path, sizeof(path), where, "platform"), err)) < 0 ||
+	/* The always-on comparison is read by sim/baseline.c; checked here so a
+	 * bad baseline fails at load time like every other key. */
+	if ((rc = baseline_parse(doc, s->path, NULL, err)) < 0)
+		return rc;
+	if ((rc = parse_compare(s, json_object_get(doc, "compare"), ju_path(path, sizeof(path), where, "compare"), err)) < 0 ||
+	    (rc = parse_platform(s, platform, ju_path(path, sizeof(path), where, "platform"), err)) < 0 ||
+	    (rc = parse_pricing(s, pricing, ju_path(path, sizeof(path), where, "pricing"), err)) < 0 ||
 	    (rc = parse_provider(s, json_object_get(doc, "provider"), s->path, err)) < 0)
 		return rc;
 

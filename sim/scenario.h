@@ -40,9 +40,30 @@ struct arrivals_cfg {
 	char *trace_format;                /* trace: "csv" */
 };
 
+/* A request's work, from which its service time follows (functions[i].work). */
+struct work_cfg {
+	double cpu_s;              /* CPU seconds at one full vCPU */
+	double io_s;               /* seconds not spent on the CPU */
+	double parallel_fraction;  /* Amdahl: the share of cpu_s that parallelises */
+	double cv;                 /* sd / mean of the service time (lognormal; 0 = constant) */
+	uint32_t min_memory_mb;    /* memory the work needs */
+};
+
+/* Why a function's requests fail for lack of memory (decided at load). */
+enum oom_kind {
+	OOM_NONE,
+	OOM_INIT,   /* the instance cannot hold runtime + model: fails at the end of its init */
+	OOM_RUN,    /* the work needs more than memory_mb: fails at the end of its run */
+};
+
 struct function_cfg {
 	char *name;
 	uint32_t memory_mb;
+	double vcpus;                      /* the provider's vCPU share (or the configured vcpus) */
+	int has_work;                      /* service was derived from `work` */
+	struct work_cfg work;
+	enum oom_kind oom;
+	uint32_t needed_memory_mb;         /* max(work.min_memory_mb, cold-start footprint) */
 	uint32_t concurrency_per_instance;
 	uint32_t reserved_concurrency;     /* 0: draws on the account's unreserved pool */
 	double timeout_s;
@@ -59,6 +80,7 @@ struct platform_cfg {
 	enum on_limit on_limit;
 	double queue_timeout_s;
 	enum idle_selection idle_selection;
+	uint64_t pool_memory_mb;           /* memory of all live instances; 0: unlimited */
 };
 
 struct scenario {
@@ -71,6 +93,7 @@ struct scenario {
 	uint32_t replications;
 	const struct pricing_ops *pricing;
 	void *pricing_cfg;
+	struct pricing_opts pricing_opts;  /* top-level "pricing" */
 	struct platform_cfg platform;
 	/* "workload": the prepared trace or generator (NULL without one). Its
 	 * functions follow the listed ones in functions[], in order of
@@ -80,6 +103,9 @@ struct scenario {
 	size_t n_listed;                   /* functions[0 .. n_listed) come from "functions" */
 	size_t n_functions;
 	struct function_cfg *functions;
+	/* "compare": {"keepalive": [...]}: the policies to run one by one
+	 * (borrowed from json), or NULL. */
+	const json_t *compare_keepalive;
 	/* Open-addressing index of function names (scenario_function_index). */
 	uint32_t *name_slots;
 	size_t n_name_slots;
@@ -98,6 +124,11 @@ int scenario_from_json(struct scenario *s, json_t *doc, const char *path, struct
  * (functions[0].keepalive.ttl_s); VALUE is JSON if it parses, else a string.
  * Missing object keys along the path are created. */
 int scenario_apply_set(json_t *doc, const char *assignment, struct errbuf *err);
+
+/* Mean service time of `work` on vcpus vCPUs: io_s + cpu_s / speedup, with
+ * Amdahl's speedup 1 / ((1 - p) + p / vcpus) from one vCPU up, and a share
+ * below one vCPU stretching all CPU time by 1 / vcpus. */
+double scenario_work_service_s(const struct work_cfg *w, double vcpus);
 
 /* Index of the function with this name, or -1. */
 long scenario_function_index(const struct scenario *s, const char *name);

@@ -34,6 +34,7 @@ int fn_stats_merge(struct fn_stats *dst, const struct fn_stats *src)
 	dst->cold_starts += src->cold_starts;
 	dst->rejected += src->rejected;
 	dst->timed_out += src->timed_out;
+	dst->oom += src->oom;
 	dst->instance_s += src->instance_s;
 	dst->busy_s += src->busy_s;
 	dst->idle_s += src->idle_s;
@@ -42,9 +43,9 @@ int fn_stats_merge(struct fn_stats *dst, const struct fn_stats *src)
 		dst->peak = src->peak;
 	dst->released += src->released;
 	dst->lifespan_sum_s += src->lifespan_sum_s;
-	dst->usage.requests += src->usage.requests;
-	dst->usage.billed_ms += src->usage.billed_ms;
-	dst->usage.billed_mb_ms += src->usage.billed_mb_ms;
+	usage_add(&dst->usage, &src->usage);
+	dst->warmer_pings += src->warmer_pings;
+	usage_add(&dst->warmer_usage, &src->warmer_usage);
 	return histo_merge(&dst->latency, &src->latency);
 }
 
@@ -56,14 +57,20 @@ static double ratio(double num, double den)
 void stats_figures(const struct fn_stats *s, double window_s, const struct pricing_ops *pricing,
 		   const void *pricing_cfg, double out[FIG_COUNT])
 {
-	struct cost c;
+	struct cost c, w, month;
+	struct usage all = s->usage;
 	pricing->cost(pricing_cfg, &s->usage, &c);
+	pricing->cost(pricing_cfg, &s->warmer_usage, &w);
+	/* The month includes the warmer's pings, which share the free tier. */
+	usage_add(&all, &s->warmer_usage);
+	pricing->monthly(pricing_cfg, &all, STATS_MONTH_S / window_s, &month);
 	out[FIG_INVOCATIONS] = (double)s->invocations;
 	out[FIG_COMPLETED] = (double)s->completed;
 	out[FIG_COLD_STARTS] = (double)s->cold_starts;
 	out[FIG_COLD_START_RATIO] = ratio((double)s->cold_starts, (double)s->invocations);
 	out[FIG_REJECTED] = (double)s->rejected;
 	out[FIG_TIMED_OUT] = (double)s->timed_out;
+	out[FIG_OOM] = (double)s->oom;
 	out[FIG_LATENCY_MEAN] = histo_mean(&s->latency);
 	out[FIG_LATENCY_P50] = histo_quantile(&s->latency, 0.50);
 	out[FIG_LATENCY_P90] = histo_quantile(&s->latency, 0.90);
@@ -77,13 +84,17 @@ void stats_figures(const struct fn_stats *s, double window_s, const struct prici
 	out[FIG_INSTANCES_PEAK] = (double)s->peak;
 	out[FIG_LIFESPAN_MEAN] = ratio(s->lifespan_sum_s, (double)s->released);
 	/* GB = 1024 MB, as the providers bill it. */
-	out[FIG_BILLED_GB_S] = (double)s->usage.billed_mb_ms / 1024.0 / 1000.0;
+	out[FIG_BILLED_GB_S] = (double)(s->usage.billed_mb_ms + s->usage.provisioned_billed_mb_ms) / 1024.0 / 1000.0;
 	out[FIG_IDLE_GB_S] = s->idle_mb_s / 1024.0;
 	out[FIG_COST_REQUESTS] = c.requests_usd;
 	out[FIG_COST_COMPUTE] = c.compute_usd;
 	out[FIG_COST_PROVISIONED] = c.provisioned_usd;
-	out[FIG_COST_TOTAL] = c.total_usd;
-	out[FIG_COST_PER_MILLION] = ratio(c.total_usd * 1e6, (double)s->invocations);
+	/* The account pays for the warmer's pings too. */
+	out[FIG_COST_WARMER] = w.total_usd;
+	out[FIG_COST_TOTAL] = c.total_usd + w.total_usd;
+	out[FIG_COST_PER_MILLION] = ratio(out[FIG_COST_TOTAL] * 1e6, (double)s->invocations);
+	out[FIG_WARMER_PINGS] = (double)s->warmer_pings;
+	out[FIG_COST_MONTHLY] = month.total_usd;
 }
 
 void stats_fold_init(struct stats_fold *f)

@@ -24,6 +24,7 @@
 	X(COLD_START_RATIO, "cold_start_ratio", 0)                \
 	X(REJECTED, "rejected", 1)                                \
 	X(TIMED_OUT, "timed_out", 1)                              \
+	X(OOM, "oom", 1)                                          \
 	X(LATENCY_MEAN, "latency_s.mean", 0)                      \
 	X(LATENCY_P50, "latency_s.p50", 0)                        \
 	X(LATENCY_P90, "latency_s.p90", 0)                        \
@@ -41,8 +42,11 @@
 	X(COST_REQUESTS, "cost_usd.requests", 0)                  \
 	X(COST_COMPUTE, "cost_usd.compute", 0)                    \
 	X(COST_PROVISIONED, "cost_usd.provisioned", 0)            \
+	X(COST_WARMER, "cost_usd.warmer", 0)                      \
 	X(COST_TOTAL, "cost_usd.total", 0)                        \
-	X(COST_PER_MILLION, "cost_usd.per_million", 0)
+	X(COST_PER_MILLION, "cost_usd.per_million", 0)            \
+	X(COST_MONTHLY, "cost_usd.monthly", 0)            \
+	X(WARMER_PINGS, "warmer_pings", 1)
 
 enum stats_figure {
 #define STATS_ENUM(id, name, count) FIG_##id,
@@ -56,14 +60,16 @@ extern const int stats_figure_is_count[FIG_COUNT];
 
 /* One function (or the whole run) in one replication. */
 struct fn_stats {
-	uint64_t invocations, completed, cold_starts, rejected, timed_out;
+	uint64_t invocations, completed, cold_starts, rejected, timed_out, oom;
 	struct histo latency;
 	/* Integrals over the window, in instance-seconds. */
 	double instance_s, busy_s, idle_s, idle_mb_s;
 	uint32_t peak;
 	uint64_t released;
 	double lifespan_sum_s;
-	struct usage usage;
+	struct usage usage;         /* user requests and provisioned time */
+	uint64_t warmer_pings;
+	struct usage warmer_usage;  /* warmer pings */
 };
 
 void fn_stats_init(struct fn_stats *s);
@@ -71,9 +77,12 @@ void fn_stats_free(struct fn_stats *s);
 /* Adds src's counts, integrals, histogram and usage into dst (peak: max). */
 int fn_stats_merge(struct fn_stats *dst, const struct fn_stats *src);
 
-/* Figures of one replication; window_s = duration_s - warmup_s. */
+/* Figures of one replication; window_s = duration_s - warmup_s. The
+ * monthly cost scales the window's usage to 30 days (STATS_MONTH_S). */
 void stats_figures(const struct fn_stats *s, double window_s, const struct pricing_ops *pricing,
 		   const void *pricing_cfg, double out[FIG_COUNT]);
+
+#define STATS_MONTH_S (30.0 * 86400.0)
 
 /* Running mean and variance of figure vectors over replications (Welford),
  * folded in replication order so results are independent of threads. */

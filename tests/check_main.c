@@ -9,10 +9,18 @@ int main(void)
 	srunner_add_suite(sr, dist_suite());
 	srunner_add_suite(sr, histo_suite());
 	srunner_add_suite(sr, scenario_suite());
+	srunner_add_suite(sr, pricing_suite());
+	srunner_add_suite(sr, sizing_suite());
 	srunner_add_suite(sr, sim_suite());
 	srunner_add_suite(sr, validation_suite());
+	srunner_add_suite(sr, keepalive_suite());
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, trace_suite());
+	srunner_add_suite(sr, badinput_suite());
+	srunner_add_suite(sr, baseline_suite());
+	srunner_add_suite(sr, optimize_suite());
+	srunner_add_suite(sr, plot_suite());
+	srunner_add_suite(sr, report_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -17,5 +17,13 @@ Suite *sim_suite(void);
 Suite *validation_suite(void);
 Suite *cli_suite(void);
 Suite *trace_suite(void);
+Suite *badinput_suite(void);
+Suite *pricing_suite(void);
+Suite *sizing_suite(void);
+Suite *keepalive_suite(void);
+Suite *baseline_suite(void);
+Suite *optimize_suite(void);
+Suite *plot_suite(void);
+Suite *report_suite(void);
 
 #endif

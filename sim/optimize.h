@@ -1,0 +1,99 @@
+/*
+ * optimize: the cheapest (or fastest) configuration that meets SLOs.
+ *
+ * Owns the --vary / --slo / --objective syntax, the search, and its outputs.
+ * Parameters are lists (categorical or numeric values, all enumerated:
+ * providers, keep-alive policies, chosen memory sizes) or ranges ("lo:hi"
+ * real, integer when both ends are integers; "lo:hi:step" a lattice). The
+ * search is grid refinement: every combination of list values times a grid
+ * of `grid` points per range is simulated; then, for each list combination,
+ * the ranges shrink to the neighbours of its best point and a finer grid is
+ * simulated, for up to `rounds` rounds or until the lattice (or 1e-4 of the
+ * range) is resolved. A point is feasible when the mean of every SLO figure
+ * over replications satisfies its bound. The best feasible point minimises
+ * the objective's mean; points whose 95 % intervals overlap the best's are
+ * ties: they are re-simulated with more replications (up to
+ * max_replications) and, if still tied, the secondary figure (p99 latency
+ * for cost objectives, total cost otherwise) decides. Every point runs with
+ * the scenario's seed (common random numbers), so differences between points
+ * are not drowned in sampling noise.
+ */
+#ifndef SLSIM_OPTIMIZE_H
+#define SLSIM_OPTIMIZE_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <jansson.h>
+#include "errbuf.h"
+#include "gridrun.h"
+#include "run.h"
+#include "stats.h"
+
+enum slo_op { SLO_LE, SLO_LT, SLO_GE, SLO_GT };
+
+struct optimize_slo {
+	enum stats_figure figure;
+	enum slo_op op;
+	double bound;
+	char text[128];           /* as given, for messages */
+};
+
+enum vary_kind { VARY_LIST, VARY_RANGE };
+
+struct optimize_vary {
+	char *path;
+	enum vary_kind kind;
+	size_t n_values;          /* list */
+	json_t **values;
+	double lo, hi, step;      /* range; step 0: real; > 0: lo + k step */
+	int integer;              /* range values are integers */
+};
+
+struct optimize_spec {
+	size_t n_vary;
+	struct optimize_vary *vary;
+	enum stats_figure objective;
+	size_t n_slo;
+	struct optimize_slo *slo;
+	unsigned grid;            /* points per range per round, >= 3 */
+	unsigned rounds;          /* refinement rounds, >= 1 */
+	unsigned max_replications;/* for ties; 0: never add replications */
+};
+
+/* Parsers for the command line; messages name the argument. */
+int optimize_parse_vary(const char *arg, struct optimize_vary *out, struct errbuf *err);
+int optimize_parse_slo(const char *arg, struct optimize_slo *out, struct errbuf *err);
+/* "cost" (cost_usd.total), "latency" (latency_s.p99) or any figure name. */
+int optimize_parse_objective(const char *arg, enum stats_figure *out, struct errbuf *err);
+/* A figure by name or alias (p99, p50, mean, cost, cold_start_ratio...), or -1. */
+int optimize_figure(const char *name);
+void optimize_spec_free(struct optimize_spec *spec);
+
+struct optimize_result {
+	struct gridrun grid;      /* every point simulated, in the order explored */
+	int *feasible;            /* per point */
+	long best;                /* -1: no point met the SLOs */
+	long closest;             /* with best = -1: the point nearest to feasible */
+	size_t n_tied;
+	size_t *tied;             /* points tied with best (best included) */
+	enum stats_figure secondary;
+	char decision[512];       /* how the best was chosen, for people */
+};
+
+/* base: the scenario document (after --set); extra replications are set
+ * through "replications=N". */
+int optimize_run(json_t *base, const char *scenario_path, const struct optimize_spec *spec,
+		 const struct run_options *opt, struct optimize_result *out, struct errbuf *err);
+void optimize_result_free(struct optimize_result *r);
+
+/* Writes sweep.csv (every point), frontier.csv (point, parameters, objective
+ * and SLO figures with half-widths, feasible, pareto, chosen) and
+ * optimize.json into dir; with a best point, also its full run outputs
+ * (summary.json, timeseries.csv, ... as `slsim run` writes them). */
+int optimize_write(const char *dir, const struct optimize_spec *spec,
+		   const struct optimize_result *r, const struct run_options *opt, struct errbuf *err);
+
+/* The frontier as a table (best first, then by objective), and the verdict. */
+void optimize_print(FILE *fp, const struct optimize_spec *spec, const struct optimize_result *r);
+
+#endif

@@ -1,0 +1,469 @@
+/*
+ * Keep-alive and provisioning policies on small hand-traced examples: none,
+ * hybrid-histogram (periodic, out-of-range and non-representative idle
+ * times), provisioned (constant and scheduled, 5-minute blocks), warmer
+ * pings and their bill, greedy-dual versus lru eviction in a memory pool,
+ * and the "compare" driver. Workloads are deterministic (periodic arrivals,
+ * constant times, traces) so counts and dollars are exact; the one Poisson
+ * case states the probability that makes its count exact.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "suites.h"
+#include "testutil.h"
+
+static void sim(struct scenario *sc, struct run_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void sim(struct scenario *sc, struct run_result *r, const char *fmt, ...)
+{
+	char text[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	tu_simulate(text, sc, r);
+}
+
+static void done(struct scenario *sc, struct run_result *r)
+{
+	run_result_free(r);
+	scenario_free(sc);
+}
+
+static double fig(const struct run_result *r, enum stats_figure f)
+{
+	return tu_fig(&r->totals, f);
+}
+
+/* One 128-MB function: 1 s of work after a 0.5 s init, every 30 minutes
+ * from t = 0 over one day (arrivals at 0, 1800, ..., 86400: 49). */
+#define PERIODIC_30MIN(policy)                                                             \
+	"{\"seed\": 3, \"duration_s\": 86400, \"functions\": [{\"name\": \"f\","            \
+	"\"service\": {\"dist\": \"constant\", \"value_s\": 1},"                            \
+	"\"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 0.5}}," \
+	"\"keepalive\": " policy ","                                                        \
+	"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 1800}}]}"
+
+START_TEST(periodic_30min_hybrid_vs_fixed_vs_none)
+{
+	struct scenario sc;
+	struct run_result r;
+	/* fixed 10 min: each instance expires 600 s after its request, long
+	 * before the next one: 49 cold starts; 48 full keep-alives of 600 s lie
+	 * in the window (the last request ends after it): 48 x 600 x 0.125 GB. */
+	sim(&sc, &r, PERIODIC_30MIN("{\"policy\": \"fixed\", \"ttl_s\": 600}"));
+	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 49);
+	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 49);
+	ck_assert_double_eq_tol(fig(&r, FIG_IDLE_GB_S), 48 * 600 * 0.125, 1e-9);
+	done(&sc, &r);
+
+	/* none: every request cold and nothing ever idle. */
+	sim(&sc, &r, PERIODIC_30MIN("{\"policy\": \"none\"}"));
+	ck_assert_double_eq(fig(&r, FIG_COLD_START_RATIO), 1.0);
+	ck_assert_double_eq(fig(&r, FIG_IDLE_GB_S), 0);
+	done(&sc, &r);
+
+	/* hybrid-histogram with its defaults (4 h of 1-min bins, 5th/99th
+	 * percentiles, 10 % margin, 10 samples before trusting the histogram,
+	 * fallback keep-alive 4 h). Idle times: 1798.5 s after the cold first
+	 * request (ends at 1.5), 1799 s after the others; all in bin 29
+	 * [1740, 1800). Requests 0-9 see fewer than 10 samples: kept 4 h, so
+	 * the next is warm and the instance idles the whole gap. From request
+	 * 10 on, the histogram (CV = sqrt(240) > 2) gives pre-warm 0.9 x 1740 =
+	 * 1566 s and keep-alive end 1.1 x 1800 = 1980 s: the instance is
+	 * released, a new one loads at end + 1566 (0.5 s init, counted idle)
+	 * and serves the arrival at end + 1799 warm after 233 s idle. Only the
+	 * first request is cold. Idle in the window: 1798.5 + 9 x 1799 (gaps
+	 * 0-9) + 38 x 233 (gaps 10-47; request 48's pre-warm is after the
+	 * window) = 26843.5 s of 0.125 GB. */
+	sim(&sc, &r, PERIODIC_30MIN("{\"policy\": \"hybrid-histogram\"}"));
+	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 49);
+	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 1);
+	ck_assert_double_eq_tol(fig(&r, FIG_IDLE_GB_S), 26843.5 * 0.125, 1e-9);
+	/* Warm requests take 1 s, the cold one 1.5 s. */
+	ck_assert_double_eq_tol(fig(&r, FIG_LATENCY_MAX), 1.5, 1e-12);
+	done(&sc, &r);
+}
+END_TEST
+
+START_TEST(hybrid_out_of_range_uses_forecast)
+{
+	/* Every 6 h (beyond the 4-h range) for 10 days: 41 arrivals; with
+	 * min_samples 2. Requests 0 and 1 see < 2 samples: fallback 4 h, shorter
+	 * than the gap, so requests 0, 1, 2 are cold. From request 2 on all idle
+	 * times are out of range: the forecast is the last one (21598.5 s after
+	 * a cold request, then 21599 s), pre-warm at 0.85 x and kept until 1.15 x
+	 * that: every later request is warm. */
+	struct scenario sc;
+	struct run_result r;
+	sim(&sc, &r, "{\"duration_s\": 864000, \"functions\": [{\"name\": \"f\","
+		"\"service\": {\"dist\": \"constant\", \"value_s\": 1},"
+		"\"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 0.5}},"
+		"\"keepalive\": {\"policy\": \"hybrid-histogram\", \"min_samples\": 2},"
+		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 21600}}]}");
+	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 41);
+	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 3);
+	/* Idle: 14400 s after each of requests 0 and 1 (fallback); after
+	 * request k >= 2, from its pre-warm at 0.85 x (the idle time seen at
+	 * arrival k) to arrival k + 1. Arrivals 2 and 3 follow cold requests
+	 * (idle times 21598.5 s), the rest warm ones (21599 s):
+	 * k = 2: gap 21598.5 - 18358.725; k = 3: gap 21599 - 18358.725;
+	 * k = 4..39: 21599 - 18359.15 (request 40 ends after the window). */
+	double idle_s = 2 * 14400 + (21598.5 - 18358.725) + (21599 - 18358.725) + 36 * (21599 - 18359.15);
+	ck_assert_msg(fabs(fig(&r, FIG_IDLE_GB_S) - idle_s * 0.125) < 1e-6, "%.17g vs %.17g", fig(&r, FIG_IDLE_GB_S), idle_s * 0.125);
+	done(&sc, &r);
+}
+END_TEST
+
+/* Writes a trace of one function "f": one arrival at 0, then at the running
+ * sum of gaps[k % n] for `count` more arrivals. Returns the last time. */
+static double gap_trace(char *path, size_t size, const double *gaps, int n, int count)
+{
+	char text[16384] = "timestamp_s,function\n0,f\n";
+	double t = 0;
+	for (int k = 0; k < count; k++) {
+		t += gaps[k % n];
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "%.17g,f\n", t);
+	}
+	snprintf(path, size, "%s", tu_write(tu_tmpdir(), "gaps.csv", text));
+	return t;
+}
+
+START_TEST(hybrid_falls_back_when_not_representative)
+{
+	/* A 10-minute histogram of 1-min bins and a fallback that releases at
+	 * once (fallback_ttl_s 0), so only a trusted histogram keeps anything.
+	 * Requests run 1 s without init, so an idle time is the gap minus 1 s. */
+	const char *fmt = "{\"duration_s\": %.17g, \"functions\": [{\"name\": \"f\","
+		"\"service\": {\"dist\": \"constant\", \"value_s\": 1},"
+		"\"keepalive\": {\"policy\": \"hybrid-histogram\", \"range_s\": 600, \"bin_s\": 60,"
+		" \"fallback_ttl_s\": 0},"
+		"\"arrivals\": {\"process\": \"trace\", \"path\": \"%s\"}}]}";
+	char path[512];
+	struct scenario sc;
+	struct run_result r;
+
+	/* Idle times 30, 90, ..., 570 s: one per bin each cycle, so the bin
+	 * counts never differ by more than one (CV < 0.6 < 2): never trusted,
+	 * all 31 requests cold. */
+	const double spread[] = { 31, 91, 151, 211, 271, 331, 391, 451, 511, 571 };
+	double end = gap_trace(path, sizeof(path), spread, 10, 30);
+	sim(&sc, &r, fmt, end, path);
+	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 31);
+	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 31);
+	ck_assert_double_eq(fig(&r, FIG_IDLE_GB_S), 0);
+	done(&sc, &r);
+
+	/* Idle times all 300 s (bin 5): CV = sqrt(10) > 2 once 10 samples are
+	 * in. Requests 0-10 are cold (request k's end sees k samples); then
+	 * pre-warm 0.9 x 300 = 270 s, kept to 1.1 x 360 = 396 s: the other 20
+	 * are warm, each after 30 s idle (no init: ready at once). */
+	const double same[] = { 301 };
+	end = gap_trace(path, sizeof(path), same, 1, 30);
+	sim(&sc, &r, fmt, end, path);
+	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 11);
+	ck_assert_double_eq_tol(fig(&r, FIG_IDLE_GB_S), 20 * 30 * 0.125, 1e-9);
+	done(&sc, &r);
+}
+END_TEST
+
+START_TEST(provisioned_poisson_bill)
+{
+	/* Two provisioned 1-GB instances, Poisson arrivals at 0.01/s of 0.1 s
+	 * requests for a day. A third instance is needed only when an arrival
+	 * finds two requests running: probability about (lambda s)^2 / 2 = 5e-7
+	 * per arrival, 4e-4 over the ~864 arrivals: the seed gives none, so no
+	 * cold start and every request is served by a provisioned instance.
+	 * Bill: 2 x 86400 s (288 whole 5-minute blocks) x 1 GB x $0.0000041667
+	 * + n x 0.1 s x 1 GB x $0.0000097222 duration + n x $0.20/M requests. */
+	struct scenario sc;
+	struct run_result r;
+	sim(&sc, &r, "{\"seed\": 5, \"duration_s\": 86400, \"functions\": [{\"name\": \"f\", \"memory_mb\": 1024,"
+		"\"service\": {\"dist\": \"constant\", \"value_s\": 0.1},"
+		"\"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 2}},"
+		"\"keepalive\": {\"policy\": \"provisioned\", \"instances\": 2},"
+		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 0.01}}]}");
+	double n = fig(&r, FIG_INVOCATIONS);
+	ck_assert_double_gt(n, 700);
+	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 0);
+	ck_assert_double_eq_tol(fig(&r, FIG_COST_PROVISIONED),
+				2 * 86400 * 0.0000041667 + n * 0.1 * 0.0000097222, 1e-12);
+	ck_assert_double_eq(fig(&r, FIG_COST_COMPUTE), 0);
+	ck_assert_double_eq_tol(fig(&r, FIG_COST_REQUESTS), n * 0.2e-6, 1e-15);
+	ck_assert_double_eq_tol(fig(&r, FIG_COST_TOTAL),
+				fig(&r, FIG_COST_PROVISIONED) + n * 0.2e-6, 1e-12);
+	/* Two instances all day, from a 2-s init at time 0 (counted idle). */
+	ck_assert_double_eq_tol(fig(&r, FIG_INSTANCES_MEAN), 2, 1e-12);
+	ck_assert_double_eq_tol(fig(&r, FIG_IDLE_GB_S), 2 * 86400 - n * 0.1, 1e-6);
+	/* end - arrival near t = 86400 s carries the clock's rounding, one ulp
+	 * of 86400 = 1.5e-11 s. */
+	ck_assert_double_eq_tol(fig(&r, FIG_LATENCY_MAX), 0.1, 1e-10);
+	done(&sc, &r);
+}
+END_TEST
+
+START_TEST(provisioned_schedule_in_blocks)
+{
+	/* Two days; each day 1 instance in [0, 100) s (billed one 300-s block)
+	 * and 3 in [3600, 7000) (3400 s: 12 blocks = 3600 s), none otherwise.
+	 * Billed per day: 300 + 3 x 3600 = 11100 instance-s of 1 GB. The two
+	 * requests (7200 s each day, outside the windows) start on-demand
+	 * instances, 1 s each, kept 600 s by the default `then`. */
+	struct scenario sc;
+	struct run_result r;
+	sim(&sc, &r, "{\"duration_s\": 172800, \"functions\": [{\"name\": \"f\", \"memory_mb\": 1024,"
+		"\"service\": {\"dist\": \"constant\", \"value_s\": 1},"
+		"\"keepalive\": {\"policy\": \"provisioned\", \"schedule\": ["
+		"  {\"from_s\": 3600, \"to_s\": 7000, \"instances\": 3}, {\"from_s\": 0, \"to_s\": 100, \"instances\": 1}]},"
+		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 86400, \"phase_s\": 7200}}]}");
+	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 2);
+	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 2);
+	ck_assert_double_eq_tol(fig(&r, FIG_COST_PROVISIONED), 2 * 11100 * 0.0000041667, 1e-13);
+	ck_assert_double_eq_tol(fig(&r, FIG_COST_COMPUTE), 2 * 1 * 0.0000166667, 1e-15);
+	/* Instance-seconds actually held: 2 x (100 + 3 x 3400) + 2 x 601. */
+	ck_assert_double_eq_tol(fig(&r, FIG_INSTANCES_MEAN), (2 * 10300.0 + 2 * 601) / 172800, 1e-12);
+	done(&sc, &r);
+}
+END_TEST
+
+START_TEST(warmer_keeps_a_rare_function_warm)
+{
+	/* Hourly requests at 150 + 3600 k (24 in a day) under fixed 10 min are
+	 * all cold. A warmer pinging 1 instance every 300 s from 0 (289 pings,
+	 * 0.1 s each; the first cold with its 0.5-s init) keeps one instance
+	 * alive all day, idle whenever a user request comes: none is cold. */
+	const char *fmt = "{\"duration_s\": 86400, \"functions\": [{\"name\": \"f\","
+		"\"service\": {\"dist\": \"constant\", \"value_s\": 1},"
+		"\"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 0.5}},"
+		"\"keepalive\": %s,"
+		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 3600, \"phase_s\": 150}}]}";
+	struct scenario sc;
+	struct run_result r;
+	sim(&sc, &r, fmt, "{\"policy\": \"fixed\", \"ttl_s\": 600}");
+	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 24);
+	ck_assert_double_eq(fig(&r, FIG_COLD_START_RATIO), 1);
+	done(&sc, &r);
+
+	sim(&sc, &r, fmt, "{\"policy\": \"warmer\", \"interval_s\": 300, \"instances\": 1, \"ttl_s\": 600}");
+	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 24);
+	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 0);
+	ck_assert_double_eq(fig(&r, FIG_WARMER_PINGS), 289);
+	/* Pings billed like requests: 288 x 100 ms + 600 ms at 128 MB, plus
+	 * 289 request fees. */
+	double warmer = 128.0 * (288 * 100 + 600) / 1024 / 1000 * 0.0000166667 + 289 * 0.2e-6;
+	ck_assert_double_eq_tol(fig(&r, FIG_COST_WARMER), warmer, 1e-15);
+	/* Users pay 24 warm seconds; the total adds the warmer. */
+	double users = 24 * 0.125 * 0.0000166667 + 24 * 0.2e-6;
+	ck_assert_double_eq_tol(fig(&r, FIG_COST_COMPUTE) + fig(&r, FIG_COST_REQUESTS), users, 1e-15);
+	ck_assert_double_eq_tol(fig(&r, FIG_COST_TOTAL), users + warmer, 1e-15);
+	/* User latency is 1 s for all (to the clock's rounding near 86400 s):
+	 * pings are not in it. */
+	ck_assert_double_eq_tol(fig(&r, FIG_LATENCY_MAX), 1, 1e-10);
+	done(&sc, &r);
+}
+END_TEST
+
+/* The FaasCache-style trace: a 1-GB pool; A (512 MB, 10 s cold-start init),
+ * B, C, D (256 MB, 0.1 s init); 1-s requests at 0 A, 20 B, 30 C, 40 D,
+ * 50 A, 60 B. */
+static const char *pool_scenario(char *buf, size_t size, const char *policy, uint64_t pool_mb)
+{
+	char trace[512];
+	snprintf(trace, sizeof(trace), "%s",
+		 tu_write(tu_tmpdir(), "pool.csv", "timestamp_s,function\n0,A\n20,B\n30,C\n40,D\n50,A\n60,B\n"));
+	char fn[4][1536];
+	const char *names[] = { "A", "B", "C", "D" };
+	for (int i = 0; i < 4; i++)
+		snprintf(fn[i], sizeof(fn[i]),
+			 "{\"name\": \"%s\", \"memory_mb\": %d, \"service\": {\"dist\": \"constant\", \"value_s\": 1},"
+			 "\"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": %g}},"
+			 "\"keepalive\": {\"policy\": \"%s\"},"
+			 "\"arrivals\": {\"process\": \"trace\", \"path\": \"%s\"}}",
+			 names[i], i == 0 ? 512 : 256, i == 0 ? 10.0 : 0.1, policy, trace);
+	snprintf(buf, size, "{\"duration_s\": 100, \"platform\": {\"pool_memory_mb\": %llu},"
+		 "\"functions\": [%s, %s, %s, %s]}", (unsigned long long)pool_mb, fn[0], fn[1], fn[2], fn[3]);
+	return buf;
+}
+
+START_TEST(greedy_dual_versus_lru)
+{
+	char text[8192];
+	struct scenario sc;
+	struct run_result r;
+	/* lru: at 40 D needs 256 MB of a full pool: evict A (idle since 11, the
+	 * oldest). At 50 A is cold and evicts B (idle since 21.1); at 60 B is
+	 * cold and evicts C (A is still busy until 61). All 6 requests cold. */
+	tu_simulate(pool_scenario(text, sizeof(text), "lru", 1024), &sc, &r);
+	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 6);
+	ck_assert_double_eq(tu_fig(&r.functions[0], FIG_COLD_STARTS), 2);
+	ck_assert_double_eq(tu_fig(&r.functions[1], FIG_COLD_STARTS), 2);
+	done(&sc, &r);
+
+	/* greedy-dual: priorities clock + frequency x (cold - warm) / MB, clock
+	 * 0 at first: A 1 x 10 / 512 = 0.0195, B = C = 1 x 0.1 / 256 =
+	 * 0.00039. At 40, D evicts B (tie with C, B used less recently); the
+	 * clock becomes 0.00039 and D's priority 0.00078. At 50 A is warm. At
+	 * 60 B is cold and evicts C (0.00039 < D's 0.00078 < A's). 5 cold:
+	 * A once, B twice, C and D once. */
+	tu_simulate(pool_scenario(text, sizeof(text), "greedy-dual", 1024), &sc, &r);
+	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 5);
+	ck_assert_double_eq(tu_fig(&r.functions[0], FIG_COLD_STARTS), 1);
+	ck_assert_double_eq(tu_fig(&r.functions[1], FIG_COLD_STARTS), 2);
+	ck_assert_double_eq(tu_fig(&r.functions[2], FIG_COLD_STARTS), 1);
+	ck_assert_double_eq(tu_fig(&r.functions[3], FIG_COLD_STARTS), 1);
+	ck_assert_double_eq(fig(&r, FIG_REJECTED), 0);
+	done(&sc, &r);
+
+	/* A 512-MB pool and two overlapping 5-s requests of A: the second finds
+	 * the pool held by the busy first instance, nothing idle to evict, and
+	 * is dropped (as FaasCache does; counted in rejected). */
+	const char *both = tu_write(tu_tmpdir(), "both.csv", "timestamp_s,function\n0,A\n1,A\n");
+	snprintf(text, sizeof(text), "{\"duration_s\": 100, \"platform\": {\"pool_memory_mb\": 512},"
+		 "\"functions\": [{\"name\": \"A\", \"memory_mb\": 512, \"service\": {\"dist\": \"constant\", \"value_s\": 5},"
+		 "\"keepalive\": {\"policy\": \"greedy-dual\"},"
+		 "\"arrivals\": {\"process\": \"trace\", \"path\": \"%s\"}}]}", both);
+	tu_simulate(text, &sc, &r);
+	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 2);
+	ck_assert_double_eq(fig(&r, FIG_REJECTED), 1);
+	ck_assert_double_eq(fig(&r, FIG_COMPLETED), 1);
+	done(&sc, &r);
+}
+END_TEST
+
+/* Column `name` of the row whose first field is `label` in a CSV text. */
+static double csv_cell(const char *text, const char *label, const char *name)
+{
+	char *copy = strdup(text), *save = NULL;
+	int col = -1;
+	double v = NAN;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		int i = 0;
+		char *first = NULL;
+		for (char *c = line; ; i++) {
+			char *comma = strchr(c, ',');
+			if (comma)
+				*comma = '\0';
+			if (i == 0)
+				first = c;
+			if (col < 0 && strcmp(c, name) == 0)
+				col = i;
+			else if (col >= 0 && i == col && strcmp(first, label) == 0)
+				v = strtod(c, NULL);
+			if (!comma)
+				break;
+			c = comma + 1;
+		}
+	}
+	free(copy);
+	return v;
+}
+
+START_TEST(compare_runs_each_policy)
+{
+	const char *dir = tu_tmpdir();
+	const char *path = tu_write(dir, "cmp.json",
+		"{\"name\": \"cmp\", \"duration_s\": 86400, \"functions\": [{\"name\": \"f\","
+		"\"service\": {\"dist\": \"constant\", \"value_s\": 1},"
+		"\"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 0.5}},"
+		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 1800}}],"
+		"\"compare\": {\"keepalive\": [{\"policy\": \"none\"}, {\"policy\": \"fixed\", \"ttl_s\": 600},"
+		" {\"policy\": \"fixed\", \"ttl_s\": 3600}, {\"policy\": \"hybrid-histogram\", \"label\": \"hybrid\"}]}}");
+	char out[600];
+	snprintf(out, sizeof(out), "%s/out", dir);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s'", path, out), 0);
+	char file[700];
+	snprintf(file, sizeof(file), "%s/compare.csv", out);
+	char *csv = tu_slurp(file);
+	ck_assert_ptr_nonnull(csv);
+	ck_assert_int_eq(strncmp(csv, "keepalive,invocations,invocations.ci95,", 39), 0);
+	/* The rows of the hand traces above; a second "fixed" is labelled by
+	 * its position. */
+	ck_assert_double_eq(csv_cell(csv, "none", "cold_starts"), 49);
+	ck_assert_double_eq(csv_cell(csv, "fixed", "cold_starts"), 49);
+	ck_assert_double_eq(csv_cell(csv, "fixed-2", "cold_starts"), 1);
+	ck_assert_double_eq(csv_cell(csv, "hybrid", "cold_starts"), 1);
+	ck_assert_double_eq_tol(csv_cell(csv, "hybrid", "idle_gb_s"), 26843.5 * 0.125, 1e-9);
+	free(csv);
+	snprintf(file, sizeof(file), "%s/hybrid/summary.json", out);
+	char *summary = tu_slurp(file);
+	ck_assert_ptr_nonnull(summary);
+	free(summary);
+
+	/* A bad variant is reported with its position before anything runs. */
+	char *err = NULL;
+	path = tu_write(dir, "bad.json",
+		"{\"duration_s\": 100, \"functions\": [{\"name\": \"f\", \"service\": {\"dist\": \"constant\", \"value_s\": 1},"
+		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}}],"
+		"\"compare\": {\"keepalive\": [{\"policy\": \"none\"}, {\"policy\": \"fixed\", \"ttl\": 5}]}}");
+	snprintf(out, sizeof(out), "%s/bad", dir);
+	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s'", path, out), 2);
+	ck_assert_msg(strstr(err, "compare.keepalive[1] (fixed)") && strstr(err, "ttl"), "message: %s", err);
+	free(err);
+
+	/* Labels name folders, so they must differ: an automatic "fixed-1"
+	 * meeting an explicit one is an error, not an overwrite. */
+	path = tu_write(dir, "dup.json",
+		"{\"duration_s\": 100, \"functions\": [{\"name\": \"f\", \"service\": {\"dist\": \"constant\", \"value_s\": 1},"
+		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}}],"
+		"\"compare\": {\"keepalive\": [{\"policy\": \"fixed\"}, {\"policy\": \"fixed\"}, {\"policy\": \"none\", \"label\": \"fixed-1\"}]}}");
+	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s'", path, out), 2);
+	ck_assert_msg(strstr(err, "compare.keepalive[2]: label \"fixed-1\""), "message: %s", err);
+	free(err);
+}
+END_TEST
+
+START_TEST(policy_input_errors)
+{
+	struct {
+		const char *keepalive, *platform, *expect;
+	} cases[] = {
+		{ "{\"policy\": \"provisioned\"}", "{}", "instances" },
+		{ "{\"policy\": \"provisioned\", \"instances\": 1, \"then\": {\"policy\": \"provisioned\"}}", "{}", "then.policy" },
+		{ "{\"policy\": \"provisioned\", \"schedule\": [{\"from_s\": 0, \"to_s\": 100, \"instances\": 1},"
+		  " {\"from_s\": 50, \"to_s\": 200, \"instances\": 1}]}", "{}", "overlap" },
+		{ "{\"policy\": \"provisioned\", \"schedule\": [{\"from_s\": 10, \"to_s\": 5, \"instances\": 1}]}", "{}", "to_s" },
+		{ "{\"policy\": \"hybrid-histogram\", \"bin_s\": 0.0001}", "{}", "bin_s" },
+		{ "{\"policy\": \"hybrid-histogram\", \"prewarm_percentile\": 99.5}", "{}", "prewarm_percentile" },
+		{ "{\"policy\": \"warmer\", \"instances\": 0}", "{}", "instances" },
+		{ "{\"policy\": \"none\", \"ttl_s\": 5}", "{}", "ttl_s" },
+		{ "{\"policy\": \"greedy-dual\"}", "{\"pool_memory_mb\": -1}", "pool_memory_mb" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[2048];
+		snprintf(text, sizeof(text), "{\"duration_s\": 100, \"platform\": %s, \"functions\": [{\"name\": \"f\","
+			 "\"service\": {\"dist\": \"constant\", \"value_s\": 1}, \"keepalive\": %s,"
+			 "\"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}}]}",
+			 cases[i].platform, cases[i].keepalive);
+		json_t *doc = json_loads(text, 0, NULL);
+		ck_assert_ptr_nonnull(doc);
+		struct scenario sc;
+		struct errbuf err = { "" };
+		ck_assert_int_eq(scenario_from_json(&sc, doc, "p.json", &err), ERR_INPUT);
+		ck_assert_msg(strstr(err.msg, cases[i].expect) && strstr(err.msg, "p.json: "),
+			      "case %zu: %s", i, err.msg);
+		json_decref(doc);
+		scenario_free(&sc);
+	}
+}
+END_TEST
+
+Suite *keepalive_suite(void)
+{
+	Suite *s = suite_create("keepalive");
+	TCase *tc = tcase_create("policies");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, periodic_30min_hybrid_vs_fixed_vs_none);
+	tcase_add_test(tc, hybrid_out_of_range_uses_forecast);
+	tcase_add_test(tc, hybrid_falls_back_when_not_representative);
+	tcase_add_test(tc, provisioned_poisson_bill);
+	tcase_add_test(tc, provisioned_schedule_in_blocks);
+	tcase_add_test(tc, warmer_keeps_a_rare_function_warm);
+	tcase_add_test(tc, greedy_dual_versus_lru);
+	tcase_add_test(tc, compare_runs_each_policy);
+	tcase_add_test(tc, policy_input_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,308 @@
+/*
+ * plot and report: every plot is drawn from a small scenario (PNG and SVG,
+ * non-trivial), the scripts run by hand, missing gnuplot and empty folders
+ * fail clearly, and the report renders in headless Chromium with its
+ * headline numbers in the DOM.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "gridrun.h"
+#include "plot.h"
+#include "suites.h"
+#include "testutil.h"
+
+static const char *const scenario =
+	"{\"name\": \"plotted\", \"seed\": 3, \"duration_s\": 7200, \"replications\": 2, \"timeseries_interval_s\": 300,"
+	" \"functions\": ["
+	"  {\"name\": \"api\", \"memory_mb\": 512, \"service\": {\"dist\": \"lognormal\", \"median_s\": 0.08, \"sigma\": 0.5},"
+	"   \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"gamma\", \"mean_s\": 0.8, \"cv\": 0.3}},"
+	"   \"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 60},"
+	"   \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 0.5}},"
+	"  {\"name\": \"batch\", \"memory_mb\": 2048, \"service\": {\"dist\": \"uniform\", \"min_s\": 2, \"max_s\": 6},"
+	"   \"arrivals\": {\"process\": \"periodic\", \"period_s\": 600, \"jitter_s\": 30}}],"
+	" \"baseline\": {\"kind\": \"vm\", \"vcpus\": 2, \"memory_gb\": 4, \"hourly_usd\": 0.0416,"
+	"   \"requests_per_s_per_vm\": 20, \"min_vms\": 1, \"scale\": \"peak\"}}";
+
+static off_t file_size(const char *dir, const char *name)
+{
+	char path[1024];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+/* A PNG signature, an IHDR of the terminal's size, and more bytes than a
+ * blank canvas of that size compresses to (a white 900x540 PNG from
+ * pngcairo is under 4 kB; axes, text and curves make tens of kB). */
+static void assert_png(const char *dir, const char *name, unsigned width)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *fp = fopen(path, "rb");
+	ck_assert_msg(fp != NULL, "%s missing", path);
+	unsigned char h[24];
+	ck_assert_uint_eq(fread(h, 1, 24, fp), 24);
+	fclose(fp);
+	ck_assert_msg(memcmp(h, "\x89PNG\r\n\x1a\n", 8) == 0, "%s is not a PNG", path);
+	ck_assert_msg(memcmp(h + 12, "IHDR", 4) == 0, "%s: no IHDR", path);
+	unsigned w = (unsigned)h[16] << 24 | (unsigned)h[17] << 16 | (unsigned)h[18] << 8 | h[19];
+	ck_assert_uint_eq(w, width);
+	ck_assert_msg(file_size(dir, name) > 12000, "%s: only %ld bytes", path, (long)file_size(dir, name));
+}
+
+static void assert_svg(const char *dir, const char *name)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	char *text = tu_slurp(path);
+	ck_assert_msg(text != NULL, "%s missing", path);
+	ck_assert_ptr_nonnull(strstr(text, "<svg"));
+	ck_assert_ptr_nonnull(strstr(text, "</svg>"));
+	ck_assert_msg(strlen(text) > 10000, "%s: only %zu bytes", path, strlen(text));
+	free(text);
+}
+
+static int has_item(const struct plot_set *set, const char *name)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (strcmp(set->item[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+START_TEST(run_plots)
+{
+	const char *dir = tu_tmpdir();
+	char scen[600], out[600], plots[700];
+	snprintf(scen, sizeof(scen), "%s", tu_write(dir, "s.json", scenario));
+	snprintf(out, sizeof(out), "%s/run", dir);
+	snprintf(plots, sizeof(plots), "%s/plots", out);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -o '%s' -q", scen, out), 0);
+	char *o;
+	ck_assert_int_eq(tu_slsim(&o, NULL, "plot '%s'", out), 0);
+	ck_assert_ptr_nonnull(strstr(o, "latency_cdf.png"));
+	free(o);
+	assert_png(plots, "latency_cdf.png", 900);
+	assert_png(plots, "timeseries.png", 900);
+	assert_png(plots, "functions.png", 1000);
+	assert_svg(plots, "latency_cdf.svg");
+	assert_svg(plots, "timeseries.svg");
+	assert_svg(plots, "functions.svg");
+	/* The scripts beside the plots run by hand on the CSVs. */
+	char cmd[4096];
+	snprintf(cmd, sizeof(cmd), "cd '%s' && gnuplot -e \"in='../timeseries.csv'; out='byhand.png'\" timeseries.gp 2>/dev/null", plots);
+	ck_assert_int_eq(system(cmd), 0);
+	assert_png(plots, "byhand.png", 900);
+}
+END_TEST
+
+START_TEST(sweep_plots)
+{
+	/* Sweeps made in-process (gridrun, as slsim optimize does): memory and
+	 * keep-alive TTL (two parameters: memory plot impossible, heat map),
+	 * TTL alone (cost/latency curve and keep-alive trade-off), providers. */
+	struct errbuf err = { "" };
+	struct run_options opt = { .threads = 1 };
+	json_t *doc = json_loads(scenario, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	json_object_set_new(doc, "replications", json_integer(1));
+	static const struct {
+		const char *paths[2];
+		size_t n_paths;
+		const char *values[2][4];
+		size_t n_values[2];
+		const char *expect[2];
+	} sweeps[] = {
+		{ { "functions[0].memory_mb" }, 1, { { "128", "512", "1024", "2048" } }, { 4 }, { "sweep_memory" } },
+		{ { "functions[0].keepalive.ttl_s" }, 1, { { "0", "10", "60", "600" } }, { 4 }, { "sweep_ttl", "sweep_keepalive" } },
+		{ { "provider" }, 1, { { "\"aws-lambda-x86\"", "\"aws-lambda-arm64\"" } }, { 2 }, { "sweep_provider" } },
+		{ { "functions[0].memory_mb", "functions[0].keepalive.ttl_s" }, 2,
+		  { { "512", "128", "1024" }, { "10", "120" } }, { 3, 2 }, { "sweep_heatmap", "sweep_keepalive" } },
+	};
+	for (size_t s = 0; s < sizeof(sweeps) / sizeof(sweeps[0]); s++) {
+		const char *dir = tu_tmpdir();
+		struct gridrun g;
+		ck_assert_int_eq(gridrun_init(&g, doc, "s.json", sweeps[s].paths, sweeps[s].n_paths, &opt, &err), 0);
+		size_t n0 = sweeps[s].n_values[0], n1 = sweeps[s].n_paths > 1 ? sweeps[s].n_values[1] : 1;
+		for (size_t i = 0; i < n0; i++)
+			for (size_t j = 0; j < n1; j++) {
+				json_t *v[2] = { json_loads(sweeps[s].values[0][i], JSON_DECODE_ANY, NULL),
+						 sweeps[s].n_paths > 1 ? json_loads(sweeps[s].values[1][j], JSON_DECODE_ANY, NULL) : NULL };
+				size_t p;
+				ck_assert_msg(gridrun_eval(&g, v, NULL, 0, &p, &err) == 0, "%s", err.msg);
+				json_decref(v[0]);
+				json_decref(v[1]);
+			}
+		ck_assert_int_eq(gridrun_save_csv(&g, dir, "sweep.csv", &err), 0);
+		gridrun_free(&g);
+		struct plot_set set;
+		ck_assert_msg(plot_dir(dir, NULL, &set, &err) == 0, "%s", err.msg);
+		char plots[600], name[128];
+		snprintf(plots, sizeof(plots), "%s/plots", dir);
+		for (size_t k = 0; k < 2 && sweeps[s].expect[k]; k++) {
+			ck_assert_msg(has_item(&set, sweeps[s].expect[k]), "sweep %zu: no %s", s, sweeps[s].expect[k]);
+			snprintf(name, sizeof(name), "%s.png", sweeps[s].expect[k]);
+			assert_png(plots, name, strcmp(sweeps[s].expect[k], "sweep_provider") == 0 ? 1000 : 900);
+			snprintf(name, sizeof(name), "%s.svg", sweeps[s].expect[k]);
+			assert_svg(plots, name);
+		}
+	}
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(errors)
+{
+	const char *dir = tu_tmpdir();
+	char *e;
+	ck_assert_int_eq(tu_slsim(NULL, &e, "plot '%s'", dir), 2);
+	ck_assert_ptr_nonnull(strstr(e, "nothing to plot"));
+	free(e);
+	ck_assert_int_eq(tu_slsim(NULL, &e, "plot '%s/none'", dir), 2);
+	ck_assert_ptr_nonnull(strstr(e, "no such folder"));
+	free(e);
+	ck_assert_int_eq(tu_slsim(NULL, &e, "report '%s'", dir), 2);
+	ck_assert_ptr_nonnull(strstr(e, "no results to report"));
+	free(e);
+	/* gnuplot missing: exit 1 naming the package. */
+	tu_write(dir, "latency_cdf.csv", "latency_s,cdf\n0.1,0.5\n0.2,1\n");
+	ck_assert_int_eq(tu_slsim(NULL, &e, "plot '%s' 2>&1 >/dev/null; SLSIM_GNUPLOT=/nonexistent/gnuplot '%s' plot '%s'", dir,
+				  tu_bin(), dir), 1);
+	ck_assert_ptr_nonnull(strstr(e, "not found; plots need gnuplot"));
+	free(e);
+	/* A sweep.csv that is not one. */
+	const char *d2 = tu_tmpdir();
+	tu_write(d2, "sweep.csv", "a,b\n1,2\n");
+	ck_assert_int_eq(tu_slsim(NULL, &e, "plot '%s'", d2), 2);
+	ck_assert_ptr_nonnull(strstr(e, "not a sweep.csv"));
+	free(e);
+}
+END_TEST
+
+Suite *plot_suite(void)
+{
+	Suite *s = suite_create("plot");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, run_plots);
+	tcase_add_test(tc, sweep_plots);
+	tcase_add_test(tc, errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/* ---- report ----------------------------------------------------------- */
+
+START_TEST(report_renders_in_chromium)
+{
+	const char *dir = tu_tmpdir();
+	char scen[600], out[600];
+	snprintf(scen, sizeof(scen), "%s", tu_write(dir, "s.json", scenario));
+	snprintf(out, sizeof(out), "%s/run", dir);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -o '%s' -q", scen, out), 0);
+	char *o, *e;
+	int rc = tu_slsim(&o, &e, "report '%s' --scales 0.5,1,4,16 --threads 1", out);
+	ck_assert_msg(rc == 0, "report failed: %s", e);
+	free(o);
+	free(e);
+
+	/* Self-contained: plots inline, nothing fetched. */
+	char path[700];
+	snprintf(path, sizeof(path), "%s/report.html", out);
+	char *html = tu_slurp(path);
+	ck_assert_ptr_nonnull(html);
+	ck_assert_ptr_nonnull(strstr(html, "src=\"data:image/png;base64,iVBORw0KGgo"));
+	ck_assert_ptr_null(strstr(html, "src=\"http"));
+	ck_assert_ptr_null(strstr(html, "href=\"http"));
+	snprintf(path, sizeof(path), "%s/report.md", out);
+	char *md = tu_slurp(path);
+	ck_assert_ptr_nonnull(md);
+	ck_assert_ptr_nonnull(strstr(md, "](plots/baseline.png)"));
+	ck_assert_ptr_nonnull(strstr(md, "## Monthly cost estimate"));
+
+	/* The numbers of summary.json, as the report prints them (%.4g). */
+	snprintf(path, sizeof(path), "%s/summary.json", out);
+	json_t *sum = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(sum);
+	json_t *tot = json_object_get(sum, "totals");
+	double cost = json_number_value(json_object_get(json_object_get(tot, "cost_usd"), "total"));
+	double p99 = json_number_value(json_object_get(json_object_get(tot, "latency_s"), "p99"));
+	/* The report shows the provider's monthly figure (30 days, tiers applied). */
+	double monthly = json_number_value(json_object_get(json_object_get(tot, "cost_usd"), "monthly"));
+	char s_cost[64], s_p99[64], s_month[64];
+	snprintf(s_cost, sizeof(s_cost), "%.4g ±", cost);
+	snprintf(s_p99, sizeof(s_p99), "%.4g ±", p99);
+	snprintf(s_month, sizeof(s_month), "$%.4g ±", monthly);
+	json_decref(sum);
+	ck_assert_ptr_nonnull(strstr(md, s_cost));
+	ck_assert_ptr_nonnull(strstr(md, s_month));
+
+	/* baseline.csv: 0.5 req/s + a batch every 600 s at scale 1 is far below
+	 * 20 req/s: 1 VM (min_vms), 730 h * $0.0416 = $30.368 at every scale
+	 * tried (16x is ~8 req/s). */
+	snprintf(path, sizeof(path), "%s/baseline.csv", out);
+	char *bcsv = tu_slurp(path);
+	ck_assert_ptr_nonnull(bcsv);
+	ck_assert_ptr_nonnull(strstr(bcsv, "traffic_scale,invocations,serverless_monthly_usd"));
+	int lines = 0;
+	for (char *line = strchr(bcsv, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+		double f[7];
+		ck_assert_int_eq(sscanf(line + 1, "%lf,%lf,%lf,%lf,%lf,%lf,%lf", &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6]), 7);
+		ck_assert_double_eq_tol(f[4], 730 * 0.0416, 1e-9);
+		ck_assert_double_eq(f[5], 1);
+		lines++;
+	}
+	ck_assert_int_eq(lines, 4);
+	free(bcsv);
+
+	/* Headless Chromium: a screenshot and the DOM. */
+	ck_assert_msg(access("/usr/bin/chromium", X_OK) == 0 || system("command -v chromium >/dev/null") == 0,
+		      "chromium is not installed (scripts/install-deps.sh installs it)");
+	const char *tmp = tu_tmpdir();
+	char cmd[8192];
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
+		 "--disable-component-update --disable-sync --no-first-run --user-data-dir='%s/profile' "
+		 "--window-size=1200,2400 --screenshot='%s/shot.png' 'file://%s/run/report.html' >'%s/log' 2>&1",
+		 tmp, tmp, tmp, dir, tmp);
+	ck_assert_msg(system(cmd) == 0, "chromium --screenshot failed (see %s/log)", tmp);
+	assert_png(tmp, "shot.png", 1200);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
+		 "--disable-component-update --disable-sync --no-first-run --user-data-dir='%s/profile2' "
+		 "--dump-dom 'file://%s/run/report.html' >'%s/dom.html' 2>'%s/log2'",
+		 tmp, tmp, dir, tmp, tmp);
+	ck_assert_msg(system(cmd) == 0, "chromium --dump-dom failed (see %s/log2)", tmp);
+	snprintf(path, sizeof(path), "%s/dom.html", tmp);
+	char *dom = tu_slurp(path);
+	ck_assert_ptr_nonnull(dom);
+	/* The DOM Chromium built holds the figures in their cells. */
+	char want[128];
+	snprintf(want, sizeof(want), "id=\"fig-cost_usd.total\">%s", s_cost);
+	ck_assert_msg(strstr(dom, want) != NULL, "DOM lacks %s", want);
+	snprintf(want, sizeof(want), "id=\"fig-latency_s.p99\">%s", s_p99);
+	ck_assert_msg(strstr(dom, want) != NULL, "DOM lacks %s", want);
+	snprintf(want, sizeof(want), "id=\"monthly\">%s", s_month);
+	ck_assert_msg(strstr(dom, want) != NULL, "DOM lacks %s", want);
+	ck_assert_ptr_nonnull(strstr(dom, "id=\"break-even\""));
+	ck_assert_int_ge((int)(strstr(dom, "data:image/png;base64") != NULL), 1);
+	free(dom);
+	free(md);
+	free(html);
+}
+END_TEST
+
+Suite *report_suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, report_renders_in_chromium);
+	suite_add_tcase(s, tc);
+	return s;
+}

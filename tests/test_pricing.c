@@ -1,0 +1,472 @@
+/*
+ * Pricing engines against hand-computed bills (to the cent and tighter: the
+ * arithmetic is exact up to double rounding, so tolerances are 1e-6 USD
+ * unless stated), the built-in price lists, overrides, free and volume
+ * tiers, provisioned concurrency, instance-based billing and SnapStart fees.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pricing_catalog.h"
+#include "suites.h"
+#include "testutil.h"
+
+struct priced {
+	const struct pricing_ops *ops;
+	void *cfg;
+};
+
+static struct priced load(const char *provider_json, int free_tier)
+{
+	struct priced p = { 0 };
+	struct errbuf err = { "" };
+	json_error_t jerr;
+	json_t *obj = json_loads(provider_json, 0, &jerr);
+	ck_assert_ptr_nonnull(obj);
+	p.ops = pricing_find(json_string_value(json_object_get(obj, "name")));
+	ck_assert_ptr_nonnull(p.ops);
+	struct pricing_opts opts = { .free_tier = free_tier };
+	int rc = p.ops->parse(p.ops, obj, &opts, "t.json: provider", &p.cfg, &err);
+	json_decref(obj);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	return p;
+}
+
+static int load_fails(const char *provider_json, const char *needle)
+{
+	struct errbuf err = { "" };
+	json_t *obj = json_loads(provider_json, 0, NULL);
+	const struct pricing_ops *ops = pricing_find(json_string_value(json_object_get(obj, "name")));
+	void *cfg = NULL;
+	struct pricing_opts opts = { 0 };
+	int rc = ops->parse(ops, obj, &opts, "t.json: provider", &cfg, &err);
+	json_decref(obj);
+	if (rc == 0)
+		ops->free_cfg(cfg);
+	ck_assert_msg(rc == ERR_INPUT, "expected an input error for %s", provider_json);
+	ck_assert_msg(strstr(err.msg, needle), "message \"%s\" lacks \"%s\"", err.msg, needle);
+	return 1;
+}
+
+/* The example month: 3 M requests of 120 ms at 512 MB. */
+static void three_million(const struct priced *p, struct usage *u)
+{
+	double vcpus;
+	struct errbuf err = { "" };
+	ck_assert_int_eq(p->ops->resources(p->cfg, 512, NAN, &vcpus, "f", &err), 0);
+	struct meter_req r = { .memory_mb = 512, .vcpus = vcpus, .run_s = 0.12 };
+	memset(u, 0, sizeof(*u));
+	for (int i = 0; i < 3000000; i++)
+		p->ops->meter(p->cfg, u, &r);
+}
+
+/* List bill (cost) and the same usage as a month with free tier (scale 1). */
+static void bills(const char *provider_json, double list_usd, double free_usd)
+{
+	struct priced p = load(provider_json, 0), pf = load(provider_json, 1);
+	struct usage u;
+	struct cost c, m, mf;
+	three_million(&p, &u);
+	p.ops->cost(p.cfg, &u, &c);
+	p.ops->monthly(p.cfg, &u, 1.0, &m);
+	pf.ops->monthly(pf.cfg, &u, 1.0, &mf);
+	ck_assert_double_eq_tol(c.total_usd, list_usd, 1e-6);
+	ck_assert_double_eq_tol(c.requests_usd + c.compute_usd + c.provisioned_usd, c.total_usd, 1e-9);
+	/* Far below the volume tiers, the month without free tier is the list bill. */
+	ck_assert_double_eq_tol(m.total_usd, list_usd, 1e-6);
+	ck_assert_double_eq_tol(mf.total_usd, free_usd, 1e-6);
+	p.ops->free_cfg(p.cfg);
+	pf.ops->free_cfg(pf.cfg);
+}
+
+START_TEST(three_million_requests_each_provider)
+{
+	/* AWS x86: 3 M x $0.20/M = $0.60; 3e6 x 0.12 s x 0.5 GB = 180,000 GB-s
+	 * x $0.0000166667 = $3.000006; total $3.600006. Free tier: 2 M billable
+	 * requests = $0.40, 180,000 GB-s < 400,000 free = $0; total $0.40. */
+	bills("{\"name\": \"aws-lambda-x86\"}", 3.600006, 0.40);
+	/* AWS arm64: 180,000 x $0.0000133334 = $2.400012 + $0.60 = $3.000012. */
+	bills("{\"name\": \"aws-lambda-arm64\"}", 3.000012, 0.40);
+	/* Azure Consumption: 512 MB is a multiple of 128, 120 ms > 100 ms minimum:
+	 * 180,000 GB-s x $0.000016 = $2.88 + $0.60 = $3.48; free: $0.40. */
+	bills("{\"name\": \"azure-consumption\"}", 3.48, 0.40);
+	/* Azure Flex, 512 MB instances: 120 ms bills the 1,000 ms minimum:
+	 * 3e6 x 1 s x 0.5 GB = 1.5e6 GB-s x $0.000026 = $39.00; 3 M x $0.40/M =
+	 * $1.20; total $40.20. Free: (1.5e6 - 100,000) x $0.000026 = $36.40 plus
+	 * (3 M - 250,000) x $0.40/M = $1.10; total $37.50. */
+	bills("{\"name\": \"azure-flex\"}", 40.20, 37.50);
+	/* Azure Premium: no execution fee; instance time is billed (below). */
+	bills("{\"name\": \"azure-premium-ep1\"}", 0, 0);
+	/* GCF gen1, 512 MB = 800 MHz, 120 ms -> 200 ms: 3e6 x 0.2 x 0.5 =
+	 * 300,000 GB-s x $0.0000025 = $0.75; 3e6 x 0.2 x 0.8 = 480,000 GHz-s x
+	 * $0.00001 = $4.80; 3 M x $0.40/M = $1.20; total $6.75. Free: 1 M
+	 * requests $0.40, GB-s under 400,000 $0, (480,000 - 200,000) GHz-s =
+	 * $2.80; total $3.20. */
+	bills("{\"name\": \"gcf-gen1\"}", 6.75, 3.20);
+	/* GCF gen2, 512 MiB = 0.333 vCPU by default, 200 ms: 3e6 x 0.2 x 0.333 =
+	 * 199,800 vCPU-s x $0.000024 = $4.7952; 300,000 GiB-s x $0.0000025 =
+	 * $0.75; $1.20 of requests; total $6.7452. Free: (199,800 - 180,000) x
+	 * $0.000024 = $0.4752, GiB-s under 360,000, 1 M requests $0.40; $0.8752. */
+	bills("{\"name\": \"gcf-gen2\"}", 6.7452, 0.8752);
+}
+END_TEST
+
+START_TEST(overrides_replace_data)
+{
+	/* 180,000 GB-s x $0.000015 + $0.60 = $3.30. */
+	bills("{\"name\": \"aws-lambda-x86\", \"gb_s_usd\": 0.000015}", 3.30, 0.40);
+	/* A billing rule is data too: 100 ms rounding bills 200 ms, 3e6 x 0.2 s
+	 * x 0.5 GB = 300,000 GB-s x $0.0000166667 = $5.00001 + $0.60; with the
+	 * free tier the GB-s are still under 400,000. */
+	bills("{\"name\": \"aws-lambda-x86\", \"granularity_ms\": 100}", 5.60001, 0.40);
+	load_fails("{\"name\": \"aws-lambda-x86\", \"gb_s\": 1}", "provider.gb_s: unknown key for provider aws-lambda-x86");
+	/* A field of another engine, or of another provider of the same engine. */
+	load_fails("{\"name\": \"aws-lambda-x86\", \"ghz_s_usd\": 1}", "unknown key");
+	load_fails("{\"name\": \"gcf-gen2\", \"ghz_s_usd\": 1}", "unknown key");
+	load_fails("{\"name\": \"aws-lambda-x86\", \"gb_s_usd\": -1}", "provider.gb_s_usd: must be a number in");
+	load_fails("{\"name\": \"aws-lambda-x86\", \"gb_s_usd\": \"cheap\"}", "must be a number");
+}
+END_TEST
+
+START_TEST(volume_tiers_apply_to_the_month)
+{
+	struct priced x86 = load("{\"name\": \"aws-lambda-x86\"}", 0), arm = load("{\"name\": \"aws-lambda-arm64\"}", 0);
+	struct usage u = { 0 };
+	struct cost m;
+	/* 10 B GB-s in a month: 6e9 x $0.0000166667 + 4e9 x $0.000015 =
+	 * $100,000.20 + $60,000 = $160,000.20. */
+	u.billed_mb_ms = (uint64_t)10e9 * 1024 * 1000;
+	x86.ops->monthly(x86.cfg, &u, 1.0, &m);
+	ck_assert_double_eq_tol(m.compute_usd, 160000.2, 1e-4);
+	/* The same usage as half a month, scaled by 2, is the same month. */
+	u.billed_mb_ms /= 2;
+	x86.ops->monthly(x86.cfg, &u, 2.0, &m);
+	ck_assert_double_eq_tol(m.compute_usd, 160000.2, 1e-4);
+	/* 20 B: + 9e9 x $0.000015 + 5e9 x $0.0000133334 = 100,000.2 + 135,000 +
+	 * 66,667 = $301,667.20. The horizon cost stays at the tier-1 price. */
+	u.billed_mb_ms = (uint64_t)20e9 * 1024 * 1000;
+	x86.ops->monthly(x86.cfg, &u, 1.0, &m);
+	ck_assert_double_eq_tol(m.compute_usd, 301667.2, 1e-4);
+	x86.ops->cost(x86.cfg, &u, &m);
+	ck_assert_double_eq_tol(m.compute_usd, 20e9 * 0.0000166667, 1e-4);
+	/* arm64, 20 B: 7.5e9 x 0.0000133334 + 11.25e9 x 0.0000120001 + 1.25e9 x
+	 * 0.0000106667 = 100,000.5 + 135,001.125 + 13,333.375 = $248,335.00. */
+	arm.ops->monthly(arm.cfg, &u, 1.0, &m);
+	ck_assert_double_eq_tol(m.compute_usd, 248335.0, 1e-4);
+	x86.ops->free_cfg(x86.cfg);
+	arm.ops->free_cfg(arm.cfg);
+}
+END_TEST
+
+START_TEST(provisioned_and_always_ready)
+{
+	struct usage u = { 0 };
+	struct cost c;
+	/* AWS's own example: 1,024 MB, provisioned concurrency 1,000 for 2 h:
+	 * 1,000 x 7,200 s x 1 GB = 7.2e6 GB-s x $0.0000041667 = $30.00024. */
+	struct priced aws = load("{\"name\": \"aws-lambda-x86\"}", 1);
+	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_PROVISIONED, 1024, 0.58, 1000, 7200);
+	aws.ops->cost(aws.cfg, &u, &c);
+	ck_assert_double_eq_tol(c.provisioned_usd, 30.00024, 1e-6);
+	/* 5-minute blocks: 3,601 s bills 13 x 300 = 3,900 s; and a 1 s request
+	 * served by it bills 1 GB-s at $0.0000097222, outside the free tier. */
+	memset(&u, 0, sizeof(u));
+	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_PROVISIONED, 1024, 0.58, 1, 3601);
+	struct meter_req r = { .memory_mb = 1024, .vcpus = 0.58, .run_s = 1.0, .provisioned = 1 };
+	aws.ops->meter(aws.cfg, &u, &r);
+	aws.ops->monthly(aws.cfg, &u, 1.0, &c);
+	ck_assert_double_eq_tol(c.provisioned_usd, 3900 * 0.0000041667 + 0.0000097222, 1e-12);
+	ck_assert_double_eq_tol(c.compute_usd, 0, 1e-15);
+	aws.ops->free_cfg(aws.cfg);
+
+	/* Azure Flex always ready, one 2,048 MB instance for a day: 2 GB x
+	 * 86,400 s x $0.000004 = $0.6912; a 0.25 s execution on it bills the
+	 * 1,000 ms minimum, 2 GB-s x $0.000016 = $0.000032. */
+	struct priced flex = load("{\"name\": \"azure-flex\"}", 0);
+	memset(&u, 0, sizeof(u));
+	flex.ops->meter_time(flex.cfg, &u, PRICING_TIME_PROVISIONED, 2048, 1, 1, 86400);
+	r = (struct meter_req){ .memory_mb = 2048, .vcpus = 1, .run_s = 0.25, .provisioned = 1 };
+	flex.ops->meter(flex.cfg, &u, &r);
+	flex.ops->cost(flex.cfg, &u, &c);
+	ck_assert_double_eq_tol(c.provisioned_usd, 0.6912 + 0.000032, 1e-12);
+	flex.ops->free_cfg(flex.cfg);
+
+	/* GCF gen2 idle min-instance, 512 MiB / 0.333 vCPU for a day: 86,400 x
+	 * (0.5 x $0.0000025 + 0.333 x $0.0000025) = $0.108 + $0.071928. */
+	struct priced g2 = load("{\"name\": \"gcf-gen2\"}", 0);
+	memset(&u, 0, sizeof(u));
+	g2.ops->meter_time(g2.cfg, &u, PRICING_TIME_PROVISIONED, 512, 0.333, 1, 86400);
+	g2.ops->cost(g2.cfg, &u, &c);
+	ck_assert_double_eq_tol(c.provisioned_usd, 0.179928, 1e-9);
+	g2.ops->free_cfg(g2.cfg);
+}
+END_TEST
+
+START_TEST(instance_based_billing)
+{
+	struct usage u = { 0 };
+	struct cost c;
+	/* Azure Premium EP1 (1 vCPU, 3.5 GB), one instance for 30 days = 720 h:
+	 * 720 x $0.173 + 720 x 3.5 x $0.0123 = $124.56 + $30.996 = $155.556. */
+	struct priced ep1 = load("{\"name\": \"azure-premium-ep1\"}", 1);
+	ep1.ops->meter_time(ep1.cfg, &u, PRICING_TIME_INSTANCE, 512, 1, 1, 720 * 3600.0);
+	ep1.ops->monthly(ep1.cfg, &u, 1.0, &c);
+	ck_assert_double_eq_tol(c.total_usd, 155.556, 1e-9);
+	ep1.ops->free_cfg(ep1.cfg);
+	/* EP3 (4 vCPU, 14 GB) costs 4x EP1 per hour. */
+	struct priced ep3 = load("{\"name\": \"azure-premium-ep3\"}", 0);
+	memset(&u, 0, sizeof(u));
+	ep3.ops->meter_time(ep3.cfg, &u, PRICING_TIME_INSTANCE, 512, 4, 1, 3600);
+	ep3.ops->cost(ep3.cfg, &u, &c);
+	ck_assert_double_eq_tol(c.total_usd, 4 * 0.173 + 14 * 0.0123, 1e-12);
+	ep3.ops->free_cfg(ep3.cfg);
+	/* GCF gen2 instance-based, 512 MiB / 0.333 vCPU for a day, requests free:
+	 * 86,400 x 0.333 x $0.000018 + 86,400 x 0.5 x $0.000002 = $0.5178816 +
+	 * $0.0864 = $0.6042816. */
+	struct priced g2 = load("{\"name\": \"gcf-gen2\", \"instance_based\": 1}", 0);
+	memset(&u, 0, sizeof(u));
+	g2.ops->meter_time(g2.cfg, &u, PRICING_TIME_INSTANCE, 512, 0.333, 1, 86400);
+	struct meter_req r = { .memory_mb = 512, .vcpus = 0.333, .run_s = 0.5 };
+	g2.ops->meter(g2.cfg, &u, &r);
+	g2.ops->cost(g2.cfg, &u, &c);
+	ck_assert_double_eq_tol(c.requests_usd, 0, 1e-15);
+	ck_assert_double_eq_tol(c.total_usd, 0.6042816, 1e-9);
+	/* Per-request schemes ignore instance time. */
+	struct priced aws = load("{\"name\": \"aws-lambda-x86\"}", 0);
+	memset(&u, 0, sizeof(u));
+	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_INSTANCE, 512, 0.3, 1, 86400);
+	aws.ops->cost(aws.cfg, &u, &c);
+	ck_assert_double_eq(c.total_usd, 0);
+	g2.ops->free_cfg(g2.cfg);
+	aws.ops->free_cfg(aws.cfg);
+}
+END_TEST
+
+START_TEST(rounding_rules)
+{
+	struct usage u = { 0 };
+	/* Azure Consumption: 200 MB observed -> 256 MB, 50 ms -> 100 ms minimum. */
+	struct priced az = load("{\"name\": \"azure-consumption\"}", 0);
+	struct meter_req r = { .memory_mb = 200, .vcpus = 1, .run_s = 0.05 };
+	az.ops->meter(az.cfg, &u, &r);
+	ck_assert_uint_eq(u.billed_mb_ms, 256 * 100);
+	az.ops->free_cfg(az.cfg);
+	/* AWS: INIT billed with the run, 1 ms steps: 0.5 + 0.1234567 -> 624 ms;
+	 * a SnapStart restore replaces INIT and is not billed as duration, but
+	 * Python restores count for the per-GB fee. */
+	struct priced aws = load("{\"name\": \"aws-lambda-x86\"}", 0);
+	memset(&u, 0, sizeof(u));
+	r = (struct meter_req){ .memory_mb = 1024, .init_s = 0.5, .run_s = 0.1234567 };
+	aws.ops->meter(aws.cfg, &u, &r);
+	ck_assert_uint_eq(u.billed_ms, 624);
+	r.restore = RESTORE_CHARGED;
+	aws.ops->meter(aws.cfg, &u, &r);
+	ck_assert_uint_eq(u.billed_ms, 624 + 124);
+	r.restore = RESTORE_FREE;
+	aws.ops->meter(aws.cfg, &u, &r);
+	ck_assert_uint_eq(u.billed_ms, 624 + 124 + 124);
+	ck_assert_uint_eq(u.restores, 1);
+	ck_assert_uint_eq(u.restore_mb, 1024);
+	/* SnapStart fees: 1,000 restores of 1 GB x $0.0001397998 = $0.1397998;
+	 * a snapshot cached 1 h bills the 3 h minimum: 10,800 GB-s x
+	 * $0.0000015046 = $0.01624968. */
+	memset(&u, 0, sizeof(u));
+	r = (struct meter_req){ .memory_mb = 1024, .run_s = 0.1, .restore = RESTORE_CHARGED };
+	for (int i = 0; i < 1000; i++)
+		aws.ops->meter(aws.cfg, &u, &r);
+	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_SNAPSHOT, 1024, 0.58, 1, 3600);
+	struct cost c;
+	aws.ops->cost(aws.cfg, &u, &c);
+	ck_assert_double_eq_tol(c.compute_usd, 1000 * 0.1 * 0.0000166667 + 0.1397998 + 0.01624968, 1e-12);
+	aws.ops->free_cfg(aws.cfg);
+	/* GCF: 260 ms bills 300 ms (the documented example). */
+	struct priced g1 = load("{\"name\": \"gcf-gen1\"}", 0);
+	memset(&u, 0, sizeof(u));
+	r = (struct meter_req){ .memory_mb = 256, .vcpus = 400.0 / 2400, .run_s = 0.26 };
+	g1.ops->meter(g1.cfg, &u, &r);
+	ck_assert_uint_eq(u.billed_ms, 300);
+	ck_assert_uint_eq(u.billed_mhz_ms, 400 * 300);
+	g1.ops->free_cfg(g1.cfg);
+}
+END_TEST
+
+START_TEST(usage_add_sums_every_field)
+{
+	/* Every field is a uint64_t: fill src with distinct values and check
+	 * that dst gets each one added, none forgotten. */
+	struct usage a, b;
+	uint64_t *pa = (uint64_t *)&a, *pb = (uint64_t *)&b;
+	size_t n = sizeof(a) / sizeof(uint64_t);
+	ck_assert_uint_eq(sizeof(a) % sizeof(uint64_t), 0);
+	for (size_t i = 0; i < n; i++) {
+		pa[i] = 1000 * (i + 1);
+		pb[i] = i + 1;
+	}
+	usage_add(&a, &b);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_uint_eq(pa[i], 1000 * (i + 1) + i + 1);
+}
+END_TEST
+
+static int resources(const char *provider, uint32_t mb, double want, double *vcpus, struct errbuf *err)
+{
+	char json[128];
+	snprintf(json, sizeof(json), "{\"name\": \"%s\"}", provider);
+	struct priced p = load(json, 0);
+	int rc = p.ops->resources(p.cfg, mb, want, vcpus, "t.json: functions[0]", err);
+	p.ops->free_cfg(p.cfg);
+	return rc;
+}
+
+START_TEST(vcpu_share_of_memory)
+{
+	struct errbuf err = { "" };
+	double v;
+	/* Lambda: memory / 1,769 MB, up to 6. */
+	ck_assert_int_eq(resources("aws-lambda-x86", 1769, NAN, &v, &err), 0);
+	ck_assert_double_eq_tol(v, 1.0, 1e-15);
+	ck_assert_int_eq(resources("aws-lambda-arm64", 128, NAN, &v, &err), 0);
+	ck_assert_double_eq_tol(v, 128.0 / 1769, 1e-15);
+	ck_assert_int_eq(resources("aws-lambda-x86", 10240, NAN, &v, &err), 0);
+	ck_assert_double_eq_tol(v, 10240.0 / 1769, 1e-12);
+	ck_assert_int_eq(resources("aws-lambda-x86", 100, NAN, &v, &err), ERR_INPUT);
+	ck_assert_int_eq(resources("aws-lambda-x86", 1024, 2, &v, &err), ERR_INPUT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "functions[0].vcpus"));
+	/* GCF gen1: the MHz table, 2.4 GHz = 1 vCPU. */
+	const uint32_t mb[] = { 128, 256, 512, 1024, 2048, 4096, 8192 };
+	const double mhz[] = { 200, 400, 800, 1400, 2400, 4800, 4800 };
+	for (int i = 0; i < 7; i++) {
+		ck_assert_int_eq(resources("gcf-gen1", mb[i], NAN, &v, &err), 0);
+		ck_assert_double_eq_tol(v, mhz[i] / 2400, 1e-15);
+	}
+	ck_assert_int_eq(resources("gcf-gen1", 300, NAN, &v, &err), ERR_INPUT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "must be one of 128, 256, 512, 1024, 2048, 4096, 8192 MB"));
+	/* GCF gen2: configured, else the tier at or above memory_mb. */
+	ck_assert_int_eq(resources("gcf-gen2", 600, NAN, &v, &err), 0);
+	ck_assert_double_eq(v, 0.583);
+	ck_assert_int_eq(resources("gcf-gen2", 512, 2, &v, &err), 0);
+	ck_assert_double_eq(v, 2);
+	ck_assert_int_eq(resources("gcf-gen2", 512, 9, &v, &err), ERR_INPUT);
+	/* Azure: Consumption 1 core up to 1,536 MB; Flex by instance size; Premium by SKU. */
+	ck_assert_int_eq(resources("azure-consumption", 1536, NAN, &v, &err), 0);
+	ck_assert_double_eq(v, 1);
+	ck_assert_int_eq(resources("azure-consumption", 2048, NAN, &v, &err), ERR_INPUT);
+	ck_assert_int_eq(resources("azure-flex", 512, NAN, &v, &err), 0);
+	ck_assert_double_eq(v, 0.25);
+	ck_assert_int_eq(resources("azure-flex", 4096, NAN, &v, &err), 0);
+	ck_assert_double_eq(v, 2);
+	ck_assert_int_eq(resources("azure-flex", 1024, NAN, &v, &err), ERR_INPUT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "512, 2048 or 4096"));
+	ck_assert_int_eq(resources("azure-premium-ep2", 4096, NAN, &v, &err), 0);
+	ck_assert_double_eq(v, 2);
+	ck_assert_int_eq(resources("azure-premium-ep1", 4096, NAN, &v, &err), ERR_INPUT);
+}
+END_TEST
+
+START_TEST(catalogue_matches_registry)
+{
+	/* Every provider in the built-in lists has ops, and every registered
+	 * provider loads (its data complete: value, as_of and source each). */
+	int n_data = 0;
+	for (const struct pricing_catalog_file *f = pricing_catalog_files(); f->name; f++) {
+		json_error_t jerr;
+		json_t *doc = json_loads(f->text, JSON_REJECT_DUPLICATES, &jerr);
+		ck_assert_msg(doc != NULL, "%s: %s", f->name, jerr.text);
+		ck_assert_str_eq(json_string_value(json_object_get(doc, "schema")), "slsim-pricing/1");
+		const char *name;
+		json_t *v;
+		json_object_foreach(json_object_get(doc, "providers"), name, v) {
+			ck_assert_msg(pricing_find(name) != NULL, "%s: provider %s has no ops", f->name, name);
+			n_data++;
+		}
+		json_decref(doc);
+	}
+	char list[1024];
+	snprintf(list, sizeof(list), "%s", pricing_names());
+	int n_ops = 0;
+	for (char *save, *tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		char json[128];
+		snprintf(json, sizeof(json), "{\"name\": \"%s\"}", tok);
+		struct priced p = load(json, 0);
+		p.ops->free_cfg(p.cfg);
+		n_ops++;
+	}
+	ck_assert_int_eq(n_data, n_ops);
+	ck_assert_int_eq(n_ops, 9);
+}
+END_TEST
+
+START_TEST(monthly_figure_in_a_run)
+{
+	/* One day of a request per second (86,401 with both ends), 120 ms at
+	 * 512 MB on AWS x86: the month is 30 x the day. Without free tier:
+	 * 2,592,030 x $0.20/M + 2,592,030 x 0.06 GB-s x $0.0000166667; with it:
+	 * (2,592,030 - 1 M) x $0.20/M, the 155,521.8 GB-s being under 400,000. */
+	const char *fmt = "{\"seed\": 1, \"duration_s\": 86400, %s \"functions\": [{\"name\": \"f\","
+			  " \"memory_mb\": 512, \"service\": {\"dist\": \"constant\", \"value_s\": 0.12},"
+			  " \"arrivals\": {\"process\": \"periodic\", \"period_s\": 1}}]}";
+	char text[1024];
+	struct scenario sc;
+	struct run_result r;
+	const double req = 86401.0 * 30, gb_s = req * 0.06;
+	snprintf(text, sizeof(text), fmt, "");
+	tu_simulate(text, &sc, &r);
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_MONTHLY), req * 0.2e-6 + gb_s * 0.0000166667, 1e-9);
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_TOTAL),
+				86401 * 0.2e-6 + 86401 * 0.06 * 0.0000166667, 1e-12);
+	run_result_free(&r);
+	scenario_free(&sc);
+	snprintf(text, sizeof(text), fmt, "\"pricing\": {\"free_tier\": true},");
+	tu_simulate(text, &sc, &r);
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_MONTHLY), (req - 1e6) * 0.2e-6, 1e-9);
+	run_result_free(&r);
+	scenario_free(&sc);
+}
+END_TEST
+
+START_TEST(premium_instance_time_in_a_run)
+{
+	/* One EP1 instance kept forever, created by the first request at t = 0:
+	 * it lives the whole 7,200 s window, 2 h x ($0.173 + 3.5 x $0.0123). */
+	struct scenario sc;
+	struct run_result r;
+	tu_simulate("{\"duration_s\": 7200, \"provider\": \"azure-premium-ep1\", \"functions\": [{\"name\": \"f\","
+		    " \"memory_mb\": 1024, \"service\": {\"dist\": \"constant\", \"value_s\": 0.5},"
+		    " \"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 1e9},"
+		    " \"arrivals\": {\"process\": \"periodic\", \"period_s\": 60}}]}", &sc, &r);
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_TOTAL), 2 * (0.173 + 3.5 * 0.0123), 1e-9);
+	ck_assert_double_eq_tol(tu_fig(&r.functions[0], FIG_COST_TOTAL), 2 * (0.173 + 3.5 * 0.0123), 1e-9);
+	/* The time series spreads the same instance time over its intervals. */
+	double sum = 0;
+	for (size_t i = 0; i < r.n_bins; i++) {
+		struct cost c;
+		sc.pricing->cost(sc.pricing_cfg, &r.bins[i].usage, &c);
+		sum += c.total_usd;
+	}
+	ck_assert_double_eq_tol(sum, 2 * (0.173 + 3.5 * 0.0123), 1e-9);
+	run_result_free(&r);
+	scenario_free(&sc);
+}
+END_TEST
+
+Suite *pricing_suite(void)
+{
+	Suite *s = suite_create("pricing");
+	TCase *tc = tcase_create("engines");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, three_million_requests_each_provider);
+	tcase_add_test(tc, overrides_replace_data);
+	tcase_add_test(tc, volume_tiers_apply_to_the_month);
+	tcase_add_test(tc, provisioned_and_always_ready);
+	tcase_add_test(tc, instance_based_billing);
+	tcase_add_test(tc, rounding_rules);
+	tcase_add_test(tc, usage_add_sums_every_field);
+	tcase_add_test(tc, vcpu_share_of_memory);
+	tcase_add_test(tc, catalogue_matches_registry);
+	tcase_add_test(tc, monthly_figure_in_a_run);
+	tcase_add_test(tc, premium_instance_time_in_a_run);
+	suite_add_tcase(s, tc);
+	return s;
+}
