@@ -23,7 +23,7 @@ BIN      ?= bin
 SLSIM    := $(BIN)/slsim
 TESTBIN  := $(BIN)/slsim-tests
 
-.PHONY: all deps test asan demo clean fuzz valgrind
+.PHONY: all deps test asan demo clean fuzz fuzz-seeds valgrind
 all: $(SLSIM)
 
 deps:
@@ -78,11 +78,29 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 FUZZ_SEEDS_scenario := scenarios tests/fuzz/regressions/scenario
-FUZZ_SEEDS_csvtrace := tests/fuzz/seeds/csvtrace $(wildcard ../shared/traces/*/)
+FUZZ_SEEDS_csvtrace := tests/fuzz/seeds/csvtrace build/fuzz/seeds/csvtrace
+FUZZ_SEEDS_trace_csv := tests/fuzz/seeds/csvtrace
+FUZZ_SEEDS_trace_azure2019 := build/fuzz/seeds/trace_azure2019
+FUZZ_SEEDS_trace_azure2021 := build/fuzz/seeds/trace_azure2021
+FUZZ_SEEDS_trace_llm := build/fuzz/seeds/trace_llm
+FUZZ_SEEDS_trace_alibaba := build/fuzz/seeds/trace_alibaba
+SHARED_TRACES := ../shared/traces
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/gnuplot_scripts.c $(wildcard sim/*.h models/*.h) | deps
+# Seeds cut from the real samples in ../shared (not copied into the repo).
+fuzz-seeds:
+	@mkdir -p $(addprefix build/fuzz/seeds/,csvtrace trace_azure2019 trace_azure2021 trace_llm trace_alibaba)
+	@if [ -d $(SHARED_TRACES) ]; then \
+		head -c 4000 $(SHARED_TRACES)/azure2021-invitro-example-200rows/Azure2021_200.csv > build/fuzz/seeds/trace_azure2021/sample.csv; \
+		head -c 4000 $(SHARED_TRACES)/azure-llm-inference-2023/AzureLLMInferenceTrace_code.csv > build/fuzz/seeds/trace_llm/code.csv; \
+		head -c 6000 $(SHARED_TRACES)/alibaba-genai-serverless-sd-2026/lora_request_trace.csv > build/fuzz/seeds/trace_alibaba/lora.csv; \
+		d=$(SHARED_TRACES)/azure2019-invitro-mapper-extremes-3funcs; \
+		{ cat $$d/invocations.csv; printf '\n====\n'; cat $$d/durations.csv; printf '\n====\n'; cat $$d/memory.csv; } \
+			> build/fuzz/seeds/trace_azure2019/sample.csv; \
+	fi
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_trace_common.h $(LIB_SRC) $(BUILD)/gen/gnuplot_scripts.c $(wildcard sim/*.h models/*.h) | deps
 	@mkdir -p $(dir $@)
-	clang $(CPPFLAGS) -std=c11 -g -O1 -Wall -Wno-unknown-pragmas \
+	clang $(CPPFLAGS) -std=c11 -g -O1 -Wall -Werror -Wno-unknown-pragmas \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		$< $(LIB_SRC) $(BUILD)/gen/gnuplot_scripts.c -o $@ $(LDLIBS)
 
@@ -102,7 +120,7 @@ define FUZZ_RUN
 
 endef
 
-fuzz: $(FUZZ_BINS)
+fuzz: $(FUZZ_BINS) fuzz-seeds
 	$(foreach t,$(FUZZ_TARGETS),$(call FUZZ_RUN,$(t)))
 
 clean:

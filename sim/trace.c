@@ -214,6 +214,10 @@ static int rows_open_file(const struct trace_rowfmt_ops *ops, const struct rows_
 	if (rc >= 0)
 		rc = ops->header(d->cfg, *r, &h, state, err);
 	if (rc < 0) {
+		/* A header hook may have allocated its state before refusing. */
+		if (*state)
+			ops->free_state(*state);
+		*state = NULL;
 		csvr_close(*r);
 		*r = NULL;
 	}

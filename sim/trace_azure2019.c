@@ -334,10 +334,13 @@ static int read_durations(struct trace *t, const struct a19_data *d, const char 
 	}
 	struct a19_header hd = { .app = c_app, .fn = c_fn };
 	while ((rc = csvr_next(r, &row, err)) == 1) {
-		long fn = trace_find_function(t, row_name(&hd, &row, d->app_function, name, sizeof(name)));
+		long fn = -1;
+		/* The name's columns exist only in a row of full width. */
 		if (row.n_fields != n_cols)
 			rc = errbuf_set(err, ERR_INPUT, "%s:%llu: expected %zu fields, got %zu", path,
 					(unsigned long long)row.line, n_cols, row.n_fields);
+		else
+			fn = trace_find_function(t, row_name(&hd, &row, d->app_function, name, sizeof(name)));
 		if (rc < 0 || fn < 0 || trace_function(t, (size_t)fn)->has_service)
 			goto next;
 		double v[7];

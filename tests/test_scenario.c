@@ -150,6 +150,9 @@ START_TEST(set_syntax_errors)
 		{ "nokey", "expected PATH=VALUE" },
 		{ "functions[x]=1", "index" },
 		{ "duration_s.inner=1", "not inside an object" },
+		/* Found by fuzzing: jansson refuses the key and frees the value. */
+		{ "\x03\xa8.q=", "not valid UTF-8" },
+		{ "\x03\xa8=1", "not valid UTF-8" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *sets[] = { cases[i][0] };

@@ -1,0 +1,5 @@
+/* libFuzzer target: the "csv" workload format (sim/trace_csv.c). */
+#define FUZZ_FORMAT "csv"
+#define FUZZ_EXTRA_KEYS ""
+#define FUZZ_FILE_KEYS "path"
+#include "fuzz_trace_common.h"
