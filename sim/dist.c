@@ -15,6 +15,7 @@
  * as 0, like a constant's.
  */
 #include "dist.h"
+#include "jsonutil.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -195,21 +196,6 @@ double dist_cv(const struct dist *d)
 
 /* ---- JSON --------------------------------------------------------------- */
 
-static const char *json_type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a number";
-	case JSON_TRUE: return "true";
-	case JSON_FALSE: return "false";
-	case JSON_NULL: return "null";
-	}
-	return "?";
-}
-
 /* Fails unless every key of obj is in the NULL-terminated list `allowed`. */
 static int check_keys(const json_t *obj, const char *where, const char *kind,
 		      const char *const *allowed, struct errbuf *err)
@@ -247,7 +233,7 @@ static int get_nonneg(const json_t *obj, const char *key, const char *where,
 		return errbuf_set(err, ERR_INPUT, "%s.%s: missing", where, key);
 	if (!json_is_number(v))
 		return errbuf_set(err, ERR_INPUT, "%s.%s: must be a finite number >= 0, got %s",
-				  where, key, json_type_name(v));
+				  where, key, ju_type_name(v));
 	double x = json_number_value(v);
 	if (!isfinite(x) || x < 0)
 		return errbuf_set(err, ERR_INPUT, "%s.%s: must be a finite number >= 0, got %g",
@@ -289,7 +275,7 @@ static int parse_empirical(struct dist *d, const json_t *obj, const char *where,
 	if (!json_is_object(p))
 		return errbuf_set(err, ERR_INPUT,
 				  "%s.percentiles: must be an object mapping percents to seconds, got %s",
-				  where, json_type_name(p));
+				  where, ju_type_name(p));
 	size_t n = json_object_size(p);
 	struct pct_point *pts = malloc((n ? n : 1) * sizeof(*pts));
 	double *pct = malloc((n ? n : 1) * sizeof(double));
@@ -361,12 +347,12 @@ int dist_from_json(struct dist *d, const json_t *obj, const char *where, struct 
 	dist_zero(d);
 	if (!json_is_object(obj))
 		return errbuf_set(err, ERR_INPUT, "%s: must be an object such as {\"dist\":\"exponential\",\"mean_s\":1}, got %s",
-				  where, obj ? json_type_name(obj) : "nothing");
+				  where, obj ? ju_type_name(obj) : "nothing");
 	json_t *jk = json_object_get(obj, "dist");
 	if (!jk)
 		return errbuf_set(err, ERR_INPUT, "%s.dist: missing", where);
 	if (!json_is_string(jk))
-		return errbuf_set(err, ERR_INPUT, "%s.dist: must be a string, got %s", where, json_type_name(jk));
+		return errbuf_set(err, ERR_INPUT, "%s.dist: must be a string, got %s", where, ju_type_name(jk));
 	const char *kind = json_string_value(jk);
 	int rc;
 

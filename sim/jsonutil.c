@@ -18,7 +18,7 @@ char *ju_index_path(char *buf, size_t size, const char *where, size_t index)
 	return buf;
 }
 
-static const char *type_name(const json_t *v)
+const char *ju_type_name(const json_t *v)
 {
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: return "an object";
@@ -35,7 +35,7 @@ int ju_expect_object(const json_t *obj, const char *where, struct errbuf *err)
 {
 	if (!json_is_object(obj))
 		return errbuf_set(err, ERR_INPUT, "%s: must be an object, got %s", where,
-				  obj ? type_name(obj) : "nothing");
+				  obj ? ju_type_name(obj) : "nothing");
 	return 0;
 }
 
@@ -84,7 +84,7 @@ int ju_number(const json_t *obj, const char *key, const char *where, int require
 	if (rc <= 0)
 		return rc;
 	if (!json_is_number(v))
-		return errbuf_set(err, ERR_INPUT, "%s: must be a number, got %s", path, type_name(v));
+		return errbuf_set(err, ERR_INPUT, "%s: must be a number, got %s", path, ju_type_name(v));
 	double x = json_number_value(v);
 	if (!isfinite(x) || x < lo || x > hi)
 		return errbuf_set(err, ERR_INPUT, "%s: must be a number in [%g, %g], got %g",
@@ -115,7 +115,7 @@ int ju_uint(const json_t *obj, const char *key, const char *where, int required,
 		return 0;
 	}
 	if (!json_is_number(v))
-		return errbuf_set(err, ERR_INPUT, "%s: must be an integer, got %s", path, type_name(v));
+		return errbuf_set(err, ERR_INPUT, "%s: must be an integer, got %s", path, ju_type_name(v));
 	return errbuf_set(err, ERR_INPUT, "%s: must be an integer in [%llu, %llu], got %g", path,
 			  (unsigned long long)lo, (unsigned long long)hi, x);
 }
@@ -129,7 +129,7 @@ int ju_string(const json_t *obj, const char *key, const char *where, int require
 	if (rc <= 0)
 		return rc;
 	if (!json_is_string(v))
-		return errbuf_set(err, ERR_INPUT, "%s: must be a string, got %s", path, type_name(v));
+		return errbuf_set(err, ERR_INPUT, "%s: must be a string, got %s", path, ju_type_name(v));
 	*out = json_string_value(v);
 	return 0;
 }
@@ -144,7 +144,7 @@ int ju_bool(const json_t *obj, const char *key, const char *where, int required,
 		return rc;
 	if (!json_is_boolean(v))
 		return errbuf_set(err, ERR_INPUT, "%s: must be true or false, got %s", path,
-				  type_name(v));
+				  ju_type_name(v));
 	*out = json_is_true(v);
 	return 0;
 }
@@ -159,7 +159,7 @@ int ju_object(const json_t *obj, const char *key, const char *where, int require
 	if (rc <= 0)
 		return rc;
 	if (!json_is_object(v))
-		return errbuf_set(err, ERR_INPUT, "%s: must be an object, got %s", path, type_name(v));
+		return errbuf_set(err, ERR_INPUT, "%s: must be an object, got %s", path, ju_type_name(v));
 	*out = v;
 	return 0;
 }

@@ -37,6 +37,8 @@ int ju_object(const json_t *obj, const char *key, const char *where, int require
 int ju_enum(const json_t *obj, const char *key, const char *where, int required,
 	    const char *const *names, int *out, struct errbuf *err);
 
+/* "an object", "a string", ... for messages. */
+const char *ju_type_name(const json_t *v);
 /* "<where>.<key>" into buf (truncated safely); returns buf. */
 char *ju_path(char *buf, size_t size, const char *where, const char *key);
 /* "<where>[<index>]" into buf; returns buf. */

@@ -15,24 +15,6 @@
 #include "suites.h"
 #include "testutil.h"
 
-static void sim(struct scenario *sc, struct run_result *r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void sim(struct scenario *sc, struct run_result *r, const char *fmt, ...)
-{
-	char text[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	tu_simulate(text, sc, r);
-}
-
-static void done(struct scenario *sc, struct run_result *r)
-{
-	run_result_free(r);
-	scenario_free(sc);
-}
-
 static double fig(const struct run_result *r, enum stats_figure f)
 {
 	return tu_fig(&r->totals, f);
@@ -54,17 +36,17 @@ START_TEST(periodic_30min_hybrid_vs_fixed_vs_none)
 	/* fixed 10 min: each instance expires 600 s after its request, long
 	 * before the next one: 49 cold starts; 48 full keep-alives of 600 s lie
 	 * in the window (the last request ends after it): 48 x 600 x 0.125 GB. */
-	sim(&sc, &r, PERIODIC_30MIN("{\"policy\": \"fixed\", \"ttl_s\": 600}"));
+	tu_simulatef(&sc, &r, PERIODIC_30MIN("{\"policy\": \"fixed\", \"ttl_s\": 600}"));
 	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 49);
 	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 49);
 	ck_assert_double_eq_tol(fig(&r, FIG_IDLE_GB_S), 48 * 600 * 0.125, 1e-9);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 
 	/* none: every request cold and nothing ever idle. */
-	sim(&sc, &r, PERIODIC_30MIN("{\"policy\": \"none\"}"));
+	tu_simulatef(&sc, &r, PERIODIC_30MIN("{\"policy\": \"none\"}"));
 	ck_assert_double_eq(fig(&r, FIG_COLD_START_RATIO), 1.0);
 	ck_assert_double_eq(fig(&r, FIG_IDLE_GB_S), 0);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 
 	/* hybrid-histogram with its defaults (4 h of 1-min bins, 5th/99th
 	 * percentiles, 10 % margin, 10 samples before trusting the histogram,
@@ -79,13 +61,13 @@ START_TEST(periodic_30min_hybrid_vs_fixed_vs_none)
 	 * first request is cold. Idle in the window: 1798.5 + 9 x 1799 (gaps
 	 * 0-9) + 38 x 233 (gaps 10-47; request 48's pre-warm is after the
 	 * window) = 26843.5 s of 0.125 GB. */
-	sim(&sc, &r, PERIODIC_30MIN("{\"policy\": \"hybrid-histogram\"}"));
+	tu_simulatef(&sc, &r, PERIODIC_30MIN("{\"policy\": \"hybrid-histogram\"}"));
 	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 49);
 	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 1);
 	ck_assert_double_eq_tol(fig(&r, FIG_IDLE_GB_S), 26843.5 * 0.125, 1e-9);
 	/* Warm requests take 1 s, the cold one 1.5 s. */
 	ck_assert_double_eq_tol(fig(&r, FIG_LATENCY_MAX), 1.5, 1e-12);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 
@@ -99,7 +81,7 @@ START_TEST(hybrid_out_of_range_uses_forecast)
 	 * that: every later request is warm. */
 	struct scenario sc;
 	struct run_result r;
-	sim(&sc, &r, "{\"duration_s\": 864000, \"functions\": [{\"name\": \"f\","
+	tu_simulatef(&sc, &r, "{\"duration_s\": 864000, \"functions\": [{\"name\": \"f\","
 		"\"service\": {\"dist\": \"constant\", \"value_s\": 1},"
 		"\"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 0.5}},"
 		"\"keepalive\": {\"policy\": \"hybrid-histogram\", \"min_samples\": 2},"
@@ -114,7 +96,7 @@ START_TEST(hybrid_out_of_range_uses_forecast)
 	 * k = 4..39: 21599 - 18359.15 (request 40 ends after the window). */
 	double idle_s = 2 * 14400 + (21598.5 - 18358.725) + (21599 - 18358.725) + 36 * (21599 - 18359.15);
 	ck_assert_msg(fabs(fig(&r, FIG_IDLE_GB_S) - idle_s * 0.125) < 1e-6, "%.17g vs %.17g", fig(&r, FIG_IDLE_GB_S), idle_s * 0.125);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 
@@ -151,11 +133,11 @@ START_TEST(hybrid_falls_back_when_not_representative)
 	 * all 31 requests cold. */
 	const double spread[] = { 31, 91, 151, 211, 271, 331, 391, 451, 511, 571 };
 	double end = gap_trace(path, sizeof(path), spread, 10, 30);
-	sim(&sc, &r, fmt, end, path);
+	tu_simulatef(&sc, &r, fmt, end, path);
 	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 31);
 	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 31);
 	ck_assert_double_eq(fig(&r, FIG_IDLE_GB_S), 0);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 
 	/* Idle times all 300 s (bin 5): CV = sqrt(10) > 2 once 10 samples are
 	 * in. Requests 0-10 are cold (request k's end sees k samples); then
@@ -163,10 +145,10 @@ START_TEST(hybrid_falls_back_when_not_representative)
 	 * are warm, each after 30 s idle (no init: ready at once). */
 	const double same[] = { 301 };
 	end = gap_trace(path, sizeof(path), same, 1, 30);
-	sim(&sc, &r, fmt, end, path);
+	tu_simulatef(&sc, &r, fmt, end, path);
 	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 11);
 	ck_assert_double_eq_tol(fig(&r, FIG_IDLE_GB_S), 20 * 30 * 0.125, 1e-9);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 
@@ -181,7 +163,7 @@ START_TEST(provisioned_poisson_bill)
 	 * + n x 0.1 s x 1 GB x $0.0000097222 duration + n x $0.20/M requests. */
 	struct scenario sc;
 	struct run_result r;
-	sim(&sc, &r, "{\"seed\": 5, \"duration_s\": 86400, \"functions\": [{\"name\": \"f\", \"memory_mb\": 1024,"
+	tu_simulatef(&sc, &r, "{\"seed\": 5, \"duration_s\": 86400, \"functions\": [{\"name\": \"f\", \"memory_mb\": 1024,"
 		"\"service\": {\"dist\": \"constant\", \"value_s\": 0.1},"
 		"\"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 2}},"
 		"\"keepalive\": {\"policy\": \"provisioned\", \"instances\": 2},"
@@ -201,7 +183,7 @@ START_TEST(provisioned_poisson_bill)
 	/* end - arrival near t = 86400 s carries the clock's rounding, one ulp
 	 * of 86400 = 1.5e-11 s. */
 	ck_assert_double_eq_tol(fig(&r, FIG_LATENCY_MAX), 0.1, 1e-10);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 
@@ -214,7 +196,7 @@ START_TEST(provisioned_schedule_in_blocks)
 	 * instances, 1 s each, kept 600 s by the default `then`. */
 	struct scenario sc;
 	struct run_result r;
-	sim(&sc, &r, "{\"duration_s\": 172800, \"functions\": [{\"name\": \"f\", \"memory_mb\": 1024,"
+	tu_simulatef(&sc, &r, "{\"duration_s\": 172800, \"functions\": [{\"name\": \"f\", \"memory_mb\": 1024,"
 		"\"service\": {\"dist\": \"constant\", \"value_s\": 1},"
 		"\"keepalive\": {\"policy\": \"provisioned\", \"schedule\": ["
 		"  {\"from_s\": 3600, \"to_s\": 7000, \"instances\": 3}, {\"from_s\": 0, \"to_s\": 100, \"instances\": 1}]},"
@@ -225,7 +207,7 @@ START_TEST(provisioned_schedule_in_blocks)
 	ck_assert_double_eq_tol(fig(&r, FIG_COST_COMPUTE), 2 * 1 * 0.0000166667, 1e-15);
 	/* Instance-seconds actually held: 2 x (100 + 3 x 3400) + 2 x 601. */
 	ck_assert_double_eq_tol(fig(&r, FIG_INSTANCES_MEAN), (2 * 10300.0 + 2 * 601) / 172800, 1e-12);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 
@@ -242,12 +224,12 @@ START_TEST(warmer_keeps_a_rare_function_warm)
 		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 3600, \"phase_s\": 150}}]}";
 	struct scenario sc;
 	struct run_result r;
-	sim(&sc, &r, fmt, "{\"policy\": \"fixed\", \"ttl_s\": 600}");
+	tu_simulatef(&sc, &r, fmt, "{\"policy\": \"fixed\", \"ttl_s\": 600}");
 	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 24);
 	ck_assert_double_eq(fig(&r, FIG_COLD_START_RATIO), 1);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 
-	sim(&sc, &r, fmt, "{\"policy\": \"warmer\", \"interval_s\": 300, \"instances\": 1, \"ttl_s\": 600}");
+	tu_simulatef(&sc, &r, fmt, "{\"policy\": \"warmer\", \"interval_s\": 300, \"instances\": 1, \"ttl_s\": 600}");
 	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 24);
 	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 0);
 	ck_assert_double_eq(fig(&r, FIG_WARMER_PINGS), 289);
@@ -262,7 +244,7 @@ START_TEST(warmer_keeps_a_rare_function_warm)
 	/* User latency is 1 s for all (to the clock's rounding near 86400 s):
 	 * pings are not in it. */
 	ck_assert_double_eq_tol(fig(&r, FIG_LATENCY_MAX), 1, 1e-10);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 
@@ -300,7 +282,7 @@ START_TEST(greedy_dual_versus_lru)
 	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 6);
 	ck_assert_double_eq(tu_fig(&r.functions[0], FIG_COLD_STARTS), 2);
 	ck_assert_double_eq(tu_fig(&r.functions[1], FIG_COLD_STARTS), 2);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 
 	/* greedy-dual: priorities clock + frequency x (cold - warm) / MB, clock
 	 * 0 at first: A 1 x 10 / 512 = 0.0195, B = C = 1 x 0.1 / 256 =
@@ -315,7 +297,7 @@ START_TEST(greedy_dual_versus_lru)
 	ck_assert_double_eq(tu_fig(&r.functions[2], FIG_COLD_STARTS), 1);
 	ck_assert_double_eq(tu_fig(&r.functions[3], FIG_COLD_STARTS), 1);
 	ck_assert_double_eq(fig(&r, FIG_REJECTED), 0);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 
 	/* A 512-MB pool and two overlapping 5-s requests of A: the second finds
 	 * the pool held by the busy first instance, nothing idle to evict, and
@@ -329,7 +311,7 @@ START_TEST(greedy_dual_versus_lru)
 	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 2);
 	ck_assert_double_eq(fig(&r, FIG_REJECTED), 1);
 	ck_assert_double_eq(fig(&r, FIG_COMPLETED), 1);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 

@@ -17,24 +17,6 @@
 #include "suites.h"
 #include "testutil.h"
 
-static void sim(struct scenario *sc, struct run_result *r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void sim(struct scenario *sc, struct run_result *r, const char *fmt, ...)
-{
-	char text[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	tu_simulate(text, sc, r);
-}
-
-static void done(struct scenario *sc, struct run_result *r)
-{
-	run_result_free(r);
-	scenario_free(sc);
-}
-
 /* |estimate - exact| must lie within the 99.9 % Student-t interval. */
 static void assert_in_ci999(const struct run_result *r, enum stats_figure fig, double exact)
 {
@@ -64,14 +46,14 @@ START_TEST(littles_law_busy_instances)
 	 * M/M/inf occupancy has sd sqrt(2 rho E[S] / T) = 0.002, far inside 2 %. */
 	struct scenario sc;
 	struct run_result r;
-	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 100000,",
+	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 100000,",
 		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 0.2},"
 		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 5}"));
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_BUSY_MEAN), 1.0, 0.02);
 	/* Little's law on the sample path itself, with cold-start init included:
 	 * busy = throughput x mean latency, up to edge effects of order 1/T. */
-	done(&sc, &r);
-	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 100000,",
+	tu_done(&sc, &r);
+	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 100000,",
 		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 0.2},"
 		"\"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 0.5}},"
 		"\"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 2},"
@@ -80,7 +62,7 @@ START_TEST(littles_law_busy_instances)
 	double busy = tu_fig(&r.totals, FIG_INSTANCES_BUSY_MEAN);
 	ck_assert_double_eq_tol(busy / (throughput * tu_fig(&r.totals, FIG_LATENCY_MEAN)), 1.0, 0.001);
 	ck_assert_double_gt(tu_fig(&r.totals, FIG_COLD_STARTS), 100);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 
@@ -91,7 +73,7 @@ START_TEST(poisson_keepalive_cold_start_ratio)
 	const double lambda = 0.01, s = 0.01, ttl = 60, duration = 1e7;
 	struct scenario sc;
 	struct run_result r;
-	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": %g, \"timeseries_interval_s\": 100000,",
+	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": %g, \"timeseries_interval_s\": 100000,",
 		"\"service\": {\"dist\": \"constant\", \"value_s\": %g},"
 		"\"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": %g},"
 		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": %g}"),
@@ -104,7 +86,7 @@ START_TEST(poisson_keepalive_cold_start_ratio)
 	/* The instance count equals P(an instance is alive) = 1 - P(no arrival in
 	 * the last s + T seconds) ... plus rare overlaps; it is 1 - p up to 1e-4. */
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_MEAN), 1 - p, 0.01);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 
@@ -112,14 +94,14 @@ START_TEST(no_keepalive_means_every_request_is_cold)
 {
 	struct scenario sc;
 	struct run_result r;
-	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 10000,",
+	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 10000,",
 		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 0.1},"
 		"\"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 0},"
 		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 2}"));
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_START_RATIO), 1.0);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_INSTANCES_IDLE_MEAN), 0.0);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_IDLE_GB_S), 0.0);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 
@@ -129,7 +111,7 @@ START_TEST(billing_is_exact)
 	 * 0.1234567 s, billed as 124 ms each at 512 MB (0.5 GB). */
 	struct scenario sc;
 	struct run_result r;
-	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 1000,",
+	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 1000,",
 		"\"memory_mb\": 512,"
 		"\"service\": {\"dist\": \"constant\", \"value_s\": 0.1234567},"
 		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}"));
@@ -140,11 +122,11 @@ START_TEST(billing_is_exact)
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_TOTAL), n * (fee + 0.5 * 0.124 * rate), 1e-15);
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_PER_MILLION),
 				1e6 * (fee + 0.5 * 0.124 * rate), 1e-9);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 
 	/* Cold starts bill their init (AWS since 2025-08-01): with no keep-alive
 	 * every request bills ceil_ms(0.5 + 0.1234567) = 624 ms; arm64 price. */
-	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 1000, \"provider\": \"aws-lambda-arm64\",",
+	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 1000, \"provider\": \"aws-lambda-arm64\",",
 		"\"memory_mb\": 2048,"
 		"\"service\": {\"dist\": \"constant\", \"value_s\": 0.1234567},"
 		"\"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 0.5}},"
@@ -152,7 +134,7 @@ START_TEST(billing_is_exact)
 		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}"));
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_TOTAL), n * (fee + 2.0 * 0.624 * 0.0000133334), 1e-15);
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_LATENCY_MEAN), 0.6234567, 1e-9);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 
@@ -160,7 +142,7 @@ START_TEST(timeout_cuts_and_bills)
 {
 	struct scenario sc;
 	struct run_result r;
-	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 99,",
+	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 99,",
 		"\"timeout_s\": 1, \"memory_mb\": 1024,"
 		"\"service\": {\"dist\": \"constant\", \"value_s\": 2},"
 		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}"));
@@ -169,7 +151,7 @@ START_TEST(timeout_cuts_and_bills)
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_COMPLETED), 0);
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_BILLED_GB_S), 10.0, 1e-12);
 	ck_assert(isnan(tu_fig(&r.totals, FIG_LATENCY_P50)));
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 
@@ -184,7 +166,7 @@ START_TEST(erlang_b_rejections)
 	for (int k = 0; k < 2; k++) {
 		struct scenario sc;
 		struct run_result r;
-		sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 20000, \"replications\": 10, %s",
+		tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 20000, \"replications\": 10, %s",
 			"\"service\": {\"dist\": \"gamma\", \"mean_s\": 1, \"cv\": 0.5},"
 			"%s"
 			"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 4}"),
@@ -192,7 +174,7 @@ START_TEST(erlang_b_rejections)
 		/* PASTA: E[rejected] = lambda T B(c, a). */
 		assert_in_ci999(&r, FIG_REJECTED, 4 * 20000 * erlang_b(5, 4));
 		ck_assert_double_le(tu_fig(&r.totals, FIG_INSTANCES_PEAK), 5);
-		done(&sc, &r);
+		tu_done(&sc, &r);
 	}
 }
 END_TEST
@@ -202,24 +184,24 @@ START_TEST(erlang_c_queueing)
 	/* M/M/5 with a FIFO queue and a = 4: mean wait C(5,4)/(c mu - lambda). */
 	struct scenario sc;
 	struct run_result r;
-	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 20000, \"replications\": 10,"
+	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 20000, \"replications\": 10,"
 				  "\"platform\": {\"account_concurrency\": 5, \"on_limit\": \"queue\", \"queue_timeout_s\": 1e9},",
 		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 1},"
 		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 4}"));
 	double b = erlang_b(5, 4), c = 5 * b / (5 - 4 * (1 - b));
 	assert_in_ci999(&r, FIG_LATENCY_MEAN, 1 + c / (5 - 4));
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_REJECTED), 0);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 
 	/* A queue timeout of 0.5 s fails requests that would wait longer. */
-	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 2000,"
+	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 2000,"
 				  "\"platform\": {\"account_concurrency\": 5, \"on_limit\": \"queue\", \"queue_timeout_s\": 0.5},",
 		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 1},"
 		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 4}"));
 	ck_assert_double_gt(tu_fig(&r.totals, FIG_TIMED_OUT), 0);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS),
 			    tu_fig(&r.totals, FIG_COMPLETED) + tu_fig(&r.totals, FIG_TIMED_OUT));
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 
@@ -240,7 +222,7 @@ START_TEST(idle_selection_hand_traced)
 	for (int k = 0; k < 3; k++) {
 		struct scenario sc;
 		struct run_result r;
-		sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 600, \"platform\": {\"idle_selection\": \"%s\"},",
+		tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 600, \"platform\": {\"idle_selection\": \"%s\"},",
 			"\"service\": {\"dist\": \"constant\", \"value_s\": 1},"
 			"\"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 70},"
 			"\"arrivals\": {\"process\": \"trace\", \"path\": \"%s\"}"),
@@ -250,7 +232,7 @@ START_TEST(idle_selection_hand_traced)
 		ck_assert_double_eq(tu_fig(&r.totals, FIG_INSTANCES_PEAK), 3);
 		ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_MEAN), expect[k], 1e-12);
 		ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_BUSY_MEAN), 32.0 / 600, 1e-12);
-		done(&sc, &r);
+		tu_done(&sc, &r);
 	}
 }
 END_TEST
@@ -260,7 +242,7 @@ START_TEST(warmup_excludes_early_arrivals)
 	struct scenario sc;
 	struct run_result r;
 	/* Arrivals at 0, 1, ..., 100; those at 50 ... 100 count. */
-	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 100, \"warmup_s\": 50,",
+	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 100, \"warmup_s\": 50,",
 		"\"service\": {\"dist\": \"constant\", \"value_s\": 0.5},"
 		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 1}"));
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS), 51);
@@ -269,7 +251,7 @@ START_TEST(warmup_excludes_early_arrivals)
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_MEAN), 1.0, 1e-12);
 	/* Busy 0.5 s of every second over [50, 100]. */
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_BUSY_MEAN), 0.5, 1e-9);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 
@@ -277,7 +259,7 @@ START_TEST(replications_give_intervals)
 {
 	struct scenario sc;
 	struct run_result r;
-	sim(&sc, &r, ONE_FUNCTION("\"duration_s\": 1000, \"replications\": 6,",
+	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 1000, \"replications\": 6,",
 		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 0.5},"
 		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 2}"));
 	ck_assert_uint_eq(r.totals.n, 6);
@@ -287,7 +269,7 @@ START_TEST(replications_give_intervals)
 	ck_assert_double_gt(ci, 15);
 	ck_assert_double_lt(ci, 120);
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INVOCATIONS), 2000, 4 * 44.7 / sqrt(6));
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 

@@ -13,24 +13,6 @@
 #include "suites.h"
 #include "testutil.h"
 
-static void sim(struct scenario *sc, struct run_result *r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void sim(struct scenario *sc, struct run_result *r, const char *fmt, ...)
-{
-	char text[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	tu_simulate(text, sc, r);
-}
-
-static void done(struct scenario *sc, struct run_result *r)
-{
-	run_result_free(r);
-	scenario_free(sc);
-}
-
 START_TEST(amdahl_table)
 {
 	/* service = io_s + cpu_s x ((1 - p) + p / v) for v >= 1, cpu_s / v below. */
@@ -53,14 +35,14 @@ static void lambda_point(uint32_t memory_mb, double p, double *latency_s, double
 {
 	struct scenario sc;
 	struct run_result r;
-	sim(&sc, &r, "{\"duration_s\": 1000, \"functions\": [{\"name\": \"f\", \"memory_mb\": %u,"
+	tu_simulatef(&sc, &r, "{\"duration_s\": 1000, \"functions\": [{\"name\": \"f\", \"memory_mb\": %u,"
 		     " \"work\": {\"cpu_s\": 1, \"parallel_fraction\": %g},"
 		     " \"arrivals\": {\"process\": \"periodic\", \"period_s\": 100}}]}", memory_mb, p);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS), 11);
 	*latency_s = tu_fig(&r.totals, FIG_LATENCY_MEAN);
 	*cost_usd = tu_fig(&r.totals, FIG_COST_COMPUTE);
 	*gb_s = tu_fig(&r.totals, FIG_BILLED_GB_S);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 
 START_TEST(classic_lambda_shape)
@@ -99,14 +81,14 @@ START_TEST(work_spread_is_lognormal)
 	 * sigma^2 = ln(1 + cv^2); 4 of them plus the histogram's 0.4 %. */
 	struct scenario sc;
 	struct run_result r;
-	sim(&sc, &r, "{\"duration_s\": 19999, \"provider\": \"gcf-gen1\", \"functions\": [{\"name\": \"f\","
+	tu_simulatef(&sc, &r, "{\"duration_s\": 19999, \"provider\": \"gcf-gen1\", \"functions\": [{\"name\": \"f\","
 		     " \"memory_mb\": 2048, \"work\": {\"cpu_s\": 0.3, \"io_s\": 0.2, \"cv\": 0.5},"
 		     " \"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 1e9},"
 		     " \"arrivals\": {\"process\": \"periodic\", \"period_s\": 1}}]}");
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS), 20000);
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_LATENCY_MEAN), 0.5, 4 * 0.00177);
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_LATENCY_P50), 0.5 / sqrt(1.25), 4 * 0.00187 + 0.004 * 0.448);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 
@@ -120,20 +102,20 @@ START_TEST(out_of_memory_requests)
 	const char *fmt = "{\"duration_s\": 100, \"functions\": [{\"name\": \"f\", \"memory_mb\": %d,"
 			  " \"work\": {\"io_s\": 0.3, \"min_memory_mb\": 600},"
 			  " \"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}}]}";
-	sim(&sc, &r, fmt, 512);
+	tu_simulatef(&sc, &r, fmt, 512);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS), 11);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_OOM), 11);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_COMPLETED), 0);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_STARTS), 11);
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_BILLED_GB_S), 11 * 0.3 * 0.5, 1e-12);
 	ck_assert(isnan(tu_fig(&r.totals, FIG_LATENCY_MEAN)));
-	done(&sc, &r);
+	tu_done(&sc, &r);
 	/* With 640 MB it fits: one cold start, ten warm requests. */
-	sim(&sc, &r, fmt, 640);
+	tu_simulatef(&sc, &r, fmt, 640);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_OOM), 0);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_COMPLETED), 11);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_STARTS), 1);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 
@@ -258,29 +240,29 @@ START_TEST(model_memory_and_snapstart_bills)
 			  " \"cold_start\": {\"mode\": \"model\", \"start_sigma\": 0, \"model\": {\"size_mb\": 1117}%s},"
 			  " \"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": %d},"
 			  " \"arrivals\": {\"process\": \"periodic\", \"period_s\": 100}}]}";
-	sim(&sc, &r, fmt, 1024, "", 600);
+	tu_simulatef(&sc, &r, fmt, 1024, "", 600);
 	ck_assert_int_eq(sc.functions[0].oom, OOM_INIT);
 	ck_assert_uint_eq(sc.functions[0].needed_memory_mb, 1177);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_OOM), 11);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_STARTS), 11);
 	double init = 0.25 + 1117.0 / 73 + 1.0;
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_BILLED_GB_S), 11 * ceil(init * 1000) / 1000, 1e-9);
-	done(&sc, &r);
-	sim(&sc, &r, fmt, 2048, "", 600);
+	tu_done(&sc, &r);
+	tu_simulatef(&sc, &r, fmt, 2048, "", 600);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_OOM), 0);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_STARTS), 1);
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_LATENCY_MAX), init + 0.2, 1e-9);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 	/* SnapStart (Python) with no keep-alive: 11 restores of 2 GB, each run
 	 * billing 200 ms only; restore fee 11 x 2 GB x $0.0001397998; snapshot
 	 * cached the 1,000 s window, billed the 3 h minimum: 2 GB x 10,800 s x
 	 * $0.0000015046. */
-	sim(&sc, &r, fmt, 2048, ", \"snapstart\": true", 0);
+	tu_simulatef(&sc, &r, fmt, 2048, ", \"snapstart\": true", 0);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_STARTS), 11);
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_BILLED_GB_S), 11 * 0.2 * 2, 1e-12);
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_COMPUTE),
 				11 * 0.4 * 0.0000166667 + 22 * 0.0001397998 + 2 * 10800 * 0.0000015046, 1e-12);
-	done(&sc, &r);
+	tu_done(&sc, &r);
 }
 END_TEST
 

@@ -115,6 +115,23 @@ void tu_simulate(const char *json_text, struct scenario *sc, struct run_result *
 	ck_assert_msg(rc == 0, "run failed: %s", err.msg);
 }
 
+void tu_simulatef(struct scenario *sc, struct run_result *res, const char *fmt, ...)
+{
+	char text[16384];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	ck_assert_msg(n >= 0 && (size_t)n < sizeof(text), "test scenario longer than %zu bytes", sizeof(text));
+	tu_simulate(text, sc, res);
+}
+
+void tu_done(struct scenario *sc, struct run_result *res)
+{
+	run_result_free(res);
+	scenario_free(sc);
+}
+
 double tu_fig(const struct stats_fold *f, enum stats_figure i)
 {
 	return f->n_valid[i] ? f->mean[i] : NAN;

@@ -29,6 +29,11 @@ int tu_slsim(char **out, char **err, const char *fmt, ...) __attribute__((format
 /* Validates json_text as a scenario named path and runs it with one thread;
  * aborts the test (ck_abort) with the message on failure. */
 void tu_simulate(const char *json_text, struct scenario *sc, struct run_result *res);
+/* tu_simulate on printf-formatted scenario text. */
+void tu_simulatef(struct scenario *sc, struct run_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Releases what tu_simulate filled. */
+void tu_done(struct scenario *sc, struct run_result *res);
 /* The mean of a figure over replications (NAN if undefined). */
 double tu_fig(const struct stats_fold *f, enum stats_figure i);
 
