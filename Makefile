@@ -19,11 +19,20 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/gnuplot_scripts.o
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 DEPFILES := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/sim/main.d
 
+# bin/slsim-mpi: main.c and mpisweep.c again through mpicc with SLSIM_MPI
+# (everything else is shared with bin/slsim).
+MPICC    ?= mpicc
+MPI_OBJ  := $(filter-out $(BUILD)/sim/mpisweep.o,$(LIB_OBJ)) $(BUILD)/mpi/sim/mpisweep.o $(BUILD)/mpi/sim/main.o
+DEPFILES += $(BUILD)/mpi/sim/mpisweep.d $(BUILD)/mpi/sim/main.d
+
 BIN      ?= bin
 SLSIM    := $(BIN)/slsim
 TESTBIN  := $(BIN)/slsim-tests
+MPIBIN   := $(BIN)/slsim-mpi
+# `make test SLURM_TEST=0` skips the one-node Slurm cluster test.
+SLURM_TEST ?= 1
 
-.PHONY: all deps test asan demo clean fuzz fuzz-seeds valgrind
+.PHONY: all deps test asan demo clean fuzz fuzz-seeds valgrind mpi
 all: $(SLSIM)
 
 deps:
@@ -48,13 +57,24 @@ $(SLSIM): $(LIB_OBJ) $(BUILD)/sim/main.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/mpi/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(MPICC) $(CPPFLAGS) -DSLSIM_MPI $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(MPIBIN): $(MPI_OBJ)
+	@mkdir -p $(dir $@)
+	$(MPICC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+mpi: $(MPIBIN)
+
 $(TESTBIN): $(LIB_OBJ) $(TEST_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
 
 # Tests find the binary, the sources and ../shared through these variables.
-test: $(TESTBIN) $(SLSIM)
-	SLSIM_BIN=$(abspath $(SLSIM)) SLSIM_ROOT=$(CURDIR) $(TESTBIN)
+test: $(TESTBIN) $(SLSIM) $(MPIBIN)
+	SLSIM_BIN=$(abspath $(SLSIM)) SLSIM_MPI_BIN=$(abspath $(MPIBIN)) SLSIM_ROOT=$(CURDIR) $(TESTBIN)
+	@if [ "$(SLURM_TEST)" = 1 ]; then tests/slurm_test.sh $(abspath $(SLSIM)); fi
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build in its own tree.
 asan:

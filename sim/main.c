@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "compare.h"
 #include "errbuf.h"
@@ -15,8 +16,12 @@
 #include "report.h"
 #include "run.h"
 #include "scenario.h"
+#include "sweep.h"
 #include "tracecmd.h"
 #include "version.h"
+#ifdef SLSIM_MPI
+#include "mpisweep.h"
+#endif
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
@@ -28,6 +33,8 @@ static const char usage_main[] =
 	"\n"
 	"commands:\n"
 	"  run SCENARIO      simulate a scenario file and write its results\n"
+	"  sweep SCENARIO    simulate every point of a grid of scenario values\n"
+	"  merge DIR...      join the shard outputs of a sweep\n"
 	"  trace ...         statistics, generation and conversion of workload traces\n"
 	"  optimize SCENARIO find the cheapest (or fastest) configuration meeting SLOs\n"
 	"  plot DIR          draw the plots of a results folder with gnuplot\n"
@@ -437,7 +444,226 @@ out:
 	return code;
 }
 
-int main(int argc, char **argv)
+static const char usage_sweep[] =
+	"usage: slsim sweep SCENARIO [--grid PATH=V1,V2,...] [--grid PATH=START:STOP:STEP]...\n"
+	"                   [--set PATH=VALUE]... [-o DIR] [--threads N] [--shard K/N]\n"
+	"                   [--common-seed] [--dry-run] [--quiet]\n"
+	"\n"
+	"Simulates every point of the Cartesian product of the grids (the first\n"
+	"--grid varies slowest), each with the scenario's replications, and writes\n"
+	"sweep.csv (one row per point: the grid values, then every totals figure\n"
+	"and its ci95) and sweep.json into DIR (default results/<name>-sweep/, or\n"
+	"results/<name>-sweep/shard-K with --shard). Without --grid, the grid is the\n"
+	"scenario's \"sweep\" section.\n"
+	"\n"
+	"  --grid PATH=V1,V2,...       values for a scenario path (JSON if it parses,\n"
+	"                              else a string, as with --set)\n"
+	"  --grid PATH=START:STOP:STEP numbers from START to STOP inclusive\n"
+	"  --set PATH=VALUE            change the scenario before the grid applies\n"
+	"  -o, --out DIR               output folder\n"
+	"  --threads N                 points and replications on N threads (default:\n"
+	"                              all cores); results do not depend on N\n"
+	"  --shard K/N                 only the points whose index mod N is K; join\n"
+	"                              the N outputs with slsim merge\n"
+	"  --common-seed               every point uses the scenario's seed (common\n"
+	"                              random numbers) instead of its own\n"
+	"  --dry-run                   list the points as `slsim run` commands, run nothing\n"
+	"  -q, --quiet                 no progress\n"
+	"  -h, --help                  this help\n";
+
+static const char usage_merge[] =
+	"usage: slsim merge DIR... -o OUT\n"
+	"\n"
+	"Joins the outputs of the N shards of one sweep (slsim sweep --shard K/N, one\n"
+	"folder each, in any order) into OUT/sweep.csv and OUT/sweep.json, identical\n"
+	"to the unsharded sweep's. Refuses shards of different sweeps or splits,\n"
+	"missing or duplicate shards and incomplete files.\n"
+	"\n"
+	"  -o, --out OUT       output folder (required)\n"
+	"  -h, --help          this help\n";
+
+/* Prints s single-quoted for a POSIX shell. */
+static void shell_quote(FILE *fp, const char *s)
+{
+	fputc('\'', fp);
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", fp);
+		else
+			fputc(*s, fp);
+	fputc('\'', fp);
+}
+
+static void print_points(const struct sweep *sw, const char *scenario_path, const char **sets,
+			 size_t n_sets)
+{
+	uint64_t total = sweep_count_points(sw, sw->shard_index, sw->shard_count);
+	for (uint64_t k = 0; k < total; k++) {
+		uint64_t p = sw->shard_index + k * sw->shard_count;
+		printf("# point %llu\nslsim run ", (unsigned long long)p);
+		shell_quote(stdout, scenario_path);
+		for (size_t i = 0; i < n_sets; i++) {
+			fputs(" --set ", stdout);
+			shell_quote(stdout, sets[i]);
+		}
+		if (!sw->grid_has_seed)
+			printf(" --set seed=%llu", (unsigned long long)sweep_point_seed(sw, p));
+		for (size_t a = 0; a < sw->n_axes; a++) {
+			char asg[4096];
+			sweep_point_assignment(sw, p, a, asg, sizeof(asg));
+			fputs(" --set ", stdout);
+			shell_quote(stdout, asg);
+		}
+		putchar('\n');
+	}
+}
+
+static int cmd_sweep(int argc, char **argv)
+{
+	const char *scenario_path = NULL, *out_dir = NULL, *shard = NULL, *value;
+	const char **sets = calloc((size_t)argc, sizeof(*sets));
+	const char **grids = calloc((size_t)argc, sizeof(*grids));
+	size_t n_sets = 0, n_grids = 0;
+	int quiet = 0, threads = 0, common_seed = 0, dry_run = 0, status = EXIT_USAGE;
+	if (!sets || !grids) {
+		free(sets);
+		free(grids);
+		return EXIT_RUNTIME;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage_sweep, stdout);
+			status = EXIT_OK;
+			goto out;
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			quiet = 1;
+		} else if (strcmp(a, "--common-seed") == 0) {
+			common_seed = 1;
+		} else if (strcmp(a, "--dry-run") == 0) {
+			dry_run = 1;
+		} else if (option_value(argc, argv, &i, "-o", "--out", &value)) {
+			out_dir = value;
+		} else if (option_value(argc, argv, &i, NULL, "--set", &value)) {
+			sets[n_sets++] = value;
+		} else if (option_value(argc, argv, &i, NULL, "--grid", &value)) {
+			grids[n_grids++] = value;
+		} else if (option_value(argc, argv, &i, NULL, "--shard", &value)) {
+			shard = value;
+		} else if (option_value(argc, argv, &i, NULL, "--threads", &value)) {
+			char *end;
+			long t = strtol(value, &end, 10);
+			if (*end || t < 1 || t > 4096) {
+				fprintf(stderr, "slsim sweep: --threads: expected a number from 1 to 4096, got \"%s\"\n", value);
+				goto out;
+			}
+			threads = (int)t;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "slsim sweep: unknown option %s\n%s", a, usage_sweep);
+			goto out;
+		} else if (!scenario_path) {
+			scenario_path = a;
+		} else {
+			fprintf(stderr, "slsim sweep: one scenario at a time (got %s and %s)\n", scenario_path, a);
+			goto out;
+		}
+	}
+	if (!scenario_path) {
+		fprintf(stderr, "slsim sweep: missing SCENARIO\n%s", usage_sweep);
+		goto out;
+	}
+
+	struct errbuf err = { "" };
+	struct sweep sw;
+	int rc = sweep_load(&sw, scenario_path, sets, n_sets, grids, n_grids, common_seed, &err);
+	if (rc == 0 && shard)
+		rc = sweep_set_shard(&sw, shard, &err);
+	char default_dir[600];
+	if (rc == 0 && !out_dir) {
+		if (sw.shard_count > 1)
+			snprintf(default_dir, sizeof(default_dir), "results/%s-sweep/shard-%u", sw.name,
+				 sw.shard_index);
+		else
+			snprintf(default_dir, sizeof(default_dir), "results/%s-sweep", sw.name);
+		out_dir = default_dir;
+	}
+	if (rc == 0 && dry_run) {
+		print_points(&sw, scenario_path, sets, n_sets);
+	} else if (rc == 0) {
+#ifdef SLSIM_MPI
+		quiet |= mpisweep_rank() != 0;
+#endif
+		struct sweep_progress progress = {
+			.total = sweep_count_points(&sw, sw.shard_index, sw.shard_count),
+		};
+		struct sweep_options opt = { .threads = threads };
+		if (!quiet && isatty(STDERR_FILENO)) {
+			opt.progress = &progress;
+			struct timespec ts;
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			progress.started_wall = (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+		}
+#ifdef SLSIM_MPI
+		rc = mpisweep_write(out_dir, &sw, &opt, &err);
+#else
+		rc = sweep_write(out_dir, &sw, &opt, &err);
+#endif
+		if (opt.progress)
+			fprintf(stderr, "\r%*s\r", 100, "");
+		if (rc == 0 && !quiet)
+			printf("sweep of %s: %llu of %llu points (shard %u/%u) in %s/sweep.csv\n", sw.name,
+			       (unsigned long long)progress.total, (unsigned long long)sw.n_points,
+			       sw.shard_index, sw.shard_count, out_dir);
+	}
+	if (rc < 0)
+		fprintf(stderr, "slsim: %s\n", err.msg);
+	status = rc == 0 ? EXIT_OK : rc == ERR_INPUT ? EXIT_USAGE : EXIT_RUNTIME;
+	sweep_free(&sw);
+out:
+	free(sets);
+	free(grids);
+	return status;
+}
+
+static int cmd_merge(int argc, char **argv)
+{
+	const char *out_dir = NULL, *value;
+	const char **dirs = calloc((size_t)argc, sizeof(*dirs));
+	size_t n_dirs = 0;
+	int status = EXIT_USAGE;
+	if (!dirs)
+		return EXIT_RUNTIME;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage_merge, stdout);
+			status = EXIT_OK;
+			goto out;
+		} else if (option_value(argc, argv, &i, "-o", "--out", &value)) {
+			out_dir = value;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "slsim merge: unknown option %s\n%s", a, usage_merge);
+			goto out;
+		} else {
+			dirs[n_dirs++] = a;
+		}
+	}
+	if (!out_dir || n_dirs == 0) {
+		fprintf(stderr, "slsim merge: %s\n%s", out_dir ? "no shard folders given" : "missing -o OUT",
+			usage_merge);
+		goto out;
+	}
+	struct errbuf err = { "" };
+	int rc = sweep_merge(dirs, n_dirs, out_dir, &err);
+	if (rc < 0)
+		fprintf(stderr, "slsim: %s\n", err.msg);
+	status = rc == 0 ? EXIT_OK : rc == ERR_INPUT ? EXIT_USAGE : EXIT_RUNTIME;
+out:
+	free(dirs);
+	return status;
+}
+
+static int dispatch(int argc, char **argv)
 {
 	if (argc < 2) {
 		fputs(usage_main, stderr);
@@ -454,6 +680,10 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "sweep") == 0)
+		return cmd_sweep(argc - 1, argv + 1);
+	if (strcmp(cmd, "merge") == 0)
+		return cmd_merge(argc - 1, argv + 1);
 	if (strcmp(cmd, "trace") == 0) {
 		struct errbuf err = { "" };
 		int rc = tracecmd_main(argc - 1, argv + 1, &err);
@@ -469,4 +699,20 @@ int main(int argc, char **argv)
 		return cmd_optimize(argc - 1, argv + 1);
 	fprintf(stderr, "slsim: unknown command \"%s\"\n%s", cmd, usage_main);
 	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+#ifdef SLSIM_MPI
+	/* bin/slsim-mpi: every rank runs the command; sweep shares the work. */
+	if (mpisweep_init(&argc, &argv) < 0) {
+		fprintf(stderr, "slsim: MPI_Init failed\n");
+		return EXIT_RUNTIME;
+	}
+	int status = dispatch(argc, argv);
+	mpisweep_finalize();
+	return status;
+#else
+	return dispatch(argc, argv);
+#endif
 }

@@ -335,21 +335,31 @@ static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep, int p
 	return 0;
 }
 
+/* The whole platform in replication s: the sum over functions (merged in
+ * function order), with the platform's own peak, since the sum of
+ * per-function peaks overstates it. Used by fold() and
+ * run_replication_totals(), so `run` and `sweep` compute the same numbers. */
+static int sim_all(const struct sim *s, struct fn_stats *all)
+{
+	int rc = 0;
+	fn_stats_init(all);
+	for (size_t i = 0; i < s->sc->n_functions; i++)
+		if (fn_stats_merge(all, &s->fn[i]) < 0)
+			rc = ERR_RUNTIME;
+	all->peak = s->all.peak;
+	return rc;
+}
+
 /* Folds one finished replication into the result (called in rep order). */
 static int fold(struct run_result *out, const struct scenario *sc, struct sim *s)
 {
 	double window = sc->duration_s - sc->warmup_s, v[FIG_COUNT];
 	struct fn_stats all;
-	fn_stats_init(&all);
-	int rc = 0;
 	for (size_t i = 0; i < sc->n_functions; i++) {
 		stats_figures(&s->fn[i], window, sc->pricing, sc->pricing_cfg, v);
 		stats_fold_add(&out->functions[i], v);
-		if (fn_stats_merge(&all, &s->fn[i]) < 0)
-			rc = ERR_RUNTIME;
 	}
-	/* The sum of per-function peaks overstates the platform's peak. */
-	all.peak = s->all.peak;
+	int rc = sim_all(s, &all);
 	stats_figures(&all, window, sc->pricing, sc->pricing_cfg, v);
 	stats_fold_add(&out->totals, v);
 	if (histo_merge(&out->latency, &all.latency) < 0)
@@ -364,6 +374,29 @@ static int fold(struct run_result *out, const struct scenario *sc, struct sim *s
 		usage_add(&d->usage, &b->usage);
 	}
 	out->events += engine_fired(s->engine);
+	return rc;
+}
+
+int run_replication_totals(const struct scenario *sc, uint32_t rep, double totals[FIG_COUNT],
+			   uint64_t *events, struct errbuf *err)
+{
+	struct sim *s = malloc(sizeof(*s));
+	if (!s)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	int rc = sim_run(s, sc, rep, 0);
+	if (rc < 0) {
+		errbuf_set(err, rc, "%s", s->err.msg);
+	} else {
+		struct fn_stats all;
+		if (sim_all(s, &all) < 0)
+			rc = errbuf_set(err, ERR_RUNTIME, "out of memory folding results");
+		stats_figures(&all, sc->duration_s - sc->warmup_s, sc->pricing, sc->pricing_cfg, totals);
+		fn_stats_free(&all);
+		if (events)
+			*events = engine_fired(s->engine);
+	}
+	sim_free(s);
+	free(s);
 	return rc;
 }
 

@@ -45,4 +45,11 @@ int run_scenario(const struct scenario *sc, const struct run_options *opt, struc
 		 struct errbuf *err);
 void run_result_free(struct run_result *r);
 
+/* Runs replication rep of sc alone (one thread, no progress) and computes its
+ * `totals` figures exactly as run_scenario folds them, so a sweep point equals
+ * `slsim run` of the same scenario bit for bit. *events (may be NULL) gets the
+ * number of events fired. */
+int run_replication_totals(const struct scenario *sc, uint32_t rep, double totals[FIG_COUNT],
+			   uint64_t *events, struct errbuf *err);
+
 #endif

@@ -490,7 +490,9 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 	static const char *const keys[] = { "name", "description", "seed", "duration_s", "warmup_s",
 					    "replications", "provider", "platform", "functions",
 					    "timeseries_interval_s", "compare", "baseline", "pricing", "workload",
-					    "function_defaults", NULL };
+					    "function_defaults",
+					    "sweep",   /* read by sweep.c; `run` ignores it */
+					    NULL };
 	const json_t *doc = s->json, *platform, *functions, *pricing, *workload, *defaults;
 	const char *name = NULL;
 	char where[512], path[512];
