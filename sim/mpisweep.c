@@ -102,7 +102,7 @@ int mpisweep_write(const char *dir, const struct sweep *sw, const struct sweep_o
 			for (int r = 0; r < size && rc == 0; r++)
 				if (st[r].rc < 0) {
 					rc = st[r].rc;
-					snprintf(err->msg, sizeof(err->msg), "MPI rank %d: %s", r, st[r].err.msg);
+					errbuf_set(err, rc, "MPI rank %d: %.900s", r, st[r].err.msg);
 				}
 			/* The round covers shard positions j in [t*R*size, (t+1)*R*size):
 			 * position j came from rank j % size, row j / size - t*R. */

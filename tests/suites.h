@@ -25,5 +25,6 @@ Suite *baseline_suite(void);
 Suite *optimize_suite(void);
 Suite *plot_suite(void);
 Suite *report_suite(void);
+Suite *sweep_suite(void);
 
 #endif
