@@ -76,10 +76,13 @@ test: $(TESTBIN) $(SLSIM) $(MPIBIN)
 	SLSIM_BIN=$(abspath $(SLSIM)) SLSIM_MPI_BIN=$(abspath $(MPIBIN)) SLSIM_ROOT=$(CURDIR) $(TESTBIN)
 	@if [ "$(SLURM_TEST)" = 1 ]; then tests/slurm_test.sh $(abspath $(SLSIM)); fi
 
-# AddressSanitizer + UndefinedBehaviorSanitizer build in its own tree.
+# AddressSanitizer + UndefinedBehaviorSanitizer build in its own tree (the
+# Slurm cluster test runs once, in `make test`: it tests the scripts, and the
+# sweep code it runs is covered under the sanitizers by the Check suites).
 asan:
 	$(MAKE) BUILD=build/asan BIN=bin/asan OPT=-O1 \
-		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+		SLURM_TEST=0 test
 
 # One scenario under valgrind's memcheck: no invalid access, no definite leak.
 valgrind: $(SLSIM)
