@@ -23,16 +23,17 @@ DEPFILES := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/sim/main.d
 # (everything else is shared with bin/slsim).
 MPICC    ?= mpicc
 MPI_OBJ  := $(filter-out $(BUILD)/sim/mpisweep.o,$(LIB_OBJ)) $(BUILD)/mpi/sim/mpisweep.o $(BUILD)/mpi/sim/main.o
-DEPFILES += $(BUILD)/mpi/sim/mpisweep.d $(BUILD)/mpi/sim/main.d
+DEPFILES += $(BUILD)/mpi/sim/mpisweep.d $(BUILD)/mpi/sim/main.d $(BUILD)/bench/bench.d
 
 BIN      ?= bin
 SLSIM    := $(BIN)/slsim
 TESTBIN  := $(BIN)/slsim-tests
 MPIBIN   := $(BIN)/slsim-mpi
+BENCHBIN := $(BIN)/slsim-bench
 # `make test SLURM_TEST=0` skips the one-node Slurm cluster test.
 SLURM_TEST ?= 1
 
-.PHONY: all deps test asan demo clean fuzz fuzz-seeds valgrind mpi
+.PHONY: all deps test asan demo clean fuzz fuzz-seeds valgrind mpi bench
 all: $(SLSIM)
 
 deps:
@@ -66,6 +67,15 @@ $(MPIBIN): $(MPI_OBJ)
 	$(MPICC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 mpi: $(MPIBIN)
+
+$(BENCHBIN): $(LIB_OBJ) $(BUILD)/bench/bench.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# Throughput and peak memory of the engine and whole runs (bench/bench.c);
+# `make bench BENCH=azure-day` runs one case.
+bench: $(BENCHBIN)
+	SLSIM_ROOT=$(CURDIR) $(BENCHBIN) $(BENCH)
 
 $(TESTBIN): $(LIB_OBJ) $(TEST_OBJ)
 	@mkdir -p $(dir $@)

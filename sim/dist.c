@@ -119,7 +119,7 @@ double dist_sample(const struct dist *d, gsl_rng *rng)
 	case DIST_CONSTANT:
 		return d->a;
 	case DIST_EXPONENTIAL:
-		return d->a > 0 ? gsl_ran_exponential(rng, d->a) : 0.0;
+		return d->a > 0 ? dist_exp_draw(rng, d->a) : 0.0;
 	case DIST_LOGNORMAL:
 		return gsl_ran_lognormal(rng, d->a, d->b);
 	case DIST_GAMMA:

@@ -266,8 +266,10 @@ static void end_of_window(void *ctx, uint64_t arg)
 }
 
 /* Runs replication rep; on success s->fn and s->bins hold its results. */
-static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep, int progress)
+static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep,
+		   const struct run_options *opt)
 {
+	int progress = opt && opt->progress;
 	memset(s, 0, sizeof(*s));
 	s->sc = sc;
 	s->replication = rep;
@@ -310,7 +312,11 @@ static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep, int p
 	 * instances that never expire (provisioned, lru) count to its end. */
 	if (!engine_at(s->engine, sc->duration_s, end_of_window, s, 0))
 		return errbuf_set(&s->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
-	int rc = workload_start(s->workload, &s->err);
+	int rc = 0;
+	if (opt && opt->add_sources &&
+	    (rc = opt->add_sources(opt->sources_ctx, s->workload, sc, rep, &s->err)) < 0)
+		return rc;
+	rc = workload_start(s->workload, &s->err);
 	if (rc < 0)
 		return rc;
 	/* Arrivals stop at duration_s; requests in flight and keep-alive timers
@@ -383,7 +389,7 @@ int run_replication_totals(const struct scenario *sc, uint32_t rep, double total
 	struct sim *s = malloc(sizeof(*s));
 	if (!s)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	int rc = sim_run(s, sc, rep, 0);
+	int rc = sim_run(s, sc, rep, NULL);
 	if (rc < 0) {
 		errbuf_set(err, rc, "%s", s->err.msg);
 	} else {
@@ -430,7 +436,7 @@ int run_scenario(const struct scenario *sc, const struct run_options *opt, struc
 #pragma omp parallel for ordered schedule(dynamic, 1) num_threads(threads)
 	for (uint32_t rep = 0; rep < sc->replications; rep++) {
 		struct sim *s = malloc(sizeof(*s));
-		int my_rc = s ? sim_run(s, sc, rep, opt->progress) : ERR_RUNTIME;
+		int my_rc = s ? sim_run(s, sc, rep, opt) : ERR_RUNTIME;
 #pragma omp ordered
 		{
 			if (rc == 0 && my_rc < 0) {

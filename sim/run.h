@@ -17,9 +17,17 @@
 #include "scenario.h"
 #include "stats.h"
 
+struct workload;
+
 struct run_options {
 	int threads;        /* 0: OpenMP's default */
 	int progress;       /* print progress on stderr */
+	/* Optional: adds arrival sources (workload_add_source) to every
+	 * replication's workload before it starts; for benchmarks and programs
+	 * that feed arrivals from memory. NULL: the scenario's sources only. */
+	int (*add_sources)(void *ctx, struct workload *w, const struct scenario *sc,
+			   uint32_t replication, struct errbuf *err);
+	void *sources_ctx;
 };
 
 /* One interval of the time series, summed over replications. */

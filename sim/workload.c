@@ -44,7 +44,7 @@ static int process_next(void *p, struct arrival *a, struct errbuf *err)
 	if (s->cfg->process == ARRIVALS_POISSON) {
 		if (!(s->cfg->rate_per_s > 0))
 			return 0;
-		s->t_s += gsl_ran_exponential(s->rng, 1.0 / s->cfg->rate_per_s);
+		s->t_s += dist_exp_draw(s->rng, 1.0 / s->cfg->rate_per_s);
 		a->t_s = s->t_s;
 	} else {
 		double jitter = s->cfg->jitter_s > 0 ? gsl_rng_uniform(s->rng) * s->cfg->jitter_s : 0;
