@@ -18,6 +18,7 @@ static inline void omp_unset_lock(omp_lock_t *l) { (void)l; }
 static inline int omp_get_max_threads(void) { return 1; }
 #endif
 #include "csvreader.h"
+#include "gridrun.h"
 #include "jsonutil.h"
 #include "output.h"
 #include "rng.h"
@@ -50,22 +51,11 @@ static void shortest_double(char *buf, size_t size, double v)
 	}
 }
 
-/* A grid value as it appears in sweep.csv (malloc'd): numbers as numbers,
- * strings as themselves, anything else as compact JSON. */
+/* A grid value as it appears in sweep.csv (malloc'd): the cell text of
+ * gridrun (issue 6's writer of the same layout), numbers as %.17g. */
 static char *value_text(const json_t *v)
 {
-	char buf[64];
-	if (json_is_integer(v)) {
-		snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(v));
-		return strdup(buf);
-	}
-	if (json_is_real(v)) {
-		shortest_double(buf, sizeof(buf), json_real_value(v));
-		return strdup(buf);
-	}
-	if (json_is_string(v))
-		return strdup(json_string_value(v));
-	return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_PRESERVE_ORDER);
+	return gridrun_value_text(v);
 }
 
 /* "PATH=<JSON>" as scenario_apply_set takes it (malloc'd). The value goes
