@@ -160,6 +160,10 @@ int compare_run(const struct scenario *sc, const struct run_options *opt, const 
 		rc = run_scenario(&variants[i], opt, &res, err);
 		if (rc == 0)
 			rc = output_write_run(sub, &variants[i], &res, err);
+		if (rc == 0 && res.interrupted)
+			rc = errbuf_set(err, ERR_INTERRUPTED,
+					"interrupted during keep-alive variant %s (its completed replications are in %s/); compare.csv not written",
+					csv.labels[i], sub);
 		if (rc == 0) {
 			csv.totals[i] = res.totals;
 			if (table) {

@@ -12,7 +12,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-enum { ERR_INPUT = -2, ERR_RUNTIME = -1 };
+/* ERR_INTERRUPTED: a run or sweep stopped early on request (SIGINT/SIGTERM);
+ * what was complete is still valid. */
+enum { ERR_INTERRUPTED = -3, ERR_INPUT = -2, ERR_RUNTIME = -1 };
 
 struct errbuf {
 	char msg[1024];

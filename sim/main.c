@@ -3,6 +3,7 @@
  * their messages and chooses the exit status (0 success, 2 bad usage or
  * input, 1 runtime failure). Nothing else in slsim prints errors or exits.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,32 @@ static int option_value(int argc, char **argv, int *i, const char *shrt, const c
 	return 0;
 }
 
+/* The one piece of mutable global state: a signal handler can reach nothing
+ * else. Set by SIGINT/SIGTERM, read by runs and sweeps through their options. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/* From now on SIGINT and SIGTERM ask running simulations to stop; what is
+ * complete is written and the exit status is 128 + the signal (130, 143). */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int interrupted_status(void)
+{
+	return 128 + (stop_signal ? stop_signal : SIGINT);
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	const char *scenario_path = NULL, *out_dir = NULL, *value;
@@ -192,10 +219,16 @@ static int cmd_run(int argc, char **argv)
 		snprintf(default_dir, sizeof(default_dir), "results/%s", sc.name);
 		out_dir = default_dir;
 	}
-	struct run_options opt = { .threads = threads, .progress = !quiet && isatty(STDERR_FILENO) };
+	struct run_options opt = { .threads = threads, .progress = !quiet && isatty(STDERR_FILENO),
+				   .stop = &stop_signal };
+	catch_stop_signals();
 	if (compare_count(&sc)) {
 		rc = compare_run(&sc, &opt, out_dir, quiet ? NULL : stdout, &err);
 		scenario_free(&sc);
+		if (rc == ERR_INTERRUPTED) {
+			fprintf(stderr, "slsim: %s\n", err.msg);
+			return interrupted_status();
+		}
 		if (rc < 0) {
 			fprintf(stderr, "slsim: %s\n", err.msg);
 			return rc == ERR_INPUT ? EXIT_USAGE : EXIT_RUNTIME;
@@ -214,13 +247,18 @@ static int cmd_run(int argc, char **argv)
 		scenario_free(&sc);
 		return rc == ERR_INPUT ? EXIT_USAGE : EXIT_RUNTIME;
 	}
-	if (!quiet) {
+	int status = EXIT_OK;
+	if (res.interrupted) {
+		fprintf(stderr, "slsim: interrupted: %u of %u replications complete; their results are in %s/ (\"interrupted\": true)\n",
+			res.replications, sc.replications, out_dir);
+		status = interrupted_status();
+	} else if (!quiet) {
 		output_print_table(stdout, &sc, &res);
 		printf("results in %s/\n", out_dir);
 	}
 	run_result_free(&res);
 	scenario_free(&sc);
-	return EXIT_OK;
+	return status;
 }
 
 static int fail(const char *cmd, int rc, const struct errbuf *err)
@@ -447,7 +485,7 @@ out:
 static const char usage_sweep[] =
 	"usage: slsim sweep SCENARIO [--grid PATH=V1,V2,...] [--grid PATH=START:STOP:STEP]...\n"
 	"                   [--set PATH=VALUE]... [-o DIR] [--threads N] [--shard K/N]\n"
-	"                   [--common-seed] [--dry-run] [--quiet]\n"
+	"                   [--common-seed] [--resume] [--dry-run] [--quiet]\n"
 	"\n"
 	"Simulates every point of the Cartesian product of the grids (the first\n"
 	"--grid varies slowest), each with the scenario's replications, and writes\n"
@@ -467,7 +505,13 @@ static const char usage_sweep[] =
 	"                              the N outputs with slsim merge\n"
 	"  --common-seed               every point uses the scenario's seed (common\n"
 	"                              random numbers) instead of its own\n"
+	"  --resume                    keep the rows an interrupted run of the same sweep\n"
+	"                              left in DIR and run only the points after them\n"
 	"  --dry-run                   list the points as `slsim run` commands, run nothing\n"
+	"\n"
+	"SIGINT or SIGTERM stops the sweep: the rows of the points already complete\n"
+	"are written, sweep.json says \"interrupted\": true, and the exit status is\n"
+	"130 or 143; --resume then finishes it.\n"
 	"  -q, --quiet                 no progress\n"
 	"  -h, --help                  this help\n";
 
@@ -524,7 +568,7 @@ static int cmd_sweep(int argc, char **argv)
 	const char **sets = calloc((size_t)argc, sizeof(*sets));
 	const char **grids = calloc((size_t)argc, sizeof(*grids));
 	size_t n_sets = 0, n_grids = 0;
-	int quiet = 0, threads = 0, common_seed = 0, dry_run = 0, status = EXIT_USAGE;
+	int quiet = 0, threads = 0, common_seed = 0, dry_run = 0, resume = 0, status = EXIT_USAGE;
 	if (!sets || !grids) {
 		free(sets);
 		free(grids);
@@ -542,6 +586,8 @@ static int cmd_sweep(int argc, char **argv)
 			common_seed = 1;
 		} else if (strcmp(a, "--dry-run") == 0) {
 			dry_run = 1;
+		} else if (strcmp(a, "--resume") == 0) {
+			resume = 1;
 		} else if (option_value(argc, argv, &i, "-o", "--out", &value)) {
 			out_dir = value;
 		} else if (option_value(argc, argv, &i, NULL, "--set", &value)) {
@@ -596,7 +642,8 @@ static int cmd_sweep(int argc, char **argv)
 		struct sweep_progress progress = {
 			.total = sweep_count_points(&sw, sw.shard_index, sw.shard_count),
 		};
-		struct sweep_options opt = { .threads = threads };
+		struct sweep_options opt = { .threads = threads, .stop = &stop_signal, .resume = resume };
+		catch_stop_signals();
 		if (!quiet && isatty(STDERR_FILENO)) {
 			opt.progress = &progress;
 			struct timespec ts;
@@ -604,7 +651,10 @@ static int cmd_sweep(int argc, char **argv)
 			progress.started_wall = (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 		}
 #ifdef SLSIM_MPI
-		rc = mpisweep_write(out_dir, &sw, &opt, &err);
+		if (resume)
+			rc = errbuf_set(&err, ERR_INPUT, "--resume is not available with MPI: resume with bin/slsim sweep");
+		else
+			rc = mpisweep_write(out_dir, &sw, &opt, &err);
 #else
 		rc = sweep_write(out_dir, &sw, &opt, &err);
 #endif
@@ -617,7 +667,8 @@ static int cmd_sweep(int argc, char **argv)
 	}
 	if (rc < 0)
 		fprintf(stderr, "slsim: %s\n", err.msg);
-	status = rc == 0 ? EXIT_OK : rc == ERR_INPUT ? EXIT_USAGE : EXIT_RUNTIME;
+	status = rc == 0 ? EXIT_OK : rc == ERR_INTERRUPTED ? interrupted_status()
+		 : rc == ERR_INPUT ? EXIT_USAGE : EXIT_RUNTIME;
 	sweep_free(&sw);
 out:
 	free(sets);

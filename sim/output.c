@@ -98,7 +98,9 @@ json_t *output_summary_json(const struct scenario *sc, const struct run_result *
 	json_t *doc = json_object();
 	json_object_set_new(doc, "scenario", json_string(sc->name));
 	json_object_set_new(doc, "seed", json_integer((json_int_t)sc->seed));
-	json_object_set_new(doc, "replications", json_integer(sc->replications));
+	/* Replications folded: fewer than asked when the run was interrupted. */
+	json_object_set_new(doc, "replications", json_integer(r->replications));
+	json_object_set_new(doc, "interrupted", json_boolean(r->interrupted));
 	json_object_set_new(doc, "version", json_string(SLSIM_VERSION));
 	json_object_set_new(doc, "provider", json_string(sc->pricing->name));
 	json_object_set_new(doc, "duration_s", json_real(sc->duration_s));
@@ -171,6 +173,8 @@ static int write_timeseries(void *ctx, FILE *fp)
 	const struct scenario *sc = w->sc;
 	double reps = w->r->replications;
 	fputs("t_start_s,t_end_s,arrivals,cold_starts,busy_instances,idle_instances,cost_usd\n", fp);
+	if (reps == 0)
+		return 0;   /* interrupted before any replication completed */
 	for (size_t i = 0; i < w->r->n_bins; i++) {
 		const struct ts_bin *b = &w->r->bins[i];
 		double t0 = (double)i * sc->timeseries_interval_s;

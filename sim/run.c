@@ -32,6 +32,7 @@ struct sim {
 
 	int bills_instances;        /* the pricing model meters instance time */
 	int progress;
+	const volatile sig_atomic_t *stop;
 	double next_progress_wall;
 	double started_wall;
 };
@@ -239,6 +240,8 @@ static int on_arrival(void *ctx, const struct arrival *a, struct errbuf *err)
 {
 	struct sim *s = ctx;
 	double now = engine_now(s->engine);
+	if (s->stop && *s->stop)
+		return errbuf_set(err, ERR_INTERRUPTED, "interrupted");
 	if (s->progress && (workload_arrivals(s->workload) & 0xffff) == 0)
 		show_progress(s, now);
 	return platform_arrive(s->platform, a->function, a->duration_s, now >= s->sc->warmup_s, err);
@@ -274,6 +277,7 @@ static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep,
 	s->sc = sc;
 	s->replication = rep;
 	s->progress = progress;
+	s->stop = opt ? opt->stop : NULL;
 	s->started_wall = wall_now();
 	s->next_progress_wall = s->started_wall + 0.5;
 	fn_stats_init(&s->all);
@@ -384,12 +388,13 @@ static int fold(struct run_result *out, const struct scenario *sc, struct sim *s
 }
 
 int run_replication_totals(const struct scenario *sc, uint32_t rep, double totals[FIG_COUNT],
-			   uint64_t *events, struct errbuf *err)
+			   uint64_t *events, const volatile sig_atomic_t *stop, struct errbuf *err)
 {
 	struct sim *s = malloc(sizeof(*s));
 	if (!s)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	int rc = sim_run(s, sc, rep, NULL);
+	struct run_options opt = { .stop = stop };
+	int rc = sim_run(s, sc, rep, &opt);
 	if (rc < 0) {
 		errbuf_set(err, rc, "%s", s->err.msg);
 	} else {
@@ -411,7 +416,6 @@ int run_scenario(const struct scenario *sc, const struct run_options *opt, struc
 {
 	double started = wall_now();
 	memset(out, 0, sizeof(*out));
-	out->replications = sc->replications;
 	out->n_functions = sc->n_functions;
 	stats_fold_init(&out->totals);
 	histo_init(&out->latency);
@@ -435,16 +439,25 @@ int run_scenario(const struct scenario *sc, const struct run_options *opt, struc
 		threads = (int)sc->replications;
 #pragma omp parallel for ordered schedule(dynamic, 1) num_threads(threads)
 	for (uint32_t rep = 0; rep < sc->replications; rep++) {
-		struct sim *s = malloc(sizeof(*s));
-		int my_rc = s ? sim_run(s, sc, rep, opt) : ERR_RUNTIME;
+		/* After a stop request, replications not yet started are skipped. */
+		int stopped = opt->stop && *opt->stop;
+		struct sim *s = stopped ? NULL : malloc(sizeof(*s));
+		int my_rc = stopped ? ERR_INTERRUPTED : s ? sim_run(s, sc, rep, opt) : ERR_RUNTIME;
 #pragma omp ordered
 		{
-			if (rc == 0 && my_rc < 0) {
+			/* Results fold in replication order up to the first one that
+			 * was interrupted: the output is a prefix of the full run's. */
+			if (rc == 0 && !out->interrupted && my_rc == ERR_INTERRUPTED) {
+				out->interrupted = 1;
+			} else if (rc == 0 && !out->interrupted && my_rc < 0) {
 				rc = my_rc;
 				errbuf_set(err, rc, "%s", s ? s->err.msg : "out of memory");
+			} else if (rc == 0 && !out->interrupted) {
+				if (fold(out, sc, s) < 0)
+					rc = errbuf_set(err, ERR_RUNTIME, "out of memory folding results");
+				else
+					out->replications++;
 			}
-			if (rc == 0 && fold(out, sc, s) < 0)
-				rc = errbuf_set(err, ERR_RUNTIME, "out of memory folding results");
 		}
 		if (s)
 			sim_free(s);

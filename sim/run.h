@@ -10,6 +10,7 @@
 #ifndef SLSIM_RUN_H
 #define SLSIM_RUN_H
 
+#include <signal.h>
 #include <stdint.h>
 #include "errbuf.h"
 #include "histo.h"
@@ -22,6 +23,9 @@ struct workload;
 struct run_options {
 	int threads;        /* 0: OpenMP's default */
 	int progress;       /* print progress on stderr */
+	/* Optional: when *stop becomes non-zero (a signal handler sets it),
+	 * running replications stop and only completed ones are folded. */
+	const volatile sig_atomic_t *stop;
 	/* Optional: adds arrival sources (workload_add_source) to every
 	 * replication's workload before it starts; for benchmarks and programs
 	 * that feed arrivals from memory. NULL: the scenario's sources only. */
@@ -38,7 +42,8 @@ struct ts_bin {
 };
 
 struct run_result {
-	uint32_t replications;
+	uint32_t replications;      /* folded: fewer than the scenario's when interrupted */
+	int interrupted;            /* stopped early through run_options.stop */
 	size_t n_functions;
 	struct stats_fold totals;
 	struct stats_fold *functions;
@@ -56,8 +61,9 @@ void run_result_free(struct run_result *r);
 /* Runs replication rep of sc alone (one thread, no progress) and computes its
  * `totals` figures exactly as run_scenario folds them, so a sweep point equals
  * `slsim run` of the same scenario bit for bit. *events (may be NULL) gets the
- * number of events fired. */
+ * number of events fired. A non-zero *stop (stop may be NULL) ends it with
+ * ERR_INTERRUPTED. */
 int run_replication_totals(const struct scenario *sc, uint32_t rep, double totals[FIG_COUNT],
-			   uint64_t *events, struct errbuf *err);
+			   uint64_t *events, const volatile sig_atomic_t *stop, struct errbuf *err);
 
 #endif

@@ -578,6 +578,7 @@ struct point_slot {
 	uint64_t point;
 	uint32_t reps;
 	uint32_t remaining;      /* replications not finished */
+	uint32_t ok;             /* replications finished without error */
 	size_t first_pair;
 	int state;               /* 0 not built, 1 ready, 2 freed, -1 failed */
 	struct scenario sc;
@@ -625,7 +626,7 @@ static int run_batch(const struct sweep *sw, struct point_slot *slots, size_t n,
 						 (unsigned long long)ps->point);
 			} else {
 				rc = run_replication_totals(&ps->sc, (uint32_t)(j - ps->first_pair),
-							    v + j * FIG_COUNT, NULL, &e);
+							    v + j * FIG_COUNT, NULL, opt->stop, &e);
 				if (rc < 0) {
 					char label[512];
 					struct errbuf tmp = e;
@@ -636,6 +637,7 @@ static int run_batch(const struct sweep *sw, struct point_slot *slots, size_t n,
 			}
 		}
 		omp_set_lock(&ps->lock);
+		ps->ok += rc == 0 && seen == SIZE_MAX;
 		int point_done = --ps->remaining == 0;
 		if (point_done && ps->state == 1) {
 			scenario_free(&ps->sc);
@@ -694,8 +696,14 @@ int sweep_run_points(const struct sweep *sw, uint64_t offset, uint64_t stride, u
 			break;
 		}
 		rc = run_batch(sw, slots + i, j - i, pairs, opt, buf, err);
+		/* After a stop request the leading points whose replications all
+		 * finished are still whole: they are returned, the rest is not. */
+		size_t whole = j;
+		if (rc == ERR_INTERRUPTED)
+			for (whole = i; whole < j && slots[whole].ok == slots[whole].reps; whole++)
+				;
 		/* Replications fold in their order: the numbers of `slsim run`. */
-		for (size_t k = i; k < j && rc == 0; k++) {
+		for (size_t k = i; k < whole && (rc == 0 || rc == ERR_INTERRUPTED); k++) {
 			struct stats_fold f;
 			struct sweep_row *row = &rows[(*n_rows)++];
 			stats_fold_init(&f);
@@ -800,6 +808,13 @@ struct write_ctx {
 	const struct sweep_options *opt;
 	struct errbuf err;
 	int rc;
+	/* --resume: rows kept from an interrupted run, and how many points they are. */
+	char *kept;
+	size_t kept_len;
+	uint64_t k_start;
+	/* Points written, and whether a stop request cut the sweep short. */
+	uint64_t k_done;
+	int interrupted;
 };
 
 static int write_rows(void *ctx, FILE *fp)
@@ -812,17 +827,105 @@ static int write_rows(void *ctx, FILE *fp)
 		return -1;
 	}
 	sweep_csv_header(fp, sw);
+	if (w->kept_len)
+		fwrite(w->kept, 1, w->kept_len, fp);
+	w->k_done = w->k_start;
 	uint64_t total = sweep_count_points(sw, sw->shard_index, sw->shard_count);
-	for (uint64_t k = 0; k < total && w->rc == 0; k += CHUNK_POINTS) {
+	for (uint64_t k = w->k_start; k < total && w->rc == 0; k += CHUNK_POINTS) {
 		size_t n;
 		w->rc = sweep_run_points(sw, sw->shard_index, sw->shard_count, k, CHUNK_POINTS, w->opt,
 					 rows, &n, &w->err);
-		for (size_t i = 0; i < n && w->rc == 0; i++)
-			sweep_csv_row(fp, sw, &rows[i]);
+		/* Rows of whole points come back in order even when a stop request
+		 * cut the chunk short: they are complete and belong in the file. */
+		if (w->rc == 0 || w->rc == ERR_INTERRUPTED) {
+			for (size_t i = 0; i < n; i++)
+				sweep_csv_row(fp, sw, &rows[i]);
+			w->k_done += n;
+		}
+		if (w->rc == ERR_INTERRUPTED) {
+			w->interrupted = 1;
+			w->rc = 0;
+			break;
+		}
 		fflush(fp);
 	}
 	free(rows);
 	return w->rc;
+}
+
+/* --resume: reads the rows an earlier run of this same sweep left in dir.
+ * They must be complete lines holding the shard's points 0, 1, ... in order
+ * under the same header; a last line cut short is dropped. No earlier
+ * output is not an error: the sweep then starts from its first point. */
+static int load_kept_rows(const char *dir, const struct sweep *sw, struct write_ctx *w,
+			  struct errbuf *err)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/sweep.json", dir);
+	if (access(path, F_OK) != 0)
+		return 0;
+	json_error_t jerr;
+	json_t *old = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!old)
+		return errbuf_set(err, ERR_INPUT, "%s:%d:%d: cannot resume: %s", path, jerr.line,
+				  jerr.column, jerr.text);
+	json_t *cur = sweep_meta_json(sw);
+	json_object_del(old, "interrupted");
+	json_object_del(old, "points_done");
+	int same = cur && json_equal(old, cur);
+	json_decref(old);
+	json_decref(cur);
+	if (!same)
+		return errbuf_set(err, ERR_INPUT,
+				  "%s: cannot resume: it belongs to a different sweep (scenario, grid, seeds or shard differ); remove the folder or choose another -o",
+				  path);
+
+	char *header = NULL, *line = NULL;
+	size_t header_len = 0, cap = 0;
+	FILE *mem = open_memstream(&header, &header_len);
+	if (!mem)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	sweep_csv_header(mem, sw);
+	fclose(mem);
+	snprintf(path, sizeof(path), "%s/sweep.csv", dir);
+	FILE *fp = fopen(path, "r");
+	int rc = 0;
+	if (!fp) {
+		rc = errbuf_set(err, ERR_INPUT, "%s: cannot resume: %s", path, strerror(errno));
+		goto out;
+	}
+	ssize_t n = getline(&line, &cap, fp);
+	if (n < 0 || (size_t)n != header_len || memcmp(line, header, header_len) != 0) {
+		rc = errbuf_set(err, ERR_INPUT, "%s:1: cannot resume: the header is not this sweep's", path);
+		goto out;
+	}
+	uint64_t total = sweep_count_points(sw, sw->shard_index, sw->shard_count);
+	while ((n = getline(&line, &cap, fp)) > 0 && line[n - 1] == '\n' && w->k_start < total) {
+		char *end;
+		unsigned long long point = strtoull(line, &end, 10);
+		uint64_t want = sw->shard_index + w->k_start * sw->shard_count;
+		if (end == line || *end != ',' || point != want) {
+			rc = errbuf_set(err, ERR_INPUT,
+					"%s:%llu: cannot resume: expected the row of point %llu here",
+					path, (unsigned long long)w->k_start + 2, (unsigned long long)want);
+			goto out;
+		}
+		char *grown = realloc(w->kept, w->kept_len + (size_t)n);
+		if (!grown) {
+			rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
+			goto out;
+		}
+		w->kept = grown;
+		memcpy(w->kept + w->kept_len, line, (size_t)n);
+		w->kept_len += (size_t)n;
+		w->k_start++;
+	}
+out:
+	if (fp)
+		fclose(fp);
+	free(line);
+	free(header);
+	return rc;
 }
 
 int sweep_write(const char *dir, const struct sweep *sw, const struct sweep_options *opt,
@@ -830,9 +933,13 @@ int sweep_write(const char *dir, const struct sweep *sw, const struct sweep_opti
 {
 	struct write_ctx w = { .sw = sw, .opt = opt, .err = { "" }, .rc = 0 };
 	int rc = output_mkdirs(dir, err);
-	if (rc < 0)
-		return rc;
-	rc = output_write_atomic(dir, "sweep.csv", write_rows, &w, err);
+	if (rc == 0 && opt->resume)
+		rc = load_kept_rows(dir, sw, &w, err);
+	if (rc == 0 && opt->progress)
+		opt->progress->done = w.k_start;
+	if (rc == 0)
+		rc = output_write_atomic(dir, "sweep.csv", write_rows, &w, err);
+	free(w.kept);
 	if (w.rc < 0) {
 		*err = w.err;   /* the simulation's message, not "cannot write" */
 		return w.rc;
@@ -842,8 +949,17 @@ int sweep_write(const char *dir, const struct sweep *sw, const struct sweep_opti
 	json_t *meta = sweep_meta_json(sw);
 	if (!meta)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	if (w.interrupted) {
+		json_object_set_new(meta, "interrupted", json_true());
+		json_object_set_new(meta, "points_done", json_integer((json_int_t)w.k_done));
+	}
 	rc = sweep_write_meta(dir, meta, err);
 	json_decref(meta);
+	if (rc == 0 && w.interrupted)
+		rc = errbuf_set(err, ERR_INTERRUPTED,
+				"interrupted: %llu of %llu points complete in %s/sweep.csv; run the same command with --resume to finish",
+				(unsigned long long)w.k_done,
+				(unsigned long long)sweep_count_points(sw, sw->shard_index, sw->shard_count), dir);
 	return rc;
 }
 

@@ -20,6 +20,7 @@
 #ifndef SLSIM_SWEEP_H
 #define SLSIM_SWEEP_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -86,6 +87,12 @@ struct sweep_progress {
 struct sweep_options {
 	int threads;                       /* 0: OpenMP's default */
 	struct sweep_progress *progress;   /* NULL: silent */
+	/* Optional: a non-zero *stop (set by a signal handler) ends the sweep
+	 * after the points already complete; sweep_write keeps their rows. */
+	const volatile sig_atomic_t *stop;
+	/* sweep_write: keep the rows of an earlier, interrupted run of the
+	 * same sweep in the output folder and run only the points after them. */
+	int resume;
 };
 
 /* Runs the points offset + k*stride for k in [k0, k0 + n) that exist (below
@@ -106,7 +113,11 @@ json_t *sweep_meta_json(const struct sweep *sw);
 int sweep_write_meta(const char *dir, const json_t *doc, struct errbuf *err);
 
 /* Runs the sweep's shard and writes sweep.csv (streamed, renamed into place
- * when complete) and sweep.json into dir. */
+ * when complete) and sweep.json into dir. When opt->stop interrupts it, the
+ * rows of the points completed so far (a prefix in point order) are written,
+ * sweep.json says "interrupted": true, and the result is ERR_INTERRUPTED;
+ * with opt->resume a later call continues from there, and the finished
+ * sweep.csv is byte-identical to an uninterrupted run's. */
 int sweep_write(const char *dir, const struct sweep *sw, const struct sweep_options *opt,
 		struct errbuf *err);
 

@@ -17,6 +17,7 @@ int main(void)
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, trace_suite());
 	srunner_add_suite(sr, badinput_suite());
+	srunner_add_suite(sr, interrupt_suite());
 	srunner_add_suite(sr, baseline_suite());
 	srunner_add_suite(sr, optimize_suite());
 	srunner_add_suite(sr, plot_suite());

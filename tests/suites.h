@@ -18,6 +18,7 @@ Suite *validation_suite(void);
 Suite *cli_suite(void);
 Suite *trace_suite(void);
 Suite *badinput_suite(void);
+Suite *interrupt_suite(void);
 Suite *pricing_suite(void);
 Suite *sizing_suite(void);
 Suite *keepalive_suite(void);
