@@ -3,6 +3,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_min.h>
 #include "output.h"
 #include "scenario.h"
 
@@ -26,10 +28,14 @@ int optimize_figure(const char *name)
 
 int optimize_parse_objective(const char *arg, enum stats_figure *out, struct errbuf *err)
 {
+	if (strcmp(arg, "balanced") == 0) {
+		*out = OPTIMIZE_BALANCED;
+		return 0;
+	}
 	int f = optimize_figure(arg);
 	if (f < 0)
 		return errbuf_set(err, ERR_INPUT,
-				  "--objective %s: expected cost, latency or a figure name (latency_s.mean, idle_gb_s, ...)",
+				  "--objective %s: expected cost, latency, balanced or a figure name (latency_s.mean, idle_gb_s, ...)",
 				  arg);
 	*out = (enum stats_figure)f;
 	return 0;
@@ -185,6 +191,85 @@ void optimize_spec_free(struct optimize_spec *spec)
 	memset(spec, 0, sizeof(*spec));
 }
 
+/* ---- the objective ----------------------------------------------------- */
+
+/* The balanced objective's normalisers are the lowest cost and p99 seen so
+ * far: minima over the points explored, as `slsim report` takes them over
+ * sweep.csv. */
+struct objective {
+	const struct optimize_spec *spec;
+	double min_cost_usd, min_p99_s;
+};
+
+static void objective_init(struct objective *o, const struct optimize_spec *spec)
+{
+	o->spec = spec;
+	o->min_cost_usd = o->min_p99_s = INFINITY;
+}
+
+static void objective_see(struct objective *o, const struct gridrun *g, size_t p)
+{
+	double c = gridrun_mean(g, p, FIG_COST_TOTAL), l = gridrun_mean(g, p, FIG_LATENCY_P99);
+	if (c < o->min_cost_usd)
+		o->min_cost_usd = c;
+	if (l < o->min_p99_s)
+		o->min_p99_s = l;
+}
+
+/* As the report: relative to the lowest value when that is positive. */
+static double relative(double v, double lowest)
+{
+	return lowest > 0 && isfinite(lowest) ? v / lowest : v;
+}
+
+static double obj_mean(const struct objective *o, const struct gridrun *g, size_t p)
+{
+	if (o->spec->objective != OPTIMIZE_BALANCED)
+		return gridrun_mean(g, p, o->spec->objective);
+	return relative(gridrun_mean(g, p, FIG_COST_TOTAL), o->min_cost_usd) +
+	       relative(gridrun_mean(g, p, FIG_LATENCY_P99), o->min_p99_s);
+}
+
+/* Balanced: the relative half-widths in quadrature (the normalisers taken
+ * as exact, the two figures as independent). */
+static double obj_ci95(const struct objective *o, const struct gridrun *g, size_t p)
+{
+	if (o->spec->objective != OPTIMIZE_BALANCED)
+		return gridrun_ci95(g, p, o->spec->objective);
+	double c = gridrun_ci95(g, p, FIG_COST_TOTAL), l = gridrun_ci95(g, p, FIG_LATENCY_P99);
+	if (isnan(c) && isnan(l))
+		return NAN;
+	c = isnan(c) ? 0 : relative(c, o->min_cost_usd);
+	l = isnan(l) ? 0 : relative(l, o->min_p99_s);
+	return sqrt(c * c + l * l);
+}
+
+static void objective_of_result(struct objective *o, const struct optimize_spec *spec, const struct optimize_result *r)
+{
+	o->spec = spec;
+	o->min_cost_usd = r->balance_cost_usd;
+	o->min_p99_s = r->balance_p99_s;
+}
+
+const char *optimize_objective_name(const struct optimize_spec *spec)
+{
+	return spec->objective == OPTIMIZE_BALANCED ? "balanced" : stats_figure_names[spec->objective];
+}
+
+double optimize_objective(const struct optimize_spec *spec, const struct optimize_result *r, size_t p)
+{
+	struct objective o;
+	objective_of_result(&o, spec, r);
+	return obj_mean(&o, &r->grid, p);
+}
+
+double optimize_objective_ci95(const struct optimize_spec *spec, const struct optimize_result *r, size_t p)
+{
+	struct objective o;
+	objective_of_result(&o, spec, r);
+	return obj_ci95(&o, &r->grid, p);
+}
+
 /* ---- feasibility and comparison ---------------------------------------- */
 
 static int slo_met(const struct optimize_slo *s, double v)
@@ -200,9 +285,10 @@ static int slo_met(const struct optimize_slo *s, double v)
 	return 0;
 }
 
-static int feasible(const struct optimize_spec *spec, const struct gridrun *g, size_t p)
+static int feasible(const struct objective *o, const struct gridrun *g, size_t p)
 {
-	if (isnan(gridrun_mean(g, p, spec->objective)))
+	const struct optimize_spec *spec = o->spec;
+	if (isnan(obj_mean(o, g, p)))
 		return 0;
 	for (size_t i = 0; i < spec->n_slo; i++)
 		if (!slo_met(&spec->slo[i], gridrun_mean(g, p, spec->slo[i].figure)))
@@ -229,16 +315,16 @@ static double violation(const struct optimize_spec *spec, const struct gridrun *
 
 /* Better-than for the search: feasible first, then objective, then
  * violation for infeasible points. */
-static int better(const struct optimize_spec *spec, const struct gridrun *g, size_t a, long b)
+static int better(const struct objective *o, const struct gridrun *g, size_t a, long b)
 {
 	if (b < 0)
 		return 1;
-	int fa = feasible(spec, g, a), fb = feasible(spec, g, (size_t)b);
+	int fa = feasible(o, g, a), fb = feasible(o, g, (size_t)b);
 	if (fa != fb)
 		return fa;
 	if (!fa)
-		return violation(spec, g, a) < violation(spec, g, (size_t)b);
-	return gridrun_mean(g, a, spec->objective) < gridrun_mean(g, (size_t)b, spec->objective);
+		return violation(o->spec, g, a) < violation(o->spec, g, (size_t)b);
+	return obj_mean(o, g, a) < obj_mean(o, g, (size_t)b);
 }
 
 /* ---- grids ------------------------------------------------------------- */
@@ -283,9 +369,10 @@ struct combo {
 
 /* Evaluates the cartesian product of the combination's grids; returns the
  * best point (-1 if none) and how many points were new. */
-static int search_combo(struct gridrun *g, const struct optimize_spec *spec, struct combo *c,
+static int search_combo(struct gridrun *g, struct objective *o, struct combo *c,
 			long *best_out, double **grids, size_t *n_grid, size_t *n_new, struct errbuf *err)
 {
+	const struct optimize_spec *spec = o->spec;
 	size_t nv = spec->n_vary;
 	json_t **values = calloc(nv, sizeof(*values));
 	size_t *at = calloc(nv, sizeof(*at));
@@ -314,7 +401,8 @@ static int search_combo(struct gridrun *g, const struct optimize_spec *spec, str
 		if (rc < 0)
 			break;
 		*n_new += g->n_points - before;
-		if (better(spec, g, p, best))
+		objective_see(o, g, p);
+		if (better(o, g, p, best))
 			best = (long)p;
 		size_t k = 0;
 		while (k < nv && ++at[k] == n_grid[k])
@@ -338,14 +426,162 @@ static int range_index(const struct optimize_vary *v, const json_t *value, const
 	return (int)j;
 }
 
+/* ---- Brent's method on one range ---------------------------------------- */
+
+/* Enough for golden sections from a first-grid bracket down to 1e-4 of the
+ * range (about 20) with room for Brent's parabolic steps that fail. */
+#define BRENT_MAX_ITERATIONS 100
+
+/* The nearest lattice value inside the range (x itself for a real range). */
+static double snap(const struct optimize_vary *v, double x)
+{
+	x = fmin(fmax(x, v->lo), v->hi);
+	if (v->step > 0) {
+		x = v->lo + round((x - v->lo) / v->step) * v->step;
+		if (x > v->hi + 1e-9 * v->step)
+			x -= v->step;
+		if (v->integer)
+			x = round(x);
+	}
+	return x;
+}
+
+struct brent_ctx {
+	struct gridrun *g;
+	struct objective frozen;  /* the function Brent sees must not change under it */
+	struct objective *live;   /* the search's normalisers, updated with every point */
+	const struct combo *c;
+	size_t k;                 /* the range parameter */
+	double penalty;           /* above every feasible objective value of the bracket */
+	int rc;
+	struct errbuf *err;
+};
+
+/* Merit of a point: the objective when feasible, else the penalty grown by
+ * the relative violation, so Brent walks back towards feasibility. Finite
+ * always: GSL aborts on non-finite function values. */
+static double merit(const struct brent_ctx *x, size_t p)
+{
+	if (feasible(&x->frozen, x->g, p)) {
+		double m = obj_mean(&x->frozen, x->g, p);
+		if (isfinite(m))
+			return m;
+	}
+	return x->penalty * (1 + fmin(violation(x->frozen.spec, x->g, p), 1e6));
+}
+
+static double brent_f(double xv, void *params)
+{
+	struct brent_ctx *x = params;
+	if (x->rc < 0)
+		return x->penalty * 2e6;
+	const struct optimize_spec *spec = x->frozen.spec;
+	size_t nv = spec->n_vary, p;
+	json_t **values = calloc(nv, sizeof(*values));
+	if (!values) {
+		x->rc = errbuf_set(x->err, ERR_RUNTIME, "out of memory");
+		return x->penalty * 2e6;
+	}
+	for (size_t k = 0; k < nv; k++) {
+		const struct optimize_vary *v = &spec->vary[k];
+		values[k] = v->kind == VARY_LIST ? json_incref(v->values[x->c->list[k]]) : range_value(v, snap(v, xv));
+	}
+	int rc = gridrun_eval(x->g, values, NULL, 0, &p, x->err);
+	for (size_t k = 0; k < nv; k++)
+		json_decref(values[k]);
+	free(values);
+	if (rc < 0) {
+		x->rc = rc;
+		return x->penalty * 2e6;
+	}
+	objective_see(x->live, x->g, p);
+	return merit(x, p);
+}
+
+/* After the first grid of combination c: when its best point (index best)
+ * is strictly below both grid neighbours in merit, minimises over that
+ * bracket with GSL's Brent minimiser and sets *used. */
+static int brent_combo(struct gridrun *g, struct objective *live, const struct combo *c, size_t k,
+		       const double *grid, size_t n, long best, int *used, struct errbuf *err)
+{
+	const struct optimize_vary *v = &live->spec->vary[k];
+	*used = 0;
+	if (best < 0 || n < 3)
+		return 0;
+	int j = range_index(v, g->values[(size_t)best * live->spec->n_vary + k], grid, n);
+	if (j == 0 || (size_t)j + 1 == n)
+		return 0;   /* at an end of the range: grid refinement closes in on it */
+	struct brent_ctx x = { .g = g, .frozen = *live, .live = live, .c = c, .k = k, .err = err };
+	double biggest = 0;
+	for (size_t p = 0; p < g->n_points; p++) {
+		double m = obj_mean(&x.frozen, g, p);
+		if (isfinite(m))
+			biggest = fmax(biggest, fabs(m));
+	}
+	x.penalty = 1 + 2 * biggest;
+	double xa = grid[j - 1], xm = grid[j], xb = grid[j + 1];
+	double fa = brent_f(xa, &x), fm = brent_f(xm, &x), fb = brent_f(xb, &x);   /* memoised */
+	if (x.rc < 0)
+		return x.rc;
+	if (!(fm < fa && fm < fb))
+		return 0;   /* a plateau: no bracket for Brent */
+	gsl_min_fminimizer *s = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
+	if (!s)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	*used = 1;
+	gsl_function F = { .function = brent_f, .params = &x };
+	int status = gsl_min_fminimizer_set_with_values(s, &F, xm, fm, xa, fa, xb, fb);
+	/* The grid's resolution: two lattice steps (the lattice walk below
+	 * settles the last one), or 1e-4 of a real range. */
+	double tol = v->step > 0 ? 2 * v->step : 1e-4 * (v->hi - v->lo);
+	for (int it = 0; status == GSL_SUCCESS && x.rc == 0 && it < BRENT_MAX_ITERATIONS; it++) {
+		status = gsl_min_fminimizer_iterate(s);
+		if (gsl_min_fminimizer_x_upper(s) - gsl_min_fminimizer_x_lower(s) <= tol + 1e-12)
+			break;
+	}
+	double xs = gsl_min_fminimizer_x_minimum(s);
+	gsl_min_fminimizer_free(s);
+	if (x.rc < 0)
+		return x.rc;
+	if (v->step > 0) {
+		/* Brent saw a staircase; walk down to a lattice point no worse than
+		 * its lattice neighbours (usually one or two memoised points). */
+		xs = snap(v, xs);
+		for (size_t walk = 0; walk < 1000 && x.rc == 0; walk++) {
+			double fx = brent_f(xs, &x), next = xs;
+			for (int d = -1; d <= 1; d += 2) {
+				double y = xs + d * v->step;
+				if (y < v->lo - 1e-9 * v->step || y > v->hi + 1e-9 * v->step)
+					continue;
+				y = snap(v, y);
+				double fy = brent_f(y, &x);
+				if (fy < fx) {
+					fx = fy;
+					next = y;
+				}
+			}
+			if (next == xs)
+				break;
+			xs = next;
+		}
+	}
+	return x.rc;
+}
+
 static void decide(const struct optimize_spec *spec, struct optimize_result *r)
 {
 	struct gridrun *g = &r->grid;
+	struct objective o;
+	objective_init(&o, spec);
+	for (size_t p = 0; p < g->n_points; p++)
+		objective_see(&o, g, p);
+	r->balance_cost_usd = o.min_cost_usd;
+	r->balance_p99_s = o.min_p99_s;
 	r->best = -1;
 	r->closest = -1;
 	for (size_t p = 0; p < g->n_points; p++) {
-		r->feasible[p] = feasible(spec, g, p);
-		if (better(spec, g, p, r->best))
+		r->feasible[p] = feasible(&o, g, p);
+		if (better(&o, g, p, r->best))
 			r->best = (long)p;
 	}
 	if (r->best >= 0 && !r->feasible[r->best]) {
@@ -355,12 +591,12 @@ static void decide(const struct optimize_spec *spec, struct optimize_result *r)
 	r->n_tied = 0;
 	if (r->best < 0)
 		return;
-	double mb = gridrun_mean(g, (size_t)r->best, spec->objective);
-	double cb = gridrun_ci95(g, (size_t)r->best, spec->objective);
+	double mb = obj_mean(&o, g, (size_t)r->best);
+	double cb = obj_ci95(&o, g, (size_t)r->best);
 	for (size_t p = 0; p < g->n_points; p++) {
 		if (!r->feasible[p])
 			continue;
-		double m = gridrun_mean(g, p, spec->objective), c = gridrun_ci95(g, p, spec->objective);
+		double m = obj_mean(&o, g, p), c = obj_ci95(&o, g, p);
 		double half = sqrt((isnan(c) ? 0 : c * c) + (isnan(cb) ? 0 : cb * cb));
 		if (fabs(m - mb) <= half)
 			r->tied[r->n_tied++] = p;
@@ -372,8 +608,8 @@ int optimize_run(json_t *base, const char *scenario_path, const struct optimize_
 {
 	memset(out, 0, sizeof(*out));
 	out->best = out->closest = -1;
-	out->secondary = strncmp(stats_figure_names[spec->objective], "cost_usd", 8) == 0 ? FIG_LATENCY_P99
-											     : FIG_COST_TOTAL;
+	out->secondary = strncmp(optimize_objective_name(spec), "cost_usd", 8) == 0 ? FIG_LATENCY_P99
+										      : FIG_COST_TOTAL;
 	size_t nv = spec->n_vary;
 	const char **paths = calloc(nv ? nv : 1, sizeof(*paths));
 	if (!paths)
@@ -390,6 +626,7 @@ int optimize_run(json_t *base, const char *scenario_path, const struct optimize_
 	for (size_t k = 0; k < nv; k++)
 		if (spec->vary[k].kind == VARY_LIST)
 			n_combos *= spec->vary[k].n_values;
+	out->n_combos = n_combos;
 	struct combo *combos = calloc(n_combos, sizeof(*combos));
 	double **grids = calloc(nv ? nv : 1, sizeof(*grids));
 	size_t *n_grid = calloc(nv ? nv : 1, sizeof(*n_grid));
@@ -419,6 +656,16 @@ int optimize_run(json_t *base, const char *scenario_path, const struct optimize_
 		}
 	}
 
+	/* Brent's method needs a single range (a 1-D search per combination). */
+	size_t n_ranges = 0, k_range = 0;
+	for (size_t k = 0; k < nv; k++)
+		if (spec->vary[k].kind == VARY_RANGE) {
+			n_ranges++;
+			k_range = k;
+		}
+	int try_brent = spec->method == OPTIMIZE_AUTO && n_ranges == 1;
+	struct objective obj;
+	objective_init(&obj, spec);
 	for (unsigned round = 0; rc == 0 && round < spec->rounds; round++) {
 		int any = 0;
 		for (size_t c = 0; rc == 0 && c < n_combos; c++) {
@@ -426,9 +673,21 @@ int optimize_run(json_t *base, const char *scenario_path, const struct optimize_
 				continue;
 			long best = -1;
 			size_t n_new = 0;
-			rc = search_combo(&out->grid, spec, &combos[c], &best, grids, n_grid, &n_new, err);
+			rc = search_combo(&out->grid, &obj, &combos[c], &best, grids, n_grid, &n_new, err);
 			if (rc < 0)
 				break;
+			if (round == 0 && try_brent) {
+				int used = 0;
+				rc = brent_combo(&out->grid, &obj, &combos[c], k_range, grids[k_range], n_grid[k_range],
+						 best, &used, err);
+				if (rc < 0)
+					break;
+				if (used) {
+					combos[c].done = 1;
+					out->n_brent++;
+					continue;
+				}
+			}
 			/* Nothing new (all memoised) or nothing to refine: finished. */
 			int refinable = 0;
 			for (size_t k = 0; best >= 0 && k < nv; k++) {
@@ -479,7 +738,7 @@ int optimize_run(json_t *base, const char *scenario_path, const struct optimize_
 		uint32_t reps = g->replications[out->best];
 		int shrinkable = 0;
 		for (size_t i = 0; i < out->n_tied; i++) {
-			double c = gridrun_ci95(g, out->tied[i], spec->objective);
+			double c = optimize_objective_ci95(spec, out, out->tied[i]);
 			if (!(c == 0))
 				shrinkable = 1;
 		}
@@ -504,12 +763,12 @@ int optimize_run(json_t *base, const char *scenario_path, const struct optimize_
 		for (size_t i = 0; i < out->n_tied; i++) {
 			size_t p = out->tied[i];
 			double s = gridrun_mean(g, p, out->secondary), sp = gridrun_mean(g, pick, out->secondary);
-			if (s < sp || (s == sp && gridrun_mean(g, p, spec->objective) < gridrun_mean(g, pick, spec->objective)))
+			if (s < sp || (s == sp && optimize_objective(spec, out, p) < optimize_objective(spec, out, pick)))
 				pick = p;
 		}
 		snprintf(out->decision, sizeof(out->decision),
 			 "%zu points tied on %s within their 95 %% intervals%s; chose the lowest %s",
-			 out->n_tied, stats_figure_names[spec->objective],
+			 out->n_tied, optimize_objective_name(spec),
 			 reran ? " (after more replications)" : "", stats_figure_names[out->secondary]);
 		out->best = (long)pick;
 	} else {
@@ -517,7 +776,7 @@ int optimize_run(json_t *base, const char *scenario_path, const struct optimize_
 		for (size_t p = 0; p < g->n_points; p++)
 			nf += out->feasible[p] != 0;
 		snprintf(out->decision, sizeof(out->decision), "lowest %s among %zu feasible points%s, separated by its 95 %% interval",
-			 stats_figure_names[spec->objective], nf, reran ? " (after more replications)" : "");
+			 optimize_objective_name(spec), nf, reran ? " (after more replications)" : "");
 	}
 	return 0;
 }
@@ -546,11 +805,11 @@ static int pareto(const struct optimize_spec *spec, const struct optimize_result
 	const struct gridrun *g = &r->grid;
 	if (!r->feasible[p])
 		return 0;
-	double o = gridrun_mean(g, p, spec->objective), s = gridrun_mean(g, p, r->secondary);
+	double o = optimize_objective(spec, r, p), s = gridrun_mean(g, p, r->secondary);
 	for (size_t q = 0; q < g->n_points; q++) {
 		if (q == p || !r->feasible[q])
 			continue;
-		double oq = gridrun_mean(g, q, spec->objective), sq = gridrun_mean(g, q, r->secondary);
+		double oq = optimize_objective(spec, r, q), sq = gridrun_mean(g, q, r->secondary);
 		if (oq <= o && sq <= s && (oq < o || sq < s))
 			return 0;
 	}
@@ -586,13 +845,16 @@ static void csv_text(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
-/* The figures frontier.csv shows: objective, secondary, then each SLO's. */
+/* The figures frontier.csv shows: objective, secondary, (for balanced,
+ * p99,) then each SLO's. */
 static size_t shown_figures(const struct optimize_spec *spec, const struct optimize_result *r,
 			    enum stats_figure *f)
 {
 	size_t n = 0;
 	f[n++] = spec->objective;
 	f[n++] = r->secondary;
+	if (spec->objective == OPTIMIZE_BALANCED && r->secondary != FIG_LATENCY_P99)
+		f[n++] = FIG_LATENCY_P99;
 	for (size_t i = 0; i < spec->n_slo; i++) {
 		size_t j = 0;
 		while (j < n && f[j] != spec->slo[i].figure)
@@ -601,6 +863,24 @@ static size_t shown_figures(const struct optimize_spec *spec, const struct optim
 			f[n++] = spec->slo[i].figure;
 	}
 	return n;
+}
+
+/* A shown figure (OPTIMIZE_BALANCED included): name, mean, half-width. */
+static const char *shown_name(enum stats_figure f)
+{
+	return f == OPTIMIZE_BALANCED ? "balanced" : stats_figure_names[f];
+}
+
+static double shown_mean(const struct optimize_spec *spec, const struct optimize_result *r, size_t p,
+			 enum stats_figure f)
+{
+	return f == OPTIMIZE_BALANCED ? optimize_objective(spec, r, p) : gridrun_mean(&r->grid, p, f);
+}
+
+static double shown_ci95(const struct optimize_spec *spec, const struct optimize_result *r, size_t p,
+			 enum stats_figure f)
+{
+	return f == OPTIMIZE_BALANCED ? optimize_objective_ci95(spec, r, p) : gridrun_ci95(&r->grid, p, f);
 }
 
 static int write_frontier(void *ctx, FILE *fp)
@@ -613,7 +893,7 @@ static int write_frontier(void *ctx, FILE *fp)
 	for (size_t k = 0; k < g->n_paths; k++)
 		csv_text(fp, g->paths[k]);
 	for (size_t i = 0; i < nf; i++)
-		fprintf(fp, ",%s,%s.ci95", stats_figure_names[f[i]], stats_figure_names[f[i]]);
+		fprintf(fp, ",%s,%s.ci95", shown_name(f[i]), shown_name(f[i]));
 	fputs(",replications,feasible,pareto,tied,chosen\n", fp);
 	for (size_t p = 0; p < g->n_points; p++) {
 		fprintf(fp, "%zu", p);
@@ -625,13 +905,18 @@ static int write_frontier(void *ctx, FILE *fp)
 			free(t);
 		}
 		for (size_t i = 0; i < nf; i++) {
-			csv_num(fp, gridrun_mean(g, p, f[i]));
-			csv_num(fp, gridrun_ci95(g, p, f[i]));
+			csv_num(fp, shown_mean(c->spec, c->r, p, f[i]));
+			csv_num(fp, shown_ci95(c->spec, c->r, p, f[i]));
 		}
 		fprintf(fp, ",%u,%d,%d,%d,%d\n", g->replications[p], c->r->feasible[p],
 			pareto(c->spec, c->r, p), is_tied(c->r, p), c->r->best == (long)p);
 	}
 	return 0;
+}
+
+static const char *search_name(const struct optimize_result *r)
+{
+	return r->n_brent == 0 ? "grid" : r->n_brent == r->n_combos ? "brent" : "brent and grid";
 }
 
 static json_t *num_json(double v)
@@ -648,8 +933,8 @@ static json_t *point_json(const struct optimize_spec *spec, const struct optimiz
 	enum stats_figure f[FIG_COUNT + 2];
 	size_t nf = shown_figures(spec, r, f);
 	for (size_t i = 0; i < nf; i++) {
-		json_object_set_new(figs, stats_figure_names[f[i]], num_json(gridrun_mean(g, p, f[i])));
-		json_object_set_new(ci, stats_figure_names[f[i]], num_json(gridrun_ci95(g, p, f[i])));
+		json_object_set_new(figs, shown_name(f[i]), num_json(shown_mean(spec, r, p, f[i])));
+		json_object_set_new(ci, shown_name(f[i]), num_json(shown_ci95(spec, r, p, f[i])));
 	}
 	return json_pack("{s:I, s:o, s:o, s:o, s:i}", "point", (json_int_t)p, "values", values, "figures", figs,
 			 "ci95", ci, "replications", (int)g->replications[p]);
@@ -670,7 +955,7 @@ static int write_json(void *ctx, FILE *fp)
 	for (size_t p = 0; p < r->grid.n_points; p++)
 		nf += r->feasible[p] != 0;
 	json_t *doc = json_pack("{s:s, s:s, s:o, s:o, s:I, s:I, s:s}", "objective",
-				stats_figure_names[c->spec->objective], "secondary",
+				optimize_objective_name(c->spec), "secondary",
 				stats_figure_names[r->secondary], "slo", slos, "vary", vary, "explored",
 				(json_int_t)r->grid.n_points, "feasible", (json_int_t)nf, "decision", r->decision);
 	if (!doc)
@@ -678,6 +963,7 @@ static int write_json(void *ctx, FILE *fp)
 	json_object_set_new(doc, "best", r->best >= 0 ? point_json(c->spec, r, (size_t)r->best) : json_null());
 	json_object_set_new(doc, "closest", r->best < 0 && r->closest >= 0 ? point_json(c->spec, r, (size_t)r->closest) : json_null());
 	json_object_set_new(doc, "tied", tied);
+	json_object_set_new(doc, "search", json_string(search_name(r)));
 	int rc = json_dumpf(doc, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
 	fputc('\n', fp);
 	json_decref(doc);
@@ -741,8 +1027,8 @@ static int rank_before(const struct rank_ctx *c, size_t p, size_t q)
 {
 	if (c->r->feasible[p] != c->r->feasible[q])
 		return c->r->feasible[p];
-	double x = gridrun_mean(&c->r->grid, p, c->spec->objective);
-	double y = gridrun_mean(&c->r->grid, q, c->spec->objective);
+	double x = optimize_objective(c->spec, c->r, p);
+	double y = optimize_objective(c->spec, c->r, q);
 	if (x != y)
 		return isnan(x) ? 0 : isnan(y) ? 1 : x < y;
 	return p < q;
@@ -774,7 +1060,7 @@ void optimize_print(FILE *fp, const struct optimize_spec *spec, const struct opt
 		fprintf(fp, " %22.22s", g->paths[k] + (n > 22 ? n - 22 : 0));   /* the tail says most */
 	}
 	for (size_t i = 0; i < nf; i++)
-		fprintf(fp, " %24.24s", stats_figure_names[f[i]]);
+		fprintf(fp, " %24.24s", shown_name(f[i]));
 	fprintf(fp, "  verdict\n");
 	size_t shown = g->n_points < 30 ? g->n_points : 30;
 	for (size_t i = 0; i < shown; i++) {
@@ -787,7 +1073,7 @@ void optimize_print(FILE *fp, const struct optimize_spec *spec, const struct opt
 		}
 		for (size_t i2 = 0; i2 < nf; i2++) {
 			char cell[64];
-			double m = gridrun_mean(g, p, f[i2]), c = gridrun_ci95(g, p, f[i2]);
+			double m = shown_mean(spec, r, p, f[i2]), c = shown_ci95(spec, r, p, f[i2]);
 			if (isfinite(c))
 				snprintf(cell, sizeof(cell), "%.6g ± %.2g", m, c);
 			else
@@ -799,5 +1085,7 @@ void optimize_print(FILE *fp, const struct optimize_spec *spec, const struct opt
 	}
 	if (shown < g->n_points)
 		fprintf(fp, "... %zu more points in frontier.csv\n", g->n_points - shown);
+	fprintf(fp, "%zu points simulated; search: %s (Brent's method for %zu of %zu combinations of list values)\n",
+		g->n_points, search_name(r), r->n_brent, r->n_combos);
 	free(order);
 }
