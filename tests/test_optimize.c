@@ -234,26 +234,261 @@ START_TEST(shortest_keepalive_meeting_a_cold_start_slo)
 		 " \"service\": {\"dist\": \"constant\", \"value_s\": %g},"
 		 " \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": %g}}]}", n / lambda, s, lambda);
 	json_t *doc = doc_of(text);
-	struct optimize_spec spec = { .objective = FIG_IDLE_GB_S, .grid = 5, .rounds = 12, .max_replications = 1 };
-	spec_add_vary(&spec, "functions[0].keepalive.ttl_s=0.0:10.0");
-	spec_add_slo(&spec, "cold_start_ratio<=0.05");
-	struct optimize_result r;
-	struct errbuf err = { "" };
-	struct run_options opt = { .threads = 1 };
-	ck_assert_msg(optimize_run(doc, "t.json", &spec, &opt, &r, &err) == 0, "%s", err.msg);
-	assert_answer_is_optimal(&spec, &r);
-	double t_star = log(1 / target) / lambda - s;
-	double sd = sqrt(target * (1 - target) / n) / (lambda * target);
-	double t = json_number_value(r.grid.values[r.best]);
-	ck_assert_msg(fabs(t - t_star) <= 4 * sd + 10.0 / 1024, "TTL %.5f, closed form %.5f, allowed %.4f", t, t_star,
-		      4 * sd + 10.0 / 1024);
-	ck_assert(gridrun_mean(&r.grid, (size_t)r.best, FIG_COLD_START_RATIO) <= target);
-	/* Shorter TTLs tried all violate the SLO (idle memory grows with T). */
-	for (size_t p = 0; p < r.grid.n_points; p++)
-		if (json_number_value(r.grid.values[p]) < t)
-			ck_assert(!r.feasible[p]);
-	optimize_result_free(&r);
-	optimize_spec_free(&spec);
+	/* Brent (the default for one range; its resolution is 1e-4 x 10 s, and
+	 * it faces a jump in its function where infeasible points start) and
+	 * grid refinement alike. */
+	for (int method = OPTIMIZE_AUTO; method <= OPTIMIZE_GRID; method++) {
+		struct optimize_spec spec = { .objective = FIG_IDLE_GB_S, .grid = 5, .rounds = 12, .max_replications = 1,
+					      .method = (enum optimize_method)method };
+		spec_add_vary(&spec, "functions[0].keepalive.ttl_s=0.0:10.0");
+		spec_add_slo(&spec, "cold_start_ratio<=0.05");
+		struct optimize_result r;
+		struct errbuf err = { "" };
+		struct run_options opt = { .threads = 1 };
+		ck_assert_msg(optimize_run(doc, "t.json", &spec, &opt, &r, &err) == 0, "%s", err.msg);
+		assert_answer_is_optimal(&spec, &r);
+		ck_assert_uint_eq(r.n_brent, method == OPTIMIZE_AUTO ? 1 : 0);
+		double t_star = log(1 / target) / lambda - s;
+		double sd = sqrt(target * (1 - target) / n) / (lambda * target);
+		double t = json_number_value(r.grid.values[r.best]);
+		ck_assert_msg(fabs(t - t_star) <= 4 * sd + 10.0 / 1024, "method %d: TTL %.5f, closed form %.5f, allowed %.4f",
+			      method, t, t_star, 4 * sd + 10.0 / 1024);
+		ck_assert(gridrun_mean(&r.grid, (size_t)r.best, FIG_COLD_START_RATIO) <= target);
+		/* Shorter TTLs tried all violate the SLO (idle memory grows with T). */
+		for (size_t p = 0; p < r.grid.n_points; p++)
+			if (json_number_value(r.grid.values[p]) < t)
+				ck_assert(!r.feasible[p]);
+		optimize_result_free(&r);
+		optimize_spec_free(&spec);
+	}
+	json_decref(doc);
+}
+END_TEST
+
+/* ---- CPU-bound functions sized through `work` ---------------------------
+ * AWS Lambda x86 (the default provider) gives v = memory_mb / 1769 vCPUs (at
+ * most 6); a request's service time is io_s + cpu_s ((1 - p) + p / v) for
+ * v >= 1 and io_s + cpu_s / v below (scenarios/README.md, `work`). With cv 0
+ * and periodic arrivals every request takes exactly that long, so p99 is
+ * that time exactly (the histogram clamps quantiles to the exact min and
+ * max), and only the first request is cold, with the default init of 0 s.
+ * Cost: per request memory_mb / 1024 GB x the run time rounded up to the
+ * millisecond x $0.0000166667 per GB-s, plus $0.2 per million requests. */
+static double lambda_service_s(double memory_mb, double cpu_s, double io_s, double parallel)
+{
+	double v = fmin(memory_mb / 1769, 6);
+	return io_s + (v >= 1 ? cpu_s * ((1 - parallel) + parallel / v) : cpu_s / v);
+}
+
+static double lambda_cost_usd(double requests, double memory_mb, double service_s)
+{
+	return requests * (memory_mb / 1024 * ceil(service_s * 1000 - 1e-9) / 1000 * 0.0000166667 + 0.2e-6);
+}
+
+/* 361 requests (every 10 s from 0 to 3600 s) of 2 CPU-seconds, 80 %
+ * parallel, and 0.1 s of I/O. */
+static const char *const amdahl =
+	"{\"seed\": 5, \"duration_s\": 3600, \"timeseries_interval_s\": 600,"
+	" \"functions\": [{\"name\": \"f\", \"memory_mb\": 1024,"
+	" \"work\": {\"cpu_s\": 2, \"io_s\": 0.1, \"parallel_fraction\": 0.8},"
+	" \"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}}]}";
+
+START_TEST(cpu_bound_memory_cheapest_meeting_p99)
+{
+	/* Above 1,769 MB the service time is S(m) = 0.1 + 2 (0.2 + 0.8 x 1769 / m)
+	 * = 0.5 + 2830.4 / m s, below it 0.1 + 3538 / m: it falls with memory,
+	 * while the GB-s per request, m / 1024 x S(m) = 0.5 m / 1024 + 2.764
+	 * (below: 0.1 m / 1024 + 3.455), rises. So the cheapest point meeting
+	 * p99 <= 1.2 s is the smallest m with 2830.4 / m <= 0.7, m >= 4043.43 MB:
+	 * 4096 on the lattice 128 + 64 k (4032 gives 1.20198 s), 4044 on Lambda's
+	 * 1-MB lattice (4043 gives 1.200074 s). Billing rounds each run up to the
+	 * millisecond, which adds up to m / 1024 x 0.001 GB-s, more than a 1-MB
+	 * step's rise (0.5 / 1024): so the test does not rely on monotonicity
+	 * but takes the expected answer from the hand formulas evaluated on
+	 * every lattice point. Both searches (Brent and grid refinement) must
+	 * land exactly there: the lattice step is the resolution they promise. */
+	const struct { const char *vary; double step_mb, memory_mb; } cases[] = {
+		{ "functions[0].memory_mb=128:10240:64", 64, 4096 },
+		{ "functions[0].memory_mb=128:10240", 1, 4044 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		double best_m = -1, best_cost = INFINITY;
+		for (double m = 128; m <= 10240; m += cases[i].step_mb) {
+			double s = lambda_service_s(m, 2, 0.1, 0.8), c = lambda_cost_usd(361, m, s);
+			if (s <= 1.2 && c < best_cost) {
+				best_cost = c;
+				best_m = m;
+			}
+		}
+		ck_assert_double_eq(best_m, cases[i].memory_mb);
+	}
+	json_t *doc = doc_of(amdahl);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (int method = OPTIMIZE_AUTO; method <= OPTIMIZE_GRID; method++) {
+			struct optimize_spec spec = { .objective = FIG_COST_TOTAL, .grid = 5, .rounds = 20,
+						      .max_replications = 1, .method = (enum optimize_method)method };
+			spec_add_vary(&spec, cases[i].vary);
+			spec_add_slo(&spec, "p99<=1.2");
+			struct optimize_result r;
+			struct errbuf err = { "" };
+			struct run_options opt = { .threads = 1 };
+			ck_assert_msg(optimize_run(doc, "t.json", &spec, &opt, &r, &err) == 0, "%s", err.msg);
+			assert_answer_is_optimal(&spec, &r);
+			ck_assert_uint_eq(r.n_brent, method == OPTIMIZE_AUTO ? 1 : 0);
+			double m = (double)json_integer_value(r.grid.values[r.best]);
+			ck_assert_msg(m == cases[i].memory_mb, "%s, method %d: %g MB, expected %g", cases[i].vary, method,
+				      m, cases[i].memory_mb);
+			double s = lambda_service_s(m, 2, 0.1, 0.8);
+			ck_assert_double_eq_tol(gridrun_mean(&r.grid, (size_t)r.best, FIG_LATENCY_P99), s, 1e-9);
+			ck_assert_double_eq_tol(gridrun_mean(&r.grid, (size_t)r.best, FIG_COST_TOTAL),
+						lambda_cost_usd(361, m, s), 1e-14);
+			/* Every point explored below the answer misses the SLO, every
+			 * one above it meets it: p99 falls with memory. */
+			for (size_t p = 0; p < r.grid.n_points; p++)
+				ck_assert_int_eq(r.feasible[p], json_integer_value(r.grid.values[p]) >= m);
+			optimize_result_free(&r);
+			optimize_spec_free(&spec);
+		}
+	json_decref(doc);
+}
+END_TEST
+
+/* 61 requests (every 60 s from 0 to 3600 s) of 100 CPU-seconds, serial, and
+ * 200 s of I/O: long enough that rounding to the millisecond is < 1e-5 of
+ * the run time. */
+static const char *const serial =
+	"{\"seed\": 5, \"duration_s\": 3600, \"timeseries_interval_s\": 600,"
+	" \"functions\": [{\"name\": \"f\", \"memory_mb\": 1024,"
+	" \"work\": {\"cpu_s\": 100, \"io_s\": 200},"
+	" \"arrivals\": {\"process\": \"periodic\", \"period_s\": 60}}]}";
+
+/* balanced = cost / lowest cost + p99 / lowest p99, by hand. */
+static double serial_balanced(double memory_mb, double min_cost_usd, double min_p99_s)
+{
+	double s = lambda_service_s(memory_mb, 100, 200, 0);
+	return lambda_cost_usd(61, memory_mb, s) / min_cost_usd + s / min_p99_s;
+}
+
+START_TEST(balanced_objective_by_hand)
+{
+	/* S(m) = 200 + 176900 / m s below 1,769 MB, 300 s from there on. By hand
+	 * (cost = 61 (m / 1024 x S x 0.0000166667 + 0.2e-6)):
+	 *   MB     p99 s          cost $      balanced
+	 *   256    891.015625     0.226479    1 + 2.97005 = 3.97005
+	 *   512    545.5078125    0.277313    1.22444 + 1.81836 = 3.04281
+	 *   1024   372.75390625   0.378980    1.67336 + 1.24251 = 2.91587
+	 *   1769   300            0.526913    2.32654 + 1 = 3.32654
+	 *   3008   300            0.895951    3.95600 + 1 = 4.95600
+	 * Cost alone picks 256 MB, p99 alone 1769 (tied with 3008, the cheaper
+	 * wins), balanced 1024. */
+	json_t *doc = doc_of(serial);
+	const struct { const char *objective; double memory_mb; } cases[] = {
+		{ "balanced", 1024 }, { "cost", 256 }, { "latency", 1769 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct optimize_spec spec = { .grid = 5, .rounds = 12, .max_replications = 1 };
+		struct errbuf err = { "" };
+		ck_assert_int_eq(optimize_parse_objective(cases[i].objective, &spec.objective, &err), 0);
+		spec_add_vary(&spec, "functions[0].memory_mb=256,512,1024,1769,3008");
+		struct optimize_result r;
+		struct run_options opt = { .threads = 1 };
+		ck_assert_msg(optimize_run(doc, "t.json", &spec, &opt, &r, &err) == 0, "%s", err.msg);
+		ck_assert_uint_eq(r.grid.n_points, 5);
+		ck_assert_int_eq(json_integer_value(r.grid.values[r.best]), cases[i].memory_mb);
+		if (spec.objective != OPTIMIZE_BALANCED) {
+			optimize_result_free(&r);
+			optimize_spec_free(&spec);
+			continue;
+		}
+		ck_assert_str_eq(optimize_objective_name(&spec), "balanced");
+		ck_assert_int_eq(r.secondary, FIG_COST_TOTAL);
+		double min_cost = lambda_cost_usd(61, 256, lambda_service_s(256, 100, 200, 0));
+		ck_assert_double_eq_tol(r.balance_cost_usd, min_cost, 1e-14);
+		ck_assert_double_eq_tol(r.balance_p99_s, 300, 1e-9);
+		for (size_t p = 0; p < r.grid.n_points; p++) {
+			double m = (double)json_integer_value(r.grid.values[p]);
+			ck_assert_double_eq_tol(optimize_objective(&spec, &r, p), serial_balanced(m, min_cost, 300), 1e-12);
+			ck_assert(isnan(optimize_objective_ci95(&spec, &r, p)));   /* one replication */
+		}
+		ck_assert_double_eq_tol(optimize_objective(&spec, &r, (size_t)r.best), 2.91587, 5e-6);
+		/* The frontier names the column and optimize.json the objective. */
+		const char *dir = tu_tmpdir();
+		ck_assert_msg(optimize_write(dir, &spec, &r, &opt, &err) == 0, "%s", err.msg);
+		char path[600];
+		snprintf(path, sizeof(path), "%s/frontier.csv", dir);
+		char *text = tu_slurp(path);
+		ck_assert_ptr_nonnull(text);
+		ck_assert_ptr_nonnull(strstr(text, "point,functions[0].memory_mb,balanced,balanced.ci95,cost_usd.total,"
+						  "cost_usd.total.ci95,latency_s.p99,latency_s.p99.ci95,"));
+		free(text);
+		snprintf(path, sizeof(path), "%s/optimize.json", dir);
+		json_t *o = json_load_file(path, 0, NULL);
+		ck_assert_ptr_nonnull(o);
+		ck_assert_str_eq(json_string_value(json_object_get(o, "objective")), "balanced");
+		ck_assert_double_eq_tol(json_number_value(json_object_get(json_object_get(json_object_get(o, "best"), "figures"),
+									  "balanced")), 2.91587, 5e-6);
+		json_decref(o);
+		optimize_result_free(&r);
+		optimize_spec_free(&spec);
+	}
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(brent_finds_the_balanced_optimum_in_fewer_runs)
+{
+	/* Over 256..3008 MB (1-MB steps) the lowest cost is at 256 MB and the
+	 * lowest p99, 300 s, from 1,769 MB on; both ends are on the first grid,
+	 * so the normalisers are fixed from the start. Below 1,769 MB, ignoring
+	 * the millisecond rounding, balanced = a m + b / m + const with
+	 * a = 61 x 200 x 0.0000166667 / 1024 / C(256) and b = 176900 / 300, whose
+	 * minimum is at m* = sqrt(b / a) = 820.09 MB. The test evaluates the hand
+	 * formula (rounding included) at every MB, checks that the curve has a
+	 * single local minimum (so "the optimum" is well defined for a local
+	 * search), and asserts that Brent and grid refinement both find it and
+	 * that Brent needs fewer simulations. */
+	double min_cost = lambda_cost_usd(61, 256, lambda_service_s(256, 100, 200, 0));
+	double a = 61 * 200 * 0.0000166667 / 1024 / min_cost, b = 176900.0 / 300;
+	ck_assert_double_eq_tol(sqrt(b / a), 820.09, 0.01);
+	double best_m = 256, best_v = INFINITY, prev = INFINITY;
+	int local_minima = 0, falling = 1;
+	for (int m = 256; m <= 3008; m++) {
+		double v = serial_balanced(m, min_cost, 300);
+		if (v < best_v) {
+			best_v = v;
+			best_m = m;
+		}
+		if (falling && v > prev) {
+			local_minima++;
+			falling = 0;
+		} else if (v < prev) {
+			falling = 1;
+		}
+		prev = v;
+	}
+	ck_assert_int_eq(local_minima, 1);
+	ck_assert_double_eq(best_m, 820);
+
+	json_t *doc = doc_of(serial);
+	size_t runs[2];
+	for (int method = OPTIMIZE_AUTO; method <= OPTIMIZE_GRID; method++) {
+		struct optimize_spec spec = { .objective = OPTIMIZE_BALANCED, .grid = 5, .rounds = 20,
+					      .max_replications = 1, .method = (enum optimize_method)method };
+		spec_add_vary(&spec, "functions[0].memory_mb=256:3008");
+		struct optimize_result r;
+		struct errbuf err = { "" };
+		struct run_options opt = { .threads = 1 };
+		ck_assert_msg(optimize_run(doc, "t.json", &spec, &opt, &r, &err) == 0, "%s", err.msg);
+		ck_assert_uint_eq(r.n_brent, method == OPTIMIZE_AUTO ? 1 : 0);
+		double m = (double)json_integer_value(r.grid.values[r.best]);
+		ck_assert_msg(m == best_m, "method %d: %g MB, expected %g", method, m, best_m);
+		ck_assert_double_eq_tol(optimize_objective(&spec, &r, (size_t)r.best), best_v, 1e-12);
+		runs[method] = r.grid.n_points;
+		optimize_result_free(&r);
+		optimize_spec_free(&spec);
+	}
+	ck_assert_msg(runs[OPTIMIZE_AUTO] < runs[OPTIMIZE_GRID], "Brent %zu runs, grid %zu", runs[OPTIMIZE_AUTO],
+		      runs[OPTIMIZE_GRID]);
 	json_decref(doc);
 }
 END_TEST
@@ -325,6 +560,9 @@ Suite *optimize_suite(void)
 	tcase_add_test(tc, sweep_csv_layout);
 	tcase_add_test(tc, cheapest_provider_and_memory_by_hand);
 	tcase_add_test(tc, shortest_keepalive_meeting_a_cold_start_slo);
+	tcase_add_test(tc, cpu_bound_memory_cheapest_meeting_p99);
+	tcase_add_test(tc, balanced_objective_by_hand);
+	tcase_add_test(tc, brent_finds_the_balanced_optimum_in_fewer_runs);
 	tcase_add_test(tc, ties_are_decided_and_reported);
 	tcase_add_test(tc, cli_unsatisfiable_slo_and_usage);
 	suite_add_tcase(s, tc);
