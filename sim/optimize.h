@@ -14,8 +14,9 @@
  * minimiser on that bracket (OPTIMIZE_AUTO, the default; OPTIMIZE_GRID
  * always refines by grids): the parameter is treated as continuous, each
  * trial is rounded to the lattice, infeasible points weigh more than any
- * feasible one, and it stops at the same resolution, then walks to a lattice
- * point below both lattice neighbours. A point is feasible when the mean of
+ * feasible one, and it stops at the same resolution (two lattice steps or
+ * 1e-4 of the range), then, on a lattice, walks to a point no worse than
+ * either lattice neighbour. A point is feasible when the mean of
  * every SLO figure over replications satisfies its bound. The best feasible
  * point minimises the objective's mean; points whose 95 % intervals overlap
  * the best's are ties: they are re-simulated with more replications (up to
