@@ -490,6 +490,24 @@ START_TEST(brent_finds_the_balanced_optimum_in_fewer_runs)
 	ck_assert_msg(runs[OPTIMIZE_AUTO] < runs[OPTIMIZE_GRID], "Brent %zu runs, grid %zu", runs[OPTIMIZE_AUTO],
 		      runs[OPTIMIZE_GRID]);
 	json_decref(doc);
+
+	/* The command line: --objective balanced, Brent chosen by itself. */
+	const char *dir = tu_tmpdir();
+	char scen[600], out[600], path[700];
+	snprintf(scen, sizeof(scen), "%s", tu_write(dir, "s.json", serial));
+	snprintf(out, sizeof(out), "%s/opt", dir);
+	char *o;
+	ck_assert_int_eq(tu_slsim(&o, NULL, "optimize '%s' --vary 'functions[0].memory_mb=256:3008' --objective balanced -o '%s'",
+				  scen, out), 0);
+	ck_assert_ptr_nonnull(strstr(o, "search: brent"));
+	free(o);
+	snprintf(path, sizeof(path), "%s/optimize.json", out);
+	json_t *j = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "search")), "brent");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(json_object_get(j, "best"), "values"),
+							    "functions[0].memory_mb")), best_m);
+	json_decref(j);
 }
 END_TEST
 
