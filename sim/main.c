@@ -91,20 +91,25 @@ static const char usage_report[] =
 	"Exit status: 0 success, 2 bad input, 1 runtime failure (e.g. gnuplot missing).\n";
 
 static const char usage_optimize[] =
-	"usage: slsim optimize SCENARIO --vary PATH=SPEC [--vary ...] [--objective cost|latency|FIGURE]\n"
-	"                      [--slo FIGURE<=VALUE]... [-o DIR] [--set PATH=VALUE]... [--grid N]\n"
-	"                      [--rounds N] [--max-replications N] [--threads N] [--quiet]\n"
+	"usage: slsim optimize SCENARIO --vary PATH=SPEC [--vary ...]\n"
+	"                      [--objective cost|latency|balanced|FIGURE] [--slo FIGURE<=VALUE]...\n"
+	"                      [-o DIR] [--set PATH=VALUE]... [--grid N] [--rounds N] [--grid-only]\n"
+	"                      [--max-replications N] [--threads N] [--quiet]\n"
 	"\n"
 	"Finds the configuration that minimises the objective (cost: cost_usd.total,\n"
-	"latency: latency_s.p99, or any figure) while meeting every SLO.\n"
+	"latency: latency_s.p99, balanced: cost/lowest cost + p99/lowest p99, or any\n"
+	"figure) while meeting every SLO.\n"
 	"\n"
 	"  --vary PATH=V1,V2,...  values to try (providers, policies, memory sizes)\n"
-	"  --vary PATH=LO:HI      a range, integer if LO and HI are; refined by grids\n"
+	"  --vary PATH=LO:HI      a range, integer if LO and HI are: one range is searched\n"
+	"                         by Brent's method (GSL) once a grid brackets a minimum,\n"
+	"                         several by grid refinement\n"
 	"  --vary PATH=LO:HI:STEP a lattice LO + k STEP\n"
 	"  --slo FIGURE<=VALUE    also <, >=, >; FIGURE a figure name or p50, p99,\n"
 	"                         mean, cold_start_ratio, ... (repeatable)\n"
 	"  --grid N               points per range per round (default 5)\n"
 	"  --rounds N             refinement rounds (default 12)\n"
+	"  --grid-only            grid refinement even for a single range\n"
 	"  --max-replications N   replications to separate ties (default 4 x the\n"
 	"                         scenario's; ties left are decided by p99 or cost)\n"
 	"  -o, --out DIR          output folder (default results/<name>-optimize/)\n"
@@ -421,6 +426,8 @@ static int cmd_optimize(int argc, char **argv)
 		} else if (option_value(argc, argv, &i, NULL, "--grid", &value)) {
 			if (parse_count("--grid", value, 3, 101, &spec.grid) < 0)
 				goto out;
+		} else if (strcmp(a, "--grid-only") == 0) {
+			spec.method = OPTIMIZE_GRID;
 		} else if (option_value(argc, argv, &i, NULL, "--rounds", &value)) {
 			if (parse_count("--rounds", value, 1, 50, &spec.rounds) < 0)
 				goto out;

@@ -508,6 +508,16 @@ START_TEST(brent_finds_the_balanced_optimum_in_fewer_runs)
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(json_object_get(j, "best"), "values"),
 							    "functions[0].memory_mb")), best_m);
 	json_decref(j);
+
+	/* --grid-only: grid refinement reaches the same optimum. */
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "optimize '%s' --vary 'functions[0].memory_mb=256:3008' --objective balanced --grid-only -q -o '%s'",
+				  scen, out), 0);
+	j = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_str_ne(json_string_value(json_object_get(j, "search")), "brent");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(json_object_get(j, "best"), "values"),
+							    "functions[0].memory_mb")), best_m);
+	json_decref(j);
 }
 END_TEST
 
