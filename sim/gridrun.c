@@ -188,22 +188,6 @@ char *gridrun_value_text(const json_t *v)
 	return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(17));
 }
 
-/* A CSV field, quoted when it holds a separator, quote or line break. */
-static void csv_field(FILE *fp, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
-
 static void csv_number(FILE *fp, double v)
 {
 	if (isfinite(v))
@@ -217,7 +201,7 @@ int gridrun_write_csv(const struct gridrun *g, FILE *fp)
 	fputs("point", fp);
 	for (size_t k = 0; k < g->n_paths; k++) {
 		fputc(',', fp);
-		csv_field(fp, g->paths[k]);
+		output_csv_field(fp, g->paths[k]);
 	}
 	for (int f = 0; f < FIG_COUNT; f++)
 		fprintf(fp, ",%s,%s.ci95", stats_figure_names[f], stats_figure_names[f]);
@@ -229,7 +213,7 @@ int gridrun_write_csv(const struct gridrun *g, FILE *fp)
 			if (!t)
 				return -1;
 			fputc(',', fp);
-			csv_field(fp, t);
+			output_csv_field(fp, t);
 			free(t);
 		}
 		for (int f = 0; f < FIG_COUNT; f++) {

@@ -832,17 +832,7 @@ static void csv_num(FILE *fp, double v)
 static void csv_text(FILE *fp, const char *s)
 {
 	fputc(',', fp);
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
+	output_csv_field(fp, s);
 }
 
 /* The figures frontier.csv shows: objective, secondary, (for balanced,

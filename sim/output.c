@@ -247,6 +247,24 @@ int output_write_run(const char *dir, const struct scenario *sc, const struct ru
 	return 0;
 }
 
+void output_csv_field(FILE *fp, const char *s)
+{
+	size_t n = strlen(s);
+	int quote = n == 0 || strpbrk(s, ",\"\r\n") || s[0] == ' ' || s[0] == '\t' ||
+		    s[n - 1] == ' ' || s[n - 1] == '\t';
+	if (!quote) {
+		fputs(s, fp);
+		return;
+	}
+	fputc('"', fp);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
 static void print_row(FILE *fp, const char *name, const struct stats_fold *f)
 {
 	fprintf(fp, "%-20.20s %12.0f %9.4f%% %10.4g %10.4g %10.4g %9.3f %12.6g %10.4g\n", name,

@@ -30,6 +30,11 @@ int output_write_run(const char *dir, const struct scenario *sc, const struct ru
 int output_write_atomic(const char *dir, const char *name, int (*fn)(void *ctx, FILE *fp),
 			void *ctx, struct errbuf *err);
 
+/* Writes s as one CSV field, quoted (quotes doubled) when it is empty, holds
+ * a separator, quote or line break, or starts or ends with a blank, so that
+ * libcsv reads back exactly s. */
+void output_csv_field(FILE *fp, const char *s);
+
 /* The short table of headline figures. */
 void output_print_table(FILE *fp, const struct scenario *sc, const struct run_result *r);
 

@@ -85,24 +85,6 @@ static char *assignment_of(const char *path, const json_t *v)
 
 /* A field of sweep.csv, quoted when libcsv would otherwise read it back
  * differently (separators, quotes, line ends, surrounding blanks, empty). */
-static void csv_field(FILE *fp, const char *s)
-{
-	size_t n = strlen(s);
-	int quote = n == 0 || strpbrk(s, ",\"\r\n") || s[0] == ' ' || s[0] == '\t' ||
-		    s[n - 1] == ' ' || s[n - 1] == '\t';
-	if (!quote) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
-
 /* ---- grid -------------------------------------------------------------- */
 
 static int add_axis(struct sweep *sw, const char *path, const char *where, struct errbuf *err)
@@ -731,7 +713,7 @@ static void write_header(FILE *fp, const char *const *paths, size_t n)
 	fputs("point", fp);
 	for (size_t a = 0; a < n; a++) {
 		fputc(',', fp);
-		csv_field(fp, paths[a]);
+		output_csv_field(fp, paths[a]);
 	}
 	for (int i = 0; i < FIG_COUNT; i++)
 		fprintf(fp, ",%s,%s.ci95", stats_figure_names[i], stats_figure_names[i]);
@@ -760,7 +742,7 @@ void sweep_csv_row(FILE *fp, const struct sweep *sw, const struct sweep_row *row
 	for (size_t a = 0; a < sw->n_axes; a++) {
 		char *t = value_text(sw->axes[a].values[value_index(sw, row->point, a)]);
 		fputc(',', fp);
-		csv_field(fp, t ? t : "");
+		output_csv_field(fp, t ? t : "");
 		free(t);
 	}
 	for (int i = 0; i < FIG_COUNT; i++) {
@@ -1037,7 +1019,7 @@ static int copy_row(struct shard_in *s, uint64_t point, size_t n_axes, size_t n_
 	for (size_t i = 1; i < row.n_fields; i++) {
 		fputc(',', fp);
 		if (i <= n_axes) {
-			csv_field(fp, row.fields[i]);
+			output_csv_field(fp, row.fields[i]);
 		} else {
 			/* Figures were written with %.17g: copy the text as is. */
 			if (strspn(row.fields[i], "0123456789+-.eE") != strlen(row.fields[i]))
