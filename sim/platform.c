@@ -22,7 +22,10 @@ struct instance {
 	double priority;          /* eviction order in the memory pool (lowest first) */
 	uint64_t created_seq;
 	uint64_t used_seq;        /* last dispatch or completion, for mru/lru */
-	engine_timer expiry;
+	engine_timer expiry;      /* its own expiry timer, when not in the FIFO */
+	double expiry_s;          /* in its function's expiry FIFO: released then */
+	uint32_t ka_prev, ka_next;  /* expiry FIFO links (NONE at the ends) */
+	uint8_t in_fifo;
 };
 
 struct request {
@@ -53,6 +56,12 @@ struct fn_rt {
 	uint32_t *avail;          /* heap of warm instances with a free slot */
 	uint32_t n_avail, cap_avail;
 	struct wait_queue queue;  /* reserved functions wait here */
+	/* Idle instances whose expiry times are non-decreasing in the order
+	 * they became idle (always so with a constant TTL), in that order: one
+	 * engine timer at or before the head's expiry serves them all. */
+	uint32_t ka_head, ka_tail;
+	engine_timer ka_timer;    /* pending function timer, or NONE */
+	double ka_timer_s;
 };
 
 struct platform {
@@ -310,6 +319,63 @@ static void report(struct platform *p, uint32_t r, double end_s)
 		p->obs.request_done(p->obs.ctx, &res);
 }
 
+/* ---- keep-alive expiry FIFO --------------------------------------------- */
+
+/* Instead of one timer scheduled and cancelled per idle period, instances of
+ * a function whose expiries come in the order they became idle wait in a
+ * FIFO with a single timer. A request taking an idle instance just unlinks
+ * it; the timer is left where it is and, when it fires early, moves to the
+ * new head's expiry. Releases happen at the same times and, for equal
+ * times, in the same order (idle order) as with one timer each. */
+static void on_fifo_timer(void *ctx, uint64_t arg);
+
+static void fifo_unlink(struct platform *p, struct fn_rt *f, uint32_t id)
+{
+	struct instance *in = &p->inst[id];
+	if (in->ka_prev != NONE)
+		p->inst[in->ka_prev].ka_next = in->ka_next;
+	else
+		f->ka_head = in->ka_next;
+	if (in->ka_next != NONE)
+		p->inst[in->ka_next].ka_prev = in->ka_prev;
+	else
+		f->ka_tail = in->ka_prev;
+	in->in_fifo = 0;
+}
+
+/* Makes sure a timer is pending at or before time t_s. */
+static int fifo_arm(struct platform *p, struct fn_rt *f, uint32_t fn, double t_s)
+{
+	if (f->ka_timer != ENGINE_TIMER_NONE) {
+		if (f->ka_timer_s <= t_s)
+			return 0;
+		engine_cancel(p->engine, f->ka_timer);
+	}
+	f->ka_timer = engine_at(p->engine, t_s, on_fifo_timer, p, fn);
+	f->ka_timer_s = t_s;
+	return f->ka_timer ? 0 : -1;
+}
+
+/* Appends instance id, expiring at expiry_s, when that keeps the FIFO in
+ * order. Returns 1 when it does not (the caller gives it its own timer),
+ * 0 when appended, <0 on failure. */
+static int fifo_append(struct platform *p, struct fn_rt *f, uint32_t id, double expiry_s)
+{
+	struct instance *in = &p->inst[id];
+	if (f->ka_tail != NONE && p->inst[f->ka_tail].expiry_s > expiry_s)
+		return 1;
+	in->expiry_s = expiry_s;
+	in->ka_next = NONE;
+	in->ka_prev = f->ka_tail;
+	in->in_fifo = 1;
+	if (f->ka_tail != NONE)
+		p->inst[f->ka_tail].ka_next = id;
+	else
+		f->ka_head = id;
+	f->ka_tail = id;
+	return f->ka_head == id ? fifo_arm(p, f, in->fn, expiry_s) : 0;
+}
+
 /* ---- events ------------------------------------------------------------ */
 
 static void on_complete(void *ctx, uint64_t arg);
@@ -323,6 +389,8 @@ static void release_instance(struct platform *p, uint32_t id)
 	struct fn_rt *f = &p->fn[in->fn];
 	if (in->avail_pos != NONE)
 		avail_remove(p, f, id);
+	if (in->in_fifo)
+		fifo_unlink(p, f, id);
 	counts_add(p, in->fn, 0, 0, -1);
 	if (p->obs.instance_released)
 		p->obs.instance_released(p->obs.ctx, in->fn, in->created_s, engine_now(p->engine));
@@ -460,6 +528,8 @@ static int dispatch(struct platform *p, uint32_t r)
 		uint32_t id = f->avail[pos];
 		struct instance *in = &p->inst[id];
 		if (in->active == 0) {
+			if (in->in_fifo)
+				fifo_unlink(p, f, id);
 			engine_cancel(p->engine, in->expiry);
 			in->expiry = ENGINE_TIMER_NONE;
 			counts_add(p, rq->fn, 0, 1, -1);
@@ -596,8 +666,12 @@ static void on_complete(void *ctx, uint64_t arg)
 			goto freed;
 		}
 		if (isfinite(ttl)) {
-			in->expiry = engine_at(p->engine, now + ttl, on_expiry, p, id);
-			if (!in->expiry) {
+			int rc = fifo_append(p, f, id, now + ttl);
+			if (rc > 0) {
+				in->expiry = engine_at(p->engine, now + ttl, on_expiry, p, id);
+				rc = in->expiry ? 0 : -1;
+			}
+			if (rc < 0) {
 				fail(p, "cannot schedule a keep-alive expiry");
 				return;
 			}
@@ -627,6 +701,18 @@ static void on_expiry(void *ctx, uint64_t arg)
 	uint32_t id = (uint32_t)arg;
 	p->inst[id].expiry = ENGINE_TIMER_NONE;
 	release_instance(p, id);
+}
+
+static void on_fifo_timer(void *ctx, uint64_t arg)
+{
+	struct platform *p = ctx;
+	struct fn_rt *f = &p->fn[arg];
+	double now = engine_now(p->engine);
+	f->ka_timer = ENGINE_TIMER_NONE;
+	while (f->ka_head != NONE && p->inst[f->ka_head].expiry_s <= now)
+		release_instance(p, f->ka_head);
+	if (f->ka_head != NONE && fifo_arm(p, f, (uint32_t)arg, p->inst[f->ka_head].expiry_s) < 0)
+		fail(p, "cannot schedule a keep-alive expiry");
 }
 
 static void on_queue_timeout(void *ctx, uint64_t arg)
@@ -760,6 +846,10 @@ static double host_pool_clock(void *ctx)
 
 void platform_finish(struct platform *p)
 {
+	for (uint32_t fn = 0; fn < p->n_fn; fn++) {
+		engine_cancel(p->engine, p->fn[fn].ka_timer);
+		p->fn[fn].ka_timer = ENGINE_TIMER_NONE;
+	}
 	for (uint32_t id = 0; id < p->n_inst; id++) {
 		if (p->inst[id].state == INST_FREE)
 			continue;
@@ -801,6 +891,7 @@ struct platform *platform_new(const struct scenario *sc, struct engine *e, uint3
 		struct fn_rt *f = &p->fn[i];
 		f->cfg = &sc->functions[i];
 		f->queue.head = f->queue.tail = NONE;
+		f->ka_head = f->ka_tail = NONE;
 		reserved += f->cfg->reserved_concurrency;
 		f->rng_service = rng_stream(sc->seed, replication, i, RNG_SERVICE);
 		f->rng_cold = rng_stream(sc->seed, replication, i, RNG_COLD_START);
