@@ -211,6 +211,8 @@ struct pricing_opts {
  * vCPU share, or fails naming `where` (the function's JSON path). */
 typedef int pricing_resources_fn(const void *cfg, uint32_t memory_mb, double vcpus_requested,
 				 double *vcpus, const char *where, struct errbuf *err);
+/* Adds one request's usage to *u; it must only add (sim/run.c meters a
+ * request once into a zeroed usage and adds that to several totals). */
 typedef void pricing_meter_fn(const void *cfg, struct usage *u, const struct meter_req *r);
 /* Adds `instances` x `seconds` of a kind of time (instances = 1 for
  * PRICING_TIME_INSTANCE and PRICING_TIME_SNAPSHOT). */

@@ -135,14 +135,19 @@ static void on_request_done(void *ctx, const struct request_result *r)
 	struct sim *s = ctx;
 	int ran = r->outcome == REQ_COMPLETED || r->outcome == REQ_TIMED_OUT || r->outcome == REQ_OOM;
 	struct ts_bin *bin = &s->bins[bin_of(s, r->arrival_s)];
-	if (ran)
-		meter(s, &bin->usage, r);
+	/* Meters only add (integers): metering once and adding the result to
+	 * each total gives the same sums as metering into each. */
+	struct usage used = { 0 };
+	if (ran) {
+		meter(s, &used, r);
+		usage_add(&bin->usage, &used);
+	}
 	if (r->ping) {
 		/* Warmer pings: billed apart, never user invocations. */
 		if (r->arrival_s >= s->sc->warmup_s) {
 			s->fn[r->function].warmer_pings++;
 			if (ran)
-				meter(s, &s->fn[r->function].warmer_usage, r);
+				usage_add(&s->fn[r->function].warmer_usage, &used);
 		}
 		return;
 	}
@@ -174,7 +179,7 @@ static void on_request_done(void *ctx, const struct request_result *r)
 		break;
 	}
 	if (ran)
-		meter(s, &st->usage, r);
+		usage_add(&st->usage, &used);
 }
 
 /* Bills the provisioned level held since prov_since_s up to now_s (within the
