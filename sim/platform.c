@@ -46,7 +46,8 @@ struct wait_queue {
 
 struct fn_rt {
 	const struct function_cfg *cfg;
-	gsl_rng *rng_service, *rng_cold, *rng_dispatch, *rng_policy;
+	/* Streams held inline: a request's draws read no other memory. */
+	struct rng_inline rng_service, rng_cold, rng_dispatch, rng_policy;
 	struct keepalive_host host;
 	void *keepalive_state;
 	uint32_t provisioned;     /* instances the policy asked for */
@@ -485,7 +486,7 @@ static int spawn_idle(struct platform *p, uint32_t fn, int provisioned, double u
 	if (id == NONE)
 		return fail(p, "cannot create another instance");
 	struct coldstart_draw draw;
-	cfg->cold_start->draw(cfg->cold_start_cfg, f->rng_policy, dist_mean(&cfg->service), &draw);
+	cfg->cold_start->draw(cfg->cold_start_cfg, &f->rng_policy.gen, dist_mean(&cfg->service), &draw);
 	p->inst[id] = (struct instance){
 		.fn = fn,
 		.avail_pos = NONE,
@@ -517,14 +518,14 @@ static int dispatch(struct platform *p, uint32_t r)
 	double now = engine_now(p->engine);
 	double service = rq->service_s;
 	if (isnan(service))
-		service = dist_sample(&cfg->service, f->rng_service);
+		service = dist_sample(&cfg->service, &f->rng_service.gen);
 	rq->start_s = now;
 
 	if (f->n_avail > 0) {
 		uint32_t pos = 0;
 		/* Random selection among on-demand instances; provisioned first. */
 		if (p->sc->platform.idle_selection == IDLE_RANDOM && !p->inst[f->avail[0]].provisioned)
-			pos = (uint32_t)gsl_rng_uniform_int(f->rng_dispatch, f->n_avail);
+			pos = (uint32_t)gsl_rng_uniform_int(&f->rng_dispatch.gen, f->n_avail);
 		uint32_t id = f->avail[pos];
 		struct instance *in = &p->inst[id];
 		if (in->active == 0) {
@@ -559,7 +560,7 @@ static int dispatch(struct platform *p, uint32_t r)
 			return fail(p, "cannot create another instance");
 		struct instance *in = &p->inst[id];
 		struct coldstart_draw draw;
-		cfg->cold_start->draw(cfg->cold_start_cfg, f->rng_cold, service, &draw);
+		cfg->cold_start->draw(cfg->cold_start_cfg, &f->rng_cold.gen, service, &draw);
 		*in = (struct instance){
 			.fn = rq->fn,
 			.active = 1,
@@ -893,11 +894,10 @@ struct platform *platform_new(const struct scenario *sc, struct engine *e, uint3
 		f->queue.head = f->queue.tail = NONE;
 		f->ka_head = f->ka_tail = NONE;
 		reserved += f->cfg->reserved_concurrency;
-		f->rng_service = rng_stream(sc->seed, replication, i, RNG_SERVICE);
-		f->rng_cold = rng_stream(sc->seed, replication, i, RNG_COLD_START);
-		f->rng_dispatch = rng_stream(sc->seed, replication, i, RNG_DISPATCH);
-		f->rng_policy = rng_stream(sc->seed, replication, i, RNG_POLICY);
-		if (!f->rng_service || !f->rng_cold || !f->rng_dispatch || !f->rng_policy)
+		if (rng_stream_init(&f->rng_service, sc->seed, replication, i, RNG_SERVICE) < 0 ||
+		    rng_stream_init(&f->rng_cold, sc->seed, replication, i, RNG_COLD_START) < 0 ||
+		    rng_stream_init(&f->rng_dispatch, sc->seed, replication, i, RNG_DISPATCH) < 0 ||
+		    rng_stream_init(&f->rng_policy, sc->seed, replication, i, RNG_POLICY) < 0)
 			goto oom;
 		double warm_mean_s = dist_mean(&f->cfg->service);
 		double extra_s = f->cfg->cold_start->mean_total_s(f->cfg->cold_start_cfg, warm_mean_s) - warm_mean_s;
@@ -935,10 +935,6 @@ void platform_free(struct platform *p)
 		return;
 	for (uint32_t i = 0; p->fn && i < p->n_fn; i++) {
 		struct fn_rt *f = &p->fn[i];
-		gsl_rng_free(f->rng_service);
-		gsl_rng_free(f->rng_cold);
-		gsl_rng_free(f->rng_dispatch);
-		gsl_rng_free(f->rng_policy);
 		if (f->keepalive_state && f->cfg->keepalive->stop)
 			f->cfg->keepalive->stop(f->keepalive_state);
 		free(f->avail);

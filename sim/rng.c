@@ -6,6 +6,8 @@
  */
 #include "rng.h"
 
+#include <string.h>
+
 /* splitmix64 step: the golden-ratio increment followed by the finaliser. */
 static uint64_t splitmix64(uint64_t x)
 {
@@ -32,20 +34,16 @@ struct taus2_state {
 	unsigned long s1, s2, s3;
 };
 
-gsl_rng *rng_stream(uint64_t scenario_seed, uint32_t replication,
-		    uint32_t function_index, uint32_t purpose)
+/* Seeds a taus2 state of the given generator from the hash. */
+static void seed_taus2(gsl_rng *r, uint64_t h)
 {
-	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-	if (!r)
-		return NULL;
-	uint64_t h = rng_seed_for(scenario_seed, replication, function_index, purpose);
 	uint64_t h2 = splitmix64(h);
 	struct taus2_state *st = gsl_rng_state(r);
 	if (gsl_rng_size(r) != sizeof(*st)) {
 		/* Not the layout we know: fall back to GSL's own 32-bit seeding. */
 		unsigned long s = (unsigned long)((h ^ (h >> 32)) & 0xffffffffu);
 		gsl_rng_set(r, s ? s : 1);
-		return r;
+		return;
 	}
 	/* taus2 needs s1 >= 2, s2 >= 8, s3 >= 16, as in GSL's taus_set(). */
 	st->s1 = (unsigned long)(h & 0xffffffffu);
@@ -60,5 +58,28 @@ gsl_rng *rng_stream(uint64_t scenario_seed, uint32_t replication,
 	/* Warm up as taus_set() does. */
 	for (int i = 0; i < 6; i++)
 		gsl_rng_get(r);
+}
+
+gsl_rng *rng_stream(uint64_t scenario_seed, uint32_t replication,
+		    uint32_t function_index, uint32_t purpose)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	if (!r)
+		return NULL;
+	seed_taus2(r, rng_seed_for(scenario_seed, replication, function_index, purpose));
 	return r;
+}
+
+int rng_stream_init(struct rng_inline *r, uint64_t scenario_seed, uint32_t replication,
+		    uint32_t function_index, uint32_t purpose)
+{
+	/* gsl_rng is a public struct {type, state}; gsl_rng_alloc() fills the
+	 * same two fields with a malloc'd state of type->size bytes. */
+	if (gsl_rng_taus2->size > sizeof(r->state))
+		return -1;
+	memset(r->state, 0, sizeof(r->state));
+	r->gen.type = gsl_rng_taus2;
+	r->gen.state = r->state;
+	seed_taus2(&r->gen, rng_seed_for(scenario_seed, replication, function_index, purpose));
+	return 0;
 }

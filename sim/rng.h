@@ -32,4 +32,16 @@ uint64_t rng_seed_for(uint64_t scenario_seed, uint32_t replication,
 gsl_rng *rng_stream(uint64_t scenario_seed, uint32_t replication,
 		    uint32_t function_index, uint32_t purpose);
 
+/* A stream stored inside the caller's own struct: no allocation, and the hot
+ * path finds the state beside the caller's other fields instead of behind
+ * two pointers. Same draws as rng_stream() with the same arguments. Pass
+ * &r->gen wherever a gsl_rng * is wanted; never gsl_rng_free() it. */
+struct rng_inline {
+	gsl_rng gen;
+	unsigned long state[4];   /* taus2's state (3 words), with room to spare */
+};
+/* Returns 0, or -1 if this GSL's taus2 state does not fit. */
+int rng_stream_init(struct rng_inline *r, uint64_t scenario_seed, uint32_t replication,
+		    uint32_t function_index, uint32_t purpose);
+
 #endif

@@ -504,7 +504,7 @@ struct a19_it {
 	const uint32_t *map;
 	uint64_t seed;
 	uint32_t replication;
-	gsl_rng **rng;               /* per trace function, made on first use */
+	struct rng_inline *rng;      /* per trace function, seeded on first use */
 	size_t day;                  /* next day to load */
 	double day_start_s;
 	unsigned char *bytes;
@@ -686,9 +686,10 @@ static void heap_pop(struct a19_it *it)
 
 static gsl_rng *rng_of(struct a19_it *it, uint32_t fn)
 {
-	if (!it->rng[fn])
-		it->rng[fn] = rng_stream(it->seed, it->replication, fn, RNG_TRACE);
-	return it->rng[fn];
+	struct rng_inline *r = &it->rng[fn];
+	if (!r->gen.type && rng_stream_init(r, it->seed, it->replication, fn, RNG_TRACE) < 0)
+		return NULL;
+	return &r->gen;
 }
 
 /* Sets the row's next arrival inside its minute; 0 when the minute is done. */
@@ -796,9 +797,6 @@ static void a19_close(void *p)
 	struct a19_it *it = p;
 	if (!it)
 		return;
-	for (size_t i = 0; it->rng && i < trace_n_functions(it->t); i++)
-		if (it->rng[i])
-			gsl_rng_free(it->rng[i]);
 	free(it->rng);
 	free(it->bytes);
 	free(it->rows);
