@@ -515,7 +515,21 @@ struct a19_it {
 	uint32_t minute;             /* minute being emitted */
 	uint32_t *heap;              /* rows with arrivals left in this minute */
 	size_t n_heap;
+	/* Fast path: the minute's arrivals drawn row by row, then sorted. */
+	struct a19_arr *sorted;
+	size_t n_sorted, pos_sorted, cap_sorted;
+	uint32_t *fn_stamp;          /* per trace function: last minute it had a row, + 1 */
+	uint32_t stamp;
 };
+
+/* One arrival of the current minute; ordered by (time, row) as the heap is. */
+struct a19_arr {
+	double t_s;
+	uint32_t row, fn;
+};
+
+/* Minutes holding more arrivals than this go through the heap (bounded memory). */
+#define SORT_MAX_ARRIVALS (1u << 20)
 
 static int put_varint(struct a19_it *it, uint64_t v)
 {
@@ -684,6 +698,14 @@ static void heap_pop(struct a19_it *it)
 		it->heap[k] = last;
 }
 
+static int arr_cmp(const void *pa, const void *pb)
+{
+	const struct a19_arr *a = pa, *b = pb;
+	if (a->t_s != b->t_s)
+		return a->t_s < b->t_s ? -1 : 1;
+	return a->row < b->row ? -1 : a->row > b->row;
+}
+
 static gsl_rng *rng_of(struct a19_it *it, uint32_t fn)
 {
 	struct rng_inline *r = &it->rng[fn];
@@ -720,6 +742,61 @@ static int spread_next(struct a19_it *it, struct a19_row *r)
 	return 1;
 }
 
+static int spread_next(struct a19_it *it, struct a19_row *r);
+
+/* The minute's rows (linked from head) drawn one after the other into
+ * it->sorted, then sorted by (time, row): the same sequence the heap
+ * merge gives, when every draw of a row comes from a stream no other row of
+ * the minute uses (each function's own) and the count is known (uniform,
+ * even). Returns 1 when done, 0 when the minute must use the heap (nothing
+ * drawn), <0 on failure. */
+static int sort_minute(struct a19_it *it, uint32_t head)
+{
+	if (it->d->spread == SPREAD_POISSON)
+		return 0;
+	uint64_t total = 0;
+	it->stamp++;
+	for (uint32_t i = head; i != UINT32_MAX; i = it->rows[i].next) {
+		struct a19_row *r = &it->rows[i];
+		total += r->count;
+		/* Two rows of one function share its stream: draw order matters. */
+		if (total > SORT_MAX_ARRIVALS || it->fn_stamp[r->fn] == it->stamp)
+			return 0;
+		it->fn_stamp[r->fn] = it->stamp;
+	}
+	if (total > it->cap_sorted) {
+		size_t cap = it->cap_sorted ? it->cap_sorted : 1024;
+		while (cap < total)
+			cap *= 2;
+		struct a19_arr *a = realloc(it->sorted, cap * sizeof(*a));
+		if (!a)
+			return -1;
+		it->sorted = a;
+		it->cap_sorted = cap;
+	}
+	it->n_sorted = it->pos_sorted = 0;
+	uint32_t i = head;
+	while (i != UINT32_MAX) {
+		struct a19_row *r = &it->rows[i];
+		uint32_t next = r->next;
+		r->k = 0;
+		r->x = 0;
+		int rc;
+		while ((rc = spread_next(it, r)) == 1)
+			it->sorted[it->n_sorted++] = (struct a19_arr){ .t_s = r->t_s, .row = i, .fn = r->fn };
+		if (rc < 0)
+			return -1;
+		i = next;
+	}
+	qsort(it->sorted, it->n_sorted, sizeof(*it->sorted), arr_cmp);
+	/* File each row under its next busy minute in the order the heap would
+	 * (at its last arrival), so later minutes list their rows as before. */
+	for (size_t j = 0; j < it->n_sorted; j++)
+		if (--it->rows[it->sorted[j].row].k == 0)
+			next_cell(it, it->sorted[j].row);
+	return 1;
+}
+
 static int a19_open(const struct trace *t, const void *data, uint64_t seed, uint32_t replication,
 		    const uint32_t *fn_map, void **out, struct errbuf *err)
 {
@@ -733,7 +810,8 @@ static int a19_open(const struct trace *t, const void *data, uint64_t seed, uint
 	it->seed = seed;
 	it->replication = replication;
 	it->rng = calloc(trace_n_functions(t) + 1, sizeof(*it->rng));
-	if (!it->rng)
+	it->fn_stamp = calloc(trace_n_functions(t) + 1, sizeof(*it->fn_stamp));
+	if (!it->rng || !it->fn_stamp)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	it->minute = MINUTES;   /* nothing loaded yet */
 	return 0;
@@ -742,6 +820,13 @@ static int a19_open(const struct trace *t, const void *data, uint64_t seed, uint
 static int a19_next_impl(void *p, struct trace_arrival *a, struct errbuf *err)
 {
 	struct a19_it *it = p;
+	if (it->pos_sorted < it->n_sorted) {
+		const struct a19_arr *s = &it->sorted[it->pos_sorted++];
+		a->t_s = s->t_s;
+		a->trace_fn = s->fn;
+		a->duration_s = NAN;
+		return 1;
+	}
 	while (it->n_heap == 0) {
 		/* Start the next busy minute (of this day or a later one). */
 		while (it->minute < MINUTES && it->bucket[it->minute] == UINT32_MAX)
@@ -760,6 +845,15 @@ static int a19_next_impl(void *p, struct trace_arrival *a, struct errbuf *err)
 		}
 		uint32_t i = it->bucket[it->minute];
 		it->bucket[it->minute] = UINT32_MAX;
+		int sorted = sort_minute(it, i);
+		if (sorted < 0)
+			return errbuf_set(err, ERR_RUNTIME, "out of memory");
+		if (sorted) {
+			it->minute++;
+			if (it->n_sorted == 0)
+				continue;
+			return a19_next_impl(p, a, err);
+		}
 		while (i != UINT32_MAX) {
 			struct a19_row *r = &it->rows[i];
 			uint32_t next = r->next;
@@ -798,6 +892,8 @@ static void a19_close(void *p)
 	if (!it)
 		return;
 	free(it->rng);
+	free(it->fn_stamp);
+	free(it->sorted);
 	free(it->bytes);
 	free(it->rows);
 	free(it->heap);
