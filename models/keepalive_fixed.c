@@ -32,9 +32,15 @@ static double fixed_on_idle(const void *cfg, void *state, double now_s)
 	return ((const struct fixed_cfg *)cfg)->ttl_s;
 }
 
+static double fixed_constant_ttl(const void *cfg)
+{
+	return ((const struct fixed_cfg *)cfg)->ttl_s;
+}
+
 const struct keepalive_ops keepalive_fixed = {
 	.name = "fixed",
 	.parse = fixed_parse,
 	.free_cfg = free,
 	.on_idle = fixed_on_idle,
+	.constant_ttl = fixed_constant_ttl,
 };

@@ -68,6 +68,7 @@ struct trace {
 	struct strmap *names, *triggers;
 	struct trace_fn *fns;
 	size_t n_fns, cap_fns;
+	uint32_t *fn_trigger;       /* trigger_id per function, compact for replay */
 	double first_s, last_s, shift_s;
 	int times_set, keep_time, skip_bad, has_durations;
 	uint64_t max_rows, rows, skipped_status, skipped_bad;
@@ -167,6 +168,7 @@ void trace_free(struct trace *t)
 {
 	if (!t)
 		return;
+	free(t->fn_trigger);
 	if (t->fmt && t->data) {
 		if (t->fmt->rows) {
 			struct rows_data *d = t->data;
@@ -501,8 +503,12 @@ int trace_prepare(struct trace **out, const json_t *spec, const char *where, con
 			goto fail;
 		}
 	}
+	if (!(t->fn_trigger = malloc((t->n_fns + 1) * sizeof(*t->fn_trigger)))) {
+		rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
+		goto fail;
+	}
 	for (size_t i = 0; i < t->n_fns; i++)
-		t->fns[i].trigger_id = trigger_id(t, t->fns[i].trigger);
+		t->fn_trigger[i] = t->fns[i].trigger_id = trigger_id(t, t->fns[i].trigger);
 	if ((rc = apply_sampling(t, spec, where, err)) < 0)
 		goto fail;
 	t->shift_s = t->keep_time || !t->times_set ? 0 : t->first_s;
@@ -615,7 +621,7 @@ int trace_next(struct trace_reader *r, struct trace_arrival *a, struct errbuf *e
 			rc = rows_next(r, a, err);
 		} else {
 			rc = r->t->fmt->custom->next(r->it, a, err);
-			a->trigger = rc > 0 ? r->t->fns[a->trace_fn].trigger_id : UINT32_MAX;
+			a->trigger = rc > 0 ? r->t->fn_trigger[a->trace_fn] : UINT32_MAX;
 		}
 		if (rc <= 0)
 			return rc;
