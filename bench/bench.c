@@ -431,8 +431,10 @@ static const struct bench_case cases[] = {
 	{ "hold-1e5", HOLD, 1e5, "" },
 	{ "hold-1e6", HOLD, 1e6, "" },
 	{ "simfaas-readme", SIMFAAS, 0, "wall <= 0.2 s" },
+	{ "azure-day-1M", AZURE, 1e6, "" },      /* small: for profilers */
 	{ "azure-day-10M", AZURE, 1e7, "" },
 	{ "azure-day", AZURE, 1e8, ">= 5e6 inv/s, < 1024 MB" },
+	{ "azure-file-1M", AZURE_FILE, 1e6, "" },
 	{ "azure-file-10M", AZURE_FILE, 1e7, "" },
 	{ "azure-file", AZURE_FILE, 1e8, ">= 5e6 inv/s, < 1024 MB" },
 };

@@ -54,12 +54,7 @@ struct fn_rt {
 	uint32_t in_flight;       /* requests holding a concurrency slot */
 	uint32_t *avail;          /* heap of warm instances with a free slot */
 	uint32_t n_avail, cap_avail;
-	/* Idle instances whose expiry times are non-decreasing in the order
-	 * they became idle (always so with a constant TTL), in that order: one
-	 * engine timer at or before the head's expiry serves them all. */
-	uint32_t ka_head, ka_tail;
-	engine_timer ka_timer;    /* pending function timer, or NONE */
-	double ka_timer_s;
+	uint32_t ka_list;         /* its expiry list in platform.lists */
 	double const_ttl_s;       /* the policy's constant TTL, NAN: ask on_idle */
 	/* Streams held inline: a request's draws read no other memory. */
 	struct rng_inline rng_service, rng_cold, rng_dispatch, rng_policy;
@@ -69,8 +64,21 @@ struct fn_rt {
 	struct wait_queue queue;  /* reserved functions wait here */
 };
 
+/* Idle instances whose expiry times are non-decreasing in the order they
+ * became idle, in that order: one engine timer at or before the head's
+ * expiry serves them all. Functions with the same constant TTL share one
+ * list (their instances expire in the order they became idle); every other
+ * function has its own. */
+struct ka_list {
+	uint32_t head, tail;
+	engine_timer timer;       /* pending, or NONE */
+	double timer_s;
+};
+
 struct platform {
 	const struct scenario *sc;
+	struct ka_list *lists;
+	uint32_t n_lists;
 	struct engine *engine;
 	struct platform_observer obs;
 	struct fn_rt *fn;
@@ -326,39 +334,43 @@ static void report(struct platform *p, uint32_t r, double end_s)
 
 /* ---- keep-alive expiry FIFO --------------------------------------------- */
 
-/* Instead of one timer scheduled and cancelled per idle period, instances of
- * a function whose expiries come in the order they became idle wait in a
- * FIFO with a single timer. A request taking an idle instance just unlinks
- * it; the timer is left where it is and, when it fires early, moves to the
- * new head's expiry. Releases happen at the same times and, for equal
- * times, in the same order (idle order) as with one timer each. */
+/* Instead of one timer scheduled and cancelled per idle period, idle
+ * instances whose expiries come in the order they became idle wait in a
+ * FIFO (struct ka_list) with a single timer. A request taking an idle
+ * instance just unlinks it; the timer is left where it is and, when it fires
+ * early, moves to the new head's expiry. Releases happen at the same times
+ * and, for equal times, in the same order (idle order) as with one timer
+ * each; the pending-event set holds one timer per list instead of one per
+ * idle instance. */
 static void on_fifo_timer(void *ctx, uint64_t arg);
 
 static void fifo_unlink(struct platform *p, struct fn_rt *f, uint32_t id)
 {
 	struct instance *in = &p->inst[id];
+	struct ka_list *l = &p->lists[f->ka_list];
 	if (in->ka_prev != NONE)
 		p->inst[in->ka_prev].ka_next = in->ka_next;
 	else
-		f->ka_head = in->ka_next;
+		l->head = in->ka_next;
 	if (in->ka_next != NONE)
 		p->inst[in->ka_next].ka_prev = in->ka_prev;
 	else
-		f->ka_tail = in->ka_prev;
+		l->tail = in->ka_prev;
 	in->in_fifo = 0;
 }
 
-/* Makes sure a timer is pending at or before time t_s. */
-static int fifo_arm(struct platform *p, struct fn_rt *f, uint32_t fn, double t_s)
+/* Makes sure list li has a timer pending at or before time t_s. */
+static int fifo_arm(struct platform *p, uint32_t li, double t_s)
 {
-	if (f->ka_timer != ENGINE_TIMER_NONE) {
-		if (f->ka_timer_s <= t_s)
+	struct ka_list *l = &p->lists[li];
+	if (l->timer != ENGINE_TIMER_NONE) {
+		if (l->timer_s <= t_s)
 			return 0;
-		engine_cancel(p->engine, f->ka_timer);
+		engine_cancel(p->engine, l->timer);
 	}
-	f->ka_timer = engine_at(p->engine, t_s, on_fifo_timer, p, fn);
-	f->ka_timer_s = t_s;
-	return f->ka_timer ? 0 : -1;
+	l->timer = engine_at(p->engine, t_s, on_fifo_timer, p, li);
+	l->timer_s = t_s;
+	return l->timer ? 0 : -1;
 }
 
 /* Appends instance id, expiring at expiry_s, when that keeps the FIFO in
@@ -367,18 +379,19 @@ static int fifo_arm(struct platform *p, struct fn_rt *f, uint32_t fn, double t_s
 static int fifo_append(struct platform *p, struct fn_rt *f, uint32_t id, double expiry_s)
 {
 	struct instance *in = &p->inst[id];
-	if (f->ka_tail != NONE && p->inst[f->ka_tail].expiry_s > expiry_s)
+	struct ka_list *l = &p->lists[f->ka_list];
+	if (l->tail != NONE && p->inst[l->tail].expiry_s > expiry_s)
 		return 1;
 	in->expiry_s = expiry_s;
 	in->ka_next = NONE;
-	in->ka_prev = f->ka_tail;
+	in->ka_prev = l->tail;
 	in->in_fifo = 1;
-	if (f->ka_tail != NONE)
-		p->inst[f->ka_tail].ka_next = id;
+	if (l->tail != NONE)
+		p->inst[l->tail].ka_next = id;
 	else
-		f->ka_head = id;
-	f->ka_tail = id;
-	return f->ka_head == id ? fifo_arm(p, f, in->fn, expiry_s) : 0;
+		l->head = id;
+	l->tail = id;
+	return l->head == id ? fifo_arm(p, f->ka_list, expiry_s) : 0;
 }
 
 /* ---- events ------------------------------------------------------------ */
@@ -712,12 +725,12 @@ static void on_expiry(void *ctx, uint64_t arg)
 static void on_fifo_timer(void *ctx, uint64_t arg)
 {
 	struct platform *p = ctx;
-	struct fn_rt *f = &p->fn[arg];
+	struct ka_list *l = &p->lists[arg];
 	double now = engine_now(p->engine);
-	f->ka_timer = ENGINE_TIMER_NONE;
-	while (f->ka_head != NONE && p->inst[f->ka_head].expiry_s <= now)
-		release_instance(p, f->ka_head);
-	if (f->ka_head != NONE && fifo_arm(p, f, (uint32_t)arg, p->inst[f->ka_head].expiry_s) < 0)
+	l->timer = ENGINE_TIMER_NONE;
+	while (l->head != NONE && p->inst[l->head].expiry_s <= now)
+		release_instance(p, l->head);
+	if (l->head != NONE && fifo_arm(p, (uint32_t)arg, p->inst[l->head].expiry_s) < 0)
 		fail(p, "cannot schedule a keep-alive expiry");
 }
 
@@ -852,9 +865,9 @@ static double host_pool_clock(void *ctx)
 
 void platform_finish(struct platform *p)
 {
-	for (uint32_t fn = 0; fn < p->n_fn; fn++) {
-		engine_cancel(p->engine, p->fn[fn].ka_timer);
-		p->fn[fn].ka_timer = ENGINE_TIMER_NONE;
+	for (uint32_t li = 0; li < p->n_lists; li++) {
+		engine_cancel(p->engine, p->lists[li].timer);
+		p->lists[li].timer = ENGINE_TIMER_NONE;
 	}
 	for (uint32_t id = 0; id < p->n_inst; id++) {
 		if (p->inst[id].state == INST_FREE)
@@ -874,6 +887,49 @@ const struct instance_counts *platform_counts(const struct platform *p, uint32_t
 uint64_t platform_evictions(const struct platform *p)
 {
 	return p->evictions;
+}
+
+/* Functions with the same finite constant TTL share an expiry list; the
+ * others get one each. */
+struct ttl_fn {
+	double ttl_s;
+	uint32_t fn;
+};
+
+static int ttl_fn_cmp(const void *pa, const void *pb)
+{
+	const struct ttl_fn *a = pa, *b = pb;
+	if (a->ttl_s != b->ttl_s)
+		return a->ttl_s < b->ttl_s ? -1 : 1;
+	return a->fn < b->fn ? -1 : a->fn > b->fn;
+}
+
+static int assign_lists(struct platform *p)
+{
+	struct ttl_fn *v = malloc(((size_t)p->n_fn + 1) * sizeof(*v));
+	p->lists = malloc(((size_t)p->n_fn + 1) * sizeof(*p->lists));
+	if (!v || !p->lists) {
+		free(v);
+		return -1;
+	}
+	size_t n = 0;
+	for (uint32_t i = 0; i < p->n_fn; i++) {
+		double ttl = p->fn[i].const_ttl_s;
+		if (isfinite(ttl) && ttl > 0)
+			v[n++] = (struct ttl_fn){ ttl, i };
+		else
+			p->fn[i].ka_list = p->n_lists++;
+	}
+	qsort(v, n, sizeof(*v), ttl_fn_cmp);
+	for (size_t j = 0; j < n; j++) {
+		if (j == 0 || v[j].ttl_s != v[j - 1].ttl_s)
+			p->n_lists++;
+		p->fn[v[j].fn].ka_list = p->n_lists - 1;
+	}
+	free(v);
+	for (uint32_t li = 0; li < p->n_lists; li++)
+		p->lists[li] = (struct ka_list){ .head = NONE, .tail = NONE, .timer = ENGINE_TIMER_NONE };
+	return 0;
 }
 
 struct platform *platform_new(const struct scenario *sc, struct engine *e, uint32_t replication,
@@ -899,7 +955,6 @@ struct platform *platform_new(const struct scenario *sc, struct engine *e, uint3
 		struct fn_rt *f = &p->fn[i];
 		f->cfg = &sc->functions[i];
 		f->queue.head = f->queue.tail = NONE;
-		f->ka_head = f->ka_tail = NONE;
 		f->const_ttl_s = f->cfg->keepalive->constant_ttl
 			? f->cfg->keepalive->constant_ttl(f->cfg->keepalive_cfg) : NAN;
 		reserved += f->cfg->reserved_concurrency;
@@ -931,6 +986,8 @@ struct platform *platform_new(const struct scenario *sc, struct engine *e, uint3
 		}
 	}
 	p->shared_limit = sc->platform.account_concurrency - (uint32_t)reserved;
+	if (assign_lists(p) < 0)
+		goto oom;
 	return p;
 oom:
 	platform_free(p);
@@ -949,6 +1006,7 @@ void platform_free(struct platform *p)
 		free(f->avail);
 	}
 	free(p->fn);
+	free(p->lists);
 	free(p->inst);
 	free(p->req);
 	free(p);
