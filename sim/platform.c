@@ -879,6 +879,20 @@ void platform_finish(struct platform *p)
 	}
 }
 
+void platform_prefetch(const struct platform *p, uint32_t fn)
+{
+	/* Addresses computed without loading anything (a load here would wait
+	 * for the very miss the prefetch is meant to hide). */
+	const struct fn_rt *f = &p->fn[fn];
+	const struct function_cfg *cfg = &p->sc->functions[fn];
+	__builtin_prefetch(f);
+	__builtin_prefetch((const char *)f + 64);
+	__builtin_prefetch(cfg);
+	__builtin_prefetch(&cfg->timeout_s);
+	__builtin_prefetch(&cfg->service);
+	__builtin_prefetch(&cfg->keepalive);
+}
+
 const struct instance_counts *platform_counts(const struct platform *p, uint32_t fn)
 {
 	return &p->fn[fn].counts;

@@ -72,6 +72,9 @@ void platform_free(struct platform *p);
 int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t tag,
 		    struct errbuf *err);
 
+/* A cache hint: function fn will receive a request soon. Changes nothing. */
+void platform_prefetch(const struct platform *p, uint32_t fn);
+
 /* End of run: releases every instance still alive at engine_now(). */
 void platform_finish(struct platform *p);
 

@@ -252,6 +252,16 @@ static int on_arrival(void *ctx, const struct arrival *a, struct errbuf *err)
 	return platform_arrive(s->platform, a->function, a->duration_s, now >= s->sc->warmup_s, err);
 }
 
+/* The workload's next arrival will be for fn: fetch its records now. */
+static void on_hint(void *ctx, uint32_t fn)
+{
+	struct sim *s = ctx;
+	platform_prefetch(s->platform, fn);
+	__builtin_prefetch(&s->fn[fn]);
+	__builtin_prefetch(&s->fn[fn].latency);
+	__builtin_prefetch(&s->fn_last_s[fn]);
+}
+
 static void sim_free(struct sim *s)
 {
 	workload_free(s->workload);
@@ -317,6 +327,7 @@ static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep,
 	s->workload = workload_new(sc, s->engine, rep, on_arrival, s, &s->err);
 	if (!s->workload)
 		return s->err.msg[0] ? ERR_INPUT : ERR_RUNTIME;
+	workload_set_hint(s->workload, on_hint);
 	/* The clock reaches duration_s even when the last event is earlier, so
 	 * instances that never expire (provisioned, lru) count to its end. */
 	if (!engine_at(s->engine, sc->duration_s, end_of_window, s, 0))

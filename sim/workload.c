@@ -12,6 +12,8 @@ struct source {
 	const struct workload_source_ops *ops;
 	void *state;
 	struct arrival next;
+	struct arrival ahead;     /* read one ahead, when has_ahead */
+	int ahead_rc, has_ahead;
 	struct workload *w;
 };
 
@@ -25,6 +27,7 @@ struct workload {
 	size_t n_src, cap_src;
 	uint64_t arrivals;
 	int status;
+	workload_hint_fn *hint;
 };
 
 /* ---- Poisson and periodic processes ------------------------------------ */
@@ -238,7 +241,14 @@ static void on_arrival(void *ctx, uint64_t arg);
 static int advance(struct workload *w, size_t i)
 {
 	struct source *s = &w->src[i];
-	int rc = s->ops->next(s->state, &s->next, w->err);
+	int rc;
+	if (s->has_ahead) {
+		s->has_ahead = 0;
+		s->next = s->ahead;
+		rc = s->ahead_rc;
+	} else {
+		rc = s->ops->next(s->state, &s->next, w->err);
+	}
 	if (rc < 0) {
 		w->status = rc;
 		engine_stop(w->engine);
@@ -264,6 +274,15 @@ static void on_arrival(void *ctx, uint64_t arg)
 	struct workload *w = ctx;
 	struct source *s = &w->src[arg];
 	w->arrivals++;
+	if (w->hint) {
+		/* Sources draw from their own streams, so reading ahead changes
+		 * no value; the next arrival is still scheduled after this one is
+		 * delivered, as without the hint (same event order). */
+		s->ahead_rc = s->ops->next(s->state, &s->ahead, w->err);
+		s->has_ahead = 1;
+		if (s->ahead_rc > 0)
+			w->hint(w->sink_ctx, s->ahead.function);
+	}
 	int rc = w->sink(w->sink_ctx, &s->next, w->err);
 	if (rc < 0) {
 		w->status = rc;
@@ -352,6 +371,11 @@ int workload_start(struct workload *w, struct errbuf *err)
 int workload_status(const struct workload *w)
 {
 	return w->status;
+}
+
+void workload_set_hint(struct workload *w, workload_hint_fn *hint)
+{
+	w->hint = hint;
 }
 
 uint64_t workload_arrivals(const struct workload *w)

@@ -46,6 +46,12 @@ int workload_start(struct workload *w, struct errbuf *err);
  * given to workload_new). */
 int workload_status(const struct workload *w);
 uint64_t workload_arrivals(const struct workload *w);
+/* Optional: hint(ctx, fn) is called with the function of a source's
+ * following arrival just before the current one goes to the sink (each
+ * source reads one arrival ahead), so the sink can prefetch what that
+ * arrival will touch. A cache hint only: it must change no state. */
+typedef void workload_hint_fn(void *ctx, uint32_t function);
+void workload_set_hint(struct workload *w, workload_hint_fn *hint);
 void workload_free(struct workload *w);
 
 #endif
