@@ -91,14 +91,30 @@ static int cover(struct histo *h, int32_t a, int32_t b)
 	return 0;
 }
 
+int32_t histo_bucket_of(double value)
+{
+	return value >= HISTO_MIN_S ? bucket_index(value) : INT32_MIN;
+}
+
+void histo_prefetch(const struct histo *h, int32_t i)
+{
+	/* Only inside the array: an address outside it is not formed. */
+	if (i >= h->lo && i < h->lo + (int32_t)h->n_buckets)
+		__builtin_prefetch(&h->buckets[i - h->lo], 1);
+}
+
 int histo_add(struct histo *h, double value)
+{
+	return histo_add_at(h, value, isnan(value) ? 0 : histo_bucket_of(value));
+}
+
+int histo_add_at(struct histo *h, double value, int32_t i)
 {
 	if (isnan(value))
 		return ERR_RUNTIME;
 	if (value < HISTO_MIN_S) {
 		h->zero_count++;
 	} else {
-		int32_t i = bucket_index(value);
 		if (h->n_buckets == 0 || i < h->lo || i >= h->lo + (int32_t)h->n_buckets)
 			if (cover(h, i, i) != 0)
 				return ERR_RUNTIME;

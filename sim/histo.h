@@ -34,6 +34,12 @@ void histo_free(struct histo *h);
 /* Returns 0, or ERR_RUNTIME if memory runs out. Values above HISTO_MAX_S
  * go in the top bucket (max stays exact). */
 int histo_add(struct histo *h, double value);
+/* The same in two steps, so that a caller can prefetch the bucket a value
+ * goes to (histo_prefetch) some time before adding it: i must be
+ * histo_bucket_of(value). histo_add(h, v) == histo_add_at(h, v, histo_bucket_of(v)). */
+int32_t histo_bucket_of(double value);
+void histo_prefetch(const struct histo *h, int32_t i);
+int histo_add_at(struct histo *h, double value, int32_t i);
 /* Adds every count of src into dst. */
 int histo_merge(struct histo *dst, const struct histo *src);
 /* q in [0,1]; NAN when empty. */

@@ -30,6 +30,13 @@ struct sim {
 	struct ts_bin *bins;
 	size_t n_bins;
 
+	/* Latencies waiting to go into their function's histogram: each
+	 * bucket is prefetched when its latency arrives and filled LAT_DELAY
+	 * completions later (in arrival order, so each histogram sees the same
+	 * sequence of values as without the delay). */
+	struct lat_pending { uint32_t fn; int32_t bucket; double value_s; } lat[16];
+	uint32_t n_lat, lat_head;
+
 	int bills_instances;        /* the pricing model meters instance time */
 	int progress;
 	const volatile sig_atomic_t *stop;
@@ -130,6 +137,34 @@ static void meter(const struct sim *s, struct usage *u, const struct request_res
 	s->sc->pricing->meter(s->sc->pricing_cfg, u, &m);
 }
 
+#define LAT_DELAY 16u
+
+static void lat_flush_one(struct sim *s)
+{
+	struct lat_pending *l = &s->lat[s->lat_head];
+	s->lat_head = (s->lat_head + 1) % LAT_DELAY;
+	s->n_lat--;
+	if (histo_add_at(&s->fn[l->fn].latency, l->value_s, l->bucket) < 0) {
+		errbuf_set(&s->err, ERR_RUNTIME, "out of memory recording latencies");
+		engine_stop(s->engine);
+	}
+}
+
+static void lat_flush(struct sim *s)
+{
+	while (s->n_lat)
+		lat_flush_one(s);
+}
+
+static void lat_add(struct sim *s, uint32_t fn, double value_s)
+{
+	if (s->n_lat == LAT_DELAY)
+		lat_flush_one(s);
+	int32_t b = histo_bucket_of(value_s);
+	histo_prefetch(&s->fn[fn].latency, b);
+	s->lat[(s->lat_head + s->n_lat++) % LAT_DELAY] = (struct lat_pending){ fn, b, value_s };
+}
+
 static void on_request_done(void *ctx, const struct request_result *r)
 {
 	struct sim *s = ctx;
@@ -162,10 +197,7 @@ static void on_request_done(void *ctx, const struct request_result *r)
 	switch (r->outcome) {
 	case REQ_COMPLETED:
 		st->completed++;
-		if (histo_add(&st->latency, r->end_s - r->arrival_s) < 0) {
-			errbuf_set(&s->err, ERR_RUNTIME, "out of memory recording latencies");
-			engine_stop(s->engine);
-		}
+		lat_add(s, r->function, r->end_s - r->arrival_s);
 		break;
 	case REQ_TIMED_OUT:
 	case REQ_QUEUE_TIMEOUT:
@@ -342,6 +374,7 @@ static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep,
 	/* Arrivals stop at duration_s; requests in flight and keep-alive timers
 	 * run out after it, so every instance's lifespan is complete. */
 	engine_run(s->engine);
+	lat_flush(s);
 	if ((rc = workload_status(s->workload)) < 0)
 		return rc;
 	if (!s->err.msg[0] && engine_failed(s->engine))
