@@ -52,7 +52,7 @@ struct fn_rt {
 	void *keepalive_state;
 	struct instance_counts counts;
 	uint32_t in_flight;       /* requests holding a concurrency slot */
-	uint32_t *avail;          /* heap of warm instances with a free slot */
+	struct avail_ent *avail;  /* heap of warm instances with a free slot */
 	uint32_t n_avail, cap_avail;
 	uint32_t ka_list;         /* its expiry list in platform.lists */
 	double const_ttl_s;       /* the policy's constant TTL, NAN: ask on_idle */
@@ -62,6 +62,13 @@ struct fn_rt {
 	uint32_t provisioned;     /* instances the policy asked for */
 	uint32_t n_provisioned;   /* provisioned instances alive */
 	struct wait_queue queue;  /* reserved functions wait here */
+};
+
+/* An entry of a function's available heap: the instance and its key, kept
+ * beside it so that sifting compares without reading the instances. */
+struct avail_ent {
+	uint64_t key;
+	uint32_t id, pad_;
 };
 
 /* Idle instances whose expiry times are non-decreasing in the order they
@@ -172,43 +179,44 @@ static uint64_t avail_key(const struct platform *p, const struct instance *in)
 	return on_demand | key;
 }
 
-static void avail_place(struct platform *p, struct fn_rt *f, uint32_t pos, uint32_t id)
+static void avail_place(struct platform *p, struct fn_rt *f, uint32_t pos, struct avail_ent e)
 {
-	f->avail[pos] = id;
-	p->inst[id].avail_pos = pos;
+	f->avail[pos] = e;
+	p->inst[e.id].avail_pos = pos;
 }
 
+/* Both sifts first refresh the moving entry's key from its instance (the
+ * caller may have just changed it); every other entry's key is current. */
 static void avail_sift_up(struct platform *p, struct fn_rt *f, uint32_t pos)
 {
-	uint32_t id = f->avail[pos];
-	uint64_t key = avail_key(p, &p->inst[id]);
+	struct avail_ent e = f->avail[pos];
+	e.key = avail_key(p, &p->inst[e.id]);
 	while (pos > 0) {
 		uint32_t parent = (pos - 1) / 2;
-		if (avail_key(p, &p->inst[f->avail[parent]]) <= key)
+		if (f->avail[parent].key <= e.key)
 			break;
 		avail_place(p, f, pos, f->avail[parent]);
 		pos = parent;
 	}
-	avail_place(p, f, pos, id);
+	avail_place(p, f, pos, e);
 }
 
 static void avail_sift_down(struct platform *p, struct fn_rt *f, uint32_t pos)
 {
-	uint32_t id = f->avail[pos];
-	uint64_t key = avail_key(p, &p->inst[id]);
+	struct avail_ent e = f->avail[pos];
+	e.key = avail_key(p, &p->inst[e.id]);
 	for (;;) {
 		uint32_t c = 2 * pos + 1;
 		if (c >= f->n_avail)
 			break;
-		if (c + 1 < f->n_avail &&
-		    avail_key(p, &p->inst[f->avail[c + 1]]) < avail_key(p, &p->inst[f->avail[c]]))
+		if (c + 1 < f->n_avail && f->avail[c + 1].key < f->avail[c].key)
 			c++;
-		if (avail_key(p, &p->inst[f->avail[c]]) >= key)
+		if (f->avail[c].key >= e.key)
 			break;
 		avail_place(p, f, pos, f->avail[c]);
 		pos = c;
 	}
-	avail_place(p, f, pos, id);
+	avail_place(p, f, pos, e);
 }
 
 static int avail_insert(struct platform *p, struct fn_rt *f, uint32_t id)
@@ -221,7 +229,7 @@ static int avail_insert(struct platform *p, struct fn_rt *f, uint32_t id)
 		f->avail = q;
 		f->cap_avail = cap;
 	}
-	f->avail[f->n_avail] = id;
+	f->avail[f->n_avail] = (struct avail_ent){ .id = id };
 	p->inst[id].avail_pos = f->n_avail++;
 	avail_sift_up(p, f, p->inst[id].avail_pos);
 	return 0;
@@ -231,12 +239,12 @@ static void avail_remove(struct platform *p, struct fn_rt *f, uint32_t id)
 {
 	uint32_t pos = p->inst[id].avail_pos;
 	p->inst[id].avail_pos = NONE;
-	uint32_t last = f->avail[--f->n_avail];
+	struct avail_ent last = f->avail[--f->n_avail];
 	if (pos == f->n_avail)
 		return;
 	avail_place(p, f, pos, last);
 	avail_sift_up(p, f, pos);
-	avail_sift_down(p, f, p->inst[last].avail_pos);
+	avail_sift_down(p, f, p->inst[last.id].avail_pos);
 }
 
 /* Re-sorts an instance whose key changed. */
@@ -541,9 +549,9 @@ static int dispatch(struct platform *p, uint32_t r)
 	if (f->n_avail > 0) {
 		uint32_t pos = 0;
 		/* Random selection among on-demand instances; provisioned first. */
-		if (p->sc->platform.idle_selection == IDLE_RANDOM && !p->inst[f->avail[0]].provisioned)
+		if (p->sc->platform.idle_selection == IDLE_RANDOM && !p->inst[f->avail[0].id].provisioned)
 			pos = (uint32_t)gsl_rng_uniform_int(&f->rng_dispatch.gen, f->n_avail);
-		uint32_t id = f->avail[pos];
+		uint32_t id = f->avail[pos].id;
 		struct instance *in = &p->inst[id];
 		if (in->active == 0) {
 			if (in->in_fifo)
