@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "suites.h"
 #include "testutil.h"
 
@@ -238,6 +240,58 @@ START_TEST(good_trace_with_bom_and_crlf_runs)
 }
 END_TEST
 
+/* Runs slsim with argv as an unprivileged user (nobody) when the tests run as
+ * root, since root reads files whatever their permissions; returns the exit
+ * status and leaves stderr in err_path. */
+static int run_unprivileged(char **argv, const char *err_path)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		FILE *fp = freopen(err_path, "w", stderr);
+		(void)fp;
+		if (getuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+			_exit(126);
+		argv[0] = (char *)tu_bin();
+		execv(tu_bin(), argv);
+		_exit(127);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+START_TEST(unreadable_files)
+{
+	const char *dir = tu_tmpdir();
+	char doc[8192], scen[600], out[600], err_path[600];
+	const char *at = strstr(base, POISSON);
+	snprintf(doc, sizeof(doc), "%.*s%s%s", (int)(at - base), base, trace_fn, at + strlen(POISSON));
+	snprintf(scen, sizeof(scen), "%s", tu_write(dir, "s.json", doc));
+	char trace[600];
+	snprintf(trace, sizeof(trace), "%s", tu_write(dir, "t.csv", "timestamp_s,function\n1,f\n"));
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(err_path, sizeof(err_path), "%s/err", dir);
+	ck_assert_int_eq(mkdir(out, 0777), 0);
+	ck_assert_int_eq(chmod(out, 0777), 0);
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	ck_assert_int_eq(chmod(scen, 0644), 0);
+	ck_assert_int_eq(chmod(trace, 0000), 0);
+	char *argv[] = { NULL, "run", scen, "-q", "-o", out, NULL };
+	ck_assert_int_eq(run_unprivileged(argv, err_path), 2);
+	char *err = tu_slurp(err_path);
+	ck_assert_msg(err && strstr(err, "t.csv") && strstr(err, "Permission denied"), "%s", err ? err : "");
+	free(err);
+	/* The scenario itself unreadable. */
+	ck_assert_int_eq(chmod(scen, 0000), 0);
+	ck_assert_int_eq(run_unprivileged(argv, err_path), 2);
+	err = tu_slurp(err_path);
+	ck_assert_msg(err && strstr(err, "s.json") && strstr(err, "ermission denied"), "%s", err ? err : "");
+	free(err);
+}
+END_TEST
+
 Suite *badinput_suite(void)
 {
 	Suite *s = suite_create("bad-input");
@@ -246,6 +300,7 @@ Suite *badinput_suite(void)
 	tcase_add_loop_test(tc, bad_input_table, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, trace_line_too_long);
 	tcase_add_test(tc, trace_is_a_directory);
+	tcase_add_test(tc, unreadable_files);
 	tcase_add_test(tc, good_trace_with_bom_and_crlf_runs);
 	suite_add_tcase(s, tc);
 	return s;
