@@ -24,7 +24,9 @@ struct sim {
 	double *fn_last_s;          /* when each function's counts last changed */
 	uint32_t *prov_level;       /* provisioned instances of each function ... */
 	double *prov_since_s;       /* ... since this time */
-	struct fn_stats all;        /* peak and time integrals of the sum over functions */
+	/* Peak of the instances of all functions together; the time integrals
+	 * of that sum are the sums of the functions' own, added up at the end. */
+	uint32_t all_peak;
 	struct instance_counts all_counts;
 	double all_last_s;
 	struct ts_bin *bins;
@@ -106,7 +108,9 @@ static void on_counts(void *ctx, uint32_t fn, double now_s, const struct instanc
 	integrate(s, &s->fn[fn], before, s->fn_last_s[fn], now_s, s->sc->functions[fn].memory_mb);
 	s->fn_last_s[fn] = now_s;
 	if (now_s > s->all_last_s) {
-		integrate(s, &s->all, &s->all_counts, s->all_last_s, now_s, 0);
+		if (s->all_last_s <= s->sc->duration_s && now_s >= s->sc->warmup_s &&
+		    total(&s->all_counts) > s->all_peak)
+			s->all_peak = total(&s->all_counts);
 		integrate_bins(s, &s->all_counts, s->all_last_s, now_s);
 		s->all_last_s = now_s;
 	}
@@ -114,8 +118,8 @@ static void on_counts(void *ctx, uint32_t fn, double now_s, const struct instanc
 	s->all_counts.busy += after->busy - before->busy;
 	s->all_counts.idle += after->idle - before->idle;
 	/* A level that lasts no time still counts toward the peak. */
-	if (now_s >= s->sc->warmup_s && now_s <= s->sc->duration_s && total(&s->all_counts) > s->all.peak)
-		s->all.peak = total(&s->all_counts);
+	if (now_s >= s->sc->warmup_s && now_s <= s->sc->duration_s && total(&s->all_counts) > s->all_peak)
+		s->all_peak = total(&s->all_counts);
 }
 
 static size_t bin_of(const struct sim *s, double t_s)
@@ -313,7 +317,6 @@ static void sim_free(struct sim *s)
 	free(s->fn_last_s);
 	free(s->prov_level);
 	free(s->prov_since_s);
-	fn_stats_free(&s->all);
 	free(s->bins);
 }
 
@@ -335,7 +338,6 @@ static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep,
 	s->stop = opt ? opt->stop : NULL;
 	s->started_wall = wall_now();
 	s->next_progress_wall = s->started_wall + 0.5;
-	fn_stats_init(&s->all);
 	s->n_bins = (size_t)ceil(sc->duration_s / sc->timeseries_interval_s);
 	if (s->n_bins == 0)
 		s->n_bins = 1;
@@ -417,7 +419,7 @@ static int sim_all(const struct sim *s, struct fn_stats *all)
 	for (size_t i = 0; i < s->sc->n_functions; i++)
 		if (fn_stats_merge(all, &s->fn[i]) < 0)
 			rc = ERR_RUNTIME;
-	all->peak = s->all.peak;
+	all->peak = s->all_peak;
 	return rc;
 }
 
