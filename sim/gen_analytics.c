@@ -30,23 +30,6 @@ struct batch_it {
 static const char *const batch_keys[] = { "batch_period_s", "batch_phase_s", "batch_size", "batch_function",
 					  "etl_rate_per_s", "etl_function", NULL };
 
-static int add_fn(struct trace *t, const json_t *spec, const char *key, const char *def, const char *where,
-		  uint32_t *out, struct errbuf *err)
-{
-	char path[512];
-	const char *name = def;
-	int rc = ju_string(spec, key, where, JU_OPTIONAL, &name, err);
-	if (rc < 0)
-		return rc;
-	if (trace_find_function(t, name) >= 0)
-		return errbuf_set(err, ERR_INPUT, "%s: duplicate function \"%s\"", ju_path(path, sizeof(path), where, key), name);
-	long id = trace_add_function(t, name, ju_path(path, sizeof(path), where, key), err);
-	if (id < 0)
-		return (int)id;
-	*out = (uint32_t)id;
-	return 0;
-}
-
 static int batch_parse(struct trace *t, const json_t *spec, const char *where, void **cfg, struct errbuf *err)
 {
 	struct batch_cfg *c = calloc(1, sizeof(*c));
@@ -61,8 +44,8 @@ static int batch_parse(struct trace *t, const json_t *spec, const char *where, v
 	    (rc = ju_number(spec, "batch_phase_s", where, JU_OPTIONAL, 0, 1e10, &c->phase_s, err)) < 0 ||
 	    (rc = ju_uint(spec, "batch_size", where, JU_OPTIONAL, 0, 100000000, &c->size, err)) < 0 ||
 	    (rc = ju_number(spec, "etl_rate_per_s", where, JU_OPTIONAL, 0, 1e7, &c->etl_rate, err)) < 0 ||
-	    (rc = add_fn(t, spec, "batch_function", "batch-aggregate", where, &c->batch_fn, err)) < 0 ||
-	    (rc = add_fn(t, spec, "etl_function", "etl-transform", where, &c->etl_fn, err)) < 0)
+	    (rc = trace_generator_add_function(t, spec, "batch_function", "batch-aggregate", where, &c->batch_fn, err)) < 0 ||
+	    (rc = trace_generator_add_function(t, spec, "etl_function", "etl-transform", where, &c->etl_fn, err)) < 0)
 		return rc;
 	return 0;
 }

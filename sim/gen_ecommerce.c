@@ -39,23 +39,6 @@ static const char *const shop_keys[] = { "page_views_per_s", "diurnal_amplitude"
 					 "conversion_rate", "flash_sale", "recommend_function",
 					 "checkout_function", NULL };
 
-static int add_fn(struct trace *t, const json_t *spec, const char *key, const char *def, const char *where,
-		  uint32_t *out, struct errbuf *err)
-{
-	char path[512];
-	const char *name = def;
-	int rc = ju_string(spec, key, where, JU_OPTIONAL, &name, err);
-	if (rc < 0)
-		return rc;
-	if (trace_find_function(t, name) >= 0)
-		return errbuf_set(err, ERR_INPUT, "%s: duplicate function \"%s\"", ju_path(path, sizeof(path), where, key), name);
-	long id = trace_add_function(t, name, ju_path(path, sizeof(path), where, key), err);
-	if (id < 0)
-		return (int)id;
-	*out = (uint32_t)id;
-	return 0;
-}
-
 /* Flash-sale factor f(t). */
 static double flash(const struct shop_cfg *c, double t)
 {
@@ -128,8 +111,8 @@ static int shop_parse(struct trace *t, const json_t *spec, const char *where, vo
 	for (int i = 0; i < 7; i++)
 		wmax = c->weekly[i] > wmax ? c->weekly[i] : wmax;
 	c->max_rate = c->rate * (1 + c->amplitude) * wmax * (c->flash && c->flash_k > 1 ? c->flash_k : 1);
-	if ((rc = add_fn(t, spec, "recommend_function", "recommend", where, &c->recommend, err)) < 0 ||
-	    (rc = add_fn(t, spec, "checkout_function", "checkout", where, &c->checkout, err)) < 0)
+	if ((rc = trace_generator_add_function(t, spec, "recommend_function", "recommend", where, &c->recommend, err)) < 0 ||
+	    (rc = trace_generator_add_function(t, spec, "checkout_function", "checkout", where, &c->checkout, err)) < 0)
 		return rc;
 	return 0;
 }

@@ -162,6 +162,13 @@ struct trace_generator_ops {
 	void (*close)(void *it);
 };
 
+/* For generator parse functions: the function named by spec[key] (default
+ * def_name) is added to the trace and its index stored in *out; a name the
+ * generator already used is an error naming "<where>.<key>". */
+int trace_generator_add_function(struct trace *t, const json_t *spec, const char *key,
+				 const char *def_name, const char *where, uint32_t *out,
+				 struct errbuf *err);
+
 extern const struct trace_generator_ops gen_iot_ops, gen_ecommerce_ops, gen_analytics_ops,
 	gen_inference_ops;
 const struct trace_generator_ops *trace_generator_find(const char *name);

@@ -168,6 +168,22 @@ static int read_header(const struct csvr *r, const struct csvr_row *h, struct a1
 	return 0;
 }
 
+/* Opens a file of the trace and reads its header row. */
+static int open_side(const char *path, struct csvr **r, struct csvr_row *h, struct errbuf *err)
+{
+	int rc = csvr_open(r, path, err);
+	if (rc < 0)
+		return rc;
+	rc = csvr_next(*r, h, err);
+	if (rc == 0)
+		rc = errbuf_set(err, ERR_INPUT, "%s: empty file (expected a header row)", path);
+	if (rc < 0) {
+		csvr_close(*r);
+		*r = NULL;
+	}
+	return rc < 0 ? rc : 0;
+}
+
 static const char *row_name(const struct a19_header *hd, const struct csvr_row *row, int app_function,
 			    char *buf, size_t size)
 {
@@ -213,13 +229,10 @@ static int scan_day(struct trace *t, struct a19_data *d, struct a19_prep *p, siz
 	long long *count = NULL;
 	uint64_t rows = 0, bad = 0;
 	char name[512], app[520];
-	int rc = csvr_open(&r, d->days[day], err);
+	int rc = open_side(d->days[day], &r, &row, err);
 	if (rc < 0)
 		return rc;
-	rc = csvr_next(r, &row, err);
-	if (rc == 0)
-		rc = errbuf_set(err, ERR_INPUT, "%s: empty file (expected a header row)", d->days[day]);
-	if (rc < 0 || (rc = read_header(r, &row, &hd, err)) < 0)
+	if ((rc = read_header(r, &row, &hd, err)) < 0)
 		goto out;
 	if (!(count = malloc(hd.n_cols * sizeof(*count)))) {
 		rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
@@ -293,21 +306,6 @@ out:
 }
 
 /* Opens a side file (durations, memory) and reads its header. */
-static int open_side(const char *path, struct csvr **r, struct csvr_row *h, struct errbuf *err)
-{
-	int rc = csvr_open(r, path, err);
-	if (rc < 0)
-		return rc;
-	rc = csvr_next(*r, h, err);
-	if (rc == 0)
-		rc = errbuf_set(err, ERR_INPUT, "%s: empty file (expected a header row)", path);
-	if (rc < 0) {
-		csvr_close(*r);
-		*r = NULL;
-	}
-	return rc < 0 ? rc : 0;
-}
-
 static int read_durations(struct trace *t, const struct a19_data *d, const char *path, struct errbuf *err)
 {
 	static const char *const cols[] = { "percentile_Average_0", "percentile_Average_1", "percentile_Average_25",
@@ -586,13 +584,10 @@ static int load_day(struct a19_it *it, struct errbuf *err)
 	for (size_t m = 0; m < MINUTES; m++)
 		it->bucket[m] = UINT32_MAX;
 	it->day_start_s = (double)it->day * MINUTES * 60.0;
-	int rc = csvr_open(&r, path, err);
+	int rc = open_side(path, &r, &row, err);
 	if (rc < 0)
 		return rc;
-	rc = csvr_next(r, &row, err);
-	if (rc == 0)
-		rc = errbuf_set(err, ERR_INPUT, "%s: empty file", path);
-	if (rc < 0 || (rc = read_header(r, &row, &hd, err)) < 0)
+	if ((rc = read_header(r, &row, &hd, err)) < 0)
 		goto out;
 	if (!(count = malloc(hd.n_cols * sizeof(*count)))) {
 		rc = errbuf_set(err, ERR_RUNTIME, "out of memory");

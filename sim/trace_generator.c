@@ -116,3 +116,21 @@ const struct trace_custom_ops trace_generator_ops = {
 	.next = gen_next,
 	.close = gen_close,
 };
+
+int trace_generator_add_function(struct trace *t, const json_t *spec, const char *key,
+				 const char *def, const char *where, uint32_t *out,
+				 struct errbuf *err)
+{
+	char path[512];
+	const char *name = def;
+	int rc = ju_string(spec, key, where, JU_OPTIONAL, &name, err);
+	if (rc < 0)
+		return rc;
+	if (trace_find_function(t, name) >= 0)
+		return errbuf_set(err, ERR_INPUT, "%s: duplicate function \"%s\"", ju_path(path, sizeof(path), where, key), name);
+	long id = trace_add_function(t, name, ju_path(path, sizeof(path), where, key), err);
+	if (id < 0)
+		return (int)id;
+	*out = (uint32_t)id;
+	return 0;
+}
