@@ -171,7 +171,25 @@ struct usage {
 };
 
 /* dst += src, field by field (the one place that knows the fields). */
-void usage_add(struct usage *dst, const struct usage *src);
+/* Adds src's counts into dst (inline: metering adds up every request). */
+static inline void usage_add(struct usage *dst, const struct usage *src)
+{
+	dst->requests += src->requests;
+	dst->billed_ms += src->billed_ms;
+	dst->billed_mb_ms += src->billed_mb_ms;
+	dst->billed_mvcpu_ms += src->billed_mvcpu_ms;
+	dst->billed_mhz_ms += src->billed_mhz_ms;
+	dst->provisioned_billed_mb_ms += src->provisioned_billed_mb_ms;
+	dst->provisioned_mb_ms += src->provisioned_mb_ms;
+	dst->provisioned_mvcpu_ms += src->provisioned_mvcpu_ms;
+	dst->instance_ms += src->instance_ms;
+	dst->instance_mb_ms += src->instance_mb_ms;
+	dst->instance_mvcpu_ms += src->instance_mvcpu_ms;
+	dst->restores += src->restores;
+	dst->restore_mb += src->restore_mb;
+	dst->snapshot_mb_ms += src->snapshot_mb_ms;
+}
+
 
 struct cost {
 	double requests_usd;

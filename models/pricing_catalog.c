@@ -158,7 +158,8 @@ uint64_t pricing_round_ms(double s, double granularity_ms, double min_ms)
 {
 	double ms = s * 1000.0;
 	double g = granularity_ms > 0 ? granularity_ms : 1;
-	double billed = ceil(ms / g - 1e-7 / g) * g;
+	/* With 1 ms steps (the common case) the divisions are exact: skip them. */
+	double billed = g == 1 ? ceil(ms - 1e-7) : ceil(ms / g - 1e-7 / g) * g;
 	/* Minimums apply to executions that ran at all. */
 	if (ms > 0 && billed < min_ms)
 		billed = min_ms;
@@ -178,20 +179,3 @@ double pricing_after_free(double q, double free)
 	return q > free ? q - free : 0;
 }
 
-void usage_add(struct usage *dst, const struct usage *src)
-{
-	dst->requests += src->requests;
-	dst->billed_ms += src->billed_ms;
-	dst->billed_mb_ms += src->billed_mb_ms;
-	dst->billed_mvcpu_ms += src->billed_mvcpu_ms;
-	dst->billed_mhz_ms += src->billed_mhz_ms;
-	dst->provisioned_billed_mb_ms += src->provisioned_billed_mb_ms;
-	dst->provisioned_mb_ms += src->provisioned_mb_ms;
-	dst->provisioned_mvcpu_ms += src->provisioned_mvcpu_ms;
-	dst->instance_ms += src->instance_ms;
-	dst->instance_mb_ms += src->instance_mb_ms;
-	dst->instance_mvcpu_ms += src->instance_mvcpu_ms;
-	dst->restores += src->restores;
-	dst->restore_mb += src->restore_mb;
-	dst->snapshot_mb_ms += src->snapshot_mb_ms;
-}

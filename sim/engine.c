@@ -342,3 +342,23 @@ uint64_t engine_run(struct engine *e)
 		;
 	return e->fired - before;
 }
+
+uint64_t engine_run_through(struct engine *e, double t_s)
+{
+	uint64_t before = e->fired;
+	e->stopped = 0;
+	while (!e->stopped && e->n && e->heap[0].t <= t_s)
+		engine_step(e);
+	return e->fired - before;
+}
+
+void engine_advance(struct engine *e, double t_s)
+{
+	if (t_s > e->now && !(e->n && e->heap[0].t < t_s))
+		e->now = t_s;
+}
+
+void engine_count(struct engine *e, uint64_t n)
+{
+	e->fired += n;
+}

@@ -49,6 +49,16 @@ int engine_step(struct engine *e);
 /* Fires timers until none is pending or engine_stop() is called.
  * Returns the number of timers fired by this call. */
 uint64_t engine_run(struct engine *e);
+/* Fires the timers due at or before t_s (in (time, seq) order) until none
+ * is or engine_stop() is called; returns the number fired. For drivers that
+ * interleave their own events (arrivals pulled from a source) with the
+ * timers: timers due at an event's time fire before it. */
+uint64_t engine_run_through(struct engine *e, double t_s);
+/* Moves the clock forward to t_s, which must not pass the next pending timer
+ * (engine_next_time()); earlier times are ignored. */
+void engine_advance(struct engine *e, double t_s);
+/* Counts n events a driver handled itself (they add to engine_fired). */
+void engine_count(struct engine *e, uint64_t n);
 void engine_stop(struct engine *e);
 
 size_t engine_pending(const struct engine *e);

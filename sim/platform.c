@@ -12,7 +12,9 @@ enum inst_state { INST_FREE, INST_INIT, INST_WARM };
 struct instance {
 	uint32_t fn;
 	uint32_t active;          /* requests it is serving (or initialising for) */
-	uint32_t avail_pos;       /* position in its function's available heap, or NONE */
+	uint32_t avail_pos;       /* position in its function's available heap (0 in
+				   * its list), or NONE when not available */
+	uint32_t avail_prev, avail_next;  /* list links (AVAIL_LISTS) */
 	uint32_t next_free;
 	uint8_t state;
 	uint8_t doomed;           /* ran out of memory: released once idle, never reused */
@@ -54,6 +56,9 @@ struct fn_rt {
 	uint32_t in_flight;       /* requests holding a concurrency slot */
 	struct avail_ent *avail;  /* heap of warm instances with a free slot */
 	uint32_t n_avail, cap_avail;
+	/* Or, for mru and lru, lists in the order of used_seq: provisioned
+	 * instances [0], on-demand ones [1]. */
+	uint32_t avail_head[2], avail_tail[2];
 	uint32_t ka_list;         /* its expiry list in platform.lists */
 	double const_ttl_s;       /* the policy's constant TTL, NAN: ask on_idle */
 	/* Streams held inline: a request's draws read no other memory. */
@@ -88,15 +93,19 @@ struct platform {
 	uint32_t n_lists;
 	struct engine *engine;
 	struct platform_observer obs;
-	struct fn_rt *fn;
-	uint32_t n_fn;
+	struct fn_rt *fn;         /* the functions [fn_base, fn_base + n_fn) */
+	uint32_t n_fn, fn_base;
 
 	struct instance *inst;
 	uint32_t n_inst, cap_inst, free_inst;
 	struct request *req;
 	uint32_t n_req, cap_req, free_req;
 
-	uint32_t shared_limit, shared_in_flight;
+	uint32_t shared_limit, shared_in_flight, peak_shared_in_flight;
+	/* mru and lru: an instance whose key changes always gets the newest
+	 * used_seq, so ordered lists replace the heaps (no sifting through
+	 * other instances' records). */
+	int avail_lists;
 	struct wait_queue shared_queue;
 	uint64_t seq;
 	uint64_t pool_used_mb, evictions;
@@ -219,7 +228,7 @@ static void avail_sift_down(struct platform *p, struct fn_rt *f, uint32_t pos)
 	avail_place(p, f, pos, e);
 }
 
-static int avail_insert(struct platform *p, struct fn_rt *f, uint32_t id)
+static int heap_insert(struct platform *p, struct fn_rt *f, uint32_t id)
 {
 	if (f->n_avail == f->cap_avail) {
 		uint32_t cap = f->cap_avail ? f->cap_avail * 2 : 4;
@@ -235,7 +244,7 @@ static int avail_insert(struct platform *p, struct fn_rt *f, uint32_t id)
 	return 0;
 }
 
-static void avail_remove(struct platform *p, struct fn_rt *f, uint32_t id)
+static void heap_remove(struct platform *p, struct fn_rt *f, uint32_t id)
 {
 	uint32_t pos = p->inst[id].avail_pos;
 	p->inst[id].avail_pos = NONE;
@@ -247,12 +256,89 @@ static void avail_remove(struct platform *p, struct fn_rt *f, uint32_t id)
 	avail_sift_down(p, f, p->inst[last.id].avail_pos);
 }
 
+/* ---- available-instance lists (mru, lru) -------------------------------- */
+
+static void list_unlink(struct platform *p, struct fn_rt *f, uint32_t id)
+{
+	struct instance *in = &p->inst[id];
+	int k = !in->provisioned;
+	if (in->avail_prev != NONE)
+		p->inst[in->avail_prev].avail_next = in->avail_next;
+	else
+		f->avail_head[k] = in->avail_next;
+	if (in->avail_next != NONE)
+		p->inst[in->avail_next].avail_prev = in->avail_prev;
+	else
+		f->avail_tail[k] = in->avail_prev;
+	in->avail_pos = NONE;
+	f->n_avail--;
+}
+
+/* Inserts in used_seq order: at the tail, unless the instance is older than
+ * others there (a provisioned instance turned on-demand). */
+static void list_insert(struct platform *p, struct fn_rt *f, uint32_t id)
+{
+	struct instance *in = &p->inst[id];
+	int k = !in->provisioned;
+	uint32_t after = f->avail_tail[k];
+	while (after != NONE && p->inst[after].used_seq > in->used_seq)
+		after = p->inst[after].avail_prev;
+	uint32_t before = after == NONE ? f->avail_head[k] : p->inst[after].avail_next;
+	in->avail_prev = after;
+	in->avail_next = before;
+	if (after != NONE)
+		p->inst[after].avail_next = id;
+	else
+		f->avail_head[k] = id;
+	if (before != NONE)
+		p->inst[before].avail_prev = id;
+	else
+		f->avail_tail[k] = id;
+	in->avail_pos = 0;
+	f->n_avail++;
+}
+
+/* ---- available instances: the heap or the lists ------------------------- */
+
+static int avail_insert(struct platform *p, struct fn_rt *f, uint32_t id)
+{
+	if (!p->avail_lists)
+		return heap_insert(p, f, id);
+	list_insert(p, f, id);
+	return 0;
+}
+
+static void avail_remove(struct platform *p, struct fn_rt *f, uint32_t id)
+{
+	if (p->avail_lists)
+		list_unlink(p, f, id);
+	else
+		heap_remove(p, f, id);
+}
+
 /* Re-sorts an instance whose key changed. */
 static void avail_update(struct platform *p, struct fn_rt *f, uint32_t id)
 {
+	if (p->avail_lists) {
+		/* The provisioned flag must not have changed (see
+		 * host_set_provisioned). */
+		list_unlink(p, f, id);
+		list_insert(p, f, id);
+		return;
+	}
 	uint32_t pos = p->inst[id].avail_pos;
 	avail_sift_up(p, f, pos);
 	avail_sift_down(p, f, p->inst[id].avail_pos);
+}
+
+/* The instance a request goes to (provisioned first): the top of the heap,
+ * or the newest (mru) or oldest (lru) of the first non-empty list. */
+static uint32_t avail_top(const struct platform *p, const struct fn_rt *f)
+{
+	if (!p->avail_lists)
+		return f->avail[0].id;
+	int k = f->avail_head[0] == NONE;
+	return p->sc->platform.idle_selection == IDLE_MRU ? f->avail_tail[k] : f->avail_head[k];
 }
 
 /* ---- wait queues ------------------------------------------------------- */
@@ -291,7 +377,7 @@ static void counts_add(struct platform *p, uint32_t fn, int d_init, int d_busy, 
 	f->counts.busy += d_busy;
 	f->counts.idle += d_idle;
 	if (p->obs.counts_change)
-		p->obs.counts_change(p->obs.ctx, fn, engine_now(p->engine), &before, &f->counts);
+		p->obs.counts_change(p->obs.ctx, p->fn_base + fn, engine_now(p->engine), &before, &f->counts);
 }
 
 static int fail(struct platform *p, const char *what)
@@ -315,15 +401,15 @@ static int has_slot(const struct platform *p, const struct fn_rt *f)
 static void take_slot(struct platform *p, struct fn_rt *f)
 {
 	f->in_flight++;
-	if (!f->cfg->reserved_concurrency)
-		p->shared_in_flight++;
+	if (!f->cfg->reserved_concurrency && ++p->shared_in_flight > p->peak_shared_in_flight)
+		p->peak_shared_in_flight = p->shared_in_flight;
 }
 
 static void report(struct platform *p, uint32_t r, double end_s)
 {
 	struct request *rq = &p->req[r];
 	struct request_result res = {
-		.function = rq->fn,
+		.function = p->fn_base + rq->fn,
 		.tag = rq->tag,
 		.outcome = rq->outcome,
 		.cold = rq->cold,
@@ -419,7 +505,7 @@ static void release_instance(struct platform *p, uint32_t id)
 		fifo_unlink(p, f, id);
 	counts_add(p, in->fn, 0, 0, -1);
 	if (p->obs.instance_released)
-		p->obs.instance_released(p->obs.ctx, in->fn, in->created_s, engine_now(p->engine));
+		p->obs.instance_released(p->obs.ctx, p->fn_base + in->fn, in->created_s, engine_now(p->engine));
 	if (in->provisioned)
 		f->n_provisioned--;
 	p->pool_used_mb -= f->cfg->memory_mb;
@@ -547,11 +633,10 @@ static int dispatch(struct platform *p, uint32_t r)
 	rq->start_s = now;
 
 	if (f->n_avail > 0) {
-		uint32_t pos = 0;
+		uint32_t id = avail_top(p, f);
 		/* Random selection among on-demand instances; provisioned first. */
-		if (p->sc->platform.idle_selection == IDLE_RANDOM && !p->inst[f->avail[0].id].provisioned)
-			pos = (uint32_t)gsl_rng_uniform_int(&f->rng_dispatch.gen, f->n_avail);
-		uint32_t id = f->avail[pos].id;
+		if (p->sc->platform.idle_selection == IDLE_RANDOM && !p->inst[id].provisioned)
+			id = f->avail[gsl_rng_uniform_int(&f->rng_dispatch.gen, f->n_avail)].id;
 		struct instance *in = &p->inst[id];
 		if (in->active == 0) {
 			if (in->in_fifo)
@@ -799,7 +884,7 @@ int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t
 		    struct errbuf *err)
 {
 	p->err = err;
-	return arrive(p, fn, duration_s, tag, 0);
+	return arrive(p, fn - p->fn_base, duration_s, tag, 0);
 }
 
 /* ---- the keep-alive policies' API (struct keepalive_host) --------------- */
@@ -807,17 +892,18 @@ int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t
 static int host_prewarm(void *ctx, uint32_t fn, double until_s)
 {
 	struct platform *p = ctx;
-	return spawn_idle(p, fn, 0, until_s);
+	return spawn_idle(p, fn - p->fn_base, 0, until_s);
 }
 
 static int host_set_provisioned(void *ctx, uint32_t fn, uint32_t instances)
 {
 	struct platform *p = ctx;
-	struct fn_rt *f = &p->fn[fn];
-	uint32_t before = f->provisioned;
-	f->provisioned = instances;
 	if (p->obs.provisioned_change)
-		p->obs.provisioned_change(p->obs.ctx, fn, engine_now(p->engine), before, instances);
+		p->obs.provisioned_change(p->obs.ctx, fn, engine_now(p->engine), p->fn[fn - p->fn_base].provisioned,
+					  instances);
+	fn -= p->fn_base;
+	struct fn_rt *f = &p->fn[fn];
+	f->provisioned = instances;
 	while (f->n_provisioned < instances) {
 		int rc = spawn_idle(p, fn, 1, INFINITY);
 		if (rc < 0)
@@ -835,10 +921,15 @@ static int host_set_provisioned(void *ctx, uint32_t fn, uint32_t instances)
 				release_instance(p, id);
 			} else if (pass == 1) {
 				/* Busy, or still initialising (then released when ready). */
+				int listed = p->avail_lists && in->avail_pos != NONE;
+				if (listed)
+					list_unlink(p, f, id);
 				in->provisioned = 0;
 				in->until_s = engine_now(p->engine);
 				f->n_provisioned--;
-				if (in->avail_pos != NONE)
+				if (listed)
+					list_insert(p, f, id);
+				else if (in->avail_pos != NONE)
 					avail_update(p, f, id);
 			}
 		}
@@ -849,19 +940,19 @@ static int host_set_provisioned(void *ctx, uint32_t fn, uint32_t instances)
 static int host_ping(void *ctx, uint32_t fn, double duration_s)
 {
 	struct platform *p = ctx;
-	return arrive(p, fn, duration_s, 0, 1);
+	return arrive(p, fn - p->fn_base, duration_s, 0, 1);
 }
 
 static uint32_t host_idle(void *ctx, uint32_t fn)
 {
 	struct platform *p = ctx;
-	return p->fn[fn].counts.idle;
+	return p->fn[fn - p->fn_base].counts.idle;
 }
 
 static uint32_t host_alive(void *ctx, uint32_t fn)
 {
 	struct platform *p = ctx;
-	const struct instance_counts *c = &p->fn[fn].counts;
+	const struct instance_counts *c = &p->fn[fn - p->fn_base].counts;
 	return c->initializing + c->busy + c->idle;
 }
 
@@ -891,7 +982,7 @@ void platform_prefetch(const struct platform *p, uint32_t fn)
 {
 	/* Addresses computed without loading anything (a load here would wait
 	 * for the very miss the prefetch is meant to hide). */
-	const struct fn_rt *f = &p->fn[fn];
+	const struct fn_rt *f = &p->fn[fn - p->fn_base];
 	const struct function_cfg *cfg = &p->sc->functions[fn];
 	__builtin_prefetch(f);
 	__builtin_prefetch((const char *)f + 64);
@@ -903,12 +994,17 @@ void platform_prefetch(const struct platform *p, uint32_t fn)
 
 const struct instance_counts *platform_counts(const struct platform *p, uint32_t fn)
 {
-	return &p->fn[fn].counts;
+	return &p->fn[fn - p->fn_base].counts;
 }
 
 uint64_t platform_evictions(const struct platform *p)
 {
 	return p->evictions;
+}
+
+uint32_t platform_peak_shared_in_flight(const struct platform *p)
+{
+	return p->peak_shared_in_flight;
 }
 
 /* Functions with the same finite constant TTL share an expiry list; the
@@ -957,6 +1053,13 @@ static int assign_lists(struct platform *p)
 struct platform *platform_new(const struct scenario *sc, struct engine *e, uint32_t replication,
 			      const struct platform_observer *obs, struct errbuf *err)
 {
+	return platform_new_range(sc, 0, (uint32_t)sc->n_functions, e, replication, obs, err);
+}
+
+struct platform *platform_new_range(const struct scenario *sc, uint32_t first_fn, uint32_t end_fn,
+				    struct engine *e, uint32_t replication,
+				    const struct platform_observer *obs, struct errbuf *err)
+{
 	struct platform *p = calloc(1, sizeof(*p));
 	if (!p)
 		goto oom;
@@ -966,8 +1069,14 @@ struct platform *platform_new(const struct scenario *sc, struct engine *e, uint3
 	p->err = err;
 	p->free_inst = p->free_req = NONE;
 	p->shared_queue.head = p->shared_queue.tail = NONE;
-	p->n_fn = (uint32_t)sc->n_functions;
+	p->fn_base = first_fn;
+	p->avail_lists = sc->platform.idle_selection == IDLE_MRU || sc->platform.idle_selection == IDLE_LRU;
+	p->n_fn = end_fn - first_fn;
+	/* The account pool is what all functions leave free, however many
+	 * this platform simulates. */
 	uint64_t reserved = 0;
+	for (size_t i = 0; i < sc->n_functions; i++)
+		reserved += sc->functions[i].reserved_concurrency;
 	size_t fn_bytes = ((size_t)p->n_fn * sizeof(*p->fn) + 63) / 64 * 64;
 	p->fn = aligned_alloc(64, fn_bytes ? fn_bytes : 64);
 	if (!p->fn)
@@ -975,22 +1084,23 @@ struct platform *platform_new(const struct scenario *sc, struct engine *e, uint3
 	memset(p->fn, 0, fn_bytes);
 	for (uint32_t i = 0; i < p->n_fn; i++) {
 		struct fn_rt *f = &p->fn[i];
-		f->cfg = &sc->functions[i];
+		uint32_t fn = first_fn + i;
+		f->cfg = &sc->functions[fn];
 		f->queue.head = f->queue.tail = NONE;
+		f->avail_head[0] = f->avail_head[1] = f->avail_tail[0] = f->avail_tail[1] = NONE;
 		f->const_ttl_s = f->cfg->keepalive->constant_ttl
 			? f->cfg->keepalive->constant_ttl(f->cfg->keepalive_cfg) : NAN;
-		reserved += f->cfg->reserved_concurrency;
-		if (rng_stream_init(&f->rng_service, sc->seed, replication, i, RNG_SERVICE) < 0 ||
-		    rng_stream_init(&f->rng_cold, sc->seed, replication, i, RNG_COLD_START) < 0 ||
-		    rng_stream_init(&f->rng_dispatch, sc->seed, replication, i, RNG_DISPATCH) < 0 ||
-		    rng_stream_init(&f->rng_policy, sc->seed, replication, i, RNG_POLICY) < 0)
+		if (rng_stream_init(&f->rng_service, sc->seed, replication, fn, RNG_SERVICE) < 0 ||
+		    rng_stream_init(&f->rng_cold, sc->seed, replication, fn, RNG_COLD_START) < 0 ||
+		    rng_stream_init(&f->rng_dispatch, sc->seed, replication, fn, RNG_DISPATCH) < 0 ||
+		    rng_stream_init(&f->rng_policy, sc->seed, replication, fn, RNG_POLICY) < 0)
 			goto oom;
 		double warm_mean_s = dist_mean(&f->cfg->service);
 		double extra_s = f->cfg->cold_start->mean_total_s(f->cfg->cold_start_cfg, warm_mean_s) - warm_mean_s;
 		f->host = (struct keepalive_host){
 			.platform = p,
 			.engine = e,
-			.fn = i,
+			.fn = fn,
 			.memory_mb = f->cfg->memory_mb,
 			.cold_extra_s = extra_s > 0 ? extra_s : 0,
 			.horizon_s = sc->duration_s,

@@ -64,6 +64,16 @@ struct platform;
 /* The scenario and observer must outlive the platform. */
 struct platform *platform_new(const struct scenario *sc, struct engine *e, uint32_t replication,
 			      const struct platform_observer *obs, struct errbuf *err);
+/* The same for the functions [first_fn, end_fn) of sc alone (the others
+ * never arrive here): function numbers in the API and the observer's calls
+ * stay the scenario's, streams are seeded as in the whole platform, and the
+ * account pool is the whole account's. A platform per group of functions
+ * simulates the same as one for all, as long as nothing links them (no
+ * memory pool; the account pool never full: see
+ * platform_peak_shared_in_flight). */
+struct platform *platform_new_range(const struct scenario *sc, uint32_t first_fn, uint32_t end_fn,
+				    struct engine *e, uint32_t replication,
+				    const struct platform_observer *obs, struct errbuf *err);
 void platform_free(struct platform *p);
 
 /* A request for function fn arrives at engine_now(). duration_s >= 0 is its
@@ -81,5 +91,7 @@ void platform_finish(struct platform *p);
 const struct instance_counts *platform_counts(const struct platform *p, uint32_t fn);
 /* Idle instances evicted from the memory pool so far. */
 uint64_t platform_evictions(const struct platform *p);
+/* Most requests that held a slot of the account pool at once. */
+uint32_t platform_peak_shared_in_flight(const struct platform *p);
 
 #endif

@@ -24,13 +24,29 @@ struct sim {
 	double *fn_last_s;          /* when each function's counts last changed */
 	uint32_t *prov_level;       /* provisioned instances of each function ... */
 	double *prov_since_s;       /* ... since this time */
-	/* Peak of the instances of all functions together; the time integrals
-	 * of that sum are the sums of the functions' own, added up at the end. */
-	uint32_t all_peak;
-	struct instance_counts all_counts;
+	/* Peak of the instances of all functions together (all_change); the
+	 * time integrals of that sum are the sums of the functions' own, added
+	 * up at the end. */
+	uint32_t all_peak, all_level;
 	double all_last_s;
 	struct ts_bin *bins;
+	/* Time-series instance-seconds, by the changes of the level (see
+	 * bins_change): what each interval gets from changes inside it, and the
+	 * net change of the level inside it. */
+	struct bin_acc { double busy_s, idle_s; int64_t d_busy, d_idle; } *bin_acc;
 	size_t n_bins;
+
+	/* Partitioned runs (run_partitioned): groups of functions simulated
+	 * apart, window by window; the changes of the number of instances
+	 * alive in a window wait here for the all-function peak. */
+	int partitioned;
+	struct level_change { double t_s; int32_t delta; uint32_t order; } *changes;
+	size_t n_changes, cap_changes;
+	uint64_t events;
+	struct part *parts;
+	size_t n_parts;
+	struct arrival *window, *routed;   /* a window's arrivals, then by group */
+	size_t cap_window, *part_start;
 
 	/* Latencies waiting to go into their function's histogram: each
 	 * bucket is prefetched when its latency arrives and filled LAT_DELAY
@@ -40,6 +56,7 @@ struct sim {
 	uint32_t n_lat, lat_head;
 	int prefetch;               /* enough functions that they miss the caches */
 
+	int failed;                 /* an observer ran out of memory (message in err) */
 	int bills_instances;        /* the pricing model meters instance time */
 	int progress;
 	const volatile sig_atomic_t *stop;
@@ -52,6 +69,15 @@ static double wall_now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* An observer failed: the run stops (partitioned runs check after each
+ * arrival). */
+static void sim_fail(struct sim *s)
+{
+	s->failed = 1;
+	if (s->engine)
+		engine_stop(s->engine);
 }
 
 static uint32_t total(const struct instance_counts *c)
@@ -67,59 +93,123 @@ static double in_window(const struct sim *s, double a, double b)
 	return hi > lo ? hi - lo : 0;
 }
 
-/* Adds the level c, held over [a, b], to st's window integrals and peak. */
-static void integrate(struct sim *s, struct fn_stats *st, const struct instance_counts *c,
-		      double a, double b, uint32_t memory_mb)
+/* Function st's level changes at t_s by d_busy (initialising or busy) and
+ * d_idle instances. The window integrals of a level L that starts at 0 are
+ * sums over its changes: the integral of L over [W, D] is the sum of
+ * delta * (D - t) with t clamped to [W, D], so a change costs two
+ * multiply-adds and needs no time of the previous change; instance_s and
+ * idle_mb_s follow at the end (stats_close). The peak counts every total
+ * held at some instant of the window, including totals that last no time. */
+static void fn_change(struct sim *s, struct fn_stats *st, double *last_total_s, double t_s,
+		      int d_busy, int d_idle, uint32_t before_total)
 {
-	double dt = in_window(s, a, b);
-	if (dt > 0) {
-		st->instance_s += total(c) * dt;
-		st->busy_s += (c->initializing + c->busy) * dt;
-		st->idle_s += c->idle * dt;
-		st->idle_mb_s += (double)c->idle * memory_mb * dt;
-	}
-	if (a <= s->sc->duration_s && b >= s->sc->warmup_s && total(c) > st->peak)
-		st->peak = total(c);
+	double w = s->sc->warmup_s, d = s->sc->duration_s;
+	double rest = d - (t_s < w ? w : t_s > d ? d : t_s);
+	st->busy_s += d_busy * rest;
+	st->idle_s += d_idle * rest;
+	if (d_busy + d_idle == 0)
+		return;
+	if (*last_total_s <= d && t_s >= w && before_total > st->peak)
+		st->peak = before_total;
+	*last_total_s = t_s;
+	uint32_t after_total = before_total + (uint32_t)(d_busy + d_idle);
+	if (t_s >= w && t_s <= d && after_total > st->peak)
+		st->peak = after_total;
 }
 
-/* Spreads the level c over [a, b] into the time-series intervals. */
-static void integrate_bins(struct sim *s, const struct instance_counts *c, double a, double b)
+/* The integrals that fn_change leaves for the end. */
+static void stats_close(struct sim *s)
 {
-	if (b > s->sc->duration_s)
-		b = s->sc->duration_s;
-	if (b <= a || total(c) == 0)
-		return;
-	double width = s->sc->timeseries_interval_s;
-	size_t i = (size_t)(a / width);
-	while (i < s->n_bins && a < b) {
-		double end = (double)(i + 1) * width;
-		double hi = end < b ? end : b;
-		s->bins[i].busy_s += (c->initializing + c->busy) * (hi - a);
-		s->bins[i].idle_s += c->idle * (hi - a);
-		a = hi;
-		i++;
+	for (size_t i = 0; i < s->sc->n_functions; i++) {
+		struct fn_stats *st = &s->fn[i];
+		st->instance_s = st->busy_s + st->idle_s;
+		st->idle_mb_s = st->idle_s * s->sc->functions[i].memory_mb;
 	}
+}
+
+/* The level of all functions' instances changes by delta at t_s: the peak
+ * counts every level held at some instant of the window [warmup, duration],
+ * including levels that last no time. Called in time order. */
+static void all_change(struct sim *s, double t_s, int32_t delta)
+{
+	if (t_s > s->all_last_s) {
+		if (s->all_last_s <= s->sc->duration_s && t_s >= s->sc->warmup_s && s->all_level > s->all_peak)
+			s->all_peak = s->all_level;
+		s->all_last_s = t_s;
+	}
+	s->all_level += (uint32_t)delta;
+	if (t_s >= s->sc->warmup_s && t_s <= s->sc->duration_s && s->all_level > s->all_peak)
+		s->all_peak = s->all_level;
+}
+
+/* The time-series integrals of the busy and idle levels, one change at a
+ * time in any order: a change at t inside interval i adds delta * (end_i - t)
+ * to it and delta * width to every later interval (summed at the end,
+ * bins_finish). */
+static void bins_change(struct sim *s, double t_s, int d_busy, int d_idle)
+{
+	if (!(t_s < s->sc->duration_s))
+		return;
+	size_t i = (size_t)(t_s / s->sc->timeseries_interval_s);
+	if (i >= s->n_bins)
+		i = s->n_bins - 1;
+	double end = (double)(i + 1) * s->sc->timeseries_interval_s;
+	if (end > s->sc->duration_s)
+		end = s->sc->duration_s;
+	struct bin_acc *b = &s->bin_acc[i];
+	b->busy_s += d_busy * (end - t_s);
+	b->idle_s += d_idle * (end - t_s);
+	b->d_busy += d_busy;
+	b->d_idle += d_idle;
+}
+
+static void bins_finish(struct sim *s)
+{
+	int64_t busy = 0, idle = 0;
+	for (size_t i = 0; i < s->n_bins; i++) {
+		double start = (double)i * s->sc->timeseries_interval_s;
+		double end = (double)(i + 1) * s->sc->timeseries_interval_s;
+		if (end > s->sc->duration_s)
+			end = s->sc->duration_s;
+		s->bins[i].busy_s = (double)busy * (end - start) + s->bin_acc[i].busy_s;
+		s->bins[i].idle_s = (double)idle * (end - start) + s->bin_acc[i].idle_s;
+		busy += s->bin_acc[i].d_busy;
+		idle += s->bin_acc[i].d_idle;
+	}
+}
+
+static int changes_push(struct sim *s, double t_s, int32_t delta)
+{
+	if (s->n_changes == s->cap_changes) {
+		size_t cap = s->cap_changes ? 2 * s->cap_changes : 4096;
+		void *q = realloc(s->changes, cap * sizeof(*s->changes));
+		if (!q)
+			return -1;
+		s->changes = q;
+		s->cap_changes = cap;
+	}
+	s->changes[s->n_changes] = (struct level_change){ t_s, delta, (uint32_t)s->n_changes };
+	s->n_changes++;
+	return 0;
 }
 
 static void on_counts(void *ctx, uint32_t fn, double now_s, const struct instance_counts *before,
 		      const struct instance_counts *after)
 {
 	struct sim *s = ctx;
-	integrate(s, &s->fn[fn], before, s->fn_last_s[fn], now_s, s->sc->functions[fn].memory_mb);
-	s->fn_last_s[fn] = now_s;
-	if (now_s > s->all_last_s) {
-		if (s->all_last_s <= s->sc->duration_s && now_s >= s->sc->warmup_s &&
-		    total(&s->all_counts) > s->all_peak)
-			s->all_peak = total(&s->all_counts);
-		integrate_bins(s, &s->all_counts, s->all_last_s, now_s);
-		s->all_last_s = now_s;
+	int d_busy = (int)(after->initializing + after->busy) - (int)(before->initializing + before->busy);
+	int d_idle = (int)after->idle - (int)before->idle;
+	fn_change(s, &s->fn[fn], &s->fn_last_s[fn], now_s, d_busy, d_idle, total(before));
+	bins_change(s, now_s, d_busy, d_idle);
+	int32_t d_total = d_busy + d_idle;
+	if (d_total == 0)
+		return;
+	if (!s->partitioned) {
+		all_change(s, now_s, d_total);
+	} else if (changes_push(s, now_s, d_total) < 0) {
+		errbuf_set(&s->err, ERR_RUNTIME, "out of memory recording instance counts");
+		sim_fail(s);
 	}
-	s->all_counts.initializing += after->initializing - before->initializing;
-	s->all_counts.busy += after->busy - before->busy;
-	s->all_counts.idle += after->idle - before->idle;
-	/* A level that lasts no time still counts toward the peak. */
-	if (now_s >= s->sc->warmup_s && now_s <= s->sc->duration_s && total(&s->all_counts) > s->all_peak)
-		s->all_peak = total(&s->all_counts);
 }
 
 static size_t bin_of(const struct sim *s, double t_s)
@@ -151,7 +241,7 @@ static void lat_flush_one(struct sim *s)
 	s->n_lat--;
 	if (histo_add_at(&s->fn[l->fn].latency, l->value_s, l->bucket) < 0) {
 		errbuf_set(&s->err, ERR_RUNTIME, "out of memory recording latencies");
-		engine_stop(s->engine);
+		sim_fail(s);
 	}
 }
 
@@ -166,7 +256,7 @@ static void lat_add(struct sim *s, uint32_t fn, double value_s)
 	if (!s->prefetch) {
 		if (histo_add(&s->fn[fn].latency, value_s) < 0) {
 			errbuf_set(&s->err, ERR_RUNTIME, "out of memory recording latencies");
-			engine_stop(s->engine);
+			sim_fail(s);
 		}
 		return;
 	}
@@ -270,7 +360,7 @@ static void on_released(void *ctx, uint32_t fn, double created_s, double release
 	s->fn[fn].lifespan_sum_s += released_s - created_s;
 }
 
-static void show_progress(struct sim *s, double now_s)
+static void show_progress(struct sim *s, double now_s, uint64_t arrivals)
 {
 	double w = wall_now();
 	if (w < s->next_progress_wall)
@@ -280,9 +370,9 @@ static void show_progress(struct sim *s, double now_s)
 	double elapsed = w - s->started_wall;
 	double eta = frac > 0 ? elapsed * (1 - frac) / frac : 0;
 #pragma omp critical(progress)
-	fprintf(stderr, "\r[replication %u/%u] %5.1f%% of %g s simulated, %llu events, ETA %.0f s   ",
+	fprintf(stderr, "\r[replication %u/%u] %5.1f%% of %g s simulated, %llu arrivals, ETA %.0f s   ",
 		s->replication + 1, s->sc->replications, 100 * frac, s->sc->duration_s,
-		(unsigned long long)engine_fired(s->engine), eta);
+		(unsigned long long)arrivals, eta);
 }
 
 static int on_arrival(void *ctx, const struct arrival *a, struct errbuf *err)
@@ -292,7 +382,7 @@ static int on_arrival(void *ctx, const struct arrival *a, struct errbuf *err)
 	if (s->stop && *s->stop)
 		return errbuf_set(err, ERR_INTERRUPTED, "interrupted");
 	if (s->progress && (workload_arrivals(s->workload) & 0xffff) == 0)
-		show_progress(s, now);
+		show_progress(s, now, workload_arrivals(s->workload));
 	return platform_arrive(s->platform, a->function, a->duration_s, now >= s->sc->warmup_s, err);
 }
 
@@ -306,11 +396,29 @@ static void on_hint(void *ctx, uint32_t fn)
 	__builtin_prefetch(&s->fn_last_s[fn]);
 }
 
+/* A group of functions simulated apart in a partitioned run. */
+struct part {
+	uint32_t first_fn, end_fn;
+	struct engine *engine;
+	struct platform *platform;
+};
+
+/* Functions per group: their records (platform, statistics, configuration,
+ * instances) stay in the caches while a window's requests of the group run. */
+#define PART_FUNCTIONS 64u
+/* Arrivals routed per window: bounds the memory of a window. */
+#define PART_WINDOW_ARRIVALS 262144u
+
 static void sim_free(struct sim *s)
 {
 	workload_free(s->workload);
 	platform_free(s->platform);
 	engine_free(s->engine);
+	for (size_t i = 0; s->parts && i < s->n_parts; i++) {
+		platform_free(s->parts[i].platform);
+		engine_free(s->parts[i].engine);
+	}
+	free(s->parts);
 	for (size_t i = 0; s->fn && i < s->sc->n_functions; i++)
 		fn_stats_free(&s->fn[i]);
 	free(s->fn);
@@ -318,6 +426,11 @@ static void sim_free(struct sim *s)
 	free(s->prov_level);
 	free(s->prov_since_s);
 	free(s->bins);
+	free(s->bin_acc);
+	free(s->changes);
+	free(s->window);
+	free(s->routed);
+	free(s->part_start);
 }
 
 static void end_of_window(void *ctx, uint64_t arg)
@@ -326,36 +439,54 @@ static void end_of_window(void *ctx, uint64_t arg)
 	(void)arg;
 }
 
-/* Runs replication rep; on success s->fn and s->bins hold its results. */
-static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep,
-		   const struct run_options *opt)
+/* Whether the functions can be simulated in groups apart: nothing links
+ * them but the account pool, which is checked afterwards (run_partitioned). */
+static int can_partition(const struct scenario *sc)
 {
-	int progress = opt && opt->progress;
-	memset(s, 0, sizeof(*s));
-	s->sc = sc;
-	s->replication = rep;
-	s->progress = progress;
-	s->stop = opt ? opt->stop : NULL;
-	s->started_wall = wall_now();
-	s->next_progress_wall = s->started_wall + 0.5;
-	s->n_bins = (size_t)ceil(sc->duration_s / sc->timeseries_interval_s);
-	if (s->n_bins == 0)
-		s->n_bins = 1;
-	s->fn = calloc(sc->n_functions, sizeof(*s->fn));
-	s->fn_last_s = calloc(sc->n_functions, sizeof(*s->fn_last_s));
-	s->prov_level = calloc(sc->n_functions, sizeof(*s->prov_level));
-	s->prov_since_s = calloc(sc->n_functions, sizeof(*s->prov_since_s));
-	s->bins = calloc(s->n_bins, sizeof(*s->bins));
-	s->engine = engine_new(0);
-	if (!s->fn || !s->fn_last_s || !s->prov_level || !s->prov_since_s || !s->bins || !s->engine)
-		return errbuf_set(&s->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
-	for (size_t i = 0; i < sc->n_functions; i++)
-		fn_stats_init(&s->fn[i]);
-	/* Whether instance time costs anything: meter one probe second. */
-	struct usage probe = { 0 }, zero = { 0 };
-	sc->pricing->meter_time(sc->pricing_cfg, &probe, PRICING_TIME_INSTANCE, 1024, 1, 1, 1);
-	s->bills_instances = memcmp(&probe, &zero, sizeof(probe)) != 0;
+	return sc->platform.pool_memory_mb == 0;
+}
 
+static int level_change_cmp(const void *pa, const void *pb)
+{
+	const struct level_change *a = pa, *b = pb;
+	if (a->t_s != b->t_s)
+		return a->t_s < b->t_s ? -1 : 1;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* The window's changes of the instances alive, from every group, in time
+ * order (equal times: group order, then each group's own order). */
+static void changes_apply(struct sim *s)
+{
+	qsort(s->changes, s->n_changes, sizeof(*s->changes), level_change_cmp);
+	for (size_t i = 0; i < s->n_changes; i++)
+		all_change(s, s->changes[i].t_s, s->changes[i].delta);
+	s->n_changes = 0;
+}
+
+#define RUN_SERIAL_NEEDED 1
+
+/* Runs the groups of functions side by side, window by window: the
+ * workload's arrivals are read in order up to PART_WINDOW_ARRIVALS of them
+ * (a window never splits arrivals of the same time), then each group runs
+ * its own arrivals and timers up to the window's end. A group's timers due
+ * at an arrival's time fire before it. Each function sees the same events
+ * in the same order as in one platform, so its figures are the same; only
+ * the all-function peak needs the groups' changes merged, window by window.
+ * Returns RUN_SERIAL_NEEDED when the account pool could have been full
+ * (then the groups were not independent and the caller runs it again as one
+ * platform). */
+static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t rep,
+			   const struct run_options *opt)
+{
+	s->n_parts = (sc->n_functions + PART_FUNCTIONS - 1) / PART_FUNCTIONS;
+	s->parts = calloc(s->n_parts ? s->n_parts : 1, sizeof(*s->parts));
+	s->part_start = calloc(s->n_parts + 1, sizeof(*s->part_start));
+	s->cap_window = 1024;
+	s->window = malloc(s->cap_window * sizeof(*s->window));
+	s->routed = malloc(s->cap_window * sizeof(*s->routed));
+	if (!s->parts || !s->part_start || !s->window || !s->routed)
+		return errbuf_set(&s->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
 	struct platform_observer obs = {
 		.ctx = s,
 		.request_done = on_request_done,
@@ -363,6 +494,134 @@ static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep,
 		.instance_released = on_released,
 		.provisioned_change = on_provisioned,
 	};
+	for (size_t i = 0; i < s->n_parts; i++) {
+		struct part *g = &s->parts[i];
+		g->first_fn = (uint32_t)(i * PART_FUNCTIONS);
+		g->end_fn = (uint32_t)((i + 1) * PART_FUNCTIONS < sc->n_functions ? (i + 1) * PART_FUNCTIONS
+										 : sc->n_functions);
+		if (!(g->engine = engine_new(0)))
+			return errbuf_set(&s->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
+		g->platform = platform_new_range(sc, g->first_fn, g->end_fn, g->engine, rep, &obs, &s->err);
+		if (!g->platform)
+			return ERR_RUNTIME;
+		if (!engine_at(g->engine, sc->duration_s, end_of_window, s, 0))
+			return errbuf_set(&s->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
+	}
+	s->prefetch = sc->n_functions >= 256;
+	s->workload = workload_new(sc, NULL, rep, NULL, NULL, &s->err);
+	if (!s->workload)
+		return s->err.msg[0] ? ERR_INPUT : ERR_RUNTIME;
+	int rc = 0;
+	if (opt && opt->add_sources &&
+	    (rc = opt->add_sources(opt->sources_ctx, s->workload, sc, rep, &s->err)) < 0)
+		return rc;
+
+	struct arrival next;
+	int have = workload_pull(s->workload, &next);
+	for (;;) {
+		if (have < 0)
+			return have;
+		if (s->stop && *s->stop)
+			return errbuf_set(&s->err, ERR_INTERRUPTED, "interrupted");
+		/* Read the window. */
+		size_t n = 0;
+		while (have > 0 && (n < PART_WINDOW_ARRIVALS || next.t_s == s->window[n - 1].t_s)) {
+			if (n == s->cap_window) {
+				size_t cap = 2 * s->cap_window;
+				void *a = realloc(s->window, cap * sizeof(*s->window));
+				if (a)
+					s->window = a;
+				void *b = a ? realloc(s->routed, cap * sizeof(*s->routed)) : NULL;
+				if (!b)
+					return errbuf_set(&s->err, ERR_RUNTIME, "out of memory reading arrivals");
+				s->routed = b;
+				s->cap_window = cap;
+			}
+			s->window[n++] = next;
+			have = workload_pull(s->workload, &next);
+		}
+		if (have < 0)
+			return have;
+		double end_s = have > 0 ? next.t_s : INFINITY;
+		/* Route: the window's arrivals grouped by group, in time order
+		 * within each (a counting sort). */
+		memset(s->part_start, 0, (s->n_parts + 1) * sizeof(*s->part_start));
+		for (size_t i = 0; i < n; i++)
+			s->part_start[s->window[i].function / PART_FUNCTIONS + 1]++;
+		for (size_t g = 0; g < s->n_parts; g++)
+			s->part_start[g + 1] += s->part_start[g];
+		for (size_t i = 0; i < n; i++)
+			s->routed[s->part_start[s->window[i].function / PART_FUNCTIONS]++] = s->window[i];
+		/* part_start[g] is now the end of group g's arrivals. */
+		size_t a = 0;
+		for (size_t g = 0; g < s->n_parts; g++) {
+			struct part *p = &s->parts[g];
+			for (; a < s->part_start[g]; a++) {
+				const struct arrival *ar = &s->routed[a];
+				engine_run_through(p->engine, ar->t_s);
+				engine_advance(p->engine, ar->t_s);
+				engine_count(p->engine, 1);
+				if (platform_arrive(p->platform, ar->function, ar->duration_s,
+						    ar->t_s >= sc->warmup_s, &s->err) < 0 || s->failed)
+					return ERR_RUNTIME;
+			}
+			if (end_s == INFINITY)
+				engine_run(p->engine);
+			else
+				engine_run_through(p->engine, nextafter(end_s, -INFINITY));
+			if (!s->err.msg[0] && engine_failed(p->engine))
+				errbuf_set(&s->err, ERR_RUNTIME, "replication %u: %s", rep, engine_failed(p->engine));
+			if (s->failed || engine_failed(p->engine))
+				return ERR_RUNTIME;
+		}
+		lat_flush(s);
+		changes_apply(s);
+		if (s->progress)
+			show_progress(s, end_s == INFINITY ? sc->duration_s : end_s,
+				      workload_arrivals(s->workload));
+		if (end_s == INFINITY)
+			break;
+	}
+	/* The account pool was never full if the groups' own peaks, added up,
+	 * stay within it; otherwise a group might have been refused a slot. */
+	uint64_t in_flight = 0;
+	for (size_t g = 0; g < s->n_parts; g++)
+		in_flight += platform_peak_shared_in_flight(s->parts[g].platform);
+	uint64_t reserved = 0;
+	for (size_t i = 0; i < sc->n_functions; i++)
+		reserved += sc->functions[i].reserved_concurrency;
+	if (in_flight + reserved > sc->platform.account_concurrency)
+		return RUN_SERIAL_NEEDED;
+	/* Every group ends when the whole run does, as one platform would. */
+	double last_s = sc->duration_s;
+	for (size_t g = 0; g < s->n_parts; g++)
+		if (engine_now(s->parts[g].engine) > last_s)
+			last_s = engine_now(s->parts[g].engine);
+	for (uint32_t fn = 0; fn < sc->n_functions; fn++)
+		close_provisioned(s, fn, sc->duration_s);
+	for (size_t g = 0; g < s->n_parts; g++) {
+		engine_advance(s->parts[g].engine, last_s);
+		platform_finish(s->parts[g].platform);
+		s->events += engine_fired(s->parts[g].engine);
+	}
+	changes_apply(s);
+	return s->failed ? ERR_RUNTIME : 0;
+}
+
+/* Runs all functions on one platform and engine, arrivals as timers. */
+static int run_serial(struct sim *s, const struct scenario *sc, uint32_t rep,
+		      const struct run_options *opt)
+{
+	struct platform_observer obs = {
+		.ctx = s,
+		.request_done = on_request_done,
+		.counts_change = on_counts,
+		.instance_released = on_released,
+		.provisioned_change = on_provisioned,
+	};
+	s->engine = engine_new(0);
+	if (!s->engine)
+		return errbuf_set(&s->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
 	s->platform = platform_new(sc, s->engine, rep, &obs, &s->err);
 	if (!s->platform)
 		return ERR_RUNTIME;
@@ -398,6 +657,63 @@ static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep,
 	for (uint32_t fn = 0; fn < sc->n_functions; fn++)
 		close_provisioned(s, fn, sc->duration_s);
 	platform_finish(s->platform);
+	s->events = engine_fired(s->engine);
+	return s->failed ? ERR_RUNTIME : 0;
+}
+
+/* Sets up replication rep's records (partitioned or not). */
+static int sim_init(struct sim *s, const struct scenario *sc, uint32_t rep,
+		    const struct run_options *opt, int partitioned)
+{
+	memset(s, 0, sizeof(*s));
+	s->sc = sc;
+	s->replication = rep;
+	s->partitioned = partitioned;
+	s->progress = opt && opt->progress;
+	s->stop = opt ? opt->stop : NULL;
+	s->started_wall = wall_now();
+	s->next_progress_wall = s->started_wall + 0.5;
+	s->n_bins = (size_t)ceil(sc->duration_s / sc->timeseries_interval_s);
+	if (s->n_bins == 0)
+		s->n_bins = 1;
+	s->fn = calloc(sc->n_functions, sizeof(*s->fn));
+	s->fn_last_s = calloc(sc->n_functions, sizeof(*s->fn_last_s));
+	s->prov_level = calloc(sc->n_functions, sizeof(*s->prov_level));
+	s->prov_since_s = calloc(sc->n_functions, sizeof(*s->prov_since_s));
+	s->bins = calloc(s->n_bins, sizeof(*s->bins));
+	s->bin_acc = calloc(s->n_bins, sizeof(*s->bin_acc));
+	if (!s->fn || !s->fn_last_s || !s->prov_level || !s->prov_since_s || !s->bins || !s->bin_acc)
+		return errbuf_set(&s->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
+	for (size_t i = 0; i < sc->n_functions; i++)
+		fn_stats_init(&s->fn[i]);
+	/* Whether instance time costs anything: meter one probe second. */
+	struct usage probe = { 0 }, zero = { 0 };
+	sc->pricing->meter_time(sc->pricing_cfg, &probe, PRICING_TIME_INSTANCE, 1024, 1, 1, 1);
+	s->bills_instances = memcmp(&probe, &zero, sizeof(probe)) != 0;
+	return 0;
+}
+
+/* Runs replication rep; on success s->fn and s->bins hold its results. */
+static int sim_run(struct sim *s, const struct scenario *sc, uint32_t rep,
+		   const struct run_options *opt)
+{
+	int partitioned = can_partition(sc) && !(opt && opt->serial);
+	int rc = sim_init(s, sc, rep, opt, partitioned);
+	if (rc == 0)
+		rc = partitioned ? run_partitioned(s, sc, rep, opt) : run_serial(s, sc, rep, opt);
+	if (rc == RUN_SERIAL_NEEDED) {
+		sim_free(s);
+		rc = sim_init(s, sc, rep, opt, 0);
+		if (rc == 0)
+			rc = run_serial(s, sc, rep, opt);
+	}
+	if (rc < 0) {
+		if (!s->err.msg[0])
+			errbuf_set(&s->err, rc, "replication %u failed", rep);
+		return rc;
+	}
+	bins_finish(s);
+	stats_close(s);
 	/* SnapStart snapshots with a cache fee are held over the whole window. */
 	for (size_t i = 0; i < sc->n_functions; i++) {
 		const struct function_cfg *f = &sc->functions[i];
@@ -446,7 +762,7 @@ static int fold(struct run_result *out, const struct scenario *sc, struct sim *s
 		d->idle_s += b->idle_s;
 		usage_add(&d->usage, &b->usage);
 	}
-	out->events += engine_fired(s->engine);
+	out->events += s->events;
 	return rc;
 }
 
@@ -467,7 +783,7 @@ int run_replication_totals(const struct scenario *sc, uint32_t rep, double total
 		stats_figures(&all, sc->duration_s - sc->warmup_s, sc->pricing, sc->pricing_cfg, totals);
 		fn_stats_free(&all);
 		if (events)
-			*events = engine_fired(s->engine);
+			*events = s->events;
 	}
 	sim_free(s);
 	free(s);

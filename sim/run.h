@@ -32,6 +32,10 @@ struct run_options {
 	int (*add_sources)(void *ctx, struct workload *w, const struct scenario *sc,
 			   uint32_t replication, struct errbuf *err);
 	void *sources_ctx;
+	/* Non-zero: all functions on one platform even when they could run in
+	 * groups apart (see run.c, run_partitioned); for tests and benchmarks.
+	 * The figures are the same either way. */
+	int serial;
 };
 
 /* One interval of the time series, summed over replications. */

@@ -13,6 +13,7 @@ struct source {
 	void *state;
 	struct arrival next;
 	struct arrival ahead;     /* read one ahead, when has_ahead */
+	uint64_t read_seq;        /* pull mode: when next was read */
 	int ahead_rc, has_ahead;
 	struct workload *w;
 };
@@ -28,6 +29,12 @@ struct workload {
 	uint64_t arrivals;
 	int status;
 	workload_hint_fn *hint;
+	/* Pull mode: sources with a pending arrival, a min-heap on
+	 * (next.t_s, read_seq). */
+	uint32_t *pull_heap;
+	size_t n_pull;
+	uint64_t read_seq;
+	int pulling;
 };
 
 /* ---- Poisson and periodic processes ------------------------------------ */
@@ -383,10 +390,101 @@ uint64_t workload_arrivals(const struct workload *w)
 	return w->arrivals;
 }
 
+/* ---- pull mode --------------------------------------------------------- */
+
+static int pull_less(const struct workload *w, uint32_t a, uint32_t b)
+{
+	const struct source *x = &w->src[a], *y = &w->src[b];
+	if (x->next.t_s != y->next.t_s)
+		return x->next.t_s < y->next.t_s;
+	return x->read_seq < y->read_seq;
+}
+
+static void pull_sift_down(struct workload *w, size_t i)
+{
+	uint32_t *h = w->pull_heap;
+	uint32_t x = h[i];
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= w->n_pull)
+			break;
+		if (c + 1 < w->n_pull && pull_less(w, h[c + 1], h[c]))
+			c++;
+		if (!pull_less(w, h[c], x))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = x;
+}
+
+static void pull_sift_up(struct workload *w, size_t i)
+{
+	uint32_t *h = w->pull_heap;
+	uint32_t x = h[i];
+	while (i > 0 && pull_less(w, x, h[(i - 1) / 2])) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = x;
+}
+
+/* Reads source i's next arrival (not before now_s, as the scheduled mode
+ * replays earlier trace times at the current time). 1: it has one before
+ * the end, 0: retired, <0: error. */
+static int pull_read(struct workload *w, size_t i, double now_s)
+{
+	struct source *s = &w->src[i];
+	int rc = s->ops->next(s->state, &s->next, w->err);
+	if (rc < 0)
+		return w->status = rc;
+	if (rc == 0 || s->next.t_s > w->sc->duration_s)
+		return 0;
+	if (s->next.t_s < now_s)
+		s->next.t_s = now_s;
+	s->read_seq = w->read_seq++;
+	return 1;
+}
+
+int workload_pull(struct workload *w, struct arrival *a)
+{
+	if (w->status < 0)
+		return w->status;
+	if (!w->pulling) {
+		w->pulling = 1;
+		w->pull_heap = malloc((w->n_src + 1) * sizeof(*w->pull_heap));
+		if (!w->pull_heap)
+			return w->status = errbuf_set(w->err, ERR_RUNTIME, "out of memory");
+		for (size_t i = 0; i < w->n_src; i++) {
+			int rc = pull_read(w, i, 0);
+			if (rc < 0)
+				return rc;
+			if (rc > 0) {
+				w->pull_heap[w->n_pull++] = (uint32_t)i;
+				pull_sift_up(w, w->n_pull - 1);
+			}
+		}
+	}
+	if (w->n_pull == 0)
+		return 0;
+	uint32_t i = w->pull_heap[0];
+	*a = w->src[i].next;
+	w->arrivals++;
+	int rc = pull_read(w, i, a->t_s);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		w->pull_heap[0] = w->pull_heap[--w->n_pull];
+	if (w->n_pull)
+		pull_sift_down(w, 0);
+	return 1;
+}
+
 void workload_free(struct workload *w)
 {
 	if (!w)
 		return;
+	free(w->pull_heap);
 	for (size_t i = 0; i < w->n_src; i++)
 		w->src[i].ops->close(w->src[i].state);
 	free(w->src);

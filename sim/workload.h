@@ -46,6 +46,13 @@ int workload_start(struct workload *w, struct errbuf *err);
  * given to workload_new). */
 int workload_status(const struct workload *w);
 uint64_t workload_arrivals(const struct workload *w);
+/* Pull mode, instead of workload_start: the next arrival of all sources
+ * together, in the order the scheduled mode delivers them (time, then the
+ * order in which the sources' arrivals were read). For a driver that routes
+ * arrivals itself; the workload may then be made with a NULL engine and sink.
+ * 1: *a is the next arrival; 0: no more before duration_s; <0: error (in the
+ * errbuf given to workload_new). */
+int workload_pull(struct workload *w, struct arrival *a);
 /* Optional: hint(ctx, fn) is called with the function of a source's
  * following arrival just before the current one goes to the sink (each
  * source reads one arrival ahead), so the sink can prefetch what that
