@@ -18,6 +18,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 #include "errbuf.h"
 
 #define HISTO_GAMMA ((1.0 + HISTO_REL_ERROR) / (1.0 - HISTO_REL_ERROR))
@@ -27,15 +28,68 @@ static inline int32_t raw_index(double v)
 	return (int32_t)floor(log(v) / log(HISTO_GAMMA));
 }
 
-/* Bucket index of v >= HISTO_MIN_S, clamped to the buckets of the bounds.
- * (The bounds' indices are constant expressions the compiler folds.) */
+/* The index of the bounds' buckets (constant expressions the compiler folds). */
+#define IMIN raw_index(HISTO_MIN_S)
+#define IMAX raw_index(HISTO_MAX_S)
+
+/* raw_index without a logarithm, for every value a latency can take: the
+ * first double of each bucket (bucket_start) and, for each of the 128 equal
+ * slices of each binary octave in [HISTO_MIN_S, HISTO_MAX_S], the bucket of
+ * the slice's first value (slice_bucket). A slice is narrower (relative width
+ * <= 2^-7) than a bucket (g - 1 > 2^-7), so a value's bucket is its slice's
+ * or the next one. The tables are built once from raw_index itself, so the
+ * result is raw_index's own. */
+#define SLICE_BITS 7
+#define OCTAVE_MIN (-31)              /* 2^-31 < HISTO_MIN_S */
+#define OCTAVES 62                    /* up to 2^31 > HISTO_MAX_S */
+#define N_BUCKETS (6000)              /* > IMAX - IMIN + 2 (checked when built) */
+
+struct bucket_tables {
+	double bucket_start[N_BUCKETS];   /* [i - IMIN]: first double of bucket i; +inf past IMAX */
+	int32_t slice_bucket[OCTAVES << SLICE_BITS];
+};
+
+static struct bucket_tables tables;
+static once_flag tables_once = ONCE_FLAG_INIT;
+
+static void tables_build(void)
+{
+	int32_t imin = IMIN, imax = IMAX;
+	if (imax - imin + 2 > N_BUCKETS)
+		abort();   /* a build-time constant mismatch, never data */
+	tables.bucket_start[0] = 0;
+	for (int32_t i = imin + 1; i <= imax; i++) {
+		double x = pow(HISTO_GAMMA, i);
+		while (raw_index(x) >= i)
+			x = nextafter(x, 0);
+		while (raw_index(x) < i)
+			x = nextafter(x, INFINITY);
+		tables.bucket_start[i - imin] = x;
+	}
+	for (int32_t i = imax + 1 - imin; i < N_BUCKETS; i++)
+		tables.bucket_start[i] = INFINITY;
+	/* Each slice's first value: its bucket is the last starting at or before it. */
+	int32_t b = 0;
+	for (int k = 0; k < OCTAVES << SLICE_BITS; k++) {
+		double first = ldexp(1.0 + (double)(k & ((1 << SLICE_BITS) - 1)) / (1 << SLICE_BITS),
+				     OCTAVE_MIN + (k >> SLICE_BITS));
+		while (b + 1 <= imax - imin && tables.bucket_start[b + 1] <= first)
+			b++;
+		tables.slice_bucket[k] = imin + b;
+	}
+}
+
+/* Bucket index of v >= HISTO_MIN_S, clamped to the buckets of the bounds. */
 static inline int32_t bucket_index(double v)
 {
-	int32_t imin = raw_index(HISTO_MIN_S), imax = raw_index(HISTO_MAX_S);
-	if (v >= HISTO_MAX_S)
-		return imax;
-	int32_t i = raw_index(v);
-	return i < imin ? imin : i > imax ? imax : i;
+	if (!(v < HISTO_MAX_S))
+		return IMAX;
+	uint64_t bits;
+	memcpy(&bits, &v, sizeof(bits));
+	int octave = (int)(bits >> 52) - 1023;
+	int k = ((octave - OCTAVE_MIN) << SLICE_BITS) | (int)((bits >> (52 - SLICE_BITS)) & ((1 << SLICE_BITS) - 1));
+	int32_t i = tables.slice_bucket[k];
+	return i + (v >= tables.bucket_start[i + 1 - IMIN]);
 }
 
 /* Representative value of bucket i, clamped to the exact [min, max]. */
@@ -47,6 +101,7 @@ static double bucket_value(const struct histo *h, int32_t i)
 
 void histo_init(struct histo *h)
 {
+	call_once(&tables_once, tables_build);
 	memset(h, 0, sizeof(*h));
 	h->min = INFINITY;
 	h->max = -INFINITY;
@@ -94,6 +149,16 @@ static int cover(struct histo *h, int32_t a, int32_t b)
 int32_t histo_bucket_of(double value)
 {
 	return value >= HISTO_MIN_S ? bucket_index(value) : INT32_MIN;
+}
+
+int32_t histo_bucket_of_log(double value)
+{
+	if (!(value >= HISTO_MIN_S))
+		return INT32_MIN;
+	if (value >= HISTO_MAX_S)
+		return IMAX;
+	int32_t i = raw_index(value);
+	return i < IMIN ? IMIN : i > IMAX ? IMAX : i;
 }
 
 void histo_prefetch(const struct histo *h, int32_t i)

@@ -38,6 +38,9 @@ int histo_add(struct histo *h, double value);
  * goes to (histo_prefetch) some time before adding it: i must be
  * histo_bucket_of(value). histo_add(h, v) == histo_add_at(h, v, histo_bucket_of(v)). */
 int32_t histo_bucket_of(double value);
+/* The definition histo_bucket_of computes without a logarithm (from tables
+ * built at the first histo_init): floor(log(v)/log(g)), clamped. For tests. */
+int32_t histo_bucket_of_log(double value);
 void histo_prefetch(const struct histo *h, int32_t i);
 int histo_add_at(struct histo *h, double value, int32_t i);
 /* Adds every count of src into dst. */

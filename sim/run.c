@@ -458,6 +458,23 @@ static int level_change_cmp(const void *pa, const void *pb)
  * order (equal times: group order, then each group's own order). */
 static void changes_apply(struct sim *s)
 {
+	/* When no order of them could pass the peak, only the level at the
+	 * end and the time of the last change matter: no sort. */
+	uint64_t rises = 0;
+	int64_t net = 0;
+	double last_s = s->all_last_s;
+	for (size_t i = 0; i < s->n_changes; i++) {
+		rises += s->changes[i].delta > 0 ? (uint64_t)s->changes[i].delta : 0;
+		net += s->changes[i].delta;
+		if (s->changes[i].t_s > last_s)
+			last_s = s->changes[i].t_s;
+	}
+	if (s->all_level + rises <= s->all_peak) {
+		s->all_level = (uint32_t)((int64_t)s->all_level + net);
+		s->all_last_s = last_s;
+		s->n_changes = 0;
+		return;
+	}
 	qsort(s->changes, s->n_changes, sizeof(*s->changes), level_change_cmp);
 	for (size_t i = 0; i < s->n_changes; i++)
 		all_change(s, s->changes[i].t_s, s->changes[i].delta);
@@ -465,6 +482,16 @@ static void changes_apply(struct sim *s)
 }
 
 #define RUN_SERIAL_NEEDED 1
+/* Arrivals whose records are fetched ahead of their turn. */
+#define PREFETCH_AHEAD 8
+
+static void part_hint(struct sim *s, const struct part *p, uint32_t fn)
+{
+	platform_prefetch(p->platform, fn);
+	__builtin_prefetch(&s->fn[fn]);
+	__builtin_prefetch(&s->fn[fn].latency);
+	__builtin_prefetch(&s->fn_last_s[fn]);
+}
 
 /* Runs the groups of functions side by side, window by window: the
  * workload's arrivals are read in order up to PART_WINDOW_ARRIVALS of them
@@ -558,6 +585,8 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 			struct part *p = &s->parts[g];
 			for (; a < s->part_start[g]; a++) {
 				const struct arrival *ar = &s->routed[a];
+				if (s->prefetch && a + PREFETCH_AHEAD < s->part_start[g])
+					part_hint(s, p, s->routed[a + PREFETCH_AHEAD].function);
 				engine_run_through(p->engine, ar->t_s);
 				engine_advance(p->engine, ar->t_s);
 				engine_count(p->engine, 1);

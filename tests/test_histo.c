@@ -298,6 +298,47 @@ START_TEST(test_cdf_and_buckets)
 }
 END_TEST
 
+/* The table lookup of histo_bucket_of equals its definition,
+ * floor(log(v)/log(g)) clamped, on both sides of every bucket boundary and
+ * of every octave slice, and on a million log-uniform values. */
+START_TEST(test_bucket_lookup_equals_log)
+{
+	struct histo h;
+	histo_init(&h);   /* builds the tables */
+	const double g = (1.0 + HISTO_REL_ERROR) / (1.0 - HISTO_REL_ERROR);
+	size_t checked = 0;
+	int32_t lo = histo_bucket_of_log(HISTO_MIN_S), hi = histo_bucket_of_log(HISTO_MAX_S);
+	ck_assert_int_gt(hi - lo, 5000);   /* ln(1e18)/ln(g) = 5181 buckets */
+	for (int32_t i = lo; i <= hi + 1; i++) {
+		double x = pow(g, i);
+		double probe[] = { x, nextafter(x, 0), nextafter(x, INFINITY),
+				   nextafter(nextafter(x, 0), 0), nextafter(nextafter(x, INFINITY), INFINITY) };
+		for (size_t k = 0; k < sizeof(probe) / sizeof(probe[0]); k++, checked++)
+			ck_assert_msg(histo_bucket_of(probe[k]) == histo_bucket_of_log(probe[k]),
+				      "%.17g: lookup %d, log %d", probe[k], histo_bucket_of(probe[k]),
+				      histo_bucket_of_log(probe[k]));
+	}
+	for (int e = -31; e <= 31; e++)
+		for (int j = 0; j < 128; j++, checked++) {
+			double x = ldexp(1 + j / 128.0, e);
+			ck_assert_int_eq(histo_bucket_of(x), histo_bucket_of_log(x));
+			ck_assert_int_eq(histo_bucket_of(nextafter(x, 0)), histo_bucket_of_log(nextafter(x, 0)));
+		}
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	gsl_rng_set(r, 7);
+	for (int k = 0; k < 1000000; k++, checked++) {
+		double x = pow(10, -10 + 20 * gsl_rng_uniform(r));
+		ck_assert_int_eq(histo_bucket_of(x), histo_bucket_of_log(x));
+	}
+	gsl_rng_free(r);
+	ck_assert_int_eq(histo_bucket_of(0), INT32_MIN);
+	ck_assert_int_eq(histo_bucket_of(HISTO_MIN_S / 2), INT32_MIN);
+	ck_assert_int_eq(histo_bucket_of(INFINITY), hi);
+	ck_assert_uint_gt(checked, 1000000);
+	histo_free(&h);
+}
+END_TEST
+
 Suite *histo_suite(void)
 {
 	Suite *s = suite_create("histo");
@@ -309,6 +350,7 @@ Suite *histo_suite(void)
 	tcase_add_test(tc, test_zero_values);
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_cdf_and_buckets);
+	tcase_add_test(tc, test_bucket_lookup_equals_log);
 	suite_add_tcase(s, tc);
 	return s;
 }
