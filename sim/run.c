@@ -1,6 +1,7 @@
 #include "run.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +46,7 @@ struct sim {
 	uint64_t events;
 	struct part *parts;
 	size_t n_parts;
-	struct arrival *window, *routed;   /* a window's arrivals, then by group */
-	size_t cap_window, *part_start;
+	struct arrival_block *free_blocks; /* blocks of arrivals for reuse */
 
 	/* Latencies waiting to go into their function's histogram: each
 	 * bucket is prefetched when its latency arrives and filled LAT_DELAY
@@ -391,23 +391,35 @@ static void on_hint(void *ctx, uint32_t fn)
 {
 	struct sim *s = ctx;
 	platform_prefetch(s->platform, fn);
-	__builtin_prefetch(&s->fn[fn]);
-	__builtin_prefetch(&s->fn[fn].latency);
+	const char *st = (const char *)&s->fn[fn];
+	for (size_t off = 0; off < offsetof(struct fn_stats, warmer_pings); off += 64)
+		__builtin_prefetch(st + off);
 	__builtin_prefetch(&s->fn_last_s[fn]);
 }
+
+/* A window's arrivals of one group come in blocks (the last one partly
+ * filled), so routing copies each arrival once and a window holds at most
+ * PART_WINDOW_ARRIVALS arrivals plus one block per group. */
+#define BLOCK_ARRIVALS 510u
+struct arrival_block {
+	struct arrival_block *next;
+	size_t n;
+	struct arrival a[BLOCK_ARRIVALS];
+};
 
 /* A group of functions simulated apart in a partitioned run. */
 struct part {
 	uint32_t first_fn, end_fn;
 	struct engine *engine;
 	struct platform *platform;
+	struct arrival_block *head, *tail;   /* this window's arrivals */
 };
 
 /* Functions per group: their records (platform, statistics, configuration,
  * instances) stay in the caches while a window's requests of the group run. */
-#define PART_FUNCTIONS 64u
+static uint32_t PART_FUNCTIONS = 64u;
 /* Arrivals routed per window: bounds the memory of a window. */
-#define PART_WINDOW_ARRIVALS 262144u
+static size_t PART_WINDOW_ARRIVALS = 1u << 20;
 
 static void sim_free(struct sim *s)
 {
@@ -417,8 +429,16 @@ static void sim_free(struct sim *s)
 	for (size_t i = 0; s->parts && i < s->n_parts; i++) {
 		platform_free(s->parts[i].platform);
 		engine_free(s->parts[i].engine);
+		for (struct arrival_block *b = s->parts[i].head, *nb; b; b = nb) {
+			nb = b->next;
+			free(b);
+		}
 	}
 	free(s->parts);
+	for (struct arrival_block *b = s->free_blocks, *nb; b; b = nb) {
+		nb = b->next;
+		free(b);
+	}
 	for (size_t i = 0; s->fn && i < s->sc->n_functions; i++)
 		fn_stats_free(&s->fn[i]);
 	free(s->fn);
@@ -428,9 +448,6 @@ static void sim_free(struct sim *s)
 	free(s->bins);
 	free(s->bin_acc);
 	free(s->changes);
-	free(s->window);
-	free(s->routed);
-	free(s->part_start);
 }
 
 static void end_of_window(void *ctx, uint64_t arg)
@@ -488,8 +505,9 @@ static void changes_apply(struct sim *s)
 static void part_hint(struct sim *s, const struct part *p, uint32_t fn)
 {
 	platform_prefetch(p->platform, fn);
-	__builtin_prefetch(&s->fn[fn]);
-	__builtin_prefetch(&s->fn[fn].latency);
+	const char *st = (const char *)&s->fn[fn];
+	for (size_t off = 0; off < offsetof(struct fn_stats, warmer_pings); off += 64)
+		__builtin_prefetch(st + off);
 	__builtin_prefetch(&s->fn_last_s[fn]);
 }
 
@@ -506,13 +524,11 @@ static void part_hint(struct sim *s, const struct part *p, uint32_t fn)
 static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t rep,
 			   const struct run_options *opt)
 {
+	if (getenv("PF")) PART_FUNCTIONS = atoi(getenv("PF"));
+	if (getenv("PW")) PART_WINDOW_ARRIVALS = atoi(getenv("PW"));
 	s->n_parts = (sc->n_functions + PART_FUNCTIONS - 1) / PART_FUNCTIONS;
 	s->parts = calloc(s->n_parts ? s->n_parts : 1, sizeof(*s->parts));
-	s->part_start = calloc(s->n_parts + 1, sizeof(*s->part_start));
-	s->cap_window = 1024;
-	s->window = malloc(s->cap_window * sizeof(*s->window));
-	s->routed = malloc(s->cap_window * sizeof(*s->routed));
-	if (!s->parts || !s->part_start || !s->window || !s->routed)
+	if (!s->parts)
 		return errbuf_set(&s->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
 	struct platform_observer obs = {
 		.ctx = s,
@@ -550,50 +566,53 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 			return have;
 		if (s->stop && *s->stop)
 			return errbuf_set(&s->err, ERR_INTERRUPTED, "interrupted");
-		/* Read the window. */
+		/* Read the window, routing each arrival to its group. */
 		size_t n = 0;
-		while (have > 0 && (n < PART_WINDOW_ARRIVALS || next.t_s == s->window[n - 1].t_s)) {
-			if (n == s->cap_window) {
-				size_t cap = 2 * s->cap_window;
-				void *a = realloc(s->window, cap * sizeof(*s->window));
-				if (a)
-					s->window = a;
-				void *b = a ? realloc(s->routed, cap * sizeof(*s->routed)) : NULL;
-				if (!b)
+		double last_t = -INFINITY;
+		while (have > 0 && (n < PART_WINDOW_ARRIVALS || next.t_s == last_t)) {
+			struct part *p = &s->parts[next.function / PART_FUNCTIONS];
+			if (!p->tail || p->tail->n == BLOCK_ARRIVALS) {
+				struct arrival_block *blk = s->free_blocks;
+				if (blk)
+					s->free_blocks = blk->next;
+				else if (!(blk = malloc(sizeof(*blk))))
 					return errbuf_set(&s->err, ERR_RUNTIME, "out of memory reading arrivals");
-				s->routed = b;
-				s->cap_window = cap;
+				blk->next = NULL;
+				blk->n = 0;
+				if (p->tail)
+					p->tail->next = blk;
+				else
+					p->head = blk;
+				p->tail = blk;
 			}
-			s->window[n++] = next;
+			p->tail->a[p->tail->n++] = next;
+			last_t = next.t_s;
+			n++;
 			have = workload_pull(s->workload, &next);
 		}
 		if (have < 0)
 			return have;
 		double end_s = have > 0 ? next.t_s : INFINITY;
-		/* Route: the window's arrivals grouped by group, in time order
-		 * within each (a counting sort). */
-		memset(s->part_start, 0, (s->n_parts + 1) * sizeof(*s->part_start));
-		for (size_t i = 0; i < n; i++)
-			s->part_start[s->window[i].function / PART_FUNCTIONS + 1]++;
-		for (size_t g = 0; g < s->n_parts; g++)
-			s->part_start[g + 1] += s->part_start[g];
-		for (size_t i = 0; i < n; i++)
-			s->routed[s->part_start[s->window[i].function / PART_FUNCTIONS]++] = s->window[i];
-		/* part_start[g] is now the end of group g's arrivals. */
-		size_t a = 0;
 		for (size_t g = 0; g < s->n_parts; g++) {
 			struct part *p = &s->parts[g];
-			for (; a < s->part_start[g]; a++) {
-				const struct arrival *ar = &s->routed[a];
-				if (s->prefetch && a + PREFETCH_AHEAD < s->part_start[g])
-					part_hint(s, p, s->routed[a + PREFETCH_AHEAD].function);
-				engine_run_through(p->engine, ar->t_s);
-				engine_advance(p->engine, ar->t_s);
-				engine_count(p->engine, 1);
-				if (platform_arrive(p->platform, ar->function, ar->duration_s,
-						    ar->t_s >= sc->warmup_s, &s->err) < 0 || s->failed)
-					return ERR_RUNTIME;
+			while (p->head) {
+				struct arrival_block *blk = p->head;
+				for (size_t a = 0; a < blk->n; a++) {
+					const struct arrival *ar = &blk->a[a];
+					if (s->prefetch && a + PREFETCH_AHEAD < blk->n)
+						part_hint(s, p, blk->a[a + PREFETCH_AHEAD].function);
+					engine_run_through(p->engine, ar->t_s);
+					engine_advance(p->engine, ar->t_s);
+					if (platform_arrive(p->platform, ar->function, ar->duration_s,
+							    ar->t_s >= sc->warmup_s, &s->err) < 0 || s->failed)
+						return ERR_RUNTIME;
+				}
+				engine_count(p->engine, blk->n);
+				p->head = blk->next;
+				blk->next = s->free_blocks;
+				s->free_blocks = blk;
 			}
+			p->tail = NULL;
 			if (end_s == INFINITY)
 				engine_run(p->engine);
 			else
