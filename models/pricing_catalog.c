@@ -154,12 +154,22 @@ out:
 	return rc;
 }
 
+/* ceil(x), without a library call on processors lacking a rounding
+ * instruction in the baseline ISA: truncation is exact below 2^52. */
+static inline double ceil_fast(double x)
+{
+	if (!(fabs(x) < 4503599627370496.0))
+		return ceil(x);
+	double t = (double)(int64_t)x;
+	return t < x ? t + 1 : t;
+}
+
 uint64_t pricing_round_ms(double s, double granularity_ms, double min_ms)
 {
 	double ms = s * 1000.0;
 	double g = granularity_ms > 0 ? granularity_ms : 1;
 	/* With 1 ms steps (the common case) the divisions are exact: skip them. */
-	double billed = g == 1 ? ceil(ms - 1e-7) : ceil(ms / g - 1e-7 / g) * g;
+	double billed = g == 1 ? ceil_fast(ms - 1e-7) : ceil_fast(ms / g - 1e-7 / g) * g;
 	/* Minimums apply to executions that ran at all. */
 	if (ms > 0 && billed < min_ms)
 		billed = min_ms;
