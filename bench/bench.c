@@ -137,6 +137,14 @@ static void run_loaded(struct result *r, struct scenario *sc, const struct run_o
 	run_result_free(&res);
 }
 
+#define SIMFAAS_RUNS 7
+
+static int result_wall_cmp(const void *pa, const void *pb)
+{
+	const struct result *a = pa, *b = pb;
+	return (a->wall_s > b->wall_s) - (a->wall_s < b->wall_s);
+}
+
 static void bench_simfaas(struct result *r, const char *root)
 {
 	char path[4096];
@@ -147,8 +155,27 @@ static void bench_simfaas(struct result *r, const char *root)
 		snprintf(r->note, sizeof(r->note), "%.150s", err.msg);
 		return;
 	}
+	/* A fifth of a second is at the mercy of the machine's other jobs:
+	 * the median of SIMFAAS_RUNS runs (same results every time). */
 	struct run_options opt = { .threads = 1 };
-	run_loaded(r, &sc, &opt);
+	struct result runs[SIMFAAS_RUNS];
+	for (int i = 0; i < SIMFAAS_RUNS; i++) {
+		memset(&runs[i], 0, sizeof(runs[i]));
+		run_loaded(&runs[i], &sc, &opt);
+		if (!runs[i].ok) {
+			*r = runs[i];
+			scenario_free(&sc);
+			return;
+		}
+	}
+	qsort(runs, SIMFAAS_RUNS, sizeof(runs[0]), result_wall_cmp);
+	char name[sizeof(r->name)];
+	memcpy(name, r->name, sizeof(name));
+	*r = runs[SIMFAAS_RUNS / 2];
+	memcpy(r->name, name, sizeof(name));
+	size_t len = strlen(r->note);
+	snprintf(r->note + len, sizeof(r->note) - len, "; median of %d runs (best %.3f s)", SIMFAAS_RUNS,
+		 runs[0].wall_s);
 	scenario_free(&sc);
 }
 

@@ -49,6 +49,7 @@ struct hent {
 };
 
 struct engine {
+	struct engine_clock clock;   /* first: engine_now() reads it inline */
 	struct hent *heap;      /* heap_mem + HEAP_OFFSET */
 	struct slot *slots;
 	size_t n;               /* pending timers (heap size) */
@@ -56,7 +57,6 @@ struct engine {
 	uint32_t n_slots;       /* slots ever handed out (high-water mark) */
 	uint32_t free_head;
 	uint32_t max_pending;
-	double now;
 	uint64_t seq;
 	uint64_t fired;
 	int stopped;
@@ -99,7 +99,7 @@ struct engine *engine_new(size_t max_pending)
 		return NULL;
 	}
 	e->free_head = SLOT_NIL;
-	e->now = 0.0;
+	e->clock.now_s = 0.0;
 	return e;
 }
 
@@ -112,10 +112,6 @@ void engine_free(struct engine *e)
 	free(e);
 }
 
-double engine_now(const struct engine *e)
-{
-	return e->now;
-}
 
 size_t engine_pending(const struct engine *e)
 {
@@ -157,7 +153,7 @@ static int grow(struct engine *e)
 {
 	if (e->cap >= e->max_pending) {
 		fail(e, "engine: pending-event limit of %u timers reached at t=%.17g",
-		     e->max_pending, e->now);
+		     e->max_pending, e->clock.now_s);
 		return -1;
 	}
 	uint64_t want = (uint64_t)e->cap * 2;
@@ -261,10 +257,10 @@ static inline void release_slot(struct engine *e, uint32_t idx)
 
 engine_timer engine_at(struct engine *e, double t_s, engine_cb cb, void *ctx, uint64_t arg)
 {
-	if (!(t_s >= e->now) || t_s == INFINITY) {
+	if (!(t_s >= e->clock.now_s) || t_s == INFINITY) {
 		fail(e, "engine: timer scheduled at t=%.17g, which is %s (now=%.17g)", t_s,
 		     t_s != t_s ? "not a number" : t_s == INFINITY ? "infinite" : "in the past",
-		     e->now);
+		     e->clock.now_s);
 		return ENGINE_TIMER_NONE;
 	}
 	uint32_t idx;
@@ -327,7 +323,7 @@ int engine_step(struct engine *e)
 	/* Released before the callback runs: the callback may reuse the slot,
 	 * and the fired timer's handle is already stale. */
 	release_slot(e, top.slot);
-	e->now = top.t;
+	e->clock.now_s = top.t;
 	e->fired++;
 	if (cb)
 		cb(ctx, arg);
@@ -354,8 +350,8 @@ uint64_t engine_run_through(struct engine *e, double t_s)
 
 void engine_advance(struct engine *e, double t_s)
 {
-	if (t_s > e->now && !(e->n && e->heap[0].t < t_s))
-		e->now = t_s;
+	if (t_s > e->clock.now_s && !(e->n && e->heap[0].t < t_s))
+		e->clock.now_s = t_s;
 }
 
 void engine_count(struct engine *e, uint64_t n)

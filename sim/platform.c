@@ -372,12 +372,13 @@ static void queue_unlink(struct platform *p, struct wait_queue *q, uint32_t r)
 static void counts_add(struct platform *p, uint32_t fn, int d_init, int d_busy, int d_idle)
 {
 	struct fn_rt *f = &p->fn[fn];
-	struct instance_counts before = f->counts;
+	uint32_t alive_before = f->counts.initializing + f->counts.busy + f->counts.idle;
 	f->counts.initializing += d_init;
 	f->counts.busy += d_busy;
 	f->counts.idle += d_idle;
 	if (p->obs.counts_change)
-		p->obs.counts_change(p->obs.ctx, p->fn_base + fn, engine_now(p->engine), &before, &f->counts);
+		p->obs.counts_change(p->obs.ctx, p->fn_base + fn, engine_now(p->engine), d_init + d_busy, d_idle,
+				     alive_before);
 }
 
 static int fail(struct platform *p, const char *what)
@@ -990,6 +991,13 @@ void platform_prefetch(const struct platform *p, uint32_t fn)
 	__builtin_prefetch(&cfg->timeout_s);
 	__builtin_prefetch(&cfg->service);
 	__builtin_prefetch(&cfg->keepalive);
+}
+
+void platform_prefetch_instance(const struct platform *p, uint32_t fn)
+{
+	const struct fn_rt *f = &p->fn[fn - p->fn_base];
+	if (f->n_avail)
+		__builtin_prefetch(&p->inst[avail_top(p, f)]);
 }
 
 const struct instance_counts *platform_counts(const struct platform *p, uint32_t fn)

@@ -51,9 +51,10 @@ struct instance_counts {
 struct platform_observer {
 	void *ctx;
 	void (*request_done)(void *ctx, const struct request_result *r);
-	/* Function fn's counts change at now_s from *before to *after. */
-	void (*counts_change)(void *ctx, uint32_t fn, double now_s, const struct instance_counts *before,
-			      const struct instance_counts *after);
+	/* Function fn's counts change at now_s: d_active more instances
+	 * initialising or busy, d_idle more idle, alive_before alive before. */
+	void (*counts_change)(void *ctx, uint32_t fn, double now_s, int d_active, int d_idle,
+			      uint32_t alive_before);
 	void (*instance_released)(void *ctx, uint32_t fn, double created_s, double released_s);
 	/* Function fn's provisioned instances are set at now_s from before to after. */
 	void (*provisioned_change)(void *ctx, uint32_t fn, double now_s, uint32_t before, uint32_t after);
@@ -84,6 +85,9 @@ int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t
 
 /* A cache hint: function fn will receive a request soon. Changes nothing. */
 void platform_prefetch(const struct platform *p, uint32_t fn);
+/* A second hint, once platform_prefetch's records have arrived: fetches the
+ * instance a request of fn would go to now. Changes nothing. */
+void platform_prefetch_instance(const struct platform *p, uint32_t fn);
 
 /* End of run: releases every instance still alive at engine_now(). */
 void platform_finish(struct platform *p);

@@ -47,6 +47,7 @@ struct sim {
 	int partitioned;
 	struct level_change { double t_s; int32_t delta; uint32_t order; } *changes;
 	size_t n_changes, cap_changes;
+	size_t *run_ends, n_runs;   /* where each group's changes (in time order) end */
 	uint64_t events;
 	struct part *parts;
 	size_t n_parts;
@@ -82,11 +83,6 @@ static void sim_fail(struct sim *s)
 	s->failed = 1;
 	if (s->engine)
 		engine_stop(s->engine);
-}
-
-static uint32_t total(const struct instance_counts *c)
-{
-	return c->initializing + c->busy + c->idle;
 }
 
 /* Length of [a, b] inside the measurement window. */
@@ -222,13 +218,10 @@ static int changes_push(struct sim *s, double t_s, int32_t delta)
 	return 0;
 }
 
-static void on_counts(void *ctx, uint32_t fn, double now_s, const struct instance_counts *before,
-		      const struct instance_counts *after)
+static void on_counts(void *ctx, uint32_t fn, double now_s, int d_busy, int d_idle, uint32_t alive_before)
 {
 	struct sim *s = ctx;
-	int d_busy = (int)(after->initializing + after->busy) - (int)(before->initializing + before->busy);
-	int d_idle = (int)after->idle - (int)before->idle;
-	fn_change(s, &s->fn[fn], &s->fn_last_s[fn], now_s, d_busy, d_idle, total(before));
+	fn_change(s, &s->fn[fn], &s->fn_last_s[fn], now_s, d_busy, d_idle, alive_before);
 	bins_change(s, now_s, d_busy, d_idle);
 	int32_t d_total = d_busy + d_idle;
 	if (d_total == 0)
@@ -475,6 +468,7 @@ static void sim_free(struct sim *s)
 	free(s->bins);
 	free(s->bin_acc);
 	free(s->changes);
+	free(s->run_ends);
 }
 
 static void end_of_window(void *ctx, uint64_t arg)
@@ -502,18 +496,26 @@ static int level_change_cmp(const void *pa, const void *pb)
  * order (equal times: group order, then each group's own order). */
 static void changes_apply(struct sim *s)
 {
-	/* When no order of them could pass the peak, only the level at the
+	/* Each group's changes are in time order: whatever the merged order,
+	 * the level never exceeds the current one plus the groups' highest
+	 * partial sums. When that cannot pass the peak, only the level at the
 	 * end and the time of the last change matter: no sort. */
-	uint64_t rises = 0;
-	int64_t net = 0;
+	int64_t net = 0, bound = s->all_level;
 	double last_s = s->all_last_s;
-	for (size_t i = 0; i < s->n_changes; i++) {
-		rises += s->changes[i].delta > 0 ? (uint64_t)s->changes[i].delta : 0;
-		net += s->changes[i].delta;
-		if (s->changes[i].t_s > last_s)
-			last_s = s->changes[i].t_s;
+	for (size_t r = 0, i = 0; r < s->n_runs; r++) {
+		int64_t sum = 0, high = 0;
+		for (; i < s->run_ends[r]; i++) {
+			sum += s->changes[i].delta;
+			if (sum > high)
+				high = sum;
+			if (s->changes[i].t_s > last_s)
+				last_s = s->changes[i].t_s;
+		}
+		net += sum;
+		bound += high;
 	}
-	if (s->all_level + rises <= s->all_peak) {
+	s->n_runs = 0;
+	if (bound <= (int64_t)s->all_peak) {
 		s->all_level = (uint32_t)((int64_t)s->all_level + net);
 		s->all_last_s = last_s;
 		s->n_changes = 0;
@@ -553,7 +555,8 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 {
 	s->n_parts = (sc->n_functions + PART_FUNCTIONS - 1) / PART_FUNCTIONS;
 	s->parts = calloc(s->n_parts ? s->n_parts : 1, sizeof(*s->parts));
-	if (!s->parts)
+	s->run_ends = calloc(s->n_parts ? s->n_parts : 1, sizeof(*s->run_ends));
+	if (!s->parts || !s->run_ends)
 		return errbuf_set(&s->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
 	struct platform_observer obs = {
 		.ctx = s,
@@ -624,8 +627,11 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 				struct arrival_block *blk = p->head;
 				for (size_t a = 0; a < blk->n; a++) {
 					const struct arrival *ar = &blk->a[a];
-					if (s->prefetch && a + PREFETCH_AHEAD < blk->n)
+					if (s->prefetch && a + PREFETCH_AHEAD < blk->n) {
 						part_hint(s, p, blk->a[a + PREFETCH_AHEAD].function);
+						platform_prefetch_instance(p->platform,
+									   blk->a[a + PREFETCH_AHEAD / 2].function);
+					}
 					engine_run_through(p->engine, ar->t_s);
 					engine_advance(p->engine, ar->t_s);
 					if (platform_arrive(p->platform, ar->function, ar->duration_s,
@@ -646,6 +652,7 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 				errbuf_set(&s->err, ERR_RUNTIME, "replication %u: %s", rep, engine_failed(p->engine));
 			if (s->failed || engine_failed(p->engine))
 				return ERR_RUNTIME;
+			s->run_ends[s->n_runs++] = s->n_changes;
 		}
 		lat_flush(s);
 		changes_apply(s);
@@ -676,6 +683,7 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 		engine_advance(s->parts[g].engine, last_s);
 		platform_finish(s->parts[g].platform);
 		s->events += engine_fired(s->parts[g].engine);
+		s->run_ends[s->n_runs++] = s->n_changes;
 	}
 	changes_apply(s);
 	return s->failed ? ERR_RUNTIME : 0;
