@@ -348,6 +348,13 @@ uint64_t engine_run_through(struct engine *e, double t_s)
 	return e->fired - before;
 }
 
+uint64_t engine_run_to(struct engine *e, double t_s)
+{
+	uint64_t fired = e->n && e->heap[0].t <= t_s ? engine_run_through(e, t_s) : 0;
+	engine_advance(e, t_s);
+	return fired;
+}
+
 void engine_advance(struct engine *e, double t_s)
 {
 	if (t_s > e->clock.now_s && !(e->n && e->heap[0].t < t_s))

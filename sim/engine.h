@@ -62,6 +62,8 @@ uint64_t engine_run(struct engine *e);
  * interleave their own events (arrivals pulled from a source) with the
  * timers: timers due at an event's time fire before it. */
 uint64_t engine_run_through(struct engine *e, double t_s);
+/* engine_run_through(e, t_s), then engine_advance(e, t_s), in one call. */
+uint64_t engine_run_to(struct engine *e, double t_s);
 /* Moves the clock forward to t_s, which must not pass the next pending timer
  * (engine_next_time()); earlier times are ignored. */
 void engine_advance(struct engine *e, double t_s);

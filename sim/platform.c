@@ -642,8 +642,10 @@ static int dispatch(struct platform *p, uint32_t r)
 		if (in->active == 0) {
 			if (in->in_fifo)
 				fifo_unlink(p, f, id);
-			engine_cancel(p->engine, in->expiry);
-			in->expiry = ENGINE_TIMER_NONE;
+			if (in->expiry != ENGINE_TIMER_NONE) {
+				engine_cancel(p->engine, in->expiry);
+				in->expiry = ENGINE_TIMER_NONE;
+			}
 			counts_add(p, rq->fn, 0, 1, -1);
 		}
 		in->active++;
@@ -770,7 +772,8 @@ static void on_complete(void *ctx, uint64_t arg)
 	if (in->active == 0) {
 		/* An instance whose init was shorter than nothing cannot be INIT here. */
 		counts_add(p, in->fn, 0, -1, 1);
-		in->priority = idle_priority(p, f);
+		if (p->sc->platform.pool_memory_mb)
+			in->priority = idle_priority(p, f);
 		double ttl = in->doomed ? 0 : in->provisioned ? INFINITY
 			: !isnan(f->const_ttl_s) ? f->const_ttl_s
 			: f->cfg->keepalive->on_idle(f->cfg->keepalive_cfg, f->keepalive_state, now);
@@ -802,10 +805,12 @@ static void on_complete(void *ctx, uint64_t arg)
 	}
 freed:
 	free_request(p, r);
-	if (f->cfg->reserved_concurrency)
-		drain(p, &f->queue, f);
-	else
+	if (f->cfg->reserved_concurrency) {
+		if (f->queue.head != NONE)
+			drain(p, &f->queue, f);
+	} else if (p->shared_queue.head != NONE) {
 		drain(p, &p->shared_queue, NULL);
+	}
 }
 
 static void on_expiry(void *ctx, uint64_t arg)

@@ -614,6 +614,10 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 				p->tail = blk;
 			}
 			p->tail->a[p->tail->n++] = next;
+			/* The group's next arrival goes here, probably hundreds of
+			 * arrivals later: fetch the line for writing now. */
+			if (p->tail->n < BLOCK_ARRIVALS)
+				__builtin_prefetch(&p->tail->a[p->tail->n], 1);
 			last_t = next.t_s;
 			n++;
 			have = workload_pull(s->workload, &next);
@@ -632,8 +636,7 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 						platform_prefetch_instance(p->platform,
 									   blk->a[a + PREFETCH_AHEAD / 2].function);
 					}
-					engine_run_through(p->engine, ar->t_s);
-					engine_advance(p->engine, ar->t_s);
+					engine_run_to(p->engine, ar->t_s);
 					if (platform_arrive(p->platform, ar->function, ar->duration_s,
 							    ar->t_s >= sc->warmup_s, &s->err) < 0 || s->failed)
 						return ERR_RUNTIME;
