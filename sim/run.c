@@ -439,7 +439,7 @@ struct part {
  * records of its groups' functions again, so larger windows are faster
  * (on the azure-day benchmark, 2^20 is ~10% faster than 2^18), and they
  * bound the memory a window holds. */
-#define PART_WINDOW_ARRIVALS (1u << 20)
+#define PART_WINDOW_ARRIVALS (1u << 22)
 
 static void sim_free(struct sim *s)
 {
@@ -587,8 +587,12 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 	    (rc = opt->add_sources(opt->sources_ctx, s->workload, sc, rep, &s->err)) < 0)
 		return rc;
 
-	struct arrival next;
+	/* Read one arrival ahead: a source's arrival is copied into its group's
+	 * block only after the next one is read, when the stores that wrote it
+	 * are complete (copying it at once stalls on store forwarding). */
+	struct arrival next, ahead;
 	int have = workload_pull(s->workload, &next);
+	int have_ahead = have > 0 ? workload_pull(s->workload, &ahead) : have;
 	for (;;) {
 		if (have < 0)
 			return have;
@@ -620,7 +624,11 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 				__builtin_prefetch(&p->tail->a[p->tail->n], 1);
 			last_t = next.t_s;
 			n++;
-			have = workload_pull(s->workload, &next);
+			have = have_ahead;
+			if (have > 0) {
+				next = ahead;
+				have_ahead = workload_pull(s->workload, &ahead);
+			}
 		}
 		if (have < 0)
 			return have;
