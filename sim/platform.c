@@ -376,9 +376,11 @@ static void counts_add(struct platform *p, uint32_t fn, int d_init, int d_busy, 
 	f->counts.initializing += d_init;
 	f->counts.busy += d_busy;
 	f->counts.idle += d_idle;
-	if (p->obs.counts_change)
-		p->obs.counts_change(p->obs.ctx, p->fn_base + fn, engine_now(p->engine), d_init + d_busy, d_idle,
-				     alive_before);
+	int d_alive = d_init + d_busy + d_idle, d_active = d_init + d_busy;
+	if (d_alive && p->obs.alive_change)
+		p->obs.alive_change(p->obs.ctx, p->fn_base + fn, engine_now(p->engine), d_alive, alive_before);
+	if (d_active && f->cfg->concurrency_per_instance > 1 && p->obs.busy_change)
+		p->obs.busy_change(p->obs.ctx, p->fn_base + fn, engine_now(p->engine), d_active);
 }
 
 static int fail(struct platform *p, const char *what)

@@ -51,10 +51,14 @@ struct instance_counts {
 struct platform_observer {
 	void *ctx;
 	void (*request_done)(void *ctx, const struct request_result *r);
-	/* Function fn's counts change at now_s: d_active more instances
-	 * initialising or busy, d_idle more idle, alive_before alive before. */
-	void (*counts_change)(void *ctx, uint32_t fn, double now_s, int d_active, int d_idle,
-			      uint32_t alive_before);
+	/* Function fn has delta more instances alive at now_s (alive_before
+	 * before). */
+	void (*alive_change)(void *ctx, uint32_t fn, double now_s, int delta, uint32_t alive_before);
+	/* Function fn has delta more instances busy (initialising or serving)
+	 * at now_s. Only for functions with concurrency_per_instance > 1: with
+	 * one request at a time, an instance is busy exactly from a request's
+	 * start_s to its end_s (request_done; warmer pings included). */
+	void (*busy_change)(void *ctx, uint32_t fn, double now_s, int delta);
 	void (*instance_released)(void *ctx, uint32_t fn, double created_s, double released_s);
 	/* Function fn's provisioned instances are set at now_s from before to after. */
 	void (*provisioned_change)(void *ctx, uint32_t fn, double now_s, uint32_t before, uint32_t after);

@@ -34,7 +34,7 @@ struct sim {
 	/* Time-series instance-seconds, by the changes of the level (see
 	 * bins_change): what each interval gets from changes inside it, and the
 	 * net change of the level inside it. */
-	struct bin_acc { double busy_s, idle_s; int64_t d_busy, d_idle; } *bin_acc;
+	struct bin_acc { double busy_s, alive_s; int64_t d_busy, d_alive; } *bin_acc;
 	size_t n_bins;
 	/* The times [bin_lo_s, bin_hi_s) whose interval is bin_i (as bin_of
 	 * computes it): most changes fall in the interval of the previous one. */
@@ -93,36 +93,38 @@ static double in_window(const struct sim *s, double a, double b)
 	return hi > lo ? hi - lo : 0;
 }
 
-/* Function st's level changes at t_s by d_busy (initialising or busy) and
- * d_idle instances. The window integrals of a level L that starts at 0 are
- * sums over its changes: the integral of L over [W, D] is the sum of
- * delta * (D - t) with t clamped to [W, D], so a change costs two
- * multiply-adds and needs no time of the previous change; instance_s and
- * idle_mb_s follow at the end (stats_close). The peak counts every total
- * held at some instant of the window, including totals that last no time. */
-static void fn_change(struct sim *s, struct fn_stats *st, double *last_total_s, double t_s,
-		      int d_busy, int d_idle, uint32_t before_total)
+/* Window integrals as sums over changes: for a level L that starts at 0,
+ * the integral of L over [W, D] is the sum of delta * (D - t) with t clamped
+ * to [W, D], so a change costs a multiply-add and needs no time of the
+ * previous change. */
+static double rest_of_window(const struct sim *s, double t_s)
 {
 	double w = s->sc->warmup_s, d = s->sc->duration_s;
-	double rest = d - (t_s < w ? w : t_s > d ? d : t_s);
-	st->busy_s += d_busy * rest;
-	st->idle_s += d_idle * rest;
-	if (d_busy + d_idle == 0)
-		return;
-	if (*last_total_s <= d && t_s >= w && before_total > st->peak)
-		st->peak = before_total;
-	*last_total_s = t_s;
-	uint32_t after_total = before_total + (uint32_t)(d_busy + d_idle);
-	if (t_s >= w && t_s <= d && after_total > st->peak)
-		st->peak = after_total;
+	return d - (t_s < w ? w : t_s > d ? d : t_s);
 }
 
-/* The integrals that fn_change leaves for the end. */
+/* Function st's instances alive change at t_s by delta (from alive_before):
+ * its peak counts every total held at some instant of the window, including
+ * totals that last no time. (The integral of the instances alive is added
+ * when each is released, on_released.) */
+static void fn_alive_change(struct sim *s, struct fn_stats *st, double *last_total_s, double t_s,
+			    int delta, uint32_t alive_before)
+{
+	double w = s->sc->warmup_s, d = s->sc->duration_s;
+	if (*last_total_s <= d && t_s >= w && alive_before > st->peak)
+		st->peak = alive_before;
+	*last_total_s = t_s;
+	uint32_t after = alive_before + (uint32_t)delta;
+	if (t_s >= w && t_s <= d && after > st->peak)
+		st->peak = after;
+}
+
+/* The idle integrals: alive less busy. */
 static void stats_close(struct sim *s)
 {
 	for (size_t i = 0; i < s->sc->n_functions; i++) {
 		struct fn_stats *st = &s->fn[i];
-		st->instance_s = st->busy_s + st->idle_s;
+		st->idle_s = st->instance_s - st->busy_s;
 		st->idle_mb_s = st->idle_s * s->sc->functions[i].memory_mb;
 	}
 }
@@ -173,33 +175,36 @@ static size_t bin_of(struct sim *s, double t_s)
  * time in any order: a change at t inside interval i adds delta * (end_i - t)
  * to it and delta * width to every later interval (summed at the end,
  * bins_finish). */
-static void bins_change(struct sim *s, double t_s, int d_busy, int d_idle)
+static void bins_change_in(struct sim *s, size_t i, double t_s, int d_busy, int d_alive)
 {
-	if (!(t_s < s->sc->duration_s))
-		return;
-	size_t i = bin_of(s, t_s);
 	double end = (double)(i + 1) * s->sc->timeseries_interval_s;
 	if (end > s->sc->duration_s)
 		end = s->sc->duration_s;
 	struct bin_acc *b = &s->bin_acc[i];
 	b->busy_s += d_busy * (end - t_s);
-	b->idle_s += d_idle * (end - t_s);
+	b->alive_s += d_alive * (end - t_s);
 	b->d_busy += d_busy;
-	b->d_idle += d_idle;
+	b->d_alive += d_alive;
+}
+
+static void bins_change(struct sim *s, double t_s, int d_busy, int d_alive)
+{
+	if (t_s < s->sc->duration_s)
+		bins_change_in(s, bin_of(s, t_s), t_s, d_busy, d_alive);
 }
 
 static void bins_finish(struct sim *s)
 {
-	int64_t busy = 0, idle = 0;
+	int64_t busy = 0, alive = 0;
 	for (size_t i = 0; i < s->n_bins; i++) {
 		double start = (double)i * s->sc->timeseries_interval_s;
 		double end = (double)(i + 1) * s->sc->timeseries_interval_s;
 		if (end > s->sc->duration_s)
 			end = s->sc->duration_s;
 		s->bins[i].busy_s = (double)busy * (end - start) + s->bin_acc[i].busy_s;
-		s->bins[i].idle_s = (double)idle * (end - start) + s->bin_acc[i].idle_s;
+		s->bins[i].idle_s = (double)alive * (end - start) + s->bin_acc[i].alive_s - s->bins[i].busy_s;
 		busy += s->bin_acc[i].d_busy;
-		idle += s->bin_acc[i].d_idle;
+		alive += s->bin_acc[i].d_alive;
 	}
 }
 
@@ -218,20 +223,31 @@ static int changes_push(struct sim *s, double t_s, int32_t delta)
 	return 0;
 }
 
-static void on_counts(void *ctx, uint32_t fn, double now_s, int d_busy, int d_idle, uint32_t alive_before)
+static void on_alive(void *ctx, uint32_t fn, double now_s, int delta, uint32_t alive_before)
 {
 	struct sim *s = ctx;
-	fn_change(s, &s->fn[fn], &s->fn_last_s[fn], now_s, d_busy, d_idle, alive_before);
-	bins_change(s, now_s, d_busy, d_idle);
-	int32_t d_total = d_busy + d_idle;
-	if (d_total == 0)
-		return;
+	fn_alive_change(s, &s->fn[fn], &s->fn_last_s[fn], now_s, delta, alive_before);
 	if (!s->partitioned) {
-		all_change(s, now_s, d_total);
-	} else if (changes_push(s, now_s, d_total) < 0) {
+		all_change(s, now_s, delta);
+	} else if (changes_push(s, now_s, delta) < 0) {
 		errbuf_set(&s->err, ERR_RUNTIME, "out of memory recording instance counts");
 		sim_fail(s);
 	}
+}
+
+/* The busy level (instances initialising or serving) of fn changes. */
+static void busy_change(struct sim *s, uint32_t fn, double t_s, int delta)
+{
+	if (delta > 0)
+		s->fn[fn].busy_s += rest_of_window(s, t_s);
+	else
+		s->fn[fn].busy_s -= rest_of_window(s, t_s);
+	bins_change(s, t_s, delta, 0);
+}
+
+static void on_busy(void *ctx, uint32_t fn, double now_s, int delta)
+{
+	busy_change(ctx, fn, now_s, delta);
 }
 
 
@@ -293,6 +309,13 @@ static void on_request_done(void *ctx, const struct request_result *r)
 	 * each total gives the same sums as metering into each. */
 	struct usage used = { 0 };
 	if (ran) {
+		/* One request at a time per instance: the instance was busy
+		 * exactly while this request held it (the platform does not
+		 * report those moves). */
+		if (s->sc->functions[r->function].concurrency_per_instance == 1) {
+			busy_change(s, r->function, r->start_s, 1);
+			busy_change(s, r->function, r->end_s, -1);
+		}
 		meter(s, &used, r);
 		usage_add(&bin->usage, &used);
 	}
@@ -357,6 +380,17 @@ static void on_released(void *ctx, uint32_t fn, double created_s, double release
 {
 	struct sim *s = ctx;
 	const struct function_cfg *f = &s->sc->functions[fn];
+	/* The instance's life in the integrals, as busy periods are added (a
+	 * start, then an end): an instance busy all its life adds exactly what
+	 * its busy period did, so its idle time is exactly 0. */
+	s->fn[fn].instance_s += rest_of_window(s, created_s);
+	s->fn[fn].instance_s -= rest_of_window(s, released_s);
+	/* (The creation's interval without disturbing bin_of's.) */
+	if (created_s < s->sc->duration_s) {
+		size_t i = (size_t)(created_s / s->sc->timeseries_interval_s);
+		bins_change_in(s, i < s->n_bins ? i : s->n_bins - 1, created_s, 0, 1);
+	}
+	bins_change(s, released_s, 0, -1);
 	if (s->bills_instances) {
 		/* Instance-based billing: the instance's time in the window, and
 		 * spread over the time-series intervals it spans. */
@@ -561,7 +595,8 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 	struct platform_observer obs = {
 		.ctx = s,
 		.request_done = on_request_done,
-		.counts_change = on_counts,
+		.alive_change = on_alive,
+		.busy_change = on_busy,
 		.instance_released = on_released,
 		.provisioned_change = on_provisioned,
 	};
@@ -707,7 +742,8 @@ static int run_serial(struct sim *s, const struct scenario *sc, uint32_t rep,
 	struct platform_observer obs = {
 		.ctx = s,
 		.request_done = on_request_done,
-		.counts_change = on_counts,
+		.alive_change = on_alive,
+		.busy_change = on_busy,
 		.instance_released = on_released,
 		.provisioned_change = on_provisioned,
 	};
