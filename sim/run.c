@@ -34,7 +34,7 @@ struct sim {
 	/* Time-series instance-seconds, by the changes of the level (see
 	 * bins_change): what each interval gets from changes inside it, and the
 	 * net change of the level inside it. */
-	struct bin_acc { double busy_s, alive_s; int64_t d_busy, d_alive; } *bin_acc;
+	struct bin_acc { double level_s[2]; int64_t d_level[2]; } *bin_acc;   /* [LEVEL_*] */
 	size_t n_bins;
 	/* The times [bin_lo_s, bin_hi_s) whose interval is bin_i (as bin_of
 	 * computes it): most changes fall in the interval of the previous one. */
@@ -144,14 +144,12 @@ static void all_change(struct sim *s, double t_s, int32_t delta)
 		s->all_peak = s->all_level;
 }
 
-/* The time-series interval of t_s: floor(t_s / interval), clamped to the
- * last one. The division is done only when t_s leaves the interval of the
- * previous call; the interval's exact bounds (the doubles where the quotient
- * changes) are found then. */
-static size_t bin_of(struct sim *s, double t_s)
+/* The time-series interval of t_s (before duration_s): floor(t_s /
+ * interval), clamped to the last one. The division is done only when t_s
+ * leaves the interval of the previous call; the interval's exact bounds
+ * (the doubles where the quotient changes) are found then. */
+static size_t bin_refill(struct sim *s, double t_s)
 {
-	if (t_s >= s->bin_lo_s && t_s < s->bin_hi_s)
-		return s->bin_i;
 	double w = s->sc->timeseries_interval_s;
 	size_t i = (size_t)(t_s / w);
 	if (!(t_s >= 0) || i >= s->n_bins - 1)
@@ -171,26 +169,53 @@ static size_t bin_of(struct sim *s, double t_s)
 	return i;
 }
 
-/* The time-series integrals of the busy and idle levels, one change at a
+static inline size_t bin_of(struct sim *s, double t_s)
+{
+	if (t_s >= s->bin_lo_s && t_s < s->bin_hi_s)
+		return s->bin_i;
+	return bin_refill(s, t_s);
+}
+
+/* The same for a time that may be long past (an instance's creation):
+ * leaves the cached interval to the present. */
+static inline size_t bin_of_past(const struct sim *s, double t_s)
+{
+	if (t_s >= s->bin_lo_s && t_s < s->bin_hi_s)
+		return s->bin_i;
+	size_t i = (size_t)(t_s / s->sc->timeseries_interval_s);
+	return i < s->n_bins ? i : s->n_bins - 1;
+}
+
+enum { LEVEL_BUSY, LEVEL_ALIVE };
+
+/* The time-series integrals of the busy and alive levels, one change at a
  * time in any order: a change at t inside interval i adds delta * (end_i - t)
  * to it and delta * width to every later interval (summed at the end,
  * bins_finish). */
-static void bins_change_in(struct sim *s, size_t i, double t_s, int d_busy, int d_alive)
+static inline void bins_step(struct sim *s, size_t i, double t_s, int level, int delta)
 {
 	double end = (double)(i + 1) * s->sc->timeseries_interval_s;
 	if (end > s->sc->duration_s)
 		end = s->sc->duration_s;
 	struct bin_acc *b = &s->bin_acc[i];
-	b->busy_s += d_busy * (end - t_s);
-	b->alive_s += d_alive * (end - t_s);
-	b->d_busy += d_busy;
-	b->d_alive += d_alive;
+	b->level_s[level] += delta * (end - t_s);
+	b->d_level[level] += delta;
 }
 
-static void bins_change(struct sim *s, double t_s, int d_busy, int d_alive)
+/* One instance at a level (busy, or alive) over [a_s, b_s]: into the
+ * function's window integral *integral_s and the time series. Busy periods
+ * and lives go through the same arithmetic in the same order, so an
+ * instance busy all its life has exactly zero idle time. */
+static inline void period_add(struct sim *s, double *integral_s, int level, double a_s, double b_s)
 {
-	if (t_s < s->sc->duration_s)
-		bins_change_in(s, bin_of(s, t_s), t_s, d_busy, d_alive);
+	*integral_s += rest_of_window(s, a_s);
+	*integral_s -= rest_of_window(s, b_s);
+	double d = s->sc->duration_s;
+	size_t j = b_s < d ? bin_of(s, b_s) : 0;
+	if (a_s < d)
+		bins_step(s, bin_of_past(s, a_s), a_s, level, 1);
+	if (b_s < d)
+		bins_step(s, j, b_s, level, -1);
 }
 
 static void bins_finish(struct sim *s)
@@ -201,10 +226,11 @@ static void bins_finish(struct sim *s)
 		double end = (double)(i + 1) * s->sc->timeseries_interval_s;
 		if (end > s->sc->duration_s)
 			end = s->sc->duration_s;
-		s->bins[i].busy_s = (double)busy * (end - start) + s->bin_acc[i].busy_s;
-		s->bins[i].idle_s = (double)alive * (end - start) + s->bin_acc[i].alive_s - s->bins[i].busy_s;
-		busy += s->bin_acc[i].d_busy;
-		alive += s->bin_acc[i].d_alive;
+		s->bins[i].busy_s = (double)busy * (end - start) + s->bin_acc[i].level_s[LEVEL_BUSY];
+		s->bins[i].idle_s = (double)alive * (end - start) + s->bin_acc[i].level_s[LEVEL_ALIVE] -
+				    s->bins[i].busy_s;
+		busy += s->bin_acc[i].d_level[LEVEL_BUSY];
+		alive += s->bin_acc[i].d_level[LEVEL_ALIVE];
 	}
 }
 
@@ -236,18 +262,15 @@ static void on_alive(void *ctx, uint32_t fn, double now_s, int delta, uint32_t a
 }
 
 /* The busy level (instances initialising or serving) of fn changes. */
-static void busy_change(struct sim *s, uint32_t fn, double t_s, int delta)
-{
-	if (delta > 0)
-		s->fn[fn].busy_s += rest_of_window(s, t_s);
-	else
-		s->fn[fn].busy_s -= rest_of_window(s, t_s);
-	bins_change(s, t_s, delta, 0);
-}
-
+/* Instances serving several requests at once: busy from the change that
+ * makes one busy to the one that makes one idle (any one: the integral
+ * only needs the level). */
 static void on_busy(void *ctx, uint32_t fn, double now_s, int delta)
 {
-	busy_change(ctx, fn, now_s, delta);
+	struct sim *s = ctx;
+	s->fn[fn].busy_s += delta * rest_of_window(s, now_s);
+	if (now_s < s->sc->duration_s)
+		bins_step(s, bin_of(s, now_s), now_s, LEVEL_BUSY, delta);
 }
 
 
@@ -313,8 +336,7 @@ static void on_request_done(void *ctx, const struct request_result *r)
 		 * exactly while this request held it (the platform does not
 		 * report those moves). */
 		if (s->sc->functions[r->function].concurrency_per_instance == 1) {
-			busy_change(s, r->function, r->start_s, 1);
-			busy_change(s, r->function, r->end_s, -1);
+			period_add(s, &s->fn[r->function].busy_s, LEVEL_BUSY, r->start_s, r->end_s);
 		}
 		meter(s, &used, r);
 		usage_add(&bin->usage, &used);
@@ -383,14 +405,7 @@ static void on_released(void *ctx, uint32_t fn, double created_s, double release
 	/* The instance's life in the integrals, as busy periods are added (a
 	 * start, then an end): an instance busy all its life adds exactly what
 	 * its busy period did, so its idle time is exactly 0. */
-	s->fn[fn].instance_s += rest_of_window(s, created_s);
-	s->fn[fn].instance_s -= rest_of_window(s, released_s);
-	/* (The creation's interval without disturbing bin_of's.) */
-	if (created_s < s->sc->duration_s) {
-		size_t i = (size_t)(created_s / s->sc->timeseries_interval_s);
-		bins_change_in(s, i < s->n_bins ? i : s->n_bins - 1, created_s, 0, 1);
-	}
-	bins_change(s, released_s, 0, -1);
+	period_add(s, &s->fn[fn].instance_s, LEVEL_ALIVE, created_s, released_s);
 	if (s->bills_instances) {
 		/* Instance-based billing: the instance's time in the window, and
 		 * spread over the time-series intervals it spans. */

@@ -488,7 +488,12 @@ int workload_pull(struct workload *w, struct arrival *a)
 	if (w->n_pull == 0)
 		return 0;
 	uint32_t i = w->pull_heap[0];
-	*a = w->src[i].next;
+	/* Field by field: the source has just written them one by one, and a
+	 * wider load spanning two of those stores would wait for them. */
+	const struct arrival *n = &w->src[i].next;
+	a->t_s = n->t_s;
+	a->function = n->function;
+	a->duration_s = n->duration_s;
 	w->arrivals++;
 	int rc = pull_read(w, i, a->t_s);
 	if (rc < 0)
