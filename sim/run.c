@@ -327,7 +327,7 @@ static void on_request_done(void *ctx, const struct request_result *r)
 {
 	struct sim *s = ctx;
 	int ran = r->outcome == REQ_COMPLETED || r->outcome == REQ_TIMED_OUT || r->outcome == REQ_OOM;
-	struct ts_bin *bin = &s->bins[bin_of(s, r->arrival_s)];
+	struct ts_bin *bin = &s->bins[bin_of_past(s, r->arrival_s)];
 	/* Meters only add (integers): metering once and adding the result to
 	 * each total gives the same sums as metering into each. */
 	struct usage used = { 0 };
@@ -412,7 +412,7 @@ static void on_released(void *ctx, uint32_t fn, double created_s, double release
 		s->sc->pricing->meter_time(s->sc->pricing_cfg, &s->fn[fn].usage, PRICING_TIME_INSTANCE,
 					   f->memory_mb, f->vcpus, 1, in_window(s, created_s, released_s));
 		double a = created_s, b = released_s < s->sc->duration_s ? released_s : s->sc->duration_s;
-		for (size_t i = bin_of(s, a); a < b && i < s->n_bins; i++) {
+		for (size_t i = bin_of_past(s, a); a < b && i < s->n_bins; i++) {
 			double end = (double)(i + 1) * s->sc->timeseries_interval_s;
 			double hi = end < b ? end : b;
 			s->sc->pricing->meter_time(s->sc->pricing_cfg, &s->bins[i].usage, PRICING_TIME_INSTANCE,

@@ -514,7 +514,8 @@ struct a19_it {
 	uint32_t *heap;              /* rows with arrivals left in this minute */
 	size_t n_heap;
 	/* Fast path: the minute's arrivals drawn row by row, then sorted. */
-	struct a19_arr *sorted;
+	struct a19_arr *sorted, *scratch;
+	uint32_t *bucket_start;   /* cap_sorted + 1 */
 	size_t n_sorted, pos_sorted, cap_sorted;
 	uint32_t *fn_stamp;          /* per trace function: last minute it had a row, + 1 */
 	uint32_t stamp;
@@ -739,6 +740,43 @@ static int spread_next(struct a19_it *it, struct a19_row *r)
 
 static int spread_next(struct a19_it *it, struct a19_row *r);
 
+/* Sorts it->sorted by (time, row), as qsort with arr_cmp would (the
+ * order is total but for a row's equal times, which are identical
+ * arrivals): the times lie in the minute [t0, t0 + 60) and spread over it,
+ * so a stable bucket sort on the time (a monotone bucket index) followed by
+ * an insertion sort is linear. */
+static void sort_by_time(struct a19_it *it, double t0)
+{
+	size_t n = it->n_sorted;
+	if (n < 256) {
+		qsort(it->sorted, n, sizeof(*it->sorted), arr_cmp);
+		return;
+	}
+	uint32_t *start = it->bucket_start;
+	double scale = (double)n / 60.0;
+	memset(start, 0, (n + 1) * sizeof(*start));
+#define BUCKET(t) ((t) > t0 ? ((size_t)(((t) - t0) * scale) < n ? (size_t)(((t) - t0) * scale) : n - 1) : 0)
+	for (size_t j = 0; j < n; j++)
+		start[BUCKET(it->sorted[j].t_s) + 1]++;
+	for (size_t b = 0; b < n; b++)
+		start[b + 1] += start[b];
+	for (size_t j = 0; j < n; j++)
+		it->scratch[start[BUCKET(it->sorted[j].t_s)]++] = it->sorted[j];
+#undef BUCKET
+	struct a19_arr *a = it->scratch;
+	for (size_t j = 1; j < n; j++) {
+		struct a19_arr x = a[j];
+		size_t k = j;
+		while (k > 0 && (a[k - 1].t_s > x.t_s || (a[k - 1].t_s == x.t_s && a[k - 1].row > x.row))) {
+			a[k] = a[k - 1];
+			k--;
+		}
+		a[k] = x;
+	}
+	it->scratch = it->sorted;
+	it->sorted = a;
+}
+
 /* The minute's rows (linked from head) drawn one after the other into
  * it->sorted, then sorted by (time, row): the same sequence the heap
  * merge gives, when every draw of a row comes from a stream no other row of
@@ -767,6 +805,14 @@ static int sort_minute(struct a19_it *it, uint32_t head)
 		if (!a)
 			return -1;
 		it->sorted = a;
+		a = realloc(it->scratch, cap * sizeof(*a));
+		if (!a)
+			return -1;
+		it->scratch = a;
+		uint32_t *b = realloc(it->bucket_start, (cap + 1) * sizeof(*b));
+		if (!b)
+			return -1;
+		it->bucket_start = b;
 		it->cap_sorted = cap;
 	}
 	it->n_sorted = it->pos_sorted = 0;
@@ -783,7 +829,7 @@ static int sort_minute(struct a19_it *it, uint32_t head)
 			return -1;
 		i = next;
 	}
-	qsort(it->sorted, it->n_sorted, sizeof(*it->sorted), arr_cmp);
+	sort_by_time(it, it->day_start_s + it->rows[head].minute * 60.0);
 	/* File each row under its next busy minute in the order the heap would
 	 * (at its last arrival), so later minutes list their rows as before. */
 	for (size_t j = 0; j < it->n_sorted; j++)
@@ -889,6 +935,8 @@ static void a19_close(void *p)
 	free(it->rng);
 	free(it->fn_stamp);
 	free(it->sorted);
+	free(it->scratch);
+	free(it->bucket_start);
 	free(it->bytes);
 	free(it->rows);
 	free(it->heap);
