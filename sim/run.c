@@ -579,6 +579,8 @@ static void changes_apply(struct sim *s)
 #define RUN_SERIAL_NEEDED 1
 /* Arrivals whose records are fetched ahead of their turn. */
 #define PREFETCH_AHEAD 8
+/* Arrivals read ahead of routing. */
+#define PULL_AHEAD 4u
 
 static void part_hint(struct sim *s, const struct part *p, uint32_t fn)
 {
@@ -637,12 +639,17 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 	    (rc = opt->add_sources(opt->sources_ctx, s->workload, sc, rep, &s->err)) < 0)
 		return rc;
 
-	/* Read one arrival ahead: a source's arrival is copied into its group's
-	 * block only after the next one is read, when the stores that wrote it
-	 * are complete (copying it at once stalls on store forwarding). */
-	struct arrival next, ahead;
-	int have = workload_pull(s->workload, &next);
-	int have_ahead = have > 0 ? workload_pull(s->workload, &ahead) : have;
+	/* Read PULL_AHEAD arrivals ahead: an arrival is copied into its group's
+	 * block a few reads after a source wrote it, when those stores are
+	 * complete (copying it at once stalls on store forwarding). ring_rc
+	 * holds each read's result; after the last arrival, 0 or the error. */
+	struct arrival ring[PULL_AHEAD];
+	int ring_rc[PULL_AHEAD], last_rc = 1;
+	unsigned cur = 0;
+	for (unsigned k = 0; k < PULL_AHEAD; k++)
+		ring_rc[k] = last_rc > 0 ? (last_rc = workload_pull(s->workload, &ring[k])) : last_rc;
+	const struct arrival *next = &ring[0];
+	int have = ring_rc[0];
 	for (;;) {
 		if (have < 0)
 			return have;
@@ -651,8 +658,8 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 		/* Read the window, routing each arrival to its group. */
 		size_t n = 0;
 		double last_t = -INFINITY;
-		while (have > 0 && (n < PART_WINDOW_ARRIVALS || next.t_s == last_t)) {
-			struct part *p = &s->parts[next.function / PART_FUNCTIONS];
+		while (have > 0 && (n < PART_WINDOW_ARRIVALS || next->t_s == last_t)) {
+			struct part *p = &s->parts[next->function / PART_FUNCTIONS];
 			if (!p->tail || p->tail->n == BLOCK_ARRIVALS) {
 				struct arrival_block *blk = s->free_blocks;
 				if (blk)
@@ -667,22 +674,21 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 					p->head = blk;
 				p->tail = blk;
 			}
-			p->tail->a[p->tail->n++] = next;
+			p->tail->a[p->tail->n++] = *next;
 			/* The group's next arrival goes here, probably hundreds of
 			 * arrivals later: fetch the line for writing now. */
 			if (p->tail->n < BLOCK_ARRIVALS)
 				__builtin_prefetch(&p->tail->a[p->tail->n], 1);
-			last_t = next.t_s;
+			last_t = next->t_s;
 			n++;
-			have = have_ahead;
-			if (have > 0) {
-				next = ahead;
-				have_ahead = workload_pull(s->workload, &ahead);
-			}
+			ring_rc[cur] = last_rc > 0 ? (last_rc = workload_pull(s->workload, &ring[cur])) : last_rc;
+			cur = (cur + 1) % PULL_AHEAD;
+			next = &ring[cur];
+			have = ring_rc[cur];
 		}
 		if (have < 0)
 			return have;
-		double end_s = have > 0 ? next.t_s : INFINITY;
+		double end_s = have > 0 ? next->t_s : INFINITY;
 		for (size_t g = 0; g < s->n_parts; g++) {
 			struct part *p = &s->parts[g];
 			while (p->head) {
