@@ -897,6 +897,22 @@ int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t
 
 /* ---- the keep-alive policies' API (struct keepalive_host) --------------- */
 
+/* Instances in order of creation, where a choice among a function's
+ * instances would otherwise follow their slots in the pool: the order of
+ * the slots depends on the other functions' instances (one platform for
+ * all, or one per group of functions: run.c), the order of creation does
+ * not. */
+struct alive_ent {
+	uint64_t created_seq;
+	uint32_t id;
+};
+
+static int created_cmp(const void *pa, const void *pb)
+{
+	const struct alive_ent *a = pa, *b = pb;
+	return a->created_seq < b->created_seq ? -1 : a->created_seq > b->created_seq;
+}
+
 static int host_prewarm(void *ctx, uint32_t fn, double until_s)
 {
 	struct platform *p = ctx;
@@ -919,9 +935,23 @@ static int host_set_provisioned(void *ctx, uint32_t fn, uint32_t instances)
 		if (rc > 0)
 			break;    /* the pool is full: fewer instances, still billed */
 	}
-	/* Fewer: idle ones go at once, busy ones become on-demand. */
+	if (f->n_provisioned <= instances)
+		return p->failed ? ERR_RUNTIME : 0;
+	/* Fewer: idle ones go at once, busy ones become on-demand; the oldest
+	 * first. */
+	struct alive_ent *cand = malloc((size_t)f->n_provisioned * sizeof(*cand));
+	if (!cand)
+		return fail(p, "cannot reduce provisioned instances");
+	uint32_t n = 0;
+	for (uint32_t id = 0; id < p->n_inst && n < f->n_provisioned; id++) {
+		const struct instance *in = &p->inst[id];
+		if (in->state != INST_FREE && in->fn == fn && in->provisioned)
+			cand[n++] = (struct alive_ent){ in->created_seq, id };
+	}
+	qsort(cand, n, sizeof(*cand), created_cmp);
 	for (int pass = 0; pass < 2 && f->n_provisioned > instances; pass++) {
-		for (uint32_t id = 0; id < p->n_inst && f->n_provisioned > instances; id++) {
+		for (uint32_t k = 0; k < n && f->n_provisioned > instances; k++) {
+			uint32_t id = cand[k].id;
 			struct instance *in = &p->inst[id];
 			if (in->state == INST_FREE || in->fn != fn || !in->provisioned)
 				continue;
@@ -942,6 +972,7 @@ static int host_set_provisioned(void *ctx, uint32_t fn, uint32_t instances)
 			}
 		}
 	}
+	free(cand);
 	return p->failed ? ERR_RUNTIME : 0;
 }
 
@@ -976,7 +1007,18 @@ void platform_finish(struct platform *p)
 		engine_cancel(p->engine, p->lists[li].timer);
 		p->lists[li].timer = ENGINE_TIMER_NONE;
 	}
-	for (uint32_t id = 0; id < p->n_inst; id++) {
+	/* Released in order of creation (struct alive_ent): a function's
+	 * lifespans add up in release order. Without memory for the list, in
+	 * slot order. */
+	uint32_t n = 0;
+	struct alive_ent *alive = malloc(((size_t)p->n_inst + 1) * sizeof(*alive));
+	for (uint32_t id = 0; alive && id < p->n_inst; id++)
+		if (p->inst[id].state != INST_FREE)
+			alive[n++] = (struct alive_ent){ p->inst[id].created_seq, id };
+	if (alive)
+		qsort(alive, n, sizeof(*alive), created_cmp);
+	for (uint32_t k = 0; k < (alive ? n : p->n_inst); k++) {
+		uint32_t id = alive ? alive[k].id : k;
 		if (p->inst[id].state == INST_FREE)
 			continue;
 		engine_cancel(p->engine, p->inst[id].expiry);
@@ -984,6 +1026,7 @@ void platform_finish(struct platform *p)
 		/* Only idle instances remain once the engine has run dry. */
 		release_instance(p, id);
 	}
+	free(alive);
 }
 
 void platform_prefetch(const struct platform *p, uint32_t fn)
