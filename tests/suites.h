@@ -14,6 +14,7 @@ Suite *dist_suite(void);
 Suite *histo_suite(void);
 Suite *scenario_suite(void);
 Suite *sim_suite(void);
+Suite *partition_suite(void);
 Suite *validation_suite(void);
 Suite *cli_suite(void);
 Suite *trace_suite(void);

@@ -1,5 +1,6 @@
 /* The slsim command: exit statuses, messages, output files, determinism. */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,29 @@ static const char *write_small(const char *dir, int reps)
 	char text[4096];
 	snprintf(text, sizeof(text), small, reps);
 	return tu_write(dir, "small.json", text);
+}
+
+/* 150 functions: three groups of a partitioned run (sim/run.c), the last
+ * partial; Poisson rates from 0.01 to 1 per s, mixed keep-alive. */
+static const char *write_wide(const char *dir, int reps)
+{
+	static char text[65536];
+	size_t n = (size_t)snprintf(text, sizeof(text),
+				    "{\"name\": \"wide\", \"seed\": 6, \"duration_s\": 900, \"warmup_s\": 60,"
+				    " \"replications\": %d, \"functions\": [", reps);
+	for (int i = 0; i < 150; i++) {
+		const char *ka = i % 3 == 0 ? "{\"policy\": \"fixed\", \"ttl_s\": 60}"
+			       : i % 3 == 1 ? "{\"policy\": \"hybrid-histogram\", \"bin_s\": 5, \"range_s\": 600}"
+					    : "{\"policy\": \"none\"}";
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "%s{\"name\": \"f%d\", \"service\": {\"dist\": \"lognormal\", \"mean_s\": %.3f, \"cv\": 1},"
+				      " \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"gamma\", \"mean_s\": 0.5, \"cv\": 0.5}},"
+				      " \"keepalive\": %s, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": %.5f}}",
+				      i ? "," : "", i, 0.05 + 0.01 * (i % 17), ka, 0.01 * pow(100, (i * 37 % 150) / 149.0));
+		ck_assert_uint_lt(n, sizeof(text) - 16);
+	}
+	snprintf(text + n, sizeof(text) - n, "]}");
+	return tu_write(dir, "wide.json", text);
 }
 
 /* summary.json without its "run" object (wall-clock figures). */
@@ -133,16 +157,15 @@ START_TEST(run_writes_every_output)
 }
 END_TEST
 
-START_TEST(same_seed_same_bytes_any_thread_count)
+/* Runs scen with 1, 2 and 3 threads into dir/a, dir/b, dir/c: the same
+ * files (summary.json but its wall-clock "run"). a gets dir/a. */
+static void same_bytes_any_thread_count(const char *dir, const char *scen, char a[600])
 {
-	const char *dir = tu_tmpdir();
-	char scen[512];
-	snprintf(scen, sizeof(scen), "%s", write_small(dir, 4));
 	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s/a' --threads 1", scen, dir), 0);
 	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s/b' --threads 2", scen, dir), 0);
 	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s/c' --threads 3", scen, dir), 0);
-	char a[600], b[600], c[600];
-	snprintf(a, sizeof(a), "%s/a", dir);
+	char b[600], c[600];
+	snprintf(a, 600, "%s/a", dir);
 	snprintf(b, sizeof(b), "%s/b", dir);
 	snprintf(c, sizeof(c), "%s/c", dir);
 	char *sa = summary_without_run(a), *sb = summary_without_run(b), *scc = summary_without_run(c);
@@ -153,14 +176,30 @@ START_TEST(same_seed_same_bytes_any_thread_count)
 	free(scc);
 	const char *files[] = { "summary.csv", "timeseries.csv", "latency_cdf.csv" };
 	for (int i = 0; i < 3; i++) {
-		char pa[700], pb[700];
+		char pa[700], pb[700], pc[700];
 		snprintf(pa, sizeof(pa), "%s/%s", a, files[i]);
 		snprintf(pb, sizeof(pb), "%s/%s", b, files[i]);
-		char *x = tu_slurp(pa), *y = tu_slurp(pb);
+		snprintf(pc, sizeof(pc), "%s/%s", c, files[i]);
+		char *x = tu_slurp(pa), *y = tu_slurp(pb), *z = tu_slurp(pc);
+		ck_assert_ptr_nonnull(x);
 		ck_assert_str_eq(x, y);
+		ck_assert_str_eq(x, z);
 		free(x);
 		free(y);
+		free(z);
 	}
+}
+
+START_TEST(same_seed_same_bytes_any_thread_count)
+{
+	const char *dir = tu_tmpdir();
+	char scen[512], a[600];
+	/* 150 functions: a partitioned run of three groups per replication. */
+	snprintf(scen, sizeof(scen), "%s", write_wide(dir, 3));
+	same_bytes_any_thread_count(dir, scen, a);
+	dir = tu_tmpdir();
+	snprintf(scen, sizeof(scen), "%s", write_small(dir, 4));
+	same_bytes_any_thread_count(dir, scen, a);
 	/* A different seed changes the results. */
 	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s/d' --set seed=4", scen, dir), 0);
 	char d[600];
