@@ -476,9 +476,9 @@ static double lcg(uint64_t *x)
 
 /* Trace A: rows every ~1/93 s on a 0.01-s grid (many rows share a time),
  * for the tA functions of a scenario of n functions, with durations of nine
- * random digits (so a completion practically never lands on the grid); a block of
- * `block` rows at time block_s. Trace B: no durations, times on a 0.5-s
- * grid, for the tB functions. Returns the rows of A. */
+ * random digits (so a completion practically never lands on the grid); a
+ * block of `block` rows at time block_s. Trace B: no durations, times on a
+ * 0.5-s grid, for the tB functions. Returns the rows of A. */
 static size_t write_traces(const char *dir, unsigned n, double duration_s, double block_s, unsigned block,
 			   char pa[512], char pb[512])
 {
