@@ -639,6 +639,7 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 	    (rc = opt->add_sources(opt->sources_ctx, s->workload, sc, rep, &s->err)) < 0)
 		return rc;
 
+	uint32_t window = opt && opt->window_arrivals ? opt->window_arrivals : PART_WINDOW_ARRIVALS;
 	/* Read PULL_AHEAD arrivals ahead: an arrival is copied into its group's
 	 * block a few reads after a source wrote it, when those stores are
 	 * complete (copying it at once stalls on store forwarding). ring_rc
@@ -658,7 +659,7 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 		/* Read the window, routing each arrival to its group. */
 		size_t n = 0;
 		double last_t = -INFINITY;
-		while (have > 0 && (n < PART_WINDOW_ARRIVALS || next->t_s == last_t)) {
+		while (have > 0 && (n < window || next->t_s == last_t)) {
 			struct part *p = &s->parts[next->function / PART_FUNCTIONS];
 			if (!p->tail || p->tail->n == BLOCK_ARRIVALS) {
 				struct arrival_block *blk = s->free_blocks;

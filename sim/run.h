@@ -36,6 +36,10 @@ struct run_options {
 	 * groups apart (see run.c, run_partitioned); for tests and benchmarks.
 	 * The figures are the same either way. */
 	int serial;
+	/* Arrivals per window of a partitioned run (0: the default,
+	 * PART_WINDOW_ARRIVALS in run.c); tests make windows small to put many
+	 * window bounds in a short run. The figures do not depend on it. */
+	uint32_t window_arrivals;
 };
 
 /* One interval of the time series, summed over replications. */
