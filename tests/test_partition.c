@@ -16,17 +16,19 @@
  * generated 300-function scenario (5 groups, the last partial; rates over
  * four orders of magnitude; every keep-alive policy; warm-up; cold starts
  * of the three models; concurrency > 1; reserved concurrency; timeouts; out
- * of memory; every idle selection; instance-based billing; two windows of
- * arrivals);
- * CSV traces shared by functions of every group (ties in time, a block of
- * equal times across the window boundary); the azure2019 sample driving
- * functions in two groups; the fallback to one platform when the account
- * pool binds (rejections and queueing) and just below; an all-function peak
- * known by hand across two groups; a function's instances alive at the end
+ * of memory; every idle selection; instance-based billing); CSV traces
+ * shared by functions of every group (ties in time, a block of equal times
+ * across a window bound); the azure2019 sample driving functions in two
+ * groups; the fallback to one platform when the account pool binds
+ * (rejections and queueing) and just below; an all-function peak known by
+ * hand across two groups; a function's instances alive at the end
  * and a lowered provisioned level, where a choice among a function's
  * instances must not follow their slots in the pool (which depend on the
  * other functions); the engine and workload calls the partitioned driver
  * relies on.
+ *
+ * Every partitioned run is also done in windows of 997 arrivals
+ * (run_options.window_arrivals), so that window bounds fall everywhere.
  *
  * Tolerances: everything exact except the time-series busy/idle
  * instance-seconds, within 1e-9 relative (see same_bins).
@@ -44,9 +46,8 @@
 #include "testutil.h"
 #include "workload.h"
 
-/* Must match PART_FUNCTIONS and PART_WINDOW_ARRIVALS in sim/run.c. */
+/* Must match PART_FUNCTIONS in sim/run.c. */
 #define GROUP 64u
-#define WINDOW 262144u
 
 /* ---- a growing string for generated scenarios --------------------------- */
 
@@ -87,10 +88,11 @@ static void load_text(struct scenario *sc, const char *text)
 	ck_assert_msg(rc == 0, "scenario rejected: %s", err.msg);
 }
 
-static void run_mode(const struct scenario *sc, int serial, struct run_result *r)
+/* window: arrivals per window of a partitioned run (0: the default). */
+static void run_mode(const struct scenario *sc, int serial, uint32_t window, struct run_result *r)
 {
 	struct errbuf err = { "" };
-	struct run_options opt = { .threads = 1, .serial = serial };
+	struct run_options opt = { .threads = 1, .serial = serial, .window_arrivals = window };
 	int rc = run_scenario(sc, &opt, r, &err);
 	ck_assert_msg(rc == 0, "%s run failed: %s", serial ? "serial" : "partitioned", err.msg);
 	ck_assert_uint_eq(r->replications, sc->replications);
@@ -170,14 +172,31 @@ static void same_results(const char *what, const struct scenario *sc, const stru
 	same_bins(what, ser, par);
 }
 
-/* Runs sc both ways, asserts the same results and returns them (in *ser,
- * *par; NULL: freed here). */
-static void both_ways(const char *what, const struct scenario *sc, struct run_result *ser, struct run_result *par)
+/* A window of 997 arrivals: bounds at odd places, many per run. */
+#define SMALL_WINDOW 997u
+
+/* Runs sc serially and partitioned with the default window, with windows
+ * of SMALL_WINDOW arrivals and, when window > 0, of that many; asserts the
+ * same results and returns the serial and default partitioned ones (in
+ * *ser, *par; NULL: freed here). The window changes nothing, not even the
+ * number of events. */
+static void both_ways_window(const char *what, const struct scenario *sc, struct run_result *ser,
+			     struct run_result *par, uint32_t window)
 {
 	struct run_result a, b;
-	run_mode(sc, 1, &a);
-	run_mode(sc, 0, &b);
+	run_mode(sc, 1, 0, &a);
+	run_mode(sc, 0, 0, &b);
 	same_results(what, sc, &a, &b);
+	uint32_t windows[] = { SMALL_WINDOW, window };
+	for (int k = 0; k < 2 && windows[k]; k++) {
+		struct run_result c;
+		char w[600];
+		snprintf(w, sizeof(w), "%s (windows of %u)", what, windows[k]);
+		run_mode(sc, 0, windows[k], &c);
+		same_results(w, sc, &a, &c);
+		ck_assert_uint_eq(c.events, b.events);
+		run_result_free(&c);
+	}
 	if (ser)
 		*ser = a;
 	else
@@ -186,6 +205,11 @@ static void both_ways(const char *what, const struct scenario *sc, struct run_re
 		*par = b;
 	else
 		run_result_free(&b);
+}
+
+static void both_ways(const char *what, const struct scenario *sc, struct run_result *ser, struct run_result *par)
+{
+	both_ways_window(what, sc, ser, par, 0);
 }
 
 static double total(const struct run_result *r, enum stats_figure f)
@@ -412,9 +436,9 @@ START_TEST(wide_scenario_same_both_ways)
 {
 	/* 300 functions: groups of 64 (4 full, the fifth of 44). Rates from
 	 * 1e-3 to 3 per s, log-spaced: sum ~ 300 x (3 - 0.001) / ln(3000) =
-	 * 112 per s, so ~336,000 arrivals in 3,000 s: two windows of up to
-	 * 262,144 per replication. */
-	struct wide w = { .n = 300, .duration_s = 3000, .warmup_s = 300, .reps = 2, .rate_lo = 1e-3,
+	 * 112 per s, so ~134,000 arrivals in the 1,200 s after the warm-up:
+	 * one default window, or ~150 of SMALL_WINDOW, per replication. */
+	struct wide w = { .n = 300, .duration_s = 1500, .warmup_s = 300, .reps = 2, .rate_lo = 1e-3,
 			  .rate_hi = 3, .account = 1000, .reserved = 1 };
 	char *text = wide_text(&w);
 	struct scenario sc;
@@ -423,8 +447,7 @@ START_TEST(wide_scenario_same_both_ways)
 	struct run_result ser, par;
 	both_ways("wide", &sc, &ser, &par);
 	/* What the scenario exercises, from the (equal) results. */
-	double inv = total(&ser, FIG_INVOCATIONS);
-	ck_assert_double_gt(inv, WINDOW);   /* a mean per replication: more than one window each */
+	ck_assert_double_gt(total(&ser, FIG_INVOCATIONS), 100 * SMALL_WINDOW);   /* a mean per replication */
 	ck_assert_double_gt(total(&ser, FIG_COLD_STARTS), 100);
 	ck_assert_double_gt(total(&ser, FIG_TIMED_OUT), 10);
 	ck_assert_double_gt(total(&ser, FIG_OOM), 10);
@@ -530,18 +553,15 @@ static size_t write_traces(const char *dir, unsigned n, double duration_s, doubl
 START_TEST(shared_traces_same_both_ways)
 {
 	/* 130 functions (groups of 64, 64 and 2); a quarter driven by trace A,
-	 * a quarter by trace B, the rest Poisson. A has about 93 x 3,000 =
-	 * 279,000 rows plus a block of 6,000 rows at t = 2,660 s; the arrivals
-	 * before it (A's ~247,400, B's 3.6 per s: ~9,600, the 65 Poisson
-	 * functions' (0.05 - 0.001) / ln 50 = 0.0125 per s each: ~2,200) are
-	 * ~259,200, so the block spans arrival 262,144 (checked below). */
+	 * a quarter by trace B, the rest Poisson. A has about 93 x 1,200 =
+	 * 112,000 rows plus a block of 2,000 rows at t = 1,000 s. */
 	const char *dir = tu_tmpdir();
 	char pa[512], pb[512];
 	unsigned n = 130;
-	double duration_s = 3000, block_s = 2660;
-	size_t rows = write_traces(dir, n, duration_s, block_s, 6000, pa, pb);
-	ck_assert_uint_gt(rows, WINDOW);
-	/* The block puts ~6,000 requests in flight at once: an account pool of
+	double duration_s = 1200, block_s = 1000;
+	size_t rows = write_traces(dir, n, duration_s, block_s, 2000, pa, pb);
+	ck_assert_uint_gt(rows, 100000);
+	/* The block puts ~2,000 requests in flight at once: an account pool of
 	 * 20,000 keeps the partitioned run standing. */
 	struct wide w = { .n = n, .duration_s = duration_s, .warmup_s = 200, .reps = 2, .rate_lo = 1e-3,
 			  .rate_hi = 0.05, .account = 20000, .reserved = 1, .trace_a = pa, .trace_b = pb };
@@ -550,8 +570,8 @@ START_TEST(shared_traces_same_both_ways)
 	load_text(&sc, text);
 	free(text);
 
-	/* The window boundary falls inside the block of equal times: pull the
-	 * arrivals of replication 0 and find the block's first and last. */
+	/* Pull the arrivals of replication 0 and find the block's first and
+	 * last: windows of first + 1,000 arrivals end inside it. */
 	struct errbuf err = { "" };
 	struct workload *wl = workload_new(&sc, NULL, 0, NULL, NULL, &err);
 	ck_assert_msg(wl != NULL, "%s", err.msg);
@@ -565,17 +585,19 @@ START_TEST(shared_traces_same_both_ways)
 		k++;
 	}
 	workload_free(wl);
-	ck_assert_msg(first < WINDOW - 1 && last > WINDOW, "block at arrivals %llu..%llu",
+	/* The block, A's next row and any of B's rows at that time. */
+	ck_assert_msg(first > 0 && last >= first + 2000, "block at arrivals %llu..%llu",
 		      (unsigned long long)first, (unsigned long long)last);
 
 	struct run_result ser, par;
-	both_ways("shared traces", &sc, &ser, &par);
+	both_ways_window("shared traces", &sc, &ser, &par, (uint32_t)first + 1000);
 	/* The partitioned run stood (a fallback is the serial run again, with
 	 * the same number of events; standing, there is one end-of-window
 	 * timer per group and the shared TTL lists fire apart). */
 	ck_assert_uint_ne(par.events, ser.events);
 	run_result_free(&par);
-	ck_assert_double_gt(total(&ser, FIG_INVOCATIONS), WINDOW);
+	/* ~97 per s after the 200-s warm-up. */
+	ck_assert_double_gt(total(&ser, FIG_INVOCATIONS), 90000);
 	ck_assert_double_gt(total(&ser, FIG_TIMED_OUT), 0);
 	/* A function of each trace in every group took arrivals. */
 	for (unsigned g = 0; g < 3; g++) {
@@ -624,7 +646,8 @@ START_TEST(azure2019_workload_same_both_ways)
 		free(b.s);
 		ck_assert_uint_eq(sc.n_functions, 72);
 		struct run_result ser, par;
-		both_ways(spreads[k], &sc, &ser, &par);
+		/* Also in windows of one arrival (and those at the same time). */
+		both_ways_window(spreads[k], &sc, &ser, &par, 1);
 		/* It stood: one more end-of-window timer per replication (the
 		 * expiry lists are per function, or shared by functions 70 and
 		 * 71 in both runs). */
@@ -663,7 +686,9 @@ END_TEST
  * Requests in flight: group 0 runs [phase, phase + 6] (all 64 at once during
  * [0.064, 6.001)), overlapping group 1's first 11 (j <= 10, starts up to
  * 6.0): 75 at most together; each group alone 64. */
-static char *peak_text(unsigned account)
+/* reserved > 0 adds a function f128 (a third group) with that reserved
+ * concurrency and no arrivals in the run (Poisson at 1e-12 per s). */
+static char *peak_text(unsigned account, unsigned reserved)
 {
 	struct sbuf b = { 0 };
 	sb_printf(&b, "{\"seed\": 1, \"duration_s\": 3000, \"timeseries_interval_s\": 100,"
@@ -677,18 +702,23 @@ static char *peak_text(unsigned account)
 			  i ? "," : "", i, g0 ? 6 : 10,
 			  g0 ? "{\"policy\": \"fixed\", \"ttl_s\": 4}" : "{\"policy\": \"none\"}", phase);
 	}
+	if (reserved)
+		sb_printf(&b, ", {\"name\": \"f128\", \"reserved_concurrency\": %u, \"service\": {\"dist\": \"constant\","
+			      " \"value_s\": 1}, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1e-12}}", reserved);
 	sb_printf(&b, "]}");
 	return b.s;
 }
 
 START_TEST(peak_across_groups_by_hand)
 {
-	char *text = peak_text(1000);
+	char *text = peak_text(1000, 0);
 	struct scenario sc;
 	load_text(&sc, text);
 	free(text);
 	struct run_result ser, par;
-	both_ways("peak", &sc, &ser, &par);
+	/* Windows of one arrival too: the peak then comes from changes of the
+	 * two groups merged across windows. */
+	both_ways_window("peak", &sc, &ser, &par, 1);
 	const struct run_result *rs[] = { &ser, &par };
 	for (int m = 0; m < 2; m++) {
 		const struct run_result *r = rs[m];
@@ -737,8 +767,8 @@ START_TEST(lifespans_alive_at_end)
 	load_text(&sc, b.s);
 	free(b.s);
 	struct run_result ser, par;
-	run_mode(&sc, 1, &ser);
-	run_mode(&sc, 0, &par);
+	run_mode(&sc, 1, 0, &ser);
+	run_mode(&sc, 0, 0, &par);
 	/* The sum in creation order, exactly. */
 	double sum_s = 0;
 	sum_s += 100.0 - 0.1;
@@ -788,8 +818,8 @@ START_TEST(provisioned_decrease_picks_by_creation)
 	load_text(&sc, b.s);
 	free(b.s);
 	struct run_result ser, par;
-	run_mode(&sc, 1, &ser);
-	run_mode(&sc, 0, &par);
+	run_mode(&sc, 1, 0, &ser);
+	run_mode(&sc, 0, 0, &par);
 	const struct run_result *rs[] = { &ser, &par };
 	for (int m = 0; m < 2; m++) {
 		ck_assert_double_eq(tu_fig(&rs[m]->functions[0], FIG_COLD_STARTS), 0);
@@ -802,41 +832,112 @@ START_TEST(provisioned_decrease_picks_by_creation)
 }
 END_TEST
 
+START_TEST(timeseries_intervals_at_their_bounds)
+{
+	/* Arrivals at each interval bound k w of the time series (k w and k
+	 * / (1/w) as computed in doubles) and at the doubles either side of
+	 * them, for two functions in two groups. Each arrival counts in the
+	 * interval floor(t / w) (the quotient as computed, clamped to the last
+	 * interval), in both runs. */
+	const double widths[] = { 0.1, 0.7, 60 };
+	for (int k = 0; k < 3; k++) {
+		double w = widths[k], duration_s = 25 * w;
+		const char *dir = tu_tmpdir();
+		struct sbuf t = { 0 };
+		sb_printf(&t, "timestamp_s,function\n");
+		double times[200];
+		size_t n = 0;
+		for (int j = 1; j <= 24; j++) {
+			double at[] = { j * w, j / (1 / w) };
+			for (int m = 0; m < 2; m++) {
+				double c[] = { nextafter(at[m], 0), at[m], nextafter(at[m], INFINITY) };
+				for (int q = 0; q < 3; q++)
+					times[n++] = c[q];
+			}
+		}
+		/* Rows sorted by time; alternately to f0 and f65. */
+		for (size_t i = 1; i < n; i++)
+			for (size_t j = i; j > 0 && times[j - 1] > times[j]; j--) {
+				double x = times[j];
+				times[j] = times[j - 1];
+				times[j - 1] = x;
+			}
+		for (size_t i = 0; i < n; i++)
+			sb_printf(&t, "%.17g,%s\n", times[i], i % 2 ? "f65" : "f0");
+		char path[512];
+		snprintf(path, sizeof(path), "%s", tu_write(dir, "bounds.csv", t.s));
+		free(t.s);
+		struct sbuf b = { 0 };
+		sb_printf(&b, "{\"seed\": 1, \"duration_s\": %.17g, \"timeseries_interval_s\": %.17g, \"functions\": [", duration_s, w);
+		for (int i = 0; i < 66; i++)
+			sb_printf(&b, "%s{\"name\": \"f%d\", \"service\": {\"dist\": \"exponential\", \"mean_s\": %.17g},"
+				      " \"arrivals\": {\"process\": \"trace\", \"path\": \"%s\"}}",
+				  i ? "," : "", i, 3 * w, path);
+		sb_printf(&b, "]}");
+		struct scenario sc;
+		load_text(&sc, b.s);
+		free(b.s);
+		struct run_result ser, par;
+		both_ways("interval bounds", &sc, &ser, &par);
+		uint64_t want[64] = { 0 };
+		ck_assert_uint_le(ser.n_bins, 64);
+		for (size_t i = 0; i < n; i++) {
+			size_t bin = (size_t)(times[i] / w);
+			want[bin < ser.n_bins ? bin : ser.n_bins - 1]++;
+		}
+		for (size_t i = 0; i < ser.n_bins; i++) {
+			ck_assert_msg(ser.bins[i].arrivals == want[i], "width %g: interval %zu: %llu arrivals, want %llu", w,
+				      i, (unsigned long long)ser.bins[i].arrivals, (unsigned long long)want[i]);
+			ck_assert_uint_eq(par.bins[i].arrivals, want[i]);
+		}
+		run_result_free(&ser);
+		run_result_free(&par);
+		scenario_free(&sc);
+	}
+}
+END_TEST
+
 /* ---- the account pool: the fallback to one platform ---------------------- */
 
 START_TEST(account_pool_fallback_by_hand)
 {
 	/* peak_text's scenario: in flight at most 75 together, 64 per group.
 	 * The partitioned run stands only when the groups' peaks added up
-	 * (128) fit the pool; otherwise it is run again serially. In every
-	 * case both runs give the same results. */
+	 * (128) fit the pool the reservations leave (account - reserved);
+	 * otherwise it is run again serially. In every case both runs give
+	 * the same results. */
 	struct {
-		unsigned account;
-		int stands;          /* the partitioned run stood (events differ by one) */
+		unsigned account, reserved;
+		int stands;          /* the partitioned run stood (events differ by groups - 1) */
 		double rejected;     /* per run, by hand */
 		double peak;
 	} cases[] = {
-		{ 128, 1, 0, 115 },  /* just enough for both groups' peaks: never full */
-		{ 127, 0, 0, 115 },  /* could have been full: serial (and never was: 75 < 127) */
-		{ 75, 0, 0, 115 },   /* exactly full at 6.0-6.001, nothing arrives then */
+		{ 128, 0, 1, 0, 115 },  /* just enough for both groups' peaks: never full */
+		{ 127, 0, 0, 0, 115 },  /* could have been full: serial (and never was: 75 < 127) */
+		{ 75, 0, 0, 0, 115 },   /* exactly full at 6.0-6.001, nothing arrives then */
 		/* Full at 75 - 1 = 74 when j = 10 arrives at 6.0 (64 + 10 in
 		 * flight): rejected in each of the 3 periods; nothing else is,
 		 * since group 0 ends by 6.064 before j = 11 at 6.1. Without j = 10's
 		 * instance the level at 10.0 is 114. */
-		{ 74, 0, 3, 114 },
+		{ 74, 0, 0, 3, 114 },
+		/* The same with 10 and 54 reserved: a pool of 128, 127 and 74. */
+		{ 138, 10, 1, 0, 115 },
+		{ 137, 10, 0, 0, 115 },
+		{ 128, 54, 0, 3, 114 },
 	};
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-		char *text = peak_text(cases[k].account);
+		char *text = peak_text(cases[k].account, cases[k].reserved);
 		struct scenario sc;
 		load_text(&sc, text);
 		free(text);
 		char what[64];
-		snprintf(what, sizeof(what), "account %u", cases[k].account);
+		snprintf(what, sizeof(what), "account %u, reserved %u", cases[k].account, cases[k].reserved);
 		struct run_result ser, par;
-		both_ways(what, &sc, &ser, &par);
+		both_ways_window(what, &sc, &ser, &par, 1);
 		ck_assert_double_eq(total(&par, FIG_REJECTED), cases[k].rejected);
 		ck_assert_double_eq(total(&par, FIG_INSTANCES_PEAK), cases[k].peak);
-		ck_assert_msg(par.events == ser.events + (cases[k].stands ? 1 : 0),
+		uint64_t groups = cases[k].reserved ? 3 : 2;
+		ck_assert_msg(par.events == ser.events + (cases[k].stands ? groups - 1 : 0),
 			      "%s: events %llu partitioned, %llu serial", what, (unsigned long long)par.events,
 			      (unsigned long long)ser.events);
 		if (cases[k].rejected > 0)
@@ -1171,6 +1272,7 @@ Suite *partition_suite(void)
 	tcase_add_test(tc, peak_across_groups_by_hand);
 	tcase_add_test(tc, lifespans_alive_at_end);
 	tcase_add_test(tc, provisioned_decrease_picks_by_creation);
+	tcase_add_test(tc, timeseries_intervals_at_their_bounds);
 	tcase_add_test(tc, account_pool_fallback_by_hand);
 	tcase_add_test(tc, account_pool_binding_many_functions);
 	tcase_add_test(tc, azure2019_workload_same_both_ways);
