@@ -18,8 +18,8 @@
  * of the three models; concurrency > 1; reserved concurrency; timeouts; out
  * of memory; every idle selection; instance-based billing); CSV traces
  * shared by functions of every group (ties in time, a block of equal times
- * across a window bound); the azure2019 sample driving functions in two
- * groups; the fallback to one platform when the account pool binds
+ * across a window bound); one trace as the only source of three groups;
+ * the azure2019 sample driving functions in two groups; the fallback to one platform when the account pool binds
  * (rejections and queueing) and just below; an all-function peak known by
  * hand across two groups; a function's instances alive at the end
  * and a lowered provisioned level, where a choice among a function's
@@ -614,7 +614,61 @@ START_TEST(shared_traces_same_both_ways)
 }
 END_TEST
 
+START_TEST(single_source_same_both_ways)
+{
+	/* One CSV trace drives all 130 functions (3 groups) and is the only
+	 * source (workload_pull reads it without merging): ~100 rows per s for
+	 * 600 s on a 0.01-s grid, durations of nine random digits, every
+	 * keep-alive policy but warmer. */
+	const char *dir = tu_tmpdir();
+	unsigned n = 130;
+	char path[512];
+	snprintf(path, sizeof(path), "%s/c.csv", dir);
+	FILE *fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs("timestamp_s,function,duration_s\n", fp);
+	uint64_t x = 777;
+	size_t rows = 0;
+	for (long tick = 0; tick <= 60000; rows++) {
+		double u = lcg(&x);
+		fprintf(fp, "%.2f,c%u,%.9f\n", (double)tick / 100, (unsigned)(u * u * n), 0.01 + 0.8 * lcg(&x));
+		tick += lcg(&x) < 0.5 ? 0 : 2;   /* 2 rows per 2 ticks: 100 per s */
+	}
+	fclose(fp);
+	struct sbuf b = { 0 };
+	sb_printf(&b, "{\"seed\": 12, \"duration_s\": 600, \"warmup_s\": 60, \"replications\": 2,"
+		      " \"platform\": {\"account_concurrency\": 5000}, \"functions\": [");
+	for (unsigned i = 0; i < n; i++) {
+		sb_printf(&b, "%s{\"name\": \"c%u\", \"memory_mb\": 256, \"service\": ", i ? "," : "", i);
+		wide_service(&b, i);
+		if (i % 5 == 0)
+			sb_printf(&b, ", \"concurrency_per_instance\": 3");
+		if (i % 11 == 3)
+			sb_printf(&b, ", \"timeout_s\": 0.3");
+		sb_printf(&b, ", \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"lognormal\", \"mean_s\": 0.6, \"cv\": 0.4}},"
+			      " \"keepalive\": ");
+		wide_keepalive(&b, i, 1);
+		sb_printf(&b, ", \"arrivals\": {\"process\": \"trace\", \"path\": \"%s\"}}", path);
+	}
+	sb_printf(&b, "]}");
+	struct scenario sc;
+	load_text(&sc, b.s);
+	free(b.s);
+	struct run_result ser, par;
+	both_ways("one trace for all", &sc, &ser, &par);
+	ck_assert_uint_ne(par.events, ser.events);   /* it stood */
+	/* The rows after the 60-s warm-up: 90 % of them. */
+	ck_assert_double_eq_tol(total(&ser, FIG_INVOCATIONS), 0.9 * (double)rows, 0.02 * (double)rows);
+	ck_assert_double_gt(total(&ser, FIG_TIMED_OUT), 0);
+	run_result_free(&ser);
+	run_result_free(&par);
+	scenario_free(&sc);
+	remove(path);
+}
+END_TEST
+
 #define A19 "traces/azure2019-invitro-mapper-extremes-3funcs/"
+#define A21 "traces/azure2021-invitro-example-200rows/Azure2021_200.csv"
 
 START_TEST(azure2019_workload_same_both_ways)
 {
@@ -1004,7 +1058,7 @@ START_TEST(account_pool_binding_many_functions)
 }
 END_TEST
 
-/* ---- engine_run_through and engine_advance ------------------------------ */
+/* ---- engine_run_through, engine_advance, engine_run_to ------------------ */
 
 struct fired {
 	struct engine *e;
@@ -1074,6 +1128,22 @@ START_TEST(engine_run_through_and_advance)
 	/* With no timer pending the clock may move anywhere forward. */
 	engine_advance(e, 100);
 	ck_assert_double_eq(engine_now(e), 100);
+
+	/* engine_run_to: the timers through t, then the clock to t. */
+	f.n = 0;
+	engine_at(e, 110, on_fired, &f, 7);
+	engine_at(e, 120, on_fired, &f, 8);
+	engine_at(e, 120, on_fired, &f, 9);
+	ck_assert_uint_eq(engine_run_to(e, 105), 0);
+	ck_assert_double_eq(engine_now(e), 105);
+	ck_assert_uint_eq(engine_run_to(e, 120), 3);
+	ck_assert_int_eq(f.n, 3);
+	ck_assert_uint_eq(f.arg[0], 7);
+	ck_assert_uint_eq(f.arg[1], 8);
+	ck_assert_uint_eq(f.arg[2], 9);
+	ck_assert_double_eq(engine_now(e), 120);
+	ck_assert_uint_eq(engine_run_to(e, 119), 0);   /* never backwards */
+	ck_assert_double_eq(engine_now(e), 120);
 	engine_free(e);
 }
 END_TEST
@@ -1224,6 +1294,54 @@ START_TEST(workload_pull_matches_scheduled)
 	}
 	scenario_free(&sc);
 
+	/* One source only (workload_pull then reads it without merging): a
+	 * CSV trace shared by three functions, with repeated times. */
+	struct sbuf one = { 0 };
+	sb_printf(&one, "{\"seed\": 4, \"duration_s\": 200, \"functions\": [");
+	const char *names[] = { "t1a", "t1b", "t1c" };
+	for (int i = 0; i < 3; i++)
+		sb_printf(&one, "%s{\"name\": \"%s\", %s, \"arrivals\": {\"process\": \"trace\", \"path\": \"%s\"}}",
+			  i ? "," : "", names[i], svc, p1);
+	sb_printf(&one, "]}");
+	load_text(&sc, one.s);
+	free(one.s);
+	{
+		struct collected s1, p1c;
+		scheduled(&sc, 0, 0, &s1);
+		pulled(&sc, 0, &p1c);
+		same_sequence("one trace", &s1, &p1c);
+		ck_assert_uint_eq(p1c.n, 17);   /* the rows up to duration_s */
+		free(s1.a);
+		free(p1c.a);
+	}
+	scenario_free(&sc);
+	/* One Poisson function, and the azure2021 sample alone (31 functions,
+	 * rows sorted in memory, one source). */
+	for (int k = 0; k < 2; k++) {
+		struct sbuf t = { 0 };
+		if (k == 0)
+			sb_printf(&t, "{\"seed\": 4, \"duration_s\": 500, \"replications\": 2, \"functions\": [{\"name\": \"q\", %s,"
+				      " \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 3}}]}", svc);
+		else
+			sb_printf(&t, "{\"seed\": 4, \"replications\": 2, \"workload\": {\"format\": \"azure2021\", \"path\": \"%s\"},"
+				      " \"function_defaults\": {}}", tu_shared(A21));
+		load_text(&sc, t.s);
+		free(t.s);
+		for (uint32_t rep = 0; rep < 2; rep++) {
+			struct collected s1, p1c;
+			scheduled(&sc, rep, rep, &s1);
+			pulled(&sc, rep, &p1c);
+			same_sequence(k ? "azure2021" : "one poisson", &s1, &p1c);
+			if (k == 0)
+				ck_assert_uint_gt(p1c.n, 1300);   /* 1,500 expected, sd 39 */
+			else
+				ck_assert_uint_eq(p1c.n, 199);    /* the sample's rows (INDEX.txt) */
+			free(s1.a);
+			free(p1c.a);
+		}
+		scenario_free(&sc);
+	}
+
 	/* The azure2019 sample as the scenario's workload (spread "even":
 	 * the three functions' arrivals in step within each minute) with a
 	 * periodic function in step with the minutes. */
@@ -1277,6 +1395,7 @@ Suite *partition_suite(void)
 	tcase_add_test(tc, account_pool_binding_many_functions);
 	tcase_add_test(tc, azure2019_workload_same_both_ways);
 	tcase_add_test(tc, shared_traces_same_both_ways);
+	tcase_add_test(tc, single_source_same_both_ways);
 	tcase_add_test(tc, wide_scenario_same_both_ways);
 	tcase_add_test(tc, example_scenarios_same_both_ways);
 	suite_add_tcase(s, tc);
