@@ -255,7 +255,12 @@ static inline void release_slot(struct engine *e, uint32_t idx)
 	e->free_head = idx;
 }
 
-engine_timer engine_at(struct engine *e, double t_s, engine_cb cb, void *ctx, uint64_t arg)
+/* Late timers carry this bit in their sequence number: at equal times they
+ * come after every other timer, and among themselves in sequence order. */
+#define SEQ_LATE (UINT64_C(1) << 63)
+
+static engine_timer schedule(struct engine *e, double t_s, engine_cb cb, void *ctx, uint64_t arg,
+			     uint64_t late)
 {
 	if (!(t_s >= e->clock.now_s) || t_s == INFINITY) {
 		fail(e, "engine: timer scheduled at t=%.17g, which is %s (now=%.17g)", t_s,
@@ -277,14 +282,16 @@ engine_timer engine_at(struct engine *e, double t_s, engine_cb cb, void *ctx, ui
 	sl->cb = cb;
 	sl->ctx = ctx;
 	sl->arg = arg;
-	sl->seq = e->seq++;
-	/* The new timer has the largest sequence number, so it only moves above
-	 * parents that are strictly later: compare times alone. */
+	sl->seq = e->seq++ | late;
+	/* The new timer has the largest sequence number of its kind, so it
+	 * moves above parents that are strictly later, and above late parents
+	 * of the same time when it is not late itself. */
 	struct hent *h = e->heap;
 	size_t i = e->n++;
 	while (i > 0) {
 		size_t p = (i - 1) >> 2;
-		if (!(t_s < h[p].t))
+		if (!(t_s < h[p].t) &&
+		    !(t_s == h[p].t && !late && (e->slots[h[p].slot].seq & SEQ_LATE)))
 			break;
 		h[i] = h[p];
 		e->slots[h[i].slot].pos = (uint32_t)i;
@@ -294,6 +301,16 @@ engine_timer engine_at(struct engine *e, double t_s, engine_cb cb, void *ctx, ui
 	h[i].slot = idx;
 	sl->pos = (uint32_t)i;
 	return ((uint64_t)sl->gen << 32) | idx;
+}
+
+engine_timer engine_at(struct engine *e, double t_s, engine_cb cb, void *ctx, uint64_t arg)
+{
+	return schedule(e, t_s, cb, ctx, arg, 0);
+}
+
+engine_timer engine_at_late(struct engine *e, double t_s, engine_cb cb, void *ctx, uint64_t arg)
+{
+	return schedule(e, t_s, cb, ctx, arg, SEQ_LATE);
 }
 
 int engine_cancel(struct engine *e, engine_timer t)

@@ -1,9 +1,10 @@
 /*
  * engine: the pending-event set and the simulation clock.
  *
- * Owns a 4-ary min-heap of timers ordered by (time, insertion sequence): two
- * timers due at the same time fire in the order they were scheduled, so a run
- * is exactly reproducible. Timers live in a pool with a free list (no malloc
+ * Owns a 4-ary min-heap of timers ordered by (time, late, insertion
+ * sequence): two timers due at the same time fire in the order they were
+ * scheduled, except that "late" ones (engine_at_late) come after all others
+ * of their time; a run is exactly reproducible. Timers live in a pool with a free list (no malloc
  * per event) and can be cancelled in O(log n) through the handle returned by
  * engine_at(); a stale handle (already fired or cancelled) is ignored safely.
  *
@@ -45,6 +46,11 @@ static inline double engine_now(const struct engine *e)
  * memory runs out (engine_failed() then tells why). */
 engine_timer engine_at(struct engine *e, double t_s, engine_cb cb, void *ctx, uint64_t arg);
 
+/* The same, but the timer fires after every timer due at the same time that
+ * is not late, whenever those were scheduled (late ones among themselves in
+ * scheduling order). For a driver's own events that must see everything
+ * else that happens at their instant first. */
+engine_timer engine_at_late(struct engine *e, double t_s, engine_cb cb, void *ctx, uint64_t arg);
 /* Returns 1 if the timer was pending and is now removed, 0 otherwise. */
 int engine_cancel(struct engine *e, engine_timer t);
 

@@ -591,6 +591,19 @@ static void part_hint(struct sim *s, const struct part *p, uint32_t fn)
 	__builtin_prefetch(&s->fn_last_s[fn]);
 }
 
+/* The account pool was never full if the groups' own peaks, added up,
+ * stay within what reserved concurrency leaves of it; otherwise a group
+ * might have been refused a slot. */
+static int pool_maybe_full(const struct sim *s)
+{
+	uint64_t in_flight = 0, reserved = 0;
+	for (size_t g = 0; g < s->n_parts; g++)
+		in_flight += platform_peak_shared_in_flight(s->parts[g].platform);
+	for (size_t i = 0; i < s->sc->n_functions; i++)
+		reserved += s->sc->functions[i].reserved_concurrency;
+	return in_flight + reserved > s->sc->platform.account_concurrency;
+}
+
 /* Runs the groups of functions side by side, window by window: the
  * workload's arrivals are read in order up to PART_WINDOW_ARRIVALS of them
  * (a window never splits arrivals of the same time), then each group runs
@@ -723,6 +736,8 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 			s->run_ends[s->n_runs++] = s->n_changes;
 		}
 		lat_flush(s);
+		if (pool_maybe_full(s))
+			return RUN_SERIAL_NEEDED;   /* no use going on */
 		changes_apply(s);
 		if (s->progress)
 			show_progress(s, end_s == INFINITY ? sc->duration_s : end_s,
@@ -730,15 +745,7 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 		if (end_s == INFINITY)
 			break;
 	}
-	/* The account pool was never full if the groups' own peaks, added up,
-	 * stay within it; otherwise a group might have been refused a slot. */
-	uint64_t in_flight = 0;
-	for (size_t g = 0; g < s->n_parts; g++)
-		in_flight += platform_peak_shared_in_flight(s->parts[g].platform);
-	uint64_t reserved = 0;
-	for (size_t i = 0; i < sc->n_functions; i++)
-		reserved += sc->functions[i].reserved_concurrency;
-	if (in_flight + reserved > sc->platform.account_concurrency)
+	if (pool_maybe_full(s))
 		return RUN_SERIAL_NEEDED;
 	/* Every group ends when the whole run does, as one platform would. */
 	double last_s = sc->duration_s;

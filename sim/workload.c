@@ -268,7 +268,9 @@ static int advance(struct workload *w, size_t i)
 	double now = engine_now(w->engine);
 	if (s->next.t_s < now)
 		s->next.t_s = now;
-	if (!engine_at(w->engine, s->next.t_s, on_arrival, w, i)) {
+	/* Late: whatever else happens at an arrival's instant (a completion,
+	 * a keep-alive expiry) has happened when it arrives, as in pull mode. */
+	if (!engine_at_late(w->engine, s->next.t_s, on_arrival, w, i)) {
 		w->status = errbuf_set(w->err, ERR_RUNTIME, "cannot schedule an arrival: %s",
 				       engine_failed(w->engine));
 		engine_stop(w->engine);

@@ -451,6 +451,45 @@ START_TEST(test_random_vs_reference)
 }
 END_TEST
 
+/* Late timers fire after every other timer of their time, whenever those
+ * were scheduled, and among themselves in scheduling order; they still come
+ * before later times. Checked on a heap large enough to sift (200 timers at
+ * t = 1 interleaving late and not late, scheduled in a shuffled order of
+ * kinds), with one late timer cancelled. */
+START_TEST(test_late_timers)
+{
+	struct engine *e = engine_new(0);
+	struct log l;
+	log_init(&l, e, 512);
+	engine_timer cancelled = ENGINE_TIMER_NONE;
+	for (uint64_t i = 0; i < 200; i++) {
+		int late = (i * 7919) % 3 == 0;
+		engine_timer t = late ? engine_at_late(e, 1.0, log_cb, &l, 1000 + i) : engine_at(e, 1.0, log_cb, &l, i);
+		ck_assert(t != ENGINE_TIMER_NONE);
+		if (late && i == 99)
+			cancelled = t;
+	}
+	ck_assert(engine_at_late(e, 0.5, log_cb, &l, 5000) != ENGINE_TIMER_NONE);
+	ck_assert(engine_at(e, 2.0, log_cb, &l, 6000) != ENGINE_TIMER_NONE);
+	ck_assert_int_eq(engine_cancel(e, cancelled), 1);
+	engine_run(e);
+	/* Expected: 5000 at 0.5; the not-late ones at 1 in order; the late ones
+	 * at 1 in order without 1099; 6000 at 2. */
+	size_t k = 0;
+	ck_assert_uint_eq(l.arg[k++], 5000);
+	for (uint64_t i = 0; i < 200; i++)
+		if ((i * 7919) % 3 != 0)
+			ck_assert_uint_eq(l.arg[k++], i);
+	for (uint64_t i = 0; i < 200; i++)
+		if ((i * 7919) % 3 == 0 && i != 99)
+			ck_assert_uint_eq(l.arg[k++], 1000 + i);
+	ck_assert_uint_eq(l.arg[k++], 6000);
+	ck_assert_uint_eq(l.n, k);
+	log_free(&l);
+	engine_free(e);
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -458,6 +497,7 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_random_order);
 	tcase_add_test(tc, test_ties_in_insertion_order);
+	tcase_add_test(tc, test_late_timers);
 	tcase_add_test(tc, test_cancel);
 	tcase_add_test(tc, test_stale_handle_after_reuse);
 	tcase_add_test(tc, test_schedule_from_callback);

@@ -795,6 +795,44 @@ START_TEST(peak_across_groups_by_hand)
 }
 END_TEST
 
+/* Events at an arrival's instant happen before it, in both modes (the
+ * serial mode schedules arrivals as late timers): a keep-alive ending
+ * exactly when a request arrives has released the instance, and a request
+ * ending exactly then has freed it. One function, periodic arrivals every
+ * 100 s from 0 to 10,000 s (101 requests), constant 10-s service:
+ * - a 90-s keep-alive expires at 10 + 90 = 100 s, the next arrival: every
+ *   request starts cold (101 cold starts, one instance alive at a time);
+ * - a 90.5-s keep-alive outlives it: 1 cold start;
+ * - with 100-s service and a 600-s keep-alive, each request ends as the
+ *   next arrives: the instance is free again, 1 cold start and 1 instance. */
+START_TEST(same_instant_events_first)
+{
+	struct {
+		double service_s, ttl_s, cold;
+	} cases[] = { { 10, 90, 101 }, { 10, 90.5, 1 }, { 100, 600, 1 } };
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char text[512];
+		snprintf(text, sizeof(text),
+			 "{\"seed\": 1, \"duration_s\": 10000, \"functions\": [{\"name\": \"f\","
+			 " \"service\": {\"dist\": \"constant\", \"value_s\": %g},"
+			 " \"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": %g},"
+			 " \"arrivals\": {\"process\": \"periodic\", \"period_s\": 100}}]}",
+			 cases[k].service_s, cases[k].ttl_s);
+		struct scenario sc;
+		load_text(&sc, text);
+		struct run_result ser, par;
+		both_ways_window("same instant", &sc, &ser, &par, 1);
+		ck_assert_double_eq(total(&ser, FIG_INVOCATIONS), 101);
+		ck_assert_double_eq(total(&ser, FIG_COLD_STARTS), cases[k].cold);
+		ck_assert_double_eq(total(&par, FIG_COLD_STARTS), cases[k].cold);
+		ck_assert_double_eq(total(&ser, FIG_INSTANCES_PEAK), 1);
+		run_result_free(&ser);
+		run_result_free(&par);
+		scenario_free(&sc);
+	}
+}
+END_TEST
+
 START_TEST(lifespans_alive_at_end)
 {
 	/* Instances alive at the end are released together (platform_finish);
@@ -1389,6 +1427,7 @@ Suite *partition_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, peak_across_groups_by_hand);
 	tcase_add_test(tc, lifespans_alive_at_end);
+	tcase_add_test(tc, same_instant_events_first);
 	tcase_add_test(tc, provisioned_decrease_picks_by_creation);
 	tcase_add_test(tc, timeseries_intervals_at_their_bounds);
 	tcase_add_test(tc, account_pool_fallback_by_hand);
