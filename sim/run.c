@@ -328,9 +328,9 @@ static void on_request_done(void *ctx, const struct request_result *r)
 	struct sim *s = ctx;
 	int ran = r->outcome == REQ_COMPLETED || r->outcome == REQ_TIMED_OUT || r->outcome == REQ_OOM;
 	struct ts_bin *bin = &s->bins[bin_of_past(s, r->arrival_s)];
-	/* Meters only add (integers): metering once and adding the result to
-	 * each total gives the same sums as metering into each. */
-	struct usage used = { 0 };
+	/* Meters only add (integers): metering into each total gives the same
+	 * sums as metering once and adding the result to each, and reads back
+	 * nothing just written (adding a fresh meter stalls on its stores). */
 	if (ran) {
 		/* One request at a time per instance: the instance was busy
 		 * exactly while this request held it (the platform does not
@@ -338,15 +338,14 @@ static void on_request_done(void *ctx, const struct request_result *r)
 		if (s->sc->functions[r->function].concurrency_per_instance == 1) {
 			period_add(s, &s->fn[r->function].busy_s, LEVEL_BUSY, r->start_s, r->end_s);
 		}
-		meter(s, &used, r);
-		usage_add(&bin->usage, &used);
+		meter(s, &bin->usage, r);
 	}
 	if (r->ping) {
 		/* Warmer pings: billed apart, never user invocations. */
 		if (r->arrival_s >= s->sc->warmup_s) {
 			s->fn[r->function].warmer_pings++;
 			if (ran)
-				usage_add(&s->fn[r->function].warmer_usage, &used);
+				meter(s, &s->fn[r->function].warmer_usage, r);
 		}
 		return;
 	}
@@ -375,7 +374,7 @@ static void on_request_done(void *ctx, const struct request_result *r)
 		break;
 	}
 	if (ran)
-		usage_add(&st->usage, &used);
+		meter(s, &st->usage, r);
 }
 
 /* Bills the provisioned level held since prov_since_s up to now_s (within the
