@@ -245,45 +245,54 @@ static json_t *az_scenario(double total, const char *workload_path)
 	return doc;
 }
 
-/* Walker's alias table over the functions' rates. */
+/* Walker's alias table over the functions' rates; an entry's probability
+ * and alias share a cache line (one miss per draw). */
+struct alias_ent {
+	double prob;
+	uint32_t alias, pad_;
+};
 struct alias {
-	double *prob;
-	uint32_t *alias;
+	struct alias_ent *e;
 	size_t n;
 };
 
 static int alias_build(struct alias *a, const double *w, size_t n)
 {
 	a->n = n;
-	a->prob = malloc(n * sizeof(*a->prob));
-	a->alias = malloc(n * sizeof(*a->alias));
+	double *prob = malloc(n * sizeof(*prob));
+	uint32_t *alias = calloc(n, sizeof(*alias));
 	uint32_t *small = malloc(n * sizeof(*small)), *large = malloc(n * sizeof(*large));
-	if (!a->prob || !a->alias || !small || !large)
+	a->e = aligned_alloc(64, (n * sizeof(*a->e) + 63) / 64 * 64);
+	if (!prob || !alias || !small || !large || !a->e)
 		return -1;
 	double sum = 0;
 	for (size_t i = 0; i < n; i++)
 		sum += w[i];
 	size_t ns = 0, nl = 0;
 	for (size_t i = 0; i < n; i++) {
-		a->prob[i] = w[i] * n / sum;
-		if (a->prob[i] < 1)
+		prob[i] = w[i] * n / sum;
+		if (prob[i] < 1)
 			small[ns++] = (uint32_t)i;
 		else
 			large[nl++] = (uint32_t)i;
 	}
 	while (ns && nl) {
 		uint32_t s = small[--ns], l = large[nl - 1];
-		a->alias[s] = l;
-		a->prob[l] -= 1 - a->prob[s];
-		if (a->prob[l] < 1) {
+		alias[s] = l;
+		prob[l] -= 1 - prob[s];
+		if (prob[l] < 1) {
 			nl--;
 			small[ns++] = l;
 		}
 	}
 	while (nl)
-		a->prob[large[--nl]] = 1;
+		prob[large[--nl]] = 1;
 	while (ns)
-		a->prob[small[--ns]] = 1;
+		prob[small[--ns]] = 1;
+	for (size_t i = 0; i < n; i++)
+		a->e[i] = (struct alias_ent){ .prob = prob[i], .alias = alias[i] };
+	free(prob);
+	free(alias);
 	free(small);
 	free(large);
 	return 0;
@@ -318,7 +327,8 @@ static int azure_next(void *p, struct arrival *a, struct errbuf *err)
 	double u = gsl_rng_uniform(s->rng) * s->alias->n;
 	size_t i = (size_t)u;
 	a->t_s = s->t_s;
-	a->function = (u - i) < s->alias->prob[i] ? (uint32_t)i : s->alias->alias[i];
+	const struct alias_ent *e = &s->alias->e[i];
+	a->function = (u - i) < e->prob ? (uint32_t)i : e->alias;
 	a->duration_s = NAN;
 	return 1;
 }
@@ -372,8 +382,7 @@ static void bench_azure(struct result *r, double total)
 	struct run_options opt = { .threads = 1, .add_sources = azure_add, .sources_ctx = &ctx };
 	run_loaded(r, &sc, &opt);
 	scenario_free(&sc);
-	free(ctx.alias.prob);
-	free(ctx.alias.alias);
+	free(ctx.alias.e);
 }
 
 /* The same day as an Azure 2019 invocation-count file. */

@@ -478,6 +478,9 @@ struct part {
 	struct engine *engine;
 	struct platform *platform;
 	struct arrival_block *head, *tail;   /* this window's arrivals */
+	/* The tail's free slots [fill, fill_end): appending touches neither
+	 * the block's header nor its count (set when the block is read). */
+	struct arrival *fill, *fill_end;
 };
 
 /* Functions per group: their records (platform, statistics, configuration,
@@ -673,25 +676,27 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 		double last_t = -INFINITY;
 		while (have > 0 && (n < window || next->t_s == last_t)) {
 			struct part *p = &s->parts[next->function / PART_FUNCTIONS];
-			if (!p->tail || p->tail->n == BLOCK_ARRIVALS) {
+			if (p->fill == p->fill_end) {
 				struct arrival_block *blk = s->free_blocks;
 				if (blk)
 					s->free_blocks = blk->next;
 				else if (!(blk = malloc(sizeof(*blk))))
 					return errbuf_set(&s->err, ERR_RUNTIME, "out of memory reading arrivals");
 				blk->next = NULL;
-				blk->n = 0;
+				blk->n = BLOCK_ARRIVALS;
 				if (p->tail)
 					p->tail->next = blk;
 				else
 					p->head = blk;
 				p->tail = blk;
+				p->fill = blk->a;
+				p->fill_end = blk->a + BLOCK_ARRIVALS;
 			}
-			p->tail->a[p->tail->n++] = *next;
+			*p->fill++ = *next;
 			/* The group's next arrival goes here, probably hundreds of
 			 * arrivals later: fetch the line for writing now. */
-			if (p->tail->n < BLOCK_ARRIVALS)
-				__builtin_prefetch(&p->tail->a[p->tail->n], 1);
+			if (p->fill < p->fill_end)
+				__builtin_prefetch(p->fill, 1);
 			last_t = next->t_s;
 			n++;
 			ring_rc[cur] = last_rc > 0 ? (last_rc = workload_pull(s->workload, &ring[cur])) : last_rc;
@@ -704,6 +709,8 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 		double end_s = have > 0 ? next->t_s : INFINITY;
 		for (size_t g = 0; g < s->n_parts; g++) {
 			struct part *p = &s->parts[g];
+			if (p->tail)
+				p->tail->n = (size_t)(p->fill - p->tail->a);
 			while (p->head) {
 				struct arrival_block *blk = p->head;
 				for (size_t a = 0; a < blk->n; a++) {
@@ -724,6 +731,7 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 				s->free_blocks = blk;
 			}
 			p->tail = NULL;
+			p->fill = p->fill_end = NULL;
 			if (end_s == INFINITY)
 				engine_run(p->engine);
 			else
