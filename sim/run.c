@@ -327,54 +327,57 @@ static void on_request_done(void *ctx, const struct request_result *r)
 {
 	struct sim *s = ctx;
 	int ran = r->outcome == REQ_COMPLETED || r->outcome == REQ_TIMED_OUT || r->outcome == REQ_OOM;
+	/* Meters only add (integers): metering once and adding the result to
+	 * each total gives the same sums as metering into each. The meter is
+	 * read back only after the rest of the work, when its stores are done
+	 * (reading it at once stalls on them). */
+	struct usage used = { 0 };
+	if (ran)
+		meter(s, &used, r);
 	struct ts_bin *bin = &s->bins[bin_of_past(s, r->arrival_s)];
-	/* Meters only add (integers): metering into each total gives the same
-	 * sums as metering once and adding the result to each, and reads back
-	 * nothing just written (adding a fresh meter stalls on its stores). */
-	if (ran) {
-		/* One request at a time per instance: the instance was busy
-		 * exactly while this request held it (the platform does not
-		 * report those moves). */
-		if (s->sc->functions[r->function].concurrency_per_instance == 1) {
-			period_add(s, &s->fn[r->function].busy_s, LEVEL_BUSY, r->start_s, r->end_s);
-		}
-		meter(s, &bin->usage, r);
-	}
+	/* One request at a time per instance: the instance was busy exactly
+	 * while this request held it (the platform does not report those
+	 * moves). */
+	if (ran && s->sc->functions[r->function].concurrency_per_instance == 1)
+		period_add(s, &s->fn[r->function].busy_s, LEVEL_BUSY, r->start_s, r->end_s);
+	struct fn_stats *st = &s->fn[r->function];
+	struct usage *fn_usage = NULL;
 	if (r->ping) {
 		/* Warmer pings: billed apart, never user invocations. */
 		if (r->arrival_s >= s->sc->warmup_s) {
-			s->fn[r->function].warmer_pings++;
-			if (ran)
-				meter(s, &s->fn[r->function].warmer_usage, r);
+			st->warmer_pings++;
+			fn_usage = &st->warmer_usage;
 		}
-		return;
+	} else {
+		bin->arrivals++;
+		bin->cold_starts += r->cold;
+		if (r->tag & 1) {   /* arrived after warm-up */
+			st->invocations++;
+			st->cold_starts += r->cold;
+			switch (r->outcome) {
+			case REQ_COMPLETED:
+				st->completed++;
+				lat_add(s, r->function, r->end_s - r->arrival_s);
+				break;
+			case REQ_TIMED_OUT:
+			case REQ_QUEUE_TIMEOUT:
+				st->timed_out++;
+				break;
+			case REQ_REJECTED:
+				st->rejected++;
+				break;
+			case REQ_OOM:
+				st->oom++;
+				break;
+			}
+			fn_usage = &st->usage;
+		}
 	}
-	bin->arrivals++;
-	bin->cold_starts += r->cold;
-	if (!(r->tag & 1))
-		return;   /* arrived during warm-up */
-
-	struct fn_stats *st = &s->fn[r->function];
-	st->invocations++;
-	st->cold_starts += r->cold;
-	switch (r->outcome) {
-	case REQ_COMPLETED:
-		st->completed++;
-		lat_add(s, r->function, r->end_s - r->arrival_s);
-		break;
-	case REQ_TIMED_OUT:
-	case REQ_QUEUE_TIMEOUT:
-		st->timed_out++;
-		break;
-	case REQ_REJECTED:
-		st->rejected++;
-		break;
-	case REQ_OOM:
-		st->oom++;
-		break;
+	if (ran) {
+		usage_add(&bin->usage, &used);
+		if (fn_usage)
+			usage_add(fn_usage, &used);
 	}
-	if (ran)
-		meter(s, &st->usage, r);
 }
 
 /* Bills the provisioned level held since prov_since_s up to now_s (within the
