@@ -20,6 +20,12 @@
 
 struct workload;
 
+/* A replication whose functions cannot affect one another runs as groups of
+ * this many functions, each on its own platform and engine (run.c,
+ * run_partitioned): the same figures, with each group's records in the
+ * caches while it runs. */
+#define RUN_GROUP_FUNCTIONS 32u
+
 struct run_options {
 	int threads;        /* 0: OpenMP's default */
 	int progress;       /* print progress on stderr */
