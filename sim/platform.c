@@ -1043,13 +1043,6 @@ void platform_prefetch(const struct platform *p, uint32_t fn)
 	__builtin_prefetch(&cfg->keepalive);
 }
 
-void platform_prefetch_instance(const struct platform *p, uint32_t fn)
-{
-	const struct fn_rt *f = &p->fn[fn - p->fn_base];
-	if (f->n_avail)
-		__builtin_prefetch(&p->inst[avail_top(p, f)]);
-}
-
 const struct instance_counts *platform_counts(const struct platform *p, uint32_t fn)
 {
 	return &p->fn[fn - p->fn_base].counts;

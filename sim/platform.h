@@ -89,9 +89,6 @@ int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t
 
 /* A cache hint: function fn will receive a request soon. Changes nothing. */
 void platform_prefetch(const struct platform *p, uint32_t fn);
-/* A second hint, once platform_prefetch's records have arrived: fetches the
- * instance a request of fn would go to now. Changes nothing. */
-void platform_prefetch_instance(const struct platform *p, uint32_t fn);
 
 /* End of run: releases every instance still alive at engine_now(). */
 void platform_finish(struct platform *p);

@@ -13,6 +13,10 @@
 #include "platform.h"
 #include "workload.h"
 
+/* Completions between prefetching a latency's histogram bucket and adding
+ * to it. */
+#define LAT_DELAY 16u
+
 struct sim {
 	const struct scenario *sc;
 	uint32_t replication;
@@ -57,7 +61,7 @@ struct sim {
 	 * bucket is prefetched when its latency arrives and filled LAT_DELAY
 	 * completions later (in arrival order, so each histogram sees the same
 	 * sequence of values as without the delay). */
-	struct lat_pending { uint32_t fn; int32_t bucket; double value_s; } lat[16];
+	struct lat_pending { uint32_t fn; int32_t bucket; double value_s; } lat[LAT_DELAY];
 	uint32_t n_lat, lat_head;
 	int prefetch;               /* enough functions that they miss the caches */
 
@@ -288,7 +292,6 @@ static void meter(const struct sim *s, struct usage *u, const struct request_res
 	s->sc->pricing->meter(s->sc->pricing_cfg, u, &m);
 }
 
-#define LAT_DELAY 16u
 
 static void lat_flush_one(struct sim *s)
 {
@@ -584,19 +587,8 @@ static void changes_apply(struct sim *s)
 }
 
 #define RUN_SERIAL_NEEDED 1
-/* Arrivals whose records are fetched ahead of their turn. */
-#define PREFETCH_AHEAD 8
 /* Arrivals read ahead of routing. */
 #define PULL_AHEAD 4u
-
-static void part_hint(struct sim *s, const struct part *p, uint32_t fn)
-{
-	platform_prefetch(p->platform, fn);
-	const char *st = (const char *)&s->fn[fn];
-	for (size_t off = 0; off < offsetof(struct fn_stats, warmer_pings); off += 64)
-		__builtin_prefetch(st + off);
-	__builtin_prefetch(&s->fn_last_s[fn]);
-}
 
 /* The account pool was never full if the groups' own peaks, added up,
  * stay within what reserved concurrency leaves of it; otherwise a group
@@ -720,11 +712,6 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 				struct arrival_block *blk = p->head;
 				for (size_t a = 0; a < blk->n; a++) {
 					const struct arrival *ar = &blk->a[a];
-					if (s->prefetch && a + PREFETCH_AHEAD < blk->n) {
-						part_hint(s, p, blk->a[a + PREFETCH_AHEAD].function);
-						platform_prefetch_instance(p->platform,
-									   blk->a[a + PREFETCH_AHEAD / 2].function);
-					}
 					engine_run_to(p->engine, ar->t_s);
 					if (platform_arrive(p->platform, ar->function, ar->duration_s,
 							    ar->t_s >= sc->warmup_s, &s->err) < 0 || s->failed)
