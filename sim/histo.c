@@ -223,23 +223,45 @@ int histo_merge(struct histo *dst, const struct histo *src)
 
 double histo_quantile(const struct histo *h, double q)
 {
-	if (h->count == 0 || isnan(q))
-		return NAN;
-	if (q <= 0)
-		return h->min;
-	if (q >= 1)
-		return h->max;
-	double kd = ceil(q * (double)h->count);
-	uint64_t k = kd < 1 ? 1 : kd > (double)h->count ? h->count : (uint64_t)kd;
-	if (k <= h->zero_count)
-		return h->min;
-	uint64_t cum = h->zero_count;
-	for (uint32_t i = 0; i < h->n_buckets; i++) {
-		cum += h->buckets[i];
-		if (cum >= k)
-			return bucket_value(h, h->lo + (int32_t)i);
+	double v;
+	histo_quantiles(h, &q, 1, &v);
+	return v;
+}
+
+void histo_quantiles(const struct histo *h, const double *q, size_t n, double *out)
+{
+	/* Ranks of the quantiles, then one pass over the buckets for all (a
+	 * statistics fold asks five per histogram). */
+	size_t pending = 0;
+	uint64_t rank[16];
+	for (size_t j = 0; j < n; j++) {
+		if (h->count == 0 || isnan(q[j])) {
+			out[j] = NAN;
+		} else if (q[j] <= 0) {
+			out[j] = h->min;
+		} else if (q[j] >= 1) {
+			out[j] = h->max;
+		} else {
+			double kd = ceil(q[j] * (double)h->count);
+			uint64_t k = kd < 1 ? 1 : kd > (double)h->count ? h->count : (uint64_t)kd;
+			if (k <= h->zero_count || j >= sizeof(rank) / sizeof(rank[0])) {
+				out[j] = k <= h->zero_count ? h->min : histo_quantile(h, q[j]);
+				continue;
+			}
+			rank[j] = k;
+			out[j] = h->max;    /* unreachable when counts are consistent */
+			pending |= (size_t)1 << j;
+		}
 	}
-	return h->max;          /* unreachable when counts are consistent */
+	uint64_t cum = h->zero_count;
+	for (uint32_t i = 0; i < h->n_buckets && pending; i++) {
+		cum += h->buckets[i];
+		for (size_t j = 0; j < n && j < sizeof(rank) / sizeof(rank[0]); j++)
+			if ((pending >> j & 1) && cum >= rank[j]) {
+				out[j] = bucket_value(h, h->lo + (int32_t)i);
+				pending &= ~((size_t)1 << j);
+			}
+	}
 }
 
 double histo_mean(const struct histo *h)

@@ -14,6 +14,7 @@
 #ifndef SLSIM_HISTO_H
 #define SLSIM_HISTO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define HISTO_REL_ERROR 0.004
@@ -47,6 +48,8 @@ int histo_add_at(struct histo *h, double value, int32_t i);
 int histo_merge(struct histo *dst, const struct histo *src);
 /* q in [0,1]; NAN when empty. */
 double histo_quantile(const struct histo *h, double q);
+/* out[j] = histo_quantile(h, q[j]) for j < n, in one pass over the buckets. */
+void histo_quantiles(const struct histo *h, const double *q, size_t n, double *out);
 double histo_mean(const struct histo *h);   /* NAN when empty */
 
 /* Iterates the non-empty buckets in increasing value order: calls

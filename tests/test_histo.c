@@ -339,6 +339,39 @@ START_TEST(test_bucket_lookup_equals_log)
 }
 END_TEST
 
+/* histo_quantiles (one pass) gives each quantile exactly as histo_quantile
+ * does: out of order, repeated, at 0 and 1, NaN, within the zero bucket,
+ * and on an empty histogram. */
+START_TEST(test_quantiles_one_pass)
+{
+	struct histo h;
+	histo_init(&h);
+	double q[] = { 0.999, 0.5, 0.0, 1.0, 0.5, 0.1, NAN, 0.95, 1e-9, 0.9999999 };
+	size_t n = sizeof(q) / sizeof(q[0]);
+	double out[sizeof(q) / sizeof(q[0])];
+	histo_quantiles(&h, q, n, out);
+	for (size_t j = 0; j < n; j++)
+		ck_assert(isnan(out[j]));
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	gsl_rng_set(r, 11);
+	for (int k = 0; k < 100000; k++)
+		ck_assert_int_eq(histo_add(&h, k % 10 == 0 ? 0.0 : gsl_ran_lognormal(r, -1, 1.5)), 0);
+	gsl_rng_free(r);
+	histo_quantiles(&h, q, n, out);
+	for (size_t j = 0; j < n; j++) {
+		double one = histo_quantile(&h, q[j]);
+		if (isnan(q[j]))
+			ck_assert(isnan(out[j]) && isnan(one));
+		else
+			ck_assert_double_eq(out[j], one);
+	}
+	/* 10% zeros: the 0.1 quantile is the exact minimum (0), the 0.5 one is not. */
+	ck_assert_double_eq(out[5], 0.0);
+	ck_assert_double_gt(out[1], 0.0);
+	histo_free(&h);
+}
+END_TEST
+
 Suite *histo_suite(void)
 {
 	Suite *s = suite_create("histo");
@@ -351,6 +384,7 @@ Suite *histo_suite(void)
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_cdf_and_buckets);
 	tcase_add_test(tc, test_bucket_lookup_equals_log);
+	tcase_add_test(tc, test_quantiles_one_pass);
 	suite_add_tcase(s, tc);
 	return s;
 }
