@@ -5,7 +5,9 @@ CC       ?= gcc
 BUILD    ?= build
 OPT      ?= -O2
 SAN      ?=
-CPPFLAGS += -Isim -Imodels -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+# HAVE_INLINE: GSL's inline versions of gsl_rng_uniform and friends (same results,
+# no call through the library per random number).
+CPPFLAGS += -Isim -Imodels -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DHAVE_INLINE
 CFLAGS   ?= $(OPT) -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -fopenmp $(SAN)
 # Recursive (=) so pkg-config runs after `deps` may have installed the packages.
