@@ -305,6 +305,7 @@ struct azure_source {
 	gsl_rng *rng;
 	uint32_t minute;
 	double t_s, rate_per_s; /* current time and rate of the merged process */
+	double mean_gap_s;      /* 1 / rate_per_s */
 };
 
 /* The merged Poisson process: piecewise-constant rate per minute; at a
@@ -315,7 +316,7 @@ static int azure_next(void *p, struct arrival *a, struct errbuf *err)
 	(void)err;
 	for (;;) {
 		double end = 60.0 * (s->minute + 1);
-		double t = s->t_s + dist_exp_draw(s->rng, 1 / s->rate_per_s);
+		double t = s->t_s + dist_exp_draw(s->rng, s->mean_gap_s);
 		if (t < end) {
 			s->t_s = t;
 			break;
@@ -324,6 +325,7 @@ static int azure_next(void *p, struct arrival *a, struct errbuf *err)
 			return 0;
 		s->t_s = end;
 		s->rate_per_s = s->per_minute * az_diurnal(s->minute) / 60;
+		s->mean_gap_s = 1 / s->rate_per_s;
 	}
 	double u = gsl_rng_uniform(s->rng) * s->alias->n;
 	size_t i = (size_t)u;
@@ -359,6 +361,7 @@ static int azure_add(void *ctx, struct workload *w, const struct scenario *sc, u
 	s->per_minute = c->total / AZ_MINUTES;
 	s->rng = rng_stream(sc->seed, rep, 0, RNG_TRACE);
 	s->rate_per_s = s->per_minute * az_diurnal(0) / 60;
+	s->mean_gap_s = 1 / s->rate_per_s;
 	return workload_add_source(w, &azure_ops, s, err);
 }
 
