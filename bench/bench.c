@@ -6,14 +6,16 @@
  *   hold-N        the pending-event set alone: N timers pending, each fired
  *                 timer schedules one more at now + Exp(1) (the hold model)
  *   simfaas-readme scenarios/simfaas-readme.json (SimFaaS needs ~10 s; the
- *                 target is 1/50 of that, 0.2 s)
+ *                 target is 1/50 of that, 0.2 s); the median of 7 runs
  *   azure-day-*   a synthetic day in the shape of the Azure Functions 2019
  *                 trace: 50,000 functions whose daily invocation counts span
  *                 8 orders of magnitude (log-normal), a diurnal cycle, minute
  *                 counts spread uniformly inside each minute, a fixed
- *                 10-minute keep-alive; 10 M and 100 M invocations, to show
- *                 that memory does not grow with the invocation count
- *                 (targets: >= 5 M invocations/s on one core, < 1 GB).
+ *                 10-minute keep-alive; 1 M, 10 M and 100 M invocations, to
+ *                 show that memory does not grow with the invocation count
+ *                 (targets: >= 5 M invocations/s on one core, < 1 GB)
+ *   azure-file-*  the same days written in the Azure 2019 format and read
+ *                 back through the azure2019 reader (parsing included)
  *
  * `slsim-bench --write-azure FILE [SCALE]` writes the same synthetic day in
  * the Azure 2019 invocation format (HashOwner,HashApp,HashFunction,Trigger,

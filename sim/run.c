@@ -494,10 +494,10 @@ struct part {
  * (on the azure-day benchmark 16 and 32 are ~3% faster than 64, 128 ~2%
  * slower). */
 #define PART_FUNCTIONS RUN_GROUP_FUNCTIONS
-/* Arrivals per window (24 MB of them at most): each window fetches the
- * records of its groups' functions again, so larger windows are faster
- * (on the azure-day benchmark, 2^20 is ~10% faster than 2^18), and they
- * bound the memory a window holds. */
+/* Arrivals per window (24 bytes each: 100 MB at most): each window fetches
+ * the records of its groups' functions again, so larger windows are faster
+ * (on the azure-day benchmark 2^20 is ~10% faster than 2^18, 2^22 another
+ * ~4%), and they bound the memory a window holds. */
 #define PART_WINDOW_ARRIVALS (1u << 22)
 
 static void sim_free(struct sim *s)
