@@ -536,6 +536,19 @@ static void end_of_window(void *ctx, uint64_t arg)
 	(void)arg;
 }
 
+/* What the platforms of replication s report to. */
+static struct platform_observer sim_observer(struct sim *s)
+{
+	return (struct platform_observer){
+		.ctx = s,
+		.request_done = on_request_done,
+		.alive_change = on_alive,
+		.busy_change = on_busy,
+		.instance_released = on_released,
+		.provisioned_change = on_provisioned,
+	};
+}
+
 /* Whether the functions can be simulated in groups apart: nothing links
  * them but the account pool, which is checked afterwards (run_partitioned). */
 static int can_partition(const struct scenario *sc)
@@ -621,14 +634,7 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 	s->run_ends = calloc(s->n_parts ? s->n_parts : 1, sizeof(*s->run_ends));
 	if (!s->parts || !s->run_ends)
 		return errbuf_set(&s->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
-	struct platform_observer obs = {
-		.ctx = s,
-		.request_done = on_request_done,
-		.alive_change = on_alive,
-		.busy_change = on_busy,
-		.instance_released = on_released,
-		.provisioned_change = on_provisioned,
-	};
+	struct platform_observer obs = sim_observer(s);
 	for (size_t i = 0; i < s->n_parts; i++) {
 		struct part *g = &s->parts[i];
 		g->first_fn = (uint32_t)(i * PART_FUNCTIONS);
@@ -767,14 +773,7 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 static int run_serial(struct sim *s, const struct scenario *sc, uint32_t rep,
 		      const struct run_options *opt)
 {
-	struct platform_observer obs = {
-		.ctx = s,
-		.request_done = on_request_done,
-		.alive_change = on_alive,
-		.busy_change = on_busy,
-		.instance_released = on_released,
-		.provisioned_change = on_provisioned,
-	};
+	struct platform_observer obs = sim_observer(s);
 	s->engine = engine_new(0);
 	if (!s->engine)
 		return errbuf_set(&s->err, ERR_RUNTIME, "out of memory starting replication %u", rep);

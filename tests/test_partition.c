@@ -84,13 +84,7 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 
 static void load_text(struct scenario *sc, const char *text)
 {
-	json_error_t jerr;
-	struct errbuf err = { "" };
-	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
-	ck_assert_msg(doc != NULL, "bad test scenario: %d:%d: %s", jerr.line, jerr.column, jerr.text);
-	int rc = scenario_from_json(sc, doc, "/tmp/partition-test.json", &err);
-	json_decref(doc);
-	ck_assert_msg(rc == 0, "scenario rejected: %s", err.msg);
+	tu_load(text, "/tmp/partition-test.json", sc);
 }
 
 /* window: arrivals per window of a partitioned run (0: the default). */

@@ -101,17 +101,23 @@ int tu_slsim(char **out, char **err, const char *fmt, ...)
 	return WEXITSTATUS(status);
 }
 
-void tu_simulate(const char *json_text, struct scenario *sc, struct run_result *res)
+void tu_load(const char *json_text, const char *name, struct scenario *sc)
 {
 	json_error_t jerr;
 	struct errbuf err = { "" };
 	json_t *doc = json_loads(json_text, JSON_REJECT_DUPLICATES, &jerr);
 	ck_assert_msg(doc != NULL, "bad test scenario: %d:%d: %s", jerr.line, jerr.column, jerr.text);
-	int rc = scenario_from_json(sc, doc, "test.json", &err);
+	int rc = scenario_from_json(sc, doc, name, &err);
 	json_decref(doc);
 	ck_assert_msg(rc == 0, "scenario rejected: %s", err.msg);
+}
+
+void tu_simulate(const char *json_text, struct scenario *sc, struct run_result *res)
+{
+	struct errbuf err = { "" };
+	tu_load(json_text, "test.json", sc);
 	struct run_options opt = { .threads = 1 };
-	rc = run_scenario(sc, &opt, res, &err);
+	int rc = run_scenario(sc, &opt, res, &err);
 	ck_assert_msg(rc == 0, "run failed: %s", err.msg);
 }
 

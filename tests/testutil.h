@@ -26,6 +26,9 @@ const char *tu_write(const char *dir, const char *name, const char *text);
  * out/err are non-NULL, its stdout/stderr (malloc'd, caller frees). */
 int tu_slsim(char **out, char **err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Validates json_text as a scenario named name into *sc; aborts the test
+ * (ck_abort) with the message on failure. */
+void tu_load(const char *json_text, const char *name, struct scenario *sc);
 /* Validates json_text as a scenario named path and runs it with one thread;
  * aborts the test (ck_abort) with the message on failure. */
 void tu_simulate(const char *json_text, struct scenario *sc, struct run_result *res);
