@@ -1123,11 +1123,6 @@ struct platform *platform_new_range(const struct scenario *sc, uint32_t first_fn
 	p->fn_base = first_fn;
 	p->avail_lists = sc->platform.idle_selection == IDLE_MRU || sc->platform.idle_selection == IDLE_LRU;
 	p->n_fn = end_fn - first_fn;
-	/* The account pool is what all functions leave free, however many
-	 * this platform simulates. */
-	uint64_t reserved = 0;
-	for (size_t i = 0; i < sc->n_functions; i++)
-		reserved += sc->functions[i].reserved_concurrency;
 	size_t fn_bytes = ((size_t)p->n_fn * sizeof(*p->fn) + 63) / 64 * 64;
 	p->fn = aligned_alloc(64, fn_bytes ? fn_bytes : 64);
 	if (!p->fn)
@@ -1168,7 +1163,9 @@ struct platform *platform_new_range(const struct scenario *sc, uint32_t first_fn
 				goto oom;
 		}
 	}
-	p->shared_limit = sc->platform.account_concurrency - (uint32_t)reserved;
+	/* The account pool is what all functions leave free, however many
+	 * this platform simulates. */
+	p->shared_limit = sc->platform.account_concurrency - sc->platform.reserved_total;
 	if (assign_lists(p) < 0)
 		goto oom;
 	return p;

@@ -265,7 +265,6 @@ static void on_alive(void *ctx, uint32_t fn, double now_s, int delta, uint32_t a
 	}
 }
 
-/* The busy level (instances initialising or serving) of fn changes. */
 /* Instances serving several requests at once: busy from the change that
  * makes one busy to the one that makes one idle (any one: the integral
  * only needs the level). */
@@ -276,7 +275,6 @@ static void on_busy(void *ctx, uint32_t fn, double now_s, int delta)
 	if (now_s < s->sc->duration_s)
 		bins_step(s, bin_of(s, now_s), now_s, LEVEL_BUSY, delta);
 }
-
 
 static void meter(const struct sim *s, struct usage *u, const struct request_result *r)
 {
@@ -291,7 +289,6 @@ static void meter(const struct sim *s, struct usage *u, const struct request_res
 	};
 	s->sc->pricing->meter(s->sc->pricing_cfg, u, &m);
 }
-
 
 static void lat_flush_one(struct sim *s)
 {
@@ -608,12 +605,10 @@ static void changes_apply(struct sim *s)
  * might have been refused a slot. */
 static int pool_maybe_full(const struct sim *s)
 {
-	uint64_t in_flight = 0, reserved = 0;
+	uint64_t in_flight = 0;
 	for (size_t g = 0; g < s->n_parts; g++)
 		in_flight += platform_peak_shared_in_flight(s->parts[g].platform);
-	for (size_t i = 0; i < s->sc->n_functions; i++)
-		reserved += s->sc->functions[i].reserved_concurrency;
-	return in_flight + reserved > s->sc->platform.account_concurrency;
+	return in_flight + s->sc->platform.reserved_total > s->sc->platform.account_concurrency;
 }
 
 /* Runs the groups of functions side by side, window by window: the

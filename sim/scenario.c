@@ -637,6 +637,7 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 		return errbuf_set(err, ERR_INPUT,
 				  "%s: the reserved_concurrency of all functions (%llu) exceeds platform.account_concurrency (%u)",
 				  path, (unsigned long long)reserved_total, s->platform.account_concurrency);
+	s->platform.reserved_total = (uint32_t)reserved_total;
 	if (expected_arrivals * s->replications > SCENARIO_MAX_EXPECTED_ARRIVALS)
 		return errbuf_set(err, ERR_INPUT,
 				  "%s: the arrival rates and duration_s give about %.3g invocations, above the limit of %.0e; shorten duration_s or lower the rates",

@@ -81,6 +81,8 @@ struct platform_cfg {
 	double queue_timeout_s;
 	enum idle_selection idle_selection;
 	uint64_t pool_memory_mb;           /* memory of all live instances; 0: unlimited */
+	uint32_t reserved_total;           /* the functions' reserved_concurrency, summed
+					    * (<= account_concurrency, checked) */
 };
 
 struct scenario {
