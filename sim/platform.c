@@ -9,12 +9,23 @@
 
 enum inst_state { INST_FREE, INST_INIT, INST_WARM };
 
+/* Doubly linked lists of instances, threaded through the instances (NONE
+ * at the ends); an instance is in at most one list of each kind. */
+struct ilist {
+	uint32_t head, tail;
+};
+struct ilink {
+	uint32_t prev, next;
+};
+enum { LINK_AVAIL, LINK_KA };
+
 struct instance {
 	uint32_t fn;
 	uint32_t active;          /* requests it is serving (or initialising for) */
 	uint32_t avail_pos;       /* position in its function's available heap (0 in
 				   * its list), or NONE when not available */
-	uint32_t avail_prev, avail_next;  /* list links (AVAIL_LISTS) */
+	struct ilink links[2];    /* [LINK_AVAIL]: available list (mru, lru);
+				   * [LINK_KA]: its expiry FIFO */
 	uint32_t next_free;
 	uint8_t state;
 	uint8_t doomed;           /* ran out of memory: released once idle, never reused */
@@ -26,7 +37,6 @@ struct instance {
 	uint64_t used_seq;        /* last dispatch or completion, for mru/lru */
 	engine_timer expiry;      /* its own expiry timer, when not in the FIFO */
 	double expiry_s;          /* in its function's expiry FIFO: released then */
-	uint32_t ka_prev, ka_next;  /* expiry FIFO links (NONE at the ends) */
 	uint8_t in_fifo;
 };
 
@@ -58,7 +68,7 @@ struct fn_rt {
 	uint32_t n_avail, cap_avail;
 	/* Or, for mru and lru, lists in the order of used_seq: provisioned
 	 * instances [0], on-demand ones [1]. */
-	uint32_t avail_head[2], avail_tail[2];
+	struct ilist avail_list[2];
 	uint32_t ka_list;         /* its expiry list in platform.lists */
 	double const_ttl_s;       /* the policy's constant TTL, NAN: ask on_idle */
 	/* Streams held inline: a request's draws read no other memory. */
@@ -82,7 +92,7 @@ struct avail_ent {
  * list (their instances expire in the order they became idle); every other
  * function has its own. */
 struct ka_list {
-	uint32_t head, tail;
+	struct ilist ids;
 	engine_timer timer;       /* pending, or NONE */
 	double timer_s;
 };
@@ -258,19 +268,38 @@ static void heap_remove(struct platform *p, struct fn_rt *f, uint32_t id)
 
 /* ---- available-instance lists (mru, lru) -------------------------------- */
 
+static void ilist_unlink(struct platform *p, struct ilist *l, uint32_t id, int kind)
+{
+	struct ilink *k = &p->inst[id].links[kind];
+	if (k->prev != NONE)
+		p->inst[k->prev].links[kind].next = k->next;
+	else
+		l->head = k->next;
+	if (k->next != NONE)
+		p->inst[k->next].links[kind].prev = k->prev;
+	else
+		l->tail = k->prev;
+}
+
+/* Links id into l after instance `after` (NONE: at the head). */
+static void ilist_insert_after(struct platform *p, struct ilist *l, uint32_t id, uint32_t after, int kind)
+{
+	uint32_t before = after == NONE ? l->head : p->inst[after].links[kind].next;
+	p->inst[id].links[kind] = (struct ilink){ after, before };
+	if (after != NONE)
+		p->inst[after].links[kind].next = id;
+	else
+		l->head = id;
+	if (before != NONE)
+		p->inst[before].links[kind].prev = id;
+	else
+		l->tail = id;
+}
+
 static void list_unlink(struct platform *p, struct fn_rt *f, uint32_t id)
 {
-	struct instance *in = &p->inst[id];
-	int k = !in->provisioned;
-	if (in->avail_prev != NONE)
-		p->inst[in->avail_prev].avail_next = in->avail_next;
-	else
-		f->avail_head[k] = in->avail_next;
-	if (in->avail_next != NONE)
-		p->inst[in->avail_next].avail_prev = in->avail_prev;
-	else
-		f->avail_tail[k] = in->avail_prev;
-	in->avail_pos = NONE;
+	ilist_unlink(p, &f->avail_list[!p->inst[id].provisioned], id, LINK_AVAIL);
+	p->inst[id].avail_pos = NONE;
 	f->n_avail--;
 }
 
@@ -279,21 +308,11 @@ static void list_unlink(struct platform *p, struct fn_rt *f, uint32_t id)
 static void list_insert(struct platform *p, struct fn_rt *f, uint32_t id)
 {
 	struct instance *in = &p->inst[id];
-	int k = !in->provisioned;
-	uint32_t after = f->avail_tail[k];
+	struct ilist *l = &f->avail_list[!in->provisioned];
+	uint32_t after = l->tail;
 	while (after != NONE && p->inst[after].used_seq > in->used_seq)
-		after = p->inst[after].avail_prev;
-	uint32_t before = after == NONE ? f->avail_head[k] : p->inst[after].avail_next;
-	in->avail_prev = after;
-	in->avail_next = before;
-	if (after != NONE)
-		p->inst[after].avail_next = id;
-	else
-		f->avail_head[k] = id;
-	if (before != NONE)
-		p->inst[before].avail_prev = id;
-	else
-		f->avail_tail[k] = id;
+		after = p->inst[after].links[LINK_AVAIL].prev;
+	ilist_insert_after(p, l, id, after, LINK_AVAIL);
 	in->avail_pos = 0;
 	f->n_avail++;
 }
@@ -337,8 +356,8 @@ static uint32_t avail_top(const struct platform *p, const struct fn_rt *f)
 {
 	if (!p->avail_lists)
 		return f->avail[0].id;
-	int k = f->avail_head[0] == NONE;
-	return p->sc->platform.idle_selection == IDLE_MRU ? f->avail_tail[k] : f->avail_head[k];
+	const struct ilist *l = &f->avail_list[f->avail_list[0].head == NONE];
+	return p->sc->platform.idle_selection == IDLE_MRU ? l->tail : l->head;
 }
 
 /* ---- wait queues ------------------------------------------------------- */
@@ -443,17 +462,8 @@ static void on_fifo_timer(void *ctx, uint64_t arg);
 
 static void fifo_unlink(struct platform *p, struct fn_rt *f, uint32_t id)
 {
-	struct instance *in = &p->inst[id];
-	struct ka_list *l = &p->lists[f->ka_list];
-	if (in->ka_prev != NONE)
-		p->inst[in->ka_prev].ka_next = in->ka_next;
-	else
-		l->head = in->ka_next;
-	if (in->ka_next != NONE)
-		p->inst[in->ka_next].ka_prev = in->ka_prev;
-	else
-		l->tail = in->ka_prev;
-	in->in_fifo = 0;
+	ilist_unlink(p, &p->lists[f->ka_list].ids, id, LINK_KA);
+	p->inst[id].in_fifo = 0;
 }
 
 /* Makes sure list li has a timer pending at or before time t_s. */
@@ -476,18 +486,12 @@ static int fifo_arm(struct platform *p, uint32_t li, double t_s)
 static int fifo_append(struct platform *p, struct fn_rt *f, uint32_t id, double expiry_s)
 {
 	struct instance *in = &p->inst[id];
-	struct ka_list *l = &p->lists[f->ka_list];
+	struct ilist *l = &p->lists[f->ka_list].ids;
 	if (l->tail != NONE && p->inst[l->tail].expiry_s > expiry_s)
 		return 1;
 	in->expiry_s = expiry_s;
-	in->ka_next = NONE;
-	in->ka_prev = l->tail;
 	in->in_fifo = 1;
-	if (l->tail != NONE)
-		p->inst[l->tail].ka_next = id;
-	else
-		l->head = id;
-	l->tail = id;
+	ilist_insert_after(p, l, id, l->tail, LINK_KA);
 	return l->head == id ? fifo_arm(p, f->ka_list, expiry_s) : 0;
 }
 
@@ -829,9 +833,9 @@ static void on_fifo_timer(void *ctx, uint64_t arg)
 	struct ka_list *l = &p->lists[arg];
 	double now = engine_now(p->engine);
 	l->timer = ENGINE_TIMER_NONE;
-	while (l->head != NONE && p->inst[l->head].expiry_s <= now)
-		release_instance(p, l->head);
-	if (l->head != NONE && fifo_arm(p, (uint32_t)arg, p->inst[l->head].expiry_s) < 0)
+	while (l->ids.head != NONE && p->inst[l->ids.head].expiry_s <= now)
+		release_instance(p, l->ids.head);
+	if (l->ids.head != NONE && fifo_arm(p, (uint32_t)arg, p->inst[l->ids.head].expiry_s) < 0)
 		fail(p, "cannot schedule a keep-alive expiry");
 }
 
@@ -1097,7 +1101,7 @@ static int assign_lists(struct platform *p)
 	}
 	free(v);
 	for (uint32_t li = 0; li < p->n_lists; li++)
-		p->lists[li] = (struct ka_list){ .head = NONE, .tail = NONE, .timer = ENGINE_TIMER_NONE };
+		p->lists[li] = (struct ka_list){ .ids = { NONE, NONE }, .timer = ENGINE_TIMER_NONE };
 	return 0;
 }
 
@@ -1133,7 +1137,7 @@ struct platform *platform_new_range(const struct scenario *sc, uint32_t first_fn
 		uint32_t fn = first_fn + i;
 		f->cfg = &sc->functions[fn];
 		f->queue.head = f->queue.tail = NONE;
-		f->avail_head[0] = f->avail_head[1] = f->avail_tail[0] = f->avail_tail[1] = NONE;
+		f->avail_list[0] = f->avail_list[1] = (struct ilist){ NONE, NONE };
 		f->const_ttl_s = f->cfg->keepalive->constant_ttl
 			? f->cfg->keepalive->constant_ttl(f->cfg->keepalive_cfg) : NAN;
 		if (rng_stream_init(&f->rng_service, sc->seed, replication, fn, RNG_SERVICE) < 0 ||
