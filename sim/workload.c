@@ -14,7 +14,6 @@ struct source {
 	struct arrival next;
 	struct arrival ahead;     /* read one ahead, when has_ahead */
 	uint64_t read_seq;        /* pull mode: when next was read */
-	int retired;              /* pull mode, one source: no more arrivals */
 	int ahead_rc, has_ahead;
 	struct workload *w;
 };
@@ -453,25 +452,6 @@ int workload_pull(struct workload *w, struct arrival *a)
 {
 	if (w->status < 0)
 		return w->status;
-	if (w->n_src == 1) {
-		/* One source: no merging, its arrivals as they come (with the
-		 * same clamping as below). */
-		struct source *src = &w->src[0];
-		if (src->retired)
-			return 0;
-		int rc = src->ops->next(src->state, a, w->err);
-		if (rc < 0)
-			return w->status = rc;
-		if (rc == 0 || a->t_s > w->sc->duration_s) {
-			src->retired = 1;
-			return 0;
-		}
-		if (a->t_s < src->next.t_s)
-			a->t_s = src->next.t_s;
-		src->next.t_s = a->t_s;
-		w->arrivals++;
-		return 1;
-	}
 	if (!w->pulling) {
 		w->pulling = 1;
 		w->pull_heap = malloc((w->n_src + 1) * sizeof(*w->pull_heap));
