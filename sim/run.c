@@ -611,6 +611,67 @@ static int pool_maybe_full(const struct sim *s)
 	return in_flight + s->sc->platform.reserved_total > s->sc->platform.account_concurrency;
 }
 
+/* Appends arrival a to group p's arrivals of the window. */
+static int part_append(struct sim *s, struct part *p, const struct arrival *a)
+{
+	if (p->fill == p->fill_end) {
+		struct arrival_block *blk = s->free_blocks;
+		if (blk)
+			s->free_blocks = blk->next;
+		else if (!(blk = malloc(sizeof(*blk))))
+			return -1;
+		blk->next = NULL;
+		blk->n = BLOCK_ARRIVALS;
+		if (p->tail)
+			p->tail->next = blk;
+		else
+			p->head = blk;
+		p->tail = blk;
+		p->fill = blk->a;
+		p->fill_end = blk->a + BLOCK_ARRIVALS;
+	}
+	*p->fill++ = *a;
+	/* The group's next arrival goes here, probably hundreds of arrivals
+	 * later: fetch the line for writing now. */
+	if (p->fill < p->fill_end)
+		__builtin_prefetch(p->fill, 1);
+	return 0;
+}
+
+/* Runs group p's arrivals of the window and its timers due before end_s
+ * (all of them when end_s is INFINITY), and gives its blocks back. */
+static int part_run_window(struct sim *s, struct part *p, double end_s)
+{
+	if (p->tail)
+		p->tail->n = (size_t)(p->fill - p->tail->a);
+	while (p->head) {
+		struct arrival_block *blk = p->head;
+		for (size_t a = 0; a < blk->n; a++) {
+			const struct arrival *ar = &blk->a[a];
+			engine_run_to(p->engine, ar->t_s);
+			if (platform_arrive(p->platform, ar->function, ar->duration_s,
+					    ar->t_s >= s->sc->warmup_s, &s->err) < 0 || s->failed)
+				return ERR_RUNTIME;
+		}
+		engine_count(p->engine, blk->n);
+		p->head = blk->next;
+		blk->next = s->free_blocks;
+		s->free_blocks = blk;
+	}
+	p->tail = NULL;
+	p->fill = p->fill_end = NULL;
+	if (end_s == INFINITY)
+		engine_run(p->engine);
+	else
+		engine_run_through(p->engine, nextafter(end_s, -INFINITY));
+	if (!s->err.msg[0] && engine_failed(p->engine))
+		errbuf_set(&s->err, ERR_RUNTIME, "replication %u: %s", s->replication, engine_failed(p->engine));
+	if (s->failed || engine_failed(p->engine))
+		return ERR_RUNTIME;
+	s->run_ends[s->n_runs++] = s->n_changes;
+	return 0;
+}
+
 /* Runs the groups of functions side by side, window by window: the
  * workload's arrivals are read in order up to PART_WINDOW_ARRIVALS of them
  * (a window never splits arrivals of the same time), then each group runs
@@ -673,28 +734,8 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 		size_t n = 0;
 		double last_t = -INFINITY;
 		while (have > 0 && (n < window || next->t_s == last_t)) {
-			struct part *p = &s->parts[next->function / PART_FUNCTIONS];
-			if (p->fill == p->fill_end) {
-				struct arrival_block *blk = s->free_blocks;
-				if (blk)
-					s->free_blocks = blk->next;
-				else if (!(blk = malloc(sizeof(*blk))))
-					return errbuf_set(&s->err, ERR_RUNTIME, "out of memory reading arrivals");
-				blk->next = NULL;
-				blk->n = BLOCK_ARRIVALS;
-				if (p->tail)
-					p->tail->next = blk;
-				else
-					p->head = blk;
-				p->tail = blk;
-				p->fill = blk->a;
-				p->fill_end = blk->a + BLOCK_ARRIVALS;
-			}
-			*p->fill++ = *next;
-			/* The group's next arrival goes here, probably hundreds of
-			 * arrivals later: fetch the line for writing now. */
-			if (p->fill < p->fill_end)
-				__builtin_prefetch(p->fill, 1);
+			if (part_append(s, &s->parts[next->function / PART_FUNCTIONS], next) < 0)
+				return errbuf_set(&s->err, ERR_RUNTIME, "out of memory reading arrivals");
 			last_t = next->t_s;
 			n++;
 			ring_rc[cur] = last_rc > 0 ? (last_rc = workload_pull(s->workload, &ring[cur])) : last_rc;
@@ -705,36 +746,9 @@ static int run_partitioned(struct sim *s, const struct scenario *sc, uint32_t re
 		if (have < 0)
 			return have;
 		double end_s = have > 0 ? next->t_s : INFINITY;
-		for (size_t g = 0; g < s->n_parts; g++) {
-			struct part *p = &s->parts[g];
-			if (p->tail)
-				p->tail->n = (size_t)(p->fill - p->tail->a);
-			while (p->head) {
-				struct arrival_block *blk = p->head;
-				for (size_t a = 0; a < blk->n; a++) {
-					const struct arrival *ar = &blk->a[a];
-					engine_run_to(p->engine, ar->t_s);
-					if (platform_arrive(p->platform, ar->function, ar->duration_s,
-							    ar->t_s >= sc->warmup_s, &s->err) < 0 || s->failed)
-						return ERR_RUNTIME;
-				}
-				engine_count(p->engine, blk->n);
-				p->head = blk->next;
-				blk->next = s->free_blocks;
-				s->free_blocks = blk;
-			}
-			p->tail = NULL;
-			p->fill = p->fill_end = NULL;
-			if (end_s == INFINITY)
-				engine_run(p->engine);
-			else
-				engine_run_through(p->engine, nextafter(end_s, -INFINITY));
-			if (!s->err.msg[0] && engine_failed(p->engine))
-				errbuf_set(&s->err, ERR_RUNTIME, "replication %u: %s", rep, engine_failed(p->engine));
-			if (s->failed || engine_failed(p->engine))
+		for (size_t g = 0; g < s->n_parts; g++)
+			if (part_run_window(s, &s->parts[g], end_s) < 0)
 				return ERR_RUNTIME;
-			s->run_ends[s->n_runs++] = s->n_changes;
-		}
 		lat_flush(s);
 		if (pool_maybe_full(s))
 			return RUN_SERIAL_NEEDED;   /* no use going on */
