@@ -7,7 +7,9 @@ OPT      ?= -O2
 SAN      ?=
 # HAVE_INLINE: GSL's inline versions of gsl_rng_uniform and friends (same results,
 # no call through the library per random number).
-CPPFLAGS += -Isim -Imodels -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DHAVE_INLINE
+# Headers are named by their folder ("core/engine.h", "models/models.h"):
+# -Isim for the simulator's layers, -I. for models/.
+CPPFLAGS += -Isim -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DHAVE_INLINE
 CFLAGS   ?= $(OPT) -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -fopenmp $(SAN)
 # Recursive (=) so pkg-config runs after `deps` may have installed the packages.
@@ -15,17 +17,19 @@ PKG_LIBS  = $(shell pkg-config --libs gsl jansson 2>/dev/null || echo -lgsl -lgs
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread)
 LDLIBS    = $(PKG_LIBS) -lcsv -lm
 
-LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard models/*.c)
+LIB_SRC  := $(filter-out sim/cli/main.c,$(shell find sim models -name '*.c' | LC_ALL=C sort))
+LIB_HDR  := $(shell find sim models -name '*.h')
 TEST_SRC := $(wildcard tests/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/gnuplot_scripts.o
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
-DEPFILES := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/sim/main.d
+DEPFILES := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/sim/cli/main.d
 
-# bin/slsim-mpi: main.c and mpisweep.c again through mpicc with SLSIM_MPI
+# bin/slsim-mpi: cli/main.c and experiment/mpisweep.c again through mpicc with SLSIM_MPI
 # (everything else is shared with bin/slsim).
 MPICC    ?= mpicc
-MPI_OBJ  := $(filter-out $(BUILD)/sim/mpisweep.o,$(LIB_OBJ)) $(BUILD)/mpi/sim/mpisweep.o $(BUILD)/mpi/sim/main.o
-DEPFILES += $(BUILD)/mpi/sim/mpisweep.d $(BUILD)/mpi/sim/main.d $(BUILD)/bench/bench.d
+MPI_OBJ  := $(filter-out $(BUILD)/sim/experiment/mpisweep.o,$(LIB_OBJ)) $(BUILD)/mpi/sim/experiment/mpisweep.o \
+	    $(BUILD)/mpi/sim/cli/main.o
+DEPFILES += $(BUILD)/mpi/sim/experiment/mpisweep.d $(BUILD)/mpi/sim/cli/main.d $(BUILD)/bench/bench.d
 
 BIN      ?= bin
 SLSIM    := $(BIN)/slsim
@@ -46,9 +50,9 @@ $(BUILD)/%.o: %.c | deps
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 # The price lists are embedded with .incbin: rebuild when they change.
-$(BUILD)/models/pricing_catalog.o: $(wildcard models/pricing/*.json)
+$(BUILD)/models/pricing/catalog.o: $(wildcard models/pricing/data/*.json)
 
-# The gnuplot scripts are compiled into the binary (sim/plot.c writes them out).
+# The gnuplot scripts are compiled into the binary (sim/output/plot.c writes them out).
 GP_SCRIPTS := $(wildcard scripts/gnuplot/*.gp)
 $(BUILD)/gen/gnuplot_scripts.c: $(GP_SCRIPTS) scripts/embed-gnuplot.sh
 	@mkdir -p $(dir $@)
@@ -56,7 +60,7 @@ $(BUILD)/gen/gnuplot_scripts.c: $(GP_SCRIPTS) scripts/embed-gnuplot.sh
 $(BUILD)/gen/gnuplot_scripts.o: $(BUILD)/gen/gnuplot_scripts.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(SLSIM): $(LIB_OBJ) $(BUILD)/sim/main.o
+$(SLSIM): $(LIB_OBJ) $(BUILD)/sim/cli/main.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -133,7 +137,7 @@ fuzz-seeds:
 			> build/fuzz/seeds/trace_azure2019/sample.csv; \
 	fi
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_trace_common.h $(LIB_SRC) $(BUILD)/gen/gnuplot_scripts.c $(wildcard sim/*.h models/*.h) | deps
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_trace_common.h $(LIB_SRC) $(BUILD)/gen/gnuplot_scripts.c $(LIB_HDR) | deps
 	@mkdir -p $(dir $@)
 	clang $(CPPFLAGS) -std=c11 -g -O1 -Wall -Werror -Wno-unknown-pragmas \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \

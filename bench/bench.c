@@ -38,13 +38,13 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
-#include "dist.h"
-#include "engine.h"
-#include "rng.h"
-#include "run.h"
-#include "scenario.h"
-#include "stats.h"
-#include "workload.h"
+#include "core/dist.h"
+#include "core/engine.h"
+#include "core/rng.h"
+#include "run/run.h"
+#include "scenario/scenario.h"
+#include "run/stats.h"
+#include "workload/workload.h"
 
 struct result {
 	char name[64];

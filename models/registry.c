@@ -2,7 +2,7 @@
  * ops, one extern line and one table line here. */
 #include <stddef.h>
 #include <string.h>
-#include "models.h"
+#include "models/models.h"
 
 extern const struct coldstart_ops coldstart_add, coldstart_replace, coldstart_model;
 extern const struct keepalive_ops keepalive_fixed, keepalive_none, keepalive_hybrid_histogram,

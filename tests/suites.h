@@ -28,5 +28,6 @@ Suite *optimize_suite(void);
 Suite *plot_suite(void);
 Suite *report_suite(void);
 Suite *sweep_suite(void);
+Suite *layers_suite(void);
 
 #endif

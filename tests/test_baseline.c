@@ -4,8 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "baseline.h"
-#include "scenario.h"
+#include "experiment/baseline.h"
+#include "scenario/scenario.h"
 #include "suites.h"
 #include "testutil.h"
 

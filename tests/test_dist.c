@@ -1,4 +1,4 @@
-/* Tests of sim/dist.c: exact moments, sampling statistics, JSON parsing and
+/* Tests of sim/core/dist.c: exact moments, sampling statistics, JSON parsing and
  * its error messages.
  *
  * Statistical tolerances. With n = 200000 independent draws of a
@@ -25,7 +25,7 @@
 #include <string.h>
 #include <gsl/gsl_rng.h>
 #include <jansson.h>
-#include "dist.h"
+#include "core/dist.h"
 #include "suites.h"
 
 #define N_SAMPLES 200000

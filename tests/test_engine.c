@@ -1,4 +1,4 @@
-/* Tests of sim/engine.c: ordering, ties, cancellation, stale handles,
+/* Tests of sim/core/engine.c: ordering, ties, cancellation, stale handles,
  * re-entrant scheduling, stop, the pending limit, and a long randomized
  * comparison against a sorted-array reference. */
 #include <inttypes.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_rng.h>
-#include "engine.h"
+#include "core/engine.h"
 #include "suites.h"
 
 /* Records every firing: (time, arg) in order. */

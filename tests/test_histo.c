@@ -1,12 +1,12 @@
-/* Tests of sim/histo.c: quantile accuracy against exact nearest-rank
+/* Tests of sim/core/histo.c: quantile accuracy against exact nearest-rank
  * quantiles, merging, zero values, empty histograms, wide ranges, CDF. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
-#include "errbuf.h"
-#include "histo.h"
+#include "core/errbuf.h"
+#include "core/histo.h"
 #include "suites.h"
 
 static int cmp_double(const void *a, const void *b)

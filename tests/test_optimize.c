@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "csvreader.h"
-#include "optimize.h"
+#include "core/csvreader.h"
+#include "experiment/optimize.h"
 #include "suites.h"
 #include "testutil.h"
 

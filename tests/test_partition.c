@@ -1,5 +1,5 @@
 /*
- * Partitioned replications (sim/run.c, run_partitioned): the functions run
+ * Partitioned replications (sim/run/run.c, run_partitioned): the functions run
  * in groups of 64, each on its own platform and engine, fed by one workload
  * in pull mode. Each function sees the same events in the same order as on
  * one platform, so every per-function figure and every total is the same as
@@ -40,11 +40,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "compare.h"
-#include "engine.h"
+#include "experiment/compare.h"
+#include "core/engine.h"
 #include "suites.h"
 #include "testutil.h"
-#include "workload.h"
+#include "workload/workload.h"
 
 /* Functions per group of a partitioned run. The hand-made cases below speak
  * of "group 0" (functions 0..63) and "group 1" (64..127): with groups of

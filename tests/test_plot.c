@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "gridrun.h"
-#include "plot.h"
+#include "experiment/gridrun.h"
+#include "output/plot.h"
 #include "suites.h"
 #include "testutil.h"
 

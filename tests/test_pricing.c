@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "pricing_catalog.h"
+#include "models/pricing/catalog.h"
 #include "suites.h"
 #include "testutil.h"
 

@@ -1,9 +1,9 @@
-/* Tests of sim/rng.c: the seed hash is deterministic, sensitive to every
+/* Tests of sim/core/rng.c: the seed hash is deterministic, sensitive to every
  * argument, pinned, and equal arguments give equal streams. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <gsl/gsl_rng.h>
-#include "rng.h"
+#include "core/rng.h"
 #include "suites.h"
 
 START_TEST(test_seed_deterministic)

@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "csvreader.h"
-#include "rng.h"
+#include "core/csvreader.h"
+#include "core/rng.h"
 #include "suites.h"
-#include "sweep.h"
+#include "experiment/sweep.h"
 #include "testutil.h"
 
 /* One function, Poisson 3/s over 5000 s: 15000 expected invocations per

@@ -1,5 +1,5 @@
 /*
- * Workloads (sim/trace.h): every format reads its ../shared/traces sample
+ * Workloads (sim/workload/trace.h): every format reads its ../shared/traces sample
  * with exact counts (checked against the counts in each sample's SOURCE.txt
  * and INDEX.txt); a 46,000 x 1,440 Azure 2019 day file streams in bounded
  * memory; the generators' mean rates and shapes match their closed forms;
@@ -16,8 +16,8 @@
 #include <sys/resource.h>
 #include "suites.h"
 #include "testutil.h"
-#include "trace.h"
-#include "tracecmd.h"
+#include "workload/trace.h"
+#include "cli/tracecmd.h"
 
 #define LLM "traces/azure-llm-inference-2023/AzureLLMInferenceTrace_"
 #define ALI "traces/alibaba-genai-serverless-sd-2026/lora_request_trace.csv"

@@ -10,7 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "csvreader.h"
+#include "core/csvreader.h"
 #include "suites.h"
 #include "testutil.h"
 

@@ -7,9 +7,9 @@
 #define SLSIM_TESTUTIL_H
 
 #include <jansson.h>
-#include "run.h"
-#include "scenario.h"
-#include "stats.h"
+#include "run/run.h"
+#include "scenario/scenario.h"
+#include "run/stats.h"
 
 /* The source tree (SLSIM_ROOT, default "."). */
 const char *tu_root(void);

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <jansson.h>
-#include "run.h"
-#include "scenario.h"
+#include "run/run.h"
+#include "scenario/scenario.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
-#include "run.h"
-#include "scenario.h"
+#include "run/run.h"
+#include "scenario/scenario.h"
 
 static const char base[] =
 	"{\"duration_s\": 50, \"functions\": [{\"name\": \"f\","

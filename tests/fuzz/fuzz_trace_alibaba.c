@@ -1,4 +1,4 @@
-/* libFuzzer target: the Alibaba serverless Stable Diffusion format (sim/trace_alibaba.c). */
+/* libFuzzer target: the Alibaba serverless Stable Diffusion format (sim/workload/formats/alibaba.c). */
 #define FUZZ_FORMAT "alibaba-sd"
 #define FUZZ_EXTRA_KEYS ""
 #define FUZZ_FILE_KEYS "path"

@@ -1,4 +1,4 @@
-/* libFuzzer target: the Azure Functions 2019 format (sim/trace_azure2019.c):
+/* libFuzzer target: the Azure Functions 2019 format (sim/workload/formats/azure2019.c):
  * invocations, durations and memory files, split at "====" lines. */
 #define FUZZ_FORMAT "azure2019"
 #define FUZZ_EXTRA_KEYS ""

@@ -1,4 +1,4 @@
-/* libFuzzer target: the Azure Functions 2021 format (sim/trace_azure2021.c). */
+/* libFuzzer target: the Azure Functions 2021 format (sim/workload/formats/azure2021.c). */
 #define FUZZ_FORMAT "azure2021"
 #define FUZZ_EXTRA_KEYS ""
 #define FUZZ_FILE_KEYS "path"

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <jansson.h>
-#include "trace.h"
+#include "workload/trace.h"
 
 #define FUZZ_MAX_ARRIVALS 100000
 

@@ -1,4 +1,4 @@
-/* libFuzzer target: the "csv" workload format (sim/trace_csv.c). */
+/* libFuzzer target: the "csv" workload format (sim/workload/formats/csv.c). */
 #define FUZZ_FORMAT "csv"
 #define FUZZ_EXTRA_KEYS ""
 #define FUZZ_FILE_KEYS "path"

@@ -1,0 +1,176 @@
+/* Cold start "model": a new instance's initialisation composed from parts,
+ *   init = start + package_mb / package_mb_per_s
+ *          + model.size_mb / model.load_mb_per_s + model.framework_init_s
+ * where start, the platform and language-runtime start, is lognormal with
+ * median start_median_s (default: the provider's median for the function's
+ * memory x the runtime's factor, see models/README.md) and log-sd
+ * start_sigma. With snapstart (AWS Lambda; java, python, dotnet) the instance
+ * resumes from a snapshot instead: init = a lognormal restore (median
+ * restore_median_s, default 0.12 s + footprint / 800 MB/s), billed as a
+ * restore (RESTORE_FREE for Java, RESTORE_CHARGED otherwise) rather than as
+ * INIT. An instance needs runtime_memory_mb + model.size_mb of memory
+ * (footprint_mb): the platform fails requests of a smaller function with
+ * "oom". All defaults and their sources: models/README.md. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include "models/coldstart.h"
+
+enum runtime { RT_PYTHON, RT_NODEJS, RT_JAVA, RT_DOTNET, RT_GO, RT_CONTAINER };
+static const char *const runtime_names[] = { "python", "nodejs", "java", "dotnet", "go", "container", NULL };
+/* Start time relative to Python/Node.js, and resident memory of a bare
+ * runtime: estimates from published medians (models/README.md). */
+static const double runtime_factor[] = { 1.0, 1.0, 8.9, 2.2, 0.67, 2.0 };
+static const double runtime_memory_mb[] = { 60, 50, 120, 90, 20, 80 };
+
+struct model_cfg {
+	double start_median_s, start_sigma;
+	double package_mb, package_mb_per_s;
+	double runtime_memory_mb;
+	double model_size_mb, model_load_mb_per_s, model_framework_init_s;
+	int snapstart;
+	double restore_median_s, restore_sigma;
+	enum restore_kind restore;
+	double load_s;     /* the deterministic part: package + model load + framework init */
+};
+
+/* Median platform start of a Python function at memory_mb, by provider:
+ * AWS Lambda flat, GCF falling log-linearly from 0.49 s at 128 MB to
+ * 0.11 s at 2048 MB (Wang et al., ATC'18), Azure from its measured medians. */
+static int provider_start_median(const char *provider, uint32_t memory_mb, double *median_s)
+{
+	if (strncmp(provider, "aws-lambda", 10) == 0) {
+		*median_s = 0.25;
+	} else if (strncmp(provider, "gcf-", 4) == 0) {
+		double m = memory_mb < 128 ? 128 : memory_mb > 2048 ? 2048 : memory_mb;
+		double t = log(m / 128.0) / log(2048.0 / 128.0);
+		*median_s = exp(log(0.49) + t * (log(0.11) - log(0.49)));
+	} else if (strcmp(provider, "azure-consumption") == 0) {
+		*median_s = 3.6;
+	} else if (strncmp(provider, "azure-", 6) == 0) {
+		*median_s = 1.0;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+static int model_parse(const json_t *cfg, const struct coldstart_ctx *ctx, const char *where, void **out,
+		       struct errbuf *err)
+{
+	static const char *const keys[] = { "mode", "runtime", "start_median_s", "start_sigma", "package_mb",
+					    "package_mb_per_s", "runtime_memory_mb", "model", "snapstart",
+					    "restore_median_s", "restore_sigma", NULL };
+	static const char *const model_keys[] = { "size_mb", "load_mb_per_s", "framework_init_s", NULL };
+	struct model_cfg c = {
+		.start_median_s = NAN,
+		.start_sigma = 0.3,
+		.package_mb_per_s = 73,
+		.model_load_mb_per_s = 73,
+		.model_framework_init_s = 1.0,
+		.restore_median_s = NAN,
+		.restore_sigma = 0.3,
+		.runtime_memory_mb = NAN,
+	};
+	const json_t *model = NULL;
+	char path[512];
+	int runtime = RT_PYTHON, rc;
+	if ((rc = ju_check_keys(cfg, where, keys, err)) < 0 ||
+	    (rc = ju_enum(cfg, "runtime", where, JU_OPTIONAL, runtime_names, &runtime, err)) < 0 ||
+	    (rc = ju_number(cfg, "start_median_s", where, JU_OPTIONAL, 0, 1e5, &c.start_median_s, err)) < 0 ||
+	    (rc = ju_number(cfg, "start_sigma", where, JU_OPTIONAL, 0, 5, &c.start_sigma, err)) < 0 ||
+	    (rc = ju_number(cfg, "package_mb", where, JU_OPTIONAL, 0, 1e6, &c.package_mb, err)) < 0 ||
+	    (rc = ju_number(cfg, "package_mb_per_s", where, JU_OPTIONAL, 1e-3, 1e6, &c.package_mb_per_s, err)) < 0 ||
+	    (rc = ju_number(cfg, "runtime_memory_mb", where, JU_OPTIONAL, 0, 1e6, &c.runtime_memory_mb, err)) < 0 ||
+	    (rc = ju_bool(cfg, "snapstart", where, JU_OPTIONAL, &c.snapstart, err)) < 0 ||
+	    (rc = ju_number(cfg, "restore_median_s", where, JU_OPTIONAL, 0, 1e5, &c.restore_median_s, err)) < 0 ||
+	    (rc = ju_number(cfg, "restore_sigma", where, JU_OPTIONAL, 0, 5, &c.restore_sigma, err)) < 0 ||
+	    (rc = ju_object(cfg, "model", where, JU_OPTIONAL, &model, err)) < 0)
+		return rc;
+	if (model) {
+		ju_path(path, sizeof(path), where, "model");
+		if ((rc = ju_check_keys(model, path, model_keys, err)) < 0 ||
+		    (rc = ju_number(model, "size_mb", path, JU_REQUIRED, 0, 1e6, &c.model_size_mb, err)) < 0 ||
+		    (rc = ju_number(model, "load_mb_per_s", path, JU_OPTIONAL, 1e-3, 1e6, &c.model_load_mb_per_s,
+				    err)) < 0 ||
+		    (rc = ju_number(model, "framework_init_s", path, JU_OPTIONAL, 0, 1e5, &c.model_framework_init_s,
+				    err)) < 0)
+			return rc;
+	}
+	if (isnan(c.start_median_s)) {
+		double base;
+		if (provider_start_median(ctx->provider, ctx->memory_mb, &base) < 0)
+			return errbuf_set(err, ERR_INPUT, "%s: no default start time for provider %s; set start_median_s",
+					  ju_path(path, sizeof(path), where, "start_median_s"), ctx->provider);
+		c.start_median_s = base * runtime_factor[runtime];
+	}
+	if (isnan(c.runtime_memory_mb))
+		c.runtime_memory_mb = runtime_memory_mb[runtime];
+	c.load_s = c.package_mb / c.package_mb_per_s +
+		   (model ? c.model_size_mb / c.model_load_mb_per_s + c.model_framework_init_s : 0);
+	c.restore = RESTORE_NONE;
+	if (c.snapstart) {
+		ju_path(path, sizeof(path), where, "snapstart");
+		if (strncmp(ctx->provider, "aws-lambda", 10) != 0)
+			return errbuf_set(err, ERR_INPUT, "%s: SnapStart is an AWS Lambda feature, not available on %s",
+					  path, ctx->provider);
+		if (runtime != RT_JAVA && runtime != RT_PYTHON && runtime != RT_DOTNET)
+			return errbuf_set(err, ERR_INPUT, "%s: SnapStart supports the java, python and dotnet runtimes, not %s",
+					  path, runtime_names[runtime]);
+		c.restore = runtime == RT_JAVA ? RESTORE_FREE : RESTORE_CHARGED;
+		if (isnan(c.restore_median_s))
+			c.restore_median_s = 0.12 + (c.runtime_memory_mb + c.model_size_mb) / 800.0;
+	}
+	struct model_cfg *p = malloc(sizeof(*p));
+	if (!p)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	*p = c;
+	*out = p;
+	return 0;
+}
+
+static double lognormal(gsl_rng *rng, double median, double sigma)
+{
+	return sigma > 0 && median > 0 ? gsl_ran_lognormal(rng, log(median), sigma) : median;
+}
+
+static void model_draw(const void *cfg, gsl_rng *rng, double warm_service_s, struct coldstart_draw *out)
+{
+	const struct model_cfg *c = cfg;
+	out->service_s = warm_service_s;
+	out->restore = c->restore;
+	if (c->snapstart)
+		out->init_s = lognormal(rng, c->restore_median_s, c->restore_sigma);
+	else
+		out->init_s = lognormal(rng, c->start_median_s, c->start_sigma) + c->load_s;
+}
+
+static double model_mean(const void *cfg, double warm_mean_s)
+{
+	const struct model_cfg *c = cfg;
+	if (c->snapstart)
+		return c->restore_median_s * exp(c->restore_sigma * c->restore_sigma / 2) + warm_mean_s;
+	return c->start_median_s * exp(c->start_sigma * c->start_sigma / 2) + c->load_s + warm_mean_s;
+}
+
+static uint32_t model_footprint(const void *cfg)
+{
+	const struct model_cfg *c = cfg;
+	return (uint32_t)ceil(c->runtime_memory_mb + c->model_size_mb);
+}
+
+static enum restore_kind model_snapshot(const void *cfg)
+{
+	return ((const struct model_cfg *)cfg)->restore;
+}
+
+const struct coldstart_ops coldstart_model = {
+	.name = "model",
+	.parse = model_parse,
+	.free_cfg = free,
+	.draw = model_draw,
+	.mean_total_s = model_mean,
+	.footprint_mb = model_footprint,
+	.snapshot = model_snapshot,
+};

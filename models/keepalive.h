@@ -1,0 +1,81 @@
+/*
+ * keepalive: the keep-alive policy interface: how long an idle instance is
+ * kept, and the narrow platform API (struct keepalive_host) a policy acts
+ * through. Implementations: models/keepalive/ (one file each), listed in models/registry.c.
+ */
+#ifndef SLSIM_MODELS_KEEPALIVE_H
+#define SLSIM_MODELS_KEEPALIVE_H
+
+#include <stdint.h>
+#include "models/model.h"
+
+struct engine;
+
+/* The narrow platform API a keep-alive policy gets, for one function. A
+ * policy schedules its own timers on `engine` (engine_at/engine_cancel, with
+ * its state as context) and acts on the platform only through these calls;
+ * it never sees instances or requests. */
+struct keepalive_host {
+	void *platform;            /* pass back to the calls below */
+	struct engine *engine;
+	uint32_t fn;               /* the function's index */
+	uint32_t memory_mb;
+	double cold_extra_s;       /* mean cold request time minus mean warm service time */
+	double horizon_s;          /* duration_s: schedule nothing after it */
+	/* Starts an instance of fn now, outside any request: it initialises
+	 * (init drawn from the cold-start model; it counts as idle meanwhile),
+	 * then waits idle until until_s (at least until its init ends) and is
+	 * released unless a request took it; after serving, it follows on_idle.
+	 * Returns 0, 1 when the memory pool had no room (nothing started), <0 on
+	 * failure. */
+	int (*prewarm)(void *platform, uint32_t fn, double until_s);
+	/* Sets how many provisioned instances fn has from now on: they are
+	 * created at once, never expire and are preferred by dispatch; lowering
+	 * the number releases idle ones and turns busy ones into on-demand ones. */
+	int (*set_provisioned)(void *platform, uint32_t fn, uint32_t instances);
+	/* A warmer ping: a request of duration_s that is billed but not counted
+	 * as a user invocation and not shown to on_arrival. */
+	int (*ping)(void *platform, uint32_t fn, double duration_s);
+	/* Idle instances of fn (including pre-warming ones), and all of them. */
+	uint32_t (*idle_instances)(void *platform, uint32_t fn);
+	uint32_t (*alive_instances)(void *platform, uint32_t fn);
+	/* The memory pool's eviction clock: the priority of the instance evicted
+	 * last (0 before the first eviction). */
+	double (*pool_clock)(void *platform);
+};
+
+/* Per function and run; NULL is a valid state for stateless policies. The
+ * host outlives the state. */
+typedef void *keepalive_start_fn(const void *cfg, const struct keepalive_host *host);
+typedef void keepalive_stop_fn(void *state);
+/* A user request for the function arrived at now_s (before dispatch). */
+typedef void keepalive_arrival_fn(void *state, double now_s);
+/* An on-demand instance became idle at now_s: seconds to keep it (0: release
+ * at once, INFINITY: never). */
+typedef double keepalive_idle_fn(const void *cfg, void *state, double now_s);
+/* With a memory pool (platform.pool_memory_mb), the eviction priority of an
+ * instance that became idle at now_s: the lowest is evicted first. Without
+ * this hook the priority is now_s (least recently used first). */
+typedef double keepalive_priority_fn(const void *cfg, void *state, double now_s);
+
+typedef double keepalive_const_ttl_fn(const void *cfg);
+
+struct keepalive_ops {
+	const char *name;          /* the scenario's keepalive.policy */
+	model_parse_fn *parse;
+	model_free_fn *free_cfg;
+	keepalive_start_fn *start; /* optional */
+	keepalive_stop_fn *stop;   /* optional */
+	keepalive_arrival_fn *on_arrival; /* optional */
+	keepalive_idle_fn *on_idle;
+	keepalive_priority_fn *priority;  /* optional */
+	/* Optional, for a stateless policy whose on_idle always returns the
+	 * same TTL: that TTL (the platform then reads it once at start instead
+	 * of calling on_idle per idle period; a speed-up, same results). */
+	keepalive_const_ttl_fn *constant_ttl;
+	/* 1 if it provisions instances: the provider must price provisioned
+	 * capacity (pricing_ops.has_provisioned). */
+	int provisions;
+};
+
+#endif

@@ -1,0 +1,35 @@
+/* Keep-alive "lru": idle instances are kept forever, and when a new instance
+ * does not fit in the memory pool (platform.pool_memory_mb) the least
+ * recently used idle instances are evicted first. Without a pool nothing is
+ * ever released before the end of the run. The comparison baseline of
+ * FaasCache (Fuerst and Sharma, ASPLOS'21). */
+#include <math.h>
+#include <stdlib.h>
+#include "models/keepalive.h"
+
+static int lru_parse(const json_t *cfg, const char *where, void **out, struct errbuf *err)
+{
+	static const char *const keys[] = { "policy", NULL };
+	int rc;
+	if (cfg && (rc = ju_check_keys(cfg, where, keys, err)) < 0)
+		return rc;
+	*out = malloc(1);
+	return *out ? 0 : errbuf_set(err, ERR_RUNTIME, "out of memory");
+}
+
+static double lru_on_idle(const void *cfg, void *state, double now_s)
+{
+	(void)cfg;
+	(void)state;
+	(void)now_s;
+	return INFINITY;
+}
+
+/* The platform's default eviction order is least recently used (the
+ * priority of an instance is the time it became idle): no priority hook. */
+const struct keepalive_ops keepalive_lru = {
+	.name = "lru",
+	.parse = lru_parse,
+	.free_cfg = free,
+	.on_idle = lru_on_idle,
+};

@@ -1,0 +1,170 @@
+/* Pricing engine "azure": Azure Functions plans.
+ *
+ * Execution-billed plans (azure-consumption, azure-flex): a fee per
+ * execution plus memory x execution time, the time rounded up to
+ * granularity_ms with a minimum of min_billed_ms per execution. Consumption
+ * bills observed memory rounded up to memory_step_mb (slsim takes memory_mb
+ * as the observed memory); Flex bills the instance memory (512, 2048 or
+ * 4096 MB, the sizes with a vcpus_<MB> entry). Flex always-ready instances:
+ * a baseline per GB-s held plus their executions at always_ready_gb_s_usd,
+ * no free grant. Start-up is billed only when init_billed is 1.
+ * Instance-billed plans (azure-premium-ep1/ep2/ep3, instance_billing = 1):
+ * every second of every instance at vcpu_hour_usd x instance_vcpus +
+ * gb_hour_usd x instance memory, no execution fee, no free grant. The plan's
+ * always-ready minimum is a keep-warm policy (it keeps instances, which are
+ * then metered as instance time). */
+#include <math.h>
+#include <stdlib.h>
+#include "models/pricing/catalog.h"
+
+struct azure_prices {
+	double requests_usd_per_million, gb_s_usd, always_ready_baseline_gb_s_usd, always_ready_gb_s_usd;
+	double granularity_ms, min_billed_ms, init_billed, memory_step_mb, memory_min_mb, memory_max_mb;
+	double vcpus, vcpus_512, vcpus_2048, vcpus_4096, free_requests, free_gb_s, max_instances;
+	double instance_billing, vcpu_hour_usd, gb_hour_usd, instance_vcpus, instance_memory_mb;
+	int sized;      /* the data lists instance sizes (Flex) */
+	int free_tier;
+};
+
+#define F(name, lo, hi, def) { #name, offsetof(struct azure_prices, name), lo, hi, 1, def }
+static const struct pricing_field azure_fields[] = {
+	F(requests_usd_per_million, 0, 1e6, 0), F(gb_s_usd, 0, 1e3, 0),
+	F(always_ready_baseline_gb_s_usd, 0, 1e3, 0), F(always_ready_gb_s_usd, 0, 1e3, 0),
+	F(granularity_ms, 1, 3.6e6, 1), F(min_billed_ms, 0, 3.6e6, 0), F(init_billed, 0, 1, 0),
+	F(memory_step_mb, 0, 1 << 20, 0), F(memory_min_mb, 1, 1 << 20, 128), F(memory_max_mb, 0, 1 << 20, 0),
+	F(vcpus, 0.001, 1024, 1), F(vcpus_512, 0.001, 1024, NAN), F(vcpus_2048, 0.001, 1024, NAN),
+	F(vcpus_4096, 0.001, 1024, NAN), F(free_requests, 0, 1e15, 0), F(free_gb_s, 0, 1e15, 0),
+	F(max_instances, 0, 1e9, 0), F(instance_billing, 0, 1, 0), F(vcpu_hour_usd, 0, 1e6, 0),
+	F(gb_hour_usd, 0, 1e6, 0), F(instance_vcpus, 0.001, 1024, 1), F(instance_memory_mb, 1, 1 << 24, 1536),
+};
+#undef F
+#define N_FIELDS (sizeof(azure_fields) / sizeof(azure_fields[0]))
+
+static int azure_parse(const struct pricing_ops *self, const json_t *cfg, const struct pricing_opts *opts,
+		       const char *where, void **out, struct errbuf *err)
+{
+	struct azure_prices p;
+	int rc = pricing_catalog_read(self->name, "azure", azure_fields, N_FIELDS, &p, NULL, cfg, where, err);
+	if (rc < 0)
+		return rc;
+	p.sized = !isnan(p.vcpus_512);
+	p.free_tier = opts && opts->free_tier;
+	struct azure_prices *c = malloc(sizeof(*c));
+	if (!c)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	*c = p;
+	*out = c;
+	return 0;
+}
+
+static int azure_resources(const void *cfg, uint32_t memory_mb, double vcpus_requested, double *vcpus,
+			   const char *where, struct errbuf *err)
+{
+	const struct azure_prices *p = cfg;
+	if (!isnan(vcpus_requested))
+		return errbuf_set(err, ERR_INPUT,
+				  "%s.vcpus: Azure Functions plans fix the vCPUs of an instance (by memory size or SKU); remove vcpus",
+				  where);
+	if (p->sized) {
+		const double *v = memory_mb == 512 ? &p->vcpus_512 : memory_mb == 2048 ? &p->vcpus_2048
+				: memory_mb == 4096 ? &p->vcpus_4096 : NULL;
+		if (!v)
+			return errbuf_set(err, ERR_INPUT, "%s.memory_mb: must be an instance size of 512, 2048 or 4096 MB, got %u",
+					  where, memory_mb);
+		*vcpus = *v;
+		return 0;
+	}
+	double hi = p->instance_billing ? p->instance_memory_mb : p->memory_max_mb;
+	if (memory_mb < p->memory_min_mb || memory_mb > hi)
+		return errbuf_set(err, ERR_INPUT, "%s.memory_mb: must be an integer in [%g, %g], got %u", where,
+				  p->memory_min_mb, hi, memory_mb);
+	*vcpus = p->instance_billing ? p->instance_vcpus : p->vcpus;
+	return 0;
+}
+
+static void azure_meter(const void *cfg, struct usage *u, const struct meter_req *r)
+{
+	const struct azure_prices *p = cfg;
+	u->requests++;
+	if (p->instance_billing)
+		return;
+	uint64_t mb = r->memory_mb;
+	if (p->memory_step_mb > 0) {
+		uint64_t step = (uint64_t)p->memory_step_mb;
+		mb = (mb + step - 1) / step * step;
+	}
+	double init = p->init_billed ? r->init_s : 0;
+	uint64_t ms = pricing_round_ms(init + r->run_s, p->granularity_ms, p->min_billed_ms);
+	if (r->provisioned) {
+		u->provisioned_billed_mb_ms += mb * ms;
+		return;
+	}
+	u->billed_ms += ms;
+	u->billed_mb_ms += mb * ms;
+}
+
+static void azure_meter_time(const void *cfg, struct usage *u, enum pricing_time kind, uint32_t memory_mb,
+			     double vcpus, uint32_t instances, double seconds)
+{
+	const struct azure_prices *p = cfg;
+	(void)vcpus;
+	if (!(seconds > 0))
+		return;
+	uint64_t ms = pricing_round_ms(seconds, 1, 0) * instances;
+	if (kind == PRICING_TIME_INSTANCE && p->instance_billing) {
+		u->instance_ms += ms;
+		u->instance_mb_ms += (uint64_t)p->instance_memory_mb * ms;
+		u->instance_mvcpu_ms += (uint64_t)llround(p->instance_vcpus * 1000) * ms;
+	} else if (kind == PRICING_TIME_PROVISIONED && !p->instance_billing) {
+		/* Flex always-ready baseline; Premium's always-ready instances are
+		 * platform instances, metered as instance time. */
+		u->provisioned_mb_ms += (uint64_t)memory_mb * ms;
+	}
+}
+
+/* Flex always ready; Premium's always-ready instances are instance time. */
+static int azure_has_provisioned(const void *cfg)
+{
+	const struct azure_prices *p = cfg;
+	return p->instance_billing || p->always_ready_baseline_gb_s_usd > 0 || p->always_ready_gb_s_usd > 0;
+}
+
+static double gb_s(uint64_t mb_ms, double scale)
+{
+	return (double)mb_ms / 1024.0 / 1000.0 * scale;
+}
+
+static void azure_bill(const struct azure_prices *p, const struct usage *u, double scale, int free,
+		       struct cost *out)
+{
+	double req = (double)u->requests * scale, dur = gb_s(u->billed_mb_ms, scale);
+	if (free) {
+		req = pricing_after_free(req, p->free_requests);
+		dur = pricing_after_free(dur, p->free_gb_s);
+	}
+	out->requests_usd = p->instance_billing ? 0 : req * p->requests_usd_per_million / 1e6;
+	out->compute_usd = dur * p->gb_s_usd +
+			   (double)u->instance_mvcpu_ms / 1000.0 / 3.6e6 * scale * p->vcpu_hour_usd +
+			   (double)u->instance_mb_ms / 1024.0 / 3.6e6 * scale * p->gb_hour_usd;
+	out->provisioned_usd = gb_s(u->provisioned_mb_ms, scale) * p->always_ready_baseline_gb_s_usd +
+			       gb_s(u->provisioned_billed_mb_ms, scale) * p->always_ready_gb_s_usd;
+	out->total_usd = out->requests_usd + out->compute_usd + out->provisioned_usd;
+}
+
+static void azure_cost(const void *cfg, const struct usage *u, struct cost *out)
+{
+	azure_bill(cfg, u, 1, 0, out);
+}
+
+/* Azure publishes no volume tiers for these plans. */
+static void azure_monthly(const void *cfg, const struct usage *u, double scale, struct cost *out)
+{
+	const struct azure_prices *p = cfg;
+	azure_bill(p, u, scale, p->free_tier, out);
+}
+
+PRICING_PROVIDER(pricing_azure_consumption, "azure-consumption", azure);
+PRICING_PROVIDER(pricing_azure_flex, "azure-flex", azure);
+PRICING_PROVIDER(pricing_azure_premium_ep1, "azure-premium-ep1", azure);
+PRICING_PROVIDER(pricing_azure_premium_ep2, "azure-premium-ep2", azure);
+PRICING_PROVIDER(pricing_azure_premium_ep3, "azure-premium-ep3", azure);

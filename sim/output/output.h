@@ -1,0 +1,41 @@
+/*
+ * output: the files and the table a run produces.
+ *
+ * Owns the layout of summary.json, summary.csv, timeseries.csv,
+ * latency_cdf.csv and scenario.json (documented in README.md) and the human
+ * table on stdout.
+ * Every file is written to a temporary name in the output folder and renamed
+ * into place, so an interrupted run never leaves a half-written file.
+ */
+#ifndef SLSIM_OUTPUT_H
+#define SLSIM_OUTPUT_H
+
+#include <stdio.h>
+#include <jansson.h>
+#include "core/errbuf.h"
+#include "run/run.h"
+#include "scenario/scenario.h"
+
+/* Creates dir (and its parents) if needed. */
+int output_mkdirs(const char *dir, struct errbuf *err);
+
+/* The summary document (summary.json's content); caller owns the reference. */
+json_t *output_summary_json(const struct scenario *sc, const struct run_result *r);
+
+/* Writes all five files into dir. */
+int output_write_run(const char *dir, const struct scenario *sc, const struct run_result *r,
+		     struct errbuf *err);
+
+/* Writes text produced by fn(ctx, fp) to dir/name atomically. */
+int output_write_atomic(const char *dir, const char *name, int (*fn)(void *ctx, FILE *fp),
+			void *ctx, struct errbuf *err);
+
+/* Writes s as one CSV field, quoted (quotes doubled) when it is empty, holds
+ * a separator, quote or line break, or starts or ends with a blank, so that
+ * libcsv reads back exactly s. */
+void output_csv_field(FILE *fp, const char *s);
+
+/* The short table of headline figures. */
+void output_print_table(FILE *fp, const struct scenario *sc, const struct run_result *r);
+
+#endif

@@ -1,0 +1,476 @@
+#include "output/plot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <jansson.h>
+#include "experiment/baseline.h"
+#include "core/csvreader.h"
+#include "output/output.h"
+#include "run/stats.h"
+
+extern char **environ;
+
+/* Generated from the scripts in scripts/gnuplot by scripts/embed-gnuplot.sh. */
+struct plot_script {
+	const char *name;
+	const char *text;
+};
+extern const struct plot_script plot_scripts[];
+extern const size_t plot_n_scripts;
+
+#define MAX_DISTINCT 200
+
+static int file_exists(const char *dir, const char *name)
+{
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int write_text(void *ctx, FILE *fp)
+{
+	return fputs(ctx, fp) < 0 ? -1 : 0;
+}
+
+int plot_write_scripts(const char *dir, struct errbuf *err)
+{
+	int rc = output_mkdirs(dir, err);
+	for (size_t i = 0; rc == 0 && i < plot_n_scripts; i++)
+		rc = output_write_atomic(dir, plot_scripts[i].name, write_text, (void *)plot_scripts[i].text, err);
+	return rc;
+}
+
+/* Appends `name='value'; ` to buf, doubling quotes as gnuplot wants. */
+static void gp_var(char *buf, size_t size, const char *name, const char *value)
+{
+	size_t n = strlen(buf);
+	n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s='", name);
+	for (const char *p = value; *p && n + 3 < size; p++) {
+		if (*p == '\'')
+			buf[n++] = '\'';
+		buf[n++] = *p;
+	}
+	if (n + 4 < size)
+		snprintf(buf + n, size - n, "'; ");
+}
+
+static void gp_num(char *buf, size_t size, const char *name, double v)
+{
+	size_t n = strlen(buf);
+	if (n < size)
+		snprintf(buf + n, size - n, "%s=%.17g; ", name, v);
+}
+
+/* Runs `gnuplot -e "<vars> in=...; out=..." plots/<script>` for one output. */
+static int run_gnuplot(const char *plots, const char *script, const char *vars, const char *in,
+		       const char *out, struct errbuf *err)
+{
+	const char *prog = getenv("SLSIM_GNUPLOT");
+	if (!prog || !*prog)
+		prog = "gnuplot";
+	char assign[16384] = "", script_path[8300], log_path[8300];
+	gp_var(assign, sizeof(assign), "in", in);
+	gp_var(assign, sizeof(assign), "out", out);
+	snprintf(assign + strlen(assign), sizeof(assign) - strlen(assign), "%s", vars);
+	if (strlen(assign) + 1 >= sizeof(assign))
+		return errbuf_set(err, ERR_INPUT, "%s: paths too long for gnuplot", out);
+	snprintf(script_path, sizeof(script_path), "%s/%s", plots, script);
+	snprintf(log_path, sizeof(log_path), "%s/gnuplot.log", plots);
+
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, log_path, O_WRONLY | O_CREAT | O_APPEND, 0666);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	char *argv[] = { (char *)prog, "-e", assign, script_path, NULL };
+	pid_t pid;
+	int rc = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0)
+		return errbuf_set(err, ERR_RUNTIME,
+				  rc == ENOENT ? "cannot run %s: not found; plots need gnuplot (Debian: apt-get install gnuplot-nox, or set SLSIM_GNUPLOT)"
+					       : "cannot run %s: %s",
+				  prog, strerror(rc));
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return errbuf_set(err, ERR_RUNTIME, "waiting for %s: %s", prog, strerror(errno));
+	struct stat st;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || stat(out, &st) != 0 || st.st_size == 0)
+		return errbuf_set(err, ERR_RUNTIME, "%s failed on %s drawing %s; see %s", prog, script, out,
+				  log_path);
+	return 0;
+}
+
+/* Draws plots/<name>.png and .svg with script on DIR/<csv>. */
+static int draw(const char *dir, struct plot_set *set, const char *name, const char *title,
+		const char *script, const char *csv, const char *vars, struct errbuf *err)
+{
+	char plots[4096], in[4096], out[4200];
+	static const char *const ext[] = { "png", "svg" };
+	snprintf(plots, sizeof(plots), "%s/plots", dir);
+	snprintf(in, sizeof(in), "%s/%s", dir, csv);
+	for (int e = 0; e < 2; e++) {
+		snprintf(out, sizeof(out), "%s/%s.%s", plots, name, ext[e]);
+		int rc = run_gnuplot(plots, script, vars, in, out, err);
+		if (rc < 0)
+			return rc;
+	}
+	if (set->n < PLOT_MAX) {
+		struct plot_item *it = &set->item[set->n++];
+		snprintf(it->name, sizeof(it->name), "%s", name);
+		snprintf(it->title, sizeof(it->title), "%s", title);
+	}
+	return 0;
+}
+
+static void note(struct plot_set *set, const char *fmt, const char *arg)
+{
+	size_t n = strlen(set->notes);
+	snprintf(set->notes + n, sizeof(set->notes) - n, fmt, arg);
+}
+
+/* ---- sweep.csv -------------------------------------------------------- */
+
+struct grid_col {
+	char *path;
+	int numeric;
+	size_t n_distinct;
+	int overflow;           /* more than MAX_DISTINCT values */
+	char *distinct[MAX_DISTINCT];
+};
+
+struct sweep_info {
+	size_t n_rows;
+	size_t n_grid;
+	struct grid_col *grid;
+	int has_monthly;
+	int has_metric;
+};
+
+static int is_figure(const char *name)
+{
+	for (int i = 0; i < FIG_COUNT; i++)
+		if (strcmp(name, stats_figure_names[i]) == 0)
+			return 1;
+	/* Figures added later (e.g. by other pricing models) follow the same
+	 * naming: a dotted name with a .ci95 twin; a grid PATH never has one. */
+	return 0;
+}
+
+static int is_number(const char *s)
+{
+	char *end;
+	if (!*s)
+		return 0;
+	strtod(s, &end);
+	return *end == '\0';
+}
+
+static void sweep_info_free(struct sweep_info *si)
+{
+	for (size_t k = 0; k < si->n_grid; k++) {
+		free(si->grid[k].path);
+		for (size_t j = 0; j < si->grid[k].n_distinct; j++)
+			free(si->grid[k].distinct[j]);
+	}
+	free(si->grid);
+	memset(si, 0, sizeof(*si));
+}
+
+static int cmp_numeric(const void *a, const void *b)
+{
+	double x = strtod(*(char *const *)a, NULL), y = strtod(*(char *const *)b, NULL);
+	return (x > y) - (x < y);
+}
+
+static int read_sweep(const char *path, const char *metric, struct sweep_info *si, struct errbuf *err)
+{
+	struct csvr *r;
+	struct csvr_row row;
+	memset(si, 0, sizeof(*si));
+	int rc = csvr_open(&r, path, err);
+	if (rc < 0)
+		return rc;
+	rc = csvr_next(r, &row, err);
+	if (rc == 0)
+		rc = errbuf_set(err, ERR_INPUT, "%s: empty file", path);
+	if (rc < 0)
+		goto out;
+	if (row.n_fields < 2 || strcmp(row.fields[0], "point") != 0) {
+		rc = errbuf_set(err, ERR_INPUT, "%s:%llu: not a sweep.csv (the header must start with \"point\")",
+				path, (unsigned long long)row.line);
+		goto out;
+	}
+	size_t n_cols = row.n_fields, g = 1;
+	while (g < n_cols && !is_figure(row.fields[g]))
+		g++;
+	if (g == n_cols) {
+		rc = errbuf_set(err, ERR_INPUT, "%s:%llu: no figure columns (invocations, latency_s.p99, ...)",
+				path, (unsigned long long)row.line);
+		goto out;
+	}
+	si->n_grid = g - 1;
+	si->grid = calloc(si->n_grid ? si->n_grid : 1, sizeof(*si->grid));
+	if (!si->grid) {
+		rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < si->n_grid; k++) {
+		si->grid[k].path = strdup(row.fields[k + 1]);
+		si->grid[k].numeric = 1;
+	}
+	si->has_monthly = csvr_find_column(&row, "cost_usd.monthly") >= 0;
+	si->has_metric = csvr_find_column(&row, metric) >= 0;
+	while ((rc = csvr_next(r, &row, err)) == 1) {
+		if (row.n_fields != n_cols) {
+			rc = errbuf_set(err, ERR_INPUT, "%s:%llu: %zu fields, the header has %zu", path,
+					(unsigned long long)row.line, row.n_fields, n_cols);
+			goto out;
+		}
+		si->n_rows++;
+		for (size_t k = 0; k < si->n_grid; k++) {
+			struct grid_col *c = &si->grid[k];
+			const char *v = row.fields[k + 1];
+			if (!is_number(v))
+				c->numeric = 0;
+			size_t j = 0;
+			while (j < c->n_distinct && strcmp(c->distinct[j], v) != 0)
+				j++;
+			if (j < c->n_distinct)
+				continue;
+			if (c->n_distinct == MAX_DISTINCT)
+				c->overflow = 1;
+			else if (!(c->distinct[c->n_distinct++] = strdup(v)))
+				rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
+		}
+		if (rc < 0)
+			goto out;
+	}
+	if (rc == 0 && si->n_rows == 0)
+		rc = errbuf_set(err, ERR_INPUT, "%s: no points", path);
+	for (size_t k = 0; rc == 0 && k < si->n_grid; k++)
+		if (si->grid[k].numeric)
+			qsort(si->grid[k].distinct, si->grid[k].n_distinct, sizeof(char *), cmp_numeric);
+out:
+	csvr_close(r);
+	if (rc < 0)
+		sweep_info_free(si);
+	return rc < 0 ? rc : 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Space-separated values for a gnuplot word list; 0 if one would not fit. */
+static int word_list(const struct grid_col *c, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	if (c->overflow)
+		return 0;
+	for (size_t j = 0; j < c->n_distinct; j++) {
+		const char *v = c->distinct[j];
+		if (!*v || strpbrk(v, " \t'\"") || n + strlen(v) + 2 >= size)
+			return 0;
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", j ? " " : "", v);
+	}
+	return 1;
+}
+
+static const char *param_label(const char *path, char *buf, size_t size)
+{
+	if (ends_with(path, "memory_mb"))
+		snprintf(buf, size, "memory (MB): %s", path);
+	else if (ends_with(path, "ttl_s"))
+		snprintf(buf, size, "keep-alive TTL (s): %s", path);
+	else
+		snprintf(buf, size, "%s", path);
+	return buf;
+}
+
+/* 730 h over the measured window of DIR/scenario.json, or NAN. */
+static double monthly_factor(const char *dir)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/scenario.json", dir);
+	json_t *doc = json_load_file(path, 0, NULL);
+	double f = NAN;
+	if (doc) {
+		json_t *d = json_object_get(doc, "duration_s"), *w = json_object_get(doc, "warmup_s");
+		double window = json_number_value(d) - (w ? json_number_value(w) : 0);
+		if (json_is_number(d) && window > 0)
+			f = BASELINE_MONTH_S / window;
+		json_decref(doc);
+	}
+	return f;
+}
+
+static int plot_sweep(const char *dir, const char *csv, const char *metric, struct plot_set *set,
+		      struct errbuf *err)
+{
+	char path[4096], vars[8192], label[512], title[512];
+	struct sweep_info si;
+	snprintf(path, sizeof(path), "%s/%s", dir, csv);
+	int rc = read_sweep(path, metric, &si, err);
+	if (rc < 0)
+		return rc;
+	long ka_policy = -1, ka_ttl = -1;
+	for (size_t k = 0; k < si.n_grid; k++) {
+		if (ends_with(si.grid[k].path, "keepalive.policy"))
+			ka_policy = (long)k;
+		else if (strstr(si.grid[k].path, "keepalive") && si.grid[k].numeric)
+			ka_ttl = (long)k;
+	}
+	if (si.n_grid == 0) {
+		note(set, "%s: no grid columns, nothing to plot against; ", csv);
+	} else if (si.n_grid == 1 && si.grid[0].numeric) {
+		const char *p = si.grid[0].path;
+		const char *name = ends_with(p, "memory_mb") ? "sweep_memory" : ends_with(p, "ttl_s") ? "sweep_ttl" : "sweep_param";
+		vars[0] = '\0';
+		gp_var(vars, sizeof(vars), "xcol", p);
+		gp_var(vars, sizeof(vars), "xlabel", param_label(p, label, sizeof(label)));
+		snprintf(title, sizeof(title), "Cost per million and latency against %s", p);
+		gp_var(vars, sizeof(vars), "title", title);
+		rc = draw(dir, set, name, title, "sweep_param.gp", csv, vars, err);
+	} else if (si.n_grid == 1) {
+		const char *p = si.grid[0].path;
+		double factor = monthly_factor(dir);
+		vars[0] = '\0';
+		gp_var(vars, sizeof(vars), "xcol", p);
+		if (!si.has_monthly) {
+			gp_var(vars, sizeof(vars), "costcol", "cost_usd.total");
+			if (isfinite(factor)) {
+				gp_num(vars, sizeof(vars), "costscale", factor);
+			} else {
+				gp_var(vars, sizeof(vars), "costlabel", "cost over the simulated window (USD)");
+			}
+		}
+		snprintf(title, sizeof(title), "Monthly cost and p99 latency per %s", p);
+		gp_var(vars, sizeof(vars), "title", title);
+		rc = draw(dir, set, strcmp(p, "provider") == 0 || strncmp(p, "provider.", 9) == 0 ? "sweep_provider" : "sweep_category",
+			  title, "sweep_provider.gp", csv, vars, err);
+	}
+	/* The trade-off curve runs along the TTL; with a second parameter
+	 * (the policy, or anything else) it draws one line per value of it. */
+	if (rc == 0 && ka_ttl >= 0 && si.n_grid <= 2) {
+		char groups[4096];
+		long other = si.n_grid == 2 ? 1 - ka_ttl : -1;
+		if (ka_policy >= 0)
+			other = ka_policy;
+		vars[0] = '\0';
+		gp_var(vars, sizeof(vars), "labelcol", si.grid[ka_ttl].path);
+		if (other >= 0 && word_list(&si.grid[other], groups, sizeof(groups))) {
+			gp_var(vars, sizeof(vars), "groupcol", si.grid[other].path);
+			gp_var(vars, sizeof(vars), "groups", groups);
+		}
+		rc = draw(dir, set, "sweep_keepalive", "Keep-alive trade-off: cold-start ratio against idle GB-s",
+			  "sweep_keepalive.gp", csv, vars, err);
+	}
+	if (rc == 0 && si.n_grid == 2) {
+		char xs[4096], ys[4096];
+		if (!si.has_metric) {
+			note(set, "%s: no such figure for the heat map; ", metric);
+		} else if (!word_list(&si.grid[0], xs, sizeof(xs)) || !word_list(&si.grid[1], ys, sizeof(ys))) {
+			note(set, "%s: too many values (or values with spaces) for a heat map; ", csv);
+		} else {
+			vars[0] = '\0';
+			gp_var(vars, sizeof(vars), "xcol", si.grid[0].path);
+			gp_var(vars, sizeof(vars), "ycol", si.grid[1].path);
+			gp_var(vars, sizeof(vars), "zcol", metric);
+			gp_var(vars, sizeof(vars), "xs", xs);
+			gp_var(vars, sizeof(vars), "ys", ys);
+			snprintf(title, sizeof(title), "%s over %s and %s", metric, si.grid[0].path, si.grid[1].path);
+			rc = draw(dir, set, "sweep_heatmap", title, "sweep_heatmap.gp", csv, vars, err);
+		}
+	}
+	if (si.n_grid > 2)
+		note(set, "%s: no plot for sweeps over more than two parameters; ", csv);
+	sweep_info_free(&si);
+	return rc;
+}
+
+/* ---- baseline.csv ------------------------------------------------------ */
+
+static int plot_baseline(const char *dir, struct plot_set *set, struct errbuf *err)
+{
+	char path[4096], vars[256] = "";
+	snprintf(path, sizeof(path), "%s/baseline.csv", dir);
+	struct csvr *r;
+	struct csvr_row row;
+	struct baseline_point pts[64];
+	size_t n = 0;
+	int rc = csvr_open(&r, path, err);
+	if (rc < 0)
+		return rc;
+	long cs = -1, csl = -1, cvm = -1;
+	if ((rc = csvr_next(r, &row, err)) == 1) {
+		cs = csvr_find_column(&row, "traffic_scale");
+		csl = csvr_find_column(&row, "serverless_monthly_usd");
+		cvm = csvr_find_column(&row, "vm_monthly_usd");
+	}
+	if (rc >= 0 && (cs < 0 || csl < 0 || cvm < 0))
+		rc = errbuf_set(err, ERR_INPUT, "%s: expected columns traffic_scale, serverless_monthly_usd, vm_monthly_usd", path);
+	while (rc >= 0 && n < 64 && (rc = csvr_next(r, &row, err)) == 1) {
+		memset(&pts[n], 0, sizeof(pts[n]));
+		if ((rc = csvr_double(r, &row, (size_t)cs, "traffic_scale", &pts[n].scale, err)) < 0 ||
+		    (rc = csvr_double(r, &row, (size_t)csl, "serverless_monthly_usd", &pts[n].serverless_monthly_usd, err)) < 0 ||
+		    (rc = csvr_double(r, &row, (size_t)cvm, "vm_monthly_usd", &pts[n].vm.vm_monthly_usd, err)) < 0)
+			break;
+		n++;
+	}
+	csvr_close(r);
+	if (rc < 0)
+		return rc;
+	double be = baseline_break_even(pts, n);
+	if (isfinite(be))
+		gp_num(vars, sizeof(vars), "be", be);
+	return draw(dir, set, "baseline", "Monthly cost against traffic: serverless and always-on VMs",
+		    "baseline.gp", "baseline.csv", vars, err);
+}
+
+int plot_dir(const char *dir, const struct plot_options *opt, struct plot_set *out,
+	     struct errbuf *err)
+{
+	const char *metric = opt && opt->metric ? opt->metric : "cost_usd.per_million";
+	char plots[4096];
+	memset(out, 0, sizeof(*out));
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return errbuf_set(err, ERR_INPUT, "%s: no such folder", dir);
+	int run = file_exists(dir, "latency_cdf.csv") || file_exists(dir, "timeseries.csv") ||
+		  file_exists(dir, "summary.csv");
+	int sweep = file_exists(dir, "sweep.csv"), base = file_exists(dir, "baseline.csv");
+	if (!run && !sweep && !base)
+		return errbuf_set(err, ERR_INPUT,
+				  "%s: nothing to plot (expected the files of slsim run, sweep or optimize: summary.csv, timeseries.csv, latency_cdf.csv, sweep.csv, baseline.csv)",
+				  dir);
+	snprintf(plots, sizeof(plots), "%s/plots", dir);
+	int rc = plot_write_scripts(plots, err);
+	if (rc == 0 && file_exists(dir, "latency_cdf.csv"))
+		rc = draw(dir, out, "latency_cdf", "Latency distribution (all functions)", "latency_cdf.gp",
+			  "latency_cdf.csv", "", err);
+	if (rc == 0 && file_exists(dir, "timeseries.csv"))
+		rc = draw(dir, out, "timeseries", "Arrivals, instances, cold starts and cost over time",
+			  "timeseries.gp", "timeseries.csv", "", err);
+	if (rc == 0 && file_exists(dir, "summary.csv"))
+		rc = draw(dir, out, "functions", "Cost and cold starts per function", "functions.gp",
+			  "summary.csv", "", err);
+	if (rc == 0 && sweep)
+		rc = plot_sweep(dir, "sweep.csv", metric, out, err);
+	if (rc == 0 && base)
+		rc = plot_baseline(dir, out, err);
+	return rc;
+}

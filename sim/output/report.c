@@ -1,0 +1,595 @@
+#include "output/report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <jansson.h>
+#include "experiment/baseline.h"
+#include "core/csvreader.h"
+#include "output/output.h"
+#include "output/plot.h"
+#include "run/stats.h"
+
+const double report_default_scales[] = { 0.1, 0.25, 0.5, 1, 2, 4, 10 };
+const size_t report_n_default_scales = sizeof(report_default_scales) / sizeof(report_default_scales[0]);
+
+/* Both documents are written side by side: html and md. */
+struct doc {
+	FILE *html, *md;
+	char *html_buf, *md_buf;
+	size_t html_len, md_len;
+};
+
+static void html_esc(FILE *fp, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", fp); break;
+		case '>': fputs("&gt;", fp); break;
+		case '&': fputs("&amp;", fp); break;
+		case '"': fputs("&quot;", fp); break;
+		default: fputc(*s, fp);
+		}
+	}
+}
+
+static void md_esc(FILE *fp, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr("|*_`[]<>\\", *s))
+			fputc('\\', fp);
+		fputc(*s == '\n' ? ' ' : *s, fp);
+	}
+}
+
+static void heading(struct doc *d, int level, const char *text)
+{
+	fprintf(d->html, "<h%d>", level);
+	html_esc(d->html, text);
+	fprintf(d->html, "</h%d>\n", level);
+	fprintf(d->md, "\n%.*s ", level, "######");
+	md_esc(d->md, text);
+	fputs("\n\n", d->md);
+}
+
+static void para(struct doc *d, const char *text)
+{
+	fputs("<p>", d->html);
+	html_esc(d->html, text);
+	fputs("</p>\n", d->html);
+	md_esc(d->md, text);
+	fputs("\n\n", d->md);
+}
+
+static void table_start(struct doc *d, const char *const *cols, size_t n)
+{
+	fputs("<table>\n<tr>", d->html);
+	fputc('|', d->md);
+	for (size_t i = 0; i < n; i++) {
+		fputs("<th>", d->html);
+		html_esc(d->html, cols[i]);
+		fputs("</th>", d->html);
+		fputc(' ', d->md);
+		md_esc(d->md, cols[i]);
+		fputs(" |", d->md);
+	}
+	fputs("</tr>\n", d->html);
+	fputs("\n|", d->md);
+	for (size_t i = 0; i < n; i++)
+		fputs(i ? "---:|" : "---|", d->md);
+	fputc('\n', d->md);
+}
+
+/* One row; id (may be NULL) tags the second cell for tests and links. */
+static void table_row(struct doc *d, const char *const *cells, size_t n, const char *id)
+{
+	fputs("<tr>", d->html);
+	fputc('|', d->md);
+	for (size_t i = 0; i < n; i++) {
+		if (i == 1 && id) {
+			fputs("<td id=\"", d->html);
+			html_esc(d->html, id);
+			fputs("\">", d->html);
+		} else {
+			fputs("<td>", d->html);
+		}
+		html_esc(d->html, cells[i]);
+		fputs("</td>", d->html);
+		fputc(' ', d->md);
+		md_esc(d->md, cells[i]);
+		fputs(" |", d->md);
+	}
+	fputs("</tr>\n", d->html);
+	fputc('\n', d->md);
+}
+
+static void table_end(struct doc *d)
+{
+	fputs("</table>\n", d->html);
+	fputc('\n', d->md);
+}
+
+static void base64(FILE *fp, const unsigned char *p, size_t n)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+			     (i + 2 < n ? p[i + 2] : 0);
+		fputc(tab[v >> 18 & 63], fp);
+		fputc(tab[v >> 12 & 63], fp);
+		fputc(i + 1 < n ? tab[v >> 6 & 63] : '=', fp);
+		fputc(i + 2 < n ? tab[v & 63] : '=', fp);
+	}
+}
+
+static int image(struct doc *d, const char *dir, const struct plot_item *it, struct errbuf *err)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/plots/%s.png", dir, it->name);
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return errbuf_set(err, ERR_RUNTIME, "%s: cannot read the plot", path);
+	fseek(fp, 0, SEEK_END);
+	long n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	unsigned char *buf = n > 0 ? malloc((size_t)n) : NULL;
+	if (!buf || fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+		free(buf);
+		fclose(fp);
+		return errbuf_set(err, ERR_RUNTIME, "%s: cannot read the plot", path);
+	}
+	fclose(fp);
+	fputs("<figure><img alt=\"", d->html);
+	html_esc(d->html, it->title);
+	fputs("\" src=\"data:image/png;base64,", d->html);
+	base64(d->html, buf, (size_t)n);
+	fputs("\"><figcaption>", d->html);
+	html_esc(d->html, it->title);
+	fputs("</figcaption></figure>\n", d->html);
+	fputs("![", d->md);
+	md_esc(d->md, it->title);
+	fprintf(d->md, "](plots/%s.png)\n\n", it->name);
+	free(buf);
+	return 0;
+}
+
+/* ---- numbers ------------------------------------------------------------ */
+
+static double jnum(const json_t *obj, const char *dotted)
+{
+	char key[128];
+	const json_t *cur = obj;
+	const char *p = dotted;
+	while (cur && *p) {
+		const char *dot = strchr(p, '.');
+		size_t n = dot ? (size_t)(dot - p) : strlen(p);
+		snprintf(key, sizeof(key), "%.*s", (int)n, p);
+		cur = json_object_get(cur, key);
+		p = dot ? dot + 1 : p + n;
+	}
+	return cur && json_is_number(cur) ? json_number_value(cur) : NAN;
+}
+
+/* Figures are printed with 4 significant digits (%.4g) everywhere, so the
+ * page, the Markdown and tests agree. */
+static void fmt(char *buf, size_t size, double v, double ci)
+{
+	if (!isfinite(v))
+		snprintf(buf, size, "n/a");
+	else if (isfinite(ci))
+		snprintf(buf, size, "%.4g ± %.2g", v, ci);
+	else
+		snprintf(buf, size, "%.4g", v);
+}
+
+static void usd(char *buf, size_t size, double v, double ci)
+{
+	if (!isfinite(v))
+		snprintf(buf, size, "n/a");
+	else if (isfinite(ci))
+		snprintf(buf, size, "$%.4g ± %.2g", v, ci);
+	else
+		snprintf(buf, size, "$%.4g", v);
+}
+
+/* ---- sections ----------------------------------------------------------- */
+
+static void section_scenario(struct doc *d, const json_t *summary, const json_t *scen)
+{
+	char buf[1024];
+	heading(d, 2, "Scenario");
+	const char *desc = json_string_value(json_object_get(scen, "description"));
+	if (desc)
+		para(d, desc);
+	const char *cols[] = { "setting", "value" };
+	table_start(d, cols, 2);
+	const char *name = json_string_value(json_object_get(summary, "scenario"));
+	const char *prov = json_string_value(json_object_get(summary, "provider"));
+	const char *rows[][2] = { { "scenario", name ? name : "?" }, { "provider", prov ? prov : "?" } };
+	for (size_t i = 0; i < 2; i++)
+		table_row(d, rows[i], 2, NULL);
+	snprintf(buf, sizeof(buf), "%g s (warm-up %g s excluded)", jnum(summary, "duration_s"), jnum(summary, "warmup_s"));
+	const char *r1[] = { "simulated time", buf };
+	table_row(d, r1, 2, NULL);
+	snprintf(buf, sizeof(buf), "%g, seed %g", jnum(summary, "replications"), jnum(summary, "seed"));
+	const char *r2[] = { "replications", buf };
+	table_row(d, r2, 2, NULL);
+	table_end(d);
+
+	const json_t *fns = json_object_get(scen, "functions"), *f;
+	size_t i;
+	if (!json_is_array(fns))
+		return;
+	const char *fc[] = { "function", "memory (MB)", "service", "cold start", "keep-alive", "arrivals" };
+	table_start(d, fc, 6);
+	json_array_foreach(fns, i, f) {
+		if (i == 50) {
+			para(d, "(further functions omitted; see scenario.json)");
+			break;
+		}
+		char c[6][256];
+		const char *cells[6];
+		json_t *mem = json_object_get(f, "memory_mb");
+		snprintf(c[0], sizeof(c[0]), "%s", json_string_value(json_object_get(f, "name")) ?: "?");
+		snprintf(c[1], sizeof(c[1]), "%g", mem ? json_number_value(mem) : 128);
+		const char *keys[] = { "service", "cold_start", "keepalive", "arrivals" };
+		for (int k = 0; k < 4; k++) {
+			json_t *v = json_object_get(f, keys[k]);
+			char *t = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
+			snprintf(c[2 + k], sizeof(c[0]), "%s", t ? t : "default");
+			free(t);
+		}
+		for (int k = 0; k < 6; k++)
+			cells[k] = c[k];
+		table_row(d, cells, 6, NULL);
+	}
+	table_end(d);
+}
+
+static const char *const headline[] = {
+	"invocations", "cold_start_ratio", "rejected", "timed_out", "latency_s.mean", "latency_s.p50",
+	"latency_s.p99", "latency_s.p999", "instances.mean", "instances.peak", "billed_gb_s",
+	"idle_gb_s", "cost_usd.total", "cost_usd.per_million",
+};
+
+static double window_s(const json_t *summary)
+{
+	return jnum(summary, "duration_s") - (isfinite(jnum(summary, "warmup_s")) ? jnum(summary, "warmup_s") : 0);
+}
+
+static void section_headline(struct doc *d, const json_t *summary)
+{
+	char v[128], id[160];
+	const json_t *tot = json_object_get(summary, "totals"), *ci = json_object_get(summary, "ci95");
+	heading(d, 2, "Headline figures");
+	para(d, "Means over replications with the half-width of the 95 % Student-t interval (none with one replication); "
+		"figures cover the measured window.");
+	const char *cols[] = { "figure", "all functions" };
+	table_start(d, cols, 2);
+	for (size_t i = 0; i < sizeof(headline) / sizeof(headline[0]); i++) {
+		fmt(v, sizeof(v), jnum(tot, headline[i]), jnum(ci, headline[i]));
+		snprintf(id, sizeof(id), "fig-%s", headline[i]);
+		const char *cells[] = { headline[i], v };
+		table_row(d, cells, 2, id);
+	}
+	table_end(d);
+
+	/* Monthly: the provider's figure when it has one, else the window's
+	 * cost scaled to 730 h. */
+	double w = window_s(summary), f = BASELINE_MONTH_S / w;
+	double m = jnum(tot, "cost_usd.monthly"), mc = jnum(ci, "cost_usd.monthly");
+	int provider_month = isfinite(m);
+	if (!provider_month) {
+		m = jnum(tot, "cost_usd.total") * f;
+		mc = jnum(ci, "cost_usd.total") * f;
+	}
+	heading(d, 2, "Monthly cost estimate");
+	usd(v, sizeof(v), m, mc);
+	char text[512];
+	if (provider_month)
+		snprintf(text, sizeof(text), "At this workload, %s per month: the measured window's usage scaled to 30 days (x %g), with the provider's volume tiers and, if the scenario sets pricing.free_tier, its free tiers (cost_usd.monthly).",
+			 v, 30 * 86400.0 / w);
+	else
+		snprintf(text, sizeof(text), "At this workload, %s per month (730 hours): the measured window's bill scaled by 730 h / %g s. Free tiers are not deducted.",
+			 v, w);
+	fprintf(d->html, "<p class=\"big\" id=\"monthly\">%s</p>\n", v);
+	para(d, text);
+	const json_t *fns = json_object_get(summary, "functions"), *fn;
+	size_t i;
+	if (json_array_size(fns) > 1) {
+		const char *cols2[] = { "function", "monthly cost", "cost per million", "cold-start ratio", "p99 latency (s)" };
+		table_start(d, cols2, 5);
+		json_array_foreach(fns, i, fn) {
+			if (i == 50)
+				break;
+			char c[5][128];
+			snprintf(c[0], sizeof(c[0]), "%s", json_string_value(json_object_get(fn, "name")) ?: "?");
+			usd(c[1], sizeof(c[1]), jnum(fn, "cost_usd.total") * f, NAN);
+			usd(c[2], sizeof(c[2]), jnum(fn, "cost_usd.per_million"), NAN);
+			fmt(c[3], sizeof(c[3]), jnum(fn, "cold_start_ratio"), NAN);
+			fmt(c[4], sizeof(c[4]), jnum(fn, "latency_s.p99"), NAN);
+			const char *cells[] = { c[0], c[1], c[2], c[3], c[4] };
+			table_row(d, cells, 5, NULL);
+		}
+		table_end(d);
+	}
+}
+
+/* Best rows of sweep.csv per objective: cost, p99 latency, balanced (the
+ * smallest sum of cost and p99, each relative to its minimum). */
+static int section_best(struct doc *d, const char *dir, struct errbuf *err)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/sweep.csv", dir);
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return 0;
+	enum { COST, LAT, BAL, N_OBJ };
+	double min_cost = INFINITY, min_lat = INFINITY, best_v[N_OBJ] = { INFINITY, INFINITY, INFINITY };
+	char *best_row[N_OBJ] = { NULL, NULL, NULL };
+	char *best_fig[N_OBJ] = { NULL, NULL, NULL };
+	int rc = 0;
+	for (int pass = 0; pass < 2 && rc == 0; pass++) {
+		struct csvr *r;
+		struct csvr_row row;
+		if ((rc = csvr_open(&r, path, err)) < 0)
+			break;
+		long cc = -1, cl = -1, g_end = -1;
+		if ((rc = csvr_next(r, &row, err)) == 1) {
+			cc = csvr_find_column(&row, "cost_usd.total");
+			cl = csvr_find_column(&row, "latency_s.p99");
+			g_end = csvr_find_column(&row, "invocations");
+		}
+		if (rc >= 0 && (cc < 0 || cl < 0 || g_end < 1))
+			rc = errbuf_set(err, ERR_INPUT, "%s: not a sweep.csv (no cost_usd.total, latency_s.p99 or invocations column)", path);
+		char header[2048] = "";
+		for (long k = 1; rc >= 0 && k < g_end; k++)
+			snprintf(header + strlen(header), sizeof(header) - strlen(header), "%s%s", k > 1 ? "|" : "", row.fields[k]);
+		while (rc >= 0 && (rc = csvr_next(r, &row, err)) == 1) {
+			if ((long)row.n_fields <= cl || (long)row.n_fields <= cc)
+				continue;
+			char *e1, *e2;
+			double c = strtod(row.fields[cc], &e1), l = strtod(row.fields[cl], &e2);
+			if (*e1 || *e2 || e1 == row.fields[cc] || e2 == row.fields[cl])
+				continue;   /* undefined figures */
+			if (pass == 0) {
+				min_cost = fmin(min_cost, c);
+				min_lat = fmin(min_lat, l);
+				continue;
+			}
+			double v[N_OBJ] = { c, l, (min_cost > 0 ? c / min_cost : c) + (min_lat > 0 ? l / min_lat : l) };
+			for (int o = 0; o < N_OBJ; o++) {
+				if (!(v[o] < best_v[o]))
+					continue;
+				best_v[o] = v[o];
+				char cfg[2048] = "";
+				char hdr[2048];
+				snprintf(hdr, sizeof(hdr), "%s", header);
+				char *save = NULL, *name = strtok_r(hdr, "|", &save);
+				for (long k = 1; k < g_end && name; k++, name = strtok_r(NULL, "|", &save))
+					snprintf(cfg + strlen(cfg), sizeof(cfg) - strlen(cfg), "%s%s=%s", k > 1 ? ", " : "", name, row.fields[k]);
+				char figs[256];
+				snprintf(figs, sizeof(figs), "cost $%.4g, p99 %.4g s (point %s)", c, l, row.fields[0]);
+				free(best_row[o]);
+				free(best_fig[o]);
+				best_row[o] = strdup(cfg);
+				best_fig[o] = strdup(figs);
+			}
+		}
+		csvr_close(r);
+	}
+	if (rc >= 0 && best_row[COST]) {
+		heading(d, 2, "Best configuration per objective");
+		para(d, "Among the points of sweep.csv (without SLOs; see the optimiser's choice for constrained answers). "
+			"Balanced minimises cost / lowest cost + p99 / lowest p99.");
+		const char *cols[] = { "objective", "configuration", "figures" };
+		const char *names[N_OBJ] = { "cost", "latency (p99)", "balanced" };
+		table_start(d, cols, 3);
+		for (int o = 0; o < N_OBJ; o++) {
+			const char *cells[] = { names[o], best_row[o] ? best_row[o] : "n/a", best_fig[o] ? best_fig[o] : "" };
+			char id[32];
+			snprintf(id, sizeof(id), "best-%d", o);
+			table_row(d, cells, 3, id);
+		}
+		table_end(d);
+	}
+	for (int o = 0; o < N_OBJ; o++) {
+		free(best_row[o]);
+		free(best_fig[o]);
+	}
+	return rc < 0 ? rc : 0;
+}
+
+static void section_optimizer(struct doc *d, const char *dir)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/optimize.json", dir);
+	json_t *doc = json_load_file(path, 0, NULL);
+	if (!doc)
+		return;
+	heading(d, 2, "Optimiser's choice");
+	char text[2048];
+	const json_t *slo = json_object_get(doc, "slo"), *s, *best = json_object_get(doc, "best");
+	size_t i;
+	char slos[512] = "";
+	json_array_foreach(slo, i, s)
+		snprintf(slos + strlen(slos), sizeof(slos) - strlen(slos), "%s%s", i ? ", " : "", json_string_value(s));
+	snprintf(text, sizeof(text), "Minimising %s subject to %s over %g explored points: %s.",
+		 json_string_value(json_object_get(doc, "objective")) ?: "?", *slos ? slos : "no SLO",
+		 jnum(doc, "explored"), json_string_value(json_object_get(doc, "decision")) ?: "");
+	para(d, text);
+	if (json_is_object(best)) {
+		const char *cols[] = { "parameter", "value" };
+		table_start(d, cols, 2);
+		const char *k;
+		json_t *v;
+		json_object_foreach((json_t *)json_object_get(best, "values"), k, v) {
+			char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+			const char *cells[] = { k, t ? t : "?" };
+			table_row(d, cells, 2, NULL);
+			free(t);
+		}
+		json_object_foreach((json_t *)json_object_get(best, "figures"), k, v) {
+			char buf[128];
+			fmt(buf, sizeof(buf), json_number_value(v), jnum(json_object_get(best, "ci95"), k));
+			const char *cells[] = { k, buf };
+			table_row(d, cells, 2, NULL);
+		}
+		table_end(d);
+	}
+	json_decref(doc);
+}
+
+static int section_baseline(struct doc *d, const char *dir, const json_t *scen, const struct report_options *opt,
+			    struct errbuf *err)
+{
+	struct baseline_cfg b;
+	char where[4200];
+	snprintf(where, sizeof(where), "%s/scenario.json", dir);
+	int rc = baseline_parse(scen, where, &b, err);
+	if (rc <= 0)
+		return rc;
+	size_t n = opt->n_scales ? opt->n_scales : report_n_default_scales;
+	const double *scales = opt->n_scales ? opt->scales : report_default_scales;
+	struct baseline_point pts[REPORT_MAX_SCALES];
+	size_t n_unscaled = 0;
+	if ((rc = baseline_curve(scen, where, &b, scales, n, &opt->run, pts, &n_unscaled, err)) < 0 ||
+	    (rc = baseline_write_csv(dir, pts, n, err)) < 0)
+		return rc;
+	heading(d, 2, "Serverless against always-on VMs");
+	char text[1024], v1[64], v2[64];
+	snprintf(text, sizeof(text),
+		 "Baseline: VMs of %g vCPU / %g GB at $%g per hour, each serving %g requests/s, at least %u, sized for %s. "
+		 "The scenario is simulated again with its arrival rates multiplied by each traffic scale (Poisson rates "
+		 "times the scale, periodic periods divided by it%s).",
+		 b.vcpus, b.memory_gb, b.hourly_usd, b.requests_per_s_per_vm, b.min_vms,
+		 b.scale == BASELINE_PEAK ? "the peak interval's arrival rate all month" : "each interval's arrival rate (autoscaling)",
+		 n_unscaled ? "; trace-driven functions keep their trace and are not scaled" : "");
+	para(d, text);
+	const char *cols[] = { "traffic scale", "serverless per month", "VMs per month", "VMs (peak)", "cheaper" };
+	table_start(d, cols, 5);
+	for (size_t k = 0; k < n; k++) {
+		char c0[32], c3[32], id[32];
+		snprintf(c0, sizeof(c0), "%g", pts[k].scale);
+		usd(v1, sizeof(v1), pts[k].serverless_monthly_usd, pts[k].serverless_ci95);
+		usd(v2, sizeof(v2), pts[k].vm.vm_monthly_usd, NAN);
+		snprintf(c3, sizeof(c3), "%u", pts[k].vm.peak_vms);
+		const char *cells[] = { c0, v1, v2, c3,
+					pts[k].serverless_monthly_usd <= pts[k].vm.vm_monthly_usd ? "serverless" : "VMs" };
+		snprintf(id, sizeof(id), "baseline-%zu", k);
+		table_row(d, cells, 5, id);
+	}
+	table_end(d);
+	double be = baseline_break_even(pts, n);
+	if (isfinite(be))
+		snprintf(text, sizeof(text), "Break-even: serverless stops paying at about %.3g times the scenario's traffic.", be);
+	else if (pts[0].serverless_monthly_usd > pts[0].vm.vm_monthly_usd)
+		snprintf(text, sizeof(text), "The VMs are cheaper already at the lowest scale tried (%g).", pts[0].scale);
+	else
+		snprintf(text, sizeof(text), "Serverless stays cheaper at every scale tried (up to %g).", pts[n - 1].scale);
+	fprintf(d->html, "<p class=\"big\" id=\"break-even\">");
+	html_esc(d->html, text);
+	fputs("</p>\n", d->html);
+	fputs("**", d->md);
+	md_esc(d->md, text);
+	fputs("**\n\n", d->md);
+	return 0;
+}
+
+static int write_text(void *ctx, FILE *fp)
+{
+	return fputs(ctx, fp) < 0 ? -1 : 0;
+}
+
+static json_t *load_json(const char *dir, const char *name, struct errbuf *err, int *rc)
+{
+	char path[4200];
+	json_error_t jerr;
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (stat(path, &st) != 0)
+		return NULL;
+	json_t *doc = json_load_file(path, 0, &jerr);
+	if (!doc)
+		*rc = errbuf_set(err, ERR_INPUT, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+	return doc;
+}
+
+int report_dir(const char *dir, const struct report_options *opt, struct errbuf *err)
+{
+	int rc = 0;
+	json_t *summary = load_json(dir, "summary.json", err, &rc);
+	json_t *scen = rc == 0 ? load_json(dir, "scenario.json", err, &rc) : NULL;
+	char sweep[4200];
+	struct stat st;
+	snprintf(sweep, sizeof(sweep), "%s/sweep.csv", dir);
+	if (rc == 0 && !summary && stat(sweep, &st) != 0)
+		rc = errbuf_set(err, ERR_INPUT, "%s: no results to report (expected summary.json from slsim run or sweep.csv)", dir);
+	struct doc d = { 0 };
+	if (rc == 0) {
+		d.html = open_memstream(&d.html_buf, &d.html_len);
+		d.md = open_memstream(&d.md_buf, &d.md_len);
+		if (!d.html || !d.md)
+			rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
+	}
+	if (rc < 0)
+		goto out;
+	const char *name = summary ? json_string_value(json_object_get(summary, "scenario")) : NULL;
+	char title[256];
+	snprintf(title, sizeof(title), "slsim report: %s", name ? name : dir);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>", d.html);
+	html_esc(d.html, title);
+	fputs("</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}"
+	      "h1{border-bottom:3px solid #ff7f0e}h2{margin-top:1.6em;border-bottom:1px solid #ccc}"
+	      "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right;"
+	      "font-size:90%;max-width:420px;overflow-wrap:anywhere}td:first-child,th:first-child{text-align:left}"
+	      "th{background:#f3f3f3}.big{font-size:150%;font-weight:bold;color:#b35900}"
+	      "figure{margin:1em 0}img{max-width:100%;border:1px solid #ddd}figcaption{color:#555;font-size:90%}"
+	      "</style></head><body>\n<h1>", d.html);
+	html_esc(d.html, title);
+	fputs("</h1>\n", d.html);
+	fputs("# ", d.md);
+	md_esc(d.md, title);
+	fputs("\n\n", d.md);
+
+	if (summary) {
+		section_scenario(&d, summary, scen);
+		section_headline(&d, summary);
+	}
+	section_optimizer(&d, dir);
+	if ((rc = section_best(&d, dir, err)) < 0)
+		goto out;
+	if (scen && (rc = section_baseline(&d, dir, scen, opt, err)) < 0)
+		goto out;
+
+	struct plot_set plots;
+	struct plot_options po = { .metric = opt->metric };
+	if ((rc = plot_dir(dir, &po, &plots, err)) < 0)
+		goto out;
+	heading(&d, 2, "Plots");
+	for (size_t i = 0; i < plots.n && rc == 0; i++)
+		rc = image(&d, dir, &plots.item[i], err);
+	if (rc < 0)
+		goto out;
+	if (plots.notes[0])
+		para(&d, plots.notes);
+	para(&d, "Made by slsim. The plots' gnuplot scripts and data are in plots/ and the CSV files beside this report.");
+	fputs("</body></html>\n", d.html);
+	fclose(d.html);
+	fclose(d.md);
+	d.html = d.md = NULL;
+	if ((rc = output_write_atomic(dir, "report.html", write_text, d.html_buf, err)) == 0)
+		rc = output_write_atomic(dir, "report.md", write_text, d.md_buf, err);
+out:
+	if (d.html)
+		fclose(d.html);
+	if (d.md)
+		fclose(d.md);
+	free(d.html_buf);
+	free(d.md_buf);
+	json_decref(summary);
+	json_decref(scen);
+	return rc;
+}

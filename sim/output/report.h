@@ -1,0 +1,36 @@
+/*
+ * report: a capacity-planning report of a results folder.
+ *
+ * Owns DIR/report.html (one self-contained page: styles inline, plots
+ * embedded as base64 PNG) and its Markdown twin DIR/report.md (plots linked
+ * from plots/): the scenario, the headline figures with 95 % intervals, the
+ * monthly cost estimate (730 h), the best configuration per objective (from
+ * sweep.csv and optimize.json when present), serverless against always-on
+ * VMs (when the scenario has a "baseline": baseline.csv, simulated at several
+ * traffic scales) and the plots (drawn through sim/output/plot.c).
+ */
+#ifndef SLSIM_REPORT_H
+#define SLSIM_REPORT_H
+
+#include <stddef.h>
+#include "core/errbuf.h"
+#include "run/run.h"
+
+#define REPORT_MAX_SCALES 32
+
+struct report_options {
+	struct run_options run;        /* for the traffic-scale simulations */
+	size_t n_scales;               /* 0: the default scales */
+	double scales[REPORT_MAX_SCALES];
+	const char *metric;            /* heat-map figure, NULL: default */
+};
+
+/* The default traffic scales of the baseline curve. */
+extern const double report_default_scales[];
+extern const size_t report_n_default_scales;
+
+/* Reads dir (a `slsim run`, `sweep` or `optimize` output folder) and writes
+ * report.html, report.md, plots/ and, with a baseline, baseline.csv. */
+int report_dir(const char *dir, const struct report_options *opt, struct errbuf *err);
+
+#endif

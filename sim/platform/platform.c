@@ -1,0 +1,1197 @@
+#include "platform/platform.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/rng.h"
+
+#define NONE UINT32_MAX
+
+enum inst_state { INST_FREE, INST_INIT, INST_WARM };
+
+/* Doubly linked lists of instances, threaded through the instances (NONE
+ * at the ends); an instance is in at most one list of each kind. */
+struct ilist {
+	uint32_t head, tail;
+};
+struct ilink {
+	uint32_t prev, next;
+};
+enum { LINK_AVAIL, LINK_KA };
+
+struct instance {
+	uint32_t fn;
+	uint32_t active;          /* requests it is serving (or initialising for) */
+	uint32_t avail_pos;       /* position in its function's available heap (0 in
+				   * its list), or NONE when not available */
+	struct ilink links[2];    /* [LINK_AVAIL]: available list (mru, lru);
+				   * [LINK_KA]: its expiry FIFO */
+	uint32_t next_free;
+	uint8_t state;
+	uint8_t doomed;           /* ran out of memory: released once idle, never reused */
+	uint8_t provisioned;      /* never expires; preferred by dispatch */
+	double created_s;
+	double until_s;           /* pre-warmed, not yet used: released then */
+	double priority;          /* eviction order in the memory pool (lowest first) */
+	uint64_t created_seq;
+	uint64_t used_seq;        /* last dispatch or completion, for mru/lru */
+	engine_timer expiry;      /* its own expiry timer, when not in the FIFO */
+	double expiry_s;          /* in its function's expiry FIFO: released then */
+	uint8_t in_fifo;
+};
+
+struct request {
+	uint32_t fn, instance, tag;
+	uint32_t next, prev;      /* wait queue links; next also links the free list */
+	int cold;
+	enum restore_kind restore;
+	uint8_t ping, provisioned;
+	double arrival_s, start_s, init_s, run_s, service_s;
+	enum request_outcome outcome;
+	engine_timer queue_timer;
+};
+
+/* FIFO of waiting requests, doubly linked through the request pool. */
+struct wait_queue {
+	uint32_t head, tail;
+};
+
+/* What a warm request reads comes first and fits two cache lines (the
+ * record is cache-line aligned): with tens of thousands of functions each
+ * request of a random one costs a few cache misses, not a dozen. */
+struct fn_rt {
+	_Alignas(64) const struct function_cfg *cfg;
+	void *keepalive_state;
+	struct instance_counts counts;
+	uint32_t in_flight;       /* requests holding a concurrency slot */
+	struct avail_ent *avail;  /* heap of warm instances with a free slot */
+	uint32_t n_avail, cap_avail;
+	/* Or, for mru and lru, lists in the order of used_seq: provisioned
+	 * instances [0], on-demand ones [1]. */
+	struct ilist avail_list[2];
+	uint32_t ka_list;         /* its expiry list in platform.lists */
+	double const_ttl_s;       /* the policy's constant TTL, NAN: ask on_idle */
+	/* Streams held inline: a request's draws read no other memory. */
+	struct rng_inline rng_service, rng_cold, rng_dispatch, rng_policy;
+	struct keepalive_host host;
+	uint32_t provisioned;     /* instances the policy asked for */
+	uint32_t n_provisioned;   /* provisioned instances alive */
+	struct wait_queue queue;  /* reserved functions wait here */
+};
+
+/* An entry of a function's available heap: the instance and its key, kept
+ * beside it so that sifting compares without reading the instances. */
+struct avail_ent {
+	uint64_t key;
+	uint32_t id, pad_;
+};
+
+/* Idle instances whose expiry times are non-decreasing in the order they
+ * became idle, in that order: one engine timer at or before the head's
+ * expiry serves them all. Functions with the same constant TTL share one
+ * list (their instances expire in the order they became idle); every other
+ * function has its own. */
+struct ka_list {
+	struct ilist ids;
+	engine_timer timer;       /* pending, or NONE */
+	double timer_s;
+};
+
+struct platform {
+	const struct scenario *sc;
+	struct ka_list *lists;
+	uint32_t n_lists;
+	struct engine *engine;
+	struct platform_observer obs;
+	struct fn_rt *fn;         /* the functions [fn_base, fn_base + n_fn) */
+	uint32_t n_fn, fn_base;
+
+	struct instance *inst;
+	uint32_t n_inst, cap_inst, free_inst;
+	struct request *req;
+	uint32_t n_req, cap_req, free_req;
+
+	uint32_t shared_limit, shared_in_flight, peak_shared_in_flight;
+	/* mru and lru: an instance whose key changes always gets the newest
+	 * used_seq, so ordered lists replace the heaps (no sifting through
+	 * other instances' records). */
+	int avail_lists;
+	struct wait_queue shared_queue;
+	uint64_t seq;
+	uint64_t pool_used_mb, evictions;
+	double pool_clock;
+	struct errbuf *err;       /* where callbacks report failure */
+	int failed;
+};
+
+/* ---- pools ------------------------------------------------------------- */
+
+#define POOL_MAX (UINT32_MAX - 1)
+
+static uint32_t new_instance(struct platform *p)
+{
+	if (p->free_inst != NONE) {
+		uint32_t i = p->free_inst;
+		p->free_inst = p->inst[i].next_free;
+		return i;
+	}
+	if (p->n_inst == p->cap_inst) {
+		uint32_t cap = p->cap_inst ? p->cap_inst * 2 : 64;
+		if (p->cap_inst >= POOL_MAX / 2)
+			return NONE;
+		void *q = realloc(p->inst, (size_t)cap * sizeof(*p->inst));
+		if (!q)
+			return NONE;
+		p->inst = q;
+		p->cap_inst = cap;
+	}
+	return p->n_inst++;
+}
+
+static void free_instance(struct platform *p, uint32_t i)
+{
+	p->inst[i].state = INST_FREE;
+	p->inst[i].next_free = p->free_inst;
+	p->free_inst = i;
+}
+
+static uint32_t new_request(struct platform *p)
+{
+	if (p->free_req != NONE) {
+		uint32_t i = p->free_req;
+		p->free_req = p->req[i].next;
+		return i;
+	}
+	if (p->n_req == p->cap_req) {
+		uint32_t cap = p->cap_req ? p->cap_req * 2 : 64;
+		if (p->cap_req >= POOL_MAX / 2)
+			return NONE;
+		void *q = realloc(p->req, (size_t)cap * sizeof(*p->req));
+		if (!q)
+			return NONE;
+		p->req = q;
+		p->cap_req = cap;
+	}
+	return p->n_req++;
+}
+
+static void free_request(struct platform *p, uint32_t r)
+{
+	p->req[r].next = p->free_req;
+	p->free_req = r;
+}
+
+/* ---- available-instance heap (min-heap on a policy key) ----------------- */
+
+/* Provisioned instances first (the top bit), then idle_selection's order. */
+static uint64_t avail_key(const struct platform *p, const struct instance *in)
+{
+	/* Sequence numbers stay far below 2^63. */
+	const uint64_t top = UINT64_C(1) << 63;
+	uint64_t key = 0, on_demand = in->provisioned ? 0 : top;
+	switch (p->sc->platform.idle_selection) {
+	case IDLE_NEWEST: key = top - 1 - in->created_seq; break;
+	case IDLE_MRU: key = top - 1 - in->used_seq; break;
+	case IDLE_LRU: key = in->used_seq; break;
+	case IDLE_RANDOM: key = 0; break;
+	}
+	return on_demand | key;
+}
+
+static void avail_place(struct platform *p, struct fn_rt *f, uint32_t pos, struct avail_ent e)
+{
+	f->avail[pos] = e;
+	p->inst[e.id].avail_pos = pos;
+}
+
+/* Both sifts first refresh the moving entry's key from its instance (the
+ * caller may have just changed it); every other entry's key is current. */
+static void avail_sift_up(struct platform *p, struct fn_rt *f, uint32_t pos)
+{
+	struct avail_ent e = f->avail[pos];
+	e.key = avail_key(p, &p->inst[e.id]);
+	while (pos > 0) {
+		uint32_t parent = (pos - 1) / 2;
+		if (f->avail[parent].key <= e.key)
+			break;
+		avail_place(p, f, pos, f->avail[parent]);
+		pos = parent;
+	}
+	avail_place(p, f, pos, e);
+}
+
+static void avail_sift_down(struct platform *p, struct fn_rt *f, uint32_t pos)
+{
+	struct avail_ent e = f->avail[pos];
+	e.key = avail_key(p, &p->inst[e.id]);
+	for (;;) {
+		uint32_t c = 2 * pos + 1;
+		if (c >= f->n_avail)
+			break;
+		if (c + 1 < f->n_avail && f->avail[c + 1].key < f->avail[c].key)
+			c++;
+		if (f->avail[c].key >= e.key)
+			break;
+		avail_place(p, f, pos, f->avail[c]);
+		pos = c;
+	}
+	avail_place(p, f, pos, e);
+}
+
+static int heap_insert(struct platform *p, struct fn_rt *f, uint32_t id)
+{
+	if (f->n_avail == f->cap_avail) {
+		uint32_t cap = f->cap_avail ? f->cap_avail * 2 : 4;
+		void *q = realloc(f->avail, (size_t)cap * sizeof(*f->avail));
+		if (!q)
+			return -1;
+		f->avail = q;
+		f->cap_avail = cap;
+	}
+	f->avail[f->n_avail] = (struct avail_ent){ .id = id };
+	p->inst[id].avail_pos = f->n_avail++;
+	avail_sift_up(p, f, p->inst[id].avail_pos);
+	return 0;
+}
+
+static void heap_remove(struct platform *p, struct fn_rt *f, uint32_t id)
+{
+	uint32_t pos = p->inst[id].avail_pos;
+	p->inst[id].avail_pos = NONE;
+	struct avail_ent last = f->avail[--f->n_avail];
+	if (pos == f->n_avail)
+		return;
+	avail_place(p, f, pos, last);
+	avail_sift_up(p, f, pos);
+	avail_sift_down(p, f, p->inst[last.id].avail_pos);
+}
+
+/* ---- available-instance lists (mru, lru) -------------------------------- */
+
+static void ilist_unlink(struct platform *p, struct ilist *l, uint32_t id, int kind)
+{
+	struct ilink *k = &p->inst[id].links[kind];
+	if (k->prev != NONE)
+		p->inst[k->prev].links[kind].next = k->next;
+	else
+		l->head = k->next;
+	if (k->next != NONE)
+		p->inst[k->next].links[kind].prev = k->prev;
+	else
+		l->tail = k->prev;
+}
+
+/* Links id into l after instance `after` (NONE: at the head). */
+static void ilist_insert_after(struct platform *p, struct ilist *l, uint32_t id, uint32_t after, int kind)
+{
+	uint32_t before = after == NONE ? l->head : p->inst[after].links[kind].next;
+	p->inst[id].links[kind] = (struct ilink){ after, before };
+	if (after != NONE)
+		p->inst[after].links[kind].next = id;
+	else
+		l->head = id;
+	if (before != NONE)
+		p->inst[before].links[kind].prev = id;
+	else
+		l->tail = id;
+}
+
+static void list_unlink(struct platform *p, struct fn_rt *f, uint32_t id)
+{
+	ilist_unlink(p, &f->avail_list[!p->inst[id].provisioned], id, LINK_AVAIL);
+	p->inst[id].avail_pos = NONE;
+	f->n_avail--;
+}
+
+/* Inserts in used_seq order: at the tail, unless the instance is older than
+ * others there (a provisioned instance turned on-demand). */
+static void list_insert(struct platform *p, struct fn_rt *f, uint32_t id)
+{
+	struct instance *in = &p->inst[id];
+	struct ilist *l = &f->avail_list[!in->provisioned];
+	uint32_t after = l->tail;
+	while (after != NONE && p->inst[after].used_seq > in->used_seq)
+		after = p->inst[after].links[LINK_AVAIL].prev;
+	ilist_insert_after(p, l, id, after, LINK_AVAIL);
+	in->avail_pos = 0;
+	f->n_avail++;
+}
+
+/* ---- available instances: the heap or the lists ------------------------- */
+
+static int avail_insert(struct platform *p, struct fn_rt *f, uint32_t id)
+{
+	if (!p->avail_lists)
+		return heap_insert(p, f, id);
+	list_insert(p, f, id);
+	return 0;
+}
+
+static void avail_remove(struct platform *p, struct fn_rt *f, uint32_t id)
+{
+	if (p->avail_lists)
+		list_unlink(p, f, id);
+	else
+		heap_remove(p, f, id);
+}
+
+/* Re-sorts an instance whose key changed. */
+static void avail_update(struct platform *p, struct fn_rt *f, uint32_t id)
+{
+	if (p->avail_lists) {
+		/* The provisioned flag must not have changed (see
+		 * host_set_provisioned). */
+		list_unlink(p, f, id);
+		list_insert(p, f, id);
+		return;
+	}
+	uint32_t pos = p->inst[id].avail_pos;
+	avail_sift_up(p, f, pos);
+	avail_sift_down(p, f, p->inst[id].avail_pos);
+}
+
+/* The instance a request goes to (provisioned first): the top of the heap,
+ * or the newest (mru) or oldest (lru) of the first non-empty list. */
+static uint32_t avail_top(const struct platform *p, const struct fn_rt *f)
+{
+	if (!p->avail_lists)
+		return f->avail[0].id;
+	const struct ilist *l = &f->avail_list[f->avail_list[0].head == NONE];
+	return p->sc->platform.idle_selection == IDLE_MRU ? l->tail : l->head;
+}
+
+/* ---- wait queues ------------------------------------------------------- */
+
+static void queue_push(struct platform *p, struct wait_queue *q, uint32_t r)
+{
+	p->req[r].next = NONE;
+	p->req[r].prev = q->tail;
+	if (q->tail != NONE)
+		p->req[q->tail].next = r;
+	else
+		q->head = r;
+	q->tail = r;
+}
+
+static void queue_unlink(struct platform *p, struct wait_queue *q, uint32_t r)
+{
+	struct request *rq = &p->req[r];
+	if (rq->prev != NONE)
+		p->req[rq->prev].next = rq->next;
+	else
+		q->head = rq->next;
+	if (rq->next != NONE)
+		p->req[rq->next].prev = rq->prev;
+	else
+		q->tail = rq->prev;
+}
+
+/* ---- bookkeeping ------------------------------------------------------- */
+
+static void counts_add(struct platform *p, uint32_t fn, int d_init, int d_busy, int d_idle)
+{
+	struct fn_rt *f = &p->fn[fn];
+	uint32_t alive_before = f->counts.initializing + f->counts.busy + f->counts.idle;
+	f->counts.initializing += d_init;
+	f->counts.busy += d_busy;
+	f->counts.idle += d_idle;
+	int d_alive = d_init + d_busy + d_idle, d_active = d_init + d_busy;
+	if (d_alive && p->obs.alive_change)
+		p->obs.alive_change(p->obs.ctx, p->fn_base + fn, engine_now(p->engine), d_alive, alive_before);
+	if (d_active && f->cfg->concurrency_per_instance > 1 && p->obs.busy_change)
+		p->obs.busy_change(p->obs.ctx, p->fn_base + fn, engine_now(p->engine), d_active);
+}
+
+static int fail(struct platform *p, const char *what)
+{
+	if (!p->failed) {
+		p->failed = 1;
+		const char *why = engine_failed(p->engine);
+		errbuf_set(p->err, ERR_RUNTIME, "%s: %s", what, why ? why : "out of memory");
+	}
+	engine_stop(p->engine);
+	return ERR_RUNTIME;
+}
+
+static int has_slot(const struct platform *p, const struct fn_rt *f)
+{
+	if (f->cfg->reserved_concurrency)
+		return f->in_flight < f->cfg->reserved_concurrency;
+	return p->shared_in_flight < p->shared_limit;
+}
+
+static void take_slot(struct platform *p, struct fn_rt *f)
+{
+	f->in_flight++;
+	if (!f->cfg->reserved_concurrency && ++p->shared_in_flight > p->peak_shared_in_flight)
+		p->peak_shared_in_flight = p->shared_in_flight;
+}
+
+static void report(struct platform *p, uint32_t r, double end_s)
+{
+	struct request *rq = &p->req[r];
+	struct request_result res = {
+		.function = p->fn_base + rq->fn,
+		.tag = rq->tag,
+		.outcome = rq->outcome,
+		.cold = rq->cold,
+		.ping = rq->ping,
+		.provisioned = rq->provisioned,
+		.arrival_s = rq->arrival_s,
+		.start_s = rq->start_s,
+		.end_s = end_s,
+		.init_s = rq->init_s,
+		.run_s = rq->run_s,
+		.restore = rq->restore,
+	};
+	if (p->obs.request_done)
+		p->obs.request_done(p->obs.ctx, &res);
+}
+
+/* ---- keep-alive expiry FIFO --------------------------------------------- */
+
+/* Instead of one timer scheduled and cancelled per idle period, idle
+ * instances whose expiries come in the order they became idle wait in a
+ * FIFO (struct ka_list) with a single timer. A request taking an idle
+ * instance just unlinks it; the timer is left where it is and, when it fires
+ * early, moves to the new head's expiry. Releases happen at the same times
+ * and, for equal times, in the same order (idle order) as with one timer
+ * each; the pending-event set holds one timer per list instead of one per
+ * idle instance. */
+static void on_fifo_timer(void *ctx, uint64_t arg);
+
+static void fifo_unlink(struct platform *p, struct fn_rt *f, uint32_t id)
+{
+	ilist_unlink(p, &p->lists[f->ka_list].ids, id, LINK_KA);
+	p->inst[id].in_fifo = 0;
+}
+
+/* Makes sure list li has a timer pending at or before time t_s. */
+static int fifo_arm(struct platform *p, uint32_t li, double t_s)
+{
+	struct ka_list *l = &p->lists[li];
+	if (l->timer != ENGINE_TIMER_NONE) {
+		if (l->timer_s <= t_s)
+			return 0;
+		engine_cancel(p->engine, l->timer);
+	}
+	l->timer = engine_at(p->engine, t_s, on_fifo_timer, p, li);
+	l->timer_s = t_s;
+	return l->timer ? 0 : -1;
+}
+
+/* Appends instance id, expiring at expiry_s, when that keeps the FIFO in
+ * order. Returns 1 when it does not (the caller gives it its own timer),
+ * 0 when appended, <0 on failure. */
+static int fifo_append(struct platform *p, struct fn_rt *f, uint32_t id, double expiry_s)
+{
+	struct instance *in = &p->inst[id];
+	struct ilist *l = &p->lists[f->ka_list].ids;
+	if (l->tail != NONE && p->inst[l->tail].expiry_s > expiry_s)
+		return 1;
+	in->expiry_s = expiry_s;
+	in->in_fifo = 1;
+	ilist_insert_after(p, l, id, l->tail, LINK_KA);
+	return l->head == id ? fifo_arm(p, f->ka_list, expiry_s) : 0;
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+static void on_complete(void *ctx, uint64_t arg);
+static void on_init_done(void *ctx, uint64_t arg);
+static void on_expiry(void *ctx, uint64_t arg);
+static void on_queue_timeout(void *ctx, uint64_t arg);
+
+static void release_instance(struct platform *p, uint32_t id)
+{
+	struct instance *in = &p->inst[id];
+	struct fn_rt *f = &p->fn[in->fn];
+	if (in->avail_pos != NONE)
+		avail_remove(p, f, id);
+	if (in->in_fifo)
+		fifo_unlink(p, f, id);
+	counts_add(p, in->fn, 0, 0, -1);
+	if (p->obs.instance_released)
+		p->obs.instance_released(p->obs.ctx, p->fn_base + in->fn, in->created_s, engine_now(p->engine));
+	if (in->provisioned)
+		f->n_provisioned--;
+	p->pool_used_mb -= f->cfg->memory_mb;
+	free_instance(p, id);
+}
+
+/* ---- memory pool ------------------------------------------------------- */
+
+/* Priority of an instance that becomes idle now. */
+static double idle_priority(struct platform *p, struct fn_rt *f)
+{
+	double now = engine_now(p->engine);
+	if (!p->sc->platform.pool_memory_mb)
+		return now;
+	const struct keepalive_ops *ka = f->cfg->keepalive;
+	return ka->priority ? ka->priority(f->cfg->keepalive_cfg, f->keepalive_state, now) : now;
+}
+
+/* Evicts idle warm on-demand instances, lowest priority first (ties: least
+ * recently used), until memory_mb more fits in the pool. Returns 0 when it
+ * fits, 1 when it cannot. A linear scan: pools are small. */
+static int pool_make_room(struct platform *p, uint32_t memory_mb)
+{
+	uint64_t cap = p->sc->platform.pool_memory_mb;
+	if (!cap)
+		return 0;
+	while (p->pool_used_mb + memory_mb > cap) {
+		uint32_t victim = NONE;
+		for (uint32_t id = 0; id < p->n_inst; id++) {
+			const struct instance *in = &p->inst[id];
+			if (in->state != INST_WARM || in->active || in->provisioned)
+				continue;
+			const struct instance *v = victim == NONE ? NULL : &p->inst[victim];
+			if (!v || in->priority < v->priority ||
+			    (in->priority == v->priority && in->used_seq < v->used_seq))
+				victim = id;
+		}
+		if (victim == NONE)
+			return 1;
+		p->pool_clock = p->inst[victim].priority;
+		p->evictions++;
+		engine_cancel(p->engine, p->inst[victim].expiry);
+		p->inst[victim].expiry = ENGINE_TIMER_NONE;
+		release_instance(p, victim);
+	}
+	return 0;
+}
+
+/* Frees request r's concurrency slot. */
+static void give_slot(struct platform *p, struct fn_rt *f)
+{
+	f->in_flight--;
+	if (!f->cfg->reserved_concurrency)
+		p->shared_in_flight--;
+}
+
+/* Makes an instance that serves nothing available, with its keep-alive:
+ * provisioned ones forever, pre-warmed ones until until_s. */
+static int make_idle_available(struct platform *p, uint32_t id)
+{
+	struct instance *in = &p->inst[id];
+	struct fn_rt *f = &p->fn[in->fn];
+	double now = engine_now(p->engine);
+	if (!in->provisioned && !(in->until_s > now)) {
+		release_instance(p, id);
+		return 0;
+	}
+	if (avail_insert(p, f, id) < 0)
+		return fail(p, "cannot track available instances");
+	if (!in->provisioned && isfinite(in->until_s)) {
+		in->expiry = engine_at(p->engine, in->until_s, on_expiry, p, id);
+		if (!in->expiry)
+			return fail(p, "cannot schedule a keep-alive expiry");
+	}
+	return 0;
+}
+
+/* Creates an instance of fn that serves nothing yet (pre-warmed or
+ * provisioned); it counts as idle while it initialises. Returns 1 when the
+ * pool has no room. */
+static int spawn_idle(struct platform *p, uint32_t fn, int provisioned, double until_s)
+{
+	struct fn_rt *f = &p->fn[fn];
+	const struct function_cfg *cfg = f->cfg;
+	double now = engine_now(p->engine);
+	if (pool_make_room(p, cfg->memory_mb))
+		return 1;
+	uint32_t id = new_instance(p);
+	if (id == NONE)
+		return fail(p, "cannot create another instance");
+	struct coldstart_draw draw;
+	cfg->cold_start->draw(cfg->cold_start_cfg, &f->rng_policy.gen, dist_mean(&cfg->service), &draw);
+	p->inst[id] = (struct instance){
+		.fn = fn,
+		.avail_pos = NONE,
+		.next_free = NONE,
+		.state = draw.init_s > 0 ? INST_INIT : INST_WARM,
+		.provisioned = (uint8_t)provisioned,
+		.created_s = now,
+		.until_s = until_s,
+		.created_seq = ++p->seq,
+		.used_seq = p->seq,
+		.expiry = ENGINE_TIMER_NONE,
+	};
+	p->inst[id].priority = idle_priority(p, f);
+	p->pool_used_mb += cfg->memory_mb;
+	f->n_provisioned += provisioned != 0;
+	counts_add(p, fn, 0, 0, 1);
+	if (draw.init_s > 0)
+		return engine_at(p->engine, now + draw.init_s, on_init_done, p, id)
+			? 0 : fail(p, "cannot schedule an initialisation");
+	return make_idle_available(p, id);
+}
+
+/* Starts request r on a warm instance or a new one; r holds a slot. */
+static int dispatch(struct platform *p, uint32_t r)
+{
+	struct request *rq = &p->req[r];
+	struct fn_rt *f = &p->fn[rq->fn];
+	const struct function_cfg *cfg = f->cfg;
+	double now = engine_now(p->engine);
+	double service = rq->service_s;
+	if (isnan(service))
+		service = dist_sample(&cfg->service, &f->rng_service.gen);
+	rq->start_s = now;
+
+	if (f->n_avail > 0) {
+		uint32_t id = avail_top(p, f);
+		/* Random selection among on-demand instances; provisioned first. */
+		if (p->sc->platform.idle_selection == IDLE_RANDOM && !p->inst[id].provisioned)
+			id = f->avail[gsl_rng_uniform_int(&f->rng_dispatch.gen, f->n_avail)].id;
+		struct instance *in = &p->inst[id];
+		if (in->active == 0) {
+			if (in->in_fifo)
+				fifo_unlink(p, f, id);
+			if (in->expiry != ENGINE_TIMER_NONE) {
+				engine_cancel(p->engine, in->expiry);
+				in->expiry = ENGINE_TIMER_NONE;
+			}
+			counts_add(p, rq->fn, 0, 1, -1);
+		}
+		in->active++;
+		in->used_seq = ++p->seq;
+		if (in->active >= cfg->concurrency_per_instance)
+			avail_remove(p, f, id);
+		else
+			avail_update(p, f, id);
+		rq->instance = id;
+		rq->cold = 0;
+		rq->init_s = 0;
+		rq->restore = RESTORE_NONE;
+		rq->provisioned = in->provisioned;
+	} else {
+		if (pool_make_room(p, cfg->memory_mb)) {
+			/* FaasCache's choice: no idle memory to evict, the request is dropped. */
+			rq->outcome = REQ_REJECTED;
+			report(p, r, now);
+			give_slot(p, f);
+			free_request(p, r);
+			return 0;
+		}
+		uint32_t id = new_instance(p);
+		if (id == NONE)
+			return fail(p, "cannot create another instance");
+		struct instance *in = &p->inst[id];
+		struct coldstart_draw draw;
+		cfg->cold_start->draw(cfg->cold_start_cfg, &f->rng_cold.gen, service, &draw);
+		*in = (struct instance){
+			.fn = rq->fn,
+			.active = 1,
+			.avail_pos = NONE,
+			.next_free = NONE,
+			.state = draw.init_s > 0 ? INST_INIT : INST_WARM,
+			.created_s = now,
+			.created_seq = ++p->seq,
+			.used_seq = p->seq,
+			.expiry = ENGINE_TIMER_NONE,
+		};
+		p->pool_used_mb += cfg->memory_mb;
+		if (draw.init_s > 0) {
+			counts_add(p, rq->fn, 1, 0, 0);
+			if (!engine_at(p->engine, now + draw.init_s, on_init_done, p, id))
+				return fail(p, "cannot schedule an initialisation");
+		} else {
+			counts_add(p, rq->fn, 0, 1, 0);
+		}
+		rq->instance = id;
+		rq->cold = 1;
+		rq->init_s = draw.init_s;
+		rq->restore = draw.restore;
+		rq->provisioned = 0;
+		service = draw.service_s;
+	}
+	rq->outcome = service > cfg->timeout_s ? REQ_TIMED_OUT : REQ_COMPLETED;
+	rq->run_s = service > cfg->timeout_s ? cfg->timeout_s : service;
+	if (cfg->oom != OOM_NONE) {
+		/* Too little memory: the instance dies with the request (a
+		 * provisioned one is restarted in place and stays provisioned). When
+		 * the runtime and model do not fit, loading them fails at the end of
+		 * init and the request never runs. */
+		struct instance *in = &p->inst[rq->instance];
+		rq->outcome = REQ_OOM;
+		if (cfg->oom == OOM_INIT)
+			rq->run_s = 0;
+		if (!in->provisioned) {
+			in->doomed = 1;
+			if (in->avail_pos != NONE)
+				avail_remove(p, f, rq->instance);
+		}
+	}
+	if (!engine_at(p->engine, now + rq->init_s + rq->run_s, on_complete, p, r))
+		return fail(p, "cannot schedule a completion");
+	return 0;
+}
+
+static void on_init_done(void *ctx, uint64_t arg)
+{
+	struct platform *p = ctx;
+	uint32_t id = (uint32_t)arg;
+	struct instance *in = &p->inst[id];
+	struct fn_rt *f = &p->fn[in->fn];
+	in->state = INST_WARM;
+	if (in->active == 0) {
+		make_idle_available(p, id);   /* pre-warmed or provisioned */
+		return;
+	}
+	counts_add(p, in->fn, -1, 1, 0);
+	if (!in->doomed && in->active < f->cfg->concurrency_per_instance && avail_insert(p, f, id) < 0)
+		fail(p, "cannot track available instances");
+}
+
+/* Starts waiting requests while slots are free. */
+static void drain(struct platform *p, struct wait_queue *q, struct fn_rt *owner)
+{
+	while (q->head != NONE) {
+		uint32_t r = q->head;
+		struct fn_rt *f = &p->fn[p->req[r].fn];
+		if (!has_slot(p, owner ? owner : f))
+			break;
+		queue_unlink(p, q, r);
+		engine_cancel(p->engine, p->req[r].queue_timer);
+		take_slot(p, f);
+		if (dispatch(p, r) < 0)
+			return;
+	}
+}
+
+static void on_complete(void *ctx, uint64_t arg)
+{
+	struct platform *p = ctx;
+	uint32_t r = (uint32_t)arg;
+	struct request *rq = &p->req[r];
+	struct fn_rt *f = &p->fn[rq->fn];
+	uint32_t id = rq->instance;
+	struct instance *in = &p->inst[id];
+	double now = engine_now(p->engine);
+
+	report(p, r, now);
+	give_slot(p, f);
+
+	in->active--;
+	in->used_seq = ++p->seq;
+	if (in->active == 0) {
+		/* An instance whose init was shorter than nothing cannot be INIT here. */
+		counts_add(p, in->fn, 0, -1, 1);
+		if (p->sc->platform.pool_memory_mb)
+			in->priority = idle_priority(p, f);
+		double ttl = in->doomed ? 0 : in->provisioned ? INFINITY
+			: !isnan(f->const_ttl_s) ? f->const_ttl_s
+			: f->cfg->keepalive->on_idle(f->cfg->keepalive_cfg, f->keepalive_state, now);
+		if (!(ttl > 0)) {
+			release_instance(p, id);
+			goto freed;
+		}
+		if (isfinite(ttl)) {
+			int rc = fifo_append(p, f, id, now + ttl);
+			if (rc > 0) {
+				in->expiry = engine_at(p->engine, now + ttl, on_expiry, p, id);
+				rc = in->expiry ? 0 : -1;
+			}
+			if (rc < 0) {
+				fail(p, "cannot schedule a keep-alive expiry");
+				return;
+			}
+		}
+	}
+	if (in->doomed) {
+		/* Still serving others: it leaves once they finish. */
+	} else if (in->avail_pos == NONE) {
+		if (avail_insert(p, f, id) < 0) {
+			fail(p, "cannot track available instances");
+			return;
+		}
+	} else {
+		avail_update(p, f, id);
+	}
+freed:
+	free_request(p, r);
+	if (f->cfg->reserved_concurrency) {
+		if (f->queue.head != NONE)
+			drain(p, &f->queue, f);
+	} else if (p->shared_queue.head != NONE) {
+		drain(p, &p->shared_queue, NULL);
+	}
+}
+
+static void on_expiry(void *ctx, uint64_t arg)
+{
+	struct platform *p = ctx;
+	uint32_t id = (uint32_t)arg;
+	p->inst[id].expiry = ENGINE_TIMER_NONE;
+	release_instance(p, id);
+}
+
+static void on_fifo_timer(void *ctx, uint64_t arg)
+{
+	struct platform *p = ctx;
+	struct ka_list *l = &p->lists[arg];
+	double now = engine_now(p->engine);
+	l->timer = ENGINE_TIMER_NONE;
+	while (l->ids.head != NONE && p->inst[l->ids.head].expiry_s <= now)
+		release_instance(p, l->ids.head);
+	if (l->ids.head != NONE && fifo_arm(p, (uint32_t)arg, p->inst[l->ids.head].expiry_s) < 0)
+		fail(p, "cannot schedule a keep-alive expiry");
+}
+
+static void on_queue_timeout(void *ctx, uint64_t arg)
+{
+	struct platform *p = ctx;
+	uint32_t r = (uint32_t)arg;
+	struct request *rq = &p->req[r];
+	struct fn_rt *f = &p->fn[rq->fn];
+	queue_unlink(p, f->cfg->reserved_concurrency ? &f->queue : &p->shared_queue, r);
+	rq->outcome = REQ_QUEUE_TIMEOUT;
+	rq->start_s = engine_now(p->engine);
+	report(p, r, rq->start_s);
+	free_request(p, r);
+}
+
+/* ---- API --------------------------------------------------------------- */
+
+static int arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t tag, int ping)
+{
+	struct fn_rt *f = &p->fn[fn];
+	double now = engine_now(p->engine);
+	if (!ping && f->cfg->keepalive->on_arrival)
+		f->cfg->keepalive->on_arrival(f->keepalive_state, now);
+	uint32_t r = new_request(p);
+	if (r == NONE)
+		return fail(p, "cannot hold another request");
+	p->req[r] = (struct request){
+		.fn = fn,
+		.instance = NONE,
+		.tag = tag,
+		.next = NONE,
+		.prev = NONE,
+		.ping = (uint8_t)ping,
+		.arrival_s = now,
+		.start_s = now,
+		.service_s = duration_s,
+	};
+	if (has_slot(p, f)) {
+		take_slot(p, f);
+		return dispatch(p, r);
+	}
+	if (p->sc->platform.on_limit == ON_LIMIT_REJECT) {
+		p->req[r].outcome = REQ_REJECTED;
+		report(p, r, now);
+		free_request(p, r);
+		return 0;
+	}
+	p->req[r].queue_timer = engine_at(p->engine, now + p->sc->platform.queue_timeout_s,
+					  on_queue_timeout, p, r);
+	if (!p->req[r].queue_timer)
+		return fail(p, "cannot schedule a queue timeout");
+	queue_push(p, f->cfg->reserved_concurrency ? &f->queue : &p->shared_queue, r);
+	return 0;
+}
+
+int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t tag,
+		    struct errbuf *err)
+{
+	p->err = err;
+	return arrive(p, fn - p->fn_base, duration_s, tag, 0);
+}
+
+/* ---- the keep-alive policies' API (struct keepalive_host) --------------- */
+
+/* Instances in order of creation, where a choice among a function's
+ * instances would otherwise follow their slots in the pool: the order of
+ * the slots depends on the other functions' instances (one platform for
+ * all, or one per group of functions: run.c), the order of creation does
+ * not. */
+struct alive_ent {
+	uint64_t created_seq;
+	uint32_t id;
+};
+
+static int created_cmp(const void *pa, const void *pb)
+{
+	const struct alive_ent *a = pa, *b = pb;
+	return a->created_seq < b->created_seq ? -1 : a->created_seq > b->created_seq;
+}
+
+static int host_prewarm(void *ctx, uint32_t fn, double until_s)
+{
+	struct platform *p = ctx;
+	return spawn_idle(p, fn - p->fn_base, 0, until_s);
+}
+
+static int host_set_provisioned(void *ctx, uint32_t fn, uint32_t instances)
+{
+	struct platform *p = ctx;
+	if (p->obs.provisioned_change)
+		p->obs.provisioned_change(p->obs.ctx, fn, engine_now(p->engine), p->fn[fn - p->fn_base].provisioned,
+					  instances);
+	fn -= p->fn_base;
+	struct fn_rt *f = &p->fn[fn];
+	f->provisioned = instances;
+	while (f->n_provisioned < instances) {
+		int rc = spawn_idle(p, fn, 1, INFINITY);
+		if (rc < 0)
+			return rc;
+		if (rc > 0)
+			break;    /* the pool is full: fewer instances, still billed */
+	}
+	if (f->n_provisioned <= instances)
+		return p->failed ? ERR_RUNTIME : 0;
+	/* Fewer: idle ones go at once, busy ones become on-demand; the oldest
+	 * first. */
+	struct alive_ent *cand = malloc((size_t)f->n_provisioned * sizeof(*cand));
+	if (!cand)
+		return fail(p, "cannot reduce provisioned instances");
+	uint32_t n = 0;
+	for (uint32_t id = 0; id < p->n_inst && n < f->n_provisioned; id++) {
+		const struct instance *in = &p->inst[id];
+		if (in->state != INST_FREE && in->fn == fn && in->provisioned)
+			cand[n++] = (struct alive_ent){ in->created_seq, id };
+	}
+	qsort(cand, n, sizeof(*cand), created_cmp);
+	for (int pass = 0; pass < 2 && f->n_provisioned > instances; pass++) {
+		for (uint32_t k = 0; k < n && f->n_provisioned > instances; k++) {
+			uint32_t id = cand[k].id;
+			struct instance *in = &p->inst[id];
+			if (in->state == INST_FREE || in->fn != fn || !in->provisioned)
+				continue;
+			if (pass == 0 && in->active == 0 && in->state == INST_WARM) {
+				release_instance(p, id);
+			} else if (pass == 1) {
+				/* Busy, or still initialising (then released when ready). */
+				int listed = p->avail_lists && in->avail_pos != NONE;
+				if (listed)
+					list_unlink(p, f, id);
+				in->provisioned = 0;
+				in->until_s = engine_now(p->engine);
+				f->n_provisioned--;
+				if (listed)
+					list_insert(p, f, id);
+				else if (in->avail_pos != NONE)
+					avail_update(p, f, id);
+			}
+		}
+	}
+	free(cand);
+	return p->failed ? ERR_RUNTIME : 0;
+}
+
+static int host_ping(void *ctx, uint32_t fn, double duration_s)
+{
+	struct platform *p = ctx;
+	return arrive(p, fn - p->fn_base, duration_s, 0, 1);
+}
+
+static uint32_t host_idle(void *ctx, uint32_t fn)
+{
+	struct platform *p = ctx;
+	return p->fn[fn - p->fn_base].counts.idle;
+}
+
+static uint32_t host_alive(void *ctx, uint32_t fn)
+{
+	struct platform *p = ctx;
+	const struct instance_counts *c = &p->fn[fn - p->fn_base].counts;
+	return c->initializing + c->busy + c->idle;
+}
+
+static double host_pool_clock(void *ctx)
+{
+	struct platform *p = ctx;
+	return p->pool_clock;
+}
+
+void platform_finish(struct platform *p)
+{
+	for (uint32_t li = 0; li < p->n_lists; li++) {
+		engine_cancel(p->engine, p->lists[li].timer);
+		p->lists[li].timer = ENGINE_TIMER_NONE;
+	}
+	/* Released in order of creation (struct alive_ent): a function's
+	 * lifespans add up in release order. Without memory for the list, in
+	 * slot order. */
+	uint32_t n = 0;
+	struct alive_ent *alive = malloc(((size_t)p->n_inst + 1) * sizeof(*alive));
+	for (uint32_t id = 0; alive && id < p->n_inst; id++)
+		if (p->inst[id].state != INST_FREE)
+			alive[n++] = (struct alive_ent){ p->inst[id].created_seq, id };
+	if (alive)
+		qsort(alive, n, sizeof(*alive), created_cmp);
+	for (uint32_t k = 0; k < (alive ? n : p->n_inst); k++) {
+		uint32_t id = alive ? alive[k].id : k;
+		if (p->inst[id].state == INST_FREE)
+			continue;
+		engine_cancel(p->engine, p->inst[id].expiry);
+		p->inst[id].expiry = ENGINE_TIMER_NONE;
+		/* Only idle instances remain once the engine has run dry. */
+		release_instance(p, id);
+	}
+	free(alive);
+}
+
+void platform_prefetch(const struct platform *p, uint32_t fn)
+{
+	/* Addresses computed without loading anything (a load here would wait
+	 * for the very miss the prefetch is meant to hide). */
+	const struct fn_rt *f = &p->fn[fn - p->fn_base];
+	const struct function_cfg *cfg = &p->sc->functions[fn];
+	__builtin_prefetch(f);
+	__builtin_prefetch((const char *)f + 64);
+	__builtin_prefetch(cfg);
+	__builtin_prefetch(&cfg->timeout_s);
+	__builtin_prefetch(&cfg->service);
+	__builtin_prefetch(&cfg->keepalive);
+}
+
+const struct instance_counts *platform_counts(const struct platform *p, uint32_t fn)
+{
+	return &p->fn[fn - p->fn_base].counts;
+}
+
+uint64_t platform_evictions(const struct platform *p)
+{
+	return p->evictions;
+}
+
+uint32_t platform_peak_shared_in_flight(const struct platform *p)
+{
+	return p->peak_shared_in_flight;
+}
+
+/* Functions with the same finite constant TTL share an expiry list; the
+ * others get one each. */
+struct ttl_fn {
+	double ttl_s;
+	uint32_t fn;
+};
+
+static int ttl_fn_cmp(const void *pa, const void *pb)
+{
+	const struct ttl_fn *a = pa, *b = pb;
+	if (a->ttl_s != b->ttl_s)
+		return a->ttl_s < b->ttl_s ? -1 : 1;
+	return a->fn < b->fn ? -1 : a->fn > b->fn;
+}
+
+static int assign_lists(struct platform *p)
+{
+	struct ttl_fn *v = malloc(((size_t)p->n_fn + 1) * sizeof(*v));
+	p->lists = malloc(((size_t)p->n_fn + 1) * sizeof(*p->lists));
+	if (!v || !p->lists) {
+		free(v);
+		return -1;
+	}
+	size_t n = 0;
+	for (uint32_t i = 0; i < p->n_fn; i++) {
+		double ttl = p->fn[i].const_ttl_s;
+		if (isfinite(ttl) && ttl > 0)
+			v[n++] = (struct ttl_fn){ ttl, i };
+		else
+			p->fn[i].ka_list = p->n_lists++;
+	}
+	qsort(v, n, sizeof(*v), ttl_fn_cmp);
+	for (size_t j = 0; j < n; j++) {
+		if (j == 0 || v[j].ttl_s != v[j - 1].ttl_s)
+			p->n_lists++;
+		p->fn[v[j].fn].ka_list = p->n_lists - 1;
+	}
+	free(v);
+	for (uint32_t li = 0; li < p->n_lists; li++)
+		p->lists[li] = (struct ka_list){ .ids = { NONE, NONE }, .timer = ENGINE_TIMER_NONE };
+	return 0;
+}
+
+struct platform *platform_new(const struct scenario *sc, struct engine *e, uint32_t replication,
+			      const struct platform_observer *obs, struct errbuf *err)
+{
+	return platform_new_range(sc, 0, (uint32_t)sc->n_functions, e, replication, obs, err);
+}
+
+struct platform *platform_new_range(const struct scenario *sc, uint32_t first_fn, uint32_t end_fn,
+				    struct engine *e, uint32_t replication,
+				    const struct platform_observer *obs, struct errbuf *err)
+{
+	struct platform *p = calloc(1, sizeof(*p));
+	if (!p)
+		goto oom;
+	p->sc = sc;
+	p->engine = e;
+	p->obs = *obs;
+	p->err = err;
+	p->free_inst = p->free_req = NONE;
+	p->shared_queue.head = p->shared_queue.tail = NONE;
+	p->fn_base = first_fn;
+	p->avail_lists = sc->platform.idle_selection == IDLE_MRU || sc->platform.idle_selection == IDLE_LRU;
+	p->n_fn = end_fn - first_fn;
+	size_t fn_bytes = ((size_t)p->n_fn * sizeof(*p->fn) + 63) / 64 * 64;
+	p->fn = aligned_alloc(64, fn_bytes ? fn_bytes : 64);
+	if (!p->fn)
+		goto oom;
+	memset(p->fn, 0, fn_bytes);
+	for (uint32_t i = 0; i < p->n_fn; i++) {
+		struct fn_rt *f = &p->fn[i];
+		uint32_t fn = first_fn + i;
+		f->cfg = &sc->functions[fn];
+		f->queue.head = f->queue.tail = NONE;
+		f->avail_list[0] = f->avail_list[1] = (struct ilist){ NONE, NONE };
+		f->const_ttl_s = f->cfg->keepalive->constant_ttl
+			? f->cfg->keepalive->constant_ttl(f->cfg->keepalive_cfg) : NAN;
+		if (rng_stream_init(&f->rng_service, sc->seed, replication, fn, RNG_SERVICE) < 0 ||
+		    rng_stream_init(&f->rng_cold, sc->seed, replication, fn, RNG_COLD_START) < 0 ||
+		    rng_stream_init(&f->rng_dispatch, sc->seed, replication, fn, RNG_DISPATCH) < 0 ||
+		    rng_stream_init(&f->rng_policy, sc->seed, replication, fn, RNG_POLICY) < 0)
+			goto oom;
+		double warm_mean_s = dist_mean(&f->cfg->service);
+		double extra_s = f->cfg->cold_start->mean_total_s(f->cfg->cold_start_cfg, warm_mean_s) - warm_mean_s;
+		f->host = (struct keepalive_host){
+			.platform = p,
+			.engine = e,
+			.fn = fn,
+			.memory_mb = f->cfg->memory_mb,
+			.cold_extra_s = extra_s > 0 ? extra_s : 0,
+			.horizon_s = sc->duration_s,
+			.prewarm = host_prewarm,
+			.set_provisioned = host_set_provisioned,
+			.ping = host_ping,
+			.idle_instances = host_idle,
+			.alive_instances = host_alive,
+			.pool_clock = host_pool_clock,
+		};
+		if (f->cfg->keepalive->start) {
+			f->keepalive_state = f->cfg->keepalive->start(f->cfg->keepalive_cfg, &f->host);
+			if (!f->keepalive_state)
+				goto oom;
+		}
+	}
+	/* The account pool is what all functions leave free, however many
+	 * this platform simulates. */
+	p->shared_limit = sc->platform.account_concurrency - sc->platform.reserved_total;
+	if (assign_lists(p) < 0)
+		goto oom;
+	return p;
+oom:
+	platform_free(p);
+	errbuf_set(err, ERR_RUNTIME, "out of memory creating the platform");
+	return NULL;
+}
+
+void platform_free(struct platform *p)
+{
+	if (!p)
+		return;
+	for (uint32_t i = 0; p->fn && i < p->n_fn; i++) {
+		struct fn_rt *f = &p->fn[i];
+		if (f->keepalive_state && f->cfg->keepalive->stop)
+			f->cfg->keepalive->stop(f->keepalive_state);
+		free(f->avail);
+	}
+	free(p->fn);
+	free(p->lists);
+	free(p->inst);
+	free(p->req);
+	free(p);
+}

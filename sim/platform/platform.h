@@ -1,0 +1,102 @@
+/*
+ * platform: functions, instances and requests of a serverless platform.
+ *
+ * Owns instance life cycles (initialising -> busy <-> idle -> released),
+ * dispatch of requests to warm instances (platform.idle_selection), cold
+ * starts through the function's cold-start model, keep-alive through its
+ * keep-alive policy, concurrency limits (account pool, reserved concurrency)
+ * with rejection or a FIFO wait queue, and request timeouts.
+ *
+ * It reports what happens to an observer and never knows prices or
+ * statistics. Time is the engine's clock; one platform per simulation run.
+ */
+#ifndef SLSIM_PLATFORM_H
+#define SLSIM_PLATFORM_H
+
+#include <stdint.h>
+#include "core/engine.h"
+#include "core/errbuf.h"
+#include "scenario/scenario.h"
+
+enum request_outcome {
+	REQ_COMPLETED,
+	REQ_TIMED_OUT,        /* ran into the function's timeout_s: cut there and billed */
+	REQ_REJECTED,         /* over a concurrency limit with on_limit "reject", or no room in the memory pool */
+	REQ_QUEUE_TIMEOUT,    /* waited queue_timeout_s for a concurrency slot */
+	REQ_OOM,              /* the function has too little memory (function_cfg.oom): failed,
+			       * billed for what ran, its instance discarded */
+};
+
+struct request_result {
+	uint32_t function;
+	uint32_t tag;           /* as given to platform_arrive */
+	enum request_outcome outcome;
+	int cold;               /* this request started a new instance */
+	int ping;               /* a warmer ping, not a user request */
+	int provisioned;        /* served by a provisioned instance */
+	double arrival_s;
+	double start_s;         /* dispatched to an instance (after any queueing) */
+	double end_s;           /* response sent (arrival_s when rejected) */
+	double init_s;          /* initialisation it waited for (cold "add" model) */
+	double run_s;           /* time it ran after init, cut at timeout_s */
+	enum restore_kind restore;  /* cold requests: how the instance started */
+};
+
+struct instance_counts {
+	uint32_t initializing;  /* starting, already holding its first request */
+	uint32_t busy;          /* serving at least one request */
+	uint32_t idle;          /* warm, serving nothing */
+};
+
+struct platform_observer {
+	void *ctx;
+	void (*request_done)(void *ctx, const struct request_result *r);
+	/* Function fn has delta more instances alive at now_s (alive_before
+	 * before). */
+	void (*alive_change)(void *ctx, uint32_t fn, double now_s, int delta, uint32_t alive_before);
+	/* Function fn has delta more instances busy (initialising or serving)
+	 * at now_s. Only for functions with concurrency_per_instance > 1: with
+	 * one request at a time, an instance is busy exactly from a request's
+	 * start_s to its end_s (request_done; warmer pings included). */
+	void (*busy_change)(void *ctx, uint32_t fn, double now_s, int delta);
+	void (*instance_released)(void *ctx, uint32_t fn, double created_s, double released_s);
+	/* Function fn's provisioned instances are set at now_s from before to after. */
+	void (*provisioned_change)(void *ctx, uint32_t fn, double now_s, uint32_t before, uint32_t after);
+};
+
+struct platform;
+
+/* The scenario and observer must outlive the platform. */
+struct platform *platform_new(const struct scenario *sc, struct engine *e, uint32_t replication,
+			      const struct platform_observer *obs, struct errbuf *err);
+/* The same for the functions [first_fn, end_fn) of sc alone (the others
+ * never arrive here): function numbers in the API and the observer's calls
+ * stay the scenario's, streams are seeded as in the whole platform, and the
+ * account pool is the whole account's. A platform per group of functions
+ * simulates the same as one for all, as long as nothing links them (no
+ * memory pool; the account pool never full: see
+ * platform_peak_shared_in_flight). */
+struct platform *platform_new_range(const struct scenario *sc, uint32_t first_fn, uint32_t end_fn,
+				    struct engine *e, uint32_t replication,
+				    const struct platform_observer *obs, struct errbuf *err);
+void platform_free(struct platform *p);
+
+/* A request for function fn arrives at engine_now(). duration_s >= 0 is its
+ * service time (from a trace); NAN draws it from the function's distribution.
+ * Returns 0, or <0 when a limit or memory is exhausted (message in *err). */
+int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t tag,
+		    struct errbuf *err);
+
+/* A cache hint: function fn will receive a request soon. Changes nothing. */
+void platform_prefetch(const struct platform *p, uint32_t fn);
+
+/* End of run: releases every instance still alive at engine_now(). */
+void platform_finish(struct platform *p);
+
+const struct instance_counts *platform_counts(const struct platform *p, uint32_t fn);
+/* Idle instances evicted from the memory pool so far. */
+uint64_t platform_evictions(const struct platform *p);
+/* Most requests that held a slot of the account pool at once. */
+uint32_t platform_peak_shared_in_flight(const struct platform *p);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * run: simulating a scenario, one replication per struct sim.
+ *
+ * Owns struct sim (the engine, platform, workload and statistics of one
+ * replication, handed around explicitly so many run at once on many
+ * threads) and the driver that runs every replication with OpenMP and folds
+ * the results in replication order, so output does not depend on the number
+ * of threads.
+ */
+#ifndef SLSIM_RUN_H
+#define SLSIM_RUN_H
+
+#include <signal.h>
+#include <stdint.h>
+#include "core/errbuf.h"
+#include "core/histo.h"
+#include "models/models.h"
+#include "scenario/scenario.h"
+#include "run/stats.h"
+
+struct workload;
+
+/* A replication whose functions cannot affect one another runs as groups of
+ * this many functions, each on its own platform and engine (run.c,
+ * run_partitioned): the same figures, with each group's records in the
+ * caches while it runs. */
+#define RUN_GROUP_FUNCTIONS 32u
+
+struct run_options {
+	int threads;        /* 0: OpenMP's default */
+	int progress;       /* print progress on stderr */
+	/* Optional: when *stop becomes non-zero (a signal handler sets it),
+	 * running replications stop and only completed ones are folded. */
+	const volatile sig_atomic_t *stop;
+	/* Optional: adds arrival sources (workload_add_source) to every
+	 * replication's workload before it starts; for benchmarks and programs
+	 * that feed arrivals from memory. NULL: the scenario's sources only. */
+	int (*add_sources)(void *ctx, struct workload *w, const struct scenario *sc,
+			   uint32_t replication, struct errbuf *err);
+	void *sources_ctx;
+	/* Non-zero: all functions on one platform even when they could run in
+	 * groups apart (see run.c, run_partitioned); for tests and benchmarks.
+	 * The figures are the same either way. */
+	int serial;
+	/* Arrivals per window of a partitioned run (0: the default,
+	 * PART_WINDOW_ARRIVALS in run.c); tests make windows small to put many
+	 * window bounds in a short run. The figures do not depend on it. */
+	uint32_t window_arrivals;
+};
+
+/* One interval of the time series, summed over replications. */
+struct ts_bin {
+	uint64_t arrivals, cold_starts;
+	double busy_s, idle_s;      /* instance-seconds (busy includes initialising) */
+	struct usage usage;         /* of requests that arrived in the interval */
+};
+
+struct run_result {
+	uint32_t replications;      /* folded: fewer than the scenario's when interrupted */
+	int interrupted;            /* stopped early through run_options.stop */
+	size_t n_functions;
+	struct stats_fold totals;
+	struct stats_fold *functions;
+	struct histo latency;       /* all counted completions of all replications */
+	size_t n_bins;
+	struct ts_bin *bins;
+	uint64_t events;
+	double wall_s;
+};
+
+int run_scenario(const struct scenario *sc, const struct run_options *opt, struct run_result *out,
+		 struct errbuf *err);
+void run_result_free(struct run_result *r);
+
+/* Runs replication rep of sc alone (one thread, no progress) and computes its
+ * `totals` figures exactly as run_scenario folds them, so a sweep point equals
+ * `slsim run` of the same scenario bit for bit. *events (may be NULL) gets the
+ * number of events fired. A non-zero *stop (stop may be NULL) ends it with
+ * ERR_INTERRUPTED. */
+int run_replication_totals(const struct scenario *sc, uint32_t rep, double totals[FIG_COUNT],
+			   uint64_t *events, const volatile sig_atomic_t *stop, struct errbuf *err);
+
+#endif

@@ -1,0 +1,101 @@
+/*
+ * stats: what one simulation run measures, and the figures reported from it.
+ *
+ * Owns the per-function accumulators fed by the platform observer (counts,
+ * latency histogram, time integrals of instance counts over the measurement
+ * window [warmup_s, duration_s], metered usage), the list of reported
+ * figures (STATS_FIGURES: the names used in summary.json, summary.csv and
+ * sweep.csv), and the folding of replications into means and 95 % Student-t
+ * half-widths. Memory is bounded: nothing grows with the number of requests.
+ */
+#ifndef SLSIM_STATS_H
+#define SLSIM_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "core/histo.h"
+#include "models/pricing.h"
+
+/* X(identifier, name in outputs, is_count) */
+#define STATS_FIGURES(X)                                          \
+	X(INVOCATIONS, "invocations", 1)                          \
+	X(COMPLETED, "completed", 1)                              \
+	X(COLD_STARTS, "cold_starts", 1)                          \
+	X(COLD_START_RATIO, "cold_start_ratio", 0)                \
+	X(REJECTED, "rejected", 1)                                \
+	X(TIMED_OUT, "timed_out", 1)                              \
+	X(OOM, "oom", 1)                                          \
+	X(LATENCY_MEAN, "latency_s.mean", 0)                      \
+	X(LATENCY_P50, "latency_s.p50", 0)                        \
+	X(LATENCY_P90, "latency_s.p90", 0)                        \
+	X(LATENCY_P95, "latency_s.p95", 0)                        \
+	X(LATENCY_P99, "latency_s.p99", 0)                        \
+	X(LATENCY_P999, "latency_s.p999", 0)                      \
+	X(LATENCY_MAX, "latency_s.max", 0)                        \
+	X(INSTANCES_MEAN, "instances.mean", 0)                    \
+	X(INSTANCES_BUSY_MEAN, "instances.busy_mean", 0)          \
+	X(INSTANCES_IDLE_MEAN, "instances.idle_mean", 0)          \
+	X(INSTANCES_PEAK, "instances.peak", 1)                    \
+	X(LIFESPAN_MEAN, "instance_lifespan_s.mean", 0)           \
+	X(BILLED_GB_S, "billed_gb_s", 0)                          \
+	X(IDLE_GB_S, "idle_gb_s", 0)                              \
+	X(COST_REQUESTS, "cost_usd.requests", 0)                  \
+	X(COST_COMPUTE, "cost_usd.compute", 0)                    \
+	X(COST_PROVISIONED, "cost_usd.provisioned", 0)            \
+	X(COST_WARMER, "cost_usd.warmer", 0)                      \
+	X(COST_TOTAL, "cost_usd.total", 0)                        \
+	X(COST_PER_MILLION, "cost_usd.per_million", 0)            \
+	X(COST_MONTHLY, "cost_usd.monthly", 0)            \
+	X(WARMER_PINGS, "warmer_pings", 1)
+
+enum stats_figure {
+#define STATS_ENUM(id, name, count) FIG_##id,
+	STATS_FIGURES(STATS_ENUM)
+#undef STATS_ENUM
+	FIG_COUNT
+};
+
+extern const char *const stats_figure_names[FIG_COUNT];
+extern const int stats_figure_is_count[FIG_COUNT];
+
+/* One function (or the whole run) in one replication. */
+struct fn_stats {
+	uint64_t invocations, completed, cold_starts, rejected, timed_out, oom;
+	struct histo latency;
+	/* Integrals over the window, in instance-seconds. */
+	double instance_s, busy_s, idle_s, idle_mb_s;
+	uint32_t peak;
+	uint64_t released;
+	double lifespan_sum_s;
+	struct usage usage;         /* user requests and provisioned time */
+	uint64_t warmer_pings;
+	struct usage warmer_usage;  /* warmer pings */
+};
+
+void fn_stats_init(struct fn_stats *s);
+void fn_stats_free(struct fn_stats *s);
+/* Adds src's counts, integrals, histogram and usage into dst (peak: max). */
+int fn_stats_merge(struct fn_stats *dst, const struct fn_stats *src);
+
+/* Figures of one replication; window_s = duration_s - warmup_s. The
+ * monthly cost scales the window's usage to 30 days (STATS_MONTH_S). */
+void stats_figures(const struct fn_stats *s, double window_s, const struct pricing_ops *pricing,
+		   const void *pricing_cfg, double out[FIG_COUNT]);
+
+#define STATS_MONTH_S (30.0 * 86400.0)
+
+/* Running mean and variance of figure vectors over replications (Welford),
+ * folded in replication order so results are independent of threads. */
+struct stats_fold {
+	uint32_t n;
+	double mean[FIG_COUNT];
+	double m2[FIG_COUNT];
+	uint32_t n_valid[FIG_COUNT];   /* NaN figures (no data) are skipped */
+};
+
+void stats_fold_init(struct stats_fold *f);
+void stats_fold_add(struct stats_fold *f, const double v[FIG_COUNT]);
+/* Half-width of the 95 % Student-t interval; NAN with fewer than 2 values. */
+double stats_fold_ci95(const struct stats_fold *f, enum stats_figure i);
+
+#endif

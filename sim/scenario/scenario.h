@@ -1,0 +1,140 @@
+/*
+ * scenario: reading, overriding and validating scenario files.
+ *
+ * Owns the validated, typed form of a scenario (struct scenario) and the JSON
+ * document it came from. Every key is documented in scenarios/README.md.
+ * Loading rejects duplicate and unknown keys, wrong types and out-of-range
+ * values with messages naming the file and the JSON path (or line:column for
+ * syntax errors); --set assignments are applied to the document first, so
+ * they are validated exactly like the file.
+ */
+#ifndef SLSIM_SCENARIO_H
+#define SLSIM_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "core/dist.h"
+#include "core/errbuf.h"
+#include "models/models.h"
+#include "workload/trace.h"
+
+/* Documented limits (scenarios/README.md). */
+#define SCENARIO_MAX_FUNCTIONS 1000000u
+#define SCENARIO_MAX_REPLICATIONS 100000u
+#define SCENARIO_MAX_DURATION_S 1e10
+#define SCENARIO_MAX_EXPECTED_ARRIVALS 1e11
+#define SCENARIO_MAX_TIMESERIES_BINS 10000000u
+
+enum on_limit { ON_LIMIT_REJECT, ON_LIMIT_QUEUE };
+enum idle_selection { IDLE_MRU, IDLE_NEWEST, IDLE_LRU, IDLE_RANDOM };
+/* ARRIVALS_WORKLOAD: no process of its own; arrivals come only from the
+ * scenario's "workload". */
+enum arrival_process { ARRIVALS_POISSON, ARRIVALS_PERIODIC, ARRIVALS_TRACE, ARRIVALS_WORKLOAD };
+
+struct arrivals_cfg {
+	enum arrival_process process;
+	double rate_per_s;                 /* poisson */
+	double period_s, jitter_s, phase_s; /* periodic: phase + k*period + U(0, jitter) */
+	char *trace_path;                  /* trace: resolved against the scenario's folder */
+	char *trace_format;                /* trace: "csv" */
+};
+
+/* A request's work, from which its service time follows (functions[i].work). */
+struct work_cfg {
+	double cpu_s;              /* CPU seconds at one full vCPU */
+	double io_s;               /* seconds not spent on the CPU */
+	double parallel_fraction;  /* Amdahl: the share of cpu_s that parallelises */
+	double cv;                 /* sd / mean of the service time (lognormal; 0 = constant) */
+	uint32_t min_memory_mb;    /* memory the work needs */
+};
+
+/* Why a function's requests fail for lack of memory (decided at load). */
+enum oom_kind {
+	OOM_NONE,
+	OOM_INIT,   /* the instance cannot hold runtime + model: fails at the end of its init */
+	OOM_RUN,    /* the work needs more than memory_mb: fails at the end of its run */
+};
+
+struct function_cfg {
+	char *name;
+	uint32_t memory_mb;
+	double vcpus;                      /* the provider's vCPU share (or the configured vcpus) */
+	int has_work;                      /* service was derived from `work` */
+	struct work_cfg work;
+	enum oom_kind oom;
+	uint32_t needed_memory_mb;         /* max(work.min_memory_mb, cold-start footprint) */
+	uint32_t concurrency_per_instance;
+	uint32_t reserved_concurrency;     /* 0: draws on the account's unreserved pool */
+	double timeout_s;
+	struct dist service;
+	const struct coldstart_ops *cold_start;
+	void *cold_start_cfg;
+	const struct keepalive_ops *keepalive;
+	void *keepalive_cfg;
+	struct arrivals_cfg arrivals;
+};
+
+struct platform_cfg {
+	uint32_t account_concurrency;      /* in-flight requests over all functions */
+	enum on_limit on_limit;
+	double queue_timeout_s;
+	enum idle_selection idle_selection;
+	uint64_t pool_memory_mb;           /* memory of all live instances; 0: unlimited */
+	uint32_t reserved_total;           /* the functions' reserved_concurrency, summed
+					    * (<= account_concurrency, checked) */
+};
+
+struct scenario {
+	char *path;                        /* as given, for messages */
+	char *dir;                         /* folder relative paths are resolved against */
+	json_t *json;                      /* the document after --set */
+	char *name;
+	uint64_t seed;
+	double duration_s, warmup_s, timeseries_interval_s;
+	uint32_t replications;
+	const struct pricing_ops *pricing;
+	void *pricing_cfg;
+	struct pricing_opts pricing_opts;  /* top-level "pricing" */
+	struct platform_cfg platform;
+	/* "workload": the prepared trace or generator (NULL without one). Its
+	 * functions follow the listed ones in functions[], in order of
+	 * appearance, configured from "function_defaults" and what the trace
+	 * says (service-time percentiles, memory). */
+	struct trace *workload;
+	size_t n_listed;                   /* functions[0 .. n_listed) come from "functions" */
+	size_t n_functions;
+	struct function_cfg *functions;
+	/* "compare": {"keepalive": [...]}: the policies to run one by one
+	 * (borrowed from json), or NULL. */
+	const json_t *compare_keepalive;
+	/* Open-addressing index of function names (scenario_function_index). */
+	uint32_t *name_slots;
+	size_t n_name_slots;
+};
+
+/* Reads the file at path, applies each "PATH=VALUE" of sets in order, and
+ * validates. On failure *s is left empty (scenario_free is still safe). */
+int scenario_load(struct scenario *s, const char *path, const char *const *sets, size_t n_sets,
+		  struct errbuf *err);
+
+/* Validates an in-memory document (a reference is taken); `path` names it in
+ * messages and its folder anchors relative trace paths. */
+int scenario_from_json(struct scenario *s, json_t *doc, const char *path, struct errbuf *err);
+
+/* Applies one "PATH=VALUE" assignment to doc: PATH is keys and [index]es
+ * (functions[0].keepalive.ttl_s); VALUE is JSON if it parses, else a string.
+ * Missing object keys along the path are created. */
+int scenario_apply_set(json_t *doc, const char *assignment, struct errbuf *err);
+
+/* Mean service time of `work` on vcpus vCPUs: io_s + cpu_s / speedup, with
+ * Amdahl's speedup 1 / ((1 - p) + p / vcpus) from one vCPU up, and a share
+ * below one vCPU stretching all CPU time by 1 / vcpus. */
+double scenario_work_service_s(const struct work_cfg *w, double vcpus);
+
+/* Index of the function with this name, or -1. */
+long scenario_function_index(const struct scenario *s, const char *name);
+
+void scenario_free(struct scenario *s);
+
+#endif

@@ -1,0 +1,499 @@
+#include "workload/workload.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include "core/csvreader.h"
+#include "core/dist.h"
+#include "core/rng.h"
+
+struct source {
+	const struct workload_source_ops *ops;
+	void *state;
+	struct arrival next;
+	struct arrival ahead;     /* read one ahead, when has_ahead */
+	uint64_t read_seq;        /* pull mode: when next was read */
+	int ahead_rc, has_ahead;
+	struct workload *w;
+};
+
+struct workload {
+	const struct scenario *sc;
+	struct engine *engine;
+	workload_sink_fn *sink;
+	void *sink_ctx;
+	struct errbuf *err;
+	struct source *src;
+	size_t n_src, cap_src;
+	uint64_t arrivals;
+	int status;
+	workload_hint_fn *hint;
+	/* Pull mode: sources with a pending arrival, a min-heap on
+	 * (next.t_s, read_seq). */
+	uint32_t *pull_heap;
+	size_t n_pull;
+	uint64_t read_seq;
+	int pulling;
+};
+
+/* ---- Poisson and periodic processes ------------------------------------ */
+
+struct process_src {
+	const struct arrivals_cfg *cfg;
+	uint32_t fn;
+	gsl_rng *rng;
+	double t_s;       /* poisson: last arrival */
+	uint64_t k;       /* periodic: index of the next arrival */
+};
+
+static int process_next(void *p, struct arrival *a, struct errbuf *err)
+{
+	(void)err;
+	struct process_src *s = p;
+	if (s->cfg->process == ARRIVALS_POISSON) {
+		if (!(s->cfg->rate_per_s > 0))
+			return 0;
+		s->t_s += dist_exp_draw(s->rng, 1.0 / s->cfg->rate_per_s);
+		a->t_s = s->t_s;
+	} else {
+		double jitter = s->cfg->jitter_s > 0 ? gsl_rng_uniform(s->rng) * s->cfg->jitter_s : 0;
+		a->t_s = s->cfg->phase_s + (double)s->k++ * s->cfg->period_s + jitter;
+	}
+	a->function = s->fn;
+	a->duration_s = NAN;
+	return 1;
+}
+
+static void process_close(void *p)
+{
+	struct process_src *s = p;
+	gsl_rng_free(s->rng);
+	free(s);
+}
+
+static const struct workload_source_ops process_ops = {
+	.next = process_next,
+	.close = process_close,
+};
+
+/* ---- CSV trace: timestamp_s,function[,duration_s] ----------------------- */
+
+struct csv_src {
+	const struct scenario *sc;
+	struct csvr *reader;
+	long col_t, col_fn, col_dur;
+	double last_t;
+	long last_fn;
+	char last_name[256];
+};
+
+static int csv_next(void *p, struct arrival *a, struct errbuf *err)
+{
+	struct csv_src *s = p;
+	struct csvr_row row;
+	int rc = csvr_next(s->reader, &row, err);
+	if (rc <= 0)
+		return rc;
+	const char *path = csvr_path(s->reader);
+	unsigned long long line = (unsigned long long)row.line;
+	size_t want = s->col_dur >= 0 ? 3 : 2;
+	if (row.n_fields != want)
+		return errbuf_set(err, ERR_INPUT, "%s:%llu: expected %zu fields, got %zu", path, line,
+				  want, row.n_fields);
+	if ((rc = csvr_double(s->reader, &row, (size_t)s->col_t, "timestamp_s", &a->t_s, err)) < 0)
+		return rc;
+	if (a->t_s < 0)
+		return errbuf_set(err, ERR_INPUT, "%s:%llu: timestamp_s must be >= 0, got %g", path, line,
+				  a->t_s);
+	if (a->t_s < s->last_t)
+		return errbuf_set(err, ERR_INPUT,
+				  "%s:%llu: timestamp_s %g is earlier than the previous row's %g (rows must be sorted by time)",
+				  path, line, a->t_s, s->last_t);
+	s->last_t = a->t_s;
+	const char *name = row.fields[s->col_fn];
+	/* Consecutive rows often name the same function: skip the lookup. */
+	if (s->last_fn < 0 || strcmp(name, s->last_name) != 0) {
+		long fn = scenario_function_index(s->sc, name);
+		if (fn < 0)
+			return errbuf_set(err, ERR_INPUT, "%s:%llu: unknown function \"%.100s\" (not in the scenario)",
+					  path, line, name);
+		const struct arrivals_cfg *ac = &s->sc->functions[fn].arrivals;
+		if (ac->process != ARRIVALS_TRACE || strcmp(ac->trace_path, path) != 0)
+			return errbuf_set(err, ERR_INPUT,
+					  "%s:%llu: function \"%.100s\" does not take its arrivals from this trace",
+					  path, line, name);
+		s->last_fn = fn;
+		snprintf(s->last_name, sizeof(s->last_name), "%s", name);
+	}
+	a->function = (uint32_t)s->last_fn;
+	a->duration_s = NAN;
+	if (s->col_dur >= 0) {
+		if ((rc = csvr_double(s->reader, &row, (size_t)s->col_dur, "duration_s", &a->duration_s, err)) < 0)
+			return rc;
+		if (a->duration_s < 0)
+			return errbuf_set(err, ERR_INPUT, "%s:%llu: duration_s must be >= 0, got %g", path,
+					  line, a->duration_s);
+	}
+	return 1;
+}
+
+static void csv_close(void *p)
+{
+	struct csv_src *s = p;
+	csvr_close(s->reader);
+	free(s);
+}
+
+static const struct workload_source_ops csv_ops = {
+	.next = csv_next,
+	.close = csv_close,
+};
+
+static int open_csv_trace(struct workload *w, const char *path, struct errbuf *err)
+{
+	struct csv_src *s = calloc(1, sizeof(*s));
+	if (!s)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	s->sc = w->sc;
+	s->last_fn = -1;
+	int rc = csvr_open(&s->reader, path, err);
+	if (rc < 0) {
+		free(s);
+		return rc;
+	}
+	struct csvr_row header;
+	rc = csvr_next(s->reader, &header, err);
+	if (rc == 0)
+		rc = errbuf_set(err, ERR_INPUT, "%s: empty file (expected a header timestamp_s,function[,duration_s])", path);
+	if (rc < 0)
+		goto fail;
+	s->col_t = csvr_find_column(&header, "timestamp_s");
+	s->col_fn = csvr_find_column(&header, "function");
+	s->col_dur = csvr_find_column(&header, "duration_s");
+	if (s->col_t < 0 || s->col_fn < 0 || header.n_fields != (s->col_dur >= 0 ? 3u : 2u)) {
+		rc = errbuf_set(err, ERR_INPUT,
+				"%s:%llu: the header must name the columns timestamp_s,function and optionally duration_s",
+				path, (unsigned long long)header.line);
+		goto fail;
+	}
+	return workload_add_source(w, &csv_ops, s, err);
+fail:
+	csv_close(s);
+	return rc;
+}
+
+/* ---- the scenario's "workload" (trace.h) ---------------------------------- */
+
+struct wl_src {
+	struct trace_reader *reader;
+	uint32_t *map;
+};
+
+static int wl_next(void *p, struct arrival *a, struct errbuf *err)
+{
+	struct wl_src *s = p;
+	struct trace_arrival ta;
+	int rc = trace_next(s->reader, &ta, err);
+	if (rc <= 0)
+		return rc;
+	a->t_s = ta.t_s;
+	a->function = ta.fn;
+	a->duration_s = ta.duration_s;
+	return 1;
+}
+
+static void wl_close(void *p)
+{
+	struct wl_src *s = p;
+	trace_close(s->reader);
+	free(s->map);
+	free(s);
+}
+
+static const struct workload_source_ops wl_ops = {
+	.next = wl_next,
+	.close = wl_close,
+};
+
+/* Trace functions map to the scenario's functions of the same name; those
+ * the sampling dropped (and the scenario does not list) are skipped. */
+static int open_workload(struct workload *w, uint32_t replication, struct errbuf *err)
+{
+	const struct trace *t = w->sc->workload;
+	size_t n = trace_n_functions(t);
+	struct wl_src *s = calloc(1, sizeof(*s));
+	if (!s || !(s->map = malloc((n + 1) * sizeof(*s->map)))) {
+		free(s);
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		long fn = scenario_function_index(w->sc, trace_function(t, i)->name);
+		s->map[i] = fn < 0 ? UINT32_MAX : (uint32_t)fn;
+	}
+	int rc = trace_open(t, w->sc->seed, replication, s->map, &s->reader, err);
+	if (rc < 0) {
+		free(s->map);
+		free(s);
+		return rc;
+	}
+	return workload_add_source(w, &wl_ops, s, err);
+}
+
+/* ---- scheduling -------------------------------------------------------- */
+
+static void on_arrival(void *ctx, uint64_t arg);
+
+/* Fetches the source's next arrival and schedules it, or retires the source. */
+static int advance(struct workload *w, size_t i)
+{
+	struct source *s = &w->src[i];
+	int rc;
+	if (s->has_ahead) {
+		s->has_ahead = 0;
+		s->next = s->ahead;
+		rc = s->ahead_rc;
+	} else {
+		rc = s->ops->next(s->state, &s->next, w->err);
+	}
+	if (rc < 0) {
+		w->status = rc;
+		engine_stop(w->engine);
+		return rc;
+	}
+	if (rc == 0 || s->next.t_s > w->sc->duration_s)
+		return 0;
+	/* Traces before the start are replayed from time zero onwards. */
+	double now = engine_now(w->engine);
+	if (s->next.t_s < now)
+		s->next.t_s = now;
+	/* Late: whatever else happens at an arrival's instant (a completion,
+	 * a keep-alive expiry) has happened when it arrives, as in pull mode. */
+	if (!engine_at_late(w->engine, s->next.t_s, on_arrival, w, i)) {
+		w->status = errbuf_set(w->err, ERR_RUNTIME, "cannot schedule an arrival: %s",
+				       engine_failed(w->engine));
+		engine_stop(w->engine);
+		return w->status;
+	}
+	return 0;
+}
+
+static void on_arrival(void *ctx, uint64_t arg)
+{
+	struct workload *w = ctx;
+	struct source *s = &w->src[arg];
+	w->arrivals++;
+	if (w->hint) {
+		/* Sources draw from their own streams, so reading ahead changes
+		 * no value; the next arrival is still scheduled after this one is
+		 * delivered, as without the hint (same event order). */
+		s->ahead_rc = s->ops->next(s->state, &s->ahead, w->err);
+		s->has_ahead = 1;
+		if (s->ahead_rc > 0)
+			w->hint(w->sink_ctx, s->ahead.function);
+	}
+	int rc = w->sink(w->sink_ctx, &s->next, w->err);
+	if (rc < 0) {
+		w->status = rc;
+		engine_stop(w->engine);
+		return;
+	}
+	advance(w, (size_t)arg);
+}
+
+int workload_add_source(struct workload *w, const struct workload_source_ops *ops, void *src,
+			struct errbuf *err)
+{
+	if (w->n_src == w->cap_src) {
+		size_t cap = w->cap_src ? w->cap_src * 2 : 8;
+		void *q = realloc(w->src, cap * sizeof(*w->src));
+		if (!q) {
+			ops->close(src);
+			return errbuf_set(err, ERR_RUNTIME, "out of memory");
+		}
+		w->src = q;
+		w->cap_src = cap;
+	}
+	w->src[w->n_src++] = (struct source){ .ops = ops, .state = src, .w = w };
+	return 0;
+}
+
+struct workload *workload_new(const struct scenario *sc, struct engine *e, uint32_t replication,
+			      workload_sink_fn *sink, void *sink_ctx, struct errbuf *err)
+{
+	struct workload *w = calloc(1, sizeof(*w));
+	if (!w) {
+		errbuf_set(err, ERR_RUNTIME, "out of memory");
+		return NULL;
+	}
+	w->sc = sc;
+	w->engine = e;
+	w->sink = sink;
+	w->sink_ctx = sink_ctx;
+	w->err = err;
+	if (sc->workload && open_workload(w, replication, err) < 0) {
+		workload_free(w);
+		return NULL;
+	}
+	for (size_t i = 0; i < sc->n_functions; i++) {
+		const struct arrivals_cfg *a = &sc->functions[i].arrivals;
+		int rc = 0;
+		if (a->process == ARRIVALS_WORKLOAD) {
+			continue;
+		} else if (a->process == ARRIVALS_TRACE) {
+			/* One reader per file, however many functions it drives. */
+			size_t j = 0;
+			while (j < i && !(sc->functions[j].arrivals.process == ARRIVALS_TRACE &&
+					  strcmp(sc->functions[j].arrivals.trace_path, a->trace_path) == 0))
+				j++;
+			if (j == i)
+				rc = open_csv_trace(w, a->trace_path, err);
+		} else {
+			struct process_src *s = calloc(1, sizeof(*s));
+			if (s)
+				s->rng = rng_stream(sc->seed, replication, (uint32_t)i, RNG_ARRIVALS);
+			if (!s || !s->rng) {
+				free(s);
+				rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
+			} else {
+				s->cfg = a;
+				s->fn = (uint32_t)i;
+				rc = workload_add_source(w, &process_ops, s, err);
+			}
+		}
+		if (rc < 0) {
+			workload_free(w);
+			return NULL;
+		}
+	}
+	return w;
+}
+
+int workload_start(struct workload *w, struct errbuf *err)
+{
+	(void)err;
+	for (size_t i = 0; i < w->n_src && w->status == 0; i++)
+		advance(w, i);
+	return w->status;
+}
+
+int workload_status(const struct workload *w)
+{
+	return w->status;
+}
+
+void workload_set_hint(struct workload *w, workload_hint_fn *hint)
+{
+	w->hint = hint;
+}
+
+uint64_t workload_arrivals(const struct workload *w)
+{
+	return w->arrivals;
+}
+
+/* ---- pull mode --------------------------------------------------------- */
+
+static int pull_less(const struct workload *w, uint32_t a, uint32_t b)
+{
+	const struct source *x = &w->src[a], *y = &w->src[b];
+	if (x->next.t_s != y->next.t_s)
+		return x->next.t_s < y->next.t_s;
+	return x->read_seq < y->read_seq;
+}
+
+static void pull_sift_down(struct workload *w, size_t i)
+{
+	uint32_t *h = w->pull_heap;
+	uint32_t x = h[i];
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= w->n_pull)
+			break;
+		if (c + 1 < w->n_pull && pull_less(w, h[c + 1], h[c]))
+			c++;
+		if (!pull_less(w, h[c], x))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = x;
+}
+
+static void pull_sift_up(struct workload *w, size_t i)
+{
+	uint32_t *h = w->pull_heap;
+	uint32_t x = h[i];
+	while (i > 0 && pull_less(w, x, h[(i - 1) / 2])) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = x;
+}
+
+/* Reads source i's next arrival (not before now_s, as the scheduled mode
+ * replays earlier trace times at the current time). 1: it has one before
+ * the end, 0: retired, <0: error. */
+static int pull_read(struct workload *w, size_t i, double now_s)
+{
+	struct source *s = &w->src[i];
+	int rc = s->ops->next(s->state, &s->next, w->err);
+	if (rc < 0)
+		return w->status = rc;
+	if (rc == 0 || s->next.t_s > w->sc->duration_s)
+		return 0;
+	if (s->next.t_s < now_s)
+		s->next.t_s = now_s;
+	s->read_seq = w->read_seq++;
+	return 1;
+}
+
+int workload_pull(struct workload *w, struct arrival *a)
+{
+	if (w->status < 0)
+		return w->status;
+	if (!w->pulling) {
+		w->pulling = 1;
+		w->pull_heap = malloc((w->n_src + 1) * sizeof(*w->pull_heap));
+		if (!w->pull_heap)
+			return w->status = errbuf_set(w->err, ERR_RUNTIME, "out of memory");
+		for (size_t i = 0; i < w->n_src; i++) {
+			int rc = pull_read(w, i, 0);
+			if (rc < 0)
+				return rc;
+			if (rc > 0) {
+				w->pull_heap[w->n_pull++] = (uint32_t)i;
+				pull_sift_up(w, w->n_pull - 1);
+			}
+		}
+	}
+	if (w->n_pull == 0)
+		return 0;
+	uint32_t i = w->pull_heap[0];
+	/* Field by field: the source has just written them one by one, and a
+	 * wider load spanning two of those stores would wait for them. */
+	const struct arrival *n = &w->src[i].next;
+	a->t_s = n->t_s;
+	a->function = n->function;
+	a->duration_s = n->duration_s;
+	w->arrivals++;
+	int rc = pull_read(w, i, a->t_s);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		w->pull_heap[0] = w->pull_heap[--w->n_pull];
+	if (w->n_pull)
+		pull_sift_down(w, 0);
+	return 1;
+}
+
+void workload_free(struct workload *w)
+{
+	if (!w)
+		return;
+	free(w->pull_heap);
+	for (size_t i = 0; i < w->n_src; i++)
+		w->src[i].ops->close(w->src[i].state);
+	free(w->src);
+	free(w);
+}
