@@ -14,7 +14,7 @@
  * (at most max_rows_in_memory of them, else a clear error).
  *
  * Formats and generators are plug-ins: an ops struct in one file each
- * (sim/workload/formats/*.c, sim/workload/generators/*.c), listed in trace.c.
+ * (sim/workload/formats/, sim/workload/generators/), listed in trace.c.
  */
 #ifndef SLSIM_TRACE_H
 #define SLSIM_TRACE_H
@@ -147,7 +147,7 @@ void trace_set_has_durations(struct trace *t, int yes);
 void trace_add_rows(struct trace *t, uint64_t rows, uint64_t skipped_status, uint64_t skipped_bad);
 int trace_skip_bad_rows(const struct trace *t);
 
-/* Generators: one file each (sim/workload/generators/*.c). */
+/* Generators: one file each in sim/workload/generators/. */
 struct trace_generator_ops {
 	const char *name;
 	const char *const *keys;    /* its parameters beyond "format", "pattern", "duration_s" */

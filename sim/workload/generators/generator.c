@@ -1,6 +1,6 @@
 /*
  * trace_generator: the "generator" format, synthetic workloads made on the
- * fly by the generators (sim/workload/generators/*.c) instead of read from a file.
+ * fly by the generators (sim/workload/generators/) instead of read from a file.
  * {"format": "generator", "pattern": NAME, "duration_s": H (default 86400),
  * ...the pattern's parameters}. Arrivals run over [0, H]; H is the workload's
  * span (the scenario's default duration_s). Each replication draws its own
