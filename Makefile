@@ -19,9 +19,11 @@ LDLIBS    = $(PKG_LIBS) -lcsv -lm
 
 LIB_SRC  := $(filter-out sim/cli/main.c,$(shell find sim models -name '*.c' | LC_ALL=C sort))
 LIB_HDR  := $(shell find sim models -name '*.h')
-TEST_SRC := $(wildcard tests/*.c)
+TEST_SRC := $(wildcard tests/*.c tests/lib/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/gnuplot_scripts.o
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+# Test helpers (tests/lib/testutil.h) are included by name from every suite.
+$(TEST_OBJ): CPPFLAGS += -Itests/lib
 DEPFILES := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/sim/cli/main.d
 
 # bin/slsim-mpi: cli/main.c and experiment/mpisweep.c again through mpicc with SLSIM_MPI
