@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "experiment/baseline.h"
 #include "experiment/compare.h"
 #include "core/errbuf.h"
 #include "experiment/optimize.h"
@@ -321,6 +322,8 @@ static int cmd_report(int argc, char **argv)
 {
 	const char *dir = NULL, *value;
 	struct report_options ro = { .run = { .threads = 0 } };
+	ro.baseline_curve = baseline_report_curve;
+	ro.baseline_ctx = &ro.run;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			fputs(usage_report, stdout);

@@ -1,71 +1,25 @@
 /*
- * baseline: the same workload on always-on virtual machines, for comparison.
+ * baseline: the scenario's traffic scaled and simulated, priced against
+ * always-on VMs (the "baseline" object and its arithmetic are
+ * sim/scenario/baseline.h's).
  *
- * Owns the scenario's "baseline" object (scenarios/README.md), the VM cost
- * arithmetic (enough VMs for the peak interval's arrival rate all the time,
- * or for each interval's rate), the scaling of a scenario's traffic (arrival
- * rates multiplied by a factor), the monthly-cost curve of serverless against
- * VMs over traffic scales, and its break-even scale. A month is 730 hours, as
- * in the providers' pricing calculators.
+ * Owns the scaling of a scenario's traffic (arrival rates multiplied by a
+ * factor), the monthly-cost curve of serverless against VMs over traffic
+ * scales, and baseline.csv.
  */
-#ifndef SLSIM_BASELINE_H
-#define SLSIM_BASELINE_H
+#ifndef SLSIM_EXPERIMENT_BASELINE_H
+#define SLSIM_EXPERIMENT_BASELINE_H
 
 #include <stddef.h>
-#include <stdint.h>
 #include <jansson.h>
 #include "core/errbuf.h"
 #include "run/run.h"
-
-#define BASELINE_MONTH_S 2628000.0   /* 730 h */
-
-enum baseline_scale { BASELINE_PEAK, BASELINE_AUTOSCALE };
-
-struct baseline_cfg {
-	double vcpus;                  /* descriptive: shown in reports */
-	double memory_gb;              /* descriptive */
-	double hourly_usd;             /* price of one VM-hour */
-	double requests_per_s_per_vm;  /* sustainable throughput of one VM */
-	uint32_t min_vms;
-	enum baseline_scale scale;
-};
-
-/* Validates doc's "baseline" (where names the file: "s.json"). Returns 1 and
- * fills *out when present, 0 when absent; out may be NULL to only check. */
-int baseline_parse(const json_t *doc, const char *where, struct baseline_cfg *out,
-		   struct errbuf *err);
-
-/* One interval of arrivals (a time-series row). */
-struct baseline_bin {
-	double t_start_s, t_end_s;
-	double arrivals;               /* mean over replications */
-};
-
-struct baseline_cost {
-	double vm_usd;                 /* over the window */
-	double vm_monthly_usd;         /* vm_usd scaled to 730 h */
-	double peak_rate_per_s;        /* highest interval rate in the window */
-	uint32_t peak_vms;
-	double mean_vms;               /* time average over the window */
-};
-
-/* VMs in an interval: max(min_vms, ceil(rate / requests_per_s_per_vm)). The
- * window [lo_s, hi_s] (the measured window) sets the billed hours; bins count
- * only where they overlap it. */
-void baseline_vm_cost(const struct baseline_cfg *b, const struct baseline_bin *bins, size_t n,
-		      double lo_s, double hi_s, struct baseline_cost *out);
+#include "scenario/baseline.h"
 
 /* Multiplies every function's traffic in doc by factor: Poisson rates times
  * factor; periodic period, jitter and phase divided by it. Trace arrivals
  * cannot be scaled and are left alone: *n_unscaled counts those functions. */
 int baseline_scale_traffic(json_t *doc, double factor, size_t *n_unscaled, struct errbuf *err);
-
-struct baseline_point {
-	double scale;
-	double serverless_monthly_usd, serverless_ci95;   /* ci95: NAN with 1 replication */
-	double invocations;                                /* per window, mean */
-	struct baseline_cost vm;
-};
 
 /* Simulates doc (validated as scenario_path) at each traffic scale and prices
  * it both ways; out has n_scales entries. */
@@ -73,14 +27,16 @@ int baseline_curve(const json_t *doc, const char *scenario_path, const struct ba
 		   const double *scales, size_t n_scales, const struct run_options *opt,
 		   struct baseline_point *out, size_t *n_unscaled, struct errbuf *err);
 
-/* The smallest traffic scale at which serverless costs as much as the VMs:
- * the first sign change of serverless - vm from below, interpolated linearly
- * in log(scale). NAN when serverless stays cheaper (or dearer) throughout. */
-double baseline_break_even(const struct baseline_point *pts, size_t n);
-
 /* baseline.csv: traffic_scale, invocations, serverless_monthly_usd,
  * serverless_monthly_usd.ci95, vm_monthly_usd, vms_peak, vms_mean. */
 int baseline_write_csv(const char *dir, const struct baseline_point *pts, size_t n,
 		       struct errbuf *err);
+
+/* The curve and baseline.csv in dir, as `slsim report` wants them: the
+ * report_options.baseline_curve hook, with ctx a const struct run_options *. */
+int baseline_report_curve(void *ctx, const json_t *doc, const char *scenario_path,
+			  const struct baseline_cfg *b, const double *scales, size_t n_scales,
+			  const char *dir, struct baseline_point *out, size_t *n_unscaled,
+			  struct errbuf *err);
 
 #endif

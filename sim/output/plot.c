@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <jansson.h>
-#include "experiment/baseline.h"
+#include "scenario/baseline.h"
 #include "core/csvreader.h"
 #include "output/output.h"
 #include "run/stats.h"

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <jansson.h>
-#include "experiment/baseline.h"
 #include "core/csvreader.h"
 #include "output/output.h"
 #include "output/plot.h"
@@ -449,14 +448,14 @@ static int section_baseline(struct doc *d, const char *dir, const json_t *scen, 
 	char where[4200];
 	snprintf(where, sizeof(where), "%s/scenario.json", dir);
 	int rc = baseline_parse(scen, where, &b, err);
-	if (rc <= 0)
+	if (rc <= 0 || !opt->baseline_curve)
 		return rc;
 	size_t n = opt->n_scales ? opt->n_scales : report_n_default_scales;
 	const double *scales = opt->n_scales ? opt->scales : report_default_scales;
 	struct baseline_point pts[REPORT_MAX_SCALES];
 	size_t n_unscaled = 0;
-	if ((rc = baseline_curve(scen, where, &b, scales, n, &opt->run, pts, &n_unscaled, err)) < 0 ||
-	    (rc = baseline_write_csv(dir, pts, n, err)) < 0)
+	if ((rc = opt->baseline_curve(opt->baseline_ctx, scen, where, &b, scales, n, dir, pts,
+				      &n_unscaled, err)) < 0)
 		return rc;
 	heading(d, 2, "Serverless against always-on VMs");
 	char text[1024], v1[64], v2[64];

@@ -14,12 +14,27 @@
 
 #include <stddef.h>
 #include "core/errbuf.h"
+#include <jansson.h>
 #include "run/run.h"
+#include "scenario/baseline.h"
 
 #define REPORT_MAX_SCALES 32
 
+/* Simulates the scenario document scen (validated as where) at each of the
+ * n traffic scales, prices each both ways into out[0 .. n) and writes
+ * dir/baseline.csv; *n_unscaled counts the functions whose traffic cannot
+ * be scaled. The command line fills it with sim/experiment/baseline.c's
+ * baseline_report_curve (the output layer does not run simulations). */
+typedef int (*report_baseline_fn)(void *ctx, const json_t *scen, const char *where,
+				  const struct baseline_cfg *b, const double *scales, size_t n,
+				  const char *dir, struct baseline_point *out, size_t *n_unscaled,
+				  struct errbuf *err);
+
 struct report_options {
 	struct run_options run;        /* for the traffic-scale simulations */
+	/* The baseline section's curve; NULL: no such section. */
+	report_baseline_fn baseline_curve;
+	void *baseline_ctx;            /* its ctx (e.g. &run) */
 	size_t n_scales;               /* 0: the default scales */
 	double scales[REPORT_MAX_SCALES];
 	const char *metric;            /* heat-map figure, NULL: default */

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "experiment/baseline.h"
+#include "scenario/baseline.h"
 
 /* ---- --set ------------------------------------------------------------- */
 
@@ -559,7 +559,7 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 	if (!s->name)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 
-	/* The always-on comparison is read by sim/experiment/baseline.c; checked here so a
+	/* The always-on comparison is run by sim/experiment/baseline.c; checked here so a
 	 * bad baseline fails at load time like every other key. */
 	if ((rc = baseline_parse(doc, s->path, NULL, err)) < 0)
 		return rc;
