@@ -96,20 +96,20 @@ START_TEST(sweep_csv_layout)
 {
 	json_t *doc = doc_of(periodic);
 	const char *paths[] = { "functions[0].memory_mb", "provider" };
-	struct gridrun g;
+	struct points g;
 	struct errbuf err = { "" };
 	struct run_options opt = { .threads = 1 };
-	ck_assert_int_eq(gridrun_init(&g, doc, "t.json", paths, 2, &opt, &err), 0);
+	ck_assert_int_eq(points_init(&g, doc, "t.json", paths, 2, &opt, &err), 0);
 	json_t *v[2] = { json_integer(256), json_string("aws-lambda-arm64") };
 	size_t p;
-	ck_assert_msg(gridrun_eval(&g, v, NULL, 0, &p, &err) == 0, "%s", err.msg);
+	ck_assert_msg(points_eval(&g, v, NULL, 0, &p, &err) == 0, "%s", err.msg);
 	ck_assert_uint_eq(p, 0);
-	ck_assert_int_eq(gridrun_eval(&g, v, NULL, 0, &p, &err), 0);   /* memoised */
+	ck_assert_int_eq(points_eval(&g, v, NULL, 0, &p, &err), 0);   /* memoised */
 	ck_assert_uint_eq(g.n_points, 1);
 	json_decref(v[0]);
 	json_decref(v[1]);
 	const char *dir = tu_tmpdir();
-	ck_assert_int_eq(gridrun_save_csv(&g, dir, "sweep.csv", &err), 0);
+	ck_assert_int_eq(points_save_csv(&g, dir, "sweep.csv", &err), 0);
 	char path[600];
 	snprintf(path, sizeof(path), "%s/sweep.csv", dir);
 	struct csvr *r;
@@ -136,7 +136,7 @@ START_TEST(sweep_csv_layout)
 	ck_assert_str_eq(row.fields[cost + 1], "");   /* one replication: no interval */
 	ck_assert_int_eq(csvr_next(r, &row, &err), 0);
 	csvr_close(r);
-	gridrun_free(&g);
+	points_free(&g);
 	json_decref(doc);
 }
 END_TEST
@@ -160,9 +160,9 @@ static void assert_answer_is_optimal(const struct optimize_spec *spec, const str
 {
 	ck_assert_int_ge(r->best, 0);
 	ck_assert(r->feasible[r->best]);
-	double best = gridrun_mean(&r->grid, (size_t)r->best, spec->objective);
+	double best = points_mean(&r->grid, (size_t)r->best, spec->objective);
 	for (size_t p = 0; p < r->grid.n_points; p++)
-		if (gridrun_mean(&r->grid, p, spec->objective) < best)
+		if (points_mean(&r->grid, p, spec->objective) < best)
 			ck_assert_msg(!r->feasible[p], "point %zu is feasible and better than the answer", p);
 }
 
@@ -186,7 +186,7 @@ START_TEST(cheapest_provider_and_memory_by_hand)
 	size_t b = (size_t)r.best;
 	ck_assert_str_eq(json_string_value(r.grid.values[b * 2]), "aws-lambda-arm64");
 	ck_assert_int_eq(json_integer_value(r.grid.values[b * 2 + 1]), 128);
-	ck_assert_double_eq_tol(gridrun_mean(&r.grid, b, FIG_COST_TOTAL),
+	ck_assert_double_eq_tol(points_mean(&r.grid, b, FIG_COST_TOTAL),
 				(3601 * 0.2 + 1) * 0.125 * 0.0000133334 + 3601 * 0.2e-6, 1e-12);
 	ck_assert_uint_lt(r.grid.n_points, 40);
 	/* The outputs: sweep.csv, frontier.csv, optimize.json and the best run. */
@@ -253,7 +253,7 @@ START_TEST(shortest_keepalive_meeting_a_cold_start_slo)
 		double t = json_number_value(r.grid.values[r.best]);
 		ck_assert_msg(fabs(t - t_star) <= 4 * sd + 10.0 / 1024, "method %d: TTL %.5f, closed form %.5f, allowed %.4f",
 			      method, t, t_star, 4 * sd + 10.0 / 1024);
-		ck_assert(gridrun_mean(&r.grid, (size_t)r.best, FIG_COLD_START_RATIO) <= target);
+		ck_assert(points_mean(&r.grid, (size_t)r.best, FIG_COLD_START_RATIO) <= target);
 		/* Shorter TTLs tried all violate the SLO (idle memory grows with T). */
 		for (size_t p = 0; p < r.grid.n_points; p++)
 			if (json_number_value(r.grid.values[p]) < t)
@@ -339,8 +339,8 @@ START_TEST(cpu_bound_memory_cheapest_meeting_p99)
 			ck_assert_msg(m == cases[i].memory_mb, "%s, method %d: %g MB, expected %g", cases[i].vary, method,
 				      m, cases[i].memory_mb);
 			double s = lambda_service_s(m, 2, 0.1, 0.8);
-			ck_assert_double_eq_tol(gridrun_mean(&r.grid, (size_t)r.best, FIG_LATENCY_P99), s, 1e-9);
-			ck_assert_double_eq_tol(gridrun_mean(&r.grid, (size_t)r.best, FIG_COST_TOTAL),
+			ck_assert_double_eq_tol(points_mean(&r.grid, (size_t)r.best, FIG_LATENCY_P99), s, 1e-9);
+			ck_assert_double_eq_tol(points_mean(&r.grid, (size_t)r.best, FIG_COST_TOTAL),
 						lambda_cost_usd(361, m, s), 1e-14);
 			/* Every point explored below the answer misses the SLO, every
 			 * one above it meets it: p99 falls with memory. */

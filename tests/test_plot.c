@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "experiment/gridrun.h"
+#include "experiment/points.h"
 #include "output/plot.h"
 #include "suites.h"
 #include "testutil.h"
@@ -126,20 +126,20 @@ START_TEST(sweep_plots)
 	};
 	for (size_t s = 0; s < sizeof(sweeps) / sizeof(sweeps[0]); s++) {
 		const char *dir = tu_tmpdir();
-		struct gridrun g;
-		ck_assert_int_eq(gridrun_init(&g, doc, "s.json", sweeps[s].paths, sweeps[s].n_paths, &opt, &err), 0);
+		struct points g;
+		ck_assert_int_eq(points_init(&g, doc, "s.json", sweeps[s].paths, sweeps[s].n_paths, &opt, &err), 0);
 		size_t n0 = sweeps[s].n_values[0], n1 = sweeps[s].n_paths > 1 ? sweeps[s].n_values[1] : 1;
 		for (size_t i = 0; i < n0; i++)
 			for (size_t j = 0; j < n1; j++) {
 				json_t *v[2] = { json_loads(sweeps[s].values[0][i], JSON_DECODE_ANY, NULL),
 						 sweeps[s].n_paths > 1 ? json_loads(sweeps[s].values[1][j], JSON_DECODE_ANY, NULL) : NULL };
 				size_t p;
-				ck_assert_msg(gridrun_eval(&g, v, NULL, 0, &p, &err) == 0, "%s", err.msg);
+				ck_assert_msg(points_eval(&g, v, NULL, 0, &p, &err) == 0, "%s", err.msg);
 				json_decref(v[0]);
 				json_decref(v[1]);
 			}
-		ck_assert_int_eq(gridrun_save_csv(&g, dir, "sweep.csv", &err), 0);
-		gridrun_free(&g);
+		ck_assert_int_eq(points_save_csv(&g, dir, "sweep.csv", &err), 0);
+		points_free(&g);
 		struct plot_set set;
 		ck_assert_msg(plot_dir(dir, NULL, &set, &err) == 0, "%s", err.msg);
 		char plots[600], name[128];

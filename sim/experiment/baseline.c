@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/jsonutil.h"
+#include "experiment/points.h"
 #include "output/output.h"
 #include "scenario/scenario.h"
 
@@ -46,6 +47,30 @@ int baseline_scale_traffic(json_t *doc, double factor, size_t *n_unscaled, struc
 	return 0;
 }
 
+/* Prices one simulated traffic scale both ways. */
+static int price_point(const struct points_sim *sim, const struct baseline_cfg *b, double scale,
+		       struct baseline_point *p, struct errbuf *err)
+{
+	const struct scenario *sc = &sim->sc;
+	const struct run_result *r = &sim->res;
+	double window = sc->duration_s - sc->warmup_s, reps = r->replications;
+	struct baseline_bin *bins = malloc(r->n_bins * sizeof(*bins));
+	if (!bins)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	for (size_t i = 0; i < r->n_bins; i++) {
+		bins[i].t_start_s = (double)i * sc->timeseries_interval_s;
+		bins[i].t_end_s = fmin(bins[i].t_start_s + sc->timeseries_interval_s, sc->duration_s);
+		bins[i].arrivals = (double)r->bins[i].arrivals / reps;
+	}
+	p->scale = scale;
+	p->serverless_monthly_usd = r->totals.mean[FIG_COST_TOTAL] * BASELINE_MONTH_S / window;
+	p->serverless_ci95 = stats_fold_ci95(&r->totals, FIG_COST_TOTAL) * BASELINE_MONTH_S / window;
+	p->invocations = r->totals.mean[FIG_INVOCATIONS];
+	baseline_vm_cost(b, bins, r->n_bins, sc->warmup_s, sc->duration_s, &p->vm);
+	free(bins);
+	return 0;
+}
+
 int baseline_curve(const json_t *doc, const char *scenario_path, const struct baseline_cfg *b,
 		   const double *scales, size_t n_scales, const struct run_options *opt,
 		   struct baseline_point *out, size_t *n_unscaled, struct errbuf *err)
@@ -56,38 +81,15 @@ int baseline_curve(const json_t *doc, const char *scenario_path, const struct ba
 		json_t *d = json_deep_copy(doc);
 		if (!d)
 			return errbuf_set(err, ERR_RUNTIME, "out of memory");
+		struct points_sim sim;
 		int rc = baseline_scale_traffic(d, scales[k], n_unscaled, err);
-		struct scenario sc;
 		if (rc == 0)
-			rc = scenario_from_json(&sc, d, scenario_path, err);
+			rc = points_simulate(d, scenario_path, &o, &sim, err);
 		json_decref(d);
 		if (rc < 0)
 			return rc;
-		struct run_result r;
-		rc = run_scenario(&sc, &o, &r, err);
-		if (rc == 0) {
-			double window = sc.duration_s - sc.warmup_s, reps = r.replications;
-			struct baseline_bin *bins = malloc(r.n_bins * sizeof(*bins));
-			if (!bins) {
-				rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-			} else {
-				for (size_t i = 0; i < r.n_bins; i++) {
-					bins[i].t_start_s = (double)i * sc.timeseries_interval_s;
-					bins[i].t_end_s = fmin(bins[i].t_start_s + sc.timeseries_interval_s,
-							       sc.duration_s);
-					bins[i].arrivals = (double)r.bins[i].arrivals / reps;
-				}
-				struct baseline_point *p = &out[k];
-				p->scale = scales[k];
-				p->serverless_monthly_usd = r.totals.mean[FIG_COST_TOTAL] * BASELINE_MONTH_S / window;
-				p->serverless_ci95 = stats_fold_ci95(&r.totals, FIG_COST_TOTAL) * BASELINE_MONTH_S / window;
-				p->invocations = r.totals.mean[FIG_INVOCATIONS];
-				baseline_vm_cost(b, bins, r.n_bins, sc.warmup_s, sc.duration_s, &p->vm);
-				free(bins);
-			}
-		}
-		run_result_free(&r);
-		scenario_free(&sc);
+		rc = price_point(&sim, b, scales[k], &out[k], err);
+		points_sim_free(&sim);
 		if (rc < 0)
 			return rc;
 	}
@@ -99,13 +101,6 @@ struct csv_ctx {
 	size_t n;
 };
 
-static void num(FILE *fp, double v, int last)
-{
-	if (isfinite(v))
-		fprintf(fp, "%.17g", v);
-	fputc(last ? '\n' : ',', fp);
-}
-
 static int write_csv(void *ctx, FILE *fp)
 {
 	const struct csv_ctx *c = ctx;
@@ -113,13 +108,14 @@ static int write_csv(void *ctx, FILE *fp)
 	      "vm_monthly_usd,vms_peak,vms_mean\n", fp);
 	for (size_t k = 0; k < c->n; k++) {
 		const struct baseline_point *p = &c->pts[k];
-		num(fp, p->scale, 0);
-		num(fp, p->invocations, 0);
-		num(fp, p->serverless_monthly_usd, 0);
-		num(fp, p->serverless_ci95, 0);
-		num(fp, p->vm.vm_monthly_usd, 0);
-		num(fp, p->vm.peak_vms, 0);
-		num(fp, p->vm.mean_vms, 1);
+		output_csv_number(fp, "", p->scale);
+		output_csv_number(fp, ",", p->invocations);
+		output_csv_number(fp, ",", p->serverless_monthly_usd);
+		output_csv_number(fp, ",", p->serverless_ci95);
+		output_csv_number(fp, ",", p->vm.vm_monthly_usd);
+		output_csv_number(fp, ",", p->vm.peak_vms);
+		output_csv_number(fp, ",", p->vm.mean_vms);
+		fputc('\n', fp);
 	}
 	return 0;
 }

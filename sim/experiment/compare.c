@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "experiment/points.h"
 #include "output/output.h"
 
 size_t compare_count(const struct scenario *sc)
@@ -107,14 +108,6 @@ struct csv_ctx {
 	struct stats_fold *totals;
 };
 
-static void csv_num(FILE *fp, double v)
-{
-	if (isfinite(v))
-		fprintf(fp, ",%.17g", v);
-	else
-		fputc(',', fp);
-}
-
 static int write_csv(void *ctx, FILE *fp)
 {
 	const struct csv_ctx *c = ctx;
@@ -123,11 +116,12 @@ static int write_csv(void *ctx, FILE *fp)
 		fprintf(fp, ",%s,%s.ci95", stats_figure_names[f], stats_figure_names[f]);
 	fputc('\n', fp);
 	for (size_t i = 0; i < c->n; i++) {
+		double mean[FIG_COUNT], ci95[FIG_COUNT];
+		points_figures(&c->totals[i], mean, ci95);
 		fputs(c->labels[i], fp);
 		for (int f = 0; f < FIG_COUNT; f++) {
-			const struct stats_fold *t = &c->totals[i];
-			csv_num(fp, t->n_valid[f] ? t->mean[f] : NAN);
-			csv_num(fp, stats_fold_ci95(t, f));
+			output_csv_number(fp, ",", mean[f]);
+			output_csv_number(fp, ",", ci95[f]);
 		}
 		fputc('\n', fp);
 	}

@@ -207,9 +207,9 @@ static void objective_init(struct objective *o, const struct optimize_spec *spec
 	o->min_cost_usd = o->min_p99_s = INFINITY;
 }
 
-static void objective_see(struct objective *o, const struct gridrun *g, size_t p)
+static void objective_see(struct objective *o, const struct points *g, size_t p)
 {
-	double c = gridrun_mean(g, p, FIG_COST_TOTAL), l = gridrun_mean(g, p, FIG_LATENCY_P99);
+	double c = points_mean(g, p, FIG_COST_TOTAL), l = points_mean(g, p, FIG_LATENCY_P99);
 	if (c < o->min_cost_usd)
 		o->min_cost_usd = c;
 	if (l < o->min_p99_s)
@@ -222,21 +222,21 @@ static double relative(double v, double lowest)
 	return lowest > 0 && isfinite(lowest) ? v / lowest : v;
 }
 
-static double obj_mean(const struct objective *o, const struct gridrun *g, size_t p)
+static double obj_mean(const struct objective *o, const struct points *g, size_t p)
 {
 	if (o->spec->objective != OPTIMIZE_BALANCED)
-		return gridrun_mean(g, p, o->spec->objective);
-	return relative(gridrun_mean(g, p, FIG_COST_TOTAL), o->min_cost_usd) +
-	       relative(gridrun_mean(g, p, FIG_LATENCY_P99), o->min_p99_s);
+		return points_mean(g, p, o->spec->objective);
+	return relative(points_mean(g, p, FIG_COST_TOTAL), o->min_cost_usd) +
+	       relative(points_mean(g, p, FIG_LATENCY_P99), o->min_p99_s);
 }
 
 /* Balanced: the relative half-widths in quadrature (the normalisers taken
  * as exact, the two figures as independent). */
-static double obj_ci95(const struct objective *o, const struct gridrun *g, size_t p)
+static double obj_ci95(const struct objective *o, const struct points *g, size_t p)
 {
 	if (o->spec->objective != OPTIMIZE_BALANCED)
-		return gridrun_ci95(g, p, o->spec->objective);
-	double c = gridrun_ci95(g, p, FIG_COST_TOTAL), l = gridrun_ci95(g, p, FIG_LATENCY_P99);
+		return points_ci95(g, p, o->spec->objective);
+	double c = points_ci95(g, p, FIG_COST_TOTAL), l = points_ci95(g, p, FIG_LATENCY_P99);
 	if (isnan(c) && isnan(l))
 		return NAN;
 	c = isnan(c) ? 0 : relative(c, o->min_cost_usd);
@@ -285,24 +285,24 @@ static int slo_met(const struct optimize_slo *s, double v)
 	return 0;
 }
 
-static int feasible(const struct objective *o, const struct gridrun *g, size_t p)
+static int feasible(const struct objective *o, const struct points *g, size_t p)
 {
 	const struct optimize_spec *spec = o->spec;
 	if (isnan(obj_mean(o, g, p)))
 		return 0;
 	for (size_t i = 0; i < spec->n_slo; i++)
-		if (!slo_met(&spec->slo[i], gridrun_mean(g, p, spec->slo[i].figure)))
+		if (!slo_met(&spec->slo[i], points_mean(g, p, spec->slo[i].figure)))
 			return 0;
 	return 1;
 }
 
 /* How far p is from meeting the SLOs, relative to each bound. */
-static double violation(const struct optimize_spec *spec, const struct gridrun *g, size_t p)
+static double violation(const struct optimize_spec *spec, const struct points *g, size_t p)
 {
 	double sum = 0;
 	for (size_t i = 0; i < spec->n_slo; i++) {
 		const struct optimize_slo *s = &spec->slo[i];
-		double v = gridrun_mean(g, p, s->figure);
+		double v = points_mean(g, p, s->figure);
 		if (isnan(v))
 			return INFINITY;
 		if (slo_met(s, v))
@@ -315,7 +315,7 @@ static double violation(const struct optimize_spec *spec, const struct gridrun *
 
 /* Better-than for the search: feasible first, then objective, then
  * violation for infeasible points. */
-static int better(const struct objective *o, const struct gridrun *g, size_t a, long b)
+static int better(const struct objective *o, const struct points *g, size_t a, long b)
 {
 	if (b < 0)
 		return 1;
@@ -369,7 +369,7 @@ struct combo {
 
 /* Evaluates the cartesian product of the combination's grids; returns the
  * best point (-1 if none) and how many points were new. */
-static int search_combo(struct gridrun *g, struct objective *o, struct combo *c,
+static int search_combo(struct points *g, struct objective *o, struct combo *c,
 			long *best_out, double **grids, size_t *n_grid, size_t *n_new, struct errbuf *err)
 {
 	const struct optimize_spec *spec = o->spec;
@@ -395,7 +395,7 @@ static int search_combo(struct gridrun *g, struct objective *o, struct combo *c,
 							 : range_value(v, grids[k][at[k]]);
 		}
 		size_t before = g->n_points, p;
-		rc = gridrun_eval(g, values, NULL, 0, &p, err);
+		rc = points_eval(g, values, NULL, 0, &p, err);
 		for (size_t k = 0; k < nv; k++)
 			json_decref(values[k]);
 		if (rc < 0)
@@ -447,7 +447,7 @@ static double snap(const struct optimize_vary *v, double x)
 }
 
 struct brent_ctx {
-	struct gridrun *g;
+	struct points *g;
 	struct objective frozen;  /* the function Brent sees must not change under it */
 	struct objective *live;   /* the search's normalisers, updated with every point */
 	const struct combo *c;
@@ -486,7 +486,7 @@ static double brent_f(double xv, void *params)
 		const struct optimize_vary *v = &spec->vary[k];
 		values[k] = v->kind == VARY_LIST ? json_incref(v->values[x->c->list[k]]) : range_value(v, snap(v, xv));
 	}
-	int rc = gridrun_eval(x->g, values, NULL, 0, &p, x->err);
+	int rc = points_eval(x->g, values, NULL, 0, &p, x->err);
 	for (size_t k = 0; k < nv; k++)
 		json_decref(values[k]);
 	free(values);
@@ -501,7 +501,7 @@ static double brent_f(double xv, void *params)
 /* After the first grid of combination c: when its best point (index best)
  * is strictly below both grid neighbours in merit, minimises over that
  * bracket with GSL's Brent minimiser and sets *used. */
-static int brent_combo(struct gridrun *g, struct objective *live, const struct combo *c, size_t k,
+static int brent_combo(struct points *g, struct objective *live, const struct combo *c, size_t k,
 		       const double *grid, size_t n, long best, int *used, struct errbuf *err)
 {
 	const struct optimize_vary *v = &live->spec->vary[k];
@@ -570,7 +570,7 @@ static int brent_combo(struct gridrun *g, struct objective *live, const struct c
 
 static void decide(const struct optimize_spec *spec, struct optimize_result *r)
 {
-	struct gridrun *g = &r->grid;
+	struct points *g = &r->grid;
 	struct objective o;
 	objective_init(&o, spec);
 	for (size_t p = 0; p < g->n_points; p++)
@@ -616,7 +616,7 @@ int optimize_run(json_t *base, const char *scenario_path, const struct optimize_
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	for (size_t k = 0; k < nv; k++)
 		paths[k] = spec->vary[k].path;
-	int rc = gridrun_init(&out->grid, base, scenario_path, paths, nv, opt, err);
+	int rc = points_init(&out->grid, base, scenario_path, paths, nv, opt, err);
 	free(paths);
 	if (rc < 0)
 		return rc;
@@ -724,7 +724,7 @@ int optimize_run(json_t *base, const char *scenario_path, const struct optimize_
 	if (rc < 0)
 		return rc;
 
-	struct gridrun *g = &out->grid;
+	struct points *g = &out->grid;
 	out->feasible = calloc(g->n_points ? g->n_points : 1, sizeof(*out->feasible));
 	out->tied = calloc(g->n_points ? g->n_points : 1, sizeof(*out->tied));
 	if (!out->feasible || !out->tied)
@@ -749,7 +749,7 @@ int optimize_run(json_t *base, const char *scenario_path, const struct optimize_
 		snprintf(set, sizeof(set), "replications=%u", more);
 		const char *sets[] = { set };
 		for (size_t i = 0; i < out->n_tied; i++)
-			if ((rc = gridrun_rerun(g, out->tied[i], sets, 1, err)) < 0)
+			if ((rc = points_rerun(g, out->tied[i], sets, 1, err)) < 0)
 				return rc;
 		reran = 1;
 		decide(spec, out);
@@ -762,7 +762,7 @@ int optimize_run(json_t *base, const char *scenario_path, const struct optimize_
 	if (out->n_tied > 1) {
 		for (size_t i = 0; i < out->n_tied; i++) {
 			size_t p = out->tied[i];
-			double s = gridrun_mean(g, p, out->secondary), sp = gridrun_mean(g, pick, out->secondary);
+			double s = points_mean(g, p, out->secondary), sp = points_mean(g, pick, out->secondary);
 			if (s < sp || (s == sp && optimize_objective(spec, out, p) < optimize_objective(spec, out, pick)))
 				pick = p;
 		}
@@ -783,7 +783,7 @@ int optimize_run(json_t *base, const char *scenario_path, const struct optimize_
 
 void optimize_result_free(struct optimize_result *r)
 {
-	gridrun_free(&r->grid);
+	points_free(&r->grid);
 	free(r->feasible);
 	free(r->tied);
 	memset(r, 0, sizeof(*r));
@@ -802,14 +802,14 @@ static int is_tied(const struct optimize_result *r, size_t p)
 /* Feasible and not dominated on (objective, secondary) by a feasible point. */
 static int pareto(const struct optimize_spec *spec, const struct optimize_result *r, size_t p)
 {
-	const struct gridrun *g = &r->grid;
+	const struct points *g = &r->grid;
 	if (!r->feasible[p])
 		return 0;
-	double o = optimize_objective(spec, r, p), s = gridrun_mean(g, p, r->secondary);
+	double o = optimize_objective(spec, r, p), s = points_mean(g, p, r->secondary);
 	for (size_t q = 0; q < g->n_points; q++) {
 		if (q == p || !r->feasible[q])
 			continue;
-		double oq = optimize_objective(spec, r, q), sq = gridrun_mean(g, q, r->secondary);
+		double oq = optimize_objective(spec, r, q), sq = points_mean(g, q, r->secondary);
 		if (oq <= o && sq <= s && (oq < o || sq < s))
 			return 0;
 	}
@@ -820,20 +820,6 @@ struct out_ctx {
 	const struct optimize_spec *spec;
 	const struct optimize_result *r;
 };
-
-static void csv_num(FILE *fp, double v)
-{
-	if (isfinite(v))
-		fprintf(fp, ",%.17g", v);
-	else
-		fputc(',', fp);
-}
-
-static void csv_text(FILE *fp, const char *s)
-{
-	fputc(',', fp);
-	output_csv_field(fp, s);
-}
 
 /* The figures frontier.csv shows: objective, secondary, (for balanced,
  * p99,) then each SLO's. */
@@ -864,43 +850,56 @@ static const char *shown_name(enum stats_figure f)
 static double shown_mean(const struct optimize_spec *spec, const struct optimize_result *r, size_t p,
 			 enum stats_figure f)
 {
-	return f == OPTIMIZE_BALANCED ? optimize_objective(spec, r, p) : gridrun_mean(&r->grid, p, f);
+	return f == OPTIMIZE_BALANCED ? optimize_objective(spec, r, p) : points_mean(&r->grid, p, f);
 }
 
 static double shown_ci95(const struct optimize_spec *spec, const struct optimize_result *r, size_t p,
 			 enum stats_figure f)
 {
-	return f == OPTIMIZE_BALANCED ? optimize_objective_ci95(spec, r, p) : gridrun_ci95(&r->grid, p, f);
+	return f == OPTIMIZE_BALANCED ? optimize_objective_ci95(spec, r, p) : points_ci95(&r->grid, p, f);
 }
 
+/* frontier.csv's columns after the values: the shown figures, then the verdicts. */
+struct frontier_cols {
+	const struct out_ctx *c;
+	enum stats_figure f[FIG_COUNT + 2];
+	size_t nf;
+};
+
+static void frontier_header(void *ctx, FILE *fp)
+{
+	const struct frontier_cols *x = ctx;
+	for (size_t i = 0; i < x->nf; i++)
+		fprintf(fp, ",%s,%s.ci95", shown_name(x->f[i]), shown_name(x->f[i]));
+	fputs(",replications,feasible,pareto,tied,chosen", fp);
+}
+
+static int frontier_row(void *ctx, FILE *fp, size_t p)
+{
+	const struct frontier_cols *x = ctx;
+	const struct optimize_spec *spec = x->c->spec;
+	const struct optimize_result *r = x->c->r;
+	for (size_t i = 0; i < x->nf; i++) {
+		output_csv_number(fp, ",", shown_mean(spec, r, p, x->f[i]));
+		output_csv_number(fp, ",", shown_ci95(spec, r, p, x->f[i]));
+	}
+	fprintf(fp, ",%u,%d,%d,%d,%d", r->grid.replications[p], r->feasible[p], pareto(spec, r, p),
+		is_tied(r, p), r->best == (long)p);
+	return 0;
+}
+
+/* frontier.csv: sweep.csv's point and values, then frontier_cols. */
 static int write_frontier(void *ctx, FILE *fp)
 {
 	const struct out_ctx *c = ctx;
-	const struct gridrun *g = &c->r->grid;
-	enum stats_figure f[FIG_COUNT + 2];
-	size_t nf = shown_figures(c->spec, c->r, f);
-	fputs("point", fp);
-	for (size_t k = 0; k < g->n_paths; k++)
-		csv_text(fp, g->paths[k]);
-	for (size_t i = 0; i < nf; i++)
-		fprintf(fp, ",%s,%s.ci95", shown_name(f[i]), shown_name(f[i]));
-	fputs(",replications,feasible,pareto,tied,chosen\n", fp);
-	for (size_t p = 0; p < g->n_points; p++) {
-		fprintf(fp, "%zu", p);
-		for (size_t k = 0; k < g->n_paths; k++) {
-			char *t = gridrun_value_text(g->values[p * g->n_paths + k]);
-			if (!t)
-				return -1;
-			csv_text(fp, t);
-			free(t);
-		}
-		for (size_t i = 0; i < nf; i++) {
-			csv_num(fp, shown_mean(c->spec, c->r, p, f[i]));
-			csv_num(fp, shown_ci95(c->spec, c->r, p, f[i]));
-		}
-		fprintf(fp, ",%u,%d,%d,%d,%d\n", g->replications[p], c->r->feasible[p],
-			pareto(c->spec, c->r, p), is_tied(c->r, p), c->r->best == (long)p);
-	}
+	const struct points *g = &c->r->grid;
+	struct frontier_cols x = { .c = c };
+	x.nf = shown_figures(c->spec, c->r, x.f);
+	struct points_csv_extra extra = { frontier_header, frontier_row, &x };
+	points_csv_header(fp, (const char *const *)g->paths, g->n_paths, 0, &extra);
+	for (size_t p = 0; p < g->n_points; p++)
+		if (points_csv_row(fp, p, g->values + p * g->n_paths, g->n_paths, NULL, NULL, &extra, p) < 0)
+			return -1;
 	return 0;
 }
 
@@ -916,7 +915,7 @@ static json_t *num_json(double v)
 
 static json_t *point_json(const struct optimize_spec *spec, const struct optimize_result *r, size_t p)
 {
-	const struct gridrun *g = &r->grid;
+	const struct points *g = &r->grid;
 	json_t *values = json_object(), *figs = json_object(), *ci = json_object();
 	for (size_t k = 0; k < g->n_paths; k++)
 		json_object_set(values, g->paths[k], g->values[p * g->n_paths + k]);
@@ -964,34 +963,24 @@ static int write_json(void *ctx, FILE *fp)
 static int write_best_run(const char *dir, const struct optimize_result *r, const struct run_options *opt,
 			  struct errbuf *err)
 {
-	const struct gridrun *g = &r->grid;
+	const struct points *g = &r->grid;
 	size_t p = (size_t)r->best;
-	json_t *doc = json_deep_copy(g->base);
-	int rc = doc ? 0 : errbuf_set(err, ERR_RUNTIME, "out of memory");
-	char buf[8192];
-	for (size_t k = 0; rc == 0 && k < g->n_paths; k++) {
-		char *t = json_dumps(g->values[p * g->n_paths + k], JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(17));
-		snprintf(buf, sizeof(buf), "%s=%s", g->paths[k], t ? t : "null");
-		free(t);
-		rc = scenario_apply_set(doc, buf, err);
-	}
-	snprintf(buf, sizeof(buf), "replications=%u", g->replications[p]);
-	if (rc == 0)
-		rc = scenario_apply_set(doc, buf, err);
-	struct scenario sc;
-	if (rc == 0)
-		rc = scenario_from_json(&sc, doc, g->scenario_path, err);
-	json_decref(doc);
+	char set[64];
+	snprintf(set, sizeof(set), "replications=%u", g->replications[p]);
+	const char *sets[] = { set };
+	json_t *doc = NULL;
+	int rc = points_doc(g, g->values + p * g->n_paths, sets, 1, &doc, err);
 	if (rc < 0)
 		return rc;
 	struct run_options o = *opt;
 	o.progress = 0;
-	struct run_result res;
-	rc = run_scenario(&sc, &o, &res, err);
-	if (rc == 0)
-		rc = output_write_run(dir, &sc, &res, err);
-	run_result_free(&res);
-	scenario_free(&sc);
+	struct points_sim sim;
+	rc = points_simulate(doc, g->scenario_path, &o, &sim, err);
+	json_decref(doc);
+	if (rc < 0)
+		return rc;
+	rc = output_write_run(dir, &sim.sc, &sim.res, err);
+	points_sim_free(&sim);
 	return rc;
 }
 
@@ -1000,7 +989,7 @@ int optimize_write(const char *dir, const struct optimize_spec *spec,
 {
 	struct out_ctx c = { spec, r };
 	int rc;
-	if ((rc = gridrun_save_csv(&r->grid, dir, "sweep.csv", err)) < 0 ||
+	if ((rc = points_save_csv(&r->grid, dir, "sweep.csv", err)) < 0 ||
 	    (rc = output_write_atomic(dir, "frontier.csv", write_frontier, &c, err)) < 0 ||
 	    (rc = output_write_atomic(dir, "optimize.json", write_json, &c, err)) < 0)
 		return rc;
@@ -1026,7 +1015,7 @@ static int rank_before(const struct rank_ctx *c, size_t p, size_t q)
 
 void optimize_print(FILE *fp, const struct optimize_spec *spec, const struct optimize_result *r)
 {
-	const struct gridrun *g = &r->grid;
+	const struct points *g = &r->grid;
 	size_t *order = malloc((g->n_points ? g->n_points : 1) * sizeof(*order));
 	if (!order)
 		return;
@@ -1057,7 +1046,7 @@ void optimize_print(FILE *fp, const struct optimize_spec *spec, const struct opt
 		size_t p = order[i];
 		fprintf(fp, "%5zu", p);
 		for (size_t k = 0; k < g->n_paths; k++) {
-			char *t = gridrun_value_text(g->values[p * g->n_paths + k]);
+			char *t = points_value_text(g->values[p * g->n_paths + k]);
 			fprintf(fp, " %22.22s", t ? t : "?");
 			free(t);
 		}

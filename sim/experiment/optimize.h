@@ -38,7 +38,7 @@
 #include <stdio.h>
 #include <jansson.h>
 #include "core/errbuf.h"
-#include "experiment/gridrun.h"
+#include "experiment/points.h"
 #include "run/run.h"
 #include "run/stats.h"
 
@@ -93,7 +93,7 @@ int optimize_figure(const char *name);
 void optimize_spec_free(struct optimize_spec *spec);
 
 struct optimize_result {
-	struct gridrun grid;      /* every point simulated, in the order explored */
+	struct points grid;      /* every point simulated, in the order explored */
 	int *feasible;            /* per point */
 	long best;                /* -1: no point met the SLOs */
 	long closest;             /* with best = -1: the point nearest to feasible */

@@ -18,7 +18,7 @@ static inline void omp_unset_lock(omp_lock_t *l) { (void)l; }
 static inline int omp_get_max_threads(void) { return 1; }
 #endif
 #include "core/csvreader.h"
-#include "experiment/gridrun.h"
+#include "experiment/points.h"
 #include "core/jsonutil.h"
 #include "output/output.h"
 #include "core/rng.h"
@@ -51,13 +51,6 @@ static void shortest_double(char *buf, size_t size, double v)
 	}
 }
 
-/* A grid value as it appears in sweep.csv (malloc'd): the cell text of
- * gridrun (issue 6's writer of the same layout), numbers as %.17g. */
-static char *value_text(const json_t *v)
-{
-	return gridrun_value_text(v);
-}
-
 /* "PATH=<JSON>" as scenario_apply_set takes it (malloc'd). The value goes
  * through JSON text that reads back as the same value. */
 static char *assignment_of(const char *path, const json_t *v)
@@ -83,8 +76,6 @@ static char *assignment_of(const char *path, const json_t *v)
 	return out;
 }
 
-/* A field of sweep.csv, quoted when libcsv would otherwise read it back
- * differently (separators, quotes, line ends, surrounding blanks, empty). */
 /* ---- grid -------------------------------------------------------------- */
 
 static int add_axis(struct sweep *sw, const char *path, const char *where, struct errbuf *err)
@@ -692,10 +683,7 @@ int sweep_run_points(const struct sweep *sw, uint64_t offset, uint64_t stride, u
 			for (uint32_t r = 0; r < slots[k].reps; r++)
 				stats_fold_add(&f, buf + (slots[k].first_pair + r) * FIG_COUNT);
 			row->point = slots[k].point;
-			for (int fig = 0; fig < FIG_COUNT; fig++) {
-				row->mean[fig] = f.n_valid[fig] ? f.mean[fig] : NAN;
-				row->ci95[fig] = stats_fold_ci95(&f, fig);
-			}
+			points_figures(&f, row->mean, row->ci95);
 		}
 		if (buf != v)
 			free(buf);
@@ -708,48 +696,20 @@ int sweep_run_points(const struct sweep *sw, uint64_t offset, uint64_t stride, u
 
 /* ---- sweep.csv and sweep.json ------------------------------------------ */
 
-static void write_header(FILE *fp, const char *const *paths, size_t n)
-{
-	fputs("point", fp);
-	for (size_t a = 0; a < n; a++) {
-		fputc(',', fp);
-		output_csv_field(fp, paths[a]);
-	}
-	for (int i = 0; i < FIG_COUNT; i++)
-		fprintf(fp, ",%s,%s.ci95", stats_figure_names[i], stats_figure_names[i]);
-	fputc('\n', fp);
-}
-
 void sweep_csv_header(FILE *fp, const struct sweep *sw)
 {
 	const char *paths[SWEEP_MAX_AXES];
 	for (size_t a = 0; a < sw->n_axes; a++)
 		paths[a] = sw->axes[a].path;
-	write_header(fp, paths, sw->n_axes);
+	points_csv_header(fp, paths, sw->n_axes, 1, NULL);
 }
 
-static void csv_number(FILE *fp, double v)
+int sweep_csv_row(FILE *fp, const struct sweep *sw, const struct sweep_row *row)
 {
-	if (isfinite(v))
-		fprintf(fp, ",%.17g", v);
-	else
-		fputc(',', fp);
-}
-
-void sweep_csv_row(FILE *fp, const struct sweep *sw, const struct sweep_row *row)
-{
-	fprintf(fp, "%llu", (unsigned long long)row->point);
-	for (size_t a = 0; a < sw->n_axes; a++) {
-		char *t = value_text(sw->axes[a].values[value_index(sw, row->point, a)]);
-		fputc(',', fp);
-		output_csv_field(fp, t ? t : "");
-		free(t);
-	}
-	for (int i = 0; i < FIG_COUNT; i++) {
-		csv_number(fp, row->mean[i]);
-		csv_number(fp, row->ci95[i]);
-	}
-	fputc('\n', fp);
+	json_t *values[SWEEP_MAX_AXES];
+	for (size_t a = 0; a < sw->n_axes; a++)
+		values[a] = sw->axes[a].values[value_index(sw, row->point, a)];
+	return points_csv_row(fp, row->point, values, sw->n_axes, row->mean, row->ci95, NULL, 0);
 }
 
 json_t *sweep_meta_json(const struct sweep *sw)
@@ -821,7 +781,10 @@ static int write_rows(void *ctx, FILE *fp)
 		 * cut the chunk short: they are complete and belong in the file. */
 		if (w->rc == 0 || w->rc == ERR_INTERRUPTED) {
 			for (size_t i = 0; i < n; i++)
-				sweep_csv_row(fp, sw, &rows[i]);
+				if (sweep_csv_row(fp, sw, &rows[i]) < 0) {
+					w->rc = errbuf_set(&w->err, ERR_RUNTIME, "out of memory");
+					break;
+				}
 			w->k_done += n;
 		}
 		if (w->rc == ERR_INTERRUPTED) {
@@ -1045,7 +1008,7 @@ struct merge_ctx {
 static int merge_rows(void *ctx, FILE *fp)
 {
 	struct merge_ctx *m = ctx;
-	write_header(fp, m->paths, m->n_axes);
+	points_csv_header(fp, m->paths, m->n_axes, 1, NULL);
 	size_t n_fields = 1 + m->n_axes + 2 * FIG_COUNT;
 	for (uint64_t p = 0; p < m->points && m->rc == 0; p++)
 		m->rc = copy_row(&m->in[p % m->count], p, m->n_axes, n_fields, fp, &m->err);

@@ -104,9 +104,10 @@ int sweep_run_points(const struct sweep *sw, uint64_t offset, uint64_t stride, u
 /* How many points offset + k*stride exist. */
 uint64_t sweep_count_points(const struct sweep *sw, uint64_t offset, uint64_t stride);
 
-/* sweep.csv: the header, and one row (numbers %.17g, empty when undefined). */
+/* sweep.csv (points_csv_header and points_csv_row): the header, and one
+ * row; -1 when out of memory. */
 void sweep_csv_header(FILE *fp, const struct sweep *sw);
-void sweep_csv_row(FILE *fp, const struct sweep *sw, const struct sweep_row *row);
+int sweep_csv_row(FILE *fp, const struct sweep *sw, const struct sweep_row *row);
 /* sweep.json: what identifies the sweep and the shard (caller decrefs). */
 json_t *sweep_meta_json(const struct sweep *sw);
 /* Writes doc as sweep.json into dir. */

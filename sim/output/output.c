@@ -142,12 +142,11 @@ static int write_json(void *ctx, FILE *fp)
 	return 0;
 }
 
-static void csv_value(FILE *fp, double v)
+void output_csv_number(FILE *fp, const char *sep, double v)
 {
+	fputs(sep, fp);
 	if (isfinite(v))
-		fprintf(fp, ",%.17g", v);
-	else
-		fputc(',', fp);
+		fprintf(fp, "%.17g", v);
 }
 
 static int write_summary_csv(void *ctx, FILE *fp)
@@ -161,7 +160,7 @@ static int write_summary_csv(void *ctx, FILE *fp)
 		const struct stats_fold *fold = f < w->r->n_functions ? &w->r->functions[f] : &w->r->totals;
 		fputs(f < w->r->n_functions ? w->sc->functions[f].name : "ALL", fp);
 		for (int i = 0; i < FIG_COUNT; i++)
-			csv_value(fp, fold_mean(fold, i));
+			output_csv_number(fp, ",", fold_mean(fold, i));
 		fputc('\n', fp);
 	}
 	return 0;

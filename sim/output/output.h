@@ -35,6 +35,11 @@ int output_write_atomic(const char *dir, const char *name, int (*fn)(void *ctx, 
  * libcsv reads back exactly s. */
 void output_csv_field(FILE *fp, const char *s);
 
+/* Writes sep, then v as a CSV number: %.17g (reads back as the same
+ * double), nothing when v is undefined (NAN or infinite). Every CSV file of
+ * slsim writes its numbers through it. */
+void output_csv_number(FILE *fp, const char *sep, double v);
+
 /* The short table of headline figures. */
 void output_print_table(FILE *fp, const struct scenario *sc, const struct run_result *r);
 
