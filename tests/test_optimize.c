@@ -1,5 +1,5 @@
 /*
- * optimize and gridrun: argument syntax, sweep.csv layout, and searches with
+ * optimize and points: argument syntax, sweep.csv layout, and searches with
  * optima known in closed form or by hand; SLOs are never violated by the
  * answer, and an unsatisfiable SLO fails clearly.
  */

@@ -103,7 +103,7 @@ END_TEST
 
 START_TEST(sweep_plots)
 {
-	/* Sweeps made in-process (gridrun, as slsim optimize does): memory and
+	/* Sweeps made in-process (points, as slsim optimize does): memory and
 	 * keep-alive TTL (two parameters: memory plot impossible, heat map),
 	 * TTL alone (cost/latency curve and keep-alive trade-off), providers. */
 	struct errbuf err = { "" };

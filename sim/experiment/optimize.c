@@ -89,6 +89,65 @@ static int parse_int_literal(const char *s, double *v)
 	return 1;
 }
 
+/* "LO:HI[:STEP]" already split into np numbers v[] (texts parts[]). */
+static int vary_range(struct optimize_vary *out, char *const *parts, size_t np, const double *v,
+		      const char *arg, struct errbuf *err)
+{
+	out->kind = VARY_RANGE;
+	out->lo = v[0];
+	out->hi = v[1];
+	double d;
+	out->integer = parse_int_literal(parts[0], &d) && parse_int_literal(parts[1], &d) &&
+		       (np < 3 || parse_int_literal(parts[2], &d));
+	out->step = np == 3 ? v[2] : out->integer ? 1 : 0;
+	if (!(out->hi > out->lo))
+		return errbuf_set(err, ERR_INPUT, "--vary %s: the range needs LO < HI", arg);
+	if (np == 3 && !(out->step > 0))
+		return errbuf_set(err, ERR_INPUT, "--vary %s: STEP must be positive", arg);
+	return 0;
+}
+
+/* One item of a list, as --set takes a value: JSON when it parses, else a
+ * string; a value listed twice is an error. */
+static int vary_push(struct optimize_vary *out, const char *item, const char *arg, struct errbuf *err)
+{
+	if (!*item)
+		return errbuf_set(err, ERR_INPUT, "--vary %s: empty value in the list", arg);
+	json_t *val = json_loads(item, JSON_DECODE_ANY, NULL);
+	if (!val)
+		val = json_string(item);
+	for (size_t i = 0; val && i < out->n_values; i++)
+		if (json_equal(out->values[i], val)) {
+			json_decref(val);
+			return errbuf_set(err, ERR_INPUT, "--vary %s: a value is listed twice", arg);
+		}
+	if (!val)
+		return errbuf_set(err, ERR_INPUT, "--vary %s: value is not valid UTF-8", arg);
+	out->values[out->n_values++] = val;
+	return 0;
+}
+
+/* "V1,V2,..." (list, the text after '='). */
+static int vary_list(struct optimize_vary *out, const char *list, const char *arg, struct errbuf *err)
+{
+	out->kind = VARY_LIST;
+	size_t cap = 1;
+	for (const char *p = list; *p; p++)
+		cap += *p == ',';
+	out->values = calloc(cap, sizeof(*out->values));
+	if (!out->values)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	int rc = 0;
+	for (const char *p = list; rc == 0 && p;) {
+		const char *comma = strchr(p, ',');
+		char *item = comma ? strndup(p, (size_t)(comma - p)) : strdup(p);
+		rc = item ? vary_push(out, item, arg, err) : errbuf_set(err, ERR_RUNTIME, "out of memory");
+		free(item);
+		p = comma ? comma + 1 : NULL;
+	}
+	return rc;
+}
+
 int optimize_parse_vary(const char *arg, struct optimize_vary *out, struct errbuf *err)
 {
 	memset(out, 0, sizeof(*out));
@@ -101,7 +160,6 @@ int optimize_parse_vary(const char *arg, struct optimize_vary *out, struct errbu
 		free(spec);
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	}
-	int rc = 0;
 	char *parts[3] = { NULL, NULL, NULL };
 	size_t np = 0;
 	if (!strchr(spec, ',') && strchr(spec, ':')) {
@@ -116,60 +174,7 @@ int optimize_parse_vary(const char *arg, struct optimize_vary *out, struct errbu
 		if (end == parts[i] || *end || !isfinite(v[i]))
 			numeric = 0;
 	}
-	if (numeric) {
-		out->kind = VARY_RANGE;
-		out->lo = v[0];
-		out->hi = v[1];
-		double d;
-		out->integer = parse_int_literal(parts[0], &d) && parse_int_literal(parts[1], &d) &&
-			       (np < 3 || parse_int_literal(parts[2], &d));
-		out->step = np == 3 ? v[2] : out->integer ? 1 : 0;
-		if (!(out->hi > out->lo))
-			rc = errbuf_set(err, ERR_INPUT, "--vary %s: the range needs LO < HI", arg);
-		else if (np == 3 && !(out->step > 0))
-			rc = errbuf_set(err, ERR_INPUT, "--vary %s: STEP must be positive", arg);
-	} else {
-		out->kind = VARY_LIST;
-		size_t cap = 1;
-		for (const char *p = eq + 1; *p; p++)
-			cap += *p == ',';
-		out->values = calloc(cap, sizeof(*out->values));
-		if (!out->values)
-			rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-		const char *p = eq + 1;
-		while (rc == 0 && p) {
-			const char *comma = strchr(p, ',');
-			char *item = comma ? strndup(p, (size_t)(comma - p)) : strdup(p);
-			if (!item) {
-				rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-				break;
-			}
-			if (!*item) {
-				free(item);
-				rc = errbuf_set(err, ERR_INPUT, "--vary %s: empty value in the list", arg);
-				break;
-			}
-			/* As --set: JSON when it parses, else a string. */
-			json_t *val = json_loads(item, JSON_DECODE_ANY, NULL);
-			if (!val)
-				val = json_string(item);
-			free(item);
-			for (size_t i = 0; val && i < out->n_values; i++)
-				if (json_equal(out->values[i], val)) {
-					json_decref(val);
-					val = NULL;
-					rc = errbuf_set(err, ERR_INPUT, "--vary %s: a value is listed twice", arg);
-				}
-			if (rc)
-				break;
-			if (!val) {
-				rc = errbuf_set(err, ERR_INPUT, "--vary %s: value is not valid UTF-8", arg);
-				break;
-			}
-			out->values[out->n_values++] = val;
-			p = comma ? comma + 1 : NULL;
-		}
-	}
+	int rc = numeric ? vary_range(out, parts, np, v, arg, err) : vary_list(out, eq + 1, arg, err);
 	free(spec);
 	return rc;
 }
@@ -498,6 +503,30 @@ static double brent_f(double xv, void *params)
 	return merit(x, p);
 }
 
+/* Brent saw a staircase; walks down from xs to a lattice point no worse
+ * than its lattice neighbours (usually one or two memoised points). */
+static void lattice_walk(struct brent_ctx *x, const struct optimize_vary *v, double xs)
+{
+	xs = snap(v, xs);
+	for (size_t walk = 0; walk < 1000 && x->rc == 0; walk++) {
+		double fx = brent_f(xs, x), next = xs;
+		for (int d = -1; d <= 1; d += 2) {
+			double y = xs + d * v->step;
+			if (y < v->lo - 1e-9 * v->step || y > v->hi + 1e-9 * v->step)
+				continue;
+			y = snap(v, y);
+			double fy = brent_f(y, x);
+			if (fy < fx) {
+				fx = fy;
+				next = y;
+			}
+		}
+		if (next == xs)
+			break;
+		xs = next;
+	}
+}
+
 /* After the first grid of combination c: when its best point (index best)
  * is strictly below both grid neighbours in merit, minimises over that
  * bracket with GSL's Brent minimiser and sets *used. */
@@ -543,28 +572,8 @@ static int brent_combo(struct points *g, struct objective *live, const struct co
 	gsl_min_fminimizer_free(s);
 	if (x.rc < 0)
 		return x.rc;
-	if (v->step > 0) {
-		/* Brent saw a staircase; walk down to a lattice point no worse than
-		 * its lattice neighbours (usually one or two memoised points). */
-		xs = snap(v, xs);
-		for (size_t walk = 0; walk < 1000 && x.rc == 0; walk++) {
-			double fx = brent_f(xs, &x), next = xs;
-			for (int d = -1; d <= 1; d += 2) {
-				double y = xs + d * v->step;
-				if (y < v->lo - 1e-9 * v->step || y > v->hi + 1e-9 * v->step)
-					continue;
-				y = snap(v, y);
-				double fy = brent_f(y, &x);
-				if (fy < fx) {
-					fx = fy;
-					next = y;
-				}
-			}
-			if (next == xs)
-				break;
-			xs = next;
-		}
-	}
+	if (v->step > 0)
+		lattice_walk(&x, v, xs);
 	return x.rc;
 }
 
@@ -603,137 +612,161 @@ static void decide(const struct optimize_spec *spec, struct optimize_result *r)
 	}
 }
 
-int optimize_run(json_t *base, const char *scenario_path, const struct optimize_spec *spec,
-		 const struct run_options *opt, struct optimize_result *out, struct errbuf *err)
-{
-	memset(out, 0, sizeof(*out));
-	out->best = out->closest = -1;
-	out->secondary = strncmp(optimize_objective_name(spec), "cost_usd", 8) == 0 ? FIG_LATENCY_P99
-										      : FIG_COST_TOTAL;
-	size_t nv = spec->n_vary;
-	const char **paths = calloc(nv ? nv : 1, sizeof(*paths));
-	if (!paths)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	for (size_t k = 0; k < nv; k++)
-		paths[k] = spec->vary[k].path;
-	int rc = points_init(&out->grid, base, scenario_path, paths, nv, opt, err);
-	free(paths);
-	if (rc < 0)
-		return rc;
+/* The search's state: the combinations of list values, each with its
+ * current intervals, and the grid of each range for the current round. */
+struct search {
+	const struct optimize_spec *spec;
+	struct points *g;
+	struct objective obj;
+	size_t n_combos;
+	struct combo *combos;
+	double **grids;           /* per parameter, spec->grid values */
+	size_t *n_grid;
+	int try_brent;            /* Brent's method on k_range after the first grid */
+	size_t k_range;
+};
 
-	/* Every combination of list values, each with the full ranges. */
-	size_t n_combos = 1;
+static void search_free(struct search *s)
+{
+	size_t nv = s->spec->n_vary;
+	for (size_t c = 0; s->combos && c < s->n_combos; c++) {
+		free(s->combos[c].list);
+		free(s->combos[c].a);
+		free(s->combos[c].b);
+	}
+	free(s->combos);
+	for (size_t k = 0; s->grids && k < nv; k++)
+		free(s->grids[k]);
+	free(s->grids);
+	free(s->n_grid);
+}
+
+/* Every combination of list values, each with the full ranges. */
+static int search_init(struct search *s, const struct optimize_spec *spec, struct points *g,
+		       struct errbuf *err)
+{
+	size_t nv = spec->n_vary, m = nv ? nv : 1;
+	memset(s, 0, sizeof(*s));
+	s->spec = spec;
+	s->g = g;
+	objective_init(&s->obj, spec);
+	s->n_combos = 1;
 	for (size_t k = 0; k < nv; k++)
 		if (spec->vary[k].kind == VARY_LIST)
-			n_combos *= spec->vary[k].n_values;
-	out->n_combos = n_combos;
-	struct combo *combos = calloc(n_combos, sizeof(*combos));
-	double **grids = calloc(nv ? nv : 1, sizeof(*grids));
-	size_t *n_grid = calloc(nv ? nv : 1, sizeof(*n_grid));
-	if (!combos || !grids || !n_grid)
-		rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-	for (size_t k = 0; rc == 0 && k < nv; k++)
-		if (!(grids[k] = calloc(spec->grid, sizeof(double))))
-			rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-	for (size_t c = 0; rc == 0 && c < n_combos; c++) {
-		combos[c].list = calloc(nv ? nv : 1, sizeof(size_t));
-		combos[c].a = calloc(nv ? nv : 1, sizeof(double));
-		combos[c].b = calloc(nv ? nv : 1, sizeof(double));
-		if (!combos[c].list || !combos[c].a || !combos[c].b) {
-			rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-			break;
-		}
+			s->n_combos *= spec->vary[k].n_values;
+	s->combos = calloc(s->n_combos, sizeof(*s->combos));
+	s->grids = calloc(m, sizeof(*s->grids));
+	s->n_grid = calloc(m, sizeof(*s->n_grid));
+	if (!s->combos || !s->grids || !s->n_grid)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	for (size_t k = 0; k < nv; k++)
+		if (!(s->grids[k] = calloc(spec->grid, sizeof(double))))
+			return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	for (size_t c = 0; c < s->n_combos; c++) {
+		struct combo *cb = &s->combos[c];
+		cb->list = calloc(m, sizeof(size_t));
+		cb->a = calloc(m, sizeof(double));
+		cb->b = calloc(m, sizeof(double));
+		if (!cb->list || !cb->a || !cb->b)
+			return errbuf_set(err, ERR_RUNTIME, "out of memory");
 		size_t rest = c;
 		for (size_t k = nv; k-- > 0;) {
 			const struct optimize_vary *v = &spec->vary[k];
 			if (v->kind == VARY_LIST) {
-				combos[c].list[k] = rest % v->n_values;
+				cb->list[k] = rest % v->n_values;
 				rest /= v->n_values;
 			} else {
-				combos[c].a[k] = v->lo;
-				combos[c].b[k] = v->hi;
+				cb->a[k] = v->lo;
+				cb->b[k] = v->hi;
 			}
 		}
 	}
-
 	/* Brent's method needs a single range (a 1-D search per combination). */
-	size_t n_ranges = 0, k_range = 0;
+	size_t n_ranges = 0;
 	for (size_t k = 0; k < nv; k++)
 		if (spec->vary[k].kind == VARY_RANGE) {
 			n_ranges++;
-			k_range = k;
+			s->k_range = k;
 		}
-	int try_brent = spec->method == OPTIMIZE_AUTO && n_ranges == 1;
-	struct objective obj;
-	objective_init(&obj, spec);
-	for (unsigned round = 0; rc == 0 && round < spec->rounds; round++) {
-		int any = 0;
-		for (size_t c = 0; rc == 0 && c < n_combos; c++) {
-			if (combos[c].done)
-				continue;
-			long best = -1;
-			size_t n_new = 0;
-			rc = search_combo(&out->grid, &obj, &combos[c], &best, grids, n_grid, &n_new, err);
-			if (rc < 0)
-				break;
-			if (round == 0 && try_brent) {
-				int used = 0;
-				rc = brent_combo(&out->grid, &obj, &combos[c], k_range, grids[k_range], n_grid[k_range],
-						 best, &used, err);
-				if (rc < 0)
-					break;
-				if (used) {
-					combos[c].done = 1;
-					out->n_brent++;
-					continue;
-				}
-			}
-			/* Nothing new (all memoised) or nothing to refine: finished. */
-			int refinable = 0;
-			for (size_t k = 0; best >= 0 && k < nv; k++) {
-				const struct optimize_vary *v = &spec->vary[k];
-				if (v->kind != VARY_RANGE || n_grid[k] < 2)
-					continue;
-				int j = range_index(v, out->grid.values[(size_t)best * nv + k], grids[k], n_grid[k]);
-				double a = grids[k][j > 0 ? j - 1 : 0];
-				double b = grids[k][(size_t)j + 1 < n_grid[k] ? (size_t)j + 1 : n_grid[k] - 1];
-				double tol = v->step > 0 ? v->step : 1e-4 * (v->hi - v->lo);
-				if (b - a > tol * (v->step > 0 ? 2 : 1) + 1e-12)
-					refinable = 1;
-				combos[c].a[k] = a;
-				combos[c].b[k] = b;
-			}
-			if ((n_new == 0 && round > 0) || !refinable)
-				combos[c].done = 1;
-			else
-				any = 1;
-		}
-		if (!any)
-			break;
-	}
-	for (size_t c = 0; combos && c < n_combos; c++) {
-		free(combos[c].list);
-		free(combos[c].a);
-		free(combos[c].b);
-	}
-	free(combos);
-	for (size_t k = 0; grids && k < nv; k++)
-		free(grids[k]);
-	free(grids);
-	free(n_grid);
-	if (rc < 0)
-		return rc;
+	s->try_brent = spec->method == OPTIMIZE_AUTO && n_ranges == 1;
+	return 0;
+}
 
+/* Shrinks each range of combination c to the grid neighbours of its best
+ * point; 1 when some range is still wider than its resolution. */
+static int narrow(struct search *s, struct combo *c, long best)
+{
+	const struct optimize_spec *spec = s->spec;
+	size_t nv = spec->n_vary;
+	int refinable = 0;
+	for (size_t k = 0; best >= 0 && k < nv; k++) {
+		const struct optimize_vary *v = &spec->vary[k];
+		size_t n = s->n_grid[k];
+		if (v->kind != VARY_RANGE || n < 2)
+			continue;
+		int j = range_index(v, s->g->values[(size_t)best * nv + k], s->grids[k], n);
+		double a = s->grids[k][j > 0 ? j - 1 : 0];
+		double b = s->grids[k][(size_t)j + 1 < n ? (size_t)j + 1 : n - 1];
+		double tol = v->step > 0 ? v->step : 1e-4 * (v->hi - v->lo);
+		if (b - a > tol * (v->step > 0 ? 2 : 1) + 1e-12)
+			refinable = 1;
+		c->a[k] = a;
+		c->b[k] = b;
+	}
+	return refinable;
+}
+
+/* One round over the combinations not done: a grid each; after the first,
+ * Brent's method where it applies, else narrower intervals for the next
+ * round. *any: some combination goes on. */
+static int search_round(struct search *s, unsigned round, struct optimize_result *out, int *any,
+			struct errbuf *err)
+{
+	*any = 0;
+	for (size_t c = 0; c < s->n_combos; c++) {
+		struct combo *cb = &s->combos[c];
+		if (cb->done)
+			continue;
+		long best = -1;
+		size_t n_new = 0;
+		int rc = search_combo(s->g, &s->obj, cb, &best, s->grids, s->n_grid, &n_new, err);
+		if (rc < 0)
+			return rc;
+		if (round == 0 && s->try_brent) {
+			int used = 0;
+			rc = brent_combo(s->g, &s->obj, cb, s->k_range, s->grids[s->k_range],
+					 s->n_grid[s->k_range], best, &used, err);
+			if (rc < 0)
+				return rc;
+			if (used) {
+				cb->done = 1;
+				out->n_brent++;
+				continue;
+			}
+		}
+		/* Nothing new (all memoised) or nothing to refine: finished. */
+		int refinable = narrow(s, cb, best);
+		if ((n_new == 0 && round > 0) || !refinable)
+			cb->done = 1;
+		else
+			*any = 1;
+	}
+	return 0;
+}
+
+/* Decides, and while points tie with the best re-simulates them with more
+ * replications (unless the runs are deterministic: half-widths of exactly
+ * 0 cannot shrink); *reran says whether it did. */
+static int decide_with_replications(const struct optimize_spec *spec, struct optimize_result *out,
+				    int *reran, struct errbuf *err)
+{
 	struct points *g = &out->grid;
 	out->feasible = calloc(g->n_points ? g->n_points : 1, sizeof(*out->feasible));
 	out->tied = calloc(g->n_points ? g->n_points : 1, sizeof(*out->tied));
 	if (!out->feasible || !out->tied)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	decide(spec, out);
-
-	/* Ties: more replications narrow the intervals (unless the runs are
-	 * deterministic: half-widths of exactly 0 cannot shrink). */
-	int reran = 0;
+	*reran = 0;
 	while (out->best >= 0 && out->n_tied > 1) {
 		uint32_t reps = g->replications[out->best];
 		int shrinkable = 0;
@@ -748,15 +781,24 @@ int optimize_run(json_t *base, const char *scenario_path, const struct optimize_
 		char set[64];
 		snprintf(set, sizeof(set), "replications=%u", more);
 		const char *sets[] = { set };
+		int rc;
 		for (size_t i = 0; i < out->n_tied; i++)
 			if ((rc = points_rerun(g, out->tied[i], sets, 1, err)) < 0)
 				return rc;
-		reran = 1;
+		*reran = 1;
 		decide(spec, out);
 	}
+	return 0;
+}
+
+/* The best of the tied points by the secondary figure (then the
+ * objective), and the decision in words. */
+static void tie_break(const struct optimize_spec *spec, struct optimize_result *out, int reran)
+{
+	const struct points *g = &out->grid;
 	if (out->best < 0) {
 		snprintf(out->decision, sizeof(out->decision), "no configuration explored meets the SLOs");
-		return 0;
+		return;
 	}
 	size_t pick = (size_t)out->best;
 	if (out->n_tied > 1) {
@@ -778,7 +820,39 @@ int optimize_run(json_t *base, const char *scenario_path, const struct optimize_
 		snprintf(out->decision, sizeof(out->decision), "lowest %s among %zu feasible points%s, separated by its 95 %% interval",
 			 optimize_objective_name(spec), nf, reran ? " (after more replications)" : "");
 	}
-	return 0;
+}
+
+int optimize_run(json_t *base, const char *scenario_path, const struct optimize_spec *spec,
+		 const struct run_options *opt, struct optimize_result *out, struct errbuf *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->best = out->closest = -1;
+	out->secondary = strncmp(optimize_objective_name(spec), "cost_usd", 8) == 0 ? FIG_LATENCY_P99
+										      : FIG_COST_TOTAL;
+	size_t nv = spec->n_vary;
+	const char **paths = calloc(nv ? nv : 1, sizeof(*paths));
+	if (!paths)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	for (size_t k = 0; k < nv; k++)
+		paths[k] = spec->vary[k].path;
+	int rc = points_init(&out->grid, base, scenario_path, paths, nv, opt, err);
+	free(paths);
+	if (rc < 0)
+		return rc;
+
+	struct search s;
+	rc = search_init(&s, spec, &out->grid, err);
+	out->n_combos = s.n_combos;
+	int any = 1;
+	for (unsigned round = 0; rc == 0 && any && round < spec->rounds; round++)
+		rc = search_round(&s, round, out, &any, err);
+	search_free(&s);
+	int reran = 0;
+	if (rc == 0)
+		rc = decide_with_replications(spec, out, &reran, err);
+	if (rc == 0)
+		tie_break(spec, out, reran);
+	return rc;
 }
 
 void optimize_result_free(struct optimize_result *r)

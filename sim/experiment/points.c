@@ -8,8 +8,8 @@
 #include "scenario/scenario.h"
 
 int points_init(struct points *g, json_t *base, const char *scenario_path,
-		 const char *const *paths, size_t n_paths, const struct run_options *opt,
-		 struct errbuf *err)
+		const char *const *paths, size_t n_paths, const struct run_options *opt,
+		struct errbuf *err)
 {
 	memset(g, 0, sizeof(*g));
 	g->base = json_incref(base);
@@ -161,7 +161,7 @@ static int simulate(struct points *g, json_t *const *values, const char *const *
 }
 
 int points_eval(struct points *g, json_t *const *values, const char *const *extra_sets,
-		 size_t n_extra, size_t *index, struct errbuf *err)
+		size_t n_extra, size_t *index, struct errbuf *err)
 {
 	long found = points_find(g, values);
 	if (found >= 0) {
@@ -182,7 +182,7 @@ int points_eval(struct points *g, json_t *const *values, const char *const *extr
 }
 
 int points_rerun(struct points *g, size_t point, const char *const *extra_sets, size_t n_extra,
-		  struct errbuf *err)
+		 struct errbuf *err)
 {
 	return simulate(g, g->values + point * g->n_paths, extra_sets, n_extra, point, err);
 }

@@ -57,8 +57,8 @@ struct points {
 
 /* Takes a reference to base; scenario_path as for scenario_from_json. */
 int points_init(struct points *g, json_t *base, const char *scenario_path,
-		 const char *const *paths, size_t n_paths, const struct run_options *opt,
-		 struct errbuf *err);
+		const char *const *paths, size_t n_paths, const struct run_options *opt,
+		struct errbuf *err);
 void points_free(struct points *g);
 
 /* The point with these values (n_paths of them, borrowed), simulated unless
@@ -66,7 +66,7 @@ void points_free(struct points *g);
  * after the values, e.g. a replication count. *index receives its row. A
  * point the scenario rejects is ERR_INPUT with the validation message. */
 int points_eval(struct points *g, json_t *const *values, const char *const *extra_sets,
-		 size_t n_extra, size_t *index, struct errbuf *err);
+		size_t n_extra, size_t *index, struct errbuf *err);
 /* The base document with these values (n_paths of them) and then extra_sets
  * applied, as points_eval simulates it (caller decrefs *out). */
 int points_doc(const struct points *g, json_t *const *values, const char *const *extra_sets,
@@ -74,7 +74,7 @@ int points_doc(const struct points *g, json_t *const *values, const char *const 
 /* Simulates row `point` again with extra_sets (e.g. "replications=20")
  * and replaces its figures. */
 int points_rerun(struct points *g, size_t point, const char *const *extra_sets, size_t n_extra,
-		  struct errbuf *err);
+		 struct errbuf *err);
 /* Row of the point with these values, or -1. */
 long points_find(const struct points *g, json_t *const *values);
 

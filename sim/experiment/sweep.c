@@ -558,6 +558,33 @@ struct point_slot {
 	omp_lock_t lock;
 };
 
+/* Pair j (replication j - first_pair of ps's point): builds the point's
+ * scenario if no pair has yet, and runs the replication into v[j]. */
+static int run_pair(const struct sweep *sw, struct point_slot *ps, size_t j,
+		    const struct sweep_options *opt, double *v, struct errbuf *e)
+{
+	omp_set_lock(&ps->lock);
+	if (ps->state == 0)
+		ps->state = point_scenario(sw, ps->point, &ps->sc, e) == 0 ? 1 : -1;
+	int ready = ps->state == 1;
+	omp_unset_lock(&ps->lock);
+	if (!ready) {
+		if (!e->msg[0])
+			snprintf(e->msg, sizeof(e->msg), "point %llu: its scenario failed",
+				 (unsigned long long)ps->point);
+		return ERR_RUNTIME;
+	}
+	int rc = run_replication_totals(&ps->sc, (uint32_t)(j - ps->first_pair), v + j * FIG_COUNT, NULL,
+					opt->stop, e);
+	if (rc < 0) {
+		char label[512];
+		struct errbuf tmp = *e;
+		point_label(sw, ps->point, label, sizeof(label));
+		errbuf_set(e, rc, "%s, replication %zu: %s", label, j - ps->first_pair, tmp.msg);
+	}
+	return rc;
+}
+
 /* Points slots[0..n) with all their replications as independent pairs on
  * the threads; each point's scenario is built by the first of its pairs to
  * start and freed by the last to finish (pairs are handed out in order, so
@@ -585,30 +612,7 @@ static int run_batch(const struct sweep *sw, struct point_slot *slots, size_t n,
 		seen = first_bad;
 		struct point_slot *ps = &slots[pair_slot[j]];
 		struct errbuf e = { "" };
-		int rc = 0;
-		if (seen == SIZE_MAX) {
-			omp_set_lock(&ps->lock);
-			if (ps->state == 0)
-				ps->state = point_scenario(sw, ps->point, &ps->sc, &e) == 0 ? 1 : -1;
-			int ready = ps->state == 1;
-			omp_unset_lock(&ps->lock);
-			if (!ready) {
-				rc = ERR_RUNTIME;
-				if (!e.msg[0])
-					snprintf(e.msg, sizeof(e.msg), "point %llu: its scenario failed",
-						 (unsigned long long)ps->point);
-			} else {
-				rc = run_replication_totals(&ps->sc, (uint32_t)(j - ps->first_pair),
-							    v + j * FIG_COUNT, NULL, opt->stop, &e);
-				if (rc < 0) {
-					char label[512];
-					struct errbuf tmp = e;
-					point_label(sw, ps->point, label, sizeof(label));
-					errbuf_set(&e, rc, "%s, replication %zu: %s", label,
-						   j - ps->first_pair, tmp.msg);
-				}
-			}
-		}
+		int rc = seen == SIZE_MAX ? run_pair(sw, ps, j, opt, v, &e) : 0;
 		omp_set_lock(&ps->lock);
 		ps->ok += rc == 0 && seen == SIZE_MAX;
 		int point_done = --ps->remaining == 0;
@@ -798,17 +802,9 @@ static int write_rows(void *ctx, FILE *fp)
 	return w->rc;
 }
 
-/* --resume: reads the rows an earlier run of this same sweep left in dir.
- * They must be complete lines holding the shard's points 0, 1, ... in order
- * under the same header; a last line cut short is dropped. No earlier
- * output is not an error: the sweep then starts from its first point. */
-static int load_kept_rows(const char *dir, const struct sweep *sw, struct write_ctx *w,
-			  struct errbuf *err)
+/* --resume: the sweep.json at path must describe this very sweep. */
+static int check_same_sweep(const char *path, const struct sweep *sw, struct errbuf *err)
 {
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/sweep.json", dir);
-	if (access(path, F_OK) != 0)
-		return 0;
 	json_error_t jerr;
 	json_t *old = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!old)
@@ -824,6 +820,23 @@ static int load_kept_rows(const char *dir, const struct sweep *sw, struct write_
 		return errbuf_set(err, ERR_INPUT,
 				  "%s: cannot resume: it belongs to a different sweep (scenario, grid, seeds or shard differ); remove the folder or choose another -o",
 				  path);
+	return 0;
+}
+
+/* --resume: reads the rows an earlier run of this same sweep left in dir.
+ * They must be complete lines holding the shard's points 0, 1, ... in order
+ * under the same header; a last line cut short is dropped. No earlier
+ * output is not an error: the sweep then starts from its first point. */
+static int load_kept_rows(const char *dir, const struct sweep *sw, struct write_ctx *w,
+			  struct errbuf *err)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/sweep.json", dir);
+	if (access(path, F_OK) != 0)
+		return 0;
+	int rc = check_same_sweep(path, sw, err);
+	if (rc < 0)
+		return rc;
 
 	char *header = NULL, *line = NULL;
 	size_t header_len = 0, cap = 0;
@@ -834,7 +847,6 @@ static int load_kept_rows(const char *dir, const struct sweep *sw, struct write_
 	fclose(mem);
 	snprintf(path, sizeof(path), "%s/sweep.csv", dir);
 	FILE *fp = fopen(path, "r");
-	int rc = 0;
 	if (!fp) {
 		rc = errbuf_set(err, ERR_INPUT, "%s: cannot resume: %s", path, strerror(errno));
 		goto out;
@@ -1049,13 +1061,10 @@ static int open_shard_csv(struct shard_in *s, const char *const *paths, size_t n
 	return 0;
 }
 
-int sweep_merge(const char *const *dirs, size_t n_dirs, const char *out_dir, struct errbuf *err)
+/* Every shard's sweep.json: all of one sweep and one split. */
+static int load_shards(const char *const *dirs, size_t n_dirs, struct shard_in *in, struct errbuf *err)
 {
-	if (n_dirs == 0)
-		return errbuf_set(err, ERR_INPUT, "merge: no shard folders given");
-	struct shard_in *in = calloc(n_dirs, sizeof(*in));
-	struct merge_ctx m = { .err = { "" } };
-	int rc = in ? 0 : errbuf_set(err, ERR_RUNTIME, "out of memory");
+	int rc = 0;
 	for (size_t i = 0; i < n_dirs && rc == 0; i++) {
 		in[i].dir = dirs[i];
 		rc = load_meta(&in[i], err);
@@ -1067,40 +1076,62 @@ int sweep_merge(const char *const *dirs, size_t n_dirs, const char *out_dir, str
 			rc = errbuf_set(err, ERR_INPUT, "%s is shard %u/%u but %s is shard %u/%u: different splits",
 					dirs[0], in[0].index, in[0].count, dirs[i], in[i].index, in[i].count);
 	}
+	return rc;
+}
+
+/* by_index[k]: shard k of the count, each given once. */
+static int index_shards(const struct shard_in *in, size_t n_dirs, struct shard_in *by_index,
+			uint32_t count, struct errbuf *err)
+{
+	for (size_t i = 0; i < n_dirs; i++) {
+		struct shard_in *slot = &by_index[in[i].index];
+		if (slot->dir)
+			return errbuf_set(err, ERR_INPUT, "%s and %s are both shard %u/%u", slot->dir, in[i].dir,
+					  in[i].index, count);
+		*slot = in[i];
+	}
+	for (uint32_t k = 0; k < count; k++)
+		if (!by_index[k].dir)
+			return errbuf_set(err, ERR_INPUT,
+					  "shard %u/%u is missing: give the output folders of all %u shards", k,
+					  count, count);
+	return 0;
+}
+
+/* The grid's paths and the point count, from shard s's sweep.json. */
+static int grid_paths(const struct shard_in *s, struct merge_ctx *m, struct errbuf *err)
+{
+	const json_t *grid = json_object_get(s->meta, "grid");
+	m->n_axes = json_array_size(grid);
+	m->points = (uint64_t)json_integer_value(json_object_get(s->meta, "points"));
+	m->paths = calloc(m->n_axes + 1, sizeof(*m->paths));
+	if (!m->paths)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	for (size_t a = 0; a < m->n_axes; a++) {
+		m->paths[a] = json_string_value(json_object_get(json_array_get(grid, a), "path"));
+		if (!m->paths[a])
+			return errbuf_set(err, ERR_INPUT, "%s/sweep.json: grid[%zu].path is missing", s->dir, a);
+	}
+	return 0;
+}
+
+int sweep_merge(const char *const *dirs, size_t n_dirs, const char *out_dir, struct errbuf *err)
+{
+	if (n_dirs == 0)
+		return errbuf_set(err, ERR_INPUT, "merge: no shard folders given");
+	struct shard_in *in = calloc(n_dirs, sizeof(*in));
+	struct merge_ctx m = { .err = { "" } };
+	int rc = in ? load_shards(dirs, n_dirs, in, err) : errbuf_set(err, ERR_RUNTIME, "out of memory");
 	/* Shard k of the split, from any argument order. */
 	struct shard_in *by_index = NULL;
 	if (rc == 0) {
 		m.count = in[0].count;
 		by_index = calloc(m.count, sizeof(*by_index));
-		if (!by_index)
-			rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
+		rc = by_index ? index_shards(in, n_dirs, by_index, m.count, err)
+			      : errbuf_set(err, ERR_RUNTIME, "out of memory");
 	}
-	for (size_t i = 0; i < n_dirs && rc == 0; i++) {
-		struct shard_in *slot = &by_index[in[i].index];
-		if (slot->dir)
-			rc = errbuf_set(err, ERR_INPUT, "%s and %s are both shard %u/%u", slot->dir, in[i].dir,
-					in[i].index, m.count);
-		*slot = in[i];
-	}
-	for (uint32_t k = 0; k < m.count && rc == 0; k++)
-		if (!by_index[k].dir)
-			rc = errbuf_set(err, ERR_INPUT,
-					"shard %u/%u is missing: give the output folders of all %u shards", k,
-					m.count, m.count);
-	const json_t *grid = rc == 0 ? json_object_get(in[0].meta, "grid") : NULL;
-	if (rc == 0) {
-		m.n_axes = json_array_size(grid);
-		m.points = (uint64_t)json_integer_value(json_object_get(in[0].meta, "points"));
-		m.paths = calloc(m.n_axes + 1, sizeof(*m.paths));
-		if (!m.paths)
-			rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-		for (size_t a = 0; a < m.n_axes && rc == 0; a++) {
-			m.paths[a] = json_string_value(json_object_get(json_array_get(grid, a), "path"));
-			if (!m.paths[a])
-				rc = errbuf_set(err, ERR_INPUT, "%s/sweep.json: grid[%zu].path is missing",
-						in[0].dir, a);
-		}
-	}
+	if (rc == 0)
+		rc = grid_paths(&in[0], &m, err);
 	for (uint32_t k = 0; k < m.count && rc == 0; k++)
 		rc = open_shard_csv(&by_index[k], m.paths, m.n_axes, err);
 	if (rc == 0) {

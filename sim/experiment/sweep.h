@@ -6,9 +6,10 @@
  * product, first axis varying slowest), each point's scenario (the base
  * document with the point's seed and grid values applied as --set
  * assignments), running points x replications on OpenMP threads with results
- * folded in replication order, shards (points with index mod N = K), the
- * layout of sweep.csv and sweep.json, and merging shard outputs into the
- * output of the unsharded sweep, byte for byte.
+ * folded in replication order, shards (points with index mod N = K),
+ * sweep.json, the rows of sweep.csv (its layout is sim/experiment/points.h's)
+ * and merging shard outputs into the output of the unsharded sweep, byte for
+ * byte.
  *
  * A point's seed is rng_seed_for(scenario seed, 0, point, RNG_SWEEP) >> 1
  * (63 bits, a valid "seed"), unless the sweep uses common random numbers

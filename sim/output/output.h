@@ -2,8 +2,9 @@
  * output: the files and the table a run produces.
  *
  * Owns the layout of summary.json, summary.csv, timeseries.csv,
- * latency_cdf.csv and scenario.json (documented in README.md) and the human
- * table on stdout.
+ * latency_cdf.csv and scenario.json (documented in README.md), the human
+ * table on stdout, and how every CSV file of slsim writes a text field and
+ * a number (output_csv_field, output_csv_number).
  * Every file is written to a temporary name in the output folder and renamed
  * into place, so an interrupted run never leaves a half-written file.
  */

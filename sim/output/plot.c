@@ -193,6 +193,55 @@ static int cmp_numeric(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The header of sweep.csv: the grid columns (those before the first figure). */
+static int sweep_header(const char *path, const struct csvr_row *row, const char *metric,
+			struct sweep_info *si, struct errbuf *err)
+{
+	if (row->n_fields < 2 || strcmp(row->fields[0], "point") != 0)
+		return errbuf_set(err, ERR_INPUT, "%s:%llu: not a sweep.csv (the header must start with \"point\")",
+				  path, (unsigned long long)row->line);
+	size_t g = 1;
+	while (g < row->n_fields && !is_figure(row->fields[g]))
+		g++;
+	if (g == row->n_fields)
+		return errbuf_set(err, ERR_INPUT, "%s:%llu: no figure columns (invocations, latency_s.p99, ...)",
+				  path, (unsigned long long)row->line);
+	si->n_grid = g - 1;
+	si->grid = calloc(si->n_grid ? si->n_grid : 1, sizeof(*si->grid));
+	if (!si->grid)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	for (size_t k = 0; k < si->n_grid; k++) {
+		si->grid[k].path = strdup(row->fields[k + 1]);
+		si->grid[k].numeric = 1;
+	}
+	si->has_monthly = csvr_find_column(row, "cost_usd.monthly") >= 0;
+	si->has_metric = csvr_find_column(row, metric) >= 0;
+	return 0;
+}
+
+/* A row's grid values: each column's distinct values, and whether all are numbers. */
+static int sweep_add_row(struct sweep_info *si, const struct csvr_row *row, struct errbuf *err)
+{
+	int rc = 0;
+	si->n_rows++;
+	for (size_t k = 0; k < si->n_grid; k++) {
+		struct grid_col *c = &si->grid[k];
+		const char *v = row->fields[k + 1];
+		if (!is_number(v))
+			c->numeric = 0;
+		size_t j = 0;
+		while (j < c->n_distinct && strcmp(c->distinct[j], v) != 0)
+			j++;
+		if (j < c->n_distinct)
+			continue;
+		if (c->n_distinct == MAX_DISTINCT)
+			c->overflow = 1;
+		else if (!(c->distinct[c->n_distinct++] = strdup(v)))
+			rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
+	}
+	return rc;
+}
+
 static int read_sweep(const char *path, const char *metric, struct sweep_info *si, struct errbuf *err)
 {
 	struct csvr *r;
@@ -204,56 +253,16 @@ static int read_sweep(const char *path, const char *metric, struct sweep_info *s
 	rc = csvr_next(r, &row, err);
 	if (rc == 0)
 		rc = errbuf_set(err, ERR_INPUT, "%s: empty file", path);
-	if (rc < 0)
+	if (rc < 0 || (rc = sweep_header(path, &row, metric, si, err)) < 0)
 		goto out;
-	if (row.n_fields < 2 || strcmp(row.fields[0], "point") != 0) {
-		rc = errbuf_set(err, ERR_INPUT, "%s:%llu: not a sweep.csv (the header must start with \"point\")",
-				path, (unsigned long long)row.line);
-		goto out;
-	}
-	size_t n_cols = row.n_fields, g = 1;
-	while (g < n_cols && !is_figure(row.fields[g]))
-		g++;
-	if (g == n_cols) {
-		rc = errbuf_set(err, ERR_INPUT, "%s:%llu: no figure columns (invocations, latency_s.p99, ...)",
-				path, (unsigned long long)row.line);
-		goto out;
-	}
-	si->n_grid = g - 1;
-	si->grid = calloc(si->n_grid ? si->n_grid : 1, sizeof(*si->grid));
-	if (!si->grid) {
-		rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-		goto out;
-	}
-	for (size_t k = 0; k < si->n_grid; k++) {
-		si->grid[k].path = strdup(row.fields[k + 1]);
-		si->grid[k].numeric = 1;
-	}
-	si->has_monthly = csvr_find_column(&row, "cost_usd.monthly") >= 0;
-	si->has_metric = csvr_find_column(&row, metric) >= 0;
+	size_t n_cols = row.n_fields;
 	while ((rc = csvr_next(r, &row, err)) == 1) {
 		if (row.n_fields != n_cols) {
 			rc = errbuf_set(err, ERR_INPUT, "%s:%llu: %zu fields, the header has %zu", path,
 					(unsigned long long)row.line, row.n_fields, n_cols);
 			goto out;
 		}
-		si->n_rows++;
-		for (size_t k = 0; k < si->n_grid; k++) {
-			struct grid_col *c = &si->grid[k];
-			const char *v = row.fields[k + 1];
-			if (!is_number(v))
-				c->numeric = 0;
-			size_t j = 0;
-			while (j < c->n_distinct && strcmp(c->distinct[j], v) != 0)
-				j++;
-			if (j < c->n_distinct)
-				continue;
-			if (c->n_distinct == MAX_DISTINCT)
-				c->overflow = 1;
-			else if (!(c->distinct[c->n_distinct++] = strdup(v)))
-				rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-		}
-		if (rc < 0)
+		if ((rc = sweep_add_row(si, &row, err)) < 0)
 			goto out;
 	}
 	if (rc == 0 && si->n_rows == 0)
@@ -318,10 +327,83 @@ static double monthly_factor(const char *dir)
 	return f;
 }
 
+/* One grid parameter: figures against it (numeric) or per value (categories, providers). */
+static int plot_one_param(const char *dir, const char *csv, const struct sweep_info *si,
+			  struct plot_set *set, struct errbuf *err)
+{
+	char vars[8192], label[512], title[512];
+	const char *p = si->grid[0].path;
+	vars[0] = '\0';
+	gp_var(vars, sizeof(vars), "xcol", p);
+	if (si->grid[0].numeric) {
+		const char *name = ends_with(p, "memory_mb") ? "sweep_memory" : ends_with(p, "ttl_s") ? "sweep_ttl" : "sweep_param";
+		gp_var(vars, sizeof(vars), "xlabel", param_label(p, label, sizeof(label)));
+		snprintf(title, sizeof(title), "Cost per million and latency against %s", p);
+		gp_var(vars, sizeof(vars), "title", title);
+		return draw(dir, set, name, title, "sweep_param.gp", csv, vars, err);
+	}
+	double factor = monthly_factor(dir);
+	if (!si->has_monthly) {
+		gp_var(vars, sizeof(vars), "costcol", "cost_usd.total");
+		if (isfinite(factor)) {
+			gp_num(vars, sizeof(vars), "costscale", factor);
+		} else {
+			gp_var(vars, sizeof(vars), "costlabel", "cost over the simulated window (USD)");
+		}
+	}
+	snprintf(title, sizeof(title), "Monthly cost and p99 latency per %s", p);
+	gp_var(vars, sizeof(vars), "title", title);
+	return draw(dir, set, strcmp(p, "provider") == 0 || strncmp(p, "provider.", 9) == 0 ? "sweep_provider" : "sweep_category",
+		    title, "sweep_provider.gp", csv, vars, err);
+}
+
+/* The keep-alive trade-off curve runs along the TTL (column ka_ttl); with a
+ * second parameter (the policy, or anything else) it draws one line per
+ * value of it. */
+static int plot_keepalive(const char *dir, const char *csv, const struct sweep_info *si, long ka_ttl,
+			  long ka_policy, struct plot_set *set, struct errbuf *err)
+{
+	char vars[8192], groups[4096];
+	long other = si->n_grid == 2 ? 1 - ka_ttl : -1;
+	if (ka_policy >= 0)
+		other = ka_policy;
+	vars[0] = '\0';
+	gp_var(vars, sizeof(vars), "labelcol", si->grid[ka_ttl].path);
+	if (other >= 0 && word_list(&si->grid[other], groups, sizeof(groups))) {
+		gp_var(vars, sizeof(vars), "groupcol", si->grid[other].path);
+		gp_var(vars, sizeof(vars), "groups", groups);
+	}
+	return draw(dir, set, "sweep_keepalive", "Keep-alive trade-off: cold-start ratio against idle GB-s",
+		    "sweep_keepalive.gp", csv, vars, err);
+}
+
+/* Two grid parameters: a heat map of metric over them, when it can be drawn. */
+static int plot_heatmap(const char *dir, const char *csv, const char *metric, const struct sweep_info *si,
+			struct plot_set *set, struct errbuf *err)
+{
+	char vars[8192], title[512], xs[4096], ys[4096];
+	if (!si->has_metric) {
+		note(set, "%s: no such figure for the heat map; ", metric);
+		return 0;
+	}
+	if (!word_list(&si->grid[0], xs, sizeof(xs)) || !word_list(&si->grid[1], ys, sizeof(ys))) {
+		note(set, "%s: too many values (or values with spaces) for a heat map; ", csv);
+		return 0;
+	}
+	vars[0] = '\0';
+	gp_var(vars, sizeof(vars), "xcol", si->grid[0].path);
+	gp_var(vars, sizeof(vars), "ycol", si->grid[1].path);
+	gp_var(vars, sizeof(vars), "zcol", metric);
+	gp_var(vars, sizeof(vars), "xs", xs);
+	gp_var(vars, sizeof(vars), "ys", ys);
+	snprintf(title, sizeof(title), "%s over %s and %s", metric, si->grid[0].path, si->grid[1].path);
+	return draw(dir, set, "sweep_heatmap", title, "sweep_heatmap.gp", csv, vars, err);
+}
+
 static int plot_sweep(const char *dir, const char *csv, const char *metric, struct plot_set *set,
 		      struct errbuf *err)
 {
-	char path[4096], vars[8192], label[512], title[512];
+	char path[4096];
 	struct sweep_info si;
 	snprintf(path, sizeof(path), "%s/%s", dir, csv);
 	int rc = read_sweep(path, metric, &si, err);
@@ -334,68 +416,14 @@ static int plot_sweep(const char *dir, const char *csv, const char *metric, stru
 		else if (strstr(si.grid[k].path, "keepalive") && si.grid[k].numeric)
 			ka_ttl = (long)k;
 	}
-	if (si.n_grid == 0) {
+	if (si.n_grid == 0)
 		note(set, "%s: no grid columns, nothing to plot against; ", csv);
-	} else if (si.n_grid == 1 && si.grid[0].numeric) {
-		const char *p = si.grid[0].path;
-		const char *name = ends_with(p, "memory_mb") ? "sweep_memory" : ends_with(p, "ttl_s") ? "sweep_ttl" : "sweep_param";
-		vars[0] = '\0';
-		gp_var(vars, sizeof(vars), "xcol", p);
-		gp_var(vars, sizeof(vars), "xlabel", param_label(p, label, sizeof(label)));
-		snprintf(title, sizeof(title), "Cost per million and latency against %s", p);
-		gp_var(vars, sizeof(vars), "title", title);
-		rc = draw(dir, set, name, title, "sweep_param.gp", csv, vars, err);
-	} else if (si.n_grid == 1) {
-		const char *p = si.grid[0].path;
-		double factor = monthly_factor(dir);
-		vars[0] = '\0';
-		gp_var(vars, sizeof(vars), "xcol", p);
-		if (!si.has_monthly) {
-			gp_var(vars, sizeof(vars), "costcol", "cost_usd.total");
-			if (isfinite(factor)) {
-				gp_num(vars, sizeof(vars), "costscale", factor);
-			} else {
-				gp_var(vars, sizeof(vars), "costlabel", "cost over the simulated window (USD)");
-			}
-		}
-		snprintf(title, sizeof(title), "Monthly cost and p99 latency per %s", p);
-		gp_var(vars, sizeof(vars), "title", title);
-		rc = draw(dir, set, strcmp(p, "provider") == 0 || strncmp(p, "provider.", 9) == 0 ? "sweep_provider" : "sweep_category",
-			  title, "sweep_provider.gp", csv, vars, err);
-	}
-	/* The trade-off curve runs along the TTL; with a second parameter
-	 * (the policy, or anything else) it draws one line per value of it. */
-	if (rc == 0 && ka_ttl >= 0 && si.n_grid <= 2) {
-		char groups[4096];
-		long other = si.n_grid == 2 ? 1 - ka_ttl : -1;
-		if (ka_policy >= 0)
-			other = ka_policy;
-		vars[0] = '\0';
-		gp_var(vars, sizeof(vars), "labelcol", si.grid[ka_ttl].path);
-		if (other >= 0 && word_list(&si.grid[other], groups, sizeof(groups))) {
-			gp_var(vars, sizeof(vars), "groupcol", si.grid[other].path);
-			gp_var(vars, sizeof(vars), "groups", groups);
-		}
-		rc = draw(dir, set, "sweep_keepalive", "Keep-alive trade-off: cold-start ratio against idle GB-s",
-			  "sweep_keepalive.gp", csv, vars, err);
-	}
-	if (rc == 0 && si.n_grid == 2) {
-		char xs[4096], ys[4096];
-		if (!si.has_metric) {
-			note(set, "%s: no such figure for the heat map; ", metric);
-		} else if (!word_list(&si.grid[0], xs, sizeof(xs)) || !word_list(&si.grid[1], ys, sizeof(ys))) {
-			note(set, "%s: too many values (or values with spaces) for a heat map; ", csv);
-		} else {
-			vars[0] = '\0';
-			gp_var(vars, sizeof(vars), "xcol", si.grid[0].path);
-			gp_var(vars, sizeof(vars), "ycol", si.grid[1].path);
-			gp_var(vars, sizeof(vars), "zcol", metric);
-			gp_var(vars, sizeof(vars), "xs", xs);
-			gp_var(vars, sizeof(vars), "ys", ys);
-			snprintf(title, sizeof(title), "%s over %s and %s", metric, si.grid[0].path, si.grid[1].path);
-			rc = draw(dir, set, "sweep_heatmap", title, "sweep_heatmap.gp", csv, vars, err);
-		}
-	}
+	else if (si.n_grid == 1)
+		rc = plot_one_param(dir, csv, &si, set, err);
+	if (rc == 0 && ka_ttl >= 0 && si.n_grid <= 2)
+		rc = plot_keepalive(dir, csv, &si, ka_ttl, ka_policy, set, err);
+	if (rc == 0 && si.n_grid == 2)
+		rc = plot_heatmap(dir, csv, metric, &si, set, err);
 	if (si.n_grid > 2)
 		note(set, "%s: no plot for sweeps over more than two parameters; ", csv);
 	sweep_info_free(&si);

@@ -62,17 +62,23 @@ static void para(struct doc *d, const char *text)
 	fputs("\n\n", d->md);
 }
 
+/* One cell's text, the HTML cell already opened: close ends it. */
+static void cell(struct doc *d, const char *text, const char *close)
+{
+	html_esc(d->html, text);
+	fputs(close, d->html);
+	fputc(' ', d->md);
+	md_esc(d->md, text);
+	fputs(" |", d->md);
+}
+
 static void table_start(struct doc *d, const char *const *cols, size_t n)
 {
 	fputs("<table>\n<tr>", d->html);
 	fputc('|', d->md);
 	for (size_t i = 0; i < n; i++) {
 		fputs("<th>", d->html);
-		html_esc(d->html, cols[i]);
-		fputs("</th>", d->html);
-		fputc(' ', d->md);
-		md_esc(d->md, cols[i]);
-		fputs(" |", d->md);
+		cell(d, cols[i], "</th>");
 	}
 	fputs("</tr>\n", d->html);
 	fputs("\n|", d->md);
@@ -94,11 +100,7 @@ static void table_row(struct doc *d, const char *const *cells, size_t n, const c
 		} else {
 			fputs("<td>", d->html);
 		}
-		html_esc(d->html, cells[i]);
-		fputs("</td>", d->html);
-		fputc(' ', d->md);
-		md_esc(d->md, cells[i]);
-		fputs(" |", d->md);
+		cell(d, cells[i], "</td>");
 	}
 	fputs("</tr>\n", d->html);
 	fputc('\n', d->md);
@@ -316,6 +318,77 @@ static void section_headline(struct doc *d, const json_t *summary)
 	}
 }
 
+enum { BEST_COST, BEST_LAT, BEST_BAL, N_BEST };
+
+/* The best rows of sweep.csv per objective, found in two passes: the
+ * lowest cost and p99 (for the balanced objective), then the best rows. */
+struct best {
+	double min_cost, min_lat, v[N_BEST];
+	char *row[N_BEST];        /* the configuration, "a=1, b=2" */
+	char *fig[N_BEST];        /* its figures in words */
+};
+
+/* Row `row` (cost c, p99 l) as the best so far for objective o. */
+static void best_take(struct best *b, int o, const char *header, long g_end, const struct csvr_row *row,
+		      double c, double l)
+{
+	char cfg[2048] = "";
+	char hdr[2048];
+	snprintf(hdr, sizeof(hdr), "%s", header);
+	char *save = NULL, *name = strtok_r(hdr, "|", &save);
+	for (long k = 1; k < g_end && name; k++, name = strtok_r(NULL, "|", &save))
+		snprintf(cfg + strlen(cfg), sizeof(cfg) - strlen(cfg), "%s%s=%s", k > 1 ? ", " : "", name, row->fields[k]);
+	char figs[256];
+	snprintf(figs, sizeof(figs), "cost $%.4g, p99 %.4g s (point %s)", c, l, row->fields[0]);
+	free(b->row[o]);
+	free(b->fig[o]);
+	b->row[o] = strdup(cfg);
+	b->fig[o] = strdup(figs);
+}
+
+/* One pass over sweep.csv at path: pass 0 finds the lowest cost and p99,
+ * pass 1 the best rows. */
+static int best_pass(const char *path, int pass, struct best *b, struct errbuf *err)
+{
+	struct csvr *r;
+	struct csvr_row row;
+	int rc = csvr_open(&r, path, err);
+	if (rc < 0)
+		return rc;
+	long cc = -1, cl = -1, g_end = -1;
+	if ((rc = csvr_next(r, &row, err)) == 1) {
+		cc = csvr_find_column(&row, "cost_usd.total");
+		cl = csvr_find_column(&row, "latency_s.p99");
+		g_end = csvr_find_column(&row, "invocations");
+	}
+	if (rc >= 0 && (cc < 0 || cl < 0 || g_end < 1))
+		rc = errbuf_set(err, ERR_INPUT, "%s: not a sweep.csv (no cost_usd.total, latency_s.p99 or invocations column)", path);
+	char header[2048] = "";
+	for (long k = 1; rc >= 0 && k < g_end; k++)
+		snprintf(header + strlen(header), sizeof(header) - strlen(header), "%s%s", k > 1 ? "|" : "", row.fields[k]);
+	while (rc >= 0 && (rc = csvr_next(r, &row, err)) == 1) {
+		if ((long)row.n_fields <= cl || (long)row.n_fields <= cc)
+			continue;
+		char *e1, *e2;
+		double c = strtod(row.fields[cc], &e1), l = strtod(row.fields[cl], &e2);
+		if (*e1 || *e2 || e1 == row.fields[cc] || e2 == row.fields[cl])
+			continue;   /* undefined figures */
+		if (pass == 0) {
+			b->min_cost = fmin(b->min_cost, c);
+			b->min_lat = fmin(b->min_lat, l);
+			continue;
+		}
+		double v[N_BEST] = { c, l, (b->min_cost > 0 ? c / b->min_cost : c) + (b->min_lat > 0 ? l / b->min_lat : l) };
+		for (int o = 0; o < N_BEST; o++)
+			if (v[o] < b->v[o]) {
+				b->v[o] = v[o];
+				best_take(b, o, header, g_end, &row, c, l);
+			}
+	}
+	csvr_close(r);
+	return rc;
+}
+
 /* Best rows of sweep.csv per objective: cost, p99 latency, balanced (the
  * smallest sum of cost and p99, each relative to its minimum). */
 static int section_best(struct doc *d, const char *dir, struct errbuf *err)
@@ -325,78 +398,28 @@ static int section_best(struct doc *d, const char *dir, struct errbuf *err)
 	struct stat st;
 	if (stat(path, &st) != 0)
 		return 0;
-	enum { COST, LAT, BAL, N_OBJ };
-	double min_cost = INFINITY, min_lat = INFINITY, best_v[N_OBJ] = { INFINITY, INFINITY, INFINITY };
-	char *best_row[N_OBJ] = { NULL, NULL, NULL };
-	char *best_fig[N_OBJ] = { NULL, NULL, NULL };
+	struct best b = { .min_cost = INFINITY, .min_lat = INFINITY, .v = { INFINITY, INFINITY, INFINITY } };
 	int rc = 0;
-	for (int pass = 0; pass < 2 && rc == 0; pass++) {
-		struct csvr *r;
-		struct csvr_row row;
-		if ((rc = csvr_open(&r, path, err)) < 0)
-			break;
-		long cc = -1, cl = -1, g_end = -1;
-		if ((rc = csvr_next(r, &row, err)) == 1) {
-			cc = csvr_find_column(&row, "cost_usd.total");
-			cl = csvr_find_column(&row, "latency_s.p99");
-			g_end = csvr_find_column(&row, "invocations");
-		}
-		if (rc >= 0 && (cc < 0 || cl < 0 || g_end < 1))
-			rc = errbuf_set(err, ERR_INPUT, "%s: not a sweep.csv (no cost_usd.total, latency_s.p99 or invocations column)", path);
-		char header[2048] = "";
-		for (long k = 1; rc >= 0 && k < g_end; k++)
-			snprintf(header + strlen(header), sizeof(header) - strlen(header), "%s%s", k > 1 ? "|" : "", row.fields[k]);
-		while (rc >= 0 && (rc = csvr_next(r, &row, err)) == 1) {
-			if ((long)row.n_fields <= cl || (long)row.n_fields <= cc)
-				continue;
-			char *e1, *e2;
-			double c = strtod(row.fields[cc], &e1), l = strtod(row.fields[cl], &e2);
-			if (*e1 || *e2 || e1 == row.fields[cc] || e2 == row.fields[cl])
-				continue;   /* undefined figures */
-			if (pass == 0) {
-				min_cost = fmin(min_cost, c);
-				min_lat = fmin(min_lat, l);
-				continue;
-			}
-			double v[N_OBJ] = { c, l, (min_cost > 0 ? c / min_cost : c) + (min_lat > 0 ? l / min_lat : l) };
-			for (int o = 0; o < N_OBJ; o++) {
-				if (!(v[o] < best_v[o]))
-					continue;
-				best_v[o] = v[o];
-				char cfg[2048] = "";
-				char hdr[2048];
-				snprintf(hdr, sizeof(hdr), "%s", header);
-				char *save = NULL, *name = strtok_r(hdr, "|", &save);
-				for (long k = 1; k < g_end && name; k++, name = strtok_r(NULL, "|", &save))
-					snprintf(cfg + strlen(cfg), sizeof(cfg) - strlen(cfg), "%s%s=%s", k > 1 ? ", " : "", name, row.fields[k]);
-				char figs[256];
-				snprintf(figs, sizeof(figs), "cost $%.4g, p99 %.4g s (point %s)", c, l, row.fields[0]);
-				free(best_row[o]);
-				free(best_fig[o]);
-				best_row[o] = strdup(cfg);
-				best_fig[o] = strdup(figs);
-			}
-		}
-		csvr_close(r);
-	}
-	if (rc >= 0 && best_row[COST]) {
+	for (int pass = 0; pass < 2 && rc == 0; pass++)
+		rc = best_pass(path, pass, &b, err);
+	if (rc >= 0 && b.row[BEST_COST]) {
 		heading(d, 2, "Best configuration per objective");
 		para(d, "Among the points of sweep.csv (without SLOs; see the optimiser's choice for constrained answers). "
 			"Balanced minimises cost / lowest cost + p99 / lowest p99.");
 		const char *cols[] = { "objective", "configuration", "figures" };
-		const char *names[N_OBJ] = { "cost", "latency (p99)", "balanced" };
+		const char *names[N_BEST] = { "cost", "latency (p99)", "balanced" };
 		table_start(d, cols, 3);
-		for (int o = 0; o < N_OBJ; o++) {
-			const char *cells[] = { names[o], best_row[o] ? best_row[o] : "n/a", best_fig[o] ? best_fig[o] : "" };
+		for (int o = 0; o < N_BEST; o++) {
+			const char *cells[] = { names[o], b.row[o] ? b.row[o] : "n/a", b.fig[o] ? b.fig[o] : "" };
 			char id[32];
 			snprintf(id, sizeof(id), "best-%d", o);
 			table_row(d, cells, 3, id);
 		}
 		table_end(d);
 	}
-	for (int o = 0; o < N_OBJ; o++) {
-		free(best_row[o]);
-		free(best_fig[o]);
+	for (int o = 0; o < N_BEST; o++) {
+		free(b.row[o]);
+		free(b.fig[o]);
 	}
 	return rc < 0 ? rc : 0;
 }
@@ -516,6 +539,47 @@ static json_t *load_json(const char *dir, const char *name, struct errbuf *err, 
 	return doc;
 }
 
+/* The page's head and title. */
+static void page_start(struct doc *d, const char *dir, const json_t *summary)
+{
+	const char *name = summary ? json_string_value(json_object_get(summary, "scenario")) : NULL;
+	char title[256];
+	snprintf(title, sizeof(title), "slsim report: %s", name ? name : dir);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>", d->html);
+	html_esc(d->html, title);
+	fputs("</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}"
+	      "h1{border-bottom:3px solid #ff7f0e}h2{margin-top:1.6em;border-bottom:1px solid #ccc}"
+	      "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right;"
+	      "font-size:90%;max-width:420px;overflow-wrap:anywhere}td:first-child,th:first-child{text-align:left}"
+	      "th{background:#f3f3f3}.big{font-size:150%;font-weight:bold;color:#b35900}"
+	      "figure{margin:1em 0}img{max-width:100%;border:1px solid #ddd}figcaption{color:#555;font-size:90%}"
+	      "</style></head><body>\n<h1>", d->html);
+	html_esc(d->html, title);
+	fputs("</h1>\n", d->html);
+	fputs("# ", d->md);
+	md_esc(d->md, title);
+	fputs("\n\n", d->md);
+}
+
+/* The plots (drawn by sim/output/plot.c) and what could not be plotted. */
+static int section_plots(struct doc *d, const char *dir, const struct report_options *opt,
+			 struct errbuf *err)
+{
+	struct plot_set plots;
+	struct plot_options po = { .metric = opt->metric };
+	int rc = plot_dir(dir, &po, &plots, err);
+	if (rc < 0)
+		return rc;
+	heading(d, 2, "Plots");
+	for (size_t i = 0; i < plots.n && rc == 0; i++)
+		rc = image(d, dir, &plots.item[i], err);
+	if (rc < 0)
+		return rc;
+	if (plots.notes[0])
+		para(d, plots.notes);
+	return 0;
+}
+
 int report_dir(const char *dir, const struct report_options *opt, struct errbuf *err)
 {
 	int rc = 0;
@@ -535,23 +599,7 @@ int report_dir(const char *dir, const struct report_options *opt, struct errbuf 
 	}
 	if (rc < 0)
 		goto out;
-	const char *name = summary ? json_string_value(json_object_get(summary, "scenario")) : NULL;
-	char title[256];
-	snprintf(title, sizeof(title), "slsim report: %s", name ? name : dir);
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>", d.html);
-	html_esc(d.html, title);
-	fputs("</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}"
-	      "h1{border-bottom:3px solid #ff7f0e}h2{margin-top:1.6em;border-bottom:1px solid #ccc}"
-	      "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right;"
-	      "font-size:90%;max-width:420px;overflow-wrap:anywhere}td:first-child,th:first-child{text-align:left}"
-	      "th{background:#f3f3f3}.big{font-size:150%;font-weight:bold;color:#b35900}"
-	      "figure{margin:1em 0}img{max-width:100%;border:1px solid #ddd}figcaption{color:#555;font-size:90%}"
-	      "</style></head><body>\n<h1>", d.html);
-	html_esc(d.html, title);
-	fputs("</h1>\n", d.html);
-	fputs("# ", d.md);
-	md_esc(d.md, title);
-	fputs("\n\n", d.md);
+	page_start(&d, dir, summary);
 
 	if (summary) {
 		section_scenario(&d, summary, scen);
@@ -563,17 +611,8 @@ int report_dir(const char *dir, const struct report_options *opt, struct errbuf 
 	if (scen && (rc = section_baseline(&d, dir, scen, opt, err)) < 0)
 		goto out;
 
-	struct plot_set plots;
-	struct plot_options po = { .metric = opt->metric };
-	if ((rc = plot_dir(dir, &po, &plots, err)) < 0)
+	if ((rc = section_plots(&d, dir, opt, err)) < 0)
 		goto out;
-	heading(&d, 2, "Plots");
-	for (size_t i = 0; i < plots.n && rc == 0; i++)
-		rc = image(&d, dir, &plots.item[i], err);
-	if (rc < 0)
-		goto out;
-	if (plots.notes[0])
-		para(&d, plots.notes);
 	para(&d, "Made by slsim. The plots' gnuplot scripts and data are in plots/ and the CSV files beside this report.");
 	fputs("</body></html>\n", d.html);
 	fclose(d.html);
