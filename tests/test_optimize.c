@@ -10,6 +10,7 @@
 #include <string.h>
 #include "core/csvreader.h"
 #include "experiment/optimize.h"
+#include "output/output.h"
 #include "suites.h"
 #include "testutil.h"
 
@@ -138,6 +139,50 @@ START_TEST(sweep_csv_layout)
 	csvr_close(r);
 	points_free(&g);
 	json_decref(doc);
+}
+END_TEST
+
+static void extra_header(void *ctx, FILE *fp)
+{
+	(void)ctx;
+	fputs(",chosen", fp);
+}
+
+static int extra_row(void *ctx, FILE *fp, size_t row)
+{
+	fprintf(fp, ",%d", *(const size_t *)ctx == row);
+	return 0;
+}
+
+/* The one sweep.csv writer: values quoted as needed, numbers %.17g and empty
+ * when undefined, figure columns optional, extra columns from the hook. */
+START_TEST(csv_writer_and_its_hook)
+{
+	char *buf = NULL;
+	size_t len = 0, chosen = 7;
+	FILE *fp = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(fp);
+	const char *paths[] = { "provider", "a,b" };
+	json_t *v[2] = { json_string("x y"), json_real(0.5) };
+	struct points_csv_extra extra = { extra_header, extra_row, &chosen };
+	points_csv_header(fp, paths, 2, 0, &extra);
+	ck_assert_int_eq(points_csv_row(fp, 7, v, 2, NULL, NULL, &extra, 7), 0);
+	double mean[FIG_COUNT], ci95[FIG_COUNT];
+	for (int f = 0; f < FIG_COUNT; f++) {
+		mean[f] = f == 0 ? 0.1 : NAN;
+		ci95[f] = INFINITY;
+	}
+	ck_assert_int_eq(points_csv_row(fp, 8, v, 2, mean, ci95, NULL, 0), 0);
+	output_csv_number(fp, "", 1.0 / 3);
+	fclose(fp);
+	char want[256];
+	ck_assert_uint_le(2 * FIG_COUNT - 2, 80);
+	snprintf(want, sizeof(want), "point,provider,\"a,b\",chosen\n7,x y,0.5,1\n8,x y,0.5,0.10000000000000001,%.*s\n0.33333333333333331",
+		 2 * FIG_COUNT - 2, ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,");
+	ck_assert_str_eq(buf, want);
+	free(buf);
+	json_decref(v[0]);
+	json_decref(v[1]);
 }
 END_TEST
 
@@ -586,6 +631,7 @@ Suite *optimize_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, argument_syntax);
 	tcase_add_test(tc, sweep_csv_layout);
+	tcase_add_test(tc, csv_writer_and_its_hook);
 	tcase_add_test(tc, cheapest_provider_and_memory_by_hand);
 	tcase_add_test(tc, shortest_keepalive_meeting_a_cold_start_slo);
 	tcase_add_test(tc, cpu_bound_memory_cheapest_meeting_p99);
