@@ -174,25 +174,25 @@ static double jnum(const json_t *obj, const char *dotted)
 }
 
 /* Figures are printed with 4 significant digits (%.4g) everywhere, so the
- * page, the Markdown and tests agree. */
-static void fmt(char *buf, size_t size, double v, double ci)
+ * page, the Markdown and tests agree; unit ("$" or "") goes before. */
+static void fmt_unit(char *buf, size_t size, const char *unit, double v, double ci)
 {
 	if (!isfinite(v))
 		snprintf(buf, size, "n/a");
 	else if (isfinite(ci))
-		snprintf(buf, size, "%.4g ± %.2g", v, ci);
+		snprintf(buf, size, "%s%.4g ± %.2g", unit, v, ci);
 	else
-		snprintf(buf, size, "%.4g", v);
+		snprintf(buf, size, "%s%.4g", unit, v);
+}
+
+static void fmt(char *buf, size_t size, double v, double ci)
+{
+	fmt_unit(buf, size, "", v, ci);
 }
 
 static void usd(char *buf, size_t size, double v, double ci)
 {
-	if (!isfinite(v))
-		snprintf(buf, size, "n/a");
-	else if (isfinite(ci))
-		snprintf(buf, size, "$%.4g ± %.2g", v, ci);
-	else
-		snprintf(buf, size, "$%.4g", v);
+	fmt_unit(buf, size, "$", v, ci);
 }
 
 /* ---- sections ----------------------------------------------------------- */
