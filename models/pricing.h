@@ -115,11 +115,16 @@ typedef void pricing_cost_fn(const void *cfg, const struct usage *u, struct cost
  * to the scaled monthly totals. */
 typedef void pricing_monthly_fn(const void *cfg, const struct usage *u, double scale, struct cost *out);
 
+struct pricing_ops;
+/* Reads the provider's prices (self->name's entry in models/pricing/data/)
+ * and the scenario's overrides: cfg is the provider object ({"name": ...,
+ * overrides}) or NULL. */
+typedef int pricing_parse_fn(const struct pricing_ops *self, const json_t *cfg, const struct pricing_opts *opts,
+			     const char *where, void **out, struct errbuf *err);
+
 struct pricing_ops {
 	const char *name;          /* the scenario's provider, and its key in models/pricing/ (a JSON file) */
-	/* parse receives the provider object ({"name": ..., overrides}) or NULL. */
-	int (*parse)(const struct pricing_ops *self, const json_t *cfg, const struct pricing_opts *opts,
-		     const char *where, void **out, struct errbuf *err);
+	pricing_parse_fn *parse;
 	model_free_fn *free_cfg;
 	pricing_resources_fn *resources;
 	pricing_meter_fn *meter;
