@@ -5,32 +5,22 @@
 #include "models/coldstart.h"
 
 static int add_parse(const json_t *cfg, const struct coldstart_ctx *ctx, const char *where, void **out,
-		     struct errbuf *err)
+		      struct errbuf *err)
 {
 	(void)ctx;
 	static const char *const keys[] = { "mode", "init", NULL };
-	char path[512];
-	const json_t *init;
+	struct dist *d = NULL;
 	int rc;
 	if ((rc = ju_check_keys(cfg, where, keys, err)) < 0 ||
-	    (rc = ju_object(cfg, "init", where, JU_REQUIRED, &init, err)) < 0)
+	    (rc = dist_new_from_key(cfg, "init", where, &d, err)) < 0)
 		return rc;
-	struct dist *d = calloc(1, sizeof(*d));
-	if (!d)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	if ((rc = dist_from_json(d, init, ju_path(path, sizeof(path), where, "init"), err)) < 0) {
-		free(d);
-		return rc;
-	}
 	*out = d;
 	return 0;
 }
 
 static void add_free(void *cfg)
 {
-	if (cfg)
-		dist_free(cfg);
-	free(cfg);
+	dist_destroy(cfg);
 }
 
 static void add_draw(const void *cfg, gsl_rng *rng, double warm_service_s,

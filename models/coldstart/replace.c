@@ -12,28 +12,18 @@ static int replace_parse(const json_t *cfg, const struct coldstart_ctx *ctx, con
 {
 	(void)ctx;
 	static const char *const keys[] = { "mode", "service", NULL };
-	char path[512];
-	const json_t *service;
+	struct dist *d = NULL;
 	int rc;
 	if ((rc = ju_check_keys(cfg, where, keys, err)) < 0 ||
-	    (rc = ju_object(cfg, "service", where, JU_REQUIRED, &service, err)) < 0)
+	    (rc = dist_new_from_key(cfg, "service", where, &d, err)) < 0)
 		return rc;
-	struct dist *d = calloc(1, sizeof(*d));
-	if (!d)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	if ((rc = dist_from_json(d, service, ju_path(path, sizeof(path), where, "service"), err)) < 0) {
-		free(d);
-		return rc;
-	}
 	*out = d;
 	return 0;
 }
 
 static void replace_free(void *cfg)
 {
-	if (cfg)
-		dist_free(cfg);
-	free(cfg);
+	dist_destroy(cfg);
 }
 
 static void replace_draw(const void *cfg, gsl_rng *rng, double warm_service_s,
