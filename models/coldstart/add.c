@@ -1,26 +1,13 @@
 /* Cold start "add": the cold request takes an initialisation drawn from
  * `init`, then its ordinary (warm) service time. */
-#include <stdlib.h>
 #include "core/dist.h"
 #include "models/coldstart.h"
 
 static int add_parse(const json_t *cfg, const struct coldstart_ctx *ctx, const char *where, void **out,
-		      struct errbuf *err)
+		     struct errbuf *err)
 {
 	(void)ctx;
-	static const char *const keys[] = { "mode", "init", NULL };
-	struct dist *d = NULL;
-	int rc;
-	if ((rc = ju_check_keys(cfg, where, keys, err)) < 0 ||
-	    (rc = dist_new_from_key(cfg, "init", where, &d, err)) < 0)
-		return rc;
-	*out = d;
-	return 0;
-}
-
-static void add_free(void *cfg)
-{
-	dist_destroy(cfg);
+	return coldstart_parse_dist(cfg, "init", where, out, err);
 }
 
 static void add_draw(const void *cfg, gsl_rng *rng, double warm_service_s,
@@ -39,7 +26,7 @@ static double add_mean(const void *cfg, double warm_mean_s)
 const struct coldstart_ops coldstart_add = {
 	.name = "add",
 	.parse = add_parse,
-	.free_cfg = add_free,
+	.free_cfg = coldstart_free_dist,
 	.draw = add_draw,
 	.mean_total_s = add_mean,
 };
