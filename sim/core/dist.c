@@ -273,6 +273,46 @@ static int parse_percent(const char *key, double *out)
 	return 0;
 }
 
+/* The percentiles object's points, in its order (*k of them). */
+static int read_points(const json_t *p, const char *where, struct pct_point *pts, size_t *k, struct errbuf *err)
+{
+	const char *key;
+	json_t *v;
+	int rc;
+	*k = 0;
+	json_object_foreach((json_t *)p, key, v) {
+		if (parse_percent(key, &pts[*k].pct) != 0)
+			return errbuf_set(err, ERR_INPUT,
+					  "%s.percentiles.%s: key must be a percent number in [0,100]", where, key);
+		char sub[1024];
+		snprintf(sub, sizeof(sub), "%s.percentiles", where);
+		if ((rc = get_nonneg(p, key, sub, &pts[*k].val, err)) != 0)
+			return rc;
+		pts[*k].key = key;
+		(*k)++;
+	}
+	return 0;
+}
+
+/* Sorted points: distinct percentiles, non-decreasing values, 0 and 100 present. */
+static int check_points(const struct pct_point *pts, size_t k, const char *where, struct errbuf *err)
+{
+	for (size_t i = 1; i < k; i++) {
+		if (pts[i].pct == pts[i - 1].pct)
+			return errbuf_set(err, ERR_INPUT, "%s.percentiles.%s: duplicates percentile \"%s\"",
+					  where, pts[i].key, pts[i - 1].key);
+		if (pts[i].val < pts[i - 1].val)
+			return errbuf_set(err, ERR_INPUT,
+					  "%s.percentiles.%s: values must be non-decreasing, got %g after %g at percentile %s",
+					  where, pts[i].key, pts[i].val, pts[i - 1].val, pts[i - 1].key);
+	}
+	if (k == 0 || pts[0].pct != 0)
+		return errbuf_set(err, ERR_INPUT, "%s.percentiles.0: missing (percentiles 0 and 100 are required)", where);
+	if (pts[k - 1].pct != 100)
+		return errbuf_set(err, ERR_INPUT, "%s.percentiles.100: missing (percentiles 0 and 100 are required)", where);
+	return 0;
+}
+
 static int parse_empirical(struct dist *d, const json_t *obj, const char *where, struct errbuf *err)
 {
 	json_t *p = json_object_get(obj, "percentiles");
@@ -292,43 +332,11 @@ static int parse_empirical(struct dist *d, const json_t *obj, const char *where,
 		goto out;
 	}
 	size_t k = 0;
-	const char *key;
-	json_t *v;
-	json_object_foreach(p, key, v) {
-		if (parse_percent(key, &pts[k].pct) != 0) {
-			rc = errbuf_set(err, ERR_INPUT,
-					"%s.percentiles.%s: key must be a percent number in [0,100]", where, key);
-			goto out;
-		}
-		char sub[1024];
-		snprintf(sub, sizeof(sub), "%s.percentiles", where);
-		if ((rc = get_nonneg(p, key, sub, &pts[k].val, err)) != 0)
-			goto out;
-		pts[k].key = key;
-		k++;
-	}
+	if ((rc = read_points(p, where, pts, &k, err)) != 0)
+		goto out;
 	qsort(pts, k, sizeof(*pts), cmp_pct);
-	for (size_t i = 1; i < k; i++) {
-		if (pts[i].pct == pts[i - 1].pct) {
-			rc = errbuf_set(err, ERR_INPUT, "%s.percentiles.%s: duplicates percentile \"%s\"",
-					where, pts[i].key, pts[i - 1].key);
-			goto out;
-		}
-		if (pts[i].val < pts[i - 1].val) {
-			rc = errbuf_set(err, ERR_INPUT,
-					"%s.percentiles.%s: values must be non-decreasing, got %g after %g at percentile %s",
-					where, pts[i].key, pts[i].val, pts[i - 1].val, pts[i - 1].key);
-			goto out;
-		}
-	}
-	if (k == 0 || pts[0].pct != 0) {
-		rc = errbuf_set(err, ERR_INPUT, "%s.percentiles.0: missing (percentiles 0 and 100 are required)", where);
+	if ((rc = check_points(pts, k, where, err)) != 0)
 		goto out;
-	}
-	if (pts[k - 1].pct != 100) {
-		rc = errbuf_set(err, ERR_INPUT, "%s.percentiles.100: missing (percentiles 0 and 100 are required)", where);
-		goto out;
-	}
 	for (size_t i = 0; i < k; i++) {
 		pct[i] = pts[i].pct / 100.0;
 		val[i] = pts[i].val;
@@ -353,30 +361,30 @@ out:
 typedef int dist_parse_fn(struct dist *d, const json_t *obj, const char *where, const char *kind,
 			  struct errbuf *err);
 
+/* A kind of one parameter, `key` (seconds), made by `build`. */
+static int parse_one(struct dist *d, const json_t *obj, const char *where, const char *kind, const char *key,
+		     void (*build)(struct dist *, double), struct errbuf *err)
+{
+	const char *const keys[] = {"dist", key, NULL};
+	double x;
+	int rc;
+	if ((rc = check_keys(obj, where, kind, keys, err)) ||
+	    (rc = get_nonneg(obj, key, where, &x, err)))
+		return rc;
+	build(d, x);
+	return 0;
+}
+
 static int parse_constant(struct dist *d, const json_t *obj, const char *where, const char *kind,
 			  struct errbuf *err)
 {
-	static const char *const keys[] = {"dist", "value_s", NULL};
-	double v;
-	int rc;
-	if ((rc = check_keys(obj, where, kind, keys, err)) ||
-	    (rc = get_nonneg(obj, "value_s", where, &v, err)))
-		return rc;
-	dist_constant(d, v);
-	return 0;
+	return parse_one(d, obj, where, kind, "value_s", dist_constant, err);
 }
 
 static int parse_exponential(struct dist *d, const json_t *obj, const char *where, const char *kind,
 			     struct errbuf *err)
 {
-	static const char *const keys[] = {"dist", "mean_s", NULL};
-	double m;
-	int rc;
-	if ((rc = check_keys(obj, where, kind, keys, err)) ||
-	    (rc = get_nonneg(obj, "mean_s", where, &m, err)))
-		return rc;
-	dist_exponential(d, m);
-	return 0;
+	return parse_one(d, obj, where, kind, "mean_s", dist_exponential, err);
 }
 
 /* Two forms: {median_s, sigma} (the log-space parameters) or {mean_s, cv}. */
