@@ -42,6 +42,12 @@ typedef uint32_t coldstart_footprint_fn(const void *cfg);
 /* The snapshot kind the model restores from (RESTORE_NONE without one). */
 typedef enum restore_kind coldstart_snapshot_fn(const void *cfg);
 
+/* What the models made of one distribution (add, replace) share: parse
+ * reads the required distribution object `key` of cfg (only "mode" and key
+ * allowed) into a struct dist (core/dist.h), which free_dist releases. */
+int coldstart_parse_dist(const json_t *cfg, const char *key, const char *where, void **out, struct errbuf *err);
+model_free_fn coldstart_free_dist;
+
 struct coldstart_ops {
 	const char *name;          /* the scenario's cold_start.mode */
 	coldstart_parse_fn *parse;

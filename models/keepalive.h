@@ -60,6 +60,10 @@ typedef double keepalive_priority_fn(const void *cfg, void *state, double now_s)
 
 typedef double keepalive_const_ttl_fn(const void *cfg);
 
+/* The parse of a policy without options (none, lru, greedy-dual): only
+ * "policy" is allowed; the configuration is a placeholder released with free. */
+model_parse_fn keepalive_parse_no_options;
+
 struct keepalive_ops {
 	const char *name;          /* the scenario's keepalive.policy */
 	model_parse_fn *parse;

@@ -32,8 +32,8 @@ struct usage {
 	uint64_t snapshot_mb_ms;       /* snapshot cache held (memory x time, minimum applied) */
 };
 
-/* dst += src, field by field (the one place that knows the fields). */
-/* Adds src's counts into dst (inline: metering adds up every request). */
+/* dst += src, field by field: the one place that knows the fields (inline:
+ * metering adds up every request). */
 static inline void usage_add(struct usage *dst, const struct usage *src)
 {
 	dst->requests += src->requests;
@@ -51,7 +51,6 @@ static inline void usage_add(struct usage *dst, const struct usage *src)
 	dst->restore_mb += src->restore_mb;
 	dst->snapshot_mb_ms += src->snapshot_mb_ms;
 }
-
 
 struct cost {
 	double requests_usd;
@@ -77,7 +76,7 @@ enum pricing_time {
 	 * schemes (azure-premium, gcf-gen2 with instance_based = 1). */
 	PRICING_TIME_INSTANCE,
 	/* `instances` provisioned / always-ready / min-instance slots of the
-	 * function held `seconds` at a constant level (sim/run.c calls it per
+	 * function held `seconds` at a constant level (sim/run/run.c calls it per
 	 * period between changes of the level). AWS rounds each period up to
 	 * whole 5-minute blocks (the data's provisioned_block_s). Requests those
 	 * instances serve are metered with meter_req.provisioned = 1. */
@@ -97,7 +96,7 @@ struct pricing_opts {
  * vCPU share, or fails naming `where` (the function's JSON path). */
 typedef int pricing_resources_fn(const void *cfg, uint32_t memory_mb, double vcpus_requested,
 				 double *vcpus, const char *where, struct errbuf *err);
-/* Adds one request's usage to *u; it must only add (sim/run.c meters a
+/* Adds one request's usage to *u; it must only add (sim/run/run.c meters a
  * request once into a zeroed usage and adds that to several totals). */
 typedef void pricing_meter_fn(const void *cfg, struct usage *u, const struct meter_req *r);
 /* Adds `instances` x `seconds` of a kind of time (instances = 1 for
@@ -115,11 +114,16 @@ typedef void pricing_cost_fn(const void *cfg, const struct usage *u, struct cost
  * to the scaled monthly totals. */
 typedef void pricing_monthly_fn(const void *cfg, const struct usage *u, double scale, struct cost *out);
 
+struct pricing_ops;
+/* Reads the provider's prices (self->name's entry in models/pricing/data/)
+ * and the scenario's overrides: cfg is the provider object ({"name": ...,
+ * overrides}) or NULL. */
+typedef int pricing_parse_fn(const struct pricing_ops *self, const json_t *cfg, const struct pricing_opts *opts,
+			     const char *where, void **out, struct errbuf *err);
+
 struct pricing_ops {
 	const char *name;          /* the scenario's provider, and its key in models/pricing/ (a JSON file) */
-	/* parse receives the provider object ({"name": ..., overrides}) or NULL. */
-	int (*parse)(const struct pricing_ops *self, const json_t *cfg, const struct pricing_opts *opts,
-		     const char *where, void **out, struct errbuf *err);
+	pricing_parse_fn *parse;
 	model_free_fn *free_cfg;
 	pricing_resources_fn *resources;
 	pricing_meter_fn *meter;

@@ -1,47 +1,57 @@
-/* The one table of every model, by kind. Adding a model: one file defining its
- * ops, one extern line and one table line here. */
+/* The one table of every model, by kind: one line each in the lists below,
+ * in the order `slsim help` and the error messages name them. Adding a model
+ * (models/README.md, "Adding a model"): its file, models/<kind>/<name>.c,
+ * defining `const struct <kind>_ops <kind>_<ident>`, plus X(ident) in its
+ * kind's list; a pricing plan: its entry in models/pricing/data/ plus
+ * X(ident, "name", engine) in PRICING_PLANS. The lists generate the
+ * declarations, the plans' ops and the tables. */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include "models/models.h"
+#include "models/pricing/catalog.h"
 
-extern const struct coldstart_ops coldstart_add, coldstart_replace, coldstart_model;
-extern const struct keepalive_ops keepalive_fixed, keepalive_none, keepalive_hybrid_histogram,
-	keepalive_greedy_dual, keepalive_lru, keepalive_provisioned, keepalive_warmer;
-extern const struct pricing_ops pricing_aws_lambda_x86, pricing_aws_lambda_arm64;
-extern const struct pricing_ops pricing_azure_consumption, pricing_azure_flex;
-extern const struct pricing_ops pricing_azure_premium_ep1, pricing_azure_premium_ep2, pricing_azure_premium_ep3;
-extern const struct pricing_ops pricing_gcf_gen1, pricing_gcf_gen2;
+#define COLDSTART_MODELS(X) \
+	X(add)              \
+	X(replace)          \
+	X(model)
 
-static const struct coldstart_ops *const coldstart_table[] = {
-	&coldstart_add,
-	&coldstart_replace,
-	&coldstart_model,
-	NULL,
-};
+#define KEEPALIVE_POLICIES(X) \
+	X(fixed)              \
+	X(none)               \
+	X(hybrid_histogram)   \
+	X(greedy_dual)        \
+	X(lru)                \
+	X(provisioned)        \
+	X(warmer)
 
-static const struct keepalive_ops *const keepalive_table[] = {
-	&keepalive_fixed,
-	&keepalive_none,
-	&keepalive_hybrid_histogram,
-	&keepalive_greedy_dual,
-	&keepalive_lru,
-	&keepalive_provisioned,
-	&keepalive_warmer,
-	NULL,
-};
+/* X(identifier, provider name = its key in models/pricing/data/, engine). */
+#define PRICING_PLANS(X)                                         \
+	X(aws_lambda_x86, "aws-lambda-x86", aws)                 \
+	X(aws_lambda_arm64, "aws-lambda-arm64", aws)             \
+	X(azure_consumption, "azure-consumption", azure)         \
+	X(azure_flex, "azure-flex", azure)                       \
+	X(azure_premium_ep1, "azure-premium-ep1", azure)         \
+	X(azure_premium_ep2, "azure-premium-ep2", azure)         \
+	X(azure_premium_ep3, "azure-premium-ep3", azure)         \
+	X(gcf_gen1, "gcf-gen1", gcf)                             \
+	X(gcf_gen2, "gcf-gen2", gcf)
 
-static const struct pricing_ops *const pricing_table[] = {
-	&pricing_aws_lambda_x86,
-	&pricing_aws_lambda_arm64,
-	&pricing_azure_consumption,
-	&pricing_azure_flex,
-	&pricing_azure_premium_ep1,
-	&pricing_azure_premium_ep2,
-	&pricing_azure_premium_ep3,
-	&pricing_gcf_gen1,
-	&pricing_gcf_gen2,
-	NULL,
-};
+#define DECLARE_COLDSTART(ident) extern const struct coldstart_ops coldstart_##ident;
+#define DECLARE_KEEPALIVE(ident) extern const struct keepalive_ops keepalive_##ident;
+#define DEFINE_PLAN(ident, pname, engine) \
+	PRICING_ENGINE(engine);           \
+	static PRICING_PROVIDER(pricing_##ident, pname, engine);
+COLDSTART_MODELS(DECLARE_COLDSTART)
+KEEPALIVE_POLICIES(DECLARE_KEEPALIVE)
+PRICING_PLANS(DEFINE_PLAN)
+
+#define COLDSTART_ENTRY(ident) &coldstart_##ident,
+#define KEEPALIVE_ENTRY(ident) &keepalive_##ident,
+#define PLAN_ENTRY(ident, pname, engine) &pricing_##ident,
+static const struct coldstart_ops *const coldstart_table[] = { COLDSTART_MODELS(COLDSTART_ENTRY) NULL };
+static const struct keepalive_ops *const keepalive_table[] = { KEEPALIVE_POLICIES(KEEPALIVE_ENTRY) NULL };
+static const struct pricing_ops *const pricing_table[] = { PRICING_PLANS(PLAN_ENTRY) NULL };
 
 #define DEFINE_LOOKUP(kind)                                                       \
 	const struct kind##_ops *kind##_find(const char *name)                    \

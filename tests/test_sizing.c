@@ -12,6 +12,8 @@
 #include <gsl/gsl_rng.h>
 #include "suites.h"
 #include "testutil.h"
+#include "models/models.h"
+#include "models/pricing/catalog.h"
 
 START_TEST(amdahl_table)
 {
@@ -160,6 +162,28 @@ START_TEST(model_start_by_provider_and_memory)
 	ck_assert_double_eq_tol(model_init(py, "gcf-gen1", 512, NULL), sqrt(0.49 * 0.11), 1e-12);
 	ck_assert_double_eq_tol(model_init(py, "gcf-gen2", 2048, NULL), 0.11, 1e-12);
 	ck_assert_double_eq_tol(model_init(py, "gcf-gen2", 8192, NULL), 0.11, 1e-12);
+	/* Azure: Consumption 3.6 s, Flex and Premium 1.0 s. */
+	ck_assert_double_eq(model_init(py, "azure-consumption", 512, NULL), 3.6);
+	ck_assert_double_eq(model_init(py, "azure-flex", 2048, NULL), 1.0);
+	ck_assert_double_eq(model_init(py, "azure-premium-ep3", 2048, NULL), 1.0);
+	/* The medians are the providers' data (models/pricing/data/): every
+	 * registered provider has one; a provider without data needs
+	 * start_median_s. */
+	char list[1024];
+	snprintf(list, sizeof(list), "%s", pricing_names());
+	for (char *save, *tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		struct pricing_coldstart cs;
+		struct errbuf err = { "" };
+		ck_assert_msg(pricing_catalog_coldstart(tok, &cs, &err) == 0, "%s: %s", tok, err.msg);
+		ck_assert(cs.start_median_s > 0);
+	}
+	void *cfg;
+	struct errbuf err = { "" };
+	ck_assert_int_eq(model_cfg(py, "nowhere-cloud", 512, &cfg, &err), ERR_INPUT);
+	ck_assert_str_eq(err.msg, "t.json: functions[0].cold_start.start_median_s: no default start time for provider"
+				  " nowhere-cloud; set start_median_s");
+	ck_assert_double_eq(model_init("{\"mode\": \"model\", \"start_sigma\": 0, \"start_median_s\": 2}",
+				       "nowhere-cloud", 512, NULL), 2);
 	/* Runtime factor: Java 8.9 x the Python start. */
 	ck_assert_double_eq_tol(model_init("{\"mode\": \"model\", \"runtime\": \"java\", \"start_sigma\": 0}",
 					   "aws-lambda-x86", 1024, NULL), 0.25 * 8.9, 1e-12);

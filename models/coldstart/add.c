@@ -1,6 +1,5 @@
 /* Cold start "add": the cold request takes an initialisation drawn from
  * `init`, then its ordinary (warm) service time. */
-#include <stdlib.h>
 #include "core/dist.h"
 #include "models/coldstart.h"
 
@@ -8,29 +7,7 @@ static int add_parse(const json_t *cfg, const struct coldstart_ctx *ctx, const c
 		     struct errbuf *err)
 {
 	(void)ctx;
-	static const char *const keys[] = { "mode", "init", NULL };
-	char path[512];
-	const json_t *init;
-	int rc;
-	if ((rc = ju_check_keys(cfg, where, keys, err)) < 0 ||
-	    (rc = ju_object(cfg, "init", where, JU_REQUIRED, &init, err)) < 0)
-		return rc;
-	struct dist *d = calloc(1, sizeof(*d));
-	if (!d)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	if ((rc = dist_from_json(d, init, ju_path(path, sizeof(path), where, "init"), err)) < 0) {
-		free(d);
-		return rc;
-	}
-	*out = d;
-	return 0;
-}
-
-static void add_free(void *cfg)
-{
-	if (cfg)
-		dist_free(cfg);
-	free(cfg);
+	return coldstart_parse_dist(cfg, "init", where, out, err);
 }
 
 static void add_draw(const void *cfg, gsl_rng *rng, double warm_service_s,
@@ -49,7 +26,7 @@ static double add_mean(const void *cfg, double warm_mean_s)
 const struct coldstart_ops coldstart_add = {
 	.name = "add",
 	.parse = add_parse,
-	.free_cfg = add_free,
+	.free_cfg = coldstart_free_dist,
 	.draw = add_draw,
 	.mean_total_s = add_mean,
 };

@@ -3,8 +3,9 @@
  *          + model.size_mb / model.load_mb_per_s + model.framework_init_s
  * where start, the platform and language-runtime start, is lognormal with
  * median start_median_s (default: the provider's median for the function's
- * memory x the runtime's factor, see models/README.md) and log-sd
- * start_sigma. With snapstart (AWS Lambda; java, python, dotnet) the instance
+ * memory, from the provider's data, x the runtime's factor, see
+ * models/README.md) and log-sd start_sigma. With snapstart (where the
+ * provider's data offers it: AWS Lambda; java, python, dotnet) the instance
  * resumes from a snapshot instead: init = a lognormal restore (median
  * restore_median_s, default 0.12 s + footprint / 800 MB/s), billed as a
  * restore (RESTORE_FREE for Java, RESTORE_CHARGED otherwise) rather than as
@@ -13,9 +14,9 @@
  * "oom". All defaults and their sources: models/README.md. */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 #include <gsl/gsl_randist.h>
 #include "models/coldstart.h"
+#include "models/pricing/catalog.h"
 
 enum runtime { RT_PYTHON, RT_NODEJS, RT_JAVA, RT_DOTNET, RT_GO, RT_CONTAINER };
 static const char *const runtime_names[] = { "python", "nodejs", "java", "dotnet", "go", "container", NULL };
@@ -35,34 +36,78 @@ struct model_cfg {
 	double load_s;     /* the deterministic part: package + model load + framework init */
 };
 
-/* Median platform start of a Python function at memory_mb, by provider:
- * AWS Lambda flat, GCF falling log-linearly from 0.49 s at 128 MB to
- * 0.11 s at 2048 MB (Wang et al., ATC'18), Azure from its measured medians. */
-static int provider_start_median(const char *provider, uint32_t memory_mb, double *median_s)
+/* Median platform start of a Python function at memory_mb on a provider,
+ * from its cold-start data (models/pricing/data/, see
+ * models/pricing/catalog.h): flat, or log-linear in memory between two
+ * points and flat beyond them. */
+static double start_median_at(const struct pricing_coldstart *cs, uint32_t memory_mb)
 {
-	if (strncmp(provider, "aws-lambda", 10) == 0) {
-		*median_s = 0.25;
-	} else if (strncmp(provider, "gcf-", 4) == 0) {
-		double m = memory_mb < 128 ? 128 : memory_mb > 2048 ? 2048 : memory_mb;
-		double t = log(m / 128.0) / log(2048.0 / 128.0);
-		*median_s = exp(log(0.49) + t * (log(0.11) - log(0.49)));
-	} else if (strcmp(provider, "azure-consumption") == 0) {
-		*median_s = 3.6;
-	} else if (strncmp(provider, "azure-", 6) == 0) {
-		*median_s = 1.0;
-	} else {
-		return -1;
-	}
+	if (isnan(cs->start_median_large_s))
+		return cs->start_median_s;
+	double lo = cs->start_median_mb, hi = cs->start_median_large_mb;
+	double m = memory_mb < lo ? lo : memory_mb > hi ? hi : memory_mb;
+	double t = log(m / lo) / log(hi / lo);
+	return exp(log(cs->start_median_s) + t * (log(cs->start_median_large_s) - log(cs->start_median_s)));
+}
+
+/* The scenario's keys (defaults left NAN where they depend on the provider
+ * or runtime); *model is the "model" object or NULL. */
+static int read_keys(const json_t *cfg, const char *where, struct model_cfg *c, int *runtime, const json_t **model,
+		     struct errbuf *err)
+{
+	static const char *const keys[] = { "mode", "runtime", "start_median_s", "start_sigma", "package_mb",
+					    "package_mb_per_s", "runtime_memory_mb", "model", "snapstart",
+					    "restore_median_s", "restore_sigma", NULL };
+	static const char *const model_keys[] = { "size_mb", "load_mb_per_s", "framework_init_s", NULL };
+	char path[512];
+	int rc;
+	if ((rc = ju_check_keys(cfg, where, keys, err)) < 0 ||
+	    (rc = ju_enum(cfg, "runtime", where, JU_OPTIONAL, runtime_names, runtime, err)) < 0 ||
+	    (rc = ju_number(cfg, "start_median_s", where, JU_OPTIONAL, 0, 1e5, &c->start_median_s, err)) < 0 ||
+	    (rc = ju_number(cfg, "start_sigma", where, JU_OPTIONAL, 0, 5, &c->start_sigma, err)) < 0 ||
+	    (rc = ju_number(cfg, "package_mb", where, JU_OPTIONAL, 0, 1e6, &c->package_mb, err)) < 0 ||
+	    (rc = ju_number(cfg, "package_mb_per_s", where, JU_OPTIONAL, 1e-3, 1e6, &c->package_mb_per_s, err)) < 0 ||
+	    (rc = ju_number(cfg, "runtime_memory_mb", where, JU_OPTIONAL, 0, 1e6, &c->runtime_memory_mb, err)) < 0 ||
+	    (rc = ju_bool(cfg, "snapstart", where, JU_OPTIONAL, &c->snapstart, err)) < 0 ||
+	    (rc = ju_number(cfg, "restore_median_s", where, JU_OPTIONAL, 0, 1e5, &c->restore_median_s, err)) < 0 ||
+	    (rc = ju_number(cfg, "restore_sigma", where, JU_OPTIONAL, 0, 5, &c->restore_sigma, err)) < 0 ||
+	    (rc = ju_object(cfg, "model", where, JU_OPTIONAL, model, err)) < 0)
+		return rc;
+	if (!*model)
+		return 0;
+	ju_path(path, sizeof(path), where, "model");
+	if ((rc = ju_check_keys(*model, path, model_keys, err)) < 0 ||
+	    (rc = ju_number(*model, "size_mb", path, JU_REQUIRED, 0, 1e6, &c->model_size_mb, err)) < 0 ||
+	    (rc = ju_number(*model, "load_mb_per_s", path, JU_OPTIONAL, 1e-3, 1e6, &c->model_load_mb_per_s,
+			    err)) < 0 ||
+	    (rc = ju_number(*model, "framework_init_s", path, JU_OPTIONAL, 0, 1e5, &c->model_framework_init_s,
+			    err)) < 0)
+		return rc;
+	return 0;
+}
+
+/* SnapStart: offered where the provider's data says so, for three runtimes;
+ * the restore's kind and default median. */
+static int check_snapstart(struct model_cfg *c, int runtime, const struct pricing_coldstart *provider,
+			   const struct coldstart_ctx *ctx, const char *where, struct errbuf *err)
+{
+	char path[512];
+	ju_path(path, sizeof(path), where, "snapstart");
+	if (provider->snapstart != 1)
+		return errbuf_set(err, ERR_INPUT, "%s: SnapStart is an AWS Lambda feature, not available on %s",
+				  path, ctx->provider);
+	if (runtime != RT_JAVA && runtime != RT_PYTHON && runtime != RT_DOTNET)
+		return errbuf_set(err, ERR_INPUT, "%s: SnapStart supports the java, python and dotnet runtimes, not %s",
+				  path, runtime_names[runtime]);
+	c->restore = runtime == RT_JAVA ? RESTORE_FREE : RESTORE_CHARGED;
+	if (isnan(c->restore_median_s))
+		c->restore_median_s = 0.12 + (c->runtime_memory_mb + c->model_size_mb) / 800.0;
 	return 0;
 }
 
 static int model_parse(const json_t *cfg, const struct coldstart_ctx *ctx, const char *where, void **out,
 		       struct errbuf *err)
 {
-	static const char *const keys[] = { "mode", "runtime", "start_median_s", "start_sigma", "package_mb",
-					    "package_mb_per_s", "runtime_memory_mb", "model", "snapstart",
-					    "restore_median_s", "restore_sigma", NULL };
-	static const char *const model_keys[] = { "size_mb", "load_mb_per_s", "framework_init_s", NULL };
 	struct model_cfg c = {
 		.start_median_s = NAN,
 		.start_sigma = 0.3,
@@ -76,52 +121,24 @@ static int model_parse(const json_t *cfg, const struct coldstart_ctx *ctx, const
 	const json_t *model = NULL;
 	char path[512];
 	int runtime = RT_PYTHON, rc;
-	if ((rc = ju_check_keys(cfg, where, keys, err)) < 0 ||
-	    (rc = ju_enum(cfg, "runtime", where, JU_OPTIONAL, runtime_names, &runtime, err)) < 0 ||
-	    (rc = ju_number(cfg, "start_median_s", where, JU_OPTIONAL, 0, 1e5, &c.start_median_s, err)) < 0 ||
-	    (rc = ju_number(cfg, "start_sigma", where, JU_OPTIONAL, 0, 5, &c.start_sigma, err)) < 0 ||
-	    (rc = ju_number(cfg, "package_mb", where, JU_OPTIONAL, 0, 1e6, &c.package_mb, err)) < 0 ||
-	    (rc = ju_number(cfg, "package_mb_per_s", where, JU_OPTIONAL, 1e-3, 1e6, &c.package_mb_per_s, err)) < 0 ||
-	    (rc = ju_number(cfg, "runtime_memory_mb", where, JU_OPTIONAL, 0, 1e6, &c.runtime_memory_mb, err)) < 0 ||
-	    (rc = ju_bool(cfg, "snapstart", where, JU_OPTIONAL, &c.snapstart, err)) < 0 ||
-	    (rc = ju_number(cfg, "restore_median_s", where, JU_OPTIONAL, 0, 1e5, &c.restore_median_s, err)) < 0 ||
-	    (rc = ju_number(cfg, "restore_sigma", where, JU_OPTIONAL, 0, 5, &c.restore_sigma, err)) < 0 ||
-	    (rc = ju_object(cfg, "model", where, JU_OPTIONAL, &model, err)) < 0)
+	if ((rc = read_keys(cfg, where, &c, &runtime, &model, err)) < 0)
 		return rc;
-	if (model) {
-		ju_path(path, sizeof(path), where, "model");
-		if ((rc = ju_check_keys(model, path, model_keys, err)) < 0 ||
-		    (rc = ju_number(model, "size_mb", path, JU_REQUIRED, 0, 1e6, &c.model_size_mb, err)) < 0 ||
-		    (rc = ju_number(model, "load_mb_per_s", path, JU_OPTIONAL, 1e-3, 1e6, &c.model_load_mb_per_s,
-				    err)) < 0 ||
-		    (rc = ju_number(model, "framework_init_s", path, JU_OPTIONAL, 0, 1e5, &c.model_framework_init_s,
-				    err)) < 0)
-			return rc;
-	}
+	struct pricing_coldstart provider = { .start_median_s = NAN, .start_median_large_s = NAN };
+	if ((rc = pricing_catalog_coldstart(ctx->provider, &provider, err)) < 0)
+		return rc;
 	if (isnan(c.start_median_s)) {
-		double base;
-		if (provider_start_median(ctx->provider, ctx->memory_mb, &base) < 0)
+		if (rc > 0)
 			return errbuf_set(err, ERR_INPUT, "%s: no default start time for provider %s; set start_median_s",
 					  ju_path(path, sizeof(path), where, "start_median_s"), ctx->provider);
-		c.start_median_s = base * runtime_factor[runtime];
+		c.start_median_s = start_median_at(&provider, ctx->memory_mb) * runtime_factor[runtime];
 	}
 	if (isnan(c.runtime_memory_mb))
 		c.runtime_memory_mb = runtime_memory_mb[runtime];
 	c.load_s = c.package_mb / c.package_mb_per_s +
 		   (model ? c.model_size_mb / c.model_load_mb_per_s + c.model_framework_init_s : 0);
 	c.restore = RESTORE_NONE;
-	if (c.snapstart) {
-		ju_path(path, sizeof(path), where, "snapstart");
-		if (strncmp(ctx->provider, "aws-lambda", 10) != 0)
-			return errbuf_set(err, ERR_INPUT, "%s: SnapStart is an AWS Lambda feature, not available on %s",
-					  path, ctx->provider);
-		if (runtime != RT_JAVA && runtime != RT_PYTHON && runtime != RT_DOTNET)
-			return errbuf_set(err, ERR_INPUT, "%s: SnapStart supports the java, python and dotnet runtimes, not %s",
-					  path, runtime_names[runtime]);
-		c.restore = runtime == RT_JAVA ? RESTORE_FREE : RESTORE_CHARGED;
-		if (isnan(c.restore_median_s))
-			c.restore_median_s = 0.12 + (c.runtime_memory_mb + c.model_size_mb) / 800.0;
-	}
+	if (c.snapstart && (rc = check_snapstart(&c, runtime, &provider, ctx, where, err)) < 0)
+		return rc;
 	struct model_cfg *p = malloc(sizeof(*p));
 	if (!p)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");

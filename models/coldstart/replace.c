@@ -3,7 +3,6 @@
  * to whole cold responses measured on AWS Lambda). No separate init phase is
  * known, so the instance is busy for the whole duration and all of it is run
  * (and billed) time. */
-#include <stdlib.h>
 #include "core/dist.h"
 #include "models/coldstart.h"
 
@@ -11,29 +10,7 @@ static int replace_parse(const json_t *cfg, const struct coldstart_ctx *ctx, con
 			 struct errbuf *err)
 {
 	(void)ctx;
-	static const char *const keys[] = { "mode", "service", NULL };
-	char path[512];
-	const json_t *service;
-	int rc;
-	if ((rc = ju_check_keys(cfg, where, keys, err)) < 0 ||
-	    (rc = ju_object(cfg, "service", where, JU_REQUIRED, &service, err)) < 0)
-		return rc;
-	struct dist *d = calloc(1, sizeof(*d));
-	if (!d)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	if ((rc = dist_from_json(d, service, ju_path(path, sizeof(path), where, "service"), err)) < 0) {
-		free(d);
-		return rc;
-	}
-	*out = d;
-	return 0;
-}
-
-static void replace_free(void *cfg)
-{
-	if (cfg)
-		dist_free(cfg);
-	free(cfg);
+	return coldstart_parse_dist(cfg, "service", where, out, err);
 }
 
 static void replace_draw(const void *cfg, gsl_rng *rng, double warm_service_s,
@@ -54,7 +31,7 @@ static double replace_mean(const void *cfg, double warm_mean_s)
 const struct coldstart_ops coldstart_replace = {
 	.name = "replace",
 	.parse = replace_parse,
-	.free_cfg = replace_free,
+	.free_cfg = coldstart_free_dist,
 	.draw = replace_draw,
 	.mean_total_s = replace_mean,
 };

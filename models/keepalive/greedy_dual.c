@@ -24,16 +24,6 @@ struct gd_state {
 	uint64_t frequency;
 };
 
-static int gd_parse(const json_t *cfg, const char *where, void **out, struct errbuf *err)
-{
-	static const char *const keys[] = { "policy", NULL };
-	int rc;
-	if (cfg && (rc = ju_check_keys(cfg, where, keys, err)) < 0)
-		return rc;
-	*out = malloc(1);
-	return *out ? 0 : errbuf_set(err, ERR_RUNTIME, "out of memory");
-}
-
 static void *gd_start(const void *cfg, const struct keepalive_host *host)
 {
 	(void)cfg;
@@ -71,7 +61,7 @@ static double gd_priority(const void *cfg, void *state, double now_s)
 
 const struct keepalive_ops keepalive_greedy_dual = {
 	.name = "greedy-dual",
-	.parse = gd_parse,
+	.parse = keepalive_parse_no_options,
 	.free_cfg = free,
 	.start = gd_start,
 	.stop = free,

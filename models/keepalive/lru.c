@@ -7,16 +7,6 @@
 #include <stdlib.h>
 #include "models/keepalive.h"
 
-static int lru_parse(const json_t *cfg, const char *where, void **out, struct errbuf *err)
-{
-	static const char *const keys[] = { "policy", NULL };
-	int rc;
-	if (cfg && (rc = ju_check_keys(cfg, where, keys, err)) < 0)
-		return rc;
-	*out = malloc(1);
-	return *out ? 0 : errbuf_set(err, ERR_RUNTIME, "out of memory");
-}
-
 static double lru_on_idle(const void *cfg, void *state, double now_s)
 {
 	(void)cfg;
@@ -29,7 +19,7 @@ static double lru_on_idle(const void *cfg, void *state, double now_s)
  * priority of an instance is the time it became idle): no priority hook. */
 const struct keepalive_ops keepalive_lru = {
 	.name = "lru",
-	.parse = lru_parse,
+	.parse = keepalive_parse_no_options,
 	.free_cfg = free,
 	.on_idle = lru_on_idle,
 };

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include "models/pricing/catalog.h"
 
+PRICING_ENGINE(aws);
+
 struct aws_prices {
 	double requests_usd_per_million, gb_s_usd, gb_s_tier2_usd, gb_s_tier3_usd, tier1_gb_s, tier2_gb_s;
 	double granularity_ms, min_billed_ms, init_billed, free_requests, free_gb_s;
@@ -35,25 +37,16 @@ static const struct pricing_field aws_fields[] = {
 };
 #undef F
 
-static int aws_parse(const struct pricing_ops *self, const json_t *cfg, const struct pricing_opts *opts,
-		     const char *where, void **out, struct errbuf *err)
+int pricing_aws_parse(const struct pricing_ops *self, const json_t *cfg, const struct pricing_opts *opts,
+		      const char *where, void **out, struct errbuf *err)
 {
-	struct aws_prices p;
-	int rc = pricing_catalog_read(self->name, "aws", aws_fields, sizeof(aws_fields) / sizeof(aws_fields[0]),
-				      &p, NULL, cfg, where, err);
-	if (rc < 0)
-		return rc;
-	p.free_tier = opts && opts->free_tier;
-	struct aws_prices *c = malloc(sizeof(*c));
-	if (!c)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*c = p;
-	*out = c;
-	return 0;
+	return pricing_catalog_new(self->name, "aws", aws_fields, sizeof(aws_fields) / sizeof(aws_fields[0]),
+				   sizeof(struct aws_prices), offsetof(struct aws_prices, free_tier), cfg, opts, where,
+				   out, err);
 }
 
-static int aws_resources(const void *cfg, uint32_t memory_mb, double vcpus_requested, double *vcpus,
-			 const char *where, struct errbuf *err)
+int pricing_aws_resources(const void *cfg, uint32_t memory_mb, double vcpus_requested, double *vcpus,
+			  const char *where, struct errbuf *err)
 {
 	const struct aws_prices *p = cfg;
 	if (memory_mb < p->memory_min_mb || memory_mb > p->memory_max_mb)
@@ -68,7 +61,7 @@ static int aws_resources(const void *cfg, uint32_t memory_mb, double vcpus_reque
 	return 0;
 }
 
-static void aws_meter(const void *cfg, struct usage *u, const struct meter_req *r)
+void pricing_aws_meter(const void *cfg, struct usage *u, const struct meter_req *r)
 {
 	const struct aws_prices *p = cfg;
 	/* A provisioned instance initialised when it was provisioned. */
@@ -87,8 +80,8 @@ static void aws_meter(const void *cfg, struct usage *u, const struct meter_req *
 	u->billed_mb_ms += (uint64_t)r->memory_mb * ms;
 }
 
-static void aws_meter_time(const void *cfg, struct usage *u, enum pricing_time kind, uint32_t memory_mb,
-			   double vcpus, uint32_t instances, double seconds)
+void pricing_aws_meter_time(const void *cfg, struct usage *u, enum pricing_time kind, uint32_t memory_mb,
+			    double vcpus, uint32_t instances, double seconds)
 {
 	const struct aws_prices *p = cfg;
 	(void)vcpus;
@@ -108,22 +101,16 @@ static void aws_meter_time(const void *cfg, struct usage *u, enum pricing_time k
 	}
 }
 
-static int aws_has_provisioned(const void *cfg)
+int pricing_aws_has_provisioned(const void *cfg)
 {
 	(void)cfg;
 	return 1;
 }
 
-/* GB-s of an MB x ms meter (GB = 1024 MB, as AWS bills it). */
-static double gb_s(uint64_t mb_ms, double scale)
-{
-	return (double)mb_ms / 1024.0 / 1000.0 * scale;
-}
-
 static void aws_bill(const struct aws_prices *p, const struct usage *u, double scale, int free, int tiers,
 		     struct cost *out)
 {
-	double req = (double)u->requests * scale, dur = gb_s(u->billed_mb_ms, scale);
+	double req = (double)u->requests * scale, dur = pricing_gb_s(u->billed_mb_ms, scale);
 	if (free) {
 		req = pricing_after_free(req, p->free_requests);
 		dur = pricing_after_free(dur, p->free_gb_s);
@@ -133,22 +120,19 @@ static void aws_bill(const struct aws_prices *p, const struct usage *u, double s
 						  p->gb_s_tier3_usd)
 				 : dur * p->gb_s_usd;
 	out->compute_usd += (double)u->restore_mb / 1024.0 * scale * p->snapstart_restore_gb_usd +
-			    gb_s(u->snapshot_mb_ms, scale) * p->snapstart_cache_gb_s_usd;
-	out->provisioned_usd = gb_s(u->provisioned_mb_ms, scale) * p->provisioned_gb_s_usd +
-			       gb_s(u->provisioned_billed_mb_ms, scale) * p->provisioned_duration_gb_s_usd;
+			    pricing_gb_s(u->snapshot_mb_ms, scale) * p->snapstart_cache_gb_s_usd;
+	out->provisioned_usd = pricing_gb_s(u->provisioned_mb_ms, scale) * p->provisioned_gb_s_usd +
+			       pricing_gb_s(u->provisioned_billed_mb_ms, scale) * p->provisioned_duration_gb_s_usd;
 	out->total_usd = out->requests_usd + out->compute_usd + out->provisioned_usd;
 }
 
-static void aws_cost(const void *cfg, const struct usage *u, struct cost *out)
+void pricing_aws_cost(const void *cfg, const struct usage *u, struct cost *out)
 {
 	aws_bill(cfg, u, 1, 0, 0, out);
 }
 
-static void aws_monthly(const void *cfg, const struct usage *u, double scale, struct cost *out)
+void pricing_aws_monthly(const void *cfg, const struct usage *u, double scale, struct cost *out)
 {
 	const struct aws_prices *p = cfg;
 	aws_bill(p, u, scale, p->free_tier, 1, out);
 }
-
-PRICING_PROVIDER(pricing_aws_lambda_x86, "aws-lambda-x86", aws);
-PRICING_PROVIDER(pricing_aws_lambda_arm64, "aws-lambda-arm64", aws);

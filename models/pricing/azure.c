@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include "models/pricing/catalog.h"
 
+PRICING_ENGINE(azure);
+
 struct azure_prices {
 	double requests_usd_per_million, gb_s_usd, always_ready_baseline_gb_s_usd, always_ready_gb_s_usd;
 	double granularity_ms, min_billed_ms, init_billed, memory_step_mb, memory_min_mb, memory_max_mb;
@@ -40,25 +42,20 @@ static const struct pricing_field azure_fields[] = {
 #undef F
 #define N_FIELDS (sizeof(azure_fields) / sizeof(azure_fields[0]))
 
-static int azure_parse(const struct pricing_ops *self, const json_t *cfg, const struct pricing_opts *opts,
-		       const char *where, void **out, struct errbuf *err)
+int pricing_azure_parse(const struct pricing_ops *self, const json_t *cfg, const struct pricing_opts *opts,
+			const char *where, void **out, struct errbuf *err)
 {
-	struct azure_prices p;
-	int rc = pricing_catalog_read(self->name, "azure", azure_fields, N_FIELDS, &p, NULL, cfg, where, err);
-	if (rc < 0)
-		return rc;
-	p.sized = !isnan(p.vcpus_512);
-	p.free_tier = opts && opts->free_tier;
-	struct azure_prices *c = malloc(sizeof(*c));
-	if (!c)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*c = p;
-	*out = c;
-	return 0;
+	int rc = pricing_catalog_new(self->name, "azure", azure_fields, N_FIELDS, sizeof(struct azure_prices),
+				     offsetof(struct azure_prices, free_tier), cfg, opts, where, out, err);
+	if (rc == 0) {
+		struct azure_prices *p = *out;
+		p->sized = !isnan(p->vcpus_512);
+	}
+	return rc;
 }
 
-static int azure_resources(const void *cfg, uint32_t memory_mb, double vcpus_requested, double *vcpus,
-			   const char *where, struct errbuf *err)
+int pricing_azure_resources(const void *cfg, uint32_t memory_mb, double vcpus_requested, double *vcpus,
+			    const char *where, struct errbuf *err)
 {
 	const struct azure_prices *p = cfg;
 	if (!isnan(vcpus_requested))
@@ -82,7 +79,7 @@ static int azure_resources(const void *cfg, uint32_t memory_mb, double vcpus_req
 	return 0;
 }
 
-static void azure_meter(const void *cfg, struct usage *u, const struct meter_req *r)
+void pricing_azure_meter(const void *cfg, struct usage *u, const struct meter_req *r)
 {
 	const struct azure_prices *p = cfg;
 	u->requests++;
@@ -103,8 +100,8 @@ static void azure_meter(const void *cfg, struct usage *u, const struct meter_req
 	u->billed_mb_ms += mb * ms;
 }
 
-static void azure_meter_time(const void *cfg, struct usage *u, enum pricing_time kind, uint32_t memory_mb,
-			     double vcpus, uint32_t instances, double seconds)
+void pricing_azure_meter_time(const void *cfg, struct usage *u, enum pricing_time kind, uint32_t memory_mb,
+			      double vcpus, uint32_t instances, double seconds)
 {
 	const struct azure_prices *p = cfg;
 	(void)vcpus;
@@ -123,21 +120,16 @@ static void azure_meter_time(const void *cfg, struct usage *u, enum pricing_time
 }
 
 /* Flex always ready; Premium's always-ready instances are instance time. */
-static int azure_has_provisioned(const void *cfg)
+int pricing_azure_has_provisioned(const void *cfg)
 {
 	const struct azure_prices *p = cfg;
 	return p->instance_billing || p->always_ready_baseline_gb_s_usd > 0 || p->always_ready_gb_s_usd > 0;
 }
 
-static double gb_s(uint64_t mb_ms, double scale)
-{
-	return (double)mb_ms / 1024.0 / 1000.0 * scale;
-}
-
 static void azure_bill(const struct azure_prices *p, const struct usage *u, double scale, int free,
 		       struct cost *out)
 {
-	double req = (double)u->requests * scale, dur = gb_s(u->billed_mb_ms, scale);
+	double req = (double)u->requests * scale, dur = pricing_gb_s(u->billed_mb_ms, scale);
 	if (free) {
 		req = pricing_after_free(req, p->free_requests);
 		dur = pricing_after_free(dur, p->free_gb_s);
@@ -146,25 +138,19 @@ static void azure_bill(const struct azure_prices *p, const struct usage *u, doub
 	out->compute_usd = dur * p->gb_s_usd +
 			   (double)u->instance_mvcpu_ms / 1000.0 / 3.6e6 * scale * p->vcpu_hour_usd +
 			   (double)u->instance_mb_ms / 1024.0 / 3.6e6 * scale * p->gb_hour_usd;
-	out->provisioned_usd = gb_s(u->provisioned_mb_ms, scale) * p->always_ready_baseline_gb_s_usd +
-			       gb_s(u->provisioned_billed_mb_ms, scale) * p->always_ready_gb_s_usd;
+	out->provisioned_usd = pricing_gb_s(u->provisioned_mb_ms, scale) * p->always_ready_baseline_gb_s_usd +
+			       pricing_gb_s(u->provisioned_billed_mb_ms, scale) * p->always_ready_gb_s_usd;
 	out->total_usd = out->requests_usd + out->compute_usd + out->provisioned_usd;
 }
 
-static void azure_cost(const void *cfg, const struct usage *u, struct cost *out)
+void pricing_azure_cost(const void *cfg, const struct usage *u, struct cost *out)
 {
 	azure_bill(cfg, u, 1, 0, out);
 }
 
 /* Azure publishes no volume tiers for these plans. */
-static void azure_monthly(const void *cfg, const struct usage *u, double scale, struct cost *out)
+void pricing_azure_monthly(const void *cfg, const struct usage *u, double scale, struct cost *out)
 {
 	const struct azure_prices *p = cfg;
 	azure_bill(p, u, scale, p->free_tier, out);
 }
-
-PRICING_PROVIDER(pricing_azure_consumption, "azure-consumption", azure);
-PRICING_PROVIDER(pricing_azure_flex, "azure-flex", azure);
-PRICING_PROVIDER(pricing_azure_premium_ep1, "azure-premium-ep1", azure);
-PRICING_PROVIDER(pricing_azure_premium_ep2, "azure-premium-ep2", azure);
-PRICING_PROVIDER(pricing_azure_premium_ep3, "azure-premium-ep3", azure);

@@ -1,17 +1,18 @@
 /*
  * pricing_catalog: the built-in price lists and what the pricing engines share.
  *
- * Prices are data: models/pricing/<family>.json, embedded into the binary at
- * build time (.incbin in pricing_catalog.c), so slsim does not depend on the
- * working directory. Each file is
+ * Prices are data: models/pricing/data/<family>.json, embedded into the
+ * binary at build time (.incbin in catalog.c), so slsim does not depend on
+ * the working directory. Each file is
  *   {"schema": "slsim-pricing/1", "currency", "region",
  *    "providers": {NAME: {"engine": E, "description": D,
  *                         "values": {FIELD: {"value": x, "unit", "as_of", "source",
- *                                            "confirmed", "note"}}}}}
+ *                                            "confirmed", "note"}},
+ *                         "coldstart": {FIELD: {...the same form...}}}}}
  * with an as_of date and a source URL for every number. An engine (one per
- * billing scheme: pricing_aws.c, pricing_azure.c, pricing_gcf.c) declares
- * its fields; a provider is a catalogue entry naming that engine plus one
- * ops line (PRICING_PROVIDER) and one registry line.
+ * billing scheme: aws.c, azure.c, gcf.c) declares its fields; a provider
+ * (plan) is a catalogue entry naming that engine plus one line in
+ * models/registry.c (see models/README.md, "Adding a model").
  */
 #ifndef SLSIM_PRICING_CATALOG_H
 #define SLSIM_PRICING_CATALOG_H
@@ -42,6 +43,25 @@ int pricing_catalog_read(const char *provider, const char *engine, const struct 
 			 size_t n_fields, void *prices, int *present, const json_t *cfg, const char *where,
 			 struct errbuf *err);
 
+/* A provider's cold-start facts: its entry's "coldstart" object, in the same
+ * {"value", "unit", "as_of", "source", ...} form as its prices. They belong to
+ * the provider's data, not to a cold-start model's code (models/coldstart/
+ * model.c reads them for its defaults). */
+struct pricing_coldstart {
+	/* Median platform start of a Python function: start_median_s, flat in
+	 * memory; or, when start_median_large_s is set (not NAN), start_median_s
+	 * at start_median_mb or less, start_median_large_s at
+	 * start_median_large_mb or more, log-linear in memory in between. */
+	double start_median_s, start_median_mb;
+	double start_median_large_s, start_median_large_mb;
+	double snapstart;   /* 1: functions may resume from a snapshot (SnapStart) */
+};
+
+/* Fills *out from the provider's cold-start data: 0, 1 when the catalogue
+ * has no such provider or no cold-start data for it, ERR_RUNTIME when the
+ * built-in list is broken. */
+int pricing_catalog_coldstart(const char *provider, struct pricing_coldstart *out, struct errbuf *err);
+
 /* The embedded files, NULL-terminated (name and NUL-terminated text). */
 struct pricing_catalog_file {
 	const char *name;
@@ -60,18 +80,41 @@ double pricing_tiered(double q, double t1, double p1, double t2, double p2, doub
 /* q minus a free allowance, never below 0. */
 double pricing_after_free(double q, double free);
 
-/* Common ops lines of a provider served by an engine. */
-#define PRICING_PROVIDER(ident, pname, engine)                 \
-	const struct pricing_ops ident = {                     \
-		.name = pname,                                 \
-		.parse = engine##_parse,                       \
-		.free_cfg = free,                              \
-		.resources = engine##_resources,               \
-		.meter = engine##_meter,                       \
-		.meter_time = engine##_meter_time,             \
-		.has_provisioned = engine##_has_provisioned,   \
-		.cost = engine##_cost,                         \
-		.monthly = engine##_monthly,                   \
+/* Reads the provider's prices like pricing_catalog_read into a new
+ * allocation of `size` bytes (*out, released with free), and stores the
+ * configuration's free_tier option as an int at `free_tier_offset`: what
+ * every engine's parse does first. */
+int pricing_catalog_new(const char *provider, const char *engine, const struct pricing_field *fields,
+			size_t n_fields, size_t size, size_t free_tier_offset, const json_t *cfg,
+			const struct pricing_opts *opts, const char *where, void **out, struct errbuf *err);
+
+/* GB-s of an MB x ms meter x scale (GB = 1,024 MB, as every provider bills it). */
+double pricing_gb_s(uint64_t mb_ms, double scale);
+
+/* The functions an engine (models/pricing/<engine>.c) exports, named
+ * pricing_<engine>_<op>; its file declares them with PRICING_ENGINE(engine)
+ * and models/registry.c builds each plan's ops from them (PRICING_PROVIDER). */
+#define PRICING_ENGINE(engine)                                         \
+	pricing_parse_fn pricing_##engine##_parse;                     \
+	pricing_resources_fn pricing_##engine##_resources;             \
+	pricing_meter_fn pricing_##engine##_meter;                     \
+	pricing_meter_time_fn pricing_##engine##_meter_time;           \
+	pricing_has_provisioned_fn pricing_##engine##_has_provisioned; \
+	pricing_cost_fn pricing_##engine##_cost;                       \
+	pricing_monthly_fn pricing_##engine##_monthly
+
+/* The ops of a provider (plan) served by an engine. */
+#define PRICING_PROVIDER(ident, pname, engine)                    \
+	const struct pricing_ops ident = {                        \
+		.name = pname,                                    \
+		.parse = pricing_##engine##_parse,                \
+		.free_cfg = free,                                 \
+		.resources = pricing_##engine##_resources,        \
+		.meter = pricing_##engine##_meter,                \
+		.meter_time = pricing_##engine##_meter_time,      \
+		.has_provisioned = pricing_##engine##_has_provisioned, \
+		.cost = pricing_##engine##_cost,                  \
+		.monthly = pricing_##engine##_monthly,            \
 	}
 
 #endif

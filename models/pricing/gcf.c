@@ -17,6 +17,8 @@
 #include <string.h>
 #include "models/pricing/catalog.h"
 
+PRICING_ENGINE(gcf);
+
 static const uint32_t tiers_mb[] = { 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768 };
 #define N_TIERS (sizeof(tiers_mb) / sizeof(tiers_mb[0]))
 
@@ -53,25 +55,20 @@ static const struct pricing_field gcf_fields[] = {
 #undef T
 #define N_FIELDS (sizeof(gcf_fields) / sizeof(gcf_fields[0]))
 
-static int gcf_parse(const struct pricing_ops *self, const json_t *cfg, const struct pricing_opts *opts,
-		     const char *where, void **out, struct errbuf *err)
+int pricing_gcf_parse(const struct pricing_ops *self, const json_t *cfg, const struct pricing_opts *opts,
+		      const char *where, void **out, struct errbuf *err)
 {
-	struct gcf_prices p;
-	int rc = pricing_catalog_read(self->name, "gcf", gcf_fields, N_FIELDS, &p, NULL, cfg, where, err);
-	if (rc < 0)
-		return rc;
-	p.gen1 = !isnan(p.mhz[0]);
-	p.free_tier = opts && opts->free_tier;
-	struct gcf_prices *c = malloc(sizeof(*c));
-	if (!c)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*c = p;
-	*out = c;
-	return 0;
+	int rc = pricing_catalog_new(self->name, "gcf", gcf_fields, N_FIELDS, sizeof(struct gcf_prices),
+				     offsetof(struct gcf_prices, free_tier), cfg, opts, where, out, err);
+	if (rc == 0) {
+		struct gcf_prices *p = *out;
+		p->gen1 = !isnan(p->mhz[0]);
+	}
+	return rc;
 }
 
-static int gcf_resources(const void *cfg, uint32_t memory_mb, double vcpus_requested, double *vcpus,
-			 const char *where, struct errbuf *err)
+int pricing_gcf_resources(const void *cfg, uint32_t memory_mb, double vcpus_requested, double *vcpus,
+			  const char *where, struct errbuf *err)
 {
 	const struct gcf_prices *p = cfg;
 	if (p->gen1) {
@@ -114,7 +111,7 @@ static uint64_t mvcpu(double vcpus)
 	return (uint64_t)llround(vcpus * 1000);
 }
 
-static void gcf_meter(const void *cfg, struct usage *u, const struct meter_req *r)
+void pricing_gcf_meter(const void *cfg, struct usage *u, const struct meter_req *r)
 {
 	const struct gcf_prices *p = cfg;
 	u->requests++;
@@ -130,8 +127,8 @@ static void gcf_meter(const void *cfg, struct usage *u, const struct meter_req *
 		u->billed_mvcpu_ms += mvcpu(r->vcpus) * ms;
 }
 
-static void gcf_meter_time(const void *cfg, struct usage *u, enum pricing_time kind, uint32_t memory_mb,
-			   double vcpus, uint32_t instances, double seconds)
+void pricing_gcf_meter_time(const void *cfg, struct usage *u, enum pricing_time kind, uint32_t memory_mb,
+			    double vcpus, uint32_t instances, double seconds)
 {
 	const struct gcf_prices *p = cfg;
 	if (!(seconds > 0))
@@ -150,7 +147,7 @@ static void gcf_meter_time(const void *cfg, struct usage *u, enum pricing_time k
 
 /* gen2 min instances (idle rates, or instance time when instance-based);
  * gen1 min instances have no price in the catalogue. */
-static int gcf_has_provisioned(const void *cfg)
+int pricing_gcf_has_provisioned(const void *cfg)
 {
 	return !((const struct gcf_prices *)cfg)->gen1;
 }
@@ -179,16 +176,13 @@ static void gcf_bill(const struct gcf_prices *p, const struct usage *u, double s
 	out->total_usd = out->requests_usd + out->compute_usd + out->provisioned_usd;
 }
 
-static void gcf_cost(const void *cfg, const struct usage *u, struct cost *out)
+void pricing_gcf_cost(const void *cfg, const struct usage *u, struct cost *out)
 {
 	gcf_bill(cfg, u, 1, 0, out);
 }
 
-static void gcf_monthly(const void *cfg, const struct usage *u, double scale, struct cost *out)
+void pricing_gcf_monthly(const void *cfg, const struct usage *u, double scale, struct cost *out)
 {
 	const struct gcf_prices *p = cfg;
 	gcf_bill(p, u, scale, p->free_tier, out);
 }
-
-PRICING_PROVIDER(pricing_gcf_gen1, "gcf-gen1", gcf);
-PRICING_PROVIDER(pricing_gcf_gen2, "gcf-gen2", gcf);

@@ -51,6 +51,12 @@ void dist_free(struct dist *d)
 	dist_zero(d);
 }
 
+void dist_destroy(struct dist *d)
+{
+	dist_free(d);
+	free(d);
+}
+
 int dist_copy(struct dist *dst, const struct dist *src)
 {
 	struct dist tmp = *src;
@@ -267,6 +273,46 @@ static int parse_percent(const char *key, double *out)
 	return 0;
 }
 
+/* The percentiles object's points, in its order (*k of them). */
+static int read_points(const json_t *p, const char *where, struct pct_point *pts, size_t *k, struct errbuf *err)
+{
+	const char *key;
+	json_t *v;
+	int rc;
+	*k = 0;
+	json_object_foreach((json_t *)p, key, v) {
+		if (parse_percent(key, &pts[*k].pct) != 0)
+			return errbuf_set(err, ERR_INPUT,
+					  "%s.percentiles.%s: key must be a percent number in [0,100]", where, key);
+		char sub[1024];
+		snprintf(sub, sizeof(sub), "%s.percentiles", where);
+		if ((rc = get_nonneg(p, key, sub, &pts[*k].val, err)) != 0)
+			return rc;
+		pts[*k].key = key;
+		(*k)++;
+	}
+	return 0;
+}
+
+/* Sorted points: distinct percentiles, non-decreasing values, 0 and 100 present. */
+static int check_points(const struct pct_point *pts, size_t k, const char *where, struct errbuf *err)
+{
+	for (size_t i = 1; i < k; i++) {
+		if (pts[i].pct == pts[i - 1].pct)
+			return errbuf_set(err, ERR_INPUT, "%s.percentiles.%s: duplicates percentile \"%s\"",
+					  where, pts[i].key, pts[i - 1].key);
+		if (pts[i].val < pts[i - 1].val)
+			return errbuf_set(err, ERR_INPUT,
+					  "%s.percentiles.%s: values must be non-decreasing, got %g after %g at percentile %s",
+					  where, pts[i].key, pts[i].val, pts[i - 1].val, pts[i - 1].key);
+	}
+	if (k == 0 || pts[0].pct != 0)
+		return errbuf_set(err, ERR_INPUT, "%s.percentiles.0: missing (percentiles 0 and 100 are required)", where);
+	if (pts[k - 1].pct != 100)
+		return errbuf_set(err, ERR_INPUT, "%s.percentiles.100: missing (percentiles 0 and 100 are required)", where);
+	return 0;
+}
+
 static int parse_empirical(struct dist *d, const json_t *obj, const char *where, struct errbuf *err)
 {
 	json_t *p = json_object_get(obj, "percentiles");
@@ -286,43 +332,11 @@ static int parse_empirical(struct dist *d, const json_t *obj, const char *where,
 		goto out;
 	}
 	size_t k = 0;
-	const char *key;
-	json_t *v;
-	json_object_foreach(p, key, v) {
-		if (parse_percent(key, &pts[k].pct) != 0) {
-			rc = errbuf_set(err, ERR_INPUT,
-					"%s.percentiles.%s: key must be a percent number in [0,100]", where, key);
-			goto out;
-		}
-		char sub[1024];
-		snprintf(sub, sizeof(sub), "%s.percentiles", where);
-		if ((rc = get_nonneg(p, key, sub, &pts[k].val, err)) != 0)
-			goto out;
-		pts[k].key = key;
-		k++;
-	}
+	if ((rc = read_points(p, where, pts, &k, err)) != 0)
+		goto out;
 	qsort(pts, k, sizeof(*pts), cmp_pct);
-	for (size_t i = 1; i < k; i++) {
-		if (pts[i].pct == pts[i - 1].pct) {
-			rc = errbuf_set(err, ERR_INPUT, "%s.percentiles.%s: duplicates percentile \"%s\"",
-					where, pts[i].key, pts[i - 1].key);
-			goto out;
-		}
-		if (pts[i].val < pts[i - 1].val) {
-			rc = errbuf_set(err, ERR_INPUT,
-					"%s.percentiles.%s: values must be non-decreasing, got %g after %g at percentile %s",
-					where, pts[i].key, pts[i].val, pts[i - 1].val, pts[i - 1].key);
-			goto out;
-		}
-	}
-	if (k == 0 || pts[0].pct != 0) {
-		rc = errbuf_set(err, ERR_INPUT, "%s.percentiles.0: missing (percentiles 0 and 100 are required)", where);
+	if ((rc = check_points(pts, k, where, err)) != 0)
 		goto out;
-	}
-	if (pts[k - 1].pct != 100) {
-		rc = errbuf_set(err, ERR_INPUT, "%s.percentiles.100: missing (percentiles 0 and 100 are required)", where);
-		goto out;
-	}
 	for (size_t i = 0; i < k; i++) {
 		pct[i] = pts[i].pct / 100.0;
 		val[i] = pts[i].val;
@@ -342,6 +356,133 @@ out:
 	return rc;
 }
 
+/* One parser per distribution kind: `obj` is the distribution's object
+ * (its "dist" already read as `kind`). */
+typedef int dist_parse_fn(struct dist *d, const json_t *obj, const char *where, const char *kind,
+			  struct errbuf *err);
+
+/* A kind of one parameter, `key` (seconds), made by `build`. */
+static int parse_one(struct dist *d, const json_t *obj, const char *where, const char *kind, const char *key,
+		     void (*build)(struct dist *, double), struct errbuf *err)
+{
+	const char *const keys[] = {"dist", key, NULL};
+	double x;
+	int rc;
+	if ((rc = check_keys(obj, where, kind, keys, err)) ||
+	    (rc = get_nonneg(obj, key, where, &x, err)))
+		return rc;
+	build(d, x);
+	return 0;
+}
+
+static int parse_constant(struct dist *d, const json_t *obj, const char *where, const char *kind,
+			  struct errbuf *err)
+{
+	return parse_one(d, obj, where, kind, "value_s", dist_constant, err);
+}
+
+static int parse_exponential(struct dist *d, const json_t *obj, const char *where, const char *kind,
+			     struct errbuf *err)
+{
+	return parse_one(d, obj, where, kind, "mean_s", dist_exponential, err);
+}
+
+/* Two forms: {median_s, sigma} (the log-space parameters) or {mean_s, cv}. */
+static int parse_lognormal(struct dist *d, const json_t *obj, const char *where, const char *kind,
+			   struct errbuf *err)
+{
+	static const char *const by_median[] = {"dist", "median_s", "sigma", NULL};
+	static const char *const by_mean[] = {"dist", "mean_s", "cv", NULL};
+	int median_form = json_object_get(obj, "median_s") || json_object_get(obj, "sigma");
+	double zeta, sigma;
+	int rc;
+	(void)kind;
+	if (median_form) {
+		double median;
+		if ((rc = check_keys(obj, where, "lognormal (median_s, sigma)", by_median, err)) ||
+		    (rc = get_nonneg(obj, "median_s", where, &median, err)) ||
+		    (rc = get_nonneg(obj, "sigma", where, &sigma, err)))
+			return rc;
+		zeta = log(median);
+	} else {
+		double mean, cv;
+		if ((rc = check_keys(obj, where, "lognormal (mean_s, cv)", by_mean, err)) ||
+		    (rc = get_nonneg(obj, "mean_s", where, &mean, err)) ||
+		    (rc = get_nonneg(obj, "cv", where, &cv, err)))
+			return rc;
+		double s2 = log1p(cv * cv);
+		if (!isfinite(s2))
+			return errbuf_set(err, ERR_INPUT, "%s.cv: too large, got %g", where, cv);
+		sigma = sqrt(s2);
+		zeta = log(mean) - 0.5 * s2;
+	}
+	d->kind = DIST_LOGNORMAL;
+	d->a = zeta;
+	d->b = sigma;
+	return 0;
+}
+
+static int parse_gamma(struct dist *d, const json_t *obj, const char *where, const char *kind,
+		       struct errbuf *err)
+{
+	static const char *const keys[] = {"dist", "mean_s", "cv", NULL};
+	double mean, cv;
+	int rc;
+	if ((rc = check_keys(obj, where, kind, keys, err)) ||
+	    (rc = get_nonneg(obj, "mean_s", where, &mean, err)) ||
+	    (rc = get_nonneg(obj, "cv", where, &cv, err)))
+		return rc;
+	if (!(cv > 0))
+		return errbuf_set(err, ERR_INPUT, "%s.cv: must be a finite number > 0, got %g", where, cv);
+	double shape = 1.0 / (cv * cv);
+	if (!isfinite(shape))
+		return errbuf_set(err, ERR_INPUT, "%s.cv: too small for a gamma distribution, got %g", where, cv);
+	d->kind = DIST_GAMMA;
+	d->a = shape;
+	d->b = mean * cv * cv;
+	return 0;
+}
+
+static int parse_uniform(struct dist *d, const json_t *obj, const char *where, const char *kind,
+			 struct errbuf *err)
+{
+	static const char *const keys[] = {"dist", "min_s", "max_s", NULL};
+	double lo, hi;
+	int rc;
+	if ((rc = check_keys(obj, where, kind, keys, err)) ||
+	    (rc = get_nonneg(obj, "min_s", where, &lo, err)) ||
+	    (rc = get_nonneg(obj, "max_s", where, &hi, err)))
+		return rc;
+	if (hi < lo)
+		return errbuf_set(err, ERR_INPUT, "%s.max_s: must be >= min_s (%g), got %g", where, lo, hi);
+	d->kind = DIST_UNIFORM;
+	d->a = lo;
+	d->b = hi;
+	return 0;
+}
+
+static int parse_empirical_dist(struct dist *d, const json_t *obj, const char *where, const char *kind,
+				struct errbuf *err)
+{
+	static const char *const keys[] = {"dist", "percentiles", NULL};
+	int rc;
+	if ((rc = check_keys(obj, where, kind, keys, err)))
+		return rc;
+	return parse_empirical(d, obj, where, err);
+}
+
+static const struct {
+	const char *name;
+	dist_parse_fn *parse;
+} dist_kinds[] = {
+	{ "constant", parse_constant },
+	{ "exponential", parse_exponential },
+	{ "lognormal", parse_lognormal },
+	{ "gamma", parse_gamma },
+	{ "uniform", parse_uniform },
+	{ "empirical", parse_empirical_dist },
+};
+
 int dist_from_json(struct dist *d, const json_t *obj, const char *where, struct errbuf *err)
 {
 	dist_zero(d);
@@ -354,93 +495,29 @@ int dist_from_json(struct dist *d, const json_t *obj, const char *where, struct 
 	if (!json_is_string(jk))
 		return errbuf_set(err, ERR_INPUT, "%s.dist: must be a string, got %s", where, ju_type_name(jk));
 	const char *kind = json_string_value(jk);
-	int rc;
-
-	if (strcmp(kind, "constant") == 0) {
-		static const char *const keys[] = {"dist", "value_s", NULL};
-		double v;
-		if ((rc = check_keys(obj, where, kind, keys, err)) ||
-		    (rc = get_nonneg(obj, "value_s", where, &v, err)))
-			return rc;
-		dist_constant(d, v);
-		return 0;
-	}
-	if (strcmp(kind, "exponential") == 0) {
-		static const char *const keys[] = {"dist", "mean_s", NULL};
-		double m;
-		if ((rc = check_keys(obj, where, kind, keys, err)) ||
-		    (rc = get_nonneg(obj, "mean_s", where, &m, err)))
-			return rc;
-		dist_exponential(d, m);
-		return 0;
-	}
-	if (strcmp(kind, "lognormal") == 0) {
-		static const char *const by_median[] = {"dist", "median_s", "sigma", NULL};
-		static const char *const by_mean[] = {"dist", "mean_s", "cv", NULL};
-		int median_form = json_object_get(obj, "median_s") || json_object_get(obj, "sigma");
-		double zeta, sigma;
-		if (median_form) {
-			double median;
-			if ((rc = check_keys(obj, where, "lognormal (median_s, sigma)", by_median, err)) ||
-			    (rc = get_nonneg(obj, "median_s", where, &median, err)) ||
-			    (rc = get_nonneg(obj, "sigma", where, &sigma, err)))
-				return rc;
-			zeta = log(median);
-		} else {
-			double mean, cv;
-			if ((rc = check_keys(obj, where, "lognormal (mean_s, cv)", by_mean, err)) ||
-			    (rc = get_nonneg(obj, "mean_s", where, &mean, err)) ||
-			    (rc = get_nonneg(obj, "cv", where, &cv, err)))
-				return rc;
-			double s2 = log1p(cv * cv);
-			if (!isfinite(s2))
-				return errbuf_set(err, ERR_INPUT, "%s.cv: too large, got %g", where, cv);
-			sigma = sqrt(s2);
-			zeta = log(mean) - 0.5 * s2;
-		}
-		d->kind = DIST_LOGNORMAL;
-		d->a = zeta;
-		d->b = sigma;
-		return 0;
-	}
-	if (strcmp(kind, "gamma") == 0) {
-		static const char *const keys[] = {"dist", "mean_s", "cv", NULL};
-		double mean, cv;
-		if ((rc = check_keys(obj, where, kind, keys, err)) ||
-		    (rc = get_nonneg(obj, "mean_s", where, &mean, err)) ||
-		    (rc = get_nonneg(obj, "cv", where, &cv, err)))
-			return rc;
-		if (!(cv > 0))
-			return errbuf_set(err, ERR_INPUT, "%s.cv: must be a finite number > 0, got %g", where, cv);
-		double shape = 1.0 / (cv * cv);
-		if (!isfinite(shape))
-			return errbuf_set(err, ERR_INPUT, "%s.cv: too small for a gamma distribution, got %g", where, cv);
-		d->kind = DIST_GAMMA;
-		d->a = shape;
-		d->b = mean * cv * cv;
-		return 0;
-	}
-	if (strcmp(kind, "uniform") == 0) {
-		static const char *const keys[] = {"dist", "min_s", "max_s", NULL};
-		double lo, hi;
-		if ((rc = check_keys(obj, where, kind, keys, err)) ||
-		    (rc = get_nonneg(obj, "min_s", where, &lo, err)) ||
-		    (rc = get_nonneg(obj, "max_s", where, &hi, err)))
-			return rc;
-		if (hi < lo)
-			return errbuf_set(err, ERR_INPUT, "%s.max_s: must be >= min_s (%g), got %g", where, lo, hi);
-		d->kind = DIST_UNIFORM;
-		d->a = lo;
-		d->b = hi;
-		return 0;
-	}
-	if (strcmp(kind, "empirical") == 0) {
-		static const char *const keys[] = {"dist", "percentiles", NULL};
-		if ((rc = check_keys(obj, where, kind, keys, err)))
-			return rc;
-		return parse_empirical(d, obj, where, err);
-	}
+	for (size_t i = 0; i < sizeof(dist_kinds) / sizeof(dist_kinds[0]); i++)
+		if (strcmp(kind, dist_kinds[i].name) == 0)
+			return dist_kinds[i].parse(d, obj, where, kind, err);
 	return errbuf_set(err, ERR_INPUT,
 			  "%s.dist: unknown distribution \"%s\" (expected constant, exponential, lognormal, gamma, uniform or empirical)",
 			  where, kind);
+}
+
+int dist_new_from_key(const json_t *obj, const char *key, const char *where, struct dist **out,
+		      struct errbuf *err)
+{
+	char path[512];
+	const json_t *v;
+	int rc = ju_object(obj, key, where, JU_REQUIRED, &v, err);
+	if (rc < 0)
+		return rc;
+	struct dist *d = calloc(1, sizeof(*d));
+	if (!d)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	if ((rc = dist_from_json(d, v, ju_path(path, sizeof(path), where, key), err)) < 0) {
+		free(d);
+		return rc;
+	}
+	*out = d;
+	return 0;
 }

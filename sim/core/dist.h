@@ -41,6 +41,10 @@ struct dist {
  * "s.json: functions[0].service". Unknown keys, missing keys, wrong types,
  * negative, NaN or infinite values are ERR_INPUT. */
 int dist_from_json(struct dist *d, const json_t *obj, const char *where, struct errbuf *err);
+/* A new distribution (*out, released with dist_destroy) from the required
+ * object `key` of obj: its messages name "where.key". */
+int dist_new_from_key(const json_t *obj, const char *key, const char *where, struct dist **out,
+		      struct errbuf *err);
 
 /* Builders for code that makes distributions without JSON. */
 void dist_constant(struct dist *d, double value_s);
@@ -60,6 +64,8 @@ double dist_mean(const struct dist *d);
 /* Coefficient of variation (sd / mean); 0 for constant. */
 double dist_cv(const struct dist *d);
 void dist_free(struct dist *d);
+/* dist_free, then free(d) (for dist_new_from_key's; NULL is fine). */
+void dist_destroy(struct dist *d);
 /* Deep copy (empirical arrays duplicated); returns 0 or ERR_RUNTIME. */
 int dist_copy(struct dist *dst, const struct dist *src);
 

@@ -58,30 +58,11 @@ static int split_path(const char *path, const char *assignment, struct path_toke
 	return n;
 }
 
-int scenario_apply_set(json_t *doc, const char *assignment, struct errbuf *err)
+/* Sets the last token's place under doc (objects and arrays on the way are
+ * created as the next token asks); takes value's reference in every case. */
+static int set_at_path(json_t *doc, const struct path_token *tok, int n, json_t *value, const char *assignment,
+		       struct errbuf *err)
 {
-	const char *eq = strchr(assignment, '=');
-	if (!eq)
-		return errbuf_set(err, ERR_INPUT, "--set %s: expected PATH=VALUE", assignment);
-	char path[1024];
-	size_t plen = (size_t)(eq - assignment);
-	if (plen >= sizeof(path))
-		return errbuf_set(err, ERR_INPUT, "--set: path too long");
-	memcpy(path, assignment, plen);
-	path[plen] = '\0';
-
-	struct path_token tok[32];
-	int n = split_path(path, assignment, tok, 32, err);
-	if (n < 0)
-		return n;
-
-	json_error_t jerr;
-	json_t *value = json_loads(eq + 1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
-	if (!value)
-		value = json_string(eq + 1);
-	if (!value)
-		return errbuf_set(err, ERR_INPUT, "--set %s: value is not valid UTF-8", assignment);
-
 	json_t *cur = doc;
 	for (int i = 0; i < n; i++) {
 		int last = i == n - 1;
@@ -105,29 +86,55 @@ int scenario_apply_set(json_t *doc, const char *assignment, struct errbuf *err)
 				}
 			}
 			cur = next;
-		} else {
-			if (!json_is_array(cur)) {
-				json_decref(value);
-				return errbuf_set(err, ERR_INPUT, "--set %s: [%zu] is not inside an array",
-						  assignment, tok[i].index);
-			}
-			size_t size = json_array_size(cur);
-			if (tok[i].index > size || (!last && tok[i].index == size)) {
-				json_decref(value);
-				return errbuf_set(err, ERR_INPUT,
-						  "--set %s: index %zu is out of range (the array has %zu elements)",
-						  assignment, tok[i].index, size);
-			}
-			if (last) {
-				int rc = tok[i].index == size ? json_array_append_new(cur, value)
-							      : json_array_set_new(cur, tok[i].index, value);
-				return rc == 0 ? 0 : errbuf_set(err, ERR_RUNTIME, "--set %s: cannot set", assignment);
-			}
-			cur = json_array_get(cur, tok[i].index);
+			continue;
 		}
+		if (!json_is_array(cur)) {
+			json_decref(value);
+			return errbuf_set(err, ERR_INPUT, "--set %s: [%zu] is not inside an array",
+					  assignment, tok[i].index);
+		}
+		size_t size = json_array_size(cur);
+		if (tok[i].index > size || (!last && tok[i].index == size)) {
+			json_decref(value);
+			return errbuf_set(err, ERR_INPUT,
+					  "--set %s: index %zu is out of range (the array has %zu elements)",
+					  assignment, tok[i].index, size);
+		}
+		if (last) {
+			int rc = tok[i].index == size ? json_array_append_new(cur, value)
+						      : json_array_set_new(cur, tok[i].index, value);
+			return rc == 0 ? 0 : errbuf_set(err, ERR_RUNTIME, "--set %s: cannot set", assignment);
+		}
+		cur = json_array_get(cur, tok[i].index);
 	}
 	json_decref(value);
 	return 0;
+}
+
+int scenario_apply_set(json_t *doc, const char *assignment, struct errbuf *err)
+{
+	const char *eq = strchr(assignment, '=');
+	if (!eq)
+		return errbuf_set(err, ERR_INPUT, "--set %s: expected PATH=VALUE", assignment);
+	char path[1024];
+	size_t plen = (size_t)(eq - assignment);
+	if (plen >= sizeof(path))
+		return errbuf_set(err, ERR_INPUT, "--set: path too long");
+	memcpy(path, assignment, plen);
+	path[plen] = '\0';
+
+	struct path_token tok[32];
+	int n = split_path(path, assignment, tok, 32, err);
+	if (n < 0)
+		return n;
+
+	json_error_t jerr;
+	json_t *value = json_loads(eq + 1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
+	if (!value)
+		value = json_string(eq + 1);
+	if (!value)
+		return errbuf_set(err, ERR_INPUT, "--set %s: value is not valid UTF-8", assignment);
+	return set_at_path(doc, tok, n, value, assignment, err);
 }
 
 /* ---- validation -------------------------------------------------------- */
@@ -340,8 +347,14 @@ static int parse_arrivals(struct scenario *s, struct arrivals_cfg *a, const json
 	return 0;
 }
 
-static int parse_function(struct scenario *s, struct function_cfg *f, const json_t *obj,
-			  const char *where, struct errbuf *err)
+/* functions[i]'s own keys (name, memory, concurrency, timeout), and the
+ * objects the rest of parse_function reads. */
+struct function_objs {
+	const json_t *service, *work, *cold, *ka, *arrivals;
+};
+
+static int parse_function_keys(struct scenario *s, struct function_cfg *f, const json_t *obj, const char *where,
+			       struct function_objs *o, struct errbuf *err)
 {
 	/* With a workload, a function may take its arrivals from it alone. */
 	int need_arrivals = s->workload ? JU_OPTIONAL : JU_REQUIRED;
@@ -349,8 +362,7 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 					    "reserved_concurrency", "timeout_s", "service", "work", "vcpus",
 					    "cold_start", "keepalive", "arrivals", NULL };
 	char path[512];
-	const char *name = NULL, *mode = "add", *policy = "fixed";
-	const json_t *service, *work, *cold, *ka, *arrivals;
+	const char *name = NULL;
 	double vcpus = NAN;
 	uint64_t memory_mb = 128, conc = 1, reserved = 0;
 	int rc;
@@ -364,11 +376,11 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	    (rc = ju_uint(obj, "concurrency_per_instance", where, JU_OPTIONAL, 1, 100000, &conc, err)) < 0 ||
 	    (rc = ju_uint(obj, "reserved_concurrency", where, JU_OPTIONAL, 0, UINT32_MAX, &reserved, err)) < 0 ||
 	    (rc = ju_number(obj, "timeout_s", where, JU_OPTIONAL, 1e-3, 1e9, &f->timeout_s, err)) < 0 ||
-	    (rc = ju_object(obj, "service", where, JU_OPTIONAL, &service, err)) < 0 ||
-	    (rc = ju_object(obj, "work", where, JU_OPTIONAL, &work, err)) < 0 ||
-	    (rc = ju_object(obj, "cold_start", where, JU_OPTIONAL, &cold, err)) < 0 ||
-	    (rc = ju_object(obj, "keepalive", where, JU_OPTIONAL, &ka, err)) < 0 ||
-	    (rc = ju_object(obj, "arrivals", where, need_arrivals, &arrivals, err)) < 0)
+	    (rc = ju_object(obj, "service", where, JU_OPTIONAL, &o->service, err)) < 0 ||
+	    (rc = ju_object(obj, "work", where, JU_OPTIONAL, &o->work, err)) < 0 ||
+	    (rc = ju_object(obj, "cold_start", where, JU_OPTIONAL, &o->cold, err)) < 0 ||
+	    (rc = ju_object(obj, "keepalive", where, JU_OPTIONAL, &o->ka, err)) < 0 ||
+	    (rc = ju_object(obj, "arrivals", where, need_arrivals, &o->arrivals, err)) < 0)
 		return rc;
 	f->name = strdup(name);
 	if (!f->name)
@@ -382,15 +394,17 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 		return errbuf_set(err, ERR_INPUT, "%s: %u exceeds platform.account_concurrency (%u)",
 				  ju_path(path, sizeof(path), where, "reserved_concurrency"),
 				  f->reserved_concurrency, s->platform.account_concurrency);
+	return 0;
+}
 
-	if (!service == !work)
-		return errbuf_set(err, ERR_INPUT, "%s: give exactly one of service and work", where);
-	if (service &&
-	    (rc = dist_from_json(&f->service, service, ju_path(path, sizeof(path), where, "service"), err)) < 0)
-		return rc;
-	if (work && (rc = parse_work(f, work, ju_path(path, sizeof(path), where, "work"), err)) < 0)
-		return rc;
-
+/* functions[i].cold_start (default: mode "add" with no init time), and the
+ * memory the function needs. */
+static int parse_function_cold_start(struct scenario *s, struct function_cfg *f, const json_t *cold,
+				     const char *where, struct errbuf *err)
+{
+	char path[512];
+	const char *mode = "add";
+	int rc;
 	ju_path(path, sizeof(path), where, "cold_start");
 	if (cold && (rc = ju_string(cold, "mode", path, JU_OPTIONAL, &mode, err)) < 0)
 		return rc;
@@ -414,7 +428,16 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	uint32_t footprint = f->cold_start->footprint_mb ? f->cold_start->footprint_mb(f->cold_start_cfg) : 0;
 	f->needed_memory_mb = footprint > f->work.min_memory_mb ? footprint : f->work.min_memory_mb;
 	f->oom = footprint > f->memory_mb ? OOM_INIT : f->work.min_memory_mb > f->memory_mb ? OOM_RUN : OOM_NONE;
+	return 0;
+}
 
+/* functions[i].keepalive (default: policy "fixed"). */
+static int parse_function_keepalive(struct scenario *s, struct function_cfg *f, const json_t *ka,
+				    const char *where, struct errbuf *err)
+{
+	char path[512];
+	const char *policy = "fixed";
+	int rc;
 	ju_path(path, sizeof(path), where, "keepalive");
 	if (ka && (rc = ju_string(ka, "policy", path, JU_OPTIONAL, &policy, err)) < 0)
 		return rc;
@@ -427,12 +450,32 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	if (f->keepalive->provisions && !s->pricing->has_provisioned(s->pricing_cfg))
 		return errbuf_set(err, ERR_INPUT, "%s.policy: provider \"%s\" has no provisioned-concurrency price",
 				  path, s->pricing->name);
+	return 0;
+}
 
-	if (!arrivals) {
+static int parse_function(struct scenario *s, struct function_cfg *f, const json_t *obj,
+			  const char *where, struct errbuf *err)
+{
+	struct function_objs o;
+	char path[512];
+	int rc;
+	if ((rc = parse_function_keys(s, f, obj, where, &o, err)) < 0)
+		return rc;
+	if (!o.service == !o.work)
+		return errbuf_set(err, ERR_INPUT, "%s: give exactly one of service and work", where);
+	if (o.service &&
+	    (rc = dist_from_json(&f->service, o.service, ju_path(path, sizeof(path), where, "service"), err)) < 0)
+		return rc;
+	if (o.work && (rc = parse_work(f, o.work, ju_path(path, sizeof(path), where, "work"), err)) < 0)
+		return rc;
+	if ((rc = parse_function_cold_start(s, f, o.cold, where, err)) < 0 ||
+	    (rc = parse_function_keepalive(s, f, o.ka, where, err)) < 0)
+		return rc;
+	if (!o.arrivals) {
 		f->arrivals.process = ARRIVALS_WORKLOAD;
 		return 0;
 	}
-	return parse_arrivals(s, &f->arrivals, arrivals, ju_path(path, sizeof(path), where, "arrivals"), err);
+	return parse_arrivals(s, &f->arrivals, o.arrivals, ju_path(path, sizeof(path), where, "arrivals"), err);
 }
 
 /* A function found in the workload: function_defaults plus its name, then
@@ -485,7 +528,15 @@ static int workload_function(struct scenario *s, struct function_cfg *f, const j
 	return rc;
 }
 
-static int parse_document(struct scenario *s, struct errbuf *err)
+/* The top-level objects that later phases of parse_document read. */
+struct document_objs {
+	const json_t *workload, *defaults;
+	const char *name;
+};
+
+/* Top-level keys, name and seed; the workload (prepared here, as
+ * duration_s defaults to its span) and function_defaults. */
+static int parse_top_level(struct scenario *s, const char *where, struct document_objs *o, struct errbuf *err)
 {
 	static const char *const keys[] = { "name", "description", "seed", "duration_s", "warmup_s",
 					    "replications", "provider", "platform", "functions",
@@ -493,28 +544,24 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 					    "function_defaults",
 					    "sweep",   /* read by sweep.c; `run` ignores it */
 					    NULL };
-	const json_t *doc = s->json, *platform, *functions, *pricing, *workload, *defaults;
-	const char *name = NULL;
-	char where[512], path[512];
-	uint64_t seed = 1, reps = 1;
+	const json_t *doc = s->json;
+	char path[512];
+	uint64_t seed = 1;
 	int rc;
-
-	snprintf(where, sizeof(where), "%s: ", s->path);
-	if (!json_is_object(doc))
-		return errbuf_set(err, ERR_INPUT, "%s: the scenario must be a JSON object", s->path);
 	if ((rc = ju_check_keys(doc, where, keys, err)) < 0 ||
-	    (rc = ju_string(doc, "name", where, JU_OPTIONAL, &name, err)) < 0 ||
+	    (rc = ju_string(doc, "name", where, JU_OPTIONAL, &o->name, err)) < 0 ||
 	    (rc = ju_uint(doc, "seed", where, JU_OPTIONAL, 0, UINT64_MAX >> 1, &seed, err)) < 0 ||
-	    (rc = ju_object(doc, "workload", where, JU_OPTIONAL, &workload, err)) < 0 ||
-	    (rc = ju_object(doc, "function_defaults", where, JU_OPTIONAL, &defaults, err)) < 0)
+	    (rc = ju_object(doc, "workload", where, JU_OPTIONAL, &o->workload, err)) < 0 ||
+	    (rc = ju_object(doc, "function_defaults", where, JU_OPTIONAL, &o->defaults, err)) < 0)
 		return rc;
-	if (defaults && !workload)
+	s->seed = seed;
+	if (o->defaults && !o->workload)
 		return errbuf_set(err, ERR_INPUT, "%s: function_defaults: only meaningful with a \"workload\"", s->path);
-	if (defaults && (json_object_get(defaults, "name") || json_object_get(defaults, "arrivals")))
+	if (o->defaults && (json_object_get(o->defaults, "name") || json_object_get(o->defaults, "arrivals")))
 		return errbuf_set(err, ERR_INPUT, "%s: function_defaults.%s: not allowed (names and arrivals come from the workload)",
-				  s->path, json_object_get(defaults, "name") ? "name" : "arrivals");
-	if (workload && (rc = trace_prepare(&s->workload, workload, ju_path(path, sizeof(path), where, "workload"),
-					    s->dir, err)) < 0)
+				  s->path, json_object_get(o->defaults, "name") ? "name" : "arrivals");
+	if (o->workload && (rc = trace_prepare(&s->workload, o->workload,
+					       ju_path(path, sizeof(path), where, "workload"), s->dir, err)) < 0)
 		return rc;
 	if (s->workload) {
 		/* duration_s defaults to the workload's span. */
@@ -522,6 +569,17 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 		if (!(s->duration_s > 0))
 			s->duration_s = 1;
 	}
+	return 0;
+}
+
+/* duration_s, warmup_s, replications, timeseries_interval_s (and the
+ * platform and pricing objects, read in this order). */
+static int parse_timing(struct scenario *s, const char *where, const json_t **platform, const json_t **pricing,
+			struct errbuf *err)
+{
+	const json_t *doc = s->json;
+	uint64_t reps = 1;
+	int rc;
 	if ((rc = ju_number(doc, "duration_s", where, s->workload ? JU_OPTIONAL : JU_REQUIRED, 1e-9,
 			    SCENARIO_MAX_DURATION_S, &s->duration_s, err)) < 0 ||
 	    (rc = ju_number(doc, "warmup_s", where, JU_OPTIONAL, 0, SCENARIO_MAX_DURATION_S,
@@ -530,10 +588,9 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 			  &reps, err)) < 0 ||
 	    (rc = ju_number(doc, "timeseries_interval_s", where, JU_OPTIONAL, 1e-6,
 			    SCENARIO_MAX_DURATION_S, &s->timeseries_interval_s, err)) < 0 ||
-	    (rc = ju_object(doc, "platform", where, JU_OPTIONAL, &platform, err)) < 0 ||
-	    (rc = ju_object(doc, "pricing", where, JU_OPTIONAL, &pricing, err)) < 0)
+	    (rc = ju_object(doc, "platform", where, JU_OPTIONAL, platform, err)) < 0 ||
+	    (rc = ju_object(doc, "pricing", where, JU_OPTIONAL, pricing, err)) < 0)
 		return rc;
-	s->seed = seed;
 	s->replications = (uint32_t)reps;
 	if (s->warmup_s >= s->duration_s)
 		return errbuf_set(err, ERR_INPUT, "%s: warmup_s: must be smaller than duration_s (%g), got %g",
@@ -542,13 +599,19 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 		return errbuf_set(err, ERR_INPUT,
 				  "%s: timeseries_interval_s: %g gives more than %u intervals over duration_s; use a larger interval",
 				  s->path, s->timeseries_interval_s, SCENARIO_MAX_TIMESERIES_BINS);
+	return 0;
+}
 
+/* The scenario's name: "name", or the file's base name without its extension. */
+static int parse_name(struct scenario *s, const char *name, const char *where, struct errbuf *err)
+{
+	char path[512];
+	int rc;
 	if (name) {
 		if ((rc = check_name(name, ju_path(path, sizeof(path), where, "name"), err)) < 0)
 			return rc;
 		s->name = strdup(name);
 	} else {
-		/* Default: the file's base name without its extension. */
 		char *copy = strdup(s->path), *base = copy ? basename(copy) : NULL;
 		char *dot = base ? strrchr(base, '.') : NULL;
 		if (dot && dot != base)
@@ -558,6 +621,39 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 	}
 	if (!s->name)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	return 0;
+}
+
+/* What the functions add up to, checked once all are read. */
+struct function_totals {
+	uint64_t reserved;
+	double expected_arrivals;
+};
+
+static int alloc_functions(struct scenario *s, const json_t *functions, const char *path, const char *where,
+			   struct errbuf *err);
+static int parse_listed_functions(struct scenario *s, const json_t *functions, const char *path,
+				  struct function_totals *t, struct errbuf *err);
+static int add_workload_functions(struct scenario *s, const json_t *defaults, struct function_totals *t,
+				  struct errbuf *err);
+static int check_totals(struct scenario *s, const struct function_totals *t, const char *path,
+			struct errbuf *err);
+
+/* The document section by section, in the order its errors are reported. */
+static int parse_document(struct scenario *s, struct errbuf *err)
+{
+	const json_t *doc = s->json, *platform, *pricing, *functions;
+	struct document_objs o = { 0 };
+	char where[512], path[512];
+	int rc;
+
+	snprintf(where, sizeof(where), "%s: ", s->path);
+	if (!json_is_object(doc))
+		return errbuf_set(err, ERR_INPUT, "%s: the scenario must be a JSON object", s->path);
+	if ((rc = parse_top_level(s, where, &o, err)) < 0 ||
+	    (rc = parse_timing(s, where, &platform, &pricing, err)) < 0 ||
+	    (rc = parse_name(s, o.name, where, err)) < 0)
+		return rc;
 
 	/* The always-on comparison is run by sim/experiment/baseline.c; checked here so a
 	 * bad baseline fails at load time like every other key. */
@@ -569,21 +665,34 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 	    (rc = parse_provider(s, json_object_get(doc, "provider"), s->path, err)) < 0)
 		return rc;
 
+	struct function_totals t = { 0, s->workload ? (double)trace_invocations(s->workload) : 0 };
 	functions = json_object_get(doc, "functions");
 	ju_path(path, sizeof(path), where, "functions");
+	if ((rc = alloc_functions(s, functions, path, where, err)) < 0 ||
+	    (rc = parse_listed_functions(s, functions, path, &t, err)) < 0 ||
+	    (rc = add_workload_functions(s, o.defaults, &t, err)) < 0)
+		return rc;
+	return check_totals(s, &t, path, err);
+}
+
+/* "functions" (`path`): its shape, and room for every function, listed or
+ * from the workload (listed ones are not repeated), with the name index. */
+static int alloc_functions(struct scenario *s, const json_t *functions, const char *path, const char *where,
+			   struct errbuf *err)
+{
+	char wpath[512];
 	if (!(json_is_array(functions) || (!functions && s->workload)))
 		return errbuf_set(err, ERR_INPUT, "%s: %s", path,
 				  functions ? "must be an array of functions" : "required key is missing");
 	s->n_listed = json_array_size(functions);
 	if (s->n_listed == 0 && !s->workload)
 		return errbuf_set(err, ERR_INPUT, "%s: must list at least one function", path);
-	/* Room for every function of the workload too (listed ones are not repeated). */
 	s->n_functions = s->n_listed;
 	for (size_t i = 0; s->workload && i < trace_n_functions(s->workload); i++)
 		s->n_functions += trace_function(s->workload, i)->included != 0;
 	if (s->n_functions == 0)
 		return errbuf_set(err, ERR_INPUT, "%s: the sampling options keep no function of the workload",
-				  ju_path(path, sizeof(path), where, "workload"));
+				  ju_path(wpath, sizeof(wpath), where, "workload"));
 	if (s->n_functions > SCENARIO_MAX_FUNCTIONS)
 		return errbuf_set(err, ERR_INPUT, "%s: %zu functions exceed the limit of %u", path,
 				  s->n_functions, SCENARIO_MAX_FUNCTIONS);
@@ -596,10 +705,15 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 	if (!s->functions || !s->name_slots)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	memset(s->name_slots, 0xff, s->n_name_slots * sizeof(*s->name_slots));
-
-	uint64_t reserved_total = 0;
-	double expected_arrivals = s->workload ? (double)trace_invocations(s->workload) : 0;
 	s->n_functions = s->n_listed;
+	return 0;
+}
+
+/* The listed functions (`path` = "file: functions"). */
+static int parse_listed_functions(struct scenario *s, const json_t *functions, const char *path,
+				  struct function_totals *t, struct errbuf *err)
+{
+	int rc;
 	for (size_t i = 0; i < s->n_listed; i++) {
 		char fwhere[512];
 		struct function_cfg *f = &s->functions[i];
@@ -611,16 +725,24 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 		if (dup >= 0)
 			return errbuf_set(err, ERR_INPUT, "%s.name: duplicate function name \"%s\" (also %s[%ld])",
 					  fwhere, f->name, path, dup);
-		reserved_total += f->reserved_concurrency;
+		t->reserved += f->reserved_concurrency;
 		if (f->arrivals.process == ARRIVALS_POISSON)
-			expected_arrivals += f->arrivals.rate_per_s * s->duration_s;
+			t->expected_arrivals += f->arrivals.rate_per_s * s->duration_s;
 		else if (f->arrivals.process == ARRIVALS_PERIODIC)
-			expected_arrivals += s->duration_s / f->arrivals.period_s;
+			t->expected_arrivals += s->duration_s / f->arrivals.period_s;
 		if (f->arrivals.process == ARRIVALS_WORKLOAD && trace_find_function(s->workload, f->name) < 0)
 			return errbuf_set(err, ERR_INPUT,
 					  "%s.name: \"%s\" is not a function of the workload and has no \"arrivals\" of its own",
 					  fwhere, f->name);
 	}
+	return 0;
+}
+
+/* The workload's functions that the list does not name. */
+static int add_workload_functions(struct scenario *s, const json_t *defaults, struct function_totals *t,
+				  struct errbuf *err)
+{
+	int rc;
 	for (size_t i = 0; s->workload && i < trace_n_functions(s->workload); i++) {
 		const struct trace_fn *tf = trace_function(s->workload, i);
 		if (!tf->included || scenario_function_index(s, tf->name) >= 0)
@@ -631,17 +753,23 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 		if ((rc = workload_function(s, f, defaults, tf, s->path, err)) < 0)
 			return rc;
 		index_name(s, s->n_functions - 1);
-		reserved_total += f->reserved_concurrency;
+		t->reserved += f->reserved_concurrency;
 	}
-	if (reserved_total > s->platform.account_concurrency)
+	return 0;
+}
+
+static int check_totals(struct scenario *s, const struct function_totals *t, const char *path,
+			struct errbuf *err)
+{
+	if (t->reserved > s->platform.account_concurrency)
 		return errbuf_set(err, ERR_INPUT,
 				  "%s: the reserved_concurrency of all functions (%llu) exceeds platform.account_concurrency (%u)",
-				  path, (unsigned long long)reserved_total, s->platform.account_concurrency);
-	s->platform.reserved_total = (uint32_t)reserved_total;
-	if (expected_arrivals * s->replications > SCENARIO_MAX_EXPECTED_ARRIVALS)
+				  path, (unsigned long long)t->reserved, s->platform.account_concurrency);
+	s->platform.reserved_total = (uint32_t)t->reserved;
+	if (t->expected_arrivals * s->replications > SCENARIO_MAX_EXPECTED_ARRIVALS)
 		return errbuf_set(err, ERR_INPUT,
 				  "%s: the arrival rates and duration_s give about %.3g invocations, above the limit of %.0e; shorten duration_s or lower the rates",
-				  path, expected_arrivals * s->replications, SCENARIO_MAX_EXPECTED_ARRIVALS);
+				  path, t->expected_arrivals * s->replications, SCENARIO_MAX_EXPECTED_ARRIVALS);
 	return 0;
 }
 
