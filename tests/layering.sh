@@ -9,53 +9,58 @@ set -euo pipefail
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$root"
 
-# Layer of a file or of an included header, from its path.
-layer_of() {
-	case "$1" in
-	sim/*/*) local p=${1#sim/}; echo "${p%%/*}" ;;
-	models/pricing.h | models/pricing/*) echo pricing ;;
-	models/*) echo models ;;
-	core/* | platform/* | workload/* | scenario/* | run/* | experiment/* | output/* | cli/*) echo "${1%%/*}" ;;
-	*) echo unknown ;;
-	esac
-}
-
+# One pass: every quoted include of every file, checked by awk. The layer of
+# a file or of an included header comes from its path (sim/<layer>/...,
+# <layer>/... for an include); models/pricing.h, models/pricing/ and
+# models/models.h (the registry of every kind) count as `pricing`.
+#
 # What each layer may include. Lower layers never include higher ones:
 # the models (cold start, keep-alive, pricing) know only the core; the
-# platform knows instances and requests but never prices (models/pricing.h,
-# models/pricing/, and models/models.h, the registry of every kind, count as
-# `pricing`); nothing includes the command line.
-allowed() {
-	case "$1" in
-	core) echo "core" ;;
-	models | pricing) echo "core models pricing" ;;
-	workload) echo "core models workload scenario" ;;
-	scenario) echo "core models pricing workload scenario" ;;
-	platform) echo "core models scenario platform" ;;
-	run) echo "core models pricing workload scenario platform run" ;;
-	experiment) echo "core models pricing workload scenario run experiment output" ;;
-	output) echo "core models pricing scenario run output" ;;
-	cli) echo "core models pricing workload scenario platform run experiment output cli" ;;
-	*) echo "" ;;
-	esac
+# platform knows instances and requests but never prices; the scenario never
+# runs anything; output (result files, plots, reports) never reaches into the
+# experiments; nothing includes the command line.
+find sim models -name '*.[ch]' | LC_ALL=C sort | xargs grep -Hn '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' |
+awk '
+BEGIN {
+	allowed["core"] = "core"
+	allowed["models"] = "core models pricing"
+	allowed["pricing"] = "core models pricing"
+	allowed["workload"] = "core models workload scenario"
+	allowed["scenario"] = "core models pricing workload scenario"
+	allowed["platform"] = "core models scenario platform"
+	allowed["run"] = "core models pricing workload scenario platform run"
+	allowed["experiment"] = "core models pricing workload scenario run experiment output"
+	allowed["output"] = "core models pricing scenario run output"
+	allowed["cli"] = "core models pricing workload scenario platform run experiment output cli"
+	bad = 0
 }
-
-bad=0
-while IFS= read -r file; do
-	from=$(layer_of "$file")
-	ok=" $(allowed "$from") "
-	while IFS=: read -r line inc; do
-		inc=${inc#*\"}
-		inc=${inc%%\"*}
-		case "$inc" in */*) ;; *) continue ;; esac  # a file's own private header
-		# models/models.h (the registry) includes every kind, pricing too.
-		to=$(layer_of "$inc")
-		[ "$inc" = models/models.h ] && to=pricing
-		if [[ "$ok" != *" $to "* ]]; then
-			echo "$file:$line: includes \"$inc\": layer '$from' may include only: $(allowed "$from")"
-			bad=1
-		fi
-	done < <(grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$file" || true)
-done < <(find sim models -name '*.[ch]' | LC_ALL=C sort)
-if [ "$bad" = 0 ]; then echo "layering: every include follows the layers"; fi
-exit "$bad"
+function layer(path,   p) {
+	if (path == "models/models.h" || path == "models/pricing.h" || path ~ /^models\/pricing\//)
+		return "pricing"
+	if (path ~ /^models\//)
+		return "models"
+	p = path
+	sub(/^sim\//, "", p)
+	sub(/\/.*/, "", p)
+	return (p in allowed) ? p : "unknown"
+}
+{
+	# file:line:#include "x/y.h"
+	file = $0; sub(/:.*/, "", file)
+	rest = substr($0, length(file) + 2)
+	line = rest; sub(/:.*/, "", line)
+	inc = rest; sub(/^[^"]*"/, "", inc); sub(/".*/, "", inc)
+	if (inc !~ /\//)
+		next   # a file of its own folder, by its bare name
+	from = layer(file)
+	to = layer(inc)
+	if (index(" " allowed[from] " ", " " to " ") == 0) {
+		printf "%s:%s: includes \"%s\": layer \047%s\047 may include only: %s\n", file, line, inc, from, allowed[from]
+		bad = 1
+	}
+}
+END {
+	if (!bad)
+		print "layering: every include follows the layers"
+	exit bad
+}'
