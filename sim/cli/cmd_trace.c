@@ -50,28 +50,36 @@ static const char list_format[] = "azure2019", list_note[] = " (FILE: an invocat
 enum { USAGE_INDENT = 20, USAGE_COLUMNS = 88 };
 
 /* --help: usage_head, the formats of file_formats wrapped at USAGE_COLUMNS
- * (with list_format's note), usage_tail. */
-static void make_usage(char *buf, size_t size)
+ * (with list_format's note), usage_tail. Caller frees; NULL: out of memory. */
+static char *make_usage(void)
 {
-	size_t n = (size_t)snprintf(buf, size, "%s", usage_head), col = USAGE_INDENT;
-	for (const char *p = file_formats; *p && n < size;) {
+	char *text = NULL;
+	size_t size, col = USAGE_INDENT;
+	FILE *fp = open_memstream(&text, &size);
+	if (!fp)
+		return NULL;
+	fputs(usage_head, fp);
+	for (const char *p = file_formats; *p; p += strspn(p, ", ")) {
 		size_t len = strcspn(p, ",");
 		int note = len == strlen(list_format) && strncmp(p, list_format, len) == 0;
 		size_t width = len + (note ? strlen(list_note) : 0) + 1;
 		if (p != file_formats && col + 1 + width > USAGE_COLUMNS) {
-			n += (size_t)snprintf(buf + n, size - n, "\n%*s", USAGE_INDENT, "");
+			fprintf(fp, "\n%*s", USAGE_INDENT, "");
 			col = USAGE_INDENT;
 		} else if (p != file_formats) {
-			n += (size_t)snprintf(buf + n, size - n, " ");
+			fputc(' ', fp);
 			col++;
 		}
-		n += (size_t)snprintf(buf + n, size - n, "%.*s%s%s", (int)len, p, note ? list_note : "",
-				       p[len] ? "," : ";");
+		fprintf(fp, "%.*s%s%s", (int)len, p, note ? list_note : "", p[len] ? "," : ";");
 		col += width;
-		p += len + strspn(p + len, ", ");
+		p += len;
 	}
-	if (n < size)
-		snprintf(buf + n, size - n, "%s", usage_tail);
+	fputs(usage_tail, fp);
+	if (fclose(fp) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }
 
 /* ---- workload object from the command line ------------------------------ */
@@ -121,9 +129,12 @@ static int parse_one(const struct cli *c, int v, struct args *a)
 		a->json = 1;
 		return 0;
 	case CLI_ARG:
-		if (a->cmd && a->input)
+		if (!a->cmd)
+			a->cmd = c->value;
+		else if (!a->input)
+			a->input = c->value;
+		else
 			return cli_fail(c, "unexpected argument \"%s\"", c->value);
-		*(a->cmd ? &a->input : &a->cmd) = c->value;
 		return 0;
 	default:
 		return CLI_EXIT_USAGE;          /* CLI_BAD: said why */
@@ -522,13 +533,12 @@ static int stats(const struct args *a, const json_t *spec, struct errbuf *err)
 
 int cmd_trace(int argc, char **argv)
 {
-	char usage[2048];
 	struct args a = { .seed = 1 };
 	json_t *spec = NULL;
-	make_usage(usage, sizeof(usage));
-	if (cli_list_init(&a.sets, argc) < 0)
-		return CLI_EXIT_RUNTIME;
-	int status = parse(argc, argv, usage, &a);
+	char *usage = make_usage();
+	int status = CLI_EXIT_RUNTIME;
+	if (usage && cli_list_init(&a.sets, argc) == 0)
+		status = parse(argc, argv, usage, &a);
 	if (status == CLI_GO) {
 		struct errbuf err = { "" };
 		int rc = build_spec(&a, &spec, &err);
@@ -538,5 +548,6 @@ int cmd_trace(int argc, char **argv)
 	}
 	json_decref(spec);
 	cli_list_free(&a.sets);
+	free(usage);
 	return status;
 }
