@@ -26,12 +26,13 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 $(TEST_OBJ): CPPFLAGS += -Itests/lib
 DEPFILES := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/sim/cli/main.d
 
-# bin/slsim-mpi: cli/main.c and experiment/mpisweep.c again through mpicc with SLSIM_MPI
-# (everything else is shared with bin/slsim).
+# bin/slsim-mpi: cli/main.c, cli/cmd_sweep.c and experiment/mpisweep.c again through mpicc
+# with SLSIM_MPI (everything else is shared with bin/slsim).
 MPICC    ?= mpicc
-MPI_OBJ  := $(filter-out $(BUILD)/sim/experiment/mpisweep.o,$(LIB_OBJ)) $(BUILD)/mpi/sim/experiment/mpisweep.o \
+MPI_SRC  := sim/experiment/mpisweep.c sim/cli/cmd_sweep.c
+MPI_OBJ  := $(filter-out $(MPI_SRC:%.c=$(BUILD)/%.o),$(LIB_OBJ)) $(MPI_SRC:%.c=$(BUILD)/mpi/%.o) \
 	    $(BUILD)/mpi/sim/cli/main.o
-DEPFILES += $(BUILD)/mpi/sim/experiment/mpisweep.d $(BUILD)/mpi/sim/cli/main.d $(BUILD)/bench/bench.d
+DEPFILES += $(MPI_SRC:%.c=$(BUILD)/mpi/%.d) $(BUILD)/mpi/sim/cli/main.d $(BUILD)/bench/bench.d
 
 BIN      ?= bin
 SLSIM    := $(BIN)/slsim

@@ -85,6 +85,83 @@ START_TEST(help_and_version)
 }
 END_TEST
 
+/* slsim help CMD is slsim CMD --help, for every command of the table. */
+START_TEST(help_command_is_command_help)
+{
+	const char *cmds[] = { "run", "sweep", "merge", "trace", "optimize", "plot", "report" };
+	char *top;
+	ck_assert_int_eq(tu_slsim(&top, NULL, "help"), 0);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		char *a, *b, line[64];
+		ck_assert_int_eq(tu_slsim(&a, NULL, "help %s", cmds[i]), 0);
+		ck_assert_int_eq(tu_slsim(&b, NULL, "%s --help", cmds[i]), 0);
+		ck_assert_str_eq(a, b);
+		snprintf(line, sizeof(line), "usage: slsim %s ", cmds[i]);
+		ck_assert_msg(strncmp(a, line, strlen(line)) == 0, "%s", a);
+		snprintf(line, sizeof(line), "\n  %s ", cmds[i]);
+		ck_assert_msg(strstr(top, line), "slsim help does not list %s", cmds[i]);
+		free(a);
+		free(b);
+	}
+	free(top);
+	char *err;
+	ck_assert_int_eq(tu_slsim(NULL, &err, "help frobnicate"), 2);
+	ck_assert_ptr_nonnull(strstr(err, "unknown command \"frobnicate\""));
+	free(err);
+}
+END_TEST
+
+/* Bad usage, word for word: options are read in order, by whole name only
+ * (no abbreviations, clusters or "--"), and each command says so as it
+ * always has. */
+START_TEST(usage_errors_word_for_word)
+{
+	static const struct {
+		const char *args;
+		int status;
+		const char *err;        /* the start of stderr */
+	} cases[] = {
+		{ "run --thr 2 x.json", 2, "slsim run: unknown option --thr\nusage: slsim run " },
+		{ "run -qo out x.json", 2, "slsim run: unknown option -qo\n" },
+		{ "run -oout x.json", 2, "slsim run: unknown option -oout\n" },
+		{ "run x.json --", 2, "slsim run: unknown option --\n" },
+		{ "run --quiet=1 x.json", 2, "slsim run: unknown option --quiet=1\n" },
+		{ "run x.json -o", 2, "slsim: -o needs a value\n" },
+		{ "run x.json --set", 2, "slsim: --set needs a value\n" },
+		{ "run a.json b.json --bogus", 2, "slsim run: one scenario at a time (got a.json and b.json)\n" },
+		{ "run --threads=0 x.json", 2, "slsim run: --threads: expected a number from 1 to 4096, got \"0\"\n" },
+		{ "sweep x.json --threads 4097", 2, "slsim sweep: --threads: expected a number from 1 to 4096, got \"4097\"\n" },
+		{ "report d --threads x", 2, "slsim report: --threads: expected a number from 1 to 4096, got \"x\"\n" },
+		{ "optimize x.json --grid 2", 2, "slsim optimize: --grid: expected a number from 3 to 101, got \"2\"\n" },
+		{ "optimize x.json", 2, "slsim optimize: give at least one --vary\nusage: slsim optimize " },
+		{ "sweep", 2, "slsim sweep: missing SCENARIO\nusage: slsim sweep " },
+		{ "merge -o m", 2, "slsim merge: no shard folders given\nusage: slsim merge " },
+		{ "merge d --out", 2, "slsim: --out needs a value\n" },
+		{ "plot -", 2, "slsim plot: unexpected argument -\nusage: slsim plot " },
+		{ "plot d --bogus", 2, "slsim plot: unexpected argument --bogus\n" },
+		{ "report d e", 2, "slsim report: unexpected argument e\n" },
+		{ "report d --scales 2,1", 2, "slsim report: --scales 2,1: expected up to " },
+		{ "trace stats f --format", 2, "slsim: trace: --format needs a value\n" },
+		{ "trace stats f --bogus", 2, "slsim: trace: unknown option --bogus\nusage: slsim trace " },
+		{ "trace -h --bogus", 2, "slsim: trace: unknown option --bogus\n" },
+		{ "trace stats f --seed -1", 2, "slsim: trace: --seed: expected a whole number, got \"-1\"\n" },
+		{ "trace a b c", 2, "slsim: trace: unexpected argument \"c\"\n" },
+		{ "trace frob x", 2, "slsim: trace: unknown subcommand \"frob\" (stats, gen, convert)\n" },
+		{ "trace stats f", 2, "slsim: trace stats: --format is required (csv, azure2019, azure2021, azure-llm, alibaba-sd)\n" },
+		{ "trace gen iot", 2, "slsim: trace gen: -o FILE is required\n" },
+		{ "run -h --bogus", 0, "" },
+		{ "trace stats -h", 0, "" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *err;
+		ck_assert_msg(tu_slsim(NULL, &err, "%s", cases[i].args) == cases[i].status, "slsim %s: %s", cases[i].args,
+			      err);
+		ck_assert_msg(strncmp(err, cases[i].err, strlen(cases[i].err)) == 0, "slsim %s:\n%s", cases[i].args, err);
+		free(err);
+	}
+}
+END_TEST
+
 START_TEST(run_writes_every_output)
 {
 	const char *dir = tu_tmpdir();
@@ -266,6 +343,8 @@ Suite *cli_suite(void)
 	TCase *tc = tcase_create("cli");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, help_and_version);
+	tcase_add_test(tc, help_command_is_command_help);
+	tcase_add_test(tc, usage_errors_word_for_word);
 	tcase_add_test(tc, run_writes_every_output);
 	tcase_add_test(tc, same_seed_same_bytes_any_thread_count);
 	tcase_add_test(tc, bad_input_exits_2_naming_the_place);

@@ -17,7 +17,6 @@
 #include "suites.h"
 #include "testutil.h"
 #include "workload/trace.h"
-#include "cli/tracecmd.h"
 
 #define LLM "traces/azure-llm-inference-2023/AzureLLMInferenceTrace_"
 #define ALI "traces/alibaba-genai-serverless-sd-2026/lora_request_trace.csv"
