@@ -40,7 +40,7 @@
 #include "core/jsonutil.h"
 #include "core/rng.h"
 #include "core/strmap.h"
-#include "workload/trace.h"
+#include "workload/plugin.h"
 
 enum spread { SPREAD_UNIFORM, SPREAD_EVEN, SPREAD_POISSON };
 #define MINUTES 1440
@@ -944,7 +944,9 @@ static void a19_close(void *p)
 }
 
 const struct trace_custom_ops trace_azure2019_ops = {
+	.name = "azure2019",
 	.keys = a19_keys,
+	.file_list_key = "invocations",
 	.prepare = a19_prepare,
 	.free_data = a19_free_data,
 	.open = a19_open,

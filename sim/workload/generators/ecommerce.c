@@ -17,8 +17,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "core/jsonutil.h"
-#include "core/rng.h"
-#include "workload/trace.h"
+#include "workload/plugin.h"
 
 struct shop_cfg {
 	double rate, amplitude, peak_hour, weekly[7], conversion;
@@ -117,17 +116,14 @@ static int shop_parse(struct trace *t, const json_t *spec, const char *where, vo
 	return 0;
 }
 
-static int shop_open(const void *cfg, uint64_t seed, uint32_t replication, double horizon_s, void **out,
-		     struct errbuf *err)
+static int shop_open(const void *cfg, gsl_rng *rng, void **out, struct errbuf *err)
 {
-	(void)horizon_s;
 	struct shop_it *it = calloc(1, sizeof(*it));
 	if (!it)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	*out = it;
 	it->c = cfg;
-	if (!(it->rng = rng_stream(seed, replication, 0, RNG_TRACE)))
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	it->rng = rng;
 	return 0;
 }
 
@@ -153,14 +149,6 @@ static int shop_next(void *p, double *t_s, uint32_t *fn, struct errbuf *err)
 	return 1;
 }
 
-static void shop_close(void *p)
-{
-	struct shop_it *it = p;
-	if (it->rng)
-		gsl_rng_free(it->rng);
-	free(it);
-}
-
 const struct trace_generator_ops gen_ecommerce_ops = {
 	.name = "ecommerce",
 	.keys = shop_keys,
@@ -168,5 +156,5 @@ const struct trace_generator_ops gen_ecommerce_ops = {
 	.free_cfg = free,
 	.open = shop_open,
 	.next = shop_next,
-	.close = shop_close,
+	.close = free,
 };

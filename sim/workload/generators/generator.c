@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/jsonutil.h"
-#include "workload/trace.h"
+#include "core/rng.h"
+#include "workload/plugin.h"
 
 struct gen_data {
 	const struct trace_generator_ops *ops;
@@ -20,6 +21,7 @@ struct gen_data {
 
 struct gen_it {
 	const struct gen_data *d;
+	gsl_rng *rng;                /* the replication's stream, lent to the pattern */
 	void *it;
 	int done;
 };
@@ -49,9 +51,12 @@ static int gen_prepare(struct trace *t, const json_t *spec, const char *where, c
 	d->horizon_s = 86400;
 	if ((rc = ju_string(spec, "pattern", where, JU_REQUIRED, &pattern, err)) < 0)
 		return rc;
-	if (!(d->ops = trace_generator_find(pattern)))
+	if (!(d->ops = trace_generator_find(pattern))) {
+		char known[256];
+		trace_format_names(TRACE_NAMES_GENERATORS, known, sizeof(known));
 		return errbuf_set(err, ERR_INPUT, "%s: unknown pattern \"%s\" (known: %s)",
-				  ju_path(path, sizeof(path), where, "pattern"), pattern, trace_generator_names());
+				  ju_path(path, sizeof(path), where, "pattern"), pattern, known);
+	}
 	const char *keys[64];
 	size_t n = 0;
 	for (const char *const *k = common; *k; k++)
@@ -79,7 +84,9 @@ static int gen_open(const struct trace *t, const void *data, uint64_t seed, uint
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	*out = it;
 	it->d = d;
-	return d->ops->open(d->cfg, seed, replication, d->horizon_s, &it->it, err);
+	if (!(it->rng = rng_stream(seed, replication, 0, RNG_TRACE)))
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	return d->ops->open(d->cfg, it->rng, &it->it, err);
 }
 
 static int gen_next(void *p, struct trace_arrival *a, struct errbuf *err)
@@ -105,11 +112,14 @@ static void gen_close(void *p)
 		return;
 	if (it->it)
 		it->d->ops->close(it->it);
+	if (it->rng)
+		gsl_rng_free(it->rng);
 	free(it);
 }
 
 const struct trace_custom_ops trace_generator_ops = {
-	.keys = NULL,
+	.name = "generator",
+	.generated = 1,
 	.prepare = gen_prepare,
 	.free_data = gen_free_data,
 	.open = gen_open,

@@ -15,8 +15,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "core/jsonutil.h"
-#include "core/rng.h"
-#include "workload/trace.h"
+#include "workload/plugin.h"
 
 struct inf_cfg {
 	int mmpp;
@@ -92,17 +91,14 @@ static int inf_parse(struct trace *t, const json_t *spec, const char *where, voi
 	return 0;
 }
 
-static int inf_open(const void *cfg, uint64_t seed, uint32_t replication, double horizon_s, void **out,
-		    struct errbuf *err)
+static int inf_open(const void *cfg, gsl_rng *rng, void **out, struct errbuf *err)
 {
-	(void)horizon_s;
 	struct inf_it *it = calloc(1, sizeof(*it));
 	if (!it)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	*out = it;
 	const struct inf_cfg *c = it->c = cfg;
-	if (!(it->rng = rng_stream(seed, replication, 0, RNG_TRACE)))
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	it->rng = rng;
 	if (c->mmpp) {
 		double p0 = c->sojourn_s[0] / (c->sojourn_s[0] + c->sojourn_s[1]);
 		it->state = gsl_rng_uniform(it->rng) < p0 ? 0 : 1;
@@ -138,14 +134,6 @@ static int inf_next(void *p, double *t_s, uint32_t *fn, struct errbuf *err)
 	return 1;
 }
 
-static void inf_close(void *p)
-{
-	struct inf_it *it = p;
-	if (it->rng)
-		gsl_rng_free(it->rng);
-	free(it);
-}
-
 const struct trace_generator_ops gen_inference_ops = {
 	.name = "inference",
 	.keys = inf_keys,
@@ -153,5 +141,5 @@ const struct trace_generator_ops gen_inference_ops = {
 	.free_cfg = free,
 	.open = inf_open,
 	.next = inf_next,
-	.close = inf_close,
+	.close = free,
 };

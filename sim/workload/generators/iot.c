@@ -15,8 +15,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "core/jsonutil.h"
-#include "core/rng.h"
-#include "workload/trace.h"
+#include "workload/plugin.h"
 
 #define IOT_MAX_FUNCTIONS 64
 
@@ -149,10 +148,8 @@ static void born(struct iot_it *it, struct device *v, double t0)
 	schedule(it, v);
 }
 
-static int iot_open(const void *cfg, uint64_t seed, uint32_t replication, double horizon_s, void **out,
-		    struct errbuf *err)
+static int iot_open(const void *cfg, gsl_rng *rng, void **out, struct errbuf *err)
 {
-	(void)horizon_s;
 	const struct iot_cfg *c = cfg;
 	struct iot_it *it = calloc(1, sizeof(*it));
 	if (!it)
@@ -160,10 +157,10 @@ static int iot_open(const void *cfg, uint64_t seed, uint32_t replication, double
 	*out = it;
 	it->c = c;
 	it->n = c->devices;
-	it->rng = rng_stream(seed, replication, 0, RNG_TRACE);
+	it->rng = rng;
 	it->dev = malloc(it->n * sizeof(*it->dev));
 	it->heap = malloc(it->n * sizeof(*it->heap));
-	if (!it->rng || !it->dev || !it->heap)
+	if (!it->dev || !it->heap)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	for (size_t d = 0; d < it->n; d++) {
 		born(it, &it->dev[d], 0);
@@ -207,8 +204,6 @@ static int iot_next(void *p, double *t_s, uint32_t *fn, struct errbuf *err)
 static void iot_close(void *p)
 {
 	struct iot_it *it = p;
-	if (it->rng)
-		gsl_rng_free(it->rng);
 	free(it->dev);
 	free(it->heap);
 	free(it);
