@@ -82,15 +82,18 @@ struct trace_custom_ops {
 struct trace_generator_ops {
 	const char *name;           /* the "pattern" value */
 	const char *const *keys;    /* its parameters beyond "format", "pattern", "duration_s" */
-	/* Reads parameters and adds its functions (trace_add_function). */
-	int (*parse)(struct trace *t, const json_t *spec, const char *where, void **cfg, struct errbuf *err);
-	void (*free_cfg)(void *cfg);
-	/* rng is the replication's stream, owned by the "generator" format
-	 * (valid until close); arrivals after its duration_s are dropped there. */
-	int (*open)(const void *cfg, gsl_rng *rng, void **it, struct errbuf *err);
+	/* Its parameters: cfg_size bytes, zeroed and freed by the "generator"
+	 * format; parse reads them and adds its functions (trace_add_function). */
+	size_t cfg_size;
+	int (*parse)(struct trace *t, const json_t *spec, const char *where, void *cfg, struct errbuf *err);
+	/* A replay: it_size bytes, zeroed and freed by the "generator" format;
+	 * start fills them. rng is the replication's stream, valid until the
+	 * end of the replay; arrivals after duration_s are dropped there. */
+	size_t it_size;
+	int (*start)(const void *cfg, gsl_rng *rng, void *it, struct errbuf *err);
 	/* 1: an arrival of trace function *fn at *t_s (non-decreasing); 0: end. */
 	int (*next)(void *it, double *t_s, uint32_t *fn, struct errbuf *err);
-	void (*close)(void *it);
+	void (*release)(void *it);  /* optional: frees what start allocated */
 };
 
 /* ---- the registry (registry.c) ------------------------------------------ */

@@ -29,13 +29,10 @@ struct batch_it {
 static const char *const batch_keys[] = { "batch_period_s", "batch_phase_s", "batch_size", "batch_function",
 					  "etl_rate_per_s", "etl_function", NULL };
 
-static int batch_parse(struct trace *t, const json_t *spec, const char *where, void **cfg, struct errbuf *err)
+static int batch_parse(struct trace *t, const json_t *spec, const char *where, void *cfg, struct errbuf *err)
 {
-	struct batch_cfg *c = calloc(1, sizeof(*c));
+	struct batch_cfg *c = cfg;
 	int rc;
-	if (!c)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*cfg = c;
 	c->period_s = 3600;
 	c->size = 100;
 	c->etl_rate = 0.5;
@@ -49,12 +46,10 @@ static int batch_parse(struct trace *t, const json_t *spec, const char *where, v
 	return 0;
 }
 
-static int batch_open(const void *cfg, gsl_rng *rng, void **out, struct errbuf *err)
+static int batch_start(const void *cfg, gsl_rng *rng, void *p, struct errbuf *err)
 {
-	struct batch_it *it = calloc(1, sizeof(*it));
-	if (!it)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*out = it;
+	(void)err;
+	struct batch_it *it = p;
 	it->c = cfg;
 	it->rng = rng;
 	it->batch_left = it->c->size;
@@ -89,9 +84,9 @@ static int batch_next(void *p, double *t_s, uint32_t *fn, struct errbuf *err)
 const struct trace_generator_ops gen_analytics_ops = {
 	.name = "analytics",
 	.keys = batch_keys,
+	.cfg_size = sizeof(struct batch_cfg),
 	.parse = batch_parse,
-	.free_cfg = free,
-	.open = batch_open,
+	.it_size = sizeof(struct batch_it),
+	.start = batch_start,
 	.next = batch_next,
-	.close = free,
 };

@@ -60,15 +60,12 @@ static double shop_rate(const struct shop_cfg *c, double t)
 	       c->weekly[(int)day] * flash(c, t);
 }
 
-static int shop_parse(struct trace *t, const json_t *spec, const char *where, void **cfg, struct errbuf *err)
+static int shop_parse(struct trace *t, const json_t *spec, const char *where, void *cfg, struct errbuf *err)
 {
 	static const char *const fkeys[] = { "start_s", "duration_s", "multiplier", "ramp_s", NULL };
 	char path[512];
-	struct shop_cfg *c = calloc(1, sizeof(*c));
+	struct shop_cfg *c = cfg;
 	int rc;
-	if (!c)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*cfg = c;
 	c->rate = 5;
 	c->amplitude = 0.5;
 	c->peak_hour = 20;
@@ -116,12 +113,10 @@ static int shop_parse(struct trace *t, const json_t *spec, const char *where, vo
 	return 0;
 }
 
-static int shop_open(const void *cfg, gsl_rng *rng, void **out, struct errbuf *err)
+static int shop_start(const void *cfg, gsl_rng *rng, void *p, struct errbuf *err)
 {
-	struct shop_it *it = calloc(1, sizeof(*it));
-	if (!it)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*out = it;
+	(void)err;
+	struct shop_it *it = p;
 	it->c = cfg;
 	it->rng = rng;
 	return 0;
@@ -152,9 +147,9 @@ static int shop_next(void *p, double *t_s, uint32_t *fn, struct errbuf *err)
 const struct trace_generator_ops gen_ecommerce_ops = {
 	.name = "ecommerce",
 	.keys = shop_keys,
+	.cfg_size = sizeof(struct shop_cfg),
 	.parse = shop_parse,
-	.free_cfg = free,
-	.open = shop_open,
+	.it_size = sizeof(struct shop_it),
+	.start = shop_start,
 	.next = shop_next,
-	.close = free,
 };

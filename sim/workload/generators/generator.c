@@ -29,8 +29,8 @@ struct gen_it {
 static void gen_free_data(void *p)
 {
 	struct gen_data *d = p;
-	if (d && d->cfg && d->ops->free_cfg)
-		d->ops->free_cfg(d->cfg);
+	if (d)
+		free(d->cfg);
 	free(d);
 }
 
@@ -65,8 +65,11 @@ static int gen_prepare(struct trace *t, const json_t *spec, const char *where, c
 		keys[n++] = *k;
 	keys[n] = NULL;
 	if ((rc = ju_check_keys(spec, where, keys, err)) < 0 ||
-	    (rc = ju_number(spec, "duration_s", where, JU_OPTIONAL, 1e-6, 1e10, &d->horizon_s, err)) < 0 ||
-	    (rc = d->ops->parse(t, spec, where, &d->cfg, err)) < 0)
+	    (rc = ju_number(spec, "duration_s", where, JU_OPTIONAL, 1e-6, 1e10, &d->horizon_s, err)) < 0)
+		return rc;
+	if (!(d->cfg = calloc(1, d->ops->cfg_size)))
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	if ((rc = d->ops->parse(t, spec, where, d->cfg, err)) < 0)
 		return rc;
 	trace_set_times(t, 0, d->horizon_s);
 	trace_set_has_durations(t, 0);
@@ -84,9 +87,9 @@ static int gen_open(const struct trace *t, const void *data, uint64_t seed, uint
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	*out = it;
 	it->d = d;
-	if (!(it->rng = rng_stream(seed, replication, 0, RNG_TRACE)))
+	if (!(it->rng = rng_stream(seed, replication, 0, RNG_TRACE)) || !(it->it = calloc(1, d->ops->it_size)))
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	return d->ops->open(d->cfg, it->rng, &it->it, err);
+	return d->ops->start(d->cfg, it->rng, it->it, err);
 }
 
 static int gen_next(void *p, struct trace_arrival *a, struct errbuf *err)
@@ -110,8 +113,9 @@ static void gen_close(void *p)
 	struct gen_it *it = p;
 	if (!it)
 		return;
-	if (it->it)
-		it->d->ops->close(it->it);
+	if (it->it && it->d->ops->release)
+		it->d->ops->release(it->it);
+	free(it->it);
 	if (it->rng)
 		gsl_rng_free(it->rng);
 	free(it);
