@@ -120,8 +120,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 FUZZ_SEEDS_scenario := scenarios tests/fuzz/regressions/scenario
-FUZZ_SEEDS_csvtrace := tests/fuzz/seeds/csvtrace build/fuzz/seeds/csvtrace
-FUZZ_SEEDS_trace_csv := tests/fuzz/seeds/csvtrace
+FUZZ_SEEDS_trace_csv := tests/fuzz/seeds/trace_csv
 FUZZ_SEEDS_trace_azure2019 := build/fuzz/seeds/trace_azure2019
 FUZZ_SEEDS_trace_azure2021 := build/fuzz/seeds/trace_azure2021
 FUZZ_SEEDS_trace_llm := build/fuzz/seeds/trace_llm
@@ -130,7 +129,7 @@ SHARED_TRACES := ../shared/traces
 
 # Seeds cut from the real samples in ../shared (not copied into the repo).
 fuzz-seeds:
-	@mkdir -p $(addprefix build/fuzz/seeds/,csvtrace trace_azure2019 trace_azure2021 trace_llm trace_alibaba)
+	@mkdir -p $(addprefix build/fuzz/seeds/,trace_azure2019 trace_azure2021 trace_llm trace_alibaba)
 	@if [ -d $(SHARED_TRACES) ]; then \
 		head -c 4000 $(SHARED_TRACES)/azure2021-invitro-example-200rows/Azure2021_200.csv > build/fuzz/seeds/trace_azure2021/sample.csv; \
 		head -c 4000 $(SHARED_TRACES)/azure-llm-inference-2023/AzureLLMInferenceTrace_code.csv > build/fuzz/seeds/trace_llm/code.csv; \

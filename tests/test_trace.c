@@ -3,7 +3,8 @@
  * with exact counts (checked against the counts in each sample's SOURCE.txt
  * and INDEX.txt); a 46,000 x 1,440 Azure 2019 day file streams in bounded
  * memory; the generators' mean rates and shapes match their closed forms;
- * scenarios combine "workload" and "function_defaults"; `slsim trace`.
+ * scenarios combine "workload" and "function_defaults"; `slsim trace`; the
+ * registry's lists of names.
  *
  * Statistical tolerances: 4 standard deviations of the estimate (a false
  * failure about once in 16,000 runs), each derived in a comment.
@@ -735,6 +736,39 @@ START_TEST(trace_command)
 }
 END_TEST
 
+/* The registry makes the lists of names the messages and --help texts show
+ * (in registry order), and the workload object for one file of a format. */
+START_TEST(registry_names_and_file_specs)
+{
+	char buf[256], small[8];
+	ck_assert_int_eq(trace_format_names(TRACE_NAMES_FORMATS, buf, sizeof(buf)),
+			 (int)strlen("csv, azure2019, azure2021, azure-llm, alibaba-sd, generator"));
+	ck_assert_str_eq(buf, "csv, azure2019, azure2021, azure-llm, alibaba-sd, generator");
+	trace_format_names(TRACE_NAMES_FILE_FORMATS, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "csv, azure2019, azure2021, azure-llm, alibaba-sd");
+	trace_format_names(TRACE_NAMES_GENERATORS, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "iot, ecommerce, analytics, inference");
+	/* Truncated like snprintf, the whole length returned. */
+	ck_assert_int_eq(trace_format_names(TRACE_NAMES_GENERATORS, small, sizeof(small)),
+			 (int)strlen("iot, ecommerce, analytics, inference"));
+	ck_assert_str_eq(small, "iot, ec");
+	const char *const cases[][3] = {
+		{ "azure2019", "d01.csv", "{\"format\": \"azure2019\", \"invocations\": [\"d01.csv\"]}" },
+		{ "azure-llm", "x.csv", "{\"format\": \"azure-llm\", \"path\": \"x.csv\"}" },
+		{ "nope", "x.csv", "{\"format\": \"nope\", \"path\": \"x.csv\"}" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *spec = trace_spec_for_file(cases[i][0], cases[i][1]);
+		char *text = json_dumps(spec, JSON_SORT_KEYS | JSON_COMPACT);
+		json_t *want = json_loads(cases[i][2], 0, NULL);
+		ck_assert_msg(json_equal(spec, want), "%s: got %s", cases[i][0], text);
+		free(text);
+		json_decref(want);
+		json_decref(spec);
+	}
+}
+END_TEST
+
 Suite *trace_suite(void)
 {
 	Suite *s = suite_create("trace");
@@ -753,6 +787,7 @@ Suite *trace_suite(void)
 	tcase_add_test(tc, scenario_workload_and_defaults);
 	tcase_add_test(tc, example_scenarios_run);
 	tcase_add_test(tc, trace_command);
+	tcase_add_test(tc, registry_names_and_file_specs);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,5 +1,7 @@
 #include "workload/trace.h"
 
+#include <stdio.h>
+
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
@@ -7,42 +9,7 @@
 #include "core/jsonutil.h"
 #include "core/rng.h"
 #include "core/strmap.h"
-
-/* ---- registry ------------------------------------------------------------ */
-
-struct format {
-	const char *name;
-	const struct trace_rowfmt_ops *rows;
-	const struct trace_custom_ops *custom;
-};
-
-static const struct format formats[] = {
-	{ "csv", &trace_csv_ops, NULL },
-	{ "azure2019", NULL, &trace_azure2019_ops },
-	{ "azure2021", &trace_azure2021_ops, NULL },
-	{ "azure-llm", &trace_llm_ops, NULL },
-	{ "alibaba-sd", &trace_alibaba_ops, NULL },
-	{ "generator", NULL, &trace_generator_ops },
-};
-#define N_FORMATS (sizeof(formats) / sizeof(formats[0]))
-
-static const struct trace_generator_ops *const generators[] = {
-	&gen_iot_ops, &gen_ecommerce_ops, &gen_analytics_ops, &gen_inference_ops,
-};
-#define N_GENERATORS (sizeof(generators) / sizeof(generators[0]))
-
-const struct trace_generator_ops *trace_generator_find(const char *name)
-{
-	for (size_t i = 0; i < N_GENERATORS; i++)
-		if (strcmp(generators[i]->name, name) == 0)
-			return generators[i];
-	return NULL;
-}
-
-const char *trace_generator_names(void)
-{
-	return "iot, ecommerce, analytics, inference";
-}
+#include "workload/plugin.h"
 
 static const char *const common_keys[] = { "format", "keep_time", "skip_bad_rows", "max_rows_in_memory",
 					   "top_n", "fraction", "sample_seed", "triggers", NULL };
@@ -63,7 +30,7 @@ struct rows_data {
 };
 
 struct trace {
-	const struct format *fmt;
+	const struct trace_format *fmt;
 	void *data;                 /* rows_data or the custom format's */
 	struct strmap *names, *triggers;
 	struct trace_fn *fns;
@@ -74,7 +41,7 @@ struct trace {
 	uint64_t max_rows, rows, skipped_status, skipped_bad;
 };
 
-const char *trace_format_name(const struct trace *t) { return t->fmt->name; }
+const char *trace_format_name(const struct trace *t) { return trace_format_entry_name(t->fmt); }
 size_t trace_n_functions(const struct trace *t) { return t->n_fns; }
 const struct trace_fn *trace_function(const struct trace *t, size_t i) { return &t->fns[i]; }
 struct trace_fn *trace_function_mut(struct trace *t, size_t i) { return &t->fns[i]; }
@@ -201,39 +168,61 @@ static int cmp_mem_row(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* An open file of a row format: its reader, the format's state (read per
+ * file) and the header's field count, which every row must have. */
+struct rows_file {
+	struct csvr *csv;
+	void *state;
+	size_t n_cols;
+};
+
+static void rows_close_file(struct rows_file *f)
+{
+	free(f->state);
+	csvr_close(f->csv);
+	f->state = NULL;
+	f->csv = NULL;
+}
+
 /* Opens the file and reads its header through the format. */
-static int rows_open_file(const struct trace_rowfmt_ops *ops, const struct rows_data *d, struct csvr **r,
-			  void **state, struct errbuf *err)
+static int rows_open_file(const struct trace_rowfmt_ops *ops, const struct rows_data *d, struct rows_file *f,
+			  struct errbuf *err)
 {
 	struct csvr_row h;
-	*state = NULL;
-	int rc = csvr_open(r, d->path, err);
+	memset(f, 0, sizeof(*f));
+	int rc = csvr_open(&f->csv, d->path, err);
 	if (rc < 0)
 		return rc;
-	rc = csvr_next(*r, &h, err);
+	rc = csvr_next(f->csv, &h, err);
 	if (rc == 0)
 		rc = errbuf_set(err, ERR_INPUT, "%s: empty file (expected a header row)", d->path);
-	if (rc >= 0)
-		rc = ops->header(d->cfg, *r, &h, state, err);
-	if (rc < 0) {
-		/* A header hook may have allocated its state before refusing. */
-		if (*state)
-			ops->free_state(*state);
-		*state = NULL;
-		csvr_close(*r);
-		*r = NULL;
+	if (rc >= 0 && !(f->state = calloc(1, ops->state_size)))
+		rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
+	if (rc >= 0) {
+		f->n_cols = h.n_fields;
+		rc = ops->header(d->cfg, f->csv, &h, f->state, err);
 	}
+	if (rc < 0)
+		rows_close_file(f);
 	return rc;
 }
 
+int trace_check_fields(const struct csvr *r, const struct csvr_row *row, size_t want, struct errbuf *err)
+{
+	if (row->n_fields != want)
+		return errbuf_set(err, ERR_INPUT, "%s:%llu: expected %zu fields, got %zu", csvr_path(r),
+				  (unsigned long long)row->line, want, row->n_fields);
+	return 0;
+}
+
 /* One accepted row of a row format, with skipping of bad rows: 1 row, 0 end. */
-static int rows_read(struct trace *t, const struct trace_rowfmt_ops *ops, struct csvr *r, void *state,
+static int rows_read(struct trace *t, const struct trace_rowfmt_ops *ops, struct rows_file *f,
 		     struct trace_row *out, uint64_t *skipped_status, uint64_t *skipped_bad, uint64_t *line,
 		     struct errbuf *err)
 {
 	for (;;) {
 		struct csvr_row row;
-		int rc = csvr_next(r, &row, err);
+		int rc = csvr_next(f->csv, &row, err);
 		if (rc <= 0)
 			return rc;
 		out->duration_s = NAN;
@@ -241,7 +230,9 @@ static int rows_read(struct trace *t, const struct trace_rowfmt_ops *ops, struct
 		out->trigger = NULL;
 		out->function = NULL;
 		*line = row.line;
-		rc = ops->row(state, r, &row, out, err);
+		rc = trace_check_fields(f->csv, &row, f->n_cols, err);
+		if (rc == 0)
+			rc = ops->row(f->state, f->csv, &row, out, err);
 		if (rc == 1)
 			return 1;
 		if (rc == 0) {
@@ -256,14 +247,10 @@ static int rows_read(struct trace *t, const struct trace_rowfmt_ops *ops, struct
 	}
 }
 
-static int rows_prepare(struct trace *t, const json_t *spec, const char *where, const char *dir,
-			struct errbuf *err)
+/* "path", relative to dir unless absolute. */
+static int rows_path(struct rows_data *d, const json_t *spec, const char *where, const char *dir,
+		     struct errbuf *err)
 {
-	const struct trace_rowfmt_ops *ops = t->fmt->rows;
-	struct rows_data *d = calloc(1, sizeof(*d));
-	if (!d)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	t->data = d;
 	const char *p;
 	char path[512];
 	int rc = ju_string(spec, "path", where, JU_REQUIRED, &p, err);
@@ -279,76 +266,87 @@ static int rows_prepare(struct trace *t, const json_t *spec, const char *where, 
 		snprintf(d->path, n, "%s", p);
 	else
 		snprintf(d->path, n, "%s/%s", dir, p);
-	if (ops->parse && (rc = ops->parse(spec, where, &d->cfg, err)) < 0)
-		return rc;
+	return 0;
+}
 
-	/* Pass 1: functions, counts, times, order. */
-	struct csvr *r;
-	void *state;
-	if ((rc = rows_open_file(ops, d, &r, &state, err)) < 0)
-		return rc;
-	struct trace_row row;
-	uint64_t accepted = 0, status = 0, bad = 0, line = 0;
-	int sorted = 1, all_durations = 1;
-	double prev = -INFINITY, first = INFINITY, last = -INFINITY;
-	while ((rc = rows_read(t, ops, r, state, &row, &status, &bad, &line, err)) == 1) {
-		char at[600];
-		snprintf(at, sizeof(at), "%s:%llu", d->path, (unsigned long long)line);
-		long fn = trace_add_function(t, row.function, at, err);
-		if (fn == ERR_INPUT && t->skip_bad) {
-			bad++;
-			continue;
-		}
-		if (fn < 0) {
-			rc = (int)fn;
-			break;
-		}
-		struct trace_fn *f = &t->fns[fn];
-		if (!isnan(row.memory_mb)) {
-			if (isnan(f->memory_mb)) {
-				f->memory_mb = row.memory_mb;
-			} else if (f->memory_mb != row.memory_mb) {
-				rc = errbuf_set(err, ERR_INPUT,
-						"%s: memory_mb %g differs from %g given earlier for function \"%s\" (memory is per function)",
-						at, row.memory_mb, f->memory_mb, row.function);
-				break;
-			}
-		}
-		if (row.trigger && strmap_add(t->triggers, row.trigger, NULL) < 0) {
-			rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-			break;
-		}
-		if (row.trigger && !f->trigger && !(f->trigger = strdup(row.trigger))) {
-			rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-			break;
-		}
-		f->invocations++;
-		accepted++;
-		if (isnan(row.duration_s))
-			all_durations = 0;
-		if (row.t_s < prev)
-			sorted = 0;
-		prev = row.t_s;
-		if (row.t_s < first)
-			first = row.t_s;
-		if (row.t_s > last)
-			last = row.t_s;
-	}
-	if (ops->free_state)
-		ops->free_state(state);
-	csvr_close(r);
-	if (rc < 0)
-		return rc;
-	trace_add_rows(t, accepted + status + bad, status, bad);
-	if (accepted == 0)
-		return errbuf_set(err, ERR_INPUT, "%s: no arrivals (%llu rows skipped)", d->path,
-				  (unsigned long long)(status + bad));
-	trace_set_times(t, first, last);
-	t->has_durations = all_durations;
-	if (sorted)
+/* What the first pass learns of the file. */
+struct rows_scan {
+	uint64_t accepted, status, bad, line;
+	int sorted, all_durations;
+	double prev, first, last;
+};
+
+/* Enters an accepted row's function, memory and trigger (at: "file:line").
+ * 1: counted; 0: a bad function name skipped; <0: error. */
+static int rows_account(struct trace *t, const struct trace_row *row, const char *at, struct rows_scan *s,
+			struct errbuf *err)
+{
+	long fn = trace_add_function(t, row->function, at, err);
+	if (fn == ERR_INPUT && t->skip_bad) {
+		s->bad++;
 		return 0;
+	}
+	if (fn < 0)
+		return (int)fn;
+	struct trace_fn *f = &t->fns[fn];
+	if (!isnan(row->memory_mb)) {
+		if (isnan(f->memory_mb))
+			f->memory_mb = row->memory_mb;
+		else if (f->memory_mb != row->memory_mb)
+			return errbuf_set(err, ERR_INPUT,
+					  "%s: memory_mb %g differs from %g given earlier for function \"%s\" (memory is per function)",
+					  at, row->memory_mb, f->memory_mb, row->function);
+	}
+	if (row->trigger && strmap_add(t->triggers, row->trigger, NULL) < 0)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	if (row->trigger && !f->trigger && !(f->trigger = strdup(row->trigger)))
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	f->invocations++;
+	return 1;
+}
 
-	/* Pass 2: rows out of time order are sorted in memory, within a bound. */
+/* Pass 1: functions, counts, times, order. */
+static int rows_scan_file(struct trace *t, const struct rows_data *d, struct rows_scan *s, struct errbuf *err)
+{
+	const struct trace_rowfmt_ops *ops = t->fmt->rows;
+	struct rows_file f;
+	struct trace_row row;
+	int rc;
+	*s = (struct rows_scan){ .sorted = 1, .all_durations = 1, .prev = -INFINITY, .first = INFINITY,
+				 .last = -INFINITY };
+	if ((rc = rows_open_file(ops, d, &f, err)) < 0)
+		return rc;
+	while ((rc = rows_read(t, ops, &f, &row, &s->status, &s->bad, &s->line, err)) == 1) {
+		char at[600];
+		snprintf(at, sizeof(at), "%s:%llu", d->path, (unsigned long long)s->line);
+		if ((rc = rows_account(t, &row, at, s, err)) < 0)
+			break;
+		if (rc == 0)
+			continue;
+		s->accepted++;
+		if (isnan(row.duration_s))
+			s->all_durations = 0;
+		if (row.t_s < s->prev)
+			s->sorted = 0;
+		s->prev = row.t_s;
+		if (row.t_s < s->first)
+			s->first = row.t_s;
+		if (row.t_s > s->last)
+			s->last = row.t_s;
+	}
+	rows_close_file(&f);
+	return rc;
+}
+
+/* Pass 2: rows out of time order are sorted in memory, within a bound. */
+static int rows_sort_file(struct trace *t, struct rows_data *d, uint64_t accepted, const char *where,
+			  struct errbuf *err)
+{
+	const struct trace_rowfmt_ops *ops = t->fmt->rows;
+	struct rows_file f;
+	struct trace_row row;
+	uint64_t status = 0, bad = 0, line = 0;
+	int rc;
 	if (accepted > t->max_rows)
 		return errbuf_set(err, ERR_INPUT,
 				  "%s: rows are not sorted by time and there are %llu of them, more than %s.max_rows_in_memory (%llu); sort the file by time or raise the limit",
@@ -357,10 +355,9 @@ static int rows_prepare(struct trace *t, const json_t *spec, const char *where, 
 	if (!d->rows)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory sorting %llu rows of %s",
 				  (unsigned long long)accepted, d->path);
-	if ((rc = rows_open_file(ops, d, &r, &state, err)) < 0)
+	if ((rc = rows_open_file(ops, d, &f, err)) < 0)
 		return rc;
-	while (d->n_rows < accepted &&
-	       (rc = rows_read(t, ops, r, state, &row, &status, &bad, &line, err)) == 1) {
+	while (d->n_rows < accepted && (rc = rows_read(t, ops, &f, &row, &status, &bad, &line, err)) == 1) {
 		long fn = trace_find_function(t, row.function);
 		if (fn < 0)
 			continue;   /* a bad name skipped in pass 1 */
@@ -368,13 +365,34 @@ static int rows_prepare(struct trace *t, const json_t *spec, const char *where, 
 						       trigger_id(t, row.trigger) };
 		d->n_rows++;
 	}
-	if (ops->free_state)
-		ops->free_state(state);
-	csvr_close(r);
+	rows_close_file(&f);
 	if (rc < 0)
 		return rc;
 	qsort(d->rows, d->n_rows, sizeof(*d->rows), cmp_mem_row);
 	return 0;
+}
+
+static int rows_prepare(struct trace *t, const json_t *spec, const char *where, const char *dir,
+			struct errbuf *err)
+{
+	const struct trace_rowfmt_ops *ops = t->fmt->rows;
+	struct rows_data *d = calloc(1, sizeof(*d));
+	struct rows_scan s;
+	int rc;
+	if (!d)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	t->data = d;
+	if ((rc = rows_path(d, spec, where, dir, err)) < 0 ||
+	    (ops->parse && (rc = ops->parse(spec, where, &d->cfg, err)) < 0) ||
+	    (rc = rows_scan_file(t, d, &s, err)) < 0)
+		return rc;
+	trace_add_rows(t, s.accepted + s.status + s.bad, s.status, s.bad);
+	if (s.accepted == 0)
+		return errbuf_set(err, ERR_INPUT, "%s: no arrivals (%llu rows skipped)", d->path,
+				  (unsigned long long)(s.status + s.bad));
+	trace_set_times(t, s.first, s.last);
+	t->has_durations = s.all_durations;
+	return s.sorted ? 0 : rows_sort_file(t, d, s.accepted, where, err);
 }
 
 /* ---- preparation --------------------------------------------------------- */
@@ -428,7 +446,7 @@ static int apply_sampling(struct trace *t, const json_t *spec, const char *where
 		}
 	}
 	if (top_n) {
-		if (!strcmp(t->fmt->name, "generator"))
+		if (t->fmt->custom && t->fmt->custom->generated)
 			return errbuf_set(err, ERR_INPUT, "%s: generators have no invocation counts to rank",
 					  ju_path(path, sizeof(path), where, "top_n"));
 		struct ranked *idx = malloc((t->n_fns + 1) * sizeof(*idx));
@@ -446,25 +464,26 @@ static int apply_sampling(struct trace *t, const json_t *spec, const char *where
 	return 0;
 }
 
-int trace_prepare(struct trace **out, const json_t *spec, const char *where, const char *dir,
-		  struct errbuf *err)
+/* The format named by spec.format, with the spec's keys checked against the
+ * common ones, "path" for row formats and the format's own. */
+static int find_format(const json_t *spec, const char *where, const struct trace_format **out,
+		       struct errbuf *err)
 {
 	const char *name;
-	char path[512];
+	char path[512], known[256];
 	int rc;
-	*out = NULL;
 	if ((rc = ju_expect_object(spec, where, err)) < 0 ||
 	    (rc = ju_string(spec, "format", where, JU_REQUIRED, &name, err)) < 0)
 		return rc;
-	const struct format *fmt = NULL;
-	for (size_t i = 0; i < N_FORMATS; i++)
-		if (strcmp(formats[i].name, name) == 0)
-			fmt = &formats[i];
-	if (!fmt)
-		return errbuf_set(err, ERR_INPUT,
-				  "%s: unknown format \"%s\" (known: csv, azure2019, azure2021, azure-llm, alibaba-sd, generator)",
-				  ju_path(path, sizeof(path), where, "format"), name);
-	/* Allowed keys: the common ones, "path" for row formats, the format's. */
+	const struct trace_format *fmt = *out = trace_format_find(name);
+	if (!fmt) {
+		trace_format_names(TRACE_NAMES_FORMATS, known, sizeof(known));
+		return errbuf_set(err, ERR_INPUT, "%s: unknown format \"%s\" (known: %s)",
+				  ju_path(path, sizeof(path), where, "format"), name, known);
+	}
+	/* Generators check their own parameters, which depend on the pattern. */
+	if (fmt->custom && fmt->custom->generated)
+		return 0;
 	const char *keys[64];
 	size_t n = 0;
 	for (const char *const *k = common_keys; *k; k++)
@@ -475,41 +494,57 @@ int trace_prepare(struct trace **out, const json_t *spec, const char *where, con
 	for (const char *const *k = own; k && *k && n < 62; k++)
 		keys[n++] = *k;
 	keys[n] = NULL;
-	/* Generators check their own parameters, which depend on the pattern. */
-	if (strcmp(fmt->name, "generator") != 0 && (rc = ju_check_keys(spec, where, keys, err)) < 0)
-		return rc;
+	return ju_check_keys(spec, where, keys, err);
+}
 
+static struct trace *trace_new(const struct trace_format *fmt)
+{
 	struct trace *t = calloc(1, sizeof(*t));
 	if (!t || !(t->names = strmap_new()) || !(t->triggers = strmap_new())) {
 		if (t)
 			strmap_free(t->names);
 		free(t);
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+		return NULL;
 	}
 	t->fmt = fmt;
 	t->max_rows = TRACE_DEFAULT_MAX_ROWS_IN_MEMORY;
+	return t;
+}
+
+/* Once the format has found every function: names (the arena no longer
+ * moves) and trigger ids. */
+static int index_functions(struct trace *t, struct errbuf *err)
+{
+	for (size_t i = 0; i < t->n_fns; i++) {
+		t->fns[i].name = strmap_name(t->names, i);
+		if (t->fns[i].trigger && strmap_add(t->triggers, t->fns[i].trigger, NULL) < 0)
+			return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	}
+	if (!(t->fn_trigger = malloc((t->n_fns + 1) * sizeof(*t->fn_trigger))))
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	for (size_t i = 0; i < t->n_fns; i++)
+		t->fn_trigger[i] = t->fns[i].trigger_id = trigger_id(t, t->fns[i].trigger);
+	return 0;
+}
+
+int trace_prepare(struct trace **out, const json_t *spec, const char *where, const char *dir,
+		  struct errbuf *err)
+{
+	const struct trace_format *fmt;
+	*out = NULL;
+	int rc = find_format(spec, where, &fmt, err);
+	if (rc < 0)
+		return rc;
+	struct trace *t = trace_new(fmt);
+	if (!t)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	if ((rc = ju_bool(spec, "keep_time", where, JU_OPTIONAL, &t->keep_time, err)) < 0 ||
 	    (rc = ju_bool(spec, "skip_bad_rows", where, JU_OPTIONAL, &t->skip_bad, err)) < 0 ||
 	    (rc = ju_uint(spec, "max_rows_in_memory", where, JU_OPTIONAL, 1, UINT32_MAX, &t->max_rows, err)) < 0)
 		goto fail;
 	rc = fmt->rows ? rows_prepare(t, spec, where, dir ? dir : "", err)
 		       : fmt->custom->prepare(t, spec, where, dir ? dir : "", &t->data, err);
-	if (rc < 0)
-		goto fail;
-	for (size_t i = 0; i < t->n_fns; i++) {
-		t->fns[i].name = strmap_name(t->names, i);
-		if (t->fns[i].trigger && strmap_add(t->triggers, t->fns[i].trigger, NULL) < 0) {
-			rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-			goto fail;
-		}
-	}
-	if (!(t->fn_trigger = malloc((t->n_fns + 1) * sizeof(*t->fn_trigger)))) {
-		rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-		goto fail;
-	}
-	for (size_t i = 0; i < t->n_fns; i++)
-		t->fn_trigger[i] = t->fns[i].trigger_id = trigger_id(t, t->fns[i].trigger);
-	if ((rc = apply_sampling(t, spec, where, err)) < 0)
+	if (rc < 0 || (rc = index_functions(t, err)) < 0 || (rc = apply_sampling(t, spec, where, err)) < 0)
 		goto fail;
 	t->shift_s = t->keep_time || !t->times_set ? 0 : t->first_s;
 	*out = t;
@@ -524,7 +559,7 @@ json_t *trace_summary_json(const struct trace *t)
 	size_t included = 0;
 	for (size_t i = 0; i < t->n_fns; i++)
 		included += t->fns[i].included != 0;
-	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "format", t->fmt->name,
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "format", trace_format_name(t),
 			 "rows", (json_int_t)t->rows, "rows_skipped_status", (json_int_t)t->skipped_status,
 			 "rows_skipped_bad", (json_int_t)t->skipped_bad, "functions", (json_int_t)t->n_fns,
 			 "functions_included", (json_int_t)included, "invocations",
@@ -538,8 +573,7 @@ struct trace_reader {
 	const uint32_t *map;
 	/* row formats */
 	size_t pos;
-	struct csvr *csv;
-	void *state;
+	struct rows_file file;
 	long last_fn;
 	char last_name[256];
 	/* custom formats */
@@ -560,7 +594,7 @@ int trace_open(const struct trace *t, uint64_t seed, uint32_t replication, const
 	if (t->fmt->rows) {
 		const struct rows_data *d = t->data;
 		if (!d->rows)
-			rc = rows_open_file(t->fmt->rows, d, &r->csv, &r->state, err);
+			rc = rows_open_file(t->fmt->rows, d, &r->file, err);
 	} else {
 		rc = t->fmt->custom->open(t, t->data, seed, replication, fn_map, &r->it, err);
 	}
@@ -588,7 +622,7 @@ static int rows_next(struct trace_reader *r, struct trace_arrival *a, struct err
 	}
 	struct trace_row row;
 	uint64_t status = 0, bad = 0, line = 0;
-	int rc = rows_read((struct trace *)t, t->fmt->rows, r->csv, r->state, &row, &status, &bad, &line, err);
+	int rc = rows_read((struct trace *)t, t->fmt->rows, &r->file, &row, &status, &bad, &line, err);
 	if (rc <= 0)
 		return rc;
 	/* Consecutive rows often name the same function: skip the lookup. */
@@ -639,9 +673,7 @@ void trace_close(struct trace_reader *r)
 	if (!r)
 		return;
 	if (r->t->fmt->rows) {
-		if (r->state && r->t->fmt->rows->free_state)
-			r->t->fmt->rows->free_state(r->state);
-		csvr_close(r->csv);
+		rows_close_file(&r->file);
 	} else if (r->it) {
 		r->t->fmt->custom->close(r->it);
 	}
@@ -697,5 +729,28 @@ int trace_parse_datetime(const char *s, int64_t *day, double *sec_of_day)
 		return -1;
 	*day = days_from_civil(y, (unsigned)mo, (unsigned)d);
 	*sec_of_day = h * 3600.0 + mi * 60.0 + se + frac;
+	return 0;
+}
+
+double trace_since_base(struct trace_day_base *base, int64_t day, double sec_of_day)
+{
+	if (!base->set) {
+		base->set = 1;
+		base->day = day;
+	}
+	return (double)(day - base->day) * 86400.0 + sec_of_day;
+}
+
+/* ---- for parse functions ------------------------------------------------ */
+
+int trace_string_copy(const json_t *spec, const char *key, const char *def, const char *where, char **copy,
+		      struct errbuf *err)
+{
+	const char *s = def;
+	int rc = ju_string(spec, key, where, JU_OPTIONAL, &s, err);
+	if (rc < 0)
+		return rc;
+	if (!(*copy = strdup(s)))
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	return 0;
 }

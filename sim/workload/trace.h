@@ -13,8 +13,10 @@
  * of invocations. Only rows that are not sorted by time are held in memory
  * (at most max_rows_in_memory of them, else a clear error).
  *
- * Formats and generators are plug-ins: an ops struct in one file each
- * (sim/workload/formats/, sim/workload/generators/), listed in trace.c.
+ * Formats and generators are plug-ins: an ops struct carrying its name in
+ * one file each (sim/workload/formats/, sim/workload/generators/), listed
+ * once in the registry (registry.c); their interface is the private header
+ * sim/workload/plugin.h.
  */
 #ifndef SLSIM_TRACE_H
 #define SLSIM_TRACE_H
@@ -23,7 +25,6 @@
 #include <stdint.h>
 #include <jansson.h>
 #include <gsl/gsl_rng.h>
-#include "core/csvreader.h"
 #include "core/dist.h"
 #include "core/errbuf.h"
 
@@ -86,93 +87,21 @@ int trace_open(const struct trace *t, uint64_t seed, uint32_t replication, const
 int trace_next(struct trace_reader *r, struct trace_arrival *a, struct errbuf *err);
 void trace_close(struct trace_reader *r);
 
-/* Parses "YYYY-MM-DD HH:MM:SS[.fraction]" (also with 'T'); *day is days since
- * 1970-01-01 (proleptic Gregorian, no time zone) and *sec_of_day seconds in
- * the day with the fraction. Returns 0 or -1. */
-int trace_parse_datetime(const char *s, int64_t *day, double *sec_of_day);
+/* Names of the registered workload plug-ins, ", "-separated in registry
+ * order, written to buf (truncated to size, always terminated); returns the
+ * length of the whole list as snprintf does. For --help texts and messages
+ * (the trace command's --format list, the "unknown format" message), so that
+ * a new format shows up everywhere by its registry line alone:
+ * TRACE_NAMES_FORMATS every "format" value ("csv, azure2019, ..., generator"),
+ * TRACE_NAMES_FILE_FORMATS those read from a file (all but "generator"),
+ * TRACE_NAMES_GENERATORS the patterns of the "generator" format. */
+enum trace_names { TRACE_NAMES_FORMATS, TRACE_NAMES_FILE_FORMATS, TRACE_NAMES_GENERATORS };
+int trace_format_names(enum trace_names which, char *buf, size_t size);
 
-/* ---- for format plug-ins ------------------------------------------------ */
-
-/* What a row format makes of one CSV row. */
-struct trace_row {
-	double t_s;                 /* unshifted */
-	const char *function;
-	double duration_s;          /* NAN when the format has none */
-	double memory_mb;           /* NAN when the format has none */
-	const char *trigger;        /* NULL when the format has none */
-};
-
-/* A format whose rows are arrivals (one CSV file, "path"). */
-struct trace_rowfmt_ops {
-	const char *const *keys;    /* its keys beyond "format", "path" and the common ones */
-	int (*parse)(const json_t *spec, const char *where, void **cfg, struct errbuf *err);
-	void (*free_cfg)(void *cfg);
-	/* Checks the header; *state is per file read. */
-	int (*header)(const void *cfg, const struct csvr *r, const struct csvr_row *h, void **state,
-		      struct errbuf *err);
-	/* 1: *out filled; 0: a row the format skips by design (counted as
-	 * rows_skipped_status); <0: a bad row (message naming file:line). */
-	int (*row)(void *state, const struct csvr *r, const struct csvr_row *row, struct trace_row *out,
-		   struct errbuf *err);
-	void (*free_state)(void *state);
-};
-
-extern const struct trace_rowfmt_ops trace_csv_ops, trace_azure2021_ops, trace_llm_ops,
-	trace_alibaba_ops;
-
-/* A format with its own preparation and replay (azure2019, generators). */
-struct trace_custom_ops {
-	const char *const *keys;    /* its keys beyond "format" and the common ones */
-	/* Discovers functions (trace_add_function) and times (trace_set_times). */
-	int (*prepare)(struct trace *t, const json_t *spec, const char *where, const char *dir,
-		       void **data, struct errbuf *err);
-	void (*free_data)(void *data);
-	/* next yields unshifted times, trace function indexes and durations;
-	 * it may skip functions whose map entry is UINT32_MAX itself. */
-	int (*open)(const struct trace *t, const void *data, uint64_t seed, uint32_t replication,
-		    const uint32_t *fn_map, void **it, struct errbuf *err);
-	int (*next)(void *it, struct trace_arrival *a, struct errbuf *err);
-	void (*close)(void *it);
-};
-
-extern const struct trace_custom_ops trace_azure2019_ops, trace_generator_ops;
-
-/* Adds (or finds) a function by name; checks the name. Returns its index or <0. */
-long trace_add_function(struct trace *t, const char *name, const char *where, struct errbuf *err);
-struct trace_fn *trace_function_mut(struct trace *t, size_t i);
-/* First and last arrival (unshifted) and whether the format's times come in
- * whole minutes (azure2019: first_s is the start of the first busy minute). */
-void trace_set_times(struct trace *t, double first_s, double last_s);
-void trace_set_has_durations(struct trace *t, int yes);
-void trace_add_rows(struct trace *t, uint64_t rows, uint64_t skipped_status, uint64_t skipped_bad);
-int trace_skip_bad_rows(const struct trace *t);
-
-/* Generators: one file each in sim/workload/generators/. */
-struct trace_generator_ops {
-	const char *name;
-	const char *const *keys;    /* its parameters beyond "format", "pattern", "duration_s" */
-	/* Reads parameters and adds its functions (trace_add_function). */
-	int (*parse)(struct trace *t, const json_t *spec, const char *where, void **cfg, struct errbuf *err);
-	void (*free_cfg)(void *cfg);
-	/* rng_for(i) streams are independent per i; arrivals until horizon_s. */
-	int (*open)(const void *cfg, uint64_t seed, uint32_t replication, double horizon_s, void **it,
-		    struct errbuf *err);
-	/* 1: an arrival of trace function *fn at *t_s (non-decreasing); 0: end. */
-	int (*next)(void *it, double *t_s, uint32_t *fn, struct errbuf *err);
-	void (*close)(void *it);
-};
-
-/* For generator parse functions: the function named by spec[key] (default
- * def_name) is added to the trace and its index stored in *out; a name the
- * generator already used is an error naming "<where>.<key>". */
-int trace_generator_add_function(struct trace *t, const json_t *spec, const char *key,
-				 const char *def_name, const char *where, uint32_t *out,
-				 struct errbuf *err);
-
-extern const struct trace_generator_ops gen_iot_ops, gen_ecommerce_ops, gen_analytics_ops,
-	gen_inference_ops;
-const struct trace_generator_ops *trace_generator_find(const char *name);
-/* "iot, ecommerce, ..." for messages. */
-const char *trace_generator_names(void);
+/* The workload object {"format": format, <its file key>: file} that reads one
+ * file in that format ("path": file for row formats, "invocations": [file]
+ * for azure2019; "path" for a name no plug-in has, so that trace_prepare
+ * reports it). For commands given FILE --format F. NULL: out of memory. */
+json_t *trace_spec_for_file(const char *format, const char *file);
 
 #endif

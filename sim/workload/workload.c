@@ -1,12 +1,14 @@
 #include "workload/workload.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "core/csvreader.h"
 #include "core/dist.h"
 #include "core/rng.h"
+#include "workload/plugin.h"
 
 struct source {
 	const struct workload_source_ops *ops;
@@ -77,64 +79,61 @@ static const struct workload_source_ops process_ops = {
 	.close = process_close,
 };
 
-/* ---- CSV trace: timestamp_s,function[,duration_s] ----------------------- */
+/* ---- arrivals.process "trace": the csv format's reader (formats/csv.c) ---- */
 
 struct csv_src {
 	const struct scenario *sc;
 	struct csvr *reader;
-	long col_t, col_fn, col_dur;
+	struct trace_csv_cols cols;
+	size_t n_cols;
 	double last_t;
 	long last_fn;
 	char last_name[256];
 };
 
+/* The scenario function a row names, which must take its arrivals from this
+ * file. Consecutive rows often name the same function: skip the lookup. */
+static int csv_function(struct csv_src *s, const char *name, unsigned long long line, struct errbuf *err)
+{
+	const char *path = csvr_path(s->reader);
+	if (s->last_fn >= 0 && strcmp(name, s->last_name) == 0)
+		return 0;
+	long fn = scenario_function_index(s->sc, name);
+	if (fn < 0)
+		return errbuf_set(err, ERR_INPUT, "%s:%llu: unknown function \"%.100s\" (not in the scenario)", path,
+				  line, name);
+	const struct arrivals_cfg *ac = &s->sc->functions[fn].arrivals;
+	if (ac->process != ARRIVALS_TRACE || strcmp(ac->trace_path, path) != 0)
+		return errbuf_set(err, ERR_INPUT, "%s:%llu: function \"%.100s\" does not take its arrivals from this trace",
+				  path, line, name);
+	s->last_fn = fn;
+	snprintf(s->last_name, sizeof(s->last_name), "%s", name);
+	return 0;
+}
+
 static int csv_next(void *p, struct arrival *a, struct errbuf *err)
 {
 	struct csv_src *s = p;
 	struct csvr_row row;
+	const char *name;
 	int rc = csvr_next(s->reader, &row, err);
 	if (rc <= 0)
 		return rc;
-	const char *path = csvr_path(s->reader);
 	unsigned long long line = (unsigned long long)row.line;
-	size_t want = s->col_dur >= 0 ? 3 : 2;
-	if (row.n_fields != want)
-		return errbuf_set(err, ERR_INPUT, "%s:%llu: expected %zu fields, got %zu", path, line,
-				  want, row.n_fields);
-	if ((rc = csvr_double(s->reader, &row, (size_t)s->col_t, "timestamp_s", &a->t_s, err)) < 0)
+	if ((rc = trace_check_fields(s->reader, &row, s->n_cols, err)) < 0 ||
+	    (rc = trace_csv_time(&s->cols, s->reader, &row, &a->t_s, &name, err)) < 0)
 		return rc;
-	if (a->t_s < 0)
-		return errbuf_set(err, ERR_INPUT, "%s:%llu: timestamp_s must be >= 0, got %g", path, line,
-				  a->t_s);
 	if (a->t_s < s->last_t)
 		return errbuf_set(err, ERR_INPUT,
 				  "%s:%llu: timestamp_s %g is earlier than the previous row's %g (rows must be sorted by time)",
-				  path, line, a->t_s, s->last_t);
+				  csvr_path(s->reader), line, a->t_s, s->last_t);
 	s->last_t = a->t_s;
-	const char *name = row.fields[s->col_fn];
-	/* Consecutive rows often name the same function: skip the lookup. */
-	if (s->last_fn < 0 || strcmp(name, s->last_name) != 0) {
-		long fn = scenario_function_index(s->sc, name);
-		if (fn < 0)
-			return errbuf_set(err, ERR_INPUT, "%s:%llu: unknown function \"%.100s\" (not in the scenario)",
-					  path, line, name);
-		const struct arrivals_cfg *ac = &s->sc->functions[fn].arrivals;
-		if (ac->process != ARRIVALS_TRACE || strcmp(ac->trace_path, path) != 0)
-			return errbuf_set(err, ERR_INPUT,
-					  "%s:%llu: function \"%.100s\" does not take its arrivals from this trace",
-					  path, line, name);
-		s->last_fn = fn;
-		snprintf(s->last_name, sizeof(s->last_name), "%s", name);
-	}
+	if ((rc = csv_function(s, name, line, err)) < 0)
+		return rc;
 	a->function = (uint32_t)s->last_fn;
 	a->duration_s = NAN;
-	if (s->col_dur >= 0) {
-		if ((rc = csvr_double(s->reader, &row, (size_t)s->col_dur, "duration_s", &a->duration_s, err)) < 0)
-			return rc;
-		if (a->duration_s < 0)
-			return errbuf_set(err, ERR_INPUT, "%s:%llu: duration_s must be >= 0, got %g", path,
-					  line, a->duration_s);
-	}
+	if ((rc = trace_csv_duration(&s->cols, s->reader, &row, &a->duration_s, err)) < 0)
+		return rc;
 	return 1;
 }
 
@@ -166,21 +165,14 @@ static int open_csv_trace(struct workload *w, const char *path, struct errbuf *e
 	rc = csvr_next(s->reader, &header, err);
 	if (rc == 0)
 		rc = errbuf_set(err, ERR_INPUT, "%s: empty file (expected a header timestamp_s,function[,duration_s])", path);
-	if (rc < 0)
-		goto fail;
-	s->col_t = csvr_find_column(&header, "timestamp_s");
-	s->col_fn = csvr_find_column(&header, "function");
-	s->col_dur = csvr_find_column(&header, "duration_s");
-	if (s->col_t < 0 || s->col_fn < 0 || header.n_fields != (s->col_dur >= 0 ? 3u : 2u)) {
-		rc = errbuf_set(err, ERR_INPUT,
-				"%s:%llu: the header must name the columns timestamp_s,function and optionally duration_s",
-				path, (unsigned long long)header.line);
-		goto fail;
+	if (rc >= 0)
+		rc = trace_csv_header(s->reader, &header, 1, &s->cols, err);
+	if (rc < 0) {
+		csv_close(s);
+		return rc;
 	}
+	s->n_cols = header.n_fields;
 	return workload_add_source(w, &csv_ops, s, err);
-fail:
-	csv_close(s);
-	return rc;
 }
 
 /* ---- the scenario's "workload" (trace.h) ---------------------------------- */

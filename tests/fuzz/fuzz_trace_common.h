@@ -4,7 +4,8 @@
  * FUZZ_EXTRA_KEYS); the preparation pass reads it and a replay streams up to
  * FUZZ_MAX_ARRIVALS arrivals. Errors are expected; crashes, leaks and hangs
  * are findings. For formats with several files (azure2019) the input is split
- * at lines "====" into the files named by FUZZ_FILE_KEYS.
+ * at lines "====" into the files named by FUZZ_FILE_KEYS. A target may define
+ * FUZZ_ALSO(path) to read the first file through another entry point too.
  */
 /* memmem */
 #define _GNU_SOURCE
@@ -76,6 +77,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		trace_free(t);
 	}
 	json_decref(spec);
+#ifdef FUZZ_ALSO
+	FUZZ_ALSO(paths[0]);
+#endif
 	for (size_t k = 0; k < n_keys && k < 3; k++)
 		unlink(paths[k]);
 	return 0;

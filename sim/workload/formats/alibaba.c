@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/jsonutil.h"
-#include "workload/trace.h"
+#include "workload/plugin.h"
 
 enum { BY_MODEL, BY_TYPE, BY_GROUP, BY_NONE };
 
@@ -26,9 +26,7 @@ struct ali_cfg {
 struct ali_state {
 	const struct ali_cfg *cfg;
 	long col_t, col_type, col_status, col_exec, col_fn;
-	size_t n_cols;
-	int have_base;
-	int64_t base_day;
+	struct trace_day_base base;
 };
 
 static const char *const ali_keys[] = { "function_by", "function", NULL };
@@ -45,34 +43,26 @@ static int ali_parse(const json_t *spec, const char *where, void **cfg, struct e
 {
 	static const char *const by[] = { "model", "type", "group", "none", NULL };
 	struct ali_cfg *c = calloc(1, sizeof(*c));
-	const char *name = "stable-diffusion";
 	int rc;
 	if (!c)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	*cfg = c;
-	if ((rc = ju_enum(spec, "function_by", where, JU_OPTIONAL, by, &c->by, err)) < 0 ||
-	    (rc = ju_string(spec, "function", where, JU_OPTIONAL, &name, err)) < 0)
+	if ((rc = ju_enum(spec, "function_by", where, JU_OPTIONAL, by, &c->by, err)) < 0)
 		return rc;
-	if (!(c->function = strdup(name)))
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	return 0;
+	return trace_string_copy(spec, "function", "stable-diffusion", where, &c->function, err);
 }
 
-static int ali_header(const void *cfg, const struct csvr *r, const struct csvr_row *h, void **state,
+static int ali_header(const void *cfg, const struct csvr *r, const struct csvr_row *h, void *state,
 		      struct errbuf *err)
 {
 	static const char *const fn_cols[] = { "checkpoint_model_version_id", "predict_type", "groupId", NULL };
-	struct ali_state *s = calloc(1, sizeof(*s));
-	if (!s)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*state = s;
+	struct ali_state *s = state;
 	s->cfg = cfg;
 	s->col_t = csvr_find_column(h, "gmt_create");
 	s->col_type = csvr_find_column(h, "predict_type");
 	s->col_status = csvr_find_column(h, "predict_status");
 	s->col_exec = csvr_find_column(h, "exec_time_seconds");
 	s->col_fn = fn_cols[s->cfg->by] ? csvr_find_column(h, fn_cols[s->cfg->by]) : -1;
-	s->n_cols = h->n_fields;
 	if (s->col_t < 0 || s->col_type < 0 || s->col_status < 0 || s->col_exec < 0 ||
 	    (fn_cols[s->cfg->by] && s->col_fn < 0))
 		return errbuf_set(err, ERR_INPUT,
@@ -86,40 +76,29 @@ static int ali_row(void *state, const struct csvr *r, const struct csvr_row *row
 		   struct errbuf *err)
 {
 	struct ali_state *s = state;
-	const char *path = csvr_path(r);
-	unsigned long long line = (unsigned long long)row->line;
 	double sec;
 	int64_t day;
 	int rc;
-	if (row->n_fields != s->n_cols)
-		return errbuf_set(err, ERR_INPUT, "%s:%llu: expected %zu fields, got %zu", path, line, s->n_cols,
-				  row->n_fields);
 	if (strcmp(row->fields[s->col_status], "SUCCEED") != 0)
 		return 0;
 	if (trace_parse_datetime(row->fields[s->col_t], &day, &sec) < 0)
 		return errbuf_set(err, ERR_INPUT,
 				  "%s:%llu: column 'gmt_create': \"%.40s\" is not a date and time YYYY-MM-DD HH:MM:SS",
-				  path, line, row->fields[s->col_t]);
-	if ((rc = csvr_double(r, row, (size_t)s->col_exec, "exec_time_seconds", &out->duration_s, err)) < 0)
+				  csvr_path(r), (unsigned long long)row->line, row->fields[s->col_t]);
+	if ((rc = trace_csv_number(r, row, s->col_exec, "exec_time_seconds", 0, &out->duration_s, err)) < 0)
 		return rc;
-	if (out->duration_s < 0)
-		return errbuf_set(err, ERR_INPUT, "%s:%llu: exec_time_seconds must be >= 0, got %g", path, line,
-				  out->duration_s);
-	if (!s->have_base) {
-		s->have_base = 1;
-		s->base_day = day;
-	}
-	out->t_s = (double)(day - s->base_day) * 86400.0 + sec;
+	out->t_s = trace_since_base(&s->base, day, sec);
 	out->function = s->col_fn >= 0 ? row->fields[s->col_fn] : s->cfg->function;
 	out->trigger = row->fields[s->col_type];
 	return 1;
 }
 
 const struct trace_rowfmt_ops trace_alibaba_ops = {
+	.name = "alibaba-sd",
 	.keys = ali_keys,
 	.parse = ali_parse,
 	.free_cfg = ali_free_cfg,
+	.state_size = sizeof(struct ali_state),
 	.header = ali_header,
 	.row = ali_row,
-	.free_state = free,
 };

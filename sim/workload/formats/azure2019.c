@@ -40,7 +40,7 @@
 #include "core/jsonutil.h"
 #include "core/rng.h"
 #include "core/strmap.h"
-#include "workload/trace.h"
+#include "workload/plugin.h"
 
 enum spread { SPREAD_UNIFORM, SPREAD_EVEN, SPREAD_POISSON };
 #define MINUTES 1440
@@ -196,9 +196,9 @@ static const char *row_name(const struct a19_header *hd, const struct csvr_row *
 static int bad_row(const struct csvr *r, const struct csvr_row *row, const struct a19_header *hd,
 		   size_t *col, long long *count, struct errbuf *err)
 {
-	if (row->n_fields != hd->n_cols)
-		return errbuf_set(err, ERR_INPUT, "%s:%llu: expected %zu fields, got %zu", csvr_path(r),
-				  (unsigned long long)row->line, hd->n_cols, row->n_fields);
+	int rc = trace_check_fields(r, row, hd->n_cols, err);
+	if (rc < 0)
+		return rc;
 	for (size_t i = 0; i < hd->n_cols; i++) {
 		if (hd->minute[i] < 0)
 			continue;
@@ -211,6 +211,29 @@ static int bad_row(const struct csvr *r, const struct csvr_row *row, const struc
 	return 0;
 }
 
+/* Opens an invocations file: its header and room for one row's counts. */
+static int open_day(const char *path, struct csvr **r, struct a19_header *hd, long long **count,
+		    struct errbuf *err)
+{
+	struct csvr_row h;
+	*count = NULL;
+	int rc = open_side(path, r, &h, err);
+	if (rc < 0)
+		return rc;
+	if ((rc = read_header(*r, &h, hd, err)) < 0)
+		return rc;
+	if (!(*count = malloc(hd->n_cols * sizeof(**count))))
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	return 0;
+}
+
+static void close_day(struct csvr *r, struct a19_header *hd, long long *count)
+{
+	free(count);
+	free(hd->minute);
+	csvr_close(r);
+}
+
 /* ---- preparation --------------------------------------------------------- */
 
 struct a19_prep {
@@ -220,24 +243,49 @@ struct a19_prep {
 	size_t cap;
 };
 
+/* Counts function fn (first met) among its app's functions, which share
+ * the app's memory. 0 or -1: out of memory. */
+static int note_app(struct a19_prep *p, size_t fn, const struct csvr_row *row, const struct a19_header *hd)
+{
+	char app[520];
+	int added;
+	if (fn >= p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 1024;
+		uint32_t *a = realloc(p->fn_app, cap * sizeof(*a));
+		if (!a)
+			return -1;
+		p->fn_app = a;
+		for (size_t i = p->cap; i < cap; i++)
+			p->fn_app[i] = UINT32_MAX;
+		p->cap = cap;
+	}
+	if (p->fn_app[fn] != UINT32_MAX)
+		return 0;
+	snprintf(app, sizeof(app), "%.250s.%.250s", row->fields[hd->owner], row->fields[hd->app]);
+	long a = strmap_add(p->apps, app, &added);
+	uint32_t *n = a >= 0 ? realloc(p->app_fns, strmap_size(p->apps) * sizeof(*n)) : NULL;
+	if (!n)
+		return -1;
+	p->app_fns = n;
+	if (added)
+		n[a] = 0;
+	n[a]++;
+	p->fn_app[fn] = (uint32_t)a;
+	return 0;
+}
+
 static int scan_day(struct trace *t, struct a19_data *d, struct a19_prep *p, size_t day, double *first,
 		    double *last, struct errbuf *err)
 {
-	struct csvr *r;
+	struct csvr *r = NULL;
 	struct csvr_row row;
 	struct a19_header hd = { 0 };
-	long long *count = NULL;
+	long long *count;
 	uint64_t rows = 0, bad = 0;
-	char name[512], app[520];
-	int rc = open_side(d->days[day], &r, &row, err);
+	char name[512];
+	int rc = open_day(d->days[day], &r, &hd, &count, err);
 	if (rc < 0)
-		return rc;
-	if ((rc = read_header(r, &row, &hd, err)) < 0)
 		goto out;
-	if (!(count = malloc(hd.n_cols * sizeof(*count)))) {
-		rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-		goto out;
-	}
 	while ((rc = csvr_next(r, &row, err)) == 1) {
 		size_t col;
 		char at[600];
@@ -255,34 +303,8 @@ static int scan_day(struct trace *t, struct a19_data *d, struct a19_prep *p, siz
 			goto out;
 		}
 		struct trace_fn *f = trace_function_mut(t, (size_t)fn);
-		if ((size_t)fn >= p->cap) {
-			size_t cap = p->cap ? 2 * p->cap : 1024;
-			uint32_t *a = realloc(p->fn_app, cap * sizeof(*a));
-			if (!a) {
-				rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-				goto out;
-			}
-			p->fn_app = a;
-			for (size_t i = p->cap; i < cap; i++)
-				p->fn_app[i] = UINT32_MAX;
-			p->cap = cap;
-		}
-		if (p->fn_app[fn] == UINT32_MAX) {
-			int added;
-			snprintf(app, sizeof(app), "%.250s.%.250s", row.fields[hd.owner], row.fields[hd.app]);
-			long a = strmap_add(p->apps, app, &added);
-			uint32_t *n = a >= 0 ? realloc(p->app_fns, strmap_size(p->apps) * sizeof(*n)) : NULL;
-			if (!n) {
-				rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-				goto out;
-			}
-			p->app_fns = n;
-			if (added)
-				n[a] = 0;
-			n[a]++;
-			p->fn_app[fn] = (uint32_t)a;
-		}
-		if (!f->trigger && !(f->trigger = strdup(row.fields[hd.trigger]))) {
+		if (note_app(p, (size_t)fn, &row, &hd) < 0 ||
+		    (!f->trigger && !(f->trigger = strdup(row.fields[hd.trigger])))) {
 			rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
 			goto out;
 		}
@@ -299,19 +321,40 @@ static int scan_day(struct trace *t, struct a19_data *d, struct a19_prep *p, siz
 	}
 out:
 	trace_add_rows(t, rows, 0, bad);
-	free(count);
-	free(hd.minute);
-	csvr_close(r);
+	close_day(r, &hd, count);
 	return rc;
 }
 
 /* Opens a side file (durations, memory) and reads its header. */
+static const char *const duration_cols[] = { "percentile_Average_0", "percentile_Average_1",
+					     "percentile_Average_25", "percentile_Average_50",
+					     "percentile_Average_75", "percentile_Average_99",
+					     "percentile_Average_100" };
+
+/* A function's service time from a durations row (percentiles in ms). */
+static int read_service(struct trace_fn *f, const struct csvr *r, const struct csvr_row *row, const long *col,
+			struct errbuf *err)
+{
+	static const double pct[] = { 0, 0.01, 0.25, 0.5, 0.75, 0.99, 1 };
+	double v[7];
+	int rc = 0;
+	for (int i = 0; i < 7 && rc >= 0; i++) {
+		rc = csvr_double(r, row, (size_t)col[i], duration_cols[i], &v[i], err);
+		v[i] /= 1000;   /* ms -> s */
+	}
+	if (rc < 0)
+		return rc;
+	struct errbuf e2;
+	rc = dist_empirical(&f->service, pct, v, 7, &e2);
+	if (rc < 0)
+		return errbuf_set(err, rc, "%s:%llu: %s", csvr_path(r), (unsigned long long)row->line, e2.msg);
+	f->has_service = 1;
+	return 0;
+}
+
 static int read_durations(struct trace *t, const struct a19_data *d, const char *path, struct errbuf *err)
 {
-	static const char *const cols[] = { "percentile_Average_0", "percentile_Average_1", "percentile_Average_25",
-					    "percentile_Average_50", "percentile_Average_75", "percentile_Average_99",
-					    "percentile_Average_100" };
-	static const double pct[] = { 0, 0.01, 0.25, 0.5, 0.75, 0.99, 1 };
+	const char *const *cols = duration_cols;
 	struct csvr *r;
 	struct csvr_row row;
 	long col[7];
@@ -334,28 +377,10 @@ static int read_durations(struct trace *t, const struct a19_data *d, const char 
 	while ((rc = csvr_next(r, &row, err)) == 1) {
 		long fn = -1;
 		/* The name's columns exist only in a row of full width. */
-		if (row.n_fields != n_cols)
-			rc = errbuf_set(err, ERR_INPUT, "%s:%llu: expected %zu fields, got %zu", path,
-					(unsigned long long)row.line, n_cols, row.n_fields);
-		else
+		if ((rc = trace_check_fields(r, &row, n_cols, err)) == 0)
 			fn = trace_find_function(t, row_name(&hd, &row, d->app_function, name, sizeof(name)));
-		if (rc < 0 || fn < 0 || trace_function(t, (size_t)fn)->has_service)
-			goto next;
-		double v[7];
-		for (int i = 0; i < 7 && rc >= 0; i++) {
-			rc = csvr_double(r, &row, (size_t)col[i], cols[i], &v[i], err);
-			v[i] /= 1000;   /* ms -> s */
-		}
-		struct trace_fn *f = trace_function_mut(t, (size_t)fn);
-		if (rc >= 0) {
-			struct errbuf e2;
-			rc = dist_empirical(&f->service, pct, v, 7, &e2);
-			if (rc < 0)
-				errbuf_set(err, rc, "%s:%llu: %s", path, (unsigned long long)row.line, e2.msg);
-			else
-				f->has_service = 1;
-		}
-next:
+		if (rc == 0 && fn >= 0 && !trace_function(t, (size_t)fn)->has_service)
+			rc = read_service(trace_function_mut(t, (size_t)fn), r, &row, col, err);
 		if (rc == ERR_INPUT && trace_skip_bad_rows(t)) {
 			trace_add_rows(t, 0, 0, 1);
 			rc = 1;
@@ -366,6 +391,16 @@ next:
 out:
 	csvr_close(r);
 	return rc;
+}
+
+/* The app's memory is shared evenly by its functions (those without their own). */
+static void share_app_memory(struct trace *t, const struct a19_prep *p, const double *app_mb)
+{
+	for (size_t fn = 0; fn < trace_n_functions(t); fn++) {
+		uint32_t a = p->fn_app[fn];
+		if (a != UINT32_MAX && !isnan(app_mb[a]) && isnan(trace_function(t, fn)->memory_mb))
+			trace_function_mut(t, fn)->memory_mb = app_mb[a] / p->app_fns[a];
+	}
 }
 
 static int read_memory(struct trace *t, const struct a19_data *d, const struct a19_prep *p, const char *path,
@@ -396,9 +431,7 @@ static int read_memory(struct trace *t, const struct a19_data *d, const struct a
 		app_mb[a] = NAN;
 	while ((rc = csvr_next(r, &row, err)) == 1) {
 		double mb;
-		if (row.n_fields != n_cols)
-			rc = errbuf_set(err, ERR_INPUT, "%s:%llu: expected %zu fields, got %zu", path,
-					(unsigned long long)row.line, n_cols, row.n_fields);
+		rc = trace_check_fields(r, &row, n_cols, err);
 		if (rc >= 0 && (rc = csvr_double(r, &row, (size_t)c_mem, column, &mb, err)) >= 0 && !(mb > 0))
 			rc = errbuf_set(err, ERR_INPUT, "%s:%llu: %s must be > 0, got %g", path,
 					(unsigned long long)row.line, column, mb);
@@ -420,12 +453,8 @@ static int read_memory(struct trace *t, const struct a19_data *d, const struct a
 		if (rc < 0)
 			break;
 	}
-	/* The app's memory is shared evenly by its functions. */
-	for (size_t fn = 0; rc == 0 && fn < trace_n_functions(t); fn++) {
-		uint32_t a = p->fn_app[fn];
-		if (a != UINT32_MAX && !isnan(app_mb[a]) && isnan(trace_function(t, fn)->memory_mb))
-			trace_function_mut(t, fn)->memory_mb = app_mb[a] / p->app_fns[a];
-	}
+	if (rc == 0)
+		share_app_memory(t, p, app_mb);
 	free(app_mb);
 out:
 	csvr_close(r);
@@ -572,28 +601,57 @@ static void next_cell(struct a19_it *it, uint32_t i)
 	it->bucket[r->minute] = i;
 }
 
+/* Keeps function fn's row of the day: its non-zero (minute, count) cells
+ * and an end mark appended to the day's bytes. 0 (also for a function idle
+ * that day, which is not kept) or -1: out of memory. */
+static int add_row(struct a19_it *it, uint32_t fn, const struct a19_header *hd, const long long *count)
+{
+	if (it->n_rows == it->cap_rows) {
+		size_t cap = it->cap_rows ? 2 * it->cap_rows : 1024;
+		struct a19_row *a = realloc(it->rows, cap * sizeof(*a));
+		if (!a)
+			return -1;
+		it->rows = a;
+		it->cap_rows = cap;
+	}
+	struct a19_row *ar = &it->rows[it->n_rows];
+	*ar = (struct a19_row){ .fn = fn, .pos = it->n_bytes, .minute = 0 };
+	int prev = -1;
+	for (size_t i = 0; i < hd->n_cols; i++) {
+		if (hd->minute[i] < 0 || count[i] == 0)
+			continue;
+		/* Deltas start from minute -1 so that every one is >= 1 and 0 ends the row. */
+		if (put_varint(it, (uint64_t)(hd->minute[i] - prev)) < 0 || put_varint(it, (uint64_t)count[i]) < 0)
+			return -1;
+		prev = hd->minute[i];
+	}
+	if (prev < 0)
+		return 0;   /* an idle function that day */
+	if (put_varint(it, 0) < 0)
+		return -1;
+	ar->minute = (uint32_t)-1;
+	it->n_rows++;
+	return 0;
+}
+
 static int load_day(struct a19_it *it, struct errbuf *err)
 {
 	const char *path = it->d->days[it->day];
-	struct csvr *r;
+	struct csvr *r = NULL;
 	struct csvr_row row;
 	struct a19_header hd = { 0 };
-	long long *count = NULL;
+	long long *count;
 	char name[512];
 	it->n_bytes = 0;
 	it->n_rows = 0;
 	for (size_t m = 0; m < MINUTES; m++)
 		it->bucket[m] = UINT32_MAX;
 	it->day_start_s = (double)it->day * MINUTES * 60.0;
-	int rc = open_side(path, &r, &row, err);
+	int rc = open_day(path, &r, &hd, &count, err);
+	if (rc < 0 && !r)
+		return rc;   /* not opened: the day is not consumed */
 	if (rc < 0)
-		return rc;
-	if ((rc = read_header(r, &row, &hd, err)) < 0)
 		goto out;
-	if (!(count = malloc(hd.n_cols * sizeof(*count)))) {
-		rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-		goto out;
-	}
 	while ((rc = csvr_next(r, &row, err)) == 1) {
 		size_t col;
 		if ((rc = bad_row(r, &row, &hd, &col, count, err)) < 0) {
@@ -611,46 +669,16 @@ static int load_day(struct a19_it *it, struct errbuf *err)
 		}
 		if (it->map && it->map[fn] == UINT32_MAX)
 			continue;
-		if (it->n_rows == it->cap_rows) {
-			size_t cap = it->cap_rows ? 2 * it->cap_rows : 1024;
-			struct a19_row *a = realloc(it->rows, cap * sizeof(*a));
-			if (!a) {
-				rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-				goto out;
-			}
-			it->rows = a;
-			it->cap_rows = cap;
-		}
-		struct a19_row *ar = &it->rows[it->n_rows];
-		*ar = (struct a19_row){ .fn = (uint32_t)fn, .pos = it->n_bytes, .minute = 0 };
-		int prev = -1;
-		for (size_t i = 0; i < hd.n_cols; i++) {
-			if (hd.minute[i] < 0 || count[i] == 0)
-				continue;
-			/* Deltas start from minute -1 so that every one is >= 1 and 0 ends the row. */
-			if (put_varint(it, (uint64_t)(hd.minute[i] - prev)) < 0 ||
-			    put_varint(it, (uint64_t)count[i]) < 0) {
-				rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
-				goto out;
-			}
-			prev = hd.minute[i];
-		}
-		if (prev < 0)
-			continue;   /* an idle function that day */
-		if (put_varint(it, 0) < 0) {
+		if (add_row(it, (uint32_t)fn, &hd, count) < 0) {
 			rc = errbuf_set(err, ERR_RUNTIME, "out of memory");
 			goto out;
 		}
-		ar->minute = (uint32_t)-1;
-		it->n_rows++;
 	}
 	if (rc == 0)
 		for (size_t i = 0; i < it->n_rows; i++)
 			next_cell(it, (uint32_t)i);
 out:
-	free(count);
-	free(hd.minute);
-	csvr_close(r);
+	close_day(r, &hd, count);
 	it->day++;
 	it->minute = 0;
 	return rc;
@@ -944,7 +972,9 @@ static void a19_close(void *p)
 }
 
 const struct trace_custom_ops trace_azure2019_ops = {
+	.name = "azure2019",
 	.keys = a19_keys,
+	.file_list_key = "invocations",
 	.prepare = a19_prepare,
 	.free_data = a19_free_data,
 	.open = a19_open,

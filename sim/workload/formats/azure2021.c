@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/jsonutil.h"
-#include "workload/trace.h"
+#include "workload/plugin.h"
 
 struct a21_cfg {
 	int app_func;
@@ -20,7 +20,6 @@ struct a21_cfg {
 struct a21_state {
 	int app_func;
 	long col_app, col_fn, col_end, col_dur;
-	size_t n_cols;
 	char name[512];
 };
 
@@ -36,19 +35,15 @@ static int a21_parse(const json_t *spec, const char *where, void **cfg, struct e
 	return ju_enum(spec, "function_id", where, JU_OPTIONAL, ids, &c->app_func, err);
 }
 
-static int a21_header(const void *cfg, const struct csvr *r, const struct csvr_row *h, void **state,
+static int a21_header(const void *cfg, const struct csvr *r, const struct csvr_row *h, void *state,
 		      struct errbuf *err)
 {
-	struct a21_state *s = calloc(1, sizeof(*s));
-	if (!s)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*state = s;
+	struct a21_state *s = state;
 	s->app_func = ((const struct a21_cfg *)cfg)->app_func;
 	s->col_app = csvr_find_column(h, "app");
 	s->col_fn = csvr_find_column(h, "func");
 	s->col_end = csvr_find_column(h, "end_timestamp");
 	s->col_dur = csvr_find_column(h, "duration");
-	s->n_cols = h->n_fields;
 	if (s->col_app < 0 || s->col_fn < 0 || s->col_end < 0 || s->col_dur < 0)
 		return errbuf_set(err, ERR_INPUT,
 				  "%s:%llu: expected the Azure 2021 header app,func,end_timestamp,duration",
@@ -60,19 +55,11 @@ static int a21_row(void *state, const struct csvr *r, const struct csvr_row *row
 		   struct errbuf *err)
 {
 	struct a21_state *s = state;
-	const char *path = csvr_path(r);
-	unsigned long long line = (unsigned long long)row->line;
 	double end;
 	int rc;
-	if (row->n_fields != s->n_cols)
-		return errbuf_set(err, ERR_INPUT, "%s:%llu: expected %zu fields, got %zu", path, line, s->n_cols,
-				  row->n_fields);
 	if ((rc = csvr_double(r, row, (size_t)s->col_end, "end_timestamp", &end, err)) < 0 ||
-	    (rc = csvr_double(r, row, (size_t)s->col_dur, "duration", &out->duration_s, err)) < 0)
+	    (rc = trace_csv_number(r, row, s->col_dur, "duration", 0, &out->duration_s, err)) < 0)
 		return rc;
-	if (out->duration_s < 0)
-		return errbuf_set(err, ERR_INPUT, "%s:%llu: duration must be >= 0, got %g", path, line,
-				  out->duration_s);
 	out->t_s = end - out->duration_s;
 	if (s->app_func) {
 		snprintf(s->name, sizeof(s->name), "%.250s.%.250s", row->fields[s->col_app], row->fields[s->col_fn]);
@@ -84,10 +71,11 @@ static int a21_row(void *state, const struct csvr *r, const struct csvr_row *row
 }
 
 const struct trace_rowfmt_ops trace_azure2021_ops = {
+	.name = "azure2021",
 	.keys = a21_keys,
 	.parse = a21_parse,
 	.free_cfg = free,
+	.state_size = sizeof(struct a21_state),
 	.header = a21_header,
 	.row = a21_row,
-	.free_state = free,
 };

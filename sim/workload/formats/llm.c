@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/jsonutil.h"
-#include "workload/trace.h"
+#include "workload/plugin.h"
 
 struct llm_cfg {
 	char *function;
@@ -20,9 +20,7 @@ struct llm_cfg {
 struct llm_state {
 	const struct llm_cfg *cfg;
 	long col_t, col_in, col_out;
-	size_t n_cols;
-	int have_base;
-	int64_t base_day;
+	struct trace_day_base base;
 };
 
 static const char *const llm_keys[] = { "function", "prefill_s_per_token", "decode_s_per_token", "overhead_s",
@@ -39,33 +37,26 @@ static void llm_free_cfg(void *p)
 static int llm_parse(const json_t *spec, const char *where, void **cfg, struct errbuf *err)
 {
 	struct llm_cfg *c = calloc(1, sizeof(*c));
-	const char *name = "llm";
 	int rc;
 	if (!c)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	*cfg = c;
-	if ((rc = ju_string(spec, "function", where, JU_OPTIONAL, &name, err)) < 0 ||
+	if ((rc = trace_string_copy(spec, "function", "llm", where, &c->function, err)) < 0 ||
 	    (rc = ju_number(spec, "prefill_s_per_token", where, JU_REQUIRED, 0, 1e3, &c->prefill_s, err)) < 0 ||
 	    (rc = ju_number(spec, "decode_s_per_token", where, JU_REQUIRED, 0, 1e3, &c->decode_s, err)) < 0 ||
 	    (rc = ju_number(spec, "overhead_s", where, JU_REQUIRED, 0, 1e6, &c->overhead_s, err)) < 0)
 		return rc;
-	if (!(c->function = strdup(name)))
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	return 0;
 }
 
-static int llm_header(const void *cfg, const struct csvr *r, const struct csvr_row *h, void **state,
+static int llm_header(const void *cfg, const struct csvr *r, const struct csvr_row *h, void *state,
 		      struct errbuf *err)
 {
-	struct llm_state *s = calloc(1, sizeof(*s));
-	if (!s)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*state = s;
+	struct llm_state *s = state;
 	s->cfg = cfg;
 	s->col_t = csvr_find_column(h, "TIMESTAMP");
 	s->col_in = csvr_find_column(h, "ContextTokens");
 	s->col_out = csvr_find_column(h, "GeneratedTokens");
-	s->n_cols = h->n_fields;
 	if (s->col_t < 0 || s->col_in < 0 || s->col_out < 0)
 		return errbuf_set(err, ERR_INPUT,
 				  "%s:%llu: expected the Azure LLM header TIMESTAMP,ContextTokens,GeneratedTokens",
@@ -89,36 +80,28 @@ static int llm_row(void *state, const struct csvr *r, const struct csvr_row *row
 		   struct errbuf *err)
 {
 	struct llm_state *s = state;
-	const char *path = csvr_path(r);
-	unsigned long long line = (unsigned long long)row->line;
 	double in, gen, sec;
 	int64_t day;
 	int rc;
-	if (row->n_fields != s->n_cols)
-		return errbuf_set(err, ERR_INPUT, "%s:%llu: expected %zu fields, got %zu", path, line, s->n_cols,
-				  row->n_fields);
 	if (trace_parse_datetime(row->fields[s->col_t], &day, &sec) < 0)
 		return errbuf_set(err, ERR_INPUT,
 				  "%s:%llu: column 'TIMESTAMP': \"%.40s\" is not a date and time YYYY-MM-DD HH:MM:SS[.fraction]",
-				  path, line, row->fields[s->col_t]);
+				  csvr_path(r), (unsigned long long)row->line, row->fields[s->col_t]);
 	if ((rc = tokens(r, row, s->col_in, "ContextTokens", &in, err)) < 0 ||
 	    (rc = tokens(r, row, s->col_out, "GeneratedTokens", &gen, err)) < 0)
 		return rc;
-	if (!s->have_base) {
-		s->have_base = 1;
-		s->base_day = day;
-	}
-	out->t_s = (double)(day - s->base_day) * 86400.0 + sec;
+	out->t_s = trace_since_base(&s->base, day, sec);
 	out->function = s->cfg->function;
 	out->duration_s = s->cfg->overhead_s + s->cfg->prefill_s * in + s->cfg->decode_s * gen;
 	return 1;
 }
 
 const struct trace_rowfmt_ops trace_llm_ops = {
+	.name = "azure-llm",
 	.keys = llm_keys,
 	.parse = llm_parse,
 	.free_cfg = llm_free_cfg,
+	.state_size = sizeof(struct llm_state),
 	.header = llm_header,
 	.row = llm_row,
-	.free_state = free,
 };

@@ -11,8 +11,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "core/jsonutil.h"
-#include "core/rng.h"
-#include "workload/trace.h"
+#include "workload/plugin.h"
 
 struct batch_cfg {
 	double period_s, phase_s, etl_rate;
@@ -30,13 +29,10 @@ struct batch_it {
 static const char *const batch_keys[] = { "batch_period_s", "batch_phase_s", "batch_size", "batch_function",
 					  "etl_rate_per_s", "etl_function", NULL };
 
-static int batch_parse(struct trace *t, const json_t *spec, const char *where, void **cfg, struct errbuf *err)
+static int batch_parse(struct trace *t, const json_t *spec, const char *where, void *cfg, struct errbuf *err)
 {
-	struct batch_cfg *c = calloc(1, sizeof(*c));
+	struct batch_cfg *c = cfg;
 	int rc;
-	if (!c)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*cfg = c;
 	c->period_s = 3600;
 	c->size = 100;
 	c->etl_rate = 0.5;
@@ -50,17 +46,12 @@ static int batch_parse(struct trace *t, const json_t *spec, const char *where, v
 	return 0;
 }
 
-static int batch_open(const void *cfg, uint64_t seed, uint32_t replication, double horizon_s, void **out,
-		      struct errbuf *err)
+static int batch_start(const void *cfg, gsl_rng *rng, void *p, struct errbuf *err)
 {
-	(void)horizon_s;
-	struct batch_it *it = calloc(1, sizeof(*it));
-	if (!it)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*out = it;
+	(void)err;
+	struct batch_it *it = p;
 	it->c = cfg;
-	if (!(it->rng = rng_stream(seed, replication, 0, RNG_TRACE)))
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	it->rng = rng;
 	it->batch_left = it->c->size;
 	it->etl_t = it->c->etl_rate > 0 ? gsl_ran_exponential(it->rng, 1 / it->c->etl_rate) : INFINITY;
 	return 0;
@@ -90,20 +81,12 @@ static int batch_next(void *p, double *t_s, uint32_t *fn, struct errbuf *err)
 	return 1;
 }
 
-static void batch_close(void *p)
-{
-	struct batch_it *it = p;
-	if (it->rng)
-		gsl_rng_free(it->rng);
-	free(it);
-}
-
 const struct trace_generator_ops gen_analytics_ops = {
 	.name = "analytics",
 	.keys = batch_keys,
+	.cfg_size = sizeof(struct batch_cfg),
 	.parse = batch_parse,
-	.free_cfg = free,
-	.open = batch_open,
+	.it_size = sizeof(struct batch_it),
+	.start = batch_start,
 	.next = batch_next,
-	.close = batch_close,
 };

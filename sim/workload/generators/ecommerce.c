@@ -17,8 +17,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "core/jsonutil.h"
-#include "core/rng.h"
-#include "workload/trace.h"
+#include "workload/plugin.h"
 
 struct shop_cfg {
 	double rate, amplitude, peak_hour, weekly[7], conversion;
@@ -61,15 +60,12 @@ static double shop_rate(const struct shop_cfg *c, double t)
 	       c->weekly[(int)day] * flash(c, t);
 }
 
-static int shop_parse(struct trace *t, const json_t *spec, const char *where, void **cfg, struct errbuf *err)
+static int shop_parse(struct trace *t, const json_t *spec, const char *where, void *cfg, struct errbuf *err)
 {
 	static const char *const fkeys[] = { "start_s", "duration_s", "multiplier", "ramp_s", NULL };
 	char path[512];
-	struct shop_cfg *c = calloc(1, sizeof(*c));
+	struct shop_cfg *c = cfg;
 	int rc;
-	if (!c)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*cfg = c;
 	c->rate = 5;
 	c->amplitude = 0.5;
 	c->peak_hour = 20;
@@ -117,17 +113,12 @@ static int shop_parse(struct trace *t, const json_t *spec, const char *where, vo
 	return 0;
 }
 
-static int shop_open(const void *cfg, uint64_t seed, uint32_t replication, double horizon_s, void **out,
-		     struct errbuf *err)
+static int shop_start(const void *cfg, gsl_rng *rng, void *p, struct errbuf *err)
 {
-	(void)horizon_s;
-	struct shop_it *it = calloc(1, sizeof(*it));
-	if (!it)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*out = it;
+	(void)err;
+	struct shop_it *it = p;
 	it->c = cfg;
-	if (!(it->rng = rng_stream(seed, replication, 0, RNG_TRACE)))
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	it->rng = rng;
 	return 0;
 }
 
@@ -153,20 +144,12 @@ static int shop_next(void *p, double *t_s, uint32_t *fn, struct errbuf *err)
 	return 1;
 }
 
-static void shop_close(void *p)
-{
-	struct shop_it *it = p;
-	if (it->rng)
-		gsl_rng_free(it->rng);
-	free(it);
-}
-
 const struct trace_generator_ops gen_ecommerce_ops = {
 	.name = "ecommerce",
 	.keys = shop_keys,
+	.cfg_size = sizeof(struct shop_cfg),
 	.parse = shop_parse,
-	.free_cfg = free,
-	.open = shop_open,
+	.it_size = sizeof(struct shop_it),
+	.start = shop_start,
 	.next = shop_next,
-	.close = shop_close,
 };

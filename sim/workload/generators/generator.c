@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/jsonutil.h"
-#include "workload/trace.h"
+#include "core/rng.h"
+#include "workload/plugin.h"
 
 struct gen_data {
 	const struct trace_generator_ops *ops;
@@ -20,6 +21,7 @@ struct gen_data {
 
 struct gen_it {
 	const struct gen_data *d;
+	gsl_rng *rng;                /* the replication's stream, lent to the pattern */
 	void *it;
 	int done;
 };
@@ -27,8 +29,8 @@ struct gen_it {
 static void gen_free_data(void *p)
 {
 	struct gen_data *d = p;
-	if (d && d->cfg && d->ops->free_cfg)
-		d->ops->free_cfg(d->cfg);
+	if (d)
+		free(d->cfg);
 	free(d);
 }
 
@@ -49,9 +51,12 @@ static int gen_prepare(struct trace *t, const json_t *spec, const char *where, c
 	d->horizon_s = 86400;
 	if ((rc = ju_string(spec, "pattern", where, JU_REQUIRED, &pattern, err)) < 0)
 		return rc;
-	if (!(d->ops = trace_generator_find(pattern)))
+	if (!(d->ops = trace_generator_find(pattern))) {
+		char known[256];
+		trace_format_names(TRACE_NAMES_GENERATORS, known, sizeof(known));
 		return errbuf_set(err, ERR_INPUT, "%s: unknown pattern \"%s\" (known: %s)",
-				  ju_path(path, sizeof(path), where, "pattern"), pattern, trace_generator_names());
+				  ju_path(path, sizeof(path), where, "pattern"), pattern, known);
+	}
 	const char *keys[64];
 	size_t n = 0;
 	for (const char *const *k = common; *k; k++)
@@ -60,8 +65,11 @@ static int gen_prepare(struct trace *t, const json_t *spec, const char *where, c
 		keys[n++] = *k;
 	keys[n] = NULL;
 	if ((rc = ju_check_keys(spec, where, keys, err)) < 0 ||
-	    (rc = ju_number(spec, "duration_s", where, JU_OPTIONAL, 1e-6, 1e10, &d->horizon_s, err)) < 0 ||
-	    (rc = d->ops->parse(t, spec, where, &d->cfg, err)) < 0)
+	    (rc = ju_number(spec, "duration_s", where, JU_OPTIONAL, 1e-6, 1e10, &d->horizon_s, err)) < 0)
+		return rc;
+	if (!(d->cfg = calloc(1, d->ops->cfg_size)))
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	if ((rc = d->ops->parse(t, spec, where, d->cfg, err)) < 0)
 		return rc;
 	trace_set_times(t, 0, d->horizon_s);
 	trace_set_has_durations(t, 0);
@@ -79,7 +87,9 @@ static int gen_open(const struct trace *t, const void *data, uint64_t seed, uint
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	*out = it;
 	it->d = d;
-	return d->ops->open(d->cfg, seed, replication, d->horizon_s, &it->it, err);
+	if (!(it->rng = rng_stream(seed, replication, 0, RNG_TRACE)) || !(it->it = calloc(1, d->ops->it_size)))
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	return d->ops->start(d->cfg, it->rng, it->it, err);
 }
 
 static int gen_next(void *p, struct trace_arrival *a, struct errbuf *err)
@@ -103,13 +113,17 @@ static void gen_close(void *p)
 	struct gen_it *it = p;
 	if (!it)
 		return;
-	if (it->it)
-		it->d->ops->close(it->it);
+	if (it->it && it->d->ops->release)
+		it->d->ops->release(it->it);
+	free(it->it);
+	if (it->rng)
+		gsl_rng_free(it->rng);
 	free(it);
 }
 
 const struct trace_custom_ops trace_generator_ops = {
-	.keys = NULL,
+	.name = "generator",
+	.generated = 1,
 	.prepare = gen_prepare,
 	.free_data = gen_free_data,
 	.open = gen_open,

@@ -15,8 +15,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "core/jsonutil.h"
-#include "core/rng.h"
-#include "workload/trace.h"
+#include "workload/plugin.h"
 
 struct inf_cfg {
 	int mmpp;
@@ -55,16 +54,13 @@ static int pair(const json_t *spec, const char *key, const char *where, double l
 	return 0;
 }
 
-static int inf_parse(struct trace *t, const json_t *spec, const char *where, void **cfg, struct errbuf *err)
+static int inf_parse(struct trace *t, const json_t *spec, const char *where, void *cfg, struct errbuf *err)
 {
 	static const char *const procs[] = { "gamma", "mmpp", NULL };
 	char path[512];
 	const char *name = "inference";
-	struct inf_cfg *c = calloc(1, sizeof(*c));
+	struct inf_cfg *c = cfg;
 	int rc;
-	if (!c)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*cfg = c;
 	c->rate = 1;
 	c->cv = 2;
 	if ((rc = ju_enum(spec, "process", where, JU_OPTIONAL, procs, &c->mmpp, err)) < 0 ||
@@ -92,17 +88,12 @@ static int inf_parse(struct trace *t, const json_t *spec, const char *where, voi
 	return 0;
 }
 
-static int inf_open(const void *cfg, uint64_t seed, uint32_t replication, double horizon_s, void **out,
-		    struct errbuf *err)
+static int inf_start(const void *cfg, gsl_rng *rng, void *p, struct errbuf *err)
 {
-	(void)horizon_s;
-	struct inf_it *it = calloc(1, sizeof(*it));
-	if (!it)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*out = it;
+	(void)err;
+	struct inf_it *it = p;
 	const struct inf_cfg *c = it->c = cfg;
-	if (!(it->rng = rng_stream(seed, replication, 0, RNG_TRACE)))
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	it->rng = rng;
 	if (c->mmpp) {
 		double p0 = c->sojourn_s[0] / (c->sojourn_s[0] + c->sojourn_s[1]);
 		it->state = gsl_rng_uniform(it->rng) < p0 ? 0 : 1;
@@ -138,20 +129,12 @@ static int inf_next(void *p, double *t_s, uint32_t *fn, struct errbuf *err)
 	return 1;
 }
 
-static void inf_close(void *p)
-{
-	struct inf_it *it = p;
-	if (it->rng)
-		gsl_rng_free(it->rng);
-	free(it);
-}
-
 const struct trace_generator_ops gen_inference_ops = {
 	.name = "inference",
 	.keys = inf_keys,
+	.cfg_size = sizeof(struct inf_cfg),
 	.parse = inf_parse,
-	.free_cfg = free,
-	.open = inf_open,
+	.it_size = sizeof(struct inf_it),
+	.start = inf_start,
 	.next = inf_next,
-	.close = inf_close,
 };

@@ -15,8 +15,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "core/jsonutil.h"
-#include "core/rng.h"
-#include "workload/trace.h"
+#include "workload/plugin.h"
 
 #define IOT_MAX_FUNCTIONS 64
 
@@ -47,15 +46,12 @@ struct iot_it {
 static const char *const iot_keys[] = { "devices", "period_s", "jitter_s", "diurnal_amplitude", "peak_hour",
 					"mean_lifetime_s", "functions", NULL };
 
-static int iot_parse(struct trace *t, const json_t *spec, const char *where, void **cfg, struct errbuf *err)
+static int iot_parse(struct trace *t, const json_t *spec, const char *where, void *cfg, struct errbuf *err)
 {
 	static const char *const fkeys[] = { "name", "probability", NULL };
 	char path[512], fw[600];
-	struct iot_cfg *c = calloc(1, sizeof(*c));
+	struct iot_cfg *c = cfg;
 	int rc;
-	if (!c)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*cfg = c;
 	c->devices = 100;
 	c->period_s = 60;
 	c->peak_hour = 12;
@@ -149,21 +145,16 @@ static void born(struct iot_it *it, struct device *v, double t0)
 	schedule(it, v);
 }
 
-static int iot_open(const void *cfg, uint64_t seed, uint32_t replication, double horizon_s, void **out,
-		    struct errbuf *err)
+static int iot_start(const void *cfg, gsl_rng *rng, void *p, struct errbuf *err)
 {
-	(void)horizon_s;
 	const struct iot_cfg *c = cfg;
-	struct iot_it *it = calloc(1, sizeof(*it));
-	if (!it)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	*out = it;
+	struct iot_it *it = p;
 	it->c = c;
 	it->n = c->devices;
-	it->rng = rng_stream(seed, replication, 0, RNG_TRACE);
+	it->rng = rng;
 	it->dev = malloc(it->n * sizeof(*it->dev));
 	it->heap = malloc(it->n * sizeof(*it->heap));
-	if (!it->rng || !it->dev || !it->heap)
+	if (!it->dev || !it->heap)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	for (size_t d = 0; d < it->n; d++) {
 		born(it, &it->dev[d], 0);
@@ -204,22 +195,20 @@ static int iot_next(void *p, double *t_s, uint32_t *fn, struct errbuf *err)
 	return 1;
 }
 
-static void iot_close(void *p)
+static void iot_release(void *p)
 {
 	struct iot_it *it = p;
-	if (it->rng)
-		gsl_rng_free(it->rng);
 	free(it->dev);
 	free(it->heap);
-	free(it);
 }
 
 const struct trace_generator_ops gen_iot_ops = {
 	.name = "iot",
 	.keys = iot_keys,
+	.cfg_size = sizeof(struct iot_cfg),
 	.parse = iot_parse,
-	.free_cfg = free,
-	.open = iot_open,
+	.it_size = sizeof(struct iot_it),
+	.start = iot_start,
 	.next = iot_next,
-	.close = iot_close,
+	.release = iot_release,
 };
