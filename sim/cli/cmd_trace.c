@@ -18,11 +18,6 @@
 #include "scenario/scenario.h"
 #include "workload/trace.h"
 
-/* The formats --format reads, in one list: --help and the message of a
- * missing --format are made from it. (The workload registry has the list:
- * trace_format_names(TRACE_NAMES_FILE_FORMATS, ...) replaces it.) */
-static const char file_formats[] = "csv, azure2019, azure2021, azure-llm, alibaba-sd";
-
 static const char usage_head[] =
 	"usage: slsim trace stats FILE --format F [--set KEY=VALUE]... [--seed N] [--json]\n"
 	"       slsim trace gen PATTERN [--set KEY=VALUE]... [--seed N] -o FILE\n"
@@ -31,7 +26,10 @@ static const char usage_head[] =
 	"stats    invocations, functions, time span, per-function rates, inter-arrival CV,\n"
 	"         shares of rarely invoked functions, invocations per trigger, duration and\n"
 	"         memory percentiles of a trace (--json: as JSON)\n"
-	"gen      writes a generated workload (iot, ecommerce, analytics, inference) as CSV\n"
+	"gen      writes a generated workload (";
+/* Then the generators' names (the workload registry), then: */
+static const char usage_formats[] =
+	") as CSV\n"
 	"convert  writes any trace as CSV (timestamp_s,function[,duration_s][,memory_mb])\n"
 	"\n"
 	"  --format F        ";
@@ -49,16 +47,21 @@ static const char list_format[] = "azure2019", list_note[] = " (FILE: an invocat
 
 enum { USAGE_INDENT = 20, USAGE_COLUMNS = 88 };
 
-/* --help: usage_head, the formats of file_formats wrapped at USAGE_COLUMNS
- * (with list_format's note), usage_tail. Caller frees; NULL: out of memory. */
+/* --help: usage_head, the generators, usage_formats, the file formats
+ * wrapped at USAGE_COLUMNS (with list_format's note), usage_tail; both lists
+ * come from the workload registry. Caller frees; NULL: out of memory. */
 static char *make_usage(void)
 {
-	char *text = NULL;
+	char *text = NULL, generators[256], file_formats[256];
 	size_t size, col = USAGE_INDENT;
+	trace_format_names(TRACE_NAMES_GENERATORS, generators, sizeof(generators));
+	trace_format_names(TRACE_NAMES_FILE_FORMATS, file_formats, sizeof(file_formats));
 	FILE *fp = open_memstream(&text, &size);
 	if (!fp)
 		return NULL;
 	fputs(usage_head, fp);
+	fputs(generators, fp);
+	fputs(usage_formats, fp);
 	for (const char *p = file_formats; *p; p += strspn(p, ", ")) {
 		size_t len = strcspn(p, ",");
 		int note = len == strlen(list_format) && strncmp(p, list_format, len) == 0;
@@ -170,12 +173,12 @@ static int build_spec(const struct args *a, json_t **out, struct errbuf *err)
 	if (strcmp(a->cmd, "gen") == 0) {
 		spec = json_pack("{s:s, s:s}", "format", "generator", "pattern", a->input);
 	} else {
-		if (!a->format)
-			return errbuf_set(err, ERR_INPUT, "trace %s: --format is required (%s)", a->cmd, file_formats);
-		if (strcmp(a->format, "azure2019") == 0)
-			spec = json_pack("{s:s, s:[s]}", "format", a->format, "invocations", a->input);
-		else
-			spec = json_pack("{s:s, s:s}", "format", a->format, "path", a->input);
+		if (!a->format) {
+			char known[256];
+			trace_format_names(TRACE_NAMES_FILE_FORMATS, known, sizeof(known));
+			return errbuf_set(err, ERR_INPUT, "trace %s: --format is required (%s)", a->cmd, known);
+		}
+		spec = trace_spec_for_file(a->format, a->input);
 	}
 	if (!spec)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
