@@ -1,5 +1,6 @@
 /*
- * engine: 4-ary min-heap of timers ordered by (time, insertion sequence).
+ * engine: 4-ary min-heap of timers (core/heap.h) ordered by (time, late,
+ * insertion sequence); sequence numbers are unique, so the order is total.
  *
  * Layout (chosen for the hot path: schedule + pop):
  *   - slots[]: the timer pool. A slot holds the callback, its context and
@@ -66,7 +67,7 @@ struct engine {
 	char fail_msg[160];
 };
 
-/* a strictly before b in (time, seq) order. */
+/* a strictly before b in (time, seq) order; seq carries SEQ_LATE. */
 static inline int hent_less(const struct slot *slots, struct hent a, struct hent b)
 {
 	if (a.t != b.t)

@@ -46,10 +46,8 @@ static inline size_t heap_first_child(size_t i, size_t d)
 	/* Moves x up from the hole at i and stores it. */                                 \
 	static inline void name##_sift_up(CTX ctx, T *h, size_t i, T x)                    \
 	{                                                                                  \
-		while (i > 0) {                                                            \
-			size_t p_ = heap_parent(i, (D));                                   \
-			if (!(LESS(ctx, x, h[p_])))                                        \
-				break;                                                     \
+		size_t p_;                                                                 \
+		while (i > 0 && (LESS(ctx, x, h[p_ = heap_parent(i, (D))]))) {             \
 			PLACE(ctx, h, i, h[p_]);                                           \
 			i = p_;                                                            \
 		}                                                                          \
