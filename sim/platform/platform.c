@@ -204,7 +204,7 @@ static uint64_t avail_key(const struct platform *p, const struct instance *in)
 #define AVAIL_PLACE(p, h, i, x) ((h)[i] = (x), (p)->inst[(h)[i].id].avail_pos = (uint32_t)(i))
 HEAP_DEFINE(avail_heap, struct avail_ent, 2, struct platform *, AVAIL_LESS, AVAIL_PLACE)
 
-static int heap_insert(struct platform *p, struct fn_rt *f, uint32_t id)
+static int avail_heap_insert(struct platform *p, struct fn_rt *f, uint32_t id)
 {
 	if (f->n_avail == f->cap_avail) {
 		uint32_t cap = f->cap_avail ? f->cap_avail * 2 : 4;
@@ -219,7 +219,7 @@ static int heap_insert(struct platform *p, struct fn_rt *f, uint32_t id)
 	return 0;
 }
 
-static void heap_remove(struct platform *p, struct fn_rt *f, uint32_t id)
+static void avail_heap_unlink(struct platform *p, struct fn_rt *f, uint32_t id)
 {
 	uint32_t pos = p->inst[id].avail_pos;
 	p->inst[id].avail_pos = NONE;
@@ -282,7 +282,7 @@ static void list_insert(struct platform *p, struct fn_rt *f, uint32_t id)
 static int avail_insert(struct platform *p, struct fn_rt *f, uint32_t id)
 {
 	if (!p->avail_lists)
-		return heap_insert(p, f, id);
+		return avail_heap_insert(p, f, id);
 	list_insert(p, f, id);
 	return 0;
 }
@@ -292,7 +292,7 @@ static void avail_remove(struct platform *p, struct fn_rt *f, uint32_t id)
 	if (p->avail_lists)
 		list_unlink(p, f, id);
 	else
-		heap_remove(p, f, id);
+		avail_heap_unlink(p, f, id);
 }
 
 /* Re-sorts an instance whose key changed. */
