@@ -1,6 +1,8 @@
 /* Tests of sim/core/engine.c: ordering, ties, cancellation, stale handles,
  * re-entrant scheduling, stop, the pending limit, and a long randomized
- * comparison against a sorted-array reference. */
+ * comparison against a sorted-array reference; and of sim/core/heap.h, the
+ * heap template under it: random push/remove/update/pop sequences against a
+ * sorted reference, for arity 2 and 4, and the tie rules. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 #include <gsl/gsl_rng.h>
 #include "core/engine.h"
+#include "core/heap.h"
 #include "suites.h"
 
 /* Records every firing: (time, arg) in order. */
@@ -490,6 +493,231 @@ START_TEST(test_late_timers)
 }
 END_TEST
 
+/* ---- core/heap.h ------------------------------------------------------- */
+
+/* Entries know their position through pos[id] (the place hook). */
+struct th_ent {
+	int key;
+	uint32_t id;
+};
+struct th_ctx {
+	uint32_t *pos;
+	int by_id;              /* ties broken by id: a total order */
+};
+
+static inline int th_less(const struct th_ctx *c, struct th_ent a, struct th_ent b)
+{
+	if (a.key != b.key)
+		return a.key < b.key;
+	return c->by_id && a.id < b.id;
+}
+
+#define TH_PLACE(c, h, i, x) ((h)[i] = (x), (c)->pos[(h)[i].id] = (uint32_t)(i))
+HEAP_DEFINE(th2, struct th_ent, 2, const struct th_ctx *, th_less, TH_PLACE)
+HEAP_DEFINE(th4, struct th_ent, 4, const struct th_ctx *, th_less, TH_PLACE)
+HEAP_DEFINE(th3, struct th_ent, 3, const struct th_ctx *, th_less, HEAP_PLACE_NONE)
+
+#define TH_NONE UINT32_MAX
+
+/* Every parent is not after its children, and pos[] matches the array.
+ * (One assertion per call: Check's assertions are slow in a loop.) */
+static void th_check(const struct th_ctx *c, const struct th_ent *h, size_t n, size_t d)
+{
+	size_t bad = n;
+	for (size_t i = 0; i < n && bad == n; i++)
+		if ((c->pos && c->pos[h[i].id] != i) || (i > 0 && th_less(c, h[i], h[heap_parent(i, d)])))
+			bad = i;
+	ck_assert_msg(bad == n, "heap of arity %zu broken at %zu of %zu", d, bad, n);
+}
+
+static size_t th_push(size_t d, const struct th_ctx *c, struct th_ent *h, size_t n, struct th_ent x)
+{
+	return d == 2 ? th2_push(c, h, n, x) : d == 4 ? th4_push(c, h, n, x) : th3_push(c, h, n, x);
+}
+
+static size_t th_remove(size_t d, const struct th_ctx *c, struct th_ent *h, size_t n, size_t i)
+{
+	return d == 2 ? th2_remove(c, h, n, i) : d == 4 ? th4_remove(c, h, n, i) : th3_remove(c, h, n, i);
+}
+
+static void th_update(size_t d, const struct th_ctx *c, struct th_ent *h, size_t n, size_t i)
+{
+	if (d == 2)
+		th2_update(c, h, n, i);
+	else if (d == 4)
+		th4_update(c, h, n, i);
+	else
+		th3_update(c, h, n, i);
+}
+
+/* Index in ref[0..n) of the least entry (the reference: a plain scan). */
+static size_t ref_min(const struct th_ctx *c, const struct th_ent *ref, size_t n)
+{
+	size_t m = 0;
+	for (size_t k = 1; k < n; k++)
+		if (th_less(c, ref[k], ref[m]))
+			m = k;
+	return m;
+}
+
+static size_t ref_find(const struct th_ent *ref, size_t n, uint32_t id)
+{
+	for (size_t k = 0; k < n; k++)
+		if (ref[k].id == id)
+			return k;
+	ck_abort_msg("id %u not in the reference", id);
+	return 0;
+}
+
+static int th_cmp(const void *pa, const void *pb)
+{
+	const struct th_ent *a = pa, *b = pb;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Random pushes, pops, removals from anywhere and key changes, keys from a
+ * small range (many ties), against an unordered reference; then the heap is
+ * drained and must come out as the sorted reference. With ties broken by id
+ * every popped entry is the reference's; with ties left open its key is. */
+START_TEST(test_heap_random_vs_sorted)
+{
+	enum { CAP = 256, OPS = 20000 };
+	const size_t arities[] = { 2, 3, 4 };
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	gsl_rng_set(r, 11);
+	for (size_t a = 0; a < 3; a++)
+		for (int by_id = 0; by_id < 2; by_id++) {
+			size_t d = arities[a];
+			uint32_t pos[CAP];
+			struct th_ctx c = { d == 3 ? NULL : pos, by_id };
+			struct th_ent h[CAP], ref[CAP];   /* ref: the same entries, unordered */
+			unsigned char used[CAP] = { 0 };  /* ids in the heap */
+			size_t n = 0;
+			uint32_t next_id = 0;
+			for (int op = 0; op < OPS; op++) {
+				unsigned what = (unsigned)gsl_rng_uniform_int(r, 10);
+				int key = (int)gsl_rng_uniform_int(r, 16);
+				if (n < CAP && (what < 4 || n == 0)) {
+					uint32_t id = next_id;
+					while (used[id])
+						id = (id + 1) % CAP;
+					next_id = (id + 1) % CAP;
+					used[id] = 1;
+					struct th_ent x = { key, id };
+					ref[n] = x;
+					n = th_push(d, &c, h, n, x);
+				} else if (what < 6 || !c.pos) {
+					size_t m = ref_min(&c, ref, n);
+					ck_assert_int_eq(h[0].key, ref[m].key);
+					if (by_id)
+						ck_assert_uint_eq(h[0].id, ref[m].id);
+					size_t k = ref_find(ref, n, h[0].id);
+					used[h[0].id] = 0;
+					ref[k] = ref[n - 1];
+					n = th_remove(d, &c, h, n, 0);
+				} else if (what < 8) {
+					/* from anywhere, through its recorded position */
+					size_t k = (size_t)gsl_rng_uniform_int(r, n);
+					used[ref[k].id] = 0;
+					n = th_remove(d, &c, h, n, pos[ref[k].id]);
+					ref[k] = ref[n];
+				} else {
+					size_t k = (size_t)gsl_rng_uniform_int(r, n);
+					uint32_t i = pos[ref[k].id];
+					h[i].key = ref[k].key = key;
+					th_update(d, &c, h, n, i);
+				}
+				th_check(&c, h, n, d);
+			}
+			qsort(ref, n, sizeof(*ref), th_cmp);
+			for (size_t k = 0; k < n; k++) {
+				ck_assert_int_eq(h[0].key, ref[k].key);
+				if (by_id)
+					ck_assert_uint_eq(h[0].id, ref[k].id);
+				size_t left = th_remove(d, &c, h, n - k, 0);
+				th_check(&c, h, left, d);
+			}
+		}
+	gsl_rng_free(r);
+}
+END_TEST
+
+/* Ties: an entry never moves past an equal one, and of equal children the
+ * leftmost moves up; so equal keys keep a fixed layout (the platform's
+ * random idle selection draws by array position). */
+START_TEST(test_heap_ties)
+{
+	uint32_t pos[8];
+	struct th_ctx c = { pos, 0 };
+	struct th_ent h[8];
+	size_t n = 0;
+	/* Equal keys stay in push order. */
+	for (uint32_t i = 0; i < 6; i++)
+		n = th2_push(&c, h, n, (struct th_ent){ 7, i });
+	for (uint32_t i = 0; i < 6; i++)
+		ck_assert_uint_eq(h[i].id, i);
+	/* Removing from the middle among equals: the last fills the hole. */
+	n = th2_remove(&c, h, n, 2);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_uint_eq(h[2].id, 5);
+	ck_assert_uint_eq(pos[5], 2);
+	th_check(&c, h, n, 2);
+
+	/* Binary: [0a, 2b, 2c, 3d, 3e], pop: e drops into the root hole, b (the
+	 * left of two equal children) moves up, d (equal to e) stays. */
+	const int k2[] = { 0, 2, 2, 3, 3 };
+	n = 0;
+	for (uint32_t i = 0; i < 5; i++)
+		n = th2_push(&c, h, n, (struct th_ent){ k2[i], i });
+	n = th2_remove(&c, h, n, 0);
+	const uint32_t want2[] = { 1, 4, 2, 3 };
+	for (size_t i = 0; i < n; i++)
+		ck_assert_uint_eq(h[i].id, want2[i]);
+	th_check(&c, h, n, 2);
+
+	/* 4-ary: [0, 1, 1, 1, 1, 5], pop: the leftmost of four equal children
+	 * moves up (the tournament keeps the left one on ties). */
+	const int k4[] = { 0, 1, 1, 1, 1, 5 };
+	n = 0;
+	for (uint32_t i = 0; i < 6; i++)
+		n = th4_push(&c, h, n, (struct th_ent){ k4[i], i });
+	n = th4_remove(&c, h, n, 0);
+	const uint32_t want4[] = { 1, 5, 2, 3, 4 };
+	for (size_t i = 0; i < n; i++)
+		ck_assert_uint_eq(h[i].id, want4[i]);
+	/* [0, 2, 1, 2, 1]: the later of the two equal least children is 4, the
+	 * earlier 2 wins. */
+	const int k4b[] = { 0, 2, 1, 2, 1, 9 };
+	n = 0;
+	for (uint32_t i = 0; i < 6; i++)
+		n = th4_push(&c, h, n, (struct th_ent){ k4b[i], i });
+	n = th4_remove(&c, h, n, 0);
+	ck_assert_uint_eq(h[0].id, 2);
+	ck_assert_uint_eq(h[2].id, 5);
+	th_check(&c, h, n, 4);
+
+	/* A key raised to equal its children's sinks no further; lowered to
+	 * equal its parent's it rises no further. */
+	const int ku[] = { 1, 3, 6, 4, 4 };
+	n = 0;
+	for (uint32_t i = 0; i < 5; i++)
+		n = th2_push(&c, h, n, (struct th_ent){ ku[i], i });
+	h[1].key = 4;
+	th2_update(&c, h, n, 1);
+	ck_assert_uint_eq(h[1].id, 1);
+	h[2].key = 1;
+	th2_update(&c, h, n, 2);
+	ck_assert_uint_eq(h[2].id, 2);
+	h[2].key = 0;
+	th2_update(&c, h, n, 2);
+	ck_assert_uint_eq(h[0].id, 2);
+	ck_assert_uint_eq(h[2].id, 0);
+	th_check(&c, h, n, 2);
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -509,5 +737,9 @@ Suite *engine_suite(void)
 	tcase_set_timeout(slow, 60);
 	tcase_add_test(slow, test_random_vs_reference);
 	suite_add_tcase(s, slow);
+	TCase *heap = tcase_create("heap");
+	tcase_add_test(heap, test_heap_random_vs_sorted);
+	tcase_add_test(heap, test_heap_ties);
+	suite_add_tcase(s, heap);
 	return s;
 }

@@ -1,5 +1,6 @@
 /*
- * engine: 4-ary min-heap of timers ordered by (time, insertion sequence).
+ * engine: 4-ary min-heap of timers (core/heap.h) ordered by (time, late,
+ * insertion sequence); sequence numbers are unique, so the order is total.
  *
  * Layout (chosen for the hot path: schedule + pop):
  *   - slots[]: the timer pool. A slot holds the callback, its context and
@@ -19,6 +20,7 @@
  * equals ENGINE_TIMER_NONE.
  */
 #include "core/engine.h"
+#include "core/heap.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -65,7 +67,7 @@ struct engine {
 	char fail_msg[160];
 };
 
-/* a strictly before b in (time, seq) order. */
+/* a strictly before b in (time, seq) order; seq carries SEQ_LATE. */
 static inline int hent_less(const struct slot *slots, struct hent a, struct hent b)
 {
 	if (a.t != b.t)
@@ -178,72 +180,9 @@ static int grow(struct engine *e)
 	return 0;
 }
 
-/* Moves x up from hole i; the last step stores it and records positions. */
-static inline void sift_up(struct engine *e, size_t i, struct hent x)
-{
-	struct hent *h = e->heap;
-	struct slot *s = e->slots;
-	while (i > 0) {
-		size_t p = (i - 1) >> 2;
-		if (!hent_less(s, x, h[p]))
-			break;
-		h[i] = h[p];
-		s[h[i].slot].pos = (uint32_t)i;
-		i = p;
-	}
-	h[i] = x;
-	s[x.slot].pos = (uint32_t)i;
-}
-
-/* Index of the smallest of the children c .. min(c+4, n)-1 (c < n). */
-static inline size_t min_child(const struct slot *s, const struct hent *h, size_t c, size_t n)
-{
-	if (c + 3 < n) {
-		/* all four: a branch-light tournament */
-		size_t m0 = c + (size_t)hent_less(s, h[c + 1], h[c]);
-		size_t m1 = c + 2 + (size_t)hent_less(s, h[c + 3], h[c + 2]);
-		return hent_less(s, h[m1], h[m0]) ? m1 : m0;
-	}
-	size_t best = c;
-	for (size_t k = c + 1; k < n; k++)
-		if (hent_less(s, h[k], h[best]))
-			best = k;
-	return best;
-}
-
-/* Moves x down from hole i. */
-static inline void sift_down(struct engine *e, size_t i, struct hent x)
-{
-	struct hent *h = e->heap;
-	struct slot *s = e->slots;
-	size_t n = e->n;
-	for (;;) {
-		size_t c = 4 * i + 1;
-		if (c >= n)
-			break;
-		size_t best = min_child(s, h, c, n);
-		if (!hent_less(s, h[best], x))
-			break;
-		h[i] = h[best];
-		s[h[i].slot].pos = (uint32_t)i;
-		i = best;
-	}
-	h[i] = x;
-	s[x.slot].pos = (uint32_t)i;
-}
-
-/* Removes the heap entry at position i. */
-static inline void heap_remove(struct engine *e, size_t i)
-{
-	size_t last = --e->n;
-	if (i == last)
-		return;
-	struct hent x = e->heap[last];
-	if (i > 0 && hent_less(e->slots, x, e->heap[(i - 1) >> 2]))
-		sift_up(e, i, x);
-	else
-		sift_down(e, i, x);
-}
+/* Every store of an entry records its position in its slot. */
+#define TIMER_PLACE(s, h, i, x) ((h)[i] = (x), (s)[(h)[i].slot].pos = (uint32_t)(i))
+HEAP_DEFINE(timer_heap, struct hent, 4, struct slot *, hent_less, TIMER_PLACE)
 
 static inline void release_slot(struct engine *e, uint32_t idx)
 {
@@ -283,23 +222,7 @@ static engine_timer schedule(struct engine *e, double t_s, engine_cb cb, void *c
 	sl->ctx = ctx;
 	sl->arg = arg;
 	sl->seq = e->seq++ | late;
-	/* The new timer has the largest sequence number of its kind, so it
-	 * moves above parents that are strictly later, and above late parents
-	 * of the same time when it is not late itself. */
-	struct hent *h = e->heap;
-	size_t i = e->n++;
-	while (i > 0) {
-		size_t p = (i - 1) >> 2;
-		if (!(t_s < h[p].t) &&
-		    !(t_s == h[p].t && !late && (e->slots[h[p].slot].seq & SEQ_LATE)))
-			break;
-		h[i] = h[p];
-		e->slots[h[i].slot].pos = (uint32_t)i;
-		i = p;
-	}
-	h[i].t = t_s;
-	h[i].slot = idx;
-	sl->pos = (uint32_t)i;
+	e->n = timer_heap_push(e->slots, e->heap, e->n, (struct hent){ .t = t_s, .slot = idx });
 	return ((uint64_t)sl->gen << 32) | idx;
 }
 
@@ -322,7 +245,7 @@ int engine_cancel(struct engine *e, engine_timer t)
 	struct slot *sl = &e->slots[idx];
 	if (sl->gen != gen || sl->pos == SLOT_FREE)
 		return 0;
-	heap_remove(e, sl->pos);
+	e->n = timer_heap_remove(e->slots, e->heap, e->n, sl->pos);
 	release_slot(e, idx);
 	return 1;
 }
@@ -332,7 +255,7 @@ int engine_step(struct engine *e)
 	if (e->n == 0)
 		return 0;
 	struct hent top = e->heap[0];
-	heap_remove(e, 0);
+	e->n = timer_heap_remove(e->slots, e->heap, e->n, 0);
 	struct slot *sl = &e->slots[top.slot];
 	engine_cb cb = sl->cb;
 	void *ctx = sl->ctx;

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/heap.h"
 #include "core/rng.h"
 
 #define NONE UINT32_MAX
@@ -198,47 +199,12 @@ static uint64_t avail_key(const struct platform *p, const struct instance *in)
 	return on_demand | key;
 }
 
-static void avail_place(struct platform *p, struct fn_rt *f, uint32_t pos, struct avail_ent e)
-{
-	f->avail[pos] = e;
-	p->inst[e.id].avail_pos = pos;
-}
+/* Every store of an entry records its position in its instance. */
+#define AVAIL_LESS(p, a, b) ((a).key < (b).key)
+#define AVAIL_PLACE(p, h, i, x) ((h)[i] = (x), (p)->inst[(h)[i].id].avail_pos = (uint32_t)(i))
+HEAP_DEFINE(avail_heap, struct avail_ent, 2, struct platform *, AVAIL_LESS, AVAIL_PLACE)
 
-/* Both sifts first refresh the moving entry's key from its instance (the
- * caller may have just changed it); every other entry's key is current. */
-static void avail_sift_up(struct platform *p, struct fn_rt *f, uint32_t pos)
-{
-	struct avail_ent e = f->avail[pos];
-	e.key = avail_key(p, &p->inst[e.id]);
-	while (pos > 0) {
-		uint32_t parent = (pos - 1) / 2;
-		if (f->avail[parent].key <= e.key)
-			break;
-		avail_place(p, f, pos, f->avail[parent]);
-		pos = parent;
-	}
-	avail_place(p, f, pos, e);
-}
-
-static void avail_sift_down(struct platform *p, struct fn_rt *f, uint32_t pos)
-{
-	struct avail_ent e = f->avail[pos];
-	e.key = avail_key(p, &p->inst[e.id]);
-	for (;;) {
-		uint32_t c = 2 * pos + 1;
-		if (c >= f->n_avail)
-			break;
-		if (c + 1 < f->n_avail && f->avail[c + 1].key < f->avail[c].key)
-			c++;
-		if (f->avail[c].key >= e.key)
-			break;
-		avail_place(p, f, pos, f->avail[c]);
-		pos = c;
-	}
-	avail_place(p, f, pos, e);
-}
-
-static int heap_insert(struct platform *p, struct fn_rt *f, uint32_t id)
+static int avail_heap_insert(struct platform *p, struct fn_rt *f, uint32_t id)
 {
 	if (f->n_avail == f->cap_avail) {
 		uint32_t cap = f->cap_avail ? f->cap_avail * 2 : 4;
@@ -248,22 +214,16 @@ static int heap_insert(struct platform *p, struct fn_rt *f, uint32_t id)
 		f->avail = q;
 		f->cap_avail = cap;
 	}
-	f->avail[f->n_avail] = (struct avail_ent){ .id = id };
-	p->inst[id].avail_pos = f->n_avail++;
-	avail_sift_up(p, f, p->inst[id].avail_pos);
+	struct avail_ent e = { .key = avail_key(p, &p->inst[id]), .id = id };
+	f->n_avail = (uint32_t)avail_heap_push(p, f->avail, f->n_avail, e);
 	return 0;
 }
 
-static void heap_remove(struct platform *p, struct fn_rt *f, uint32_t id)
+static void avail_heap_unlink(struct platform *p, struct fn_rt *f, uint32_t id)
 {
 	uint32_t pos = p->inst[id].avail_pos;
 	p->inst[id].avail_pos = NONE;
-	struct avail_ent last = f->avail[--f->n_avail];
-	if (pos == f->n_avail)
-		return;
-	avail_place(p, f, pos, last);
-	avail_sift_up(p, f, pos);
-	avail_sift_down(p, f, p->inst[last.id].avail_pos);
+	f->n_avail = (uint32_t)avail_heap_remove(p, f->avail, f->n_avail, pos);
 }
 
 /* ---- available-instance lists (mru, lru) -------------------------------- */
@@ -322,7 +282,7 @@ static void list_insert(struct platform *p, struct fn_rt *f, uint32_t id)
 static int avail_insert(struct platform *p, struct fn_rt *f, uint32_t id)
 {
 	if (!p->avail_lists)
-		return heap_insert(p, f, id);
+		return avail_heap_insert(p, f, id);
 	list_insert(p, f, id);
 	return 0;
 }
@@ -332,7 +292,7 @@ static void avail_remove(struct platform *p, struct fn_rt *f, uint32_t id)
 	if (p->avail_lists)
 		list_unlink(p, f, id);
 	else
-		heap_remove(p, f, id);
+		avail_heap_unlink(p, f, id);
 }
 
 /* Re-sorts an instance whose key changed. */
@@ -346,8 +306,8 @@ static void avail_update(struct platform *p, struct fn_rt *f, uint32_t id)
 		return;
 	}
 	uint32_t pos = p->inst[id].avail_pos;
-	avail_sift_up(p, f, pos);
-	avail_sift_down(p, f, p->inst[id].avail_pos);
+	f->avail[pos].key = avail_key(p, &p->inst[id]);
+	avail_heap_update(p, f->avail, f->n_avail, pos);
 }
 
 /* The instance a request goes to (provisioned first): the top of the heap,

@@ -66,7 +66,8 @@ struct platform_observer {
 
 struct platform;
 
-/* The scenario and observer must outlive the platform. */
+/* The scenario and the engine must outlive the platform; *obs is copied
+ * (its ctx must stay valid as long as the platform is used). */
 struct platform *platform_new(const struct scenario *sc, struct engine *e, uint32_t replication,
 			      const struct platform_observer *obs, struct errbuf *err);
 /* The same for the functions [first_fn, end_fn) of sc alone (the others

@@ -7,6 +7,7 @@
 #include <gsl/gsl_randist.h>
 #include "core/csvreader.h"
 #include "core/dist.h"
+#include "core/heap.h"
 #include "core/rng.h"
 #include "workload/plugin.h"
 
@@ -394,34 +395,7 @@ static int pull_less(const struct workload *w, uint32_t a, uint32_t b)
 	return x->read_seq < y->read_seq;
 }
 
-static void pull_sift_down(struct workload *w, size_t i)
-{
-	uint32_t *h = w->pull_heap;
-	uint32_t x = h[i];
-	for (;;) {
-		size_t c = 2 * i + 1;
-		if (c >= w->n_pull)
-			break;
-		if (c + 1 < w->n_pull && pull_less(w, h[c + 1], h[c]))
-			c++;
-		if (!pull_less(w, h[c], x))
-			break;
-		h[i] = h[c];
-		i = c;
-	}
-	h[i] = x;
-}
-
-static void pull_sift_up(struct workload *w, size_t i)
-{
-	uint32_t *h = w->pull_heap;
-	uint32_t x = h[i];
-	while (i > 0 && pull_less(w, x, h[(i - 1) / 2])) {
-		h[i] = h[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	h[i] = x;
-}
+HEAP_DEFINE(pull_heap, uint32_t, 2, const struct workload *, pull_less, HEAP_PLACE_NONE)
 
 /* Reads source i's next arrival (not before now_s, as the scheduled mode
  * replays earlier trace times at the current time). 1: it has one before
@@ -453,10 +427,8 @@ int workload_pull(struct workload *w, struct arrival *a)
 			int rc = pull_read(w, i, 0);
 			if (rc < 0)
 				return rc;
-			if (rc > 0) {
-				w->pull_heap[w->n_pull++] = (uint32_t)i;
-				pull_sift_up(w, w->n_pull - 1);
-			}
+			if (rc > 0)
+				w->n_pull = pull_heap_push(w, w->pull_heap, w->n_pull, (uint32_t)i);
 		}
 	}
 	if (w->n_pull == 0)
@@ -472,10 +444,11 @@ int workload_pull(struct workload *w, struct arrival *a)
 	int rc = pull_read(w, i, a->t_s);
 	if (rc < 0)
 		return rc;
+	/* The source at the top has a new key, or is gone. */
 	if (rc == 0)
-		w->pull_heap[0] = w->pull_heap[--w->n_pull];
-	if (w->n_pull)
-		pull_sift_down(w, 0);
+		w->n_pull = pull_heap_remove(w, w->pull_heap, w->n_pull, 0);
+	else
+		pull_heap_sift_down(w, w->pull_heap, w->n_pull, 0, i);
 	return 1;
 }
 

@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
+#include "core/heap.h"
 #include "core/jsonutil.h"
 #include "core/rng.h"
 #include "core/strmap.h"
@@ -690,36 +691,16 @@ static int heap_less(const struct a19_it *it, uint32_t a, uint32_t b)
 	return x < y || (x == y && a < b);
 }
 
+HEAP_DEFINE(row_heap, uint32_t, 2, const struct a19_it *, heap_less, HEAP_PLACE_NONE)
+
 static void heap_push(struct a19_it *it, uint32_t i)
 {
-	size_t k = it->n_heap++;
-	while (k > 0) {
-		size_t up = (k - 1) / 2;
-		if (!heap_less(it, i, it->heap[up]))
-			break;
-		it->heap[k] = it->heap[up];
-		k = up;
-	}
-	it->heap[k] = i;
+	it->n_heap = row_heap_push(it, it->heap, it->n_heap, i);
 }
 
 static void heap_pop(struct a19_it *it)
 {
-	uint32_t last = it->heap[--it->n_heap];
-	size_t k = 0, n = it->n_heap;
-	for (;;) {
-		size_t c = 2 * k + 1;
-		if (c >= n)
-			break;
-		if (c + 1 < n && heap_less(it, it->heap[c + 1], it->heap[c]))
-			c++;
-		if (!heap_less(it, it->heap[c], last))
-			break;
-		it->heap[k] = it->heap[c];
-		k = c;
-	}
-	if (n)
-		it->heap[k] = last;
+	it->n_heap = row_heap_remove(it, it->heap, it->n_heap, 0);
 }
 
 static int arr_cmp(const void *pa, const void *pb)
