@@ -4,10 +4,10 @@
  * Owns struct collect, the platform observer of one replication: each
  * function's statistics (counts, latencies, window integrals of instances
  * busy and alive, metered usage, provisioned time), the time series and the
- * peak of all functions' instances together. Private to sim/run: the drivers
- * (run.c's serial driver, partition.c's grouped one) put a struct collect
- * first in their state, so the observer's ctx is both (see collect_observer),
- * and hand it back to run.c, which folds it.
+ * peak of all functions' instances together. Private to sim/run: each driver
+ * (run.c's serial one, partition.c's grouped one) has a struct collect first
+ * in its state (drive.h), so the observer's ctx is both, and hands it back
+ * to run.c, which folds it.
  */
 #ifndef SLSIM_RUN_COLLECT_H
 #define SLSIM_RUN_COLLECT_H

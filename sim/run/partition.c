@@ -6,7 +6,7 @@
 #include <string.h>
 #include "core/engine.h"
 #include "platform/platform.h"
-#include "run/progress.h"
+#include "run/drive.h"
 #include "workload/workload.h"
 
 /* Functions per group: their records (platform, statistics, configuration,
@@ -52,12 +52,7 @@ struct level_change {
 
 /* One partitioned replication. */
 struct part_run {
-	struct collect c;           /* first: the observer's ctx is both */
-	const struct scenario *sc;
-	uint32_t replication;
-	struct errbuf *err;
-	const volatile sig_atomic_t *stop;
-	struct progress pg;
+	struct drive d;             /* first (see drive.h) */
 	struct workload *workload;
 	struct part *parts;
 	size_t n_parts;
@@ -93,7 +88,7 @@ static void blocks_free(struct arrival_block *b)
 	}
 }
 
-/* Everything but the measurements (pr->c). */
+/* Everything but the measurements (pr->d.c). */
 static void part_run_free(struct part_run *pr)
 {
 	workload_free(pr->workload);
@@ -129,9 +124,9 @@ static int changes_push(struct part_run *pr, double t_s, int32_t delta)
 static void on_alive(void *ctx, uint32_t fn, double now_s, int delta, uint32_t alive_before)
 {
 	struct part_run *pr = ctx;
-	collect_fn_alive(&pr->c, fn, now_s, delta, alive_before);
+	collect_fn_alive(&pr->d.c, fn, now_s, delta, alive_before);
 	if (changes_push(pr, now_s, delta) < 0)
-		pr->c.failed = errbuf_set(pr->err, ERR_RUNTIME, "out of memory recording instance counts");
+		pr->d.c.failed = errbuf_set(pr->d.err, ERR_RUNTIME, "out of memory recording instance counts");
 }
 
 static void end_of_window(void *ctx, uint64_t arg)
@@ -144,32 +139,32 @@ static void end_of_window(void *ctx, uint64_t arg)
  * and platform, whose clock reaches duration_s as one platform's would. */
 static int part_start(struct part_run *pr, size_t i, const struct platform_observer *obs)
 {
-	const struct scenario *sc = pr->sc;
+	const struct scenario *sc = pr->d.sc;
 	struct part *g = &pr->parts[i];
 	g->first_fn = (uint32_t)(i * PART_FUNCTIONS);
 	g->end_fn = (uint32_t)((i + 1) * PART_FUNCTIONS < sc->n_functions ? (i + 1) * PART_FUNCTIONS
 									 : sc->n_functions);
 	if (!(g->engine = engine_new(0)))
-		return errbuf_set(pr->err, ERR_RUNTIME, "out of memory starting replication %u", pr->replication);
-	g->platform = platform_new_range(sc, g->first_fn, g->end_fn, g->engine, pr->replication, obs, pr->err);
+		return errbuf_set(pr->d.err, ERR_RUNTIME, "out of memory starting replication %u", pr->d.replication);
+	g->platform = platform_new_range(sc, g->first_fn, g->end_fn, g->engine, pr->d.replication, obs, pr->d.err);
 	if (!g->platform)
 		return ERR_RUNTIME;
 	if (!engine_at(g->engine, sc->duration_s, end_of_window, pr, 0))
-		return errbuf_set(pr->err, ERR_RUNTIME, "out of memory starting replication %u", pr->replication);
+		return errbuf_set(pr->d.err, ERR_RUNTIME, "out of memory starting replication %u", pr->d.replication);
 	return 0;
 }
 
 /* The groups, and the workload in pull mode. */
 static int part_run_start(struct part_run *pr, const struct run_options *opt)
 {
-	const struct scenario *sc = pr->sc;
-	uint32_t rep = pr->replication;
+	const struct scenario *sc = pr->d.sc;
+	uint32_t rep = pr->d.replication;
 	pr->n_parts = (sc->n_functions + PART_FUNCTIONS - 1) / PART_FUNCTIONS;
 	pr->parts = calloc(pr->n_parts ? pr->n_parts : 1, sizeof(*pr->parts));
 	pr->run_ends = calloc(pr->n_parts ? pr->n_parts : 1, sizeof(*pr->run_ends));
 	if (!pr->parts || !pr->run_ends)
-		return errbuf_set(pr->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
-	struct platform_observer obs = collect_observer(&pr->c);
+		return errbuf_set(pr->d.err, ERR_RUNTIME, "out of memory starting replication %u", rep);
+	struct platform_observer obs = collect_observer(&pr->d.c);
 	obs.ctx = pr;
 	obs.alive_change = on_alive;
 	int rc;
@@ -178,10 +173,10 @@ static int part_run_start(struct part_run *pr, const struct run_options *opt)
 			return rc;
 	/* workload_new fails on its inputs (trace files, formats) and tells no
 	 * code: they are the user's. */
-	pr->workload = workload_new(sc, NULL, rep, NULL, NULL, pr->err);
+	pr->workload = workload_new(sc, NULL, rep, NULL, NULL, pr->d.err);
 	if (!pr->workload)
 		return ERR_INPUT;
-	if (opt && opt->add_sources && (rc = opt->add_sources(opt->sources_ctx, pr->workload, sc, rep, pr->err)) < 0)
+	if (opt && opt->add_sources && (rc = opt->add_sources(opt->sources_ctx, pr->workload, sc, rep, pr->d.err)) < 0)
 		return rc;
 	return 0;
 }
@@ -194,7 +189,7 @@ static int pool_maybe_full(const struct part_run *pr)
 	uint64_t in_flight = 0;
 	for (size_t g = 0; g < pr->n_parts; g++)
 		in_flight += platform_peak_shared_in_flight(pr->parts[g].platform);
-	return in_flight + pr->sc->platform.reserved_total > pr->sc->platform.account_concurrency;
+	return in_flight + pr->d.sc->platform.reserved_total > pr->d.sc->platform.account_concurrency;
 }
 
 static int level_change_cmp(const void *pa, const void *pb)
@@ -209,7 +204,7 @@ static int level_change_cmp(const void *pa, const void *pb)
  * order (equal times: group order, then each group's own order). */
 static void changes_apply(struct part_run *pr)
 {
-	struct collect *c = &pr->c;
+	struct collect *c = &pr->d.c;
 	/* Each group's changes are in time order: whatever the merged order,
 	 * the level never exceeds the current one plus the groups' highest
 	 * partial sums. When that cannot pass the peak, only the level at the
@@ -268,24 +263,16 @@ static int part_append(struct part_run *pr, struct part *p, const struct arrival
 	return 0;
 }
 
-/* The platform tells a failure inside its timers (always ERR_RUNTIME) only
- * through its message, as it stops the engine: platform.h has no status
- * call. The errbuf is empty until something fails. */
-static int platform_failed(const struct part_run *pr)
-{
-	return pr->err->msg[0] != '\0';
-}
-
 /* Group p's failure after running, if any: an observer's, the platform's,
  * then the engine's. */
 static int part_status(struct part_run *pr, const struct part *p)
 {
-	if (pr->c.failed)
-		return pr->c.failed;
-	if (platform_failed(pr))
+	if (pr->d.c.failed)
+		return pr->d.c.failed;
+	if (drive_platform_failed(&pr->d))
 		return ERR_RUNTIME;
 	if (engine_failed(p->engine))
-		return errbuf_set(pr->err, ERR_RUNTIME, "replication %u: %s", pr->replication,
+		return errbuf_set(pr->d.err, ERR_RUNTIME, "replication %u: %s", pr->d.replication,
 				  engine_failed(p->engine));
 	return 0;
 }
@@ -303,10 +290,10 @@ static int part_run_window(struct part_run *pr, struct part *p, double end_s)
 			const struct arrival *ar = &blk->a[a];
 			engine_run_to(p->engine, ar->t_s);
 			if ((rc = platform_arrive(p->platform, ar->function, ar->duration_s,
-						  ar->t_s >= pr->sc->warmup_s, pr->err)) < 0)
+						  ar->t_s >= pr->d.sc->warmup_s, pr->d.err)) < 0)
 				return rc;
-			if (pr->c.failed)
-				return pr->c.failed;
+			if (pr->d.c.failed)
+				return pr->d.c.failed;
 		}
 		engine_count(p->engine, blk->n);
 		p->head = blk->next;
@@ -349,7 +336,7 @@ static int read_window(struct part_run *pr, struct pull_ring *r, uint32_t window
 	double last_t = -INFINITY;
 	while (have > 0 && (n < window || next->t_s == last_t)) {
 		if (part_append(pr, &pr->parts[next->function / PART_FUNCTIONS], next) < 0)
-			return errbuf_set(pr->err, ERR_RUNTIME, "out of memory reading arrivals");
+			return errbuf_set(pr->d.err, ERR_RUNTIME, "out of memory reading arrivals");
 		last_t = next->t_s;
 		n++;
 		ring_pull(pr, r, r->cur);
@@ -370,8 +357,8 @@ static int run_windows(struct part_run *pr, uint32_t window, int *serial_needed)
 	if ((rc = r.rc[0]) < 0)
 		return rc;
 	for (;;) {
-		if (pr->stop && *pr->stop)
-			return errbuf_set(pr->err, ERR_INTERRUPTED, "interrupted");
+		if (pr->d.stop && *pr->d.stop)
+			return errbuf_set(pr->d.err, ERR_INTERRUPTED, "interrupted");
 		int have = read_window(pr, &r, window);
 		if (have < 0)
 			return have;
@@ -379,13 +366,13 @@ static int run_windows(struct part_run *pr, uint32_t window, int *serial_needed)
 		for (size_t g = 0; g < pr->n_parts; g++)
 			if ((rc = part_run_window(pr, &pr->parts[g], end_s)) < 0)
 				return rc;
-		collect_lat_flush(&pr->c);
+		collect_lat_flush(&pr->d.c);
 		if (pool_maybe_full(pr)) {
 			*serial_needed = 1;   /* no use going on */
 			return 0;
 		}
 		changes_apply(pr);
-		progress_show(&pr->pg, end_s == INFINITY ? pr->sc->duration_s : end_s,
+		drive_progress(&pr->d, end_s == INFINITY ? pr->d.sc->duration_s : end_s,
 			      workload_arrivals(pr->workload));
 		if (end_s == INFINITY)
 			return 0;
@@ -395,22 +382,22 @@ static int run_windows(struct part_run *pr, uint32_t window, int *serial_needed)
 /* Every group ends when the whole run does, as one platform would. */
 static int finish_groups(struct part_run *pr)
 {
-	const struct scenario *sc = pr->sc;
+	const struct scenario *sc = pr->d.sc;
 	double last_s = sc->duration_s;
 	for (size_t g = 0; g < pr->n_parts; g++)
 		if (engine_now(pr->parts[g].engine) > last_s)
 			last_s = engine_now(pr->parts[g].engine);
-	collect_close_provisioned(&pr->c, sc->duration_s);
+	collect_close_provisioned(&pr->d.c, sc->duration_s);
 	for (size_t g = 0; g < pr->n_parts; g++) {
 		engine_advance(pr->parts[g].engine, last_s);
 		platform_finish(pr->parts[g].platform);
-		pr->c.events += engine_fired(pr->parts[g].engine);
+		pr->d.c.events += engine_fired(pr->parts[g].engine);
 		pr->run_ends[pr->n_runs++] = pr->n_changes;
 	}
 	changes_apply(pr);
-	if (pr->c.failed)
-		return pr->c.failed;
-	return platform_failed(pr) ? ERR_RUNTIME : 0;
+	if (pr->d.c.failed)
+		return pr->d.c.failed;
+	return drive_platform_failed(&pr->d) ? ERR_RUNTIME : 0;
 }
 
 /* The groups run side by side, window by window: the workload's arrivals
@@ -426,15 +413,9 @@ int partition_run(const struct scenario *sc, uint32_t rep, const struct run_opti
 	struct part_run *pr = calloc(1, sizeof(*pr));
 	if (!pr)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory starting replication %u", rep);
-	pr->sc = sc;
-	pr->replication = rep;
-	pr->err = err;
-	err->msg[0] = '\0';         /* see platform_failed */
-	pr->stop = opt ? opt->stop : NULL;
-	progress_init(&pr->pg, sc, rep, opt && opt->progress);
 	int serial_needed = 0;
 	uint32_t window = opt && opt->window_arrivals ? opt->window_arrivals : PART_WINDOW_ARRIVALS;
-	int rc = collect_init(&pr->c, sc, rep, err);
+	int rc = drive_init(&pr->d, sc, rep, opt, err);
 	if (rc == 0)
 		rc = part_run_start(pr, opt);
 	if (rc == 0)
@@ -445,12 +426,8 @@ int partition_run(const struct scenario *sc, uint32_t rep, const struct run_opti
 	if (rc == 0 && !serial_needed)
 		rc = finish_groups(pr);
 	*outcome = serial_needed ? PARTITION_SERIAL_NEEDED : PARTITION_DONE;
-	if (rc == 0 && !serial_needed) {
-		*out = pr->c;
-		memset(&pr->c, 0, sizeof(pr->c));
-	}
-	collect_free(&pr->c);
 	part_run_free(pr);
+	drive_end(&pr->d, rc == 0 && !serial_needed ? out : NULL);
 	free(pr);
 	return rc;
 }

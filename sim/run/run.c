@@ -10,19 +10,14 @@
 #include "core/engine.h"
 #include "platform/platform.h"
 #include "run/collect.h"
+#include "run/drive.h"
 #include "run/partition.h"
-#include "run/progress.h"
 #include "workload/workload.h"
 
 /* One replication run serially: all functions on one platform and engine,
  * the workload's arrivals as timers. */
 struct serial_run {
-	struct collect c;           /* first: the observer's ctx is both */
-	const struct scenario *sc;
-	uint32_t replication;
-	struct errbuf *err;
-	const volatile sig_atomic_t *stop;
-	struct progress pg;
+	struct drive d;             /* first (see drive.h) */
 	struct engine *engine;
 	struct platform *platform;
 	struct workload *workload;
@@ -32,11 +27,11 @@ static int on_arrival(void *ctx, const struct arrival *a, struct errbuf *err)
 {
 	struct serial_run *sr = ctx;
 	double now = engine_now(sr->engine);
-	if (sr->stop && *sr->stop)
+	if (sr->d.stop && *sr->d.stop)
 		return errbuf_set(err, ERR_INTERRUPTED, "interrupted");
-	if (sr->pg.on && (workload_arrivals(sr->workload) & 0xffff) == 0)
-		progress_show(&sr->pg, now, workload_arrivals(sr->workload));
-	return platform_arrive(sr->platform, a->function, a->duration_s, now >= sr->sc->warmup_s, err);
+	if (sr->d.progress && (workload_arrivals(sr->workload) & 0xffff) == 0)
+		drive_progress(&sr->d, now, workload_arrivals(sr->workload));
+	return platform_arrive(sr->platform, a->function, a->duration_s, now >= sr->d.sc->warmup_s, err);
 }
 
 /* The workload's next arrival will be for fn: fetch its records now. */
@@ -44,7 +39,7 @@ static void on_hint(void *ctx, uint32_t fn)
 {
 	struct serial_run *sr = ctx;
 	platform_prefetch(sr->platform, fn);
-	collect_prefetch(&sr->c, fn);
+	collect_prefetch(&sr->d.c, fn);
 }
 
 static void end_of_window(void *ctx, uint64_t arg)
@@ -53,7 +48,7 @@ static void end_of_window(void *ctx, uint64_t arg)
 	(void)arg;
 }
 
-/* Everything but the measurements (sr->c). */
+/* Everything but the measurements (sr->d.c). */
 static void serial_free(struct serial_run *sr)
 {
 	workload_free(sr->workload);
@@ -64,59 +59,56 @@ static void serial_free(struct serial_run *sr)
 /* The engine, the platform and the workload, ready to start. */
 static int serial_start(struct serial_run *sr, const struct run_options *opt)
 {
-	const struct scenario *sc = sr->sc;
-	uint32_t rep = sr->replication;
-	struct platform_observer obs = collect_observer(&sr->c);
-	sr->engine = sr->c.engine = engine_new(0);
+	const struct scenario *sc = sr->d.sc;
+	uint32_t rep = sr->d.replication;
+	struct platform_observer obs = collect_observer(&sr->d.c);
+	sr->engine = sr->d.c.engine = engine_new(0);
 	if (!sr->engine)
-		return errbuf_set(sr->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
-	sr->platform = platform_new(sc, sr->engine, rep, &obs, sr->err);
+		return errbuf_set(sr->d.err, ERR_RUNTIME, "out of memory starting replication %u", rep);
+	sr->platform = platform_new(sc, sr->engine, rep, &obs, sr->d.err);
 	if (!sr->platform)
 		return ERR_RUNTIME;
 	/* workload_new fails on its inputs (trace files, formats) and tells no
 	 * code: they are the user's. */
-	sr->workload = workload_new(sc, sr->engine, rep, on_arrival, sr, sr->err);
+	sr->workload = workload_new(sc, sr->engine, rep, on_arrival, sr, sr->d.err);
 	if (!sr->workload)
 		return ERR_INPUT;
-	if (sr->c.prefetch)
+	if (sr->d.c.prefetch)
 		workload_set_hint(sr->workload, on_hint);
 	/* The clock reaches duration_s even when the last event is earlier, so
 	 * instances that never expire (provisioned, lru) count to its end. */
 	if (!engine_at(sr->engine, sc->duration_s, end_of_window, sr, 0))
-		return errbuf_set(sr->err, ERR_RUNTIME, "out of memory starting replication %u", rep);
+		return errbuf_set(sr->d.err, ERR_RUNTIME, "out of memory starting replication %u", rep);
 	int rc;
 	if (opt && opt->add_sources &&
-	    (rc = opt->add_sources(opt->sources_ctx, sr->workload, sc, rep, sr->err)) < 0)
+	    (rc = opt->add_sources(opt->sources_ctx, sr->workload, sc, rep, sr->d.err)) < 0)
 		return rc;
 	return 0;
 }
 
-/* Runs the started replication to its end. The platform tells a failure
- * inside its timers (always ERR_RUNTIME) only through its message, as it
- * stops the engine (platform.h has no status call): the errbuf is empty
- * until something fails. */
+/* Runs the started replication to its end. */
 static int serial_go(struct serial_run *sr)
 {
-	int rc = workload_start(sr->workload, sr->err);
+	int rc = workload_start(sr->workload, sr->d.err);
 	if (rc < 0)
 		return rc;
 	/* Arrivals stop at duration_s; requests in flight and keep-alive timers
 	 * run out after it, so every instance's lifespan is complete. */
 	engine_run(sr->engine);
-	collect_lat_flush(&sr->c);
+	collect_lat_flush(&sr->d.c);
 	if ((rc = workload_status(sr->workload)) < 0)
 		return rc;
-	if (sr->c.failed)
-		return sr->c.failed;
-	if (sr->err->msg[0])
-		return ERR_RUNTIME;     /* the platform's */
+	if (sr->d.c.failed)
+		return sr->d.c.failed;
+	if (drive_platform_failed(&sr->d))
+		return ERR_RUNTIME;     /* its message is there */
 	if (engine_failed(sr->engine))
-		return errbuf_set(sr->err, ERR_RUNTIME, "replication %u: %s", sr->replication,
+		return errbuf_set(sr->d.err, ERR_RUNTIME, "replication %u: %s", sr->d.replication,
 				  engine_failed(sr->engine));
-	collect_close_provisioned(&sr->c, sr->sc->duration_s);
+	collect_close_provisioned(&sr->d.c, sr->d.sc->duration_s);
 	platform_finish(sr->platform);
-	sr->c.events = engine_fired(sr->engine);
-	return sr->c.failed;
+	sr->d.c.events = engine_fired(sr->engine);
+	return sr->d.c.failed;
 }
 
 /* Runs replication rep on one platform; on success *out holds its
@@ -127,24 +119,13 @@ static int serial_run(const struct scenario *sc, uint32_t rep, const struct run_
 	struct serial_run *sr = calloc(1, sizeof(*sr));
 	if (!sr)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory starting replication %u", rep);
-	sr->sc = sc;
-	sr->replication = rep;
-	sr->err = err;
-	err->msg[0] = '\0';         /* see serial_go */
-	sr->stop = opt ? opt->stop : NULL;
-	progress_init(&sr->pg, sc, rep, opt && opt->progress);
-	int rc = collect_init(&sr->c, sc, rep, err);
+	int rc = drive_init(&sr->d, sc, rep, opt, err);
 	if (rc == 0)
 		rc = serial_start(sr, opt);
 	if (rc == 0)
 		rc = serial_go(sr);
-	if (rc == 0) {
-		sr->c.engine = NULL;
-		*out = sr->c;
-		memset(&sr->c, 0, sizeof(sr->c));
-	}
-	collect_free(&sr->c);
 	serial_free(sr);
+	drive_end(&sr->d, rc == 0 ? out : NULL);
 	free(sr);
 	return rc;
 }
@@ -272,7 +253,7 @@ static int result_take(struct run_result *out, const struct scenario *sc, int rc
 int run_scenario(const struct scenario *sc, const struct run_options *opt, struct run_result *out,
 		 struct errbuf *err)
 {
-	double started = progress_wall_s();
+	double started = drive_wall_s();
 	int rc = result_init(out, sc, err);
 	if (rc < 0)
 		return rc;
@@ -297,7 +278,7 @@ int run_scenario(const struct scenario *sc, const struct run_options *opt, struc
 	}
 	if (opt->progress)
 		fprintf(stderr, "\r%*s\r", 100, "");
-	out->wall_s = progress_wall_s() - started;
+	out->wall_s = drive_wall_s() - started;
 	return rc;
 }
 
