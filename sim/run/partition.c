@@ -347,9 +347,9 @@ static int read_window(struct part_run *pr, struct pull_ring *r, uint32_t window
 	return have;
 }
 
-/* Runs the windows until the arrivals end, or the account pool may have
- * been full (*serial_needed). */
-static int run_windows(struct part_run *pr, uint32_t window, int *serial_needed)
+/* Runs the windows until the arrivals end, or until the account pool may
+ * have been full (*outcome). */
+static int run_windows(struct part_run *pr, uint32_t window, enum partition_outcome *outcome)
 {
 	struct pull_ring r;
 	ring_fill(pr, &r);
@@ -368,12 +368,12 @@ static int run_windows(struct part_run *pr, uint32_t window, int *serial_needed)
 				return rc;
 		collect_lat_flush(&pr->d.c);
 		if (pool_maybe_full(pr)) {
-			*serial_needed = 1;   /* no use going on */
+			*outcome = PARTITION_SERIAL_NEEDED;   /* no use going on */
 			return 0;
 		}
 		changes_apply(pr);
 		drive_progress(&pr->d, end_s == INFINITY ? pr->d.sc->duration_s : end_s,
-			      workload_arrivals(pr->workload));
+			       workload_arrivals(pr->workload));
 		if (end_s == INFINITY)
 			return 0;
 	}
@@ -410,24 +410,24 @@ static int finish_groups(struct part_run *pr)
 int partition_run(const struct scenario *sc, uint32_t rep, const struct run_options *opt,
 		  struct collect *out, enum partition_outcome *outcome, struct errbuf *err)
 {
+	*outcome = PARTITION_DONE;
 	struct part_run *pr = calloc(1, sizeof(*pr));
 	if (!pr)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory starting replication %u", rep);
-	int serial_needed = 0;
 	uint32_t window = opt && opt->window_arrivals ? opt->window_arrivals : PART_WINDOW_ARRIVALS;
 	int rc = drive_init(&pr->d, sc, rep, opt, err);
 	if (rc == 0)
 		rc = part_run_start(pr, opt);
 	if (rc == 0)
-		rc = run_windows(pr, window, &serial_needed);
-	/* The pool's check again: the timers after the last arrival. */
-	if (rc == 0 && !serial_needed)
-		serial_needed = pool_maybe_full(pr);
-	if (rc == 0 && !serial_needed)
+		rc = run_windows(pr, window, outcome);
+	/* Groups that may not have been independent are never finished. */
+	if (rc == 0 && *outcome == PARTITION_DONE && pool_maybe_full(pr))
+		*outcome = PARTITION_SERIAL_NEEDED;
+	int done = rc == 0 && *outcome == PARTITION_DONE;
+	if (done)
 		rc = finish_groups(pr);
-	*outcome = serial_needed ? PARTITION_SERIAL_NEEDED : PARTITION_DONE;
 	part_run_free(pr);
-	drive_end(&pr->d, rc == 0 && !serial_needed ? out : NULL);
+	drive_end(&pr->d, done && rc == 0 ? out : NULL);
 	free(pr);
 	return rc;
 }
