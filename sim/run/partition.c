@@ -312,17 +312,12 @@ static int part_run_window(struct part_run *pr, struct part *p, double end_s)
 	return 0;
 }
 
-static int ring_pull(struct part_run *pr, struct pull_ring *r, unsigned k)
-{
-	return r->rc[k] = r->last_rc > 0 ? (r->last_rc = workload_pull(pr->workload, &r->a[k])) : r->last_rc;
-}
-
 static void ring_fill(struct part_run *pr, struct pull_ring *r)
 {
 	r->last_rc = 1;
 	r->cur = 0;
 	for (unsigned k = 0; k < PULL_AHEAD; k++)
-		ring_pull(pr, r, k);
+		r->rc[k] = r->last_rc > 0 ? (r->last_rc = workload_pull(pr->workload, &r->a[k])) : r->last_rc;
 }
 
 /* Reads up to `window` arrivals (more to finish a time) into their groups'
@@ -330,8 +325,10 @@ static void ring_fill(struct part_run *pr, struct pull_ring *r)
  * current one), 0 (no more) or the workload's error; or ERR_RUNTIME. */
 static int read_window(struct part_run *pr, struct pull_ring *r, uint32_t window)
 {
-	const struct arrival *next = &r->a[r->cur];
-	int have = r->rc[r->cur];
+	/* The ring's position and last result in registers while reading. */
+	unsigned cur = r->cur;
+	int last_rc = r->last_rc, have = r->rc[cur];
+	const struct arrival *next = &r->a[cur];
 	size_t n = 0;
 	double last_t = -INFINITY;
 	while (have > 0 && (n < window || next->t_s == last_t)) {
@@ -339,11 +336,13 @@ static int read_window(struct part_run *pr, struct pull_ring *r, uint32_t window
 			return errbuf_set(pr->d.err, ERR_RUNTIME, "out of memory reading arrivals");
 		last_t = next->t_s;
 		n++;
-		ring_pull(pr, r, r->cur);
-		r->cur = (r->cur + 1) % PULL_AHEAD;
-		next = &r->a[r->cur];
-		have = r->rc[r->cur];
+		r->rc[cur] = last_rc > 0 ? (last_rc = workload_pull(pr->workload, &r->a[cur])) : last_rc;
+		cur = (cur + 1) % PULL_AHEAD;
+		next = &r->a[cur];
+		have = r->rc[cur];
 	}
+	r->cur = cur;
+	r->last_rc = last_rc;
 	return have;
 }
 
