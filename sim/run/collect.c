@@ -8,7 +8,7 @@
 
 /* An observer failed (out of memory): the run stops (drivers without an
  * engine here check `failed` after each arrival). */
-static void fail(struct collect *c, const char *what)
+__attribute__((cold, noinline)) static void fail(struct collect *c, const char *what)
 {
 	c->failed = errbuf_set(c->err, ERR_RUNTIME, "%s", what);
 	if (c->engine)
