@@ -1,7 +1,7 @@
 /*
- * Partitioned replications (sim/run/run.c, run_partitioned): the functions run
- * in groups of 64, each on its own platform and engine, fed by one workload
- * in pull mode. Each function sees the same events in the same order as on
+ * Partitioned replications (sim/run/partition.c, partition_run): the functions
+ * run in groups of RUN_GROUP_FUNCTIONS (32), each on its own platform and
+ * engine, fed by one workload in pull mode. Each function sees the same events in the same order as on
  * one platform, so every per-function figure and every total is the same as
  * the serial run's bit for bit (run_options.serial = 1). The exceptions
  * (which these scenarios avoid by using continuous distributions wherever
@@ -13,12 +13,12 @@
  *
  * Covered: every scenarios/ JSON file (keepalive-compare: each variant, and
  * each again without its memory pool so that it runs partitioned); a
- * generated 300-function scenario (5 groups, the last partial; rates over
+ * generated 300-function scenario (10 groups, the last partial; rates over
  * four orders of magnitude; every keep-alive policy; warm-up; cold starts
  * of the three models; concurrency > 1; reserved concurrency; timeouts; out
  * of memory; every idle selection; instance-based billing); CSV traces
  * shared by functions of every group (ties in time, a block of equal times
- * across a window bound); one trace as the only source of three groups;
+ * across a window bound); one trace as the only source of five groups;
  * the azure2019 sample driving functions in two groups; the fallback to one platform when the account pool binds
  * (rejections and queueing) and just below; an all-function peak known by
  * hand across two groups; a function's instances alive at the end
@@ -433,7 +433,7 @@ static char *wide_text(const struct wide *w)
 
 START_TEST(wide_scenario_same_both_ways)
 {
-	/* 300 functions: groups of 64 (4 full, the fifth of 44). Rates from
+	/* 300 functions: groups of 32 (9 full, the tenth of 12). Rates from
 	 * 1e-3 to 3 per s, log-spaced: sum ~ 300 x (3 - 0.001) / ln(3000) =
 	 * 112 per s, so ~134,000 arrivals in the 1,200 s after the warm-up:
 	 * one default window, or ~150 of SMALL_WINDOW, per replication. */
@@ -551,8 +551,8 @@ static size_t write_traces(const char *dir, unsigned n, double duration_s, doubl
 
 START_TEST(shared_traces_same_both_ways)
 {
-	/* 130 functions (groups of 64, 64 and 2); a quarter driven by trace A,
-	 * a quarter by trace B, the rest Poisson. A has about 93 x 1,200 =
+	/* 130 functions (groups of 32: four full, the fifth of 2); a quarter
+	 * driven by trace A, a quarter by trace B, the rest Poisson. A has about 93 x 1,200 =
 	 * 112,000 rows plus a block of 2,000 rows at t = 1,000 s. */
 	const char *dir = tu_tmpdir();
 	char pa[512], pb[512];
@@ -615,7 +615,7 @@ END_TEST
 
 START_TEST(single_source_same_both_ways)
 {
-	/* One CSV trace drives all 130 functions (3 groups) and is the only
+	/* One CSV trace drives all 130 functions (5 groups) and is the only
 	 * source (workload_pull reads it without merging): ~100 rows per s for
 	 * 600 s on a 0.01-s grid, durations of nine random digits, every
 	 * keep-alive policy but warmer. */
@@ -739,7 +739,7 @@ END_TEST
  * Requests in flight: group 0 runs [phase, phase + 6] (all 64 at once during
  * [0.064, 6.001)), overlapping group 1's first 11 (j <= 10, starts up to
  * 6.0): 75 at most together; each group alone 64. */
-/* reserved > 0 adds a function f128 (a third group) with that reserved
+/* reserved > 0 adds a function f128 (a group of its own) with that reserved
  * concurrency and no arrivals in the run (Poisson at 1e-12 per s). */
 static char *peak_text(unsigned account, unsigned reserved)
 {
@@ -1085,7 +1085,7 @@ START_TEST(account_pool_binding_many_functions)
 			ck_assert_uint_eq(par.events, ser.events);
 		} else {
 			ck_assert_double_eq(total(&par, FIG_TIMED_OUT), 0);
-			/* Four groups, two replications. */
+			/* Seven groups, two replications. */
 			ck_assert_uint_eq(par.events, ser.events + 2 * (GROUPS(200) - 1));
 		}
 		run_result_free(&ser);

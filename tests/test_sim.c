@@ -273,6 +273,42 @@ START_TEST(replications_give_intervals)
 }
 END_TEST
 
+/* Failures carry their own codes through both drivers (sim/run): a trace
+ * that is gone by the time the run opens it is the user's input
+ * (ERR_INPUT, naming the file), a stop request is ERR_INTERRUPTED. */
+START_TEST(run_errors_carry_their_codes)
+{
+	const char *dir = tu_tmpdir();
+	const char *trace = tu_write(dir, "gone.csv", "timestamp_s,function,duration_s\n1.5,f,1\n2.5,f,1\n");
+	char text[1024];
+	snprintf(text, sizeof(text),
+		 ONE_FUNCTION("\"duration_s\": 100,", "\"service\": {\"dist\": \"constant\", \"value_s\": 1},"
+			      " \"arrivals\": {\"process\": \"trace\", \"path\": \"%s\"}"), trace);
+	struct scenario sc;
+	tu_load(text, "gone.json", &sc);
+	ck_assert_int_eq(remove(trace), 0);
+	for (int serial = 0; serial < 2; serial++) {
+		struct errbuf err = { "" };
+		struct run_options opt = { .threads = 1, .serial = serial };
+		struct run_result r;
+		ck_assert_int_eq(run_scenario(&sc, &opt, &r, &err), ERR_INPUT);
+		ck_assert_msg(strstr(err.msg, "gone.csv"), "serial %d: %s", serial, err.msg);
+		run_result_free(&r);
+	}
+	scenario_free(&sc);
+
+	tu_load(ONE_FUNCTION("\"duration_s\": 100,", "\"service\": {\"dist\": \"constant\", \"value_s\": 1},"
+				       " \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 5}"),
+		"stop.json", &sc);
+	volatile sig_atomic_t stop = 1;
+	struct errbuf err = { "" };
+	double totals[FIG_COUNT];
+	ck_assert_int_eq(run_replication_totals(&sc, 0, totals, NULL, &stop, &err), ERR_INTERRUPTED);
+	ck_assert_str_eq(err.msg, "interrupted");
+	scenario_free(&sc);
+}
+END_TEST
+
 Suite *sim_suite(void)
 {
 	Suite *s = suite_create("sim");
@@ -288,6 +324,7 @@ Suite *sim_suite(void)
 	tcase_add_test(tc, idle_selection_hand_traced);
 	tcase_add_test(tc, warmup_excludes_early_arrivals);
 	tcase_add_test(tc, replications_give_intervals);
+	tcase_add_test(tc, run_errors_carry_their_codes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,11 +1,14 @@
 /*
- * run: simulating a scenario, one replication per struct sim.
+ * run: simulating a scenario, replication by replication.
  *
- * Owns struct sim (the engine, platform, workload and statistics of one
- * replication, handed around explicitly so many run at once on many
- * threads) and the driver that runs every replication with OpenMP and folds
- * the results in replication order, so output does not depend on the number
- * of threads.
+ * Owns the public API: run_scenario runs every replication with OpenMP (each
+ * replication's state handed around explicitly, so many run at once on many
+ * threads) and folds the results in replication order, so output does not
+ * depend on the number of threads; run_replication_totals runs one. Also
+ * owns the serial driver (all functions on one platform). The rest of
+ * sim/run is private to it: partition.h (the grouped driver), collect.h
+ * (what one simulation measures), progress.h (the progress line), and
+ * stats.h (per-function accumulators and folded figures, public).
  */
 #ifndef SLSIM_RUN_H
 #define SLSIM_RUN_H
@@ -21,9 +24,9 @@
 struct workload;
 
 /* A replication whose functions cannot affect one another runs as groups of
- * this many functions, each on its own platform and engine (run.c,
- * run_partitioned): the same figures, with each group's records in the
- * caches while it runs. */
+ * this many functions, each on its own platform and engine (partition.h):
+ * the same figures, with each group's records in the caches while it
+ * runs. */
 #define RUN_GROUP_FUNCTIONS 32u
 
 struct run_options {
@@ -34,16 +37,17 @@ struct run_options {
 	const volatile sig_atomic_t *stop;
 	/* Optional: adds arrival sources (workload_add_source) to every
 	 * replication's workload before it starts; for benchmarks and programs
-	 * that feed arrivals from memory. NULL: the scenario's sources only. */
+	 * that feed arrivals from memory. NULL: the scenario's sources only.
+	 * Returns 0, or a negative code with a message in *err. */
 	int (*add_sources)(void *ctx, struct workload *w, const struct scenario *sc,
 			   uint32_t replication, struct errbuf *err);
 	void *sources_ctx;
 	/* Non-zero: all functions on one platform even when they could run in
-	 * groups apart (see run.c, run_partitioned); for tests and benchmarks.
+	 * groups apart (see partition.h); for tests and benchmarks.
 	 * The figures are the same either way. */
 	int serial;
 	/* Arrivals per window of a partitioned run (0: the default,
-	 * PART_WINDOW_ARRIVALS in run.c); tests make windows small to put many
+	 * PART_WINDOW_ARRIVALS in partition.c); tests make windows small to put many
 	 * window bounds in a short run. The figures do not depend on it. */
 	uint32_t window_arrivals;
 };
