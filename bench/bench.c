@@ -44,7 +44,7 @@
 #include "run/run.h"
 #include "scenario/scenario.h"
 #include "run/stats.h"
-#include "workload/workload.h"
+#include "run/workload.h"
 
 struct result {
 	char name[64];

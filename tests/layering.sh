@@ -25,7 +25,7 @@ BEGIN {
 	allowed["core"] = "core"
 	allowed["models"] = "core models pricing"
 	allowed["pricing"] = "core models pricing"
-	allowed["workload"] = "core models workload scenario"
+	allowed["workload"] = "core models workload"
 	allowed["scenario"] = "core models pricing workload scenario"
 	allowed["platform"] = "core models scenario platform"
 	allowed["run"] = "core models pricing workload scenario platform run"

@@ -44,7 +44,7 @@
 #include "core/engine.h"
 #include "suites.h"
 #include "testutil.h"
-#include "workload/workload.h"
+#include "run/workload.h"
 
 /* Functions per group of a partitioned run. The hand-made cases below speak
  * of "group 0" (functions 0..63) and "group 1" (64..127): with groups of

@@ -7,7 +7,7 @@
 #include "core/engine.h"
 #include "platform/platform.h"
 #include "run/drive.h"
-#include "workload/workload.h"
+#include "run/workload.h"
 
 /* Functions per group: their records (platform, statistics, configuration,
  * instances) stay in the caches while a window's requests of the group run

@@ -12,7 +12,7 @@
 #include "run/collect.h"
 #include "run/drive.h"
 #include "run/partition.h"
-#include "workload/workload.h"
+#include "run/workload.h"
 
 /* One replication run serially: all functions on one platform and engine,
  * the workload's arrivals as timers. */

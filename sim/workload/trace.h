@@ -104,4 +104,19 @@ int trace_format_names(enum trace_names which, char *buf, size_t size);
  * reports it). For commands given FILE --format F. NULL: out of memory. */
 json_t *trace_spec_for_file(const char *format, const char *file);
 
+/* An arrivals.process "trace" file, streamed through the csv format's reader
+ * (sim/workload/formats/csv.c): a header timestamp_s,function[,duration_s]
+ * and rows sorted by time. */
+struct trace_csv_stream;
+int trace_csv_stream_open(const char *path, struct trace_csv_stream **out, struct errbuf *err);
+/* 1: the next row's time and function name (valid until the next call) and
+ * its line; 0: end of file; <0: error (a bad row, or one earlier than the
+ * row before it). */
+int trace_csv_stream_next(struct trace_csv_stream *s, double *t_s, const char **function,
+			  unsigned long long *line, struct errbuf *err);
+/* The duration_s of the row returned last (NAN without the column). */
+int trace_csv_stream_duration(struct trace_csv_stream *s, double *duration_s, struct errbuf *err);
+const char *trace_csv_stream_path(const struct trace_csv_stream *s);
+void trace_csv_stream_close(struct trace_csv_stream *s);
+
 #endif

@@ -1,15 +1,14 @@
-#include "workload/workload.h"
+#include "run/workload.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
-#include "core/csvreader.h"
 #include "core/dist.h"
 #include "core/heap.h"
 #include "core/rng.h"
-#include "workload/plugin.h"
+#include "workload/trace.h"
 
 struct source {
 	const struct workload_source_ops *ops;
@@ -80,14 +79,11 @@ static const struct workload_source_ops process_ops = {
 	.close = process_close,
 };
 
-/* ---- arrivals.process "trace": the csv format's reader (formats/csv.c) ---- */
+/* ---- arrivals.process "trace": the csv format's reader ------------------ */
 
 struct csv_src {
 	const struct scenario *sc;
-	struct csvr *reader;
-	struct trace_csv_cols cols;
-	size_t n_cols;
-	double last_t;
+	struct trace_csv_stream *stream;
 	long last_fn;
 	char last_name[256];
 };
@@ -96,7 +92,7 @@ struct csv_src {
  * file. Consecutive rows often name the same function: skip the lookup. */
 static int csv_function(struct csv_src *s, const char *name, unsigned long long line, struct errbuf *err)
 {
-	const char *path = csvr_path(s->reader);
+	const char *path = trace_csv_stream_path(s->stream);
 	if (s->last_fn >= 0 && strcmp(name, s->last_name) == 0)
 		return 0;
 	long fn = scenario_function_index(s->sc, name);
@@ -115,33 +111,22 @@ static int csv_function(struct csv_src *s, const char *name, unsigned long long 
 static int csv_next(void *p, struct arrival *a, struct errbuf *err)
 {
 	struct csv_src *s = p;
-	struct csvr_row row;
 	const char *name;
-	int rc = csvr_next(s->reader, &row, err);
+	unsigned long long line;
+	int rc = trace_csv_stream_next(s->stream, &a->t_s, &name, &line, err);
 	if (rc <= 0)
 		return rc;
-	unsigned long long line = (unsigned long long)row.line;
-	if ((rc = trace_check_fields(s->reader, &row, s->n_cols, err)) < 0 ||
-	    (rc = trace_csv_time(&s->cols, s->reader, &row, &a->t_s, &name, err)) < 0)
-		return rc;
-	if (a->t_s < s->last_t)
-		return errbuf_set(err, ERR_INPUT,
-				  "%s:%llu: timestamp_s %g is earlier than the previous row's %g (rows must be sorted by time)",
-				  csvr_path(s->reader), line, a->t_s, s->last_t);
-	s->last_t = a->t_s;
-	if ((rc = csv_function(s, name, line, err)) < 0)
+	if ((rc = csv_function(s, name, line, err)) < 0 ||
+	    (rc = trace_csv_stream_duration(s->stream, &a->duration_s, err)) < 0)
 		return rc;
 	a->function = (uint32_t)s->last_fn;
-	a->duration_s = NAN;
-	if ((rc = trace_csv_duration(&s->cols, s->reader, &row, &a->duration_s, err)) < 0)
-		return rc;
 	return 1;
 }
 
 static void csv_close(void *p)
 {
 	struct csv_src *s = p;
-	csvr_close(s->reader);
+	trace_csv_stream_close(s->stream);
 	free(s);
 }
 
@@ -157,22 +142,11 @@ static int open_csv_trace(struct workload *w, const char *path, struct errbuf *e
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	s->sc = w->sc;
 	s->last_fn = -1;
-	int rc = csvr_open(&s->reader, path, err);
+	int rc = trace_csv_stream_open(path, &s->stream, err);
 	if (rc < 0) {
 		free(s);
 		return rc;
 	}
-	struct csvr_row header;
-	rc = csvr_next(s->reader, &header, err);
-	if (rc == 0)
-		rc = errbuf_set(err, ERR_INPUT, "%s: empty file (expected a header timestamp_s,function[,duration_s])", path);
-	if (rc >= 0)
-		rc = trace_csv_header(s->reader, &header, 1, &s->cols, err);
-	if (rc < 0) {
-		csv_close(s);
-		return rc;
-	}
-	s->n_cols = header.n_fields;
 	return workload_add_source(w, &csv_ops, s, err);
 }
 
