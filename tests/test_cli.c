@@ -24,7 +24,7 @@ static const char *write_small(const char *dir, int reps)
 	return tu_write(dir, "small.json", text);
 }
 
-/* 150 functions: three groups of a partitioned run (sim/run/run.c), the last
+/* 150 functions: five groups of 32 in a partitioned run (sim/run/partition.c), the last
  * partial; Poisson rates from 0.01 to 1 per s, mixed keep-alive. */
 static const char *write_wide(const char *dir, int reps)
 {

@@ -572,8 +572,8 @@ START_TEST(shared_traces_same_both_ways)
 	/* Pull the arrivals of replication 0 and find the block's first and
 	 * last: windows of first + 1,000 arrivals end inside it. */
 	struct errbuf err = { "" };
-	struct workload *wl = workload_new(&sc, NULL, 0, NULL, NULL, &err);
-	ck_assert_msg(wl != NULL, "%s", err.msg);
+	struct workload *wl;
+	ck_assert_msg(workload_new(&sc, NULL, 0, NULL, NULL, &wl, &err) == 0, "%s", err.msg);
 	struct arrival a;
 	uint64_t k = 0, first = UINT64_MAX, last = 0;
 	while (workload_pull(wl, &a) > 0) {
@@ -1224,8 +1224,8 @@ static void scheduled(const struct scenario *sc, uint32_t rep, int hint, struct 
 	struct errbuf err = { "" };
 	memset(c, 0, sizeof(*c));
 	c->e = engine_new(0);
-	struct workload *w = workload_new(sc, c->e, rep, collect_sink, c, &err);
-	ck_assert_msg(w != NULL, "%s", err.msg);
+	struct workload *w;
+	ck_assert_msg(workload_new(sc, c->e, rep, collect_sink, c, &w, &err) == 0, "%s", err.msg);
 	if (hint)
 		workload_set_hint(w, count_hint);
 	ck_assert_int_eq(workload_start(w, &err), 0);
@@ -1240,8 +1240,8 @@ static void pulled(const struct scenario *sc, uint32_t rep, struct collected *c)
 {
 	struct errbuf err = { "" };
 	memset(c, 0, sizeof(*c));
-	struct workload *w = workload_new(sc, NULL, rep, NULL, NULL, &err);
-	ck_assert_msg(w != NULL, "%s", err.msg);
+	struct workload *w;
+	ck_assert_msg(workload_new(sc, NULL, rep, NULL, NULL, &w, &err) == 0, "%s", err.msg);
 	struct arrival a;
 	int rc;
 	while ((rc = workload_pull(w, &a)) > 0)

@@ -864,7 +864,7 @@ int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t
 /* Instances in order of creation, where a choice among a function's
  * instances would otherwise follow their slots in the pool: the order of
  * the slots depends on the other functions' instances (one platform for
- * all, or one per group of functions: run.c), the order of creation does
+ * all, or one per group of functions: run/partition.c), the order of creation does
  * not. */
 struct alive_ent {
 	uint64_t created_seq;
@@ -963,6 +963,11 @@ static double host_pool_clock(void *ctx)
 {
 	struct platform *p = ctx;
 	return p->pool_clock;
+}
+
+int platform_status(const struct platform *p)
+{
+	return p->failed ? ERR_RUNTIME : 0;
 }
 
 void platform_finish(struct platform *p)

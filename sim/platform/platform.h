@@ -94,6 +94,11 @@ void platform_prefetch(const struct platform *p, uint32_t fn);
 /* End of run: releases every instance still alive at engine_now(). */
 void platform_finish(struct platform *p);
 
+/* 0, or ERR_RUNTIME once a step the platform's own timers drive (a request
+ * ending, an instance ready, a keep-alive policy's call) failed: it then
+ * stopped the engine and left its message in the errbuf of platform_new. */
+int platform_status(const struct platform *p);
+
 const struct instance_counts *platform_counts(const struct platform *p, uint32_t fn);
 /* Idle instances evicted from the memory pool so far. */
 uint64_t platform_evictions(const struct platform *p);

@@ -17,7 +17,6 @@ int drive_init(struct drive *d, const struct scenario *sc, uint32_t rep, const s
 	d->sc = sc;
 	d->replication = rep;
 	d->err = err;
-	err->msg[0] = '\0';         /* see drive_platform_failed */
 	d->stop = opt ? opt->stop : NULL;
 	d->progress = opt && opt->progress;
 	d->started_wall_s = drive_wall_s();
@@ -52,7 +51,3 @@ void drive_progress(struct drive *d, double now_s, uint64_t arrivals)
 		(unsigned long long)arrivals, eta);
 }
 
-int drive_platform_failed(const struct drive *d)
-{
-	return d->err->msg[0] != '\0';
-}

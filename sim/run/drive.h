@@ -38,10 +38,5 @@ void drive_end(struct drive *d, struct collect *out);
 /* At most twice a second, on stderr when asked for: the share of the run
  * simulated up to now_s and an estimate of the time left. */
 void drive_progress(struct drive *d, double now_s, uint64_t arrivals);
-/* Whether a platform failed: the platform tells a failure inside its timers
- * (always ERR_RUNTIME) only through its message, as it stops the engine
- * (platform.h has no status call); nothing else leaves a message without
- * returning its own code first. */
-int drive_platform_failed(const struct drive *d);
 
 #endif

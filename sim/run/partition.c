@@ -171,11 +171,8 @@ static int part_run_start(struct part_run *pr, const struct run_options *opt)
 	for (size_t i = 0; i < pr->n_parts; i++)
 		if ((rc = part_start(pr, i, &obs)) < 0)
 			return rc;
-	/* workload_new fails on its inputs (trace files, formats) and tells no
-	 * code: they are the user's. */
-	pr->workload = workload_new(sc, NULL, rep, NULL, NULL, pr->d.err);
-	if (!pr->workload)
-		return ERR_INPUT;
+	if ((rc = workload_new(sc, NULL, rep, NULL, NULL, &pr->workload, pr->d.err)) < 0)
+		return rc;
 	if (opt && opt->add_sources && (rc = opt->add_sources(opt->sources_ctx, pr->workload, sc, rep, pr->d.err)) < 0)
 		return rc;
 	return 0;
@@ -269,8 +266,8 @@ static int part_status(struct part_run *pr, const struct part *p)
 {
 	if (pr->d.c.failed)
 		return pr->d.c.failed;
-	if (drive_platform_failed(&pr->d))
-		return ERR_RUNTIME;
+	if (platform_status(p->platform) < 0)
+		return ERR_RUNTIME;     /* its message is there */
 	if (engine_failed(p->engine))
 		return errbuf_set(pr->d.err, ERR_RUNTIME, "replication %u: %s", pr->d.replication,
 				  engine_failed(p->engine));
@@ -396,7 +393,10 @@ static int finish_groups(struct part_run *pr)
 	changes_apply(pr);
 	if (pr->d.c.failed)
 		return pr->d.c.failed;
-	return drive_platform_failed(&pr->d) ? ERR_RUNTIME : 0;
+	for (size_t g = 0; g < pr->n_parts; g++)
+		if (platform_status(pr->parts[g].platform) < 0)
+			return ERR_RUNTIME;
+	return 0;
 }
 
 /* The groups run side by side, window by window: the workload's arrivals

@@ -61,6 +61,7 @@ static int serial_start(struct serial_run *sr, const struct run_options *opt)
 {
 	const struct scenario *sc = sr->d.sc;
 	uint32_t rep = sr->d.replication;
+	int rc;
 	struct platform_observer obs = collect_observer(&sr->d.c);
 	sr->engine = sr->d.c.engine = engine_new(0);
 	if (!sr->engine)
@@ -68,18 +69,14 @@ static int serial_start(struct serial_run *sr, const struct run_options *opt)
 	sr->platform = platform_new(sc, sr->engine, rep, &obs, sr->d.err);
 	if (!sr->platform)
 		return ERR_RUNTIME;
-	/* workload_new fails on its inputs (trace files, formats) and tells no
-	 * code: they are the user's. */
-	sr->workload = workload_new(sc, sr->engine, rep, on_arrival, sr, sr->d.err);
-	if (!sr->workload)
-		return ERR_INPUT;
+	if ((rc = workload_new(sc, sr->engine, rep, on_arrival, sr, &sr->workload, sr->d.err)) < 0)
+		return rc;
 	if (sr->d.c.prefetch)
 		workload_set_hint(sr->workload, on_hint);
 	/* The clock reaches duration_s even when the last event is earlier, so
 	 * instances that never expire (provisioned, lru) count to its end. */
 	if (!engine_at(sr->engine, sc->duration_s, end_of_window, sr, 0))
 		return errbuf_set(sr->d.err, ERR_RUNTIME, "out of memory starting replication %u", rep);
-	int rc;
 	if (opt && opt->add_sources &&
 	    (rc = opt->add_sources(opt->sources_ctx, sr->workload, sc, rep, sr->d.err)) < 0)
 		return rc;
@@ -100,7 +97,7 @@ static int serial_go(struct serial_run *sr)
 		return rc;
 	if (sr->d.c.failed)
 		return sr->d.c.failed;
-	if (drive_platform_failed(&sr->d))
+	if (platform_status(sr->platform) < 0)
 		return ERR_RUNTIME;     /* its message is there */
 	if (engine_failed(sr->engine))
 		return errbuf_set(sr->d.err, ERR_RUNTIME, "replication %u: %s", sr->d.replication,

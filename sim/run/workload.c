@@ -285,26 +285,25 @@ int workload_add_source(struct workload *w, const struct workload_source_ops *op
 	return 0;
 }
 
-struct workload *workload_new(const struct scenario *sc, struct engine *e, uint32_t replication,
-			      workload_sink_fn *sink, void *sink_ctx, struct errbuf *err)
+int workload_new(const struct scenario *sc, struct engine *e, uint32_t replication,
+		 workload_sink_fn *sink, void *sink_ctx, struct workload **out, struct errbuf *err)
 {
+	*out = NULL;
 	struct workload *w = calloc(1, sizeof(*w));
-	if (!w) {
-		errbuf_set(err, ERR_RUNTIME, "out of memory");
-		return NULL;
-	}
+	if (!w)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	w->sc = sc;
 	w->engine = e;
 	w->sink = sink;
 	w->sink_ctx = sink_ctx;
 	w->err = err;
-	if (sc->workload && open_workload(w, replication, err) < 0) {
+	int rc = sc->workload ? open_workload(w, replication, err) : 0;
+	if (rc < 0) {
 		workload_free(w);
-		return NULL;
+		return rc;
 	}
 	for (size_t i = 0; i < sc->n_functions; i++) {
 		const struct arrivals_cfg *a = &sc->functions[i].arrivals;
-		int rc = 0;
 		if (a->process == ARRIVALS_WORKLOAD) {
 			continue;
 		} else if (a->process == ARRIVALS_TRACE) {
@@ -330,10 +329,11 @@ struct workload *workload_new(const struct scenario *sc, struct engine *e, uint3
 		}
 		if (rc < 0) {
 			workload_free(w);
-			return NULL;
+			return rc;
 		}
 	}
-	return w;
+	*out = w;
+	return 0;
 }
 
 int workload_start(struct workload *w, struct errbuf *err)

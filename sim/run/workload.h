@@ -35,8 +35,10 @@ typedef int workload_sink_fn(void *ctx, const struct arrival *a, struct errbuf *
 
 struct workload;
 
-struct workload *workload_new(const struct scenario *sc, struct engine *e, uint32_t replication,
-			      workload_sink_fn *sink, void *sink_ctx, struct errbuf *err);
+/* The arrival sources of one replication into *out: 0, or ERR_INPUT (a
+ * trace file or format the user named fails) or ERR_RUNTIME (memory). */
+int workload_new(const struct scenario *sc, struct engine *e, uint32_t replication,
+		 workload_sink_fn *sink, void *sink_ctx, struct workload **out, struct errbuf *err);
 /* Adds a source (taking ownership); used by workload_new and by readers. */
 int workload_add_source(struct workload *w, const struct workload_source_ops *ops, void *src,
 			struct errbuf *err);
