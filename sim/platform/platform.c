@@ -588,6 +588,99 @@ static int spawn_idle(struct platform *p, uint32_t fn, int provisioned, double u
 }
 
 /* Starts request r on a warm instance or a new one; r holds a slot. */
+/* A warm start: request rq of f takes instance id (available, with a free
+ * slot). */
+static void dispatch_warm(struct platform *p, struct fn_rt *f, struct request *rq, uint32_t id)
+{
+	struct instance *in = &p->inst[id];
+	if (in->active == 0) {
+		if (in->in_fifo)
+			fifo_unlink(p, f, id);
+		if (in->expiry != ENGINE_TIMER_NONE) {
+			engine_cancel(p->engine, in->expiry);
+			in->expiry = ENGINE_TIMER_NONE;
+		}
+		counts_add(p, rq->fn, 0, 1, -1);
+	}
+	in->active++;
+	in->used_seq = ++p->seq;
+	if (in->active >= f->cfg->concurrency_per_instance)
+		avail_remove(p, f, id);
+	else
+		avail_update(p, f, id);
+	rq->instance = id;
+	rq->cold = 0;
+	rq->init_s = 0;
+	rq->restore = RESTORE_NONE;
+	rq->provisioned = in->provisioned;
+}
+
+/* A cold start: request r of f on a new instance. Returns 0 (its cold
+ * service time in *service), 1 when the memory pool dropped the request
+ * (reported and freed), <0 on failure. */
+static int dispatch_cold(struct platform *p, struct fn_rt *f, uint32_t r, double now, double *service)
+{
+	struct request *rq = &p->req[r];
+	const struct function_cfg *cfg = f->cfg;
+	if (pool_make_room(p, cfg->memory_mb)) {
+		/* FaasCache's choice: no idle memory to evict, the request is dropped. */
+		rq->outcome = REQ_REJECTED;
+		report(p, r, now);
+		give_slot(p, f);
+		free_request(p, r);
+		return 1;
+	}
+	uint32_t id = new_instance(p);
+	if (id == NONE)
+		return fail(p, "cannot create another instance");
+	struct instance *in = &p->inst[id];
+	struct coldstart_draw draw;
+	cfg->cold_start->draw(cfg->cold_start_cfg, &f->rng_cold.gen, *service, &draw);
+	*in = (struct instance){
+		.fn = rq->fn,
+		.active = 1,
+		.avail_pos = NONE,
+		.next_free = NONE,
+		.state = draw.init_s > 0 ? INST_INIT : INST_WARM,
+		.created_s = now,
+		.created_seq = ++p->seq,
+		.used_seq = p->seq,
+		.expiry = ENGINE_TIMER_NONE,
+	};
+	p->pool_used_mb += cfg->memory_mb;
+	if (draw.init_s > 0) {
+		counts_add(p, rq->fn, 1, 0, 0);
+		if (!engine_at(p->engine, now + draw.init_s, on_init_done, p, id))
+			return fail(p, "cannot schedule an initialisation");
+	} else {
+		counts_add(p, rq->fn, 0, 1, 0);
+	}
+	rq->instance = id;
+	rq->cold = 1;
+	rq->init_s = draw.init_s;
+	rq->restore = draw.restore;
+	rq->provisioned = 0;
+	*service = draw.service_s;
+	return 0;
+}
+
+/* Too little memory: the instance dies with the request (a provisioned one
+ * is restarted in place and stays provisioned). When the runtime and model
+ * do not fit, loading them fails at the end of init and the request never
+ * runs. */
+static void dispatch_oom(struct platform *p, struct fn_rt *f, struct request *rq)
+{
+	struct instance *in = &p->inst[rq->instance];
+	rq->outcome = REQ_OOM;
+	if (f->cfg->oom == OOM_INIT)
+		rq->run_s = 0;
+	if (!in->provisioned) {
+		in->doomed = 1;
+		if (in->avail_pos != NONE)
+			avail_remove(p, f, rq->instance);
+	}
+}
+
 static int dispatch(struct platform *p, uint32_t r)
 {
 	struct request *rq = &p->req[r];
@@ -604,85 +697,16 @@ static int dispatch(struct platform *p, uint32_t r)
 		/* Random selection among on-demand instances; provisioned first. */
 		if (p->sc->platform.idle_selection == IDLE_RANDOM && !p->inst[id].provisioned)
 			id = f->avail[gsl_rng_uniform_int(&f->rng_dispatch.gen, f->n_avail)].id;
-		struct instance *in = &p->inst[id];
-		if (in->active == 0) {
-			if (in->in_fifo)
-				fifo_unlink(p, f, id);
-			if (in->expiry != ENGINE_TIMER_NONE) {
-				engine_cancel(p->engine, in->expiry);
-				in->expiry = ENGINE_TIMER_NONE;
-			}
-			counts_add(p, rq->fn, 0, 1, -1);
-		}
-		in->active++;
-		in->used_seq = ++p->seq;
-		if (in->active >= cfg->concurrency_per_instance)
-			avail_remove(p, f, id);
-		else
-			avail_update(p, f, id);
-		rq->instance = id;
-		rq->cold = 0;
-		rq->init_s = 0;
-		rq->restore = RESTORE_NONE;
-		rq->provisioned = in->provisioned;
+		dispatch_warm(p, f, rq, id);
 	} else {
-		if (pool_make_room(p, cfg->memory_mb)) {
-			/* FaasCache's choice: no idle memory to evict, the request is dropped. */
-			rq->outcome = REQ_REJECTED;
-			report(p, r, now);
-			give_slot(p, f);
-			free_request(p, r);
-			return 0;
-		}
-		uint32_t id = new_instance(p);
-		if (id == NONE)
-			return fail(p, "cannot create another instance");
-		struct instance *in = &p->inst[id];
-		struct coldstart_draw draw;
-		cfg->cold_start->draw(cfg->cold_start_cfg, &f->rng_cold.gen, service, &draw);
-		*in = (struct instance){
-			.fn = rq->fn,
-			.active = 1,
-			.avail_pos = NONE,
-			.next_free = NONE,
-			.state = draw.init_s > 0 ? INST_INIT : INST_WARM,
-			.created_s = now,
-			.created_seq = ++p->seq,
-			.used_seq = p->seq,
-			.expiry = ENGINE_TIMER_NONE,
-		};
-		p->pool_used_mb += cfg->memory_mb;
-		if (draw.init_s > 0) {
-			counts_add(p, rq->fn, 1, 0, 0);
-			if (!engine_at(p->engine, now + draw.init_s, on_init_done, p, id))
-				return fail(p, "cannot schedule an initialisation");
-		} else {
-			counts_add(p, rq->fn, 0, 1, 0);
-		}
-		rq->instance = id;
-		rq->cold = 1;
-		rq->init_s = draw.init_s;
-		rq->restore = draw.restore;
-		rq->provisioned = 0;
-		service = draw.service_s;
+		int rc = dispatch_cold(p, f, r, now, &service);
+		if (rc != 0)
+			return rc < 0 ? rc : 0;
 	}
 	rq->outcome = service > cfg->timeout_s ? REQ_TIMED_OUT : REQ_COMPLETED;
 	rq->run_s = service > cfg->timeout_s ? cfg->timeout_s : service;
-	if (cfg->oom != OOM_NONE) {
-		/* Too little memory: the instance dies with the request (a
-		 * provisioned one is restarted in place and stays provisioned). When
-		 * the runtime and model do not fit, loading them fails at the end of
-		 * init and the request never runs. */
-		struct instance *in = &p->inst[rq->instance];
-		rq->outcome = REQ_OOM;
-		if (cfg->oom == OOM_INIT)
-			rq->run_s = 0;
-		if (!in->provisioned) {
-			in->doomed = 1;
-			if (in->avail_pos != NONE)
-				avail_remove(p, f, rq->instance);
-		}
-	}
+	if (cfg->oom != OOM_NONE)
+		dispatch_oom(p, f, rq);
 	if (!engine_at(p->engine, now + rq->init_s + rq->run_s, on_complete, p, r))
 		return fail(p, "cannot schedule a completion");
 	return 0;
@@ -1076,6 +1100,45 @@ struct platform *platform_new(const struct scenario *sc, struct engine *e, uint3
 	return platform_new_range(sc, 0, (uint32_t)sc->n_functions, e, replication, obs, err);
 }
 
+/* Function fn's run-time record f of platform p: its configuration, random
+ * streams, keep-alive host and state. Returns 0, or -1 out of memory. */
+static int fn_start(struct platform *p, struct fn_rt *f, uint32_t fn, uint32_t replication)
+{
+	const struct scenario *sc = p->sc;
+	f->cfg = &sc->functions[fn];
+	f->queue.head = f->queue.tail = NONE;
+	f->avail_list[0] = f->avail_list[1] = (struct ilist){ NONE, NONE };
+	f->const_ttl_s = f->cfg->keepalive->constant_ttl
+		? f->cfg->keepalive->constant_ttl(f->cfg->keepalive_cfg) : NAN;
+	if (rng_stream_init(&f->rng_service, sc->seed, replication, fn, RNG_SERVICE) < 0 ||
+	    rng_stream_init(&f->rng_cold, sc->seed, replication, fn, RNG_COLD_START) < 0 ||
+	    rng_stream_init(&f->rng_dispatch, sc->seed, replication, fn, RNG_DISPATCH) < 0 ||
+	    rng_stream_init(&f->rng_policy, sc->seed, replication, fn, RNG_POLICY) < 0)
+		return -1;
+	double warm_mean_s = dist_mean(&f->cfg->service);
+	double extra_s = f->cfg->cold_start->mean_total_s(f->cfg->cold_start_cfg, warm_mean_s) - warm_mean_s;
+	f->host = (struct keepalive_host){
+		.platform = p,
+		.engine = p->engine,
+		.fn = fn,
+		.memory_mb = f->cfg->memory_mb,
+		.cold_extra_s = extra_s > 0 ? extra_s : 0,
+		.horizon_s = sc->duration_s,
+		.prewarm = host_prewarm,
+		.set_provisioned = host_set_provisioned,
+		.ping = host_ping,
+		.idle_instances = host_idle,
+		.alive_instances = host_alive,
+		.pool_clock = host_pool_clock,
+	};
+	if (f->cfg->keepalive->start) {
+		f->keepalive_state = f->cfg->keepalive->start(f->cfg->keepalive_cfg, &f->host);
+		if (!f->keepalive_state)
+			return -1;
+	}
+	return 0;
+}
+
 struct platform *platform_new_range(const struct scenario *sc, uint32_t first_fn, uint32_t end_fn,
 				    struct engine *e, uint32_t replication,
 				    const struct platform_observer *obs, struct errbuf *err)
@@ -1097,41 +1160,9 @@ struct platform *platform_new_range(const struct scenario *sc, uint32_t first_fn
 	if (!p->fn)
 		goto oom;
 	memset(p->fn, 0, fn_bytes);
-	for (uint32_t i = 0; i < p->n_fn; i++) {
-		struct fn_rt *f = &p->fn[i];
-		uint32_t fn = first_fn + i;
-		f->cfg = &sc->functions[fn];
-		f->queue.head = f->queue.tail = NONE;
-		f->avail_list[0] = f->avail_list[1] = (struct ilist){ NONE, NONE };
-		f->const_ttl_s = f->cfg->keepalive->constant_ttl
-			? f->cfg->keepalive->constant_ttl(f->cfg->keepalive_cfg) : NAN;
-		if (rng_stream_init(&f->rng_service, sc->seed, replication, fn, RNG_SERVICE) < 0 ||
-		    rng_stream_init(&f->rng_cold, sc->seed, replication, fn, RNG_COLD_START) < 0 ||
-		    rng_stream_init(&f->rng_dispatch, sc->seed, replication, fn, RNG_DISPATCH) < 0 ||
-		    rng_stream_init(&f->rng_policy, sc->seed, replication, fn, RNG_POLICY) < 0)
+	for (uint32_t i = 0; i < p->n_fn; i++)
+		if (fn_start(p, &p->fn[i], first_fn + i, replication) < 0)
 			goto oom;
-		double warm_mean_s = dist_mean(&f->cfg->service);
-		double extra_s = f->cfg->cold_start->mean_total_s(f->cfg->cold_start_cfg, warm_mean_s) - warm_mean_s;
-		f->host = (struct keepalive_host){
-			.platform = p,
-			.engine = e,
-			.fn = fn,
-			.memory_mb = f->cfg->memory_mb,
-			.cold_extra_s = extra_s > 0 ? extra_s : 0,
-			.horizon_s = sc->duration_s,
-			.prewarm = host_prewarm,
-			.set_provisioned = host_set_provisioned,
-			.ping = host_ping,
-			.idle_instances = host_idle,
-			.alive_instances = host_alive,
-			.pool_clock = host_pool_clock,
-		};
-		if (f->cfg->keepalive->start) {
-			f->keepalive_state = f->cfg->keepalive->start(f->cfg->keepalive_cfg, &f->host);
-			if (!f->keepalive_state)
-				goto oom;
-		}
-	}
 	/* The account pool is what all functions leave free, however many
 	 * this platform simulates. */
 	p->shared_limit = sc->platform.account_concurrency - sc->platform.reserved_total;

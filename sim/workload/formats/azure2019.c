@@ -867,58 +867,73 @@ static int a19_open(const struct trace *t, const void *data, uint64_t seed, uint
 	return 0;
 }
 
+/* Row i's next arrival: into the heap, or on to its next busy cell. */
+static int row_advance(struct a19_it *it, uint32_t i, struct errbuf *err)
+{
+	int rc = spread_next(it, &it->rows[i]);
+	if (rc < 0)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	if (rc)
+		heap_push(it, i);
+	else
+		next_cell(it, i);   /* poisson drew no arrival this minute */
+	return 0;
+}
+
+/* Starts the next busy minute (of this day or a later one): its rows go into
+ * the heap, or, for a minute sorted whole, into it->sorted. Returns 1 when a
+ * step was made, 0 at the end of the trace, <0 on error. */
+static int start_minute(struct a19_it *it, struct errbuf *err)
+{
+	while (it->minute < MINUTES && it->bucket[it->minute] == UINT32_MAX)
+		it->minute++;
+	if (it->minute == MINUTES) {
+		if (it->day == it->d->n_days)
+			return 0;
+		int rc = load_day(it, err);
+		if (rc < 0)
+			return rc;
+		uint32_t *h = realloc(it->heap, (it->n_rows + 1) * sizeof(*h));
+		if (!h)
+			return errbuf_set(err, ERR_RUNTIME, "out of memory");
+		it->heap = h;
+		return 1;
+	}
+	uint32_t i = it->bucket[it->minute];
+	it->bucket[it->minute] = UINT32_MAX;
+	int sorted = sort_minute(it, i);
+	if (sorted < 0)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	while (!sorted && i != UINT32_MAX) {
+		struct a19_row *r = &it->rows[i];
+		uint32_t next = r->next;
+		r->k = 0;
+		r->x = 0;
+		int rc = row_advance(it, i, err);
+		if (rc < 0)
+			return rc;
+		i = next;
+	}
+	it->minute++;
+	return 1;
+}
+
 static int a19_next_impl(void *p, struct trace_arrival *a, struct errbuf *err)
 {
 	struct a19_it *it = p;
-	if (it->pos_sorted < it->n_sorted) {
-		const struct a19_arr *s = &it->sorted[it->pos_sorted++];
-		a->t_s = s->t_s;
-		a->trace_fn = s->fn;
-		a->duration_s = NAN;
-		return 1;
-	}
-	while (it->n_heap == 0) {
-		/* Start the next busy minute (of this day or a later one). */
-		while (it->minute < MINUTES && it->bucket[it->minute] == UINT32_MAX)
-			it->minute++;
-		if (it->minute == MINUTES) {
-			if (it->day == it->d->n_days)
-				return 0;
-			int rc = load_day(it, err);
-			if (rc < 0)
-				return rc;
-			uint32_t *h = realloc(it->heap, (it->n_rows + 1) * sizeof(*h));
-			if (!h)
-				return errbuf_set(err, ERR_RUNTIME, "out of memory");
-			it->heap = h;
-			continue;
+	for (;;) {
+		if (it->pos_sorted < it->n_sorted) {
+			const struct a19_arr *s = &it->sorted[it->pos_sorted++];
+			a->t_s = s->t_s;
+			a->trace_fn = s->fn;
+			a->duration_s = NAN;
+			return 1;
 		}
-		uint32_t i = it->bucket[it->minute];
-		it->bucket[it->minute] = UINT32_MAX;
-		int sorted = sort_minute(it, i);
-		if (sorted < 0)
-			return errbuf_set(err, ERR_RUNTIME, "out of memory");
-		if (sorted) {
-			it->minute++;
-			if (it->n_sorted == 0)
-				continue;
-			return a19_next_impl(p, a, err);
-		}
-		while (i != UINT32_MAX) {
-			struct a19_row *r = &it->rows[i];
-			uint32_t next = r->next;
-			r->k = 0;
-			r->x = 0;
-			int rc = spread_next(it, r);
-			if (rc < 0)
-				return errbuf_set(err, ERR_RUNTIME, "out of memory");
-			if (rc)
-				heap_push(it, i);
-			else
-				next_cell(it, i);   /* poisson drew no arrival this minute */
-			i = next;
-		}
-		it->minute++;
+		if (it->n_heap > 0)
+			break;
+		int rc = start_minute(it, err);
+		if (rc <= 0)
+			return rc;
 	}
 	uint32_t i = it->heap[0];
 	struct a19_row *r = &it->rows[i];
@@ -926,14 +941,8 @@ static int a19_next_impl(void *p, struct trace_arrival *a, struct errbuf *err)
 	a->trace_fn = r->fn;
 	a->duration_s = NAN;
 	heap_pop(it);
-	int rc = spread_next(it, r);
-	if (rc < 0)
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	if (rc)
-		heap_push(it, i);
-	else
-		next_cell(it, i);
-	return 1;
+	int rc = row_advance(it, i, err);
+	return rc < 0 ? rc : 1;
 }
 
 static void a19_close(void *p)
