@@ -29,6 +29,10 @@
 
 #include <stddef.h>
 
+/* A user need not call every generated function: clang warns of unused
+ * static inline functions defined in a .c file, gcc does not. */
+#define HEAP_FN static inline __attribute__((unused))
+
 static inline size_t heap_parent(size_t i, size_t d)
 {
 	return (i - 1) / d;
@@ -44,7 +48,7 @@ static inline size_t heap_first_child(size_t i, size_t d)
 
 #define HEAP_DEFINE(name, T, D, CTX, LESS, PLACE)                                          \
 	/* Moves x up from the hole at i and stores it. */                                 \
-	static inline void name##_sift_up(CTX ctx, T *h, size_t i, T x)                    \
+	HEAP_FN void name##_sift_up(CTX ctx, T *h, size_t i, T x)                          \
 	{                                                                                  \
 		size_t p_;                                                                 \
 		while (i > 0 && (LESS(ctx, x, h[p_ = heap_parent(i, (D))]))) {             \
@@ -54,7 +58,7 @@ static inline size_t heap_first_child(size_t i, size_t d)
 		PLACE(ctx, h, i, x);                                                       \
 	}                                                                                  \
 	/* The leftmost least of the children c .. min(c + D, n) - 1 (c < n). */          \
-	static inline size_t name##_min_child(CTX ctx, const T *h, size_t c, size_t n)     \
+	HEAP_FN size_t name##_min_child(CTX ctx, const T *h, size_t c, size_t n)           \
 	{                                                                                  \
 		(void)ctx;                                                                 \
 		if ((D) == 4 && c + 3 < n) {                                               \
@@ -71,7 +75,7 @@ static inline size_t heap_first_child(size_t i, size_t d)
 		return best_;                                                              \
 	}                                                                                  \
 	/* Moves x down from the hole at i of a heap of n entries and stores it. */        \
-	static inline void name##_sift_down(CTX ctx, T *h, size_t n, size_t i, T x)        \
+	HEAP_FN void name##_sift_down(CTX ctx, T *h, size_t n, size_t i, T x)              \
 	{                                                                                  \
 		for (;;) {                                                                 \
 			size_t c_ = heap_first_child(i, (D));                              \
@@ -86,13 +90,13 @@ static inline size_t heap_first_child(size_t i, size_t d)
 		PLACE(ctx, h, i, x);                                                       \
 	}                                                                                  \
 	/* Adds x to a heap of n entries (h has room for n + 1); returns n + 1. */        \
-	static inline size_t name##_push(CTX ctx, T *h, size_t n, T x)                     \
+	HEAP_FN size_t name##_push(CTX ctx, T *h, size_t n, T x)                           \
 	{                                                                                  \
 		name##_sift_up(ctx, h, n, x);                                              \
 		return n + 1;                                                              \
 	}                                                                                  \
 	/* Re-sorts the entry at i of a heap of n entries after its key changed. */       \
-	static inline void name##_update(CTX ctx, T *h, size_t n, size_t i)               \
+	HEAP_FN void name##_update(CTX ctx, T *h, size_t n, size_t i)                      \
 	{                                                                                  \
 		T x_ = h[i];                                                               \
 		if (i > 0 && (LESS(ctx, x_, h[heap_parent(i, (D))])))                      \
@@ -102,7 +106,7 @@ static inline size_t heap_first_child(size_t i, size_t d)
 	}                                                                                  \
 	/* Removes the entry at i (i < n; 0 pops the least); returns n - 1. The          \
 	 * last entry fills the hole and moves up or down from there. */                   \
-	static inline size_t name##_remove(CTX ctx, T *h, size_t n, size_t i)              \
+	HEAP_FN size_t name##_remove(CTX ctx, T *h, size_t n, size_t i)                    \
 	{                                                                                  \
 		size_t last_ = n - 1;                                                      \
 		if (i == last_)                                                            \
