@@ -295,13 +295,9 @@ END_TEST
 Suite *badinput_suite(void)
 {
 	Suite *s = suite_create("bad-input");
-	TCase *tc = tcase_create("table");
-	tcase_set_timeout(tc, 60);
+	TCase *tc = tu_tcase(s, "table", 60);
 	tcase_add_loop_test(tc, bad_input_table, 0, (int)(sizeof(cases) / sizeof(cases[0])));
-	tcase_add_test(tc, trace_line_too_long);
-	tcase_add_test(tc, trace_is_a_directory);
-	tcase_add_test(tc, unreadable_files);
-	tcase_add_test(tc, good_trace_with_bom_and_crlf_runs);
-	suite_add_tcase(s, tc);
+	TU_ADD_TESTS(tc, trace_line_too_long, trace_is_a_directory, unreadable_files,
+		     good_trace_with_bom_and_crlf_runs);
 	return s;
 }

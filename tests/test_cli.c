@@ -340,14 +340,8 @@ END_TEST
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
-	TCase *tc = tcase_create("cli");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, help_and_version);
-	tcase_add_test(tc, help_command_is_command_help);
-	tcase_add_test(tc, usage_errors_word_for_word);
-	tcase_add_test(tc, run_writes_every_output);
-	tcase_add_test(tc, same_seed_same_bytes_any_thread_count);
-	tcase_add_test(tc, bad_input_exits_2_naming_the_place);
-	suite_add_tcase(s, tc);
+	TU_ADD_TESTS(tu_tcase(s, "cli", 120), help_and_version, help_command_is_command_help,
+		     usage_errors_word_for_word, run_writes_every_output,
+		     same_seed_same_bytes_any_thread_count, bad_input_exits_2_naming_the_place);
 	return s;
 }

@@ -27,6 +27,7 @@
 #include <jansson.h>
 #include "core/dist.h"
 #include "suites.h"
+#include "testutil.h"
 
 #define N_SAMPLES 200000
 #define WHERE "s.json: functions[0].service"
@@ -395,19 +396,9 @@ END_TEST
 Suite *dist_suite(void)
 {
 	Suite *s = suite_create("dist");
-	TCase *tc = tcase_create("sampling");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_constant);
-	tcase_add_test(tc, test_exponential);
-	tcase_add_test(tc, test_lognormal_median_sigma);
-	tcase_add_test(tc, test_lognormal_mean_cv);
-	tcase_add_test(tc, test_gamma);
-	tcase_add_test(tc, test_uniform);
-	tcase_add_test(tc, test_empirical);
-	tcase_add_test(tc, test_empirical_fractional_keys);
-	suite_add_tcase(s, tc);
-	TCase *tj = tcase_create("json");
-	tcase_add_test(tj, test_json_errors);
-	suite_add_tcase(s, tj);
+	TU_ADD_TESTS(tu_tcase(s, "sampling", 60), test_constant, test_exponential,
+		     test_lognormal_median_sigma, test_lognormal_mean_cv, test_gamma, test_uniform,
+		     test_empirical, test_empirical_fractional_keys);
+	TU_ADD_TESTS(tu_tcase(s, "json", 0), test_json_errors);
 	return s;
 }

@@ -12,6 +12,7 @@
 #include "core/engine.h"
 #include "core/heap.h"
 #include "suites.h"
+#include "testutil.h"
 
 /* Records every firing: (time, arg) in order. */
 struct log {
@@ -721,25 +722,10 @@ END_TEST
 Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
-	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, test_empty);
-	tcase_add_test(tc, test_random_order);
-	tcase_add_test(tc, test_ties_in_insertion_order);
-	tcase_add_test(tc, test_late_timers);
-	tcase_add_test(tc, test_cancel);
-	tcase_add_test(tc, test_stale_handle_after_reuse);
-	tcase_add_test(tc, test_schedule_from_callback);
-	tcase_add_test(tc, test_stop);
-	tcase_add_test(tc, test_pending_limit);
-	tcase_add_test(tc, test_bad_times);
-	suite_add_tcase(s, tc);
-	TCase *slow = tcase_create("randomized");
-	tcase_set_timeout(slow, 60);
-	tcase_add_test(slow, test_random_vs_reference);
-	suite_add_tcase(s, slow);
-	TCase *heap = tcase_create("heap");
-	tcase_add_test(heap, test_heap_random_vs_sorted);
-	tcase_add_test(heap, test_heap_ties);
-	suite_add_tcase(s, heap);
+	TU_ADD_TESTS(tu_tcase(s, "core", 0), test_empty, test_random_order, test_ties_in_insertion_order,
+		     test_late_timers, test_cancel, test_stale_handle_after_reuse,
+		     test_schedule_from_callback, test_stop, test_pending_limit, test_bad_times);
+	TU_ADD_TESTS(tu_tcase(s, "randomized", 60), test_random_vs_reference);
+	TU_ADD_TESTS(tu_tcase(s, "heap", 0), test_heap_random_vs_sorted, test_heap_ties);
 	return s;
 }

@@ -8,6 +8,7 @@
 #include "core/errbuf.h"
 #include "core/histo.h"
 #include "suites.h"
+#include "testutil.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -375,16 +376,8 @@ END_TEST
 Suite *histo_suite(void)
 {
 	Suite *s = suite_create("histo");
-	TCase *tc = tcase_create("core");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_lognormal_quantiles);
-	tcase_add_test(tc, test_wide_range);
-	tcase_add_test(tc, test_merge);
-	tcase_add_test(tc, test_zero_values);
-	tcase_add_test(tc, test_empty);
-	tcase_add_test(tc, test_cdf_and_buckets);
-	tcase_add_test(tc, test_bucket_lookup_equals_log);
-	tcase_add_test(tc, test_quantiles_one_pass);
-	suite_add_tcase(s, tc);
+	TU_ADD_TESTS(tu_tcase(s, "core", 60), test_lognormal_quantiles, test_wide_range, test_merge,
+		     test_zero_values, test_empty, test_cdf_and_buckets, test_bucket_lookup_equals_log,
+		     test_quantiles_one_pass);
 	return s;
 }

@@ -163,11 +163,7 @@ END_TEST
 Suite *interrupt_suite(void)
 {
 	Suite *s = suite_create("interrupt");
-	TCase *tc = tcase_create("signals");
-	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, run_stops_on_sigint);
-	tcase_add_test(tc, run_stops_on_sigterm);
-	tcase_add_test(tc, sweep_interrupted_then_resumed);
-	suite_add_tcase(s, tc);
+	TU_ADD_TESTS(tu_tcase(s, "signals", 300), run_stops_on_sigint, run_stops_on_sigterm,
+		     sweep_interrupted_then_resumed);
 	return s;
 }

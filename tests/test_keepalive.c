@@ -435,17 +435,10 @@ END_TEST
 Suite *keepalive_suite(void)
 {
 	Suite *s = suite_create("keepalive");
-	TCase *tc = tcase_create("policies");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, periodic_30min_hybrid_vs_fixed_vs_none);
-	tcase_add_test(tc, hybrid_out_of_range_uses_forecast);
-	tcase_add_test(tc, hybrid_falls_back_when_not_representative);
-	tcase_add_test(tc, provisioned_poisson_bill);
-	tcase_add_test(tc, provisioned_schedule_in_blocks);
-	tcase_add_test(tc, warmer_keeps_a_rare_function_warm);
-	tcase_add_test(tc, greedy_dual_versus_lru);
-	tcase_add_test(tc, compare_runs_each_policy);
-	tcase_add_test(tc, policy_input_errors);
-	suite_add_tcase(s, tc);
+	TU_ADD_TESTS(tu_tcase(s, "policies", 120), periodic_30min_hybrid_vs_fixed_vs_none,
+		     hybrid_out_of_range_uses_forecast, hybrid_falls_back_when_not_representative,
+		     provisioned_poisson_bill, provisioned_schedule_in_blocks,
+		     warmer_keeps_a_rare_function_warm, greedy_dual_versus_lru, compare_runs_each_policy,
+		     policy_input_errors);
 	return s;
 }

@@ -627,18 +627,10 @@ END_TEST
 Suite *optimize_suite(void)
 {
 	Suite *s = suite_create("optimize");
-	TCase *tc = tcase_create("core");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, argument_syntax);
-	tcase_add_test(tc, sweep_csv_layout);
-	tcase_add_test(tc, csv_writer_and_its_hook);
-	tcase_add_test(tc, cheapest_provider_and_memory_by_hand);
-	tcase_add_test(tc, shortest_keepalive_meeting_a_cold_start_slo);
-	tcase_add_test(tc, cpu_bound_memory_cheapest_meeting_p99);
-	tcase_add_test(tc, balanced_objective_by_hand);
-	tcase_add_test(tc, brent_finds_the_balanced_optimum_in_fewer_runs);
-	tcase_add_test(tc, ties_are_decided_and_reported);
-	tcase_add_test(tc, cli_unsatisfiable_slo_and_usage);
-	suite_add_tcase(s, tc);
+	TU_ADD_TESTS(tu_tcase(s, "core", 120), argument_syntax, sweep_csv_layout, csv_writer_and_its_hook,
+		     cheapest_provider_and_memory_by_hand, shortest_keepalive_meeting_a_cold_start_slo,
+		     cpu_bound_memory_cheapest_meeting_p99, balanced_objective_by_hand,
+		     brent_finds_the_balanced_optimum_in_fewer_runs, ties_are_decided_and_reported,
+		     cli_unsatisfiable_slo_and_usage);
 	return s;
 }

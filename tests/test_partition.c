@@ -1418,24 +1418,13 @@ END_TEST
 Suite *partition_suite(void)
 {
 	Suite *s = suite_create("partition");
-	TCase *tc = tcase_create("units");
-	tcase_add_test(tc, engine_run_through_and_advance);
-	tcase_add_test(tc, workload_pull_matches_scheduled);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("equivalence");
-	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, peak_across_groups_by_hand);
-	tcase_add_test(tc, lifespans_alive_at_end);
-	tcase_add_test(tc, same_instant_events_first);
-	tcase_add_test(tc, provisioned_decrease_picks_by_creation);
-	tcase_add_test(tc, timeseries_intervals_at_their_bounds);
-	tcase_add_test(tc, account_pool_fallback_by_hand);
-	tcase_add_test(tc, account_pool_binding_many_functions);
-	tcase_add_test(tc, azure2019_workload_same_both_ways);
-	tcase_add_test(tc, shared_traces_same_both_ways);
-	tcase_add_test(tc, single_source_same_both_ways);
-	tcase_add_test(tc, wide_scenario_same_both_ways);
-	tcase_add_test(tc, example_scenarios_same_both_ways);
-	suite_add_tcase(s, tc);
+	TU_ADD_TESTS(tu_tcase(s, "units", 0), engine_run_through_and_advance,
+		     workload_pull_matches_scheduled);
+	TU_ADD_TESTS(tu_tcase(s, "equivalence", 300), peak_across_groups_by_hand, lifespans_alive_at_end,
+		     same_instant_events_first, provisioned_decrease_picks_by_creation,
+		     timeseries_intervals_at_their_bounds, account_pool_fallback_by_hand,
+		     account_pool_binding_many_functions, azure2019_workload_same_both_ways,
+		     shared_traces_same_both_ways, single_source_same_both_ways, wide_scenario_same_both_ways,
+		     example_scenarios_same_both_ways);
 	return s;
 }

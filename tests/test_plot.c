@@ -187,12 +187,7 @@ END_TEST
 Suite *plot_suite(void)
 {
 	Suite *s = suite_create("plot");
-	TCase *tc = tcase_create("core");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, run_plots);
-	tcase_add_test(tc, sweep_plots);
-	tcase_add_test(tc, errors);
-	suite_add_tcase(s, tc);
+	TU_ADD_TESTS(tu_tcase(s, "core", 120), run_plots, sweep_plots, errors);
 	return s;
 }
 
@@ -300,9 +295,6 @@ END_TEST
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
-	TCase *tc = tcase_create("core");
-	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, report_renders_in_chromium);
-	suite_add_tcase(s, tc);
+	TU_ADD_TESTS(tu_tcase(s, "core", 300), report_renders_in_chromium);
 	return s;
 }

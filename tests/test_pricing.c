@@ -454,19 +454,9 @@ END_TEST
 Suite *pricing_suite(void)
 {
 	Suite *s = suite_create("pricing");
-	TCase *tc = tcase_create("engines");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, three_million_requests_each_provider);
-	tcase_add_test(tc, overrides_replace_data);
-	tcase_add_test(tc, volume_tiers_apply_to_the_month);
-	tcase_add_test(tc, provisioned_and_always_ready);
-	tcase_add_test(tc, instance_based_billing);
-	tcase_add_test(tc, rounding_rules);
-	tcase_add_test(tc, usage_add_sums_every_field);
-	tcase_add_test(tc, vcpu_share_of_memory);
-	tcase_add_test(tc, catalogue_matches_registry);
-	tcase_add_test(tc, monthly_figure_in_a_run);
-	tcase_add_test(tc, premium_instance_time_in_a_run);
-	suite_add_tcase(s, tc);
+	TU_ADD_TESTS(tu_tcase(s, "engines", 60), three_million_requests_each_provider, overrides_replace_data,
+		     volume_tiers_apply_to_the_month, provisioned_and_always_ready, instance_based_billing,
+		     rounding_rules, usage_add_sums_every_field, vcpu_share_of_memory,
+		     catalogue_matches_registry, monthly_figure_in_a_run, premium_instance_time_in_a_run);
 	return s;
 }

@@ -312,19 +312,10 @@ END_TEST
 Suite *sim_suite(void)
 {
 	Suite *s = suite_create("sim");
-	TCase *tc = tcase_create("closed-forms");
-	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, littles_law_busy_instances);
-	tcase_add_test(tc, poisson_keepalive_cold_start_ratio);
-	tcase_add_test(tc, no_keepalive_means_every_request_is_cold);
-	tcase_add_test(tc, billing_is_exact);
-	tcase_add_test(tc, timeout_cuts_and_bills);
-	tcase_add_test(tc, erlang_b_rejections);
-	tcase_add_test(tc, erlang_c_queueing);
-	tcase_add_test(tc, idle_selection_hand_traced);
-	tcase_add_test(tc, warmup_excludes_early_arrivals);
-	tcase_add_test(tc, replications_give_intervals);
-	tcase_add_test(tc, run_errors_carry_their_codes);
-	suite_add_tcase(s, tc);
+	TU_ADD_TESTS(tu_tcase(s, "closed-forms", 300), littles_law_busy_instances,
+		     poisson_keepalive_cold_start_ratio, no_keepalive_means_every_request_is_cold,
+		     billing_is_exact, timeout_cuts_and_bills, erlang_b_rejections, erlang_c_queueing,
+		     idle_selection_hand_traced, warmup_excludes_early_arrivals, replications_give_intervals,
+		     run_errors_carry_their_codes);
 	return s;
 }

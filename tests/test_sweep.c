@@ -532,17 +532,8 @@ END_TEST
 Suite *sweep_suite(void)
 {
 	Suite *s = suite_create("sweep");
-	TCase *tc = tcase_create("sweep");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, header_and_rows);
-	tcase_add_test(tc, threads_shards_and_merge_are_identical);
-	tcase_add_test(tc, point_equals_run);
-	tcase_add_test(tc, seeds);
-	tcase_add_test(tc, grid_values);
-	tcase_add_test(tc, grid_errors);
-	tcase_add_test(tc, sweep_section);
-	tcase_add_test(tc, merge_refusals);
-	tcase_add_test(tc, mpi_matches_local);
-	suite_add_tcase(s, tc);
+	TU_ADD_TESTS(tu_tcase(s, "sweep", 120), header_and_rows, threads_shards_and_merge_are_identical,
+		     point_equals_run, seeds, grid_values, grid_errors, sweep_section, merge_refusals,
+		     mpi_matches_local);
 	return s;
 }

@@ -772,22 +772,10 @@ END_TEST
 Suite *trace_suite(void)
 {
 	Suite *s = suite_create("trace");
-	TCase *tc = tcase_create("trace");
-	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, llm_traces_exact);
-	tcase_add_test(tc, alibaba_trace_exact);
-	tcase_add_test(tc, azure2021_trace_exact);
-	tcase_add_test(tc, azure2019_sample_exact);
-	tcase_add_test(tc, azure2019_full_day_bounded_memory);
-	tcase_add_test(tc, csv_format_and_bad_rows);
-	tcase_add_test(tc, generator_iot);
-	tcase_add_test(tc, generator_ecommerce);
-	tcase_add_test(tc, generator_analytics);
-	tcase_add_test(tc, generator_inference);
-	tcase_add_test(tc, scenario_workload_and_defaults);
-	tcase_add_test(tc, example_scenarios_run);
-	tcase_add_test(tc, trace_command);
-	tcase_add_test(tc, registry_names_and_file_specs);
-	suite_add_tcase(s, tc);
+	TU_ADD_TESTS(tu_tcase(s, "trace", 600), llm_traces_exact, alibaba_trace_exact, azure2021_trace_exact,
+		     azure2019_sample_exact, azure2019_full_day_bounded_memory, csv_format_and_bad_rows,
+		     generator_iot, generator_ecommerce, generator_analytics, generator_inference,
+		     scenario_workload_and_defaults, example_scenarios_run, trace_command,
+		     registry_names_and_file_specs);
 	return s;
 }

@@ -1,12 +1,28 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+TCase *tu_tcase(Suite *s, const char *name, double timeout_s)
+{
+	TCase *tc = tcase_create(name);
+	if (timeout_s > 0)
+		tcase_set_timeout(tc, timeout_s);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+void tu_add_tests(TCase *tc, const TTest *const *tests, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		tcase_add_test(tc, tests[i]);
+}
 
 const char *tu_root(void)
 {
@@ -132,6 +148,28 @@ void tu_simulatef(struct scenario *sc, struct run_result *res, const char *fmt, 
 	tu_simulate(text, sc, res);
 }
 
+const char *tu_scenario_path(const char *name)
+{
+	static char buf[4096];
+	snprintf(buf, sizeof(buf), "%s/tests/scenarios/%s", tu_root(), name);
+	return buf;
+}
+
+char *tu_scenario_text(const char *name)
+{
+	const char *path = tu_scenario_path(name);
+	char *text = tu_slurp(path);
+	ck_assert_msg(text != NULL, "cannot read %s", path);
+	return text;
+}
+
+void tu_simulate_file(const char *name, struct scenario *sc, struct run_result *res)
+{
+	char *text = tu_scenario_text(name);
+	tu_simulate(text, sc, res);
+	free(text);
+}
+
 void tu_done(struct scenario *sc, struct run_result *res)
 {
 	run_result_free(res);
@@ -141,4 +179,17 @@ void tu_done(struct scenario *sc, struct run_result *res)
 double tu_fig(const struct stats_fold *f, enum stats_figure i)
 {
 	return f->n_valid[i] ? f->mean[i] : NAN;
+}
+
+void tu_assert_figs(const char *what, const struct stats_fold *f, const struct tu_want *want, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct tu_want *w = &want[i];
+		double got = tu_fig(f, w->fig);
+		int ok = isnan(w->value) ? isnan(got)
+			 : w->tol == 0 ? got == w->value
+			 : fabsl(w->value - got) < w->tol;
+		ck_assert_msg(ok, "%s: %s = %.17g, expected %.17g (tolerance %g)", what,
+			      stats_figure_names[w->fig], got, w->value, w->tol);
+	}
 }

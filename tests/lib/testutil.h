@@ -1,15 +1,28 @@
 /*
- * testutil: what the suites share — locating the binary, the sources and
- * ../shared; running slsim as a subprocess; simulating a scenario given as
- * JSON text in-process; reading figures out of results.
+ * testutil: what the suites share — building a suite from lists of tests;
+ * locating the binary, the sources, tests/scenarios and ../shared; running
+ * slsim as a subprocess; simulating a scenario given as JSON text or as a
+ * file of tests/scenarios in-process; reading and checking figures out of
+ * results.
  */
 #ifndef SLSIM_TESTUTIL_H
 #define SLSIM_TESTUTIL_H
 
+#include <check.h>
 #include <jansson.h>
 #include "run/run.h"
 #include "scenario/scenario.h"
 #include "run/stats.h"
+
+/* A new test case of s called name, with a timeout of timeout_s seconds
+ * (0: Check's default). */
+TCase *tu_tcase(Suite *s, const char *name, double timeout_s);
+/* Adds the n tests to tc, in order. */
+void tu_add_tests(TCase *tc, const TTest *const *tests, size_t n);
+/* tu_add_tests on a list: TU_ADD_TESTS(tc, test_a, test_b, ...). */
+#define TU_ADD_TESTS(tc, ...)                                                      \
+	tu_add_tests(tc, (const TTest *const[]){ __VA_ARGS__ },                    \
+		     sizeof((const TTest *const[]){ __VA_ARGS__ }) / sizeof(const TTest *))
 
 /* The source tree (SLSIM_ROOT, default "."). */
 const char *tu_root(void);
@@ -35,10 +48,31 @@ void tu_simulate(const char *json_text, struct scenario *sc, struct run_result *
 /* tu_simulate on printf-formatted scenario text. */
 void tu_simulatef(struct scenario *sc, struct run_result *res, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* <root>/tests/scenarios/<name>, in a static buffer reused by the next call. */
+const char *tu_scenario_path(const char *name);
+/* The text of tests/scenarios/<name> (malloc'd, caller frees); aborts the
+ * test when it cannot be read. */
+char *tu_scenario_text(const char *name);
+/* tu_simulate on the text of tests/scenarios/<name>. */
+void tu_simulate_file(const char *name, struct scenario *sc, struct run_result *res);
 /* Releases what tu_simulate filled. */
 void tu_done(struct scenario *sc, struct run_result *res);
 /* The mean of a figure over replications (NAN if undefined). */
 double tu_fig(const struct stats_fold *f, enum stats_figure i);
+
+/* An expected figure: value NAN asks for NaN; tol 0 for exact equality (as
+ * ck_assert_double_eq); otherwise |got - value| < tol (as
+ * ck_assert_double_eq_tol). */
+struct tu_want {
+	enum stats_figure fig;
+	double value, tol;
+};
+/* Asserts every want on f; a failure names `what` and the figure. */
+void tu_assert_figs(const char *what, const struct stats_fold *f, const struct tu_want *want, size_t n);
+/* tu_assert_figs on a list: TU_ASSERT_FIGS(what, f, { FIG_X, 1 }, ...). */
+#define TU_ASSERT_FIGS(what, f, ...)                                               \
+	tu_assert_figs(what, f, (const struct tu_want[]){ __VA_ARGS__ },           \
+		       sizeof((const struct tu_want[]){ __VA_ARGS__ }) / sizeof(struct tu_want))
 
 /* Reads a file into a malloc'd string (NULL if unreadable). */
 char *tu_slurp(const char *path);
