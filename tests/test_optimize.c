@@ -200,6 +200,24 @@ static void spec_add_slo(struct optimize_spec *s, const char *arg)
 	ck_assert_msg(optimize_parse_slo(arg, &s->slo[s->n_slo++], &err) == 0, "%s", err.msg);
 }
 
+/* optimize_run of doc on one thread, which must succeed. */
+static void optimize_ok(json_t *doc, const struct optimize_spec *spec, struct optimize_result *r)
+{
+	struct errbuf err = { "" };
+	struct run_options opt = { .threads = 1 };
+	ck_assert_msg(optimize_run(doc, "t.json", spec, &opt, r, &err) == 0, "%s", err.msg);
+}
+
+/* optimize_write into a fresh folder, which must succeed; returns it. */
+static const char *optimize_write_ok(const struct optimize_spec *spec, const struct optimize_result *r)
+{
+	struct errbuf err = { "" };
+	struct run_options opt = { .threads = 1 };
+	const char *dir = tu_tmpdir();
+	ck_assert_msg(optimize_write(dir, spec, r, &opt, &err) == 0, "%s", err.msg);
+	return dir;
+}
+
 /* Every point cheaper than the answer violates some SLO. */
 static void assert_answer_is_optimal(const struct optimize_spec *spec, const struct optimize_result *r)
 {
@@ -224,9 +242,7 @@ START_TEST(cheapest_provider_and_memory_by_hand)
 	spec_add_vary(&spec, "functions[0].memory_mb=128:3008:64");
 	spec_add_slo(&spec, "p99<=1");
 	struct optimize_result r;
-	struct errbuf err = { "" };
-	struct run_options opt = { .threads = 1 };
-	ck_assert_msg(optimize_run(doc, "t.json", &spec, &opt, &r, &err) == 0, "%s", err.msg);
+	optimize_ok(doc, &spec, &r);
 	assert_answer_is_optimal(&spec, &r);
 	size_t b = (size_t)r.best;
 	ck_assert_str_eq(json_string_value(r.grid.values[b * 2]), "aws-lambda-arm64");
@@ -235,8 +251,7 @@ START_TEST(cheapest_provider_and_memory_by_hand)
 				(3601 * 0.2 + 1) * 0.125 * 0.0000133334 + 3601 * 0.2e-6, 1e-12);
 	ck_assert_uint_lt(r.grid.n_points, 40);
 	/* The outputs: sweep.csv, frontier.csv, optimize.json and the best run. */
-	const char *dir = tu_tmpdir();
-	ck_assert_msg(optimize_write(dir, &spec, &r, &opt, &err) == 0, "%s", err.msg);
+	const char *dir = optimize_write_ok(&spec, &r);
 	char path[600];
 	snprintf(path, sizeof(path), "%s/optimize.json", dir);
 	json_t *o = json_load_file(path, 0, NULL);
@@ -288,9 +303,7 @@ START_TEST(shortest_keepalive_meeting_a_cold_start_slo)
 		spec_add_vary(&spec, "functions[0].keepalive.ttl_s=0.0:10.0");
 		spec_add_slo(&spec, "cold_start_ratio<=0.05");
 		struct optimize_result r;
-		struct errbuf err = { "" };
-		struct run_options opt = { .threads = 1 };
-		ck_assert_msg(optimize_run(doc, "t.json", &spec, &opt, &r, &err) == 0, "%s", err.msg);
+		optimize_ok(doc, &spec, &r);
 		assert_answer_is_optimal(&spec, &r);
 		ck_assert_uint_eq(r.n_brent, method == OPTIMIZE_AUTO ? 1 : 0);
 		double t_star = log(1 / target) / lambda - s;
@@ -375,9 +388,7 @@ START_TEST(cpu_bound_memory_cheapest_meeting_p99)
 			spec_add_vary(&spec, cases[i].vary);
 			spec_add_slo(&spec, "p99<=1.2");
 			struct optimize_result r;
-			struct errbuf err = { "" };
-			struct run_options opt = { .threads = 1 };
-			ck_assert_msg(optimize_run(doc, "t.json", &spec, &opt, &r, &err) == 0, "%s", err.msg);
+			optimize_ok(doc, &spec, &r);
 			assert_answer_is_optimal(&spec, &r);
 			ck_assert_uint_eq(r.n_brent, method == OPTIMIZE_AUTO ? 1 : 0);
 			double m = (double)json_integer_value(r.grid.values[r.best]);
@@ -436,8 +447,7 @@ START_TEST(balanced_objective_by_hand)
 		ck_assert_int_eq(optimize_parse_objective(cases[i].objective, &spec.objective, &err), 0);
 		spec_add_vary(&spec, "functions[0].memory_mb=256,512,1024,1769,3008");
 		struct optimize_result r;
-		struct run_options opt = { .threads = 1 };
-		ck_assert_msg(optimize_run(doc, "t.json", &spec, &opt, &r, &err) == 0, "%s", err.msg);
+		optimize_ok(doc, &spec, &r);
 		ck_assert_uint_eq(r.grid.n_points, 5);
 		ck_assert_int_eq(json_integer_value(r.grid.values[r.best]), cases[i].memory_mb);
 		if (spec.objective != OPTIMIZE_BALANCED) {
@@ -457,8 +467,7 @@ START_TEST(balanced_objective_by_hand)
 		}
 		ck_assert_double_eq_tol(optimize_objective(&spec, &r, (size_t)r.best), 2.91587, 5e-6);
 		/* The frontier names the column and optimize.json the objective. */
-		const char *dir = tu_tmpdir();
-		ck_assert_msg(optimize_write(dir, &spec, &r, &opt, &err) == 0, "%s", err.msg);
+		const char *dir = optimize_write_ok(&spec, &r);
 		char path[600];
 		snprintf(path, sizeof(path), "%s/frontier.csv", dir);
 		char *text = tu_slurp(path);
@@ -521,9 +530,7 @@ START_TEST(brent_finds_the_balanced_optimum_in_fewer_runs)
 					      .max_replications = 1, .method = (enum optimize_method)method };
 		spec_add_vary(&spec, "functions[0].memory_mb=256:3008");
 		struct optimize_result r;
-		struct errbuf err = { "" };
-		struct run_options opt = { .threads = 1 };
-		ck_assert_msg(optimize_run(doc, "t.json", &spec, &opt, &r, &err) == 0, "%s", err.msg);
+		optimize_ok(doc, &spec, &r);
 		ck_assert_uint_eq(r.n_brent, method == OPTIMIZE_AUTO ? 1 : 0);
 		double m = (double)json_integer_value(r.grid.values[r.best]);
 		ck_assert_msg(m == best_m, "method %d: %g MB, expected %g", method, m, best_m);
@@ -575,9 +582,7 @@ START_TEST(ties_are_decided_and_reported)
 	struct optimize_spec spec = { .objective = FIG_COST_TOTAL, .grid = 5, .rounds = 3, .max_replications = 4 };
 	spec_add_vary(&spec, "functions[0].keepalive.ttl_s=600,900");
 	struct optimize_result r;
-	struct errbuf err = { "" };
-	struct run_options opt = { .threads = 1 };
-	ck_assert_msg(optimize_run(doc, "t.json", &spec, &opt, &r, &err) == 0, "%s", err.msg);
+	optimize_ok(doc, &spec, &r);
 	ck_assert_uint_eq(r.n_tied, 2);
 	ck_assert_int_eq(r.best, 0);
 	ck_assert_ptr_nonnull(strstr(r.decision, "tied"));
