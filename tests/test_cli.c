@@ -50,11 +50,7 @@ static const char *write_wide(const char *dir, int reps)
 /* summary.json without its "run" object (wall-clock figures). */
 static char *summary_without_run(const char *dir)
 {
-	char path[512];
-	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	json_error_t jerr;
-	json_t *doc = json_load_file(path, 0, &jerr);
-	ck_assert_msg(doc != NULL, "%s: %s", path, jerr.text);
+	json_t *doc = tu_load_json(dir, "summary.json");
 	json_object_del(doc, "run");
 	char *s = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
 	json_decref(doc);
@@ -174,10 +170,7 @@ START_TEST(run_writes_every_output)
 	free(stdout_text);
 
 	char path[600];
-	snprintf(path, sizeof(path), "%s/summary.json", out);
-	json_error_t jerr;
-	json_t *doc = json_load_file(path, 0, &jerr);
-	ck_assert_ptr_nonnull(doc);
+	json_t *doc = tu_load_json(out, "summary.json");
 	const char *keys[] = { "scenario", "seed", "replications", "version", "totals", "functions", "ci95", "run" };
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		ck_assert_msg(json_object_get(doc, keys[i]), "summary.json lacks %s", keys[i]);

@@ -58,16 +58,6 @@ static int run_and_signal(char **argv, const char *dir, int sig, double delay_s)
 	return -1;
 }
 
-static json_t *load_json(const char *dir, const char *name)
-{
-	char path[700];
-	json_error_t jerr;
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	json_t *doc = json_load_file(path, 0, &jerr);
-	ck_assert_msg(doc != NULL, "%s: %s", path, jerr.text);
-	return doc;
-}
-
 static void check_run_interrupted(int sig, int want_status)
 {
 	const char *dir = tu_tmpdir();
@@ -77,7 +67,7 @@ static void check_run_interrupted(int sig, int want_status)
 	char *argv[] = { NULL, "run", scen, "-q", "--threads", "1", "-o", out, NULL };
 	ck_assert_int_eq(run_and_signal(argv, dir, sig, 1.5), want_status);
 
-	json_t *s = load_json(out, "summary.json");
+	json_t *s = tu_load_json(out, "summary.json");
 	ck_assert(json_is_true(json_object_get(s, "interrupted")));
 	json_int_t k = json_integer_value(json_object_get(s, "replications"));
 	ck_assert_int_lt(k, 400);
@@ -86,7 +76,7 @@ static void check_run_interrupted(int sig, int want_status)
 		snprintf(ref, sizeof(ref), "%s/ref", dir);
 		ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s' --set replications=%lld", scen, ref,
 					  (long long)k), 0);
-		json_t *r = load_json(ref, "summary.json");
+		json_t *r = tu_load_json(ref, "summary.json");
 		ck_assert(json_is_false(json_object_get(r, "interrupted")));
 		const char *keys[] = { "totals", "functions", "ci95", "replications" };
 		for (int i = 0; i < 4; i++)
@@ -120,7 +110,7 @@ START_TEST(sweep_interrupted_then_resumed)
 	char *argv[] = { NULL, "sweep", scen, "-q", "--threads", "1", "--set", "replications=2",
 			 "--grid", (char *)grid, "-o", part, NULL };
 	ck_assert_int_eq(run_and_signal(argv, dir, SIGINT, 1.5), 130);
-	json_t *meta = load_json(part, "sweep.json");
+	json_t *meta = tu_load_json(part, "sweep.json");
 	ck_assert(json_is_true(json_object_get(meta, "interrupted")));
 	json_int_t done = json_integer_value(json_object_get(meta, "points_done"));
 	ck_assert_int_lt(done, 40);

@@ -357,9 +357,7 @@ START_TEST(compare_runs_each_policy)
 	snprintf(out, sizeof(out), "%s/out", dir);
 	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s'", path, out), 0);
 	char file[700];
-	snprintf(file, sizeof(file), "%s/compare.csv", out);
-	char *csv = tu_slurp(file);
-	ck_assert_ptr_nonnull(csv);
+	char *csv = tu_read(out, "compare.csv");
 	ck_assert_int_eq(strncmp(csv, "keepalive,invocations,invocations.ci95,", 39), 0);
 	/* The rows of the hand traces above; a second "fixed" is labelled by
 	 * its position. */

@@ -252,21 +252,14 @@ START_TEST(cheapest_provider_and_memory_by_hand)
 	ck_assert_uint_lt(r.grid.n_points, 40);
 	/* The outputs: sweep.csv, frontier.csv, optimize.json and the best run. */
 	const char *dir = optimize_write_ok(&spec, &r);
-	char path[600];
-	snprintf(path, sizeof(path), "%s/optimize.json", dir);
-	json_t *o = json_load_file(path, 0, NULL);
-	ck_assert_ptr_nonnull(o);
+	json_t *o = tu_load_json(dir, "optimize.json");
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(o, "best"), "values"), "provider")),
 			 "aws-lambda-arm64");
 	json_decref(o);
-	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	o = json_load_file(path, 0, NULL);
-	ck_assert_ptr_nonnull(o);
+	o = tu_load_json(dir, "summary.json");
 	ck_assert_str_eq(json_string_value(json_object_get(o, "provider")), "aws-lambda-arm64");
 	json_decref(o);
-	snprintf(path, sizeof(path), "%s/frontier.csv", dir);
-	char *text = tu_slurp(path);
-	ck_assert_ptr_nonnull(text);
+	char *text = tu_read(dir, "frontier.csv");
 	ck_assert_ptr_nonnull(strstr(text, ",feasible,pareto,tied,chosen\n"));
 	free(text);
 	optimize_result_free(&r);
@@ -468,16 +461,11 @@ START_TEST(balanced_objective_by_hand)
 		ck_assert_double_eq_tol(optimize_objective(&spec, &r, (size_t)r.best), 2.91587, 5e-6);
 		/* The frontier names the column and optimize.json the objective. */
 		const char *dir = optimize_write_ok(&spec, &r);
-		char path[600];
-		snprintf(path, sizeof(path), "%s/frontier.csv", dir);
-		char *text = tu_slurp(path);
-		ck_assert_ptr_nonnull(text);
+		char *text = tu_read(dir, "frontier.csv");
 		ck_assert_ptr_nonnull(strstr(text, "point,functions[0].memory_mb,balanced,balanced.ci95,cost_usd.total,"
 						  "cost_usd.total.ci95,latency_s.p99,latency_s.p99.ci95,"));
 		free(text);
-		snprintf(path, sizeof(path), "%s/optimize.json", dir);
-		json_t *o = json_load_file(path, 0, NULL);
-		ck_assert_ptr_nonnull(o);
+		json_t *o = tu_load_json(dir, "optimize.json");
 		ck_assert_str_eq(json_string_value(json_object_get(o, "objective")), "balanced");
 		ck_assert_double_eq_tol(json_number_value(json_object_get(json_object_get(json_object_get(o, "best"), "figures"),
 									  "balanced")), 2.91587, 5e-6);
@@ -545,7 +533,7 @@ START_TEST(brent_finds_the_balanced_optimum_in_fewer_runs)
 
 	/* The command line: --objective balanced, Brent chosen by itself. */
 	const char *dir = tu_tmpdir();
-	char scen[600], out[600], path[700];
+	char scen[600], out[600];
 	snprintf(scen, sizeof(scen), "%s", tu_write(dir, "s.json", serial));
 	snprintf(out, sizeof(out), "%s/opt", dir);
 	char *o;
@@ -553,9 +541,7 @@ START_TEST(brent_finds_the_balanced_optimum_in_fewer_runs)
 				  scen, out), 0);
 	ck_assert_ptr_nonnull(strstr(o, "search: brent"));
 	free(o);
-	snprintf(path, sizeof(path), "%s/optimize.json", out);
-	json_t *j = json_load_file(path, 0, NULL);
-	ck_assert_ptr_nonnull(j);
+	json_t *j = tu_load_json(out, "optimize.json");
 	ck_assert_str_eq(json_string_value(json_object_get(j, "search")), "brent");
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(json_object_get(j, "best"), "values"),
 							    "functions[0].memory_mb")), best_m);
@@ -564,8 +550,7 @@ START_TEST(brent_finds_the_balanced_optimum_in_fewer_runs)
 	/* --grid-only: grid refinement reaches the same optimum. */
 	ck_assert_int_eq(tu_slsim(NULL, NULL, "optimize '%s' --vary 'functions[0].memory_mb=256:3008' --objective balanced --grid-only -q -o '%s'",
 				  scen, out), 0);
-	j = json_load_file(path, 0, NULL);
-	ck_assert_ptr_nonnull(j);
+	j = tu_load_json(out, "optimize.json");
 	ck_assert_str_ne(json_string_value(json_object_get(j, "search")), "brent");
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(json_object_get(j, "best"), "values"),
 							    "functions[0].memory_mb")), best_m);
@@ -606,10 +591,7 @@ START_TEST(cli_unsatisfiable_slo_and_usage)
 	ck_assert_ptr_nonnull(strstr(o, "violates SLO"));
 	free(o);
 	free(e);
-	char path[700];
-	snprintf(path, sizeof(path), "%s/frontier.csv", out);
-	char *text = tu_slurp(path);
-	ck_assert_ptr_nonnull(text);   /* the frontier is still written */
+	char *text = tu_read(out, "frontier.csv");   /* the frontier is still written */
 	free(text);
 	/* Satisfiable: exit 0 and the table names the best point. */
 	ck_assert_int_eq(tu_slsim(&o, NULL, "optimize '%s' --vary 'functions[0].memory_mb=128,256' --slo 'p99<=0.5' -o '%s'",

@@ -710,10 +710,7 @@ START_TEST(trace_command)
 	free(out);
 	/* convert: the Azure 2021 sample keeps its 199 rows, with durations. */
 	ck_assert_int_eq(tu_slsim(NULL, NULL, "trace convert '%s' --format azure2021 -o %s/b.csv", tu_shared(A21), dir), 0);
-	char path[512];
-	snprintf(path, sizeof(path), "%s/b.csv", dir);
-	char *text = tu_slurp(path);
-	ck_assert_ptr_nonnull(text);
+	char *text = tu_read(dir, "b.csv");
 	int lines = 0;
 	for (char *p = text; *p; p++)
 		lines += *p == '\n';

@@ -94,6 +94,25 @@ char *tu_slurp(const char *path)
 	return s;
 }
 
+json_t *tu_load_json(const char *dir, const char *name)
+{
+	char path[4096];
+	json_error_t jerr;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	json_t *doc = json_load_file(path, 0, &jerr);
+	ck_assert_msg(doc != NULL, "%s: %s", path, jerr.text);
+	return doc;
+}
+
+char *tu_read(const char *dir, const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	char *text = tu_slurp(path);
+	ck_assert_msg(text != NULL, "cannot read %s", path);
+	return text;
+}
+
 int tu_slsim(char **out, char **err, const char *fmt, ...)
 {
 	char args[8192], cmd[16384];

@@ -74,6 +74,12 @@ void tu_assert_figs(const char *what, const struct stats_fold *f, const struct t
 	tu_assert_figs(what, f, (const struct tu_want[]){ __VA_ARGS__ },           \
 		       sizeof((const struct tu_want[]){ __VA_ARGS__ }) / sizeof(struct tu_want))
 
+/* The JSON document <dir>/<name>; aborts the test when it cannot be read. */
+json_t *tu_load_json(const char *dir, const char *name);
+/* The text of <dir>/<name> (malloc'd, caller frees); aborts the test when it
+ * cannot be read. */
+char *tu_read(const char *dir, const char *name);
+
 /* Reads a file into a malloc'd string (NULL if unreadable). */
 char *tu_slurp(const char *path);
 
