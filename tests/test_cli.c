@@ -59,7 +59,7 @@ static char *summary_without_run(const char *dir)
 
 START_TEST(help_and_version)
 {
-	char *out, *err;
+	char *out;
 	ck_assert_int_eq(tu_slsim(&out, NULL, "--help"), 0);
 	ck_assert_ptr_nonnull(strstr(out, "run SCENARIO"));
 	free(out);
@@ -69,15 +69,9 @@ START_TEST(help_and_version)
 	ck_assert_int_eq(tu_slsim(&out, NULL, "--version"), 0);
 	ck_assert_ptr_nonnull(strstr(out, "slsim "));
 	free(out);
-	ck_assert_int_eq(tu_slsim(NULL, &err, "frobnicate"), 2);
-	ck_assert_ptr_nonnull(strstr(err, "unknown command"));
-	free(err);
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run"), 2);
-	ck_assert_ptr_nonnull(strstr(err, "missing SCENARIO"));
-	free(err);
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run x.json --bogus"), 2);
-	ck_assert_ptr_nonnull(strstr(err, "--bogus"));
-	free(err);
+	tu_slsim_says(2, "unknown command", "frobnicate");
+	tu_slsim_says(2, "missing SCENARIO", "run");
+	tu_slsim_says(2, "--bogus", "run x.json --bogus");
 }
 END_TEST
 
@@ -100,10 +94,7 @@ START_TEST(help_command_is_command_help)
 		free(b);
 	}
 	free(top);
-	char *err;
-	ck_assert_int_eq(tu_slsim(NULL, &err, "help frobnicate"), 2);
-	ck_assert_ptr_nonnull(strstr(err, "unknown command \"frobnicate\""));
-	free(err);
+	tu_slsim_says(2, "unknown command \"frobnicate\"", "help frobnicate");
 }
 END_TEST
 
@@ -287,17 +278,11 @@ START_TEST(bad_input_exits_2_naming_the_place)
 	char *err;
 	char path[512];
 	snprintf(path, sizeof(path), "%s", tu_write(dir, "bad.json", "{\n  \"duration_s\": 10,\n  \"functions\": [}\n"));
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q", path), 2);
-	ck_assert_msg(strstr(err, "bad.json:3:"), "%s", err);
-	free(err);
+	tu_slsim_says(2, "bad.json:3:", "run '%s' -q", path);
 
 	snprintf(path, sizeof(path), "%s", write_small(dir, 1));
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o' --set functions[1].memory_mb=-5", path, dir), 2);
-	ck_assert_msg(strstr(err, "functions[1].memory_mb"), "%s", err);
-	free(err);
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o' --set functions[0].colour=1", path, dir), 2);
-	ck_assert_msg(strstr(err, "functions[0].colour: unknown key"), "%s", err);
-	free(err);
+	tu_slsim_says(2, "functions[1].memory_mb", "run '%s' -q -o '%s/o' --set functions[1].memory_mb=-5", path, dir);
+	tu_slsim_says(2, "functions[0].colour: unknown key", "run '%s' -q -o '%s/o' --set functions[0].colour=1", path, dir);
 
 	/* A missing trace file, and a trace row naming an unknown function. */
 	const char *trace_scen =
@@ -309,21 +294,15 @@ START_TEST(bad_input_exits_2_naming_the_place)
 	ck_assert_msg(strstr(err, "t.csv") && strstr(err, "cannot open"), "%s", err);
 	free(err);
 	tu_write(dir, "t.csv", "timestamp_s,function\n1,f\n2,g\n");
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
-	ck_assert_msg(strstr(err, "t.csv:3: unknown function \"g\""), "%s", err);
-	free(err);
+	tu_slsim_says(2, "t.csv:3: unknown function \"g\"", "run '%s' -q -o '%s/o'", path, dir);
 	tu_write(dir, "t.csv", "timestamp_s,function\n1,f\n2,f,9\n");
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
-	ck_assert_msg(strstr(err, "t.csv:3: expected 2 fields, got 3"), "%s", err);
-	free(err);
+	tu_slsim_says(2, "t.csv:3: expected 2 fields, got 3", "run '%s' -q -o '%s/o'", path, dir);
 	tu_write(dir, "t.csv", "timestamp_s,function\n5,f\n2,f\n");
 	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
 	ck_assert_msg(strstr(err, "t.csv:3:") && strstr(err, "sorted"), "%s", err);
 	free(err);
 	tu_write(dir, "t.csv", "timestamp_s,function\n1,f\nabc,f\n");
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
-	ck_assert_msg(strstr(err, "t.csv:3: column 'timestamp_s'"), "%s", err);
-	free(err);
+	tu_slsim_says(2, "t.csv:3: column 'timestamp_s'", "run '%s' -q -o '%s/o'", path, dir);
 	/* A good trace, CRLF and all, runs. */
 	tu_write(dir, "t.csv", "timestamp_s,function,duration_s\r\n1,f,0.5\r\n2,f,0.25");
 	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s/o'", path, dir), 0);

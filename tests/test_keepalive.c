@@ -357,9 +357,7 @@ START_TEST(compare_runs_each_policy)
 	/* Labels name folders, so they must differ: an automatic "fixed-1"
 	 * meeting an explicit one is an error, not an overwrite. */
 	path = tu_scenario_path("keepalive-compare-label-clash.json");
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s'", path, out), 2);
-	ck_assert_msg(strstr(err, "compare.keepalive[2]: label \"fixed-1\""), "message: %s", err);
-	free(err);
+	tu_slsim_says(2, "compare.keepalive[2]: label \"fixed-1\"", "run '%s' -q -o '%s'", path, out);
 }
 END_TEST
 

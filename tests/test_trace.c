@@ -718,15 +718,9 @@ START_TEST(trace_command)
 	ck_assert(strncmp(text, "timestamp_s,function,duration_s\n0,", 34) == 0);
 	free(text);
 	/* Usage and input errors exit 2 with a message. */
-	ck_assert_int_eq(tu_slsim(NULL, &err, "trace stats x.csv"), 2);
-	ck_assert_ptr_nonnull(strstr(err, "--format"));
-	free(err);
-	ck_assert_int_eq(tu_slsim(NULL, &err, "trace stats /nonexistent.csv --format csv"), 2);
-	ck_assert_ptr_nonnull(strstr(err, "/nonexistent.csv"));
-	free(err);
-	ck_assert_int_eq(tu_slsim(NULL, &err, "trace gen nope -o %s/c.csv", dir), 2);
-	ck_assert_ptr_nonnull(strstr(err, "unknown pattern"));
-	free(err);
+	tu_slsim_says(2, "--format", "trace stats x.csv");
+	tu_slsim_says(2, "/nonexistent.csv", "trace stats /nonexistent.csv --format csv");
+	tu_slsim_says(2, "unknown pattern", "trace gen nope -o %s/c.csv", dir);
 	ck_assert_int_eq(tu_slsim(&out, NULL, "trace --help"), 0);
 	ck_assert_ptr_nonnull(strstr(out, "slsim trace stats"));
 	free(out);

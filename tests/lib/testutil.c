@@ -136,6 +136,20 @@ int tu_slsim(char **out, char **err, const char *fmt, ...)
 	return WEXITSTATUS(status);
 }
 
+void tu_slsim_says(int status, const char *needle, const char *fmt, ...)
+{
+	char args[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	char *err = NULL;
+	int rc = tu_slsim(NULL, &err, "%s", args);
+	ck_assert_msg(rc == status, "slsim %s: exit %d, expected %d; stderr: %s", args, rc, status, err ? err : "");
+	ck_assert_msg(err && strstr(err, needle), "slsim %s: stderr lacks \"%s\": %s", args, needle, err ? err : "");
+	free(err);
+}
+
 void tu_load(const char *json_text, const char *name, struct scenario *sc)
 {
 	json_error_t jerr;

@@ -39,6 +39,10 @@ const char *tu_write(const char *dir, const char *name, const char *text);
  * out/err are non-NULL, its stdout/stderr (malloc'd, caller frees). */
 int tu_slsim(char **out, char **err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Runs `slsim ARGS`, which must exit with status `status` and say needle on
+ * stderr; a failure names the arguments and shows stderr. */
+void tu_slsim_says(int status, const char *needle, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Validates json_text as a scenario named name into *sc; aborts the test
  * (ck_abort) with the message on failure. */
 void tu_load(const char *json_text, const char *name, struct scenario *sc);
