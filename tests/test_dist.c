@@ -22,6 +22,8 @@
  * distribution, the exact fourth moment of its piecewise-linear inverse CDF.
  */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_rng.h>
 #include <jansson.h>
@@ -52,12 +54,10 @@ static void parse_ok(struct dist *d, const char *text)
 	json_decref(j);
 }
 
-/* Parses a JSON text that must be rejected; returns the message. */
-static const char *parse_bad(const char *text, struct errbuf *err)
+/* dist_from_json on j (shown as text in messages), which must be rejected
+ * with a message starting with the JSON path; returns the message. */
+static const char *parse_bad(json_t *j, const char *text, struct errbuf *err)
 {
-	json_error_t jerr;
-	json_t *j = json_loads(text, 0, &jerr);
-	ck_assert_msg(j != NULL, "bad test JSON %s: %s", text, jerr.text);
 	struct dist d;
 	err->msg[0] = '\0';
 	int rc = dist_from_json(&d, j, WHERE, err);
@@ -65,7 +65,6 @@ static const char *parse_bad(const char *text, struct errbuf *err)
 	ck_assert_msg(strncmp(err->msg, WHERE, strlen(WHERE)) == 0,
 		      "message lacks the path: %s", err->msg);
 	dist_free(&d);          /* must be safe (and leak nothing) after an error */
-	json_decref(j);
 	return err->msg;
 }
 
@@ -307,89 +306,33 @@ START_TEST(test_empirical_fractional_keys)
 }
 END_TEST
 
+/* tests/data/dist-errors.json: distributions dist_from_json must reject,
+ * each with the message it must give ("equals") or contain ("contains"). */
 START_TEST(test_json_errors)
 {
-	struct errbuf err;
-	const char *m;
-
-	m = parse_bad("{\"dist\":\"exponential\",\"mean_s\":-1}", &err);
-	ck_assert_str_eq(m, WHERE ".mean_s: must be a finite number >= 0, got -1");
-
-	m = parse_bad("{\"dist\":\"exponential\",\"mean_s\":1,\"foo\":2}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".foo: unknown key"));
-
-	m = parse_bad("{\"dist\":\"gamma\",\"mean_s\":1}", &err);
-	ck_assert_str_eq(m, WHERE ".cv: missing");
-
-	m = parse_bad("{\"dist\":\"exponential\",\"mean_s\":\"1\"}", &err);
-	ck_assert_str_eq(m, WHERE ".mean_s: must be a finite number >= 0, got a string");
-
-	m = parse_bad("{\"dist\":\"constant\",\"value_s\":true}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".value_s: must be a finite number"));
-
-	m = parse_bad("{\"dist\":\"constant\",\"value_s\":null}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".value_s:"));
-
-	m = parse_bad("{\"mean_s\":1}", &err);
-	ck_assert_str_eq(m, WHERE ".dist: missing");
-
-	m = parse_bad("{\"dist\":3}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".dist: must be a string"));
-
-	m = parse_bad("{\"dist\":\"weibull\",\"mean_s\":1}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".dist: unknown distribution \"weibull\""));
-
-	m = parse_bad("[1,2]", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ": must be an object"));
-
-	m = parse_bad("{\"dist\":\"gamma\",\"mean_s\":1,\"cv\":0}", &err);
-	ck_assert_str_eq(m, WHERE ".cv: must be a finite number > 0, got 0");
-
-	m = parse_bad("{\"dist\":\"lognormal\",\"median_s\":1,\"sigma\":-0.5}", &err);
-	ck_assert_str_eq(m, WHERE ".sigma: must be a finite number >= 0, got -0.5");
-
-	m = parse_bad("{\"dist\":\"lognormal\",\"median_s\":1,\"sigma\":1,\"cv\":1}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".cv: unknown key"));
-
-	m = parse_bad("{\"dist\":\"lognormal\",\"mean_s\":1}", &err);
-	ck_assert_str_eq(m, WHERE ".cv: missing");
-
-	m = parse_bad("{\"dist\":\"uniform\",\"min_s\":3,\"max_s\":1}", &err);
-	ck_assert_str_eq(m, WHERE ".max_s: must be >= min_s (3), got 1");
-
-	/* empirical */
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{\"0\":1,\"50\":2}}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".percentiles.100: missing"));
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{\"50\":2,\"100\":3}}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".percentiles.0: missing"));
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{}}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".percentiles.0: missing"));
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{\"0\":1,\"50\":0.5,\"100\":3}}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".percentiles.50: values must be non-decreasing"));
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{\"0\":1,\"1\":2,\"1.0\":2,\"100\":3}}", &err);
-	ck_assert_ptr_nonnull(strstr(m, ": duplicates percentile"));
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{\"0\":1,\"abc\":2,\"100\":3}}", &err);
-	ck_assert_str_eq(m, WHERE ".percentiles.abc: key must be a percent number in [0,100]");
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{\"0\":1,\"101\":2,\"100\":3}}", &err);
-	ck_assert_str_eq(m, WHERE ".percentiles.101: key must be a percent number in [0,100]");
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{\"0\":1,\"50\":-2,\"100\":3}}", &err);
-	ck_assert_str_eq(m, WHERE ".percentiles.50: must be a finite number >= 0, got -2");
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{\"0\":1,\"50\":\"x\",\"100\":3}}", &err);
-	ck_assert_str_eq(m, WHERE ".percentiles.50: must be a finite number >= 0, got a string");
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":[1,2]}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".percentiles: must be an object"));
-
-	m = parse_bad("{\"dist\":\"empirical\"}", &err);
-	ck_assert_str_eq(m, WHERE ".percentiles: missing");
+	char path[4096];
+	json_error_t jerr;
+	snprintf(path, sizeof(path), "%s/tests/data/dist-errors.json", tu_root());
+	json_t *cases = json_load_file(path, 0, &jerr);
+	ck_assert_msg(cases != NULL, "%s: %s", path, jerr.text);
+	ck_assert_uint_eq(json_array_size(cases), 26);
+	size_t i;
+	json_t *c;
+	json_array_foreach(cases, i, c) {
+		json_t *j = json_object_get(c, "dist");
+		char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+		struct errbuf err;
+		const char *m = parse_bad(j, text, &err);
+		const char *equals = json_string_value(json_object_get(c, "equals"));
+		const char *contains = json_string_value(json_object_get(c, "contains"));
+		ck_assert_msg(equals || contains, "case %zu: neither equals nor contains", i);
+		if (equals)
+			ck_assert_msg(strcmp(m, equals) == 0, "%s: \"%s\", expected \"%s\"", text, m, equals);
+		else
+			ck_assert_msg(strstr(m, contains) != NULL, "%s: \"%s\" lacks \"%s\"", text, m, contains);
+		free(text);
+	}
+	json_decref(cases);
 }
 END_TEST
 
