@@ -184,8 +184,6 @@ END_TEST
 
 Suite *baseline_suite(void)
 {
-	Suite *s = suite_create("baseline");
-	TU_ADD_TESTS(tu_tcase(s, "core", 60), vm_cost_by_hand, parse_and_errors, traffic_scaling,
-		     break_even_interpolation, curve_of_a_deterministic_scenario);
-	return s;
+	return TU_SUITE("baseline", "core", 60, vm_cost_by_hand, parse_and_errors, traffic_scaling,
+			break_even_interpolation, curve_of_a_deterministic_scenario);
 }

@@ -311,9 +311,7 @@ END_TEST
 
 Suite *cli_suite(void)
 {
-	Suite *s = suite_create("cli");
-	TU_ADD_TESTS(tu_tcase(s, "cli", 120), help_and_version, help_command_is_command_help,
-		     usage_errors_word_for_word, run_writes_every_output,
-		     same_seed_same_bytes_any_thread_count, bad_input_exits_2_naming_the_place);
-	return s;
+	return TU_SUITE("cli", "cli", 120, help_and_version, help_command_is_command_help,
+			usage_errors_word_for_word, run_writes_every_output,
+			same_seed_same_bytes_any_thread_count, bad_input_exits_2_naming_the_place);
 }

@@ -385,9 +385,7 @@ END_TEST
 
 Suite *histo_suite(void)
 {
-	Suite *s = suite_create("histo");
-	TU_ADD_TESTS(tu_tcase(s, "core", 60), test_lognormal_quantiles, test_wide_range, test_merge,
-		     test_zero_values, test_empty, test_cdf_and_buckets, test_bucket_lookup_equals_log,
-		     test_quantiles_one_pass);
-	return s;
+	return TU_SUITE("histo", "core", 60, test_lognormal_quantiles, test_wide_range, test_merge,
+			test_zero_values, test_empty, test_cdf_and_buckets, test_bucket_lookup_equals_log,
+			test_quantiles_one_pass);
 }

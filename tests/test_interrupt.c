@@ -149,8 +149,6 @@ END_TEST
 
 Suite *interrupt_suite(void)
 {
-	Suite *s = suite_create("interrupt");
-	TU_ADD_TESTS(tu_tcase(s, "signals", 300), run_stops_on_sigint, run_stops_on_sigterm,
-		     sweep_interrupted_then_resumed);
-	return s;
+	return TU_SUITE("interrupt", "signals", 300, run_stops_on_sigint, run_stops_on_sigterm,
+			sweep_interrupted_then_resumed);
 }

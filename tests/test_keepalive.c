@@ -398,11 +398,9 @@ END_TEST
 
 Suite *keepalive_suite(void)
 {
-	Suite *s = suite_create("keepalive");
-	TU_ADD_TESTS(tu_tcase(s, "policies", 120), periodic_30min_hybrid_vs_fixed_vs_none,
-		     hybrid_out_of_range_uses_forecast, hybrid_falls_back_when_not_representative,
-		     provisioned_poisson_bill, provisioned_schedule_in_blocks,
-		     warmer_keeps_a_rare_function_warm, greedy_dual_versus_lru, compare_runs_each_policy,
-		     policy_input_errors);
-	return s;
+	return TU_SUITE("keepalive", "policies", 120, periodic_30min_hybrid_vs_fixed_vs_none,
+			hybrid_out_of_range_uses_forecast, hybrid_falls_back_when_not_representative,
+			provisioned_poisson_bill, provisioned_schedule_in_blocks,
+			warmer_keeps_a_rare_function_warm, greedy_dual_versus_lru, compare_runs_each_policy,
+			policy_input_errors);
 }

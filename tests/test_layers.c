@@ -86,7 +86,5 @@ END_TEST
 
 Suite *layers_suite(void)
 {
-	Suite *s = suite_create("layers");
-	TU_ADD_TESTS(tu_tcase(s, "includes", 0), tree_follows_the_layers, forbidden_include_fails);
-	return s;
+	return TU_SUITE("layers", "includes", 0, tree_follows_the_layers, forbidden_include_fails);
 }

@@ -607,11 +607,9 @@ END_TEST
 
 Suite *optimize_suite(void)
 {
-	Suite *s = suite_create("optimize");
-	TU_ADD_TESTS(tu_tcase(s, "core", 120), argument_syntax, sweep_csv_layout, csv_writer_and_its_hook,
-		     cheapest_provider_and_memory_by_hand, shortest_keepalive_meeting_a_cold_start_slo,
-		     cpu_bound_memory_cheapest_meeting_p99, balanced_objective_by_hand,
-		     brent_finds_the_balanced_optimum_in_fewer_runs, ties_are_decided_and_reported,
-		     cli_unsatisfiable_slo_and_usage);
-	return s;
+	return TU_SUITE("optimize", "core", 120, argument_syntax, sweep_csv_layout, csv_writer_and_its_hook,
+			cheapest_provider_and_memory_by_hand, shortest_keepalive_meeting_a_cold_start_slo,
+			cpu_bound_memory_cheapest_meeting_p99, balanced_objective_by_hand,
+			brent_finds_the_balanced_optimum_in_fewer_runs, ties_are_decided_and_reported,
+			cli_unsatisfiable_slo_and_usage);
 }

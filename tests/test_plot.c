@@ -187,9 +187,7 @@ END_TEST
 
 Suite *plot_suite(void)
 {
-	Suite *s = suite_create("plot");
-	TU_ADD_TESTS(tu_tcase(s, "core", 120), run_plots, sweep_plots, errors);
-	return s;
+	return TU_SUITE("plot", "core", 120, run_plots, sweep_plots, errors);
 }
 
 /* ---- report ----------------------------------------------------------- */
@@ -287,7 +285,5 @@ END_TEST
 
 Suite *report_suite(void)
 {
-	Suite *s = suite_create("report");
-	TU_ADD_TESTS(tu_tcase(s, "core", 300), report_renders_in_chromium);
-	return s;
+	return TU_SUITE("report", "core", 300, report_renders_in_chromium);
 }

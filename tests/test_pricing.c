@@ -453,10 +453,9 @@ END_TEST
 
 Suite *pricing_suite(void)
 {
-	Suite *s = suite_create("pricing");
-	TU_ADD_TESTS(tu_tcase(s, "engines", 60), three_million_requests_each_provider, overrides_replace_data,
-		     volume_tiers_apply_to_the_month, provisioned_and_always_ready, instance_based_billing,
-		     rounding_rules, usage_add_sums_every_field, vcpu_share_of_memory,
-		     catalogue_matches_registry, monthly_figure_in_a_run, premium_instance_time_in_a_run);
-	return s;
+	return TU_SUITE("pricing", "engines", 60, three_million_requests_each_provider,
+			overrides_replace_data, volume_tiers_apply_to_the_month, provisioned_and_always_ready,
+			instance_based_billing, rounding_rules, usage_add_sums_every_field,
+			vcpu_share_of_memory, catalogue_matches_registry, monthly_figure_in_a_run,
+			premium_instance_time_in_a_run);
 }

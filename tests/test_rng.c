@@ -108,8 +108,6 @@ END_TEST
 
 Suite *rng_suite(void)
 {
-	Suite *s = suite_create("rng");
-	TU_ADD_TESTS(tu_tcase(s, "core", 0), test_seed_deterministic, test_seed_sensitive, test_seed_pinned,
-		     test_streams_equal_and_distinct);
-	return s;
+	return TU_SUITE("rng", "core", 0, test_seed_deterministic, test_seed_sensitive, test_seed_pinned,
+			test_streams_equal_and_distinct);
 }

@@ -174,9 +174,7 @@ END_TEST
 
 Suite *scenario_suite(void)
 {
-	Suite *s = suite_create("scenario");
-	TU_ADD_TESTS(tu_tcase(s, "scenario", 0), defaults_are_applied, set_overrides_and_adds_keys,
-		     syntax_error_names_line_and_column, semantic_errors_name_the_json_path,
-		     set_syntax_errors, missing_file);
-	return s;
+	return TU_SUITE("scenario", "scenario", 0, defaults_are_applied, set_overrides_and_adds_keys,
+			syntax_error_names_line_and_column, semantic_errors_name_the_json_path,
+			set_syntax_errors, missing_file);
 }

@@ -337,10 +337,8 @@ END_TEST
 
 Suite *sizing_suite(void)
 {
-	Suite *s = suite_create("sizing");
-	TU_ADD_TESTS(tu_tcase(s, "sizing", 60), amdahl_table, classic_lambda_shape, work_spread_is_lognormal,
-		     out_of_memory_requests, model_start_by_provider_and_memory,
-		     model_load_of_a_quantized_llm, model_start_spread, model_memory_and_snapstart_bills,
-		     scenario_sizing_errors);
-	return s;
+	return TU_SUITE("sizing", "sizing", 60, amdahl_table, classic_lambda_shape, work_spread_is_lognormal,
+			out_of_memory_requests, model_start_by_provider_and_memory,
+			model_load_of_a_quantized_llm, model_start_spread, model_memory_and_snapstart_bills,
+			scenario_sizing_errors);
 }

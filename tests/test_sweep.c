@@ -542,9 +542,7 @@ END_TEST
 
 Suite *sweep_suite(void)
 {
-	Suite *s = suite_create("sweep");
-	TU_ADD_TESTS(tu_tcase(s, "sweep", 120), header_and_rows, threads_shards_and_merge_are_identical,
-		     point_equals_run, seeds, grid_values, grid_errors, sweep_section, merge_refusals,
-		     mpi_matches_local);
-	return s;
+	return TU_SUITE("sweep", "sweep", 120, header_and_rows, threads_shards_and_merge_are_identical,
+			point_equals_run, seeds, grid_values, grid_errors, sweep_section, merge_refusals,
+			mpi_matches_local);
 }

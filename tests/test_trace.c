@@ -762,11 +762,9 @@ END_TEST
 
 Suite *trace_suite(void)
 {
-	Suite *s = suite_create("trace");
-	TU_ADD_TESTS(tu_tcase(s, "trace", 600), llm_traces_exact, alibaba_trace_exact, azure2021_trace_exact,
-		     azure2019_sample_exact, azure2019_full_day_bounded_memory, csv_format_and_bad_rows,
-		     generator_iot, generator_ecommerce, generator_analytics, generator_inference,
-		     scenario_workload_and_defaults, example_scenarios_run, trace_command,
-		     registry_names_and_file_specs);
-	return s;
+	return TU_SUITE("trace", "trace", 600, llm_traces_exact, alibaba_trace_exact, azure2021_trace_exact,
+			azure2019_sample_exact, azure2019_full_day_bounded_memory, csv_format_and_bad_rows,
+			generator_iot, generator_ecommerce, generator_analytics, generator_inference,
+			scenario_workload_and_defaults, example_scenarios_run, trace_command,
+			registry_names_and_file_specs);
 }

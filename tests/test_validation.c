@@ -76,7 +76,5 @@ END_TEST
 
 Suite *validation_suite(void)
 {
-	Suite *s = suite_create("validation");
-	TU_ADD_TESTS(tu_tcase(s, "aws-lambda", 600), aws_lambda_cold_start_measurements);
-	return s;
+	return TU_SUITE("validation", "aws-lambda", 600, aws_lambda_cold_start_measurements);
 }

@@ -24,6 +24,13 @@ void tu_add_tests(TCase *tc, const TTest *const *tests, size_t n)
 		tcase_add_test(tc, tests[i]);
 }
 
+Suite *tu_suite(const char *name, const char *tcase, double timeout_s, const TTest *const *tests, size_t n)
+{
+	Suite *s = suite_create(name);
+	tu_add_tests(tu_tcase(s, tcase, timeout_s), tests, n);
+	return s;
+}
+
 const char *tu_root(void)
 {
 	const char *r = getenv("SLSIM_ROOT");

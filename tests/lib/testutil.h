@@ -24,6 +24,14 @@ void tu_add_tests(TCase *tc, const TTest *const *tests, size_t n);
 	tu_add_tests(tc, (const TTest *const[]){ __VA_ARGS__ },                    \
 		     sizeof((const TTest *const[]){ __VA_ARGS__ }) / sizeof(const TTest *))
 
+/* A suite called name of one test case (tcase and timeout_s as tu_tcase)
+ * holding the tests, in order. */
+Suite *tu_suite(const char *name, const char *tcase, double timeout_s, const TTest *const *tests, size_t n);
+/* tu_suite on a list: TU_SUITE("name", "tcase", 60, test_a, test_b, ...). */
+#define TU_SUITE(name, tcase, timeout_s, ...)                                      \
+	tu_suite(name, tcase, timeout_s, (const TTest *const[]){ __VA_ARGS__ },    \
+		 sizeof((const TTest *const[]){ __VA_ARGS__ }) / sizeof(const TTest *))
+
 /* The source tree (SLSIM_ROOT, default "."). */
 const char *tu_root(void);
 /* bin/slsim (SLSIM_BIN, default <root>/bin/slsim). */
