@@ -290,19 +290,24 @@ START_TEST(bad_input_exits_2_naming_the_place)
 		" \"service\": {\"dist\": \"constant\", \"value_s\": 0.1},"
 		" \"arrivals\": {\"process\": \"trace\", \"path\": \"t.csv\"}}]}";
 	snprintf(path, sizeof(path), "%s", tu_write(dir, "traced.json", trace_scen));
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
-	ck_assert_msg(strstr(err, "t.csv") && strstr(err, "cannot open"), "%s", err);
-	free(err);
-	tu_write(dir, "t.csv", "timestamp_s,function\n1,f\n2,g\n");
-	tu_slsim_says(2, "t.csv:3: unknown function \"g\"", "run '%s' -q -o '%s/o'", path, dir);
-	tu_write(dir, "t.csv", "timestamp_s,function\n1,f\n2,f,9\n");
-	tu_slsim_says(2, "t.csv:3: expected 2 fields, got 3", "run '%s' -q -o '%s/o'", path, dir);
-	tu_write(dir, "t.csv", "timestamp_s,function\n5,f\n2,f\n");
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
-	ck_assert_msg(strstr(err, "t.csv:3:") && strstr(err, "sorted"), "%s", err);
-	free(err);
-	tu_write(dir, "t.csv", "timestamp_s,function\n1,f\nabc,f\n");
-	tu_slsim_says(2, "t.csv:3: column 'timestamp_s'", "run '%s' -q -o '%s/o'", path, dir);
+	/* t.csv (none at first), and what the message must say. */
+	const struct {
+		const char *trace, *says, *also;
+	} traces[] = {
+		{ NULL, "t.csv", "cannot open" },
+		{ "timestamp_s,function\n1,f\n2,g\n", "t.csv:3: unknown function \"g\"", NULL },
+		{ "timestamp_s,function\n1,f\n2,f,9\n", "t.csv:3: expected 2 fields, got 3", NULL },
+		{ "timestamp_s,function\n5,f\n2,f\n", "t.csv:3:", "sorted" },
+		{ "timestamp_s,function\n1,f\nabc,f\n", "t.csv:3: column 'timestamp_s'", NULL },
+	};
+	for (size_t i = 0; i < sizeof(traces) / sizeof(traces[0]); i++) {
+		if (traces[i].trace)
+			tu_write(dir, "t.csv", traces[i].trace);
+		ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
+		ck_assert_msg(strstr(err, traces[i].says) && (!traces[i].also || strstr(err, traces[i].also)),
+			      "trace %zu: %s", i, err);
+		free(err);
+	}
 	/* A good trace, CRLF and all, runs. */
 	tu_write(dir, "t.csv", "timestamp_s,function,duration_s\r\n1,f,0.5\r\n2,f,0.25");
 	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s/o'", path, dir), 0);
