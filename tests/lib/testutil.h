@@ -1,9 +1,9 @@
 /*
  * testutil: what the suites share — building a suite from lists of tests;
  * locating the binary, the sources, tests/scenarios and ../shared; running
- * slsim as a subprocess; simulating a scenario given as JSON text or as a
- * file of tests/scenarios in-process; reading and checking figures out of
- * results.
+ * slsim as a subprocess (and checking how it fails); simulating a scenario
+ * given as JSON text or as a file of tests/scenarios in-process; reading the
+ * files a run writes; reading and checking figures out of results.
  */
 #ifndef SLSIM_TESTUTIL_H
 #define SLSIM_TESTUTIL_H
