@@ -1,7 +1,7 @@
 /*
  * suites: one Check suite per module; tests/check_main.c runs them all.
  * Helpers shared by the suites (paths of the binary, of ../shared, running
- * slsim as a subprocess) are in tests/testutil.h.
+ * slsim as a subprocess, building a suite) are in tests/lib/testutil.h.
  */
 #ifndef SLSIM_TEST_SUITES_H
 #define SLSIM_TEST_SUITES_H

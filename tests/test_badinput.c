@@ -157,21 +157,26 @@ static char *long_line_trace(void)
 	return s;
 }
 
+/* Writes base with `from` replaced by `to` as <dir>/s.json; its path goes
+ * to scen. `name` is the case's, for the message when `from` is missing. */
+static void write_base_with(char *scen, size_t size, const char *dir, const char *name, const char *from,
+			    const char *to)
+{
+	char doc[8192];
+	const char *at = strstr(base, from);
+	ck_assert_msg(at != NULL, "case \"%s\": \"%s\" not in the base scenario", name, from);
+	snprintf(doc, sizeof(doc), "%.*s%s%s", (int)(at - base), base, to, at + strlen(from));
+	snprintf(scen, size, "%s", tu_write(dir, "s.json", doc));
+}
+
 static void run_case(const struct bad_case *c, const char *trace)
 {
 	const char *dir = tu_tmpdir();
-	char doc[8192];
-	if (!c->from && !c->to) {
-		snprintf(doc, sizeof(doc), "%s", base);
-	} else if (!c->from) {
-		snprintf(doc, sizeof(doc), "%s", c->to);
-	} else {
-		const char *at = strstr(base, c->from);
-		ck_assert_msg(at != NULL, "case \"%s\": \"%s\" not in the base scenario", c->name, c->from);
-		snprintf(doc, sizeof(doc), "%.*s%s%s", (int)(at - base), base, c->to, at + strlen(c->from));
-	}
 	char scen[512];
-	snprintf(scen, sizeof(scen), "%s", tu_write(dir, "s.json", doc));
+	if (!c->from && c->to)
+		snprintf(scen, sizeof(scen), "%s", tu_write(dir, "s.json", c->to));
+	else
+		write_base_with(scen, sizeof(scen), dir, c->name, c->from ? c->from : "", c->to ? c->to : "");
 	if (trace)
 		tu_write(dir, "t.csv", trace);
 	char *err = NULL;
@@ -206,28 +211,19 @@ END_TEST
 START_TEST(trace_is_a_directory)
 {
 	const char *dir = tu_tmpdir();
-	char doc[8192], sub[600];
-	const char *at = strstr(base, POISSON);
-	snprintf(doc, sizeof(doc), "%.*s%s%s", (int)(at - base), base, trace_fn, at + strlen(POISSON));
-	char scen[512];
-	snprintf(scen, sizeof(scen), "%s", tu_write(dir, "s.json", doc));
+	char scen[512], sub[600];
+	write_base_with(scen, sizeof(scen), dir, "directory", POISSON, trace_fn);
 	snprintf(sub, sizeof(sub), "%s/t.csv", dir);
 	ck_assert_int_eq(mkdir(sub, 0755), 0);
-	char *err;
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/out'", scen, dir), 2);
-	ck_assert_msg(strstr(err, "t.csv: is a directory"), "%s", err);
-	free(err);
+	tu_slsim_says(2, "t.csv: is a directory", "run '%s' -q -o '%s/out'", scen, dir);
 }
 END_TEST
 
 START_TEST(good_trace_with_bom_and_crlf_runs)
 {
 	const char *dir = tu_tmpdir();
-	char doc[8192];
-	const char *at = strstr(base, POISSON);
-	snprintf(doc, sizeof(doc), "%.*s%s%s", (int)(at - base), base, trace_fn, at + strlen(POISSON));
 	char scen[512];
-	snprintf(scen, sizeof(scen), "%s", tu_write(dir, "s.json", doc));
+	write_base_with(scen, sizeof(scen), dir, "bom and crlf", POISSON, trace_fn);
 	tu_write(dir, "t.csv", "\xEF\xBB\xBFtimestamp_s,function,duration_s\r\n0.5,f,0.25\r\n\r\n7,\"f\",1");
 	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s/out'", scen, dir), 0);
 	char path[600];
@@ -265,10 +261,8 @@ static int run_unprivileged(char **argv, const char *err_path)
 START_TEST(unreadable_files)
 {
 	const char *dir = tu_tmpdir();
-	char doc[8192], scen[600], out[600], err_path[600];
-	const char *at = strstr(base, POISSON);
-	snprintf(doc, sizeof(doc), "%.*s%s%s", (int)(at - base), base, trace_fn, at + strlen(POISSON));
-	snprintf(scen, sizeof(scen), "%s", tu_write(dir, "s.json", doc));
+	char scen[600], out[600], err_path[600];
+	write_base_with(scen, sizeof(scen), dir, "unreadable", POISSON, trace_fn);
 	char trace[600];
 	snprintf(trace, sizeof(trace), "%s", tu_write(dir, "t.csv", "timestamp_s,function\n1,f\n"));
 	snprintf(out, sizeof(out), "%s/out", dir);
@@ -295,13 +289,9 @@ END_TEST
 Suite *badinput_suite(void)
 {
 	Suite *s = suite_create("bad-input");
-	TCase *tc = tcase_create("table");
-	tcase_set_timeout(tc, 60);
+	TCase *tc = tu_tcase(s, "table", 60);
 	tcase_add_loop_test(tc, bad_input_table, 0, (int)(sizeof(cases) / sizeof(cases[0])));
-	tcase_add_test(tc, trace_line_too_long);
-	tcase_add_test(tc, trace_is_a_directory);
-	tcase_add_test(tc, unreadable_files);
-	tcase_add_test(tc, good_trace_with_bom_and_crlf_runs);
-	suite_add_tcase(s, tc);
+	TU_ADD_TESTS(tc, trace_line_too_long, trace_is_a_directory, unreadable_files,
+		     good_trace_with_bom_and_crlf_runs);
 	return s;
 }

@@ -184,14 +184,6 @@ END_TEST
 
 Suite *baseline_suite(void)
 {
-	Suite *s = suite_create("baseline");
-	TCase *tc = tcase_create("core");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, vm_cost_by_hand);
-	tcase_add_test(tc, parse_and_errors);
-	tcase_add_test(tc, traffic_scaling);
-	tcase_add_test(tc, break_even_interpolation);
-	tcase_add_test(tc, curve_of_a_deterministic_scenario);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("baseline", "core", 60, vm_cost_by_hand, parse_and_errors, traffic_scaling,
+			break_even_interpolation, curve_of_a_deterministic_scenario);
 }

@@ -50,11 +50,7 @@ static const char *write_wide(const char *dir, int reps)
 /* summary.json without its "run" object (wall-clock figures). */
 static char *summary_without_run(const char *dir)
 {
-	char path[512];
-	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	json_error_t jerr;
-	json_t *doc = json_load_file(path, 0, &jerr);
-	ck_assert_msg(doc != NULL, "%s: %s", path, jerr.text);
+	json_t *doc = tu_load_json(dir, "summary.json");
 	json_object_del(doc, "run");
 	char *s = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
 	json_decref(doc);
@@ -63,7 +59,7 @@ static char *summary_without_run(const char *dir)
 
 START_TEST(help_and_version)
 {
-	char *out, *err;
+	char *out;
 	ck_assert_int_eq(tu_slsim(&out, NULL, "--help"), 0);
 	ck_assert_ptr_nonnull(strstr(out, "run SCENARIO"));
 	free(out);
@@ -73,15 +69,9 @@ START_TEST(help_and_version)
 	ck_assert_int_eq(tu_slsim(&out, NULL, "--version"), 0);
 	ck_assert_ptr_nonnull(strstr(out, "slsim "));
 	free(out);
-	ck_assert_int_eq(tu_slsim(NULL, &err, "frobnicate"), 2);
-	ck_assert_ptr_nonnull(strstr(err, "unknown command"));
-	free(err);
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run"), 2);
-	ck_assert_ptr_nonnull(strstr(err, "missing SCENARIO"));
-	free(err);
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run x.json --bogus"), 2);
-	ck_assert_ptr_nonnull(strstr(err, "--bogus"));
-	free(err);
+	tu_slsim_says(2, "unknown command", "frobnicate");
+	tu_slsim_says(2, "missing SCENARIO", "run");
+	tu_slsim_says(2, "--bogus", "run x.json --bogus");
 }
 END_TEST
 
@@ -104,10 +94,7 @@ START_TEST(help_command_is_command_help)
 		free(b);
 	}
 	free(top);
-	char *err;
-	ck_assert_int_eq(tu_slsim(NULL, &err, "help frobnicate"), 2);
-	ck_assert_ptr_nonnull(strstr(err, "unknown command \"frobnicate\""));
-	free(err);
+	tu_slsim_says(2, "unknown command \"frobnicate\"", "help frobnicate");
 }
 END_TEST
 
@@ -174,10 +161,7 @@ START_TEST(run_writes_every_output)
 	free(stdout_text);
 
 	char path[600];
-	snprintf(path, sizeof(path), "%s/summary.json", out);
-	json_error_t jerr;
-	json_t *doc = json_load_file(path, 0, &jerr);
-	ck_assert_ptr_nonnull(doc);
+	json_t *doc = tu_load_json(out, "summary.json");
 	const char *keys[] = { "scenario", "seed", "replications", "version", "totals", "functions", "ci95", "run" };
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		ck_assert_msg(json_object_get(doc, keys[i]), "summary.json lacks %s", keys[i]);
@@ -294,17 +278,11 @@ START_TEST(bad_input_exits_2_naming_the_place)
 	char *err;
 	char path[512];
 	snprintf(path, sizeof(path), "%s", tu_write(dir, "bad.json", "{\n  \"duration_s\": 10,\n  \"functions\": [}\n"));
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q", path), 2);
-	ck_assert_msg(strstr(err, "bad.json:3:"), "%s", err);
-	free(err);
+	tu_slsim_says(2, "bad.json:3:", "run '%s' -q", path);
 
 	snprintf(path, sizeof(path), "%s", write_small(dir, 1));
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o' --set functions[1].memory_mb=-5", path, dir), 2);
-	ck_assert_msg(strstr(err, "functions[1].memory_mb"), "%s", err);
-	free(err);
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o' --set functions[0].colour=1", path, dir), 2);
-	ck_assert_msg(strstr(err, "functions[0].colour: unknown key"), "%s", err);
-	free(err);
+	tu_slsim_says(2, "functions[1].memory_mb", "run '%s' -q -o '%s/o' --set functions[1].memory_mb=-5", path, dir);
+	tu_slsim_says(2, "functions[0].colour: unknown key", "run '%s' -q -o '%s/o' --set functions[0].colour=1", path, dir);
 
 	/* A missing trace file, and a trace row naming an unknown function. */
 	const char *trace_scen =
@@ -312,25 +290,24 @@ START_TEST(bad_input_exits_2_naming_the_place)
 		" \"service\": {\"dist\": \"constant\", \"value_s\": 0.1},"
 		" \"arrivals\": {\"process\": \"trace\", \"path\": \"t.csv\"}}]}";
 	snprintf(path, sizeof(path), "%s", tu_write(dir, "traced.json", trace_scen));
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
-	ck_assert_msg(strstr(err, "t.csv") && strstr(err, "cannot open"), "%s", err);
-	free(err);
-	tu_write(dir, "t.csv", "timestamp_s,function\n1,f\n2,g\n");
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
-	ck_assert_msg(strstr(err, "t.csv:3: unknown function \"g\""), "%s", err);
-	free(err);
-	tu_write(dir, "t.csv", "timestamp_s,function\n1,f\n2,f,9\n");
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
-	ck_assert_msg(strstr(err, "t.csv:3: expected 2 fields, got 3"), "%s", err);
-	free(err);
-	tu_write(dir, "t.csv", "timestamp_s,function\n5,f\n2,f\n");
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
-	ck_assert_msg(strstr(err, "t.csv:3:") && strstr(err, "sorted"), "%s", err);
-	free(err);
-	tu_write(dir, "t.csv", "timestamp_s,function\n1,f\nabc,f\n");
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
-	ck_assert_msg(strstr(err, "t.csv:3: column 'timestamp_s'"), "%s", err);
-	free(err);
+	/* t.csv (none at first), and what the message must say. */
+	const struct {
+		const char *trace, *says, *also;
+	} traces[] = {
+		{ NULL, "t.csv", "cannot open" },
+		{ "timestamp_s,function\n1,f\n2,g\n", "t.csv:3: unknown function \"g\"", NULL },
+		{ "timestamp_s,function\n1,f\n2,f,9\n", "t.csv:3: expected 2 fields, got 3", NULL },
+		{ "timestamp_s,function\n5,f\n2,f\n", "t.csv:3:", "sorted" },
+		{ "timestamp_s,function\n1,f\nabc,f\n", "t.csv:3: column 'timestamp_s'", NULL },
+	};
+	for (size_t i = 0; i < sizeof(traces) / sizeof(traces[0]); i++) {
+		if (traces[i].trace)
+			tu_write(dir, "t.csv", traces[i].trace);
+		ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s/o'", path, dir), 2);
+		ck_assert_msg(strstr(err, traces[i].says) && (!traces[i].also || strstr(err, traces[i].also)),
+			      "trace %zu: %s", i, err);
+		free(err);
+	}
 	/* A good trace, CRLF and all, runs. */
 	tu_write(dir, "t.csv", "timestamp_s,function,duration_s\r\n1,f,0.5\r\n2,f,0.25");
 	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s/o'", path, dir), 0);
@@ -339,15 +316,7 @@ END_TEST
 
 Suite *cli_suite(void)
 {
-	Suite *s = suite_create("cli");
-	TCase *tc = tcase_create("cli");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, help_and_version);
-	tcase_add_test(tc, help_command_is_command_help);
-	tcase_add_test(tc, usage_errors_word_for_word);
-	tcase_add_test(tc, run_writes_every_output);
-	tcase_add_test(tc, same_seed_same_bytes_any_thread_count);
-	tcase_add_test(tc, bad_input_exits_2_naming_the_place);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("cli", "cli", 120, help_and_version, help_command_is_command_help,
+			usage_errors_word_for_word, run_writes_every_output,
+			same_seed_same_bytes_any_thread_count, bad_input_exits_2_naming_the_place);
 }

@@ -22,11 +22,14 @@
  * distribution, the exact fourth moment of its piecewise-linear inverse CDF.
  */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_rng.h>
 #include <jansson.h>
 #include "core/dist.h"
 #include "suites.h"
+#include "testutil.h"
 
 #define N_SAMPLES 200000
 #define WHERE "s.json: functions[0].service"
@@ -51,12 +54,10 @@ static void parse_ok(struct dist *d, const char *text)
 	json_decref(j);
 }
 
-/* Parses a JSON text that must be rejected; returns the message. */
-static const char *parse_bad(const char *text, struct errbuf *err)
+/* dist_from_json on j (shown as text in messages), which must be rejected
+ * with a message starting with the JSON path; returns the message. */
+static const char *parse_bad(json_t *j, const char *text, struct errbuf *err)
 {
-	json_error_t jerr;
-	json_t *j = json_loads(text, 0, &jerr);
-	ck_assert_msg(j != NULL, "bad test JSON %s: %s", text, jerr.text);
 	struct dist d;
 	err->msg[0] = '\0';
 	int rc = dist_from_json(&d, j, WHERE, err);
@@ -64,7 +65,6 @@ static const char *parse_bad(const char *text, struct errbuf *err)
 	ck_assert_msg(strncmp(err->msg, WHERE, strlen(WHERE)) == 0,
 		      "message lacks the path: %s", err->msg);
 	dist_free(&d);          /* must be safe (and leak nothing) after an error */
-	json_decref(j);
 	return err->msg;
 }
 
@@ -105,6 +105,43 @@ static void check_fraction(double got, double p)
 	ck_assert_double_eq_tol(got, p, 5 * sqrt(p * (1 - p) / N_SAMPLES));
 }
 
+/* Parses text into d, which must be a point mass: n samples (the generator
+ * seeded with seed) equal value (within tol when tol > 0) and the cv is 0. */
+static void parse_point_mass(struct dist *d, const char *text, double value, double tol, int n, unsigned long seed)
+{
+	parse_ok(d, text);
+	gsl_rng *r = new_rng(seed);
+	for (int i = 0; i < n; i++) {
+		if (tol > 0)
+			ck_assert_double_eq_tol(dist_sample(d, r), value, tol);
+		else
+			ck_assert_double_eq(dist_sample(d, r), value);
+	}
+	gsl_rng_free(r);
+	ck_assert_double_eq(dist_cv(d), 0.0);
+}
+
+/* check_sampling, with the fraction below `below` within 5 standard errors of p. */
+static void check_sampling_fraction(const struct dist *d, double mu, double cv, double kurt, unsigned long seed,
+				    double below, double p)
+{
+	check_fraction(check_sampling(d, mu, cv, kurt, seed, below), p);
+}
+
+/* d's mean and cv are exactly these. */
+static void assert_moments(const struct dist *d, double mean, double cv)
+{
+	ck_assert_double_eq(dist_mean(d), mean);
+	ck_assert_double_eq(dist_cv(d), cv);
+}
+
+/* parse_ok, and d must be of the kind given. */
+static void parse_kind(struct dist *d, const char *text, enum dist_kind kind)
+{
+	parse_ok(d, text);
+	ck_assert_int_eq(d->kind, kind);
+}
+
 static double lognormal_kurtosis(double s)
 {
 	double s2 = s * s;
@@ -114,14 +151,9 @@ static double lognormal_kurtosis(double s)
 START_TEST(test_constant)
 {
 	struct dist d;
-	parse_ok(&d, "{\"dist\":\"constant\",\"value_s\":0.25}");
+	parse_point_mass(&d, "{\"dist\":\"constant\",\"value_s\":0.25}", 0.25, 0, 1000, 1);
 	ck_assert_int_eq(d.kind, DIST_CONSTANT);
 	ck_assert_double_eq(dist_mean(&d), 0.25);
-	ck_assert_double_eq(dist_cv(&d), 0.0);
-	gsl_rng *r = new_rng(1);
-	for (int i = 0; i < 1000; i++)
-		ck_assert_double_eq(dist_sample(&d, r), 0.25);
-	gsl_rng_free(r);
 	dist_free(&d);
 }
 END_TEST
@@ -129,30 +161,21 @@ END_TEST
 START_TEST(test_exponential)
 {
 	struct dist d;
-	parse_ok(&d, "{\"dist\":\"exponential\",\"mean_s\":0.5}");
-	ck_assert_int_eq(d.kind, DIST_EXPONENTIAL);
-	ck_assert_double_eq(dist_mean(&d), 0.5);
-	ck_assert_double_eq(dist_cv(&d), 1.0);
-	double below = check_sampling(&d, 0.5, 1.0, 9.0, 101, 0.5 * log(2.0));
-	check_fraction(below, 0.5);     /* median of Exp(mean m) is m ln 2 */
+	parse_kind(&d, "{\"dist\":\"exponential\",\"mean_s\":0.5}", DIST_EXPONENTIAL);
+	assert_moments(&d, 0.5, 1.0);
+	/* the median of Exp(mean m) is m ln 2 */
+	check_sampling_fraction(&d, 0.5, 1.0, 9.0, 101, 0.5 * log(2.0), 0.5);
 	dist_free(&d);
 
 	/* mean 0 is the point mass at 0 */
-	parse_ok(&d, "{\"dist\":\"exponential\",\"mean_s\":0}");
-	gsl_rng *r = new_rng(2);
-	for (int i = 0; i < 1000; i++)
-		ck_assert_double_eq(dist_sample(&d, r), 0.0);
+	parse_point_mass(&d, "{\"dist\":\"exponential\",\"mean_s\":0}", 0.0, 0, 1000, 2);
 	ck_assert_double_eq(dist_mean(&d), 0.0);
-	ck_assert_double_eq(dist_cv(&d), 0.0);
-	gsl_rng_free(r);
 
 	/* the builder agrees with the parser */
 	dist_exponential(&d, 3.0);
-	ck_assert_double_eq(dist_mean(&d), 3.0);
-	ck_assert_double_eq(dist_cv(&d), 1.0);
+	assert_moments(&d, 3.0, 1.0);
 	dist_constant(&d, 4.0);
-	ck_assert_double_eq(dist_mean(&d), 4.0);
-	ck_assert_double_eq(dist_cv(&d), 0.0);
+	assert_moments(&d, 4.0, 0.0);
 	dist_free(&d);
 }
 END_TEST
@@ -160,12 +183,10 @@ END_TEST
 START_TEST(test_lognormal_median_sigma)
 {
 	struct dist d;
-	parse_ok(&d, "{\"dist\":\"lognormal\",\"median_s\":0.1,\"sigma\":0.5}");
-	ck_assert_int_eq(d.kind, DIST_LOGNORMAL);
+	parse_kind(&d, "{\"dist\":\"lognormal\",\"median_s\":0.1,\"sigma\":0.5}", DIST_LOGNORMAL);
 	double mu = 0.1 * exp(0.125);                 /* median * e^{s^2/2} */
 	double cv = sqrt(exp(0.25) - 1);              /* sqrt(e^{s^2} - 1) */
-	double below = check_sampling(&d, mu, cv, lognormal_kurtosis(0.5), 202, 0.1);
-	check_fraction(below, 0.5);
+	check_sampling_fraction(&d, mu, cv, lognormal_kurtosis(0.5), 202, 0.1, 0.5);
 	dist_free(&d);
 }
 END_TEST
@@ -173,23 +194,16 @@ END_TEST
 START_TEST(test_lognormal_mean_cv)
 {
 	struct dist d;
-	parse_ok(&d, "{\"dist\":\"lognormal\",\"mean_s\":2,\"cv\":1}");
-	ck_assert_int_eq(d.kind, DIST_LOGNORMAL);
+	parse_kind(&d, "{\"dist\":\"lognormal\",\"mean_s\":2,\"cv\":1}", DIST_LOGNORMAL);
 	ck_assert_double_eq_tol(dist_mean(&d), 2.0, 1e-12);
 	ck_assert_double_eq_tol(dist_cv(&d), 1.0, 1e-12);
 	/* sigma^2 = ln(1 + cv^2) = ln 2; median = mean / sqrt(1 + cv^2) */
 	double s = sqrt(log(2.0));
-	double below = check_sampling(&d, 2.0, 1.0, lognormal_kurtosis(s), 303, 2.0 / sqrt(2.0));
-	check_fraction(below, 0.5);
+	check_sampling_fraction(&d, 2.0, 1.0, lognormal_kurtosis(s), 303, 2.0 / sqrt(2.0), 0.5);
 	dist_free(&d);
 
 	/* cv 0 is the point mass at the mean */
-	parse_ok(&d, "{\"dist\":\"lognormal\",\"mean_s\":1.5,\"cv\":0}");
-	gsl_rng *r = new_rng(3);
-	for (int i = 0; i < 100; i++)
-		ck_assert_double_eq_tol(dist_sample(&d, r), 1.5, 1e-15);
-	ck_assert_double_eq(dist_cv(&d), 0.0);
-	gsl_rng_free(r);
+	parse_point_mass(&d, "{\"dist\":\"lognormal\",\"mean_s\":1.5,\"cv\":0}", 1.5, 1e-15, 100, 3);
 	dist_free(&d);
 }
 END_TEST
@@ -197,8 +211,7 @@ END_TEST
 START_TEST(test_gamma)
 {
 	struct dist d;
-	parse_ok(&d, "{\"dist\":\"gamma\",\"mean_s\":2,\"cv\":0.5}");
-	ck_assert_int_eq(d.kind, DIST_GAMMA);
+	parse_kind(&d, "{\"dist\":\"gamma\",\"mean_s\":2,\"cv\":0.5}", DIST_GAMMA);
 	ck_assert_double_eq_tol(d.a, 4.0, 1e-12);     /* shape 1/cv^2 */
 	ck_assert_double_eq_tol(d.b, 0.5, 1e-12);     /* scale mean*cv^2 */
 	check_sampling(&d, 2.0, 0.5, 3 + 6 / 4.0, 404, 0);
@@ -214,17 +227,11 @@ END_TEST
 START_TEST(test_uniform)
 {
 	struct dist d;
-	parse_ok(&d, "{\"dist\":\"uniform\",\"min_s\":1,\"max_s\":3}");
-	ck_assert_int_eq(d.kind, DIST_UNIFORM);
-	double below = check_sampling(&d, 2.0, (2.0 / sqrt(12.0)) / 2.0, 9.0 / 5.0, 505, 1.5);
-	check_fraction(below, 0.25);
+	parse_kind(&d, "{\"dist\":\"uniform\",\"min_s\":1,\"max_s\":3}", DIST_UNIFORM);
+	check_sampling_fraction(&d, 2.0, (2.0 / sqrt(12.0)) / 2.0, 9.0 / 5.0, 505, 1.5, 0.25);
 	dist_free(&d);
 
-	parse_ok(&d, "{\"dist\":\"uniform\",\"min_s\":2,\"max_s\":2}");
-	gsl_rng *r = new_rng(4);
-	ck_assert_double_eq(dist_sample(&d, r), 2.0);
-	ck_assert_double_eq(dist_cv(&d), 0.0);
-	gsl_rng_free(r);
+	parse_point_mass(&d, "{\"dist\":\"uniform\",\"min_s\":2,\"max_s\":2}", 2.0, 0, 1, 4);
 	dist_free(&d);
 }
 END_TEST
@@ -247,9 +254,8 @@ START_TEST(test_empirical)
 {
 	struct dist d;
 	/* keys deliberately out of order: the parser sorts them numerically */
-	parse_ok(&d, "{\"dist\":\"empirical\",\"percentiles\":"
-		     "{\"90\":0.5,\"0\":0.01,\"100\":2,\"50\":0.1}}");
-	ck_assert_int_eq(d.kind, DIST_EMPIRICAL);
+	parse_kind(&d, "{\"dist\":\"empirical\",\"percentiles\":"
+		     "{\"90\":0.5,\"0\":0.01,\"100\":2,\"50\":0.1}}", DIST_EMPIRICAL);
 	ck_assert_uint_eq(d.n_points, 4);
 	const double p[] = {0, 0.5, 0.9, 1}, v[] = {0.01, 0.1, 0.5, 2};
 	for (int i = 0; i < 4; i++) {
@@ -264,8 +270,7 @@ START_TEST(test_empirical)
 		   + 0.4 * (0.1 * 0.1 + 0.1 * 0.5 + 0.5 * 0.5) / 3
 		   + 0.1 * (0.5 * 0.5 + 0.5 * 2 + 2 * 2) / 3;
 	double cv = sqrt(ex2 - mu * mu) / mu;
-	double below = check_sampling(&d, mu, cv, empirical_kurtosis(p, v, 4, mu), 606, 0.1);
-	check_fraction(below, 0.5);
+	check_sampling_fraction(&d, mu, cv, empirical_kurtosis(p, v, 4, mu), 606, 0.1, 0.5);
 
 	/* copies are deep */
 	struct dist c;
@@ -306,108 +311,42 @@ START_TEST(test_empirical_fractional_keys)
 }
 END_TEST
 
+/* tests/data/dist-errors.json: distributions dist_from_json must reject,
+ * each with the message it must give ("equals") or contain ("contains"). */
 START_TEST(test_json_errors)
 {
-	struct errbuf err;
-	const char *m;
-
-	m = parse_bad("{\"dist\":\"exponential\",\"mean_s\":-1}", &err);
-	ck_assert_str_eq(m, WHERE ".mean_s: must be a finite number >= 0, got -1");
-
-	m = parse_bad("{\"dist\":\"exponential\",\"mean_s\":1,\"foo\":2}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".foo: unknown key"));
-
-	m = parse_bad("{\"dist\":\"gamma\",\"mean_s\":1}", &err);
-	ck_assert_str_eq(m, WHERE ".cv: missing");
-
-	m = parse_bad("{\"dist\":\"exponential\",\"mean_s\":\"1\"}", &err);
-	ck_assert_str_eq(m, WHERE ".mean_s: must be a finite number >= 0, got a string");
-
-	m = parse_bad("{\"dist\":\"constant\",\"value_s\":true}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".value_s: must be a finite number"));
-
-	m = parse_bad("{\"dist\":\"constant\",\"value_s\":null}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".value_s:"));
-
-	m = parse_bad("{\"mean_s\":1}", &err);
-	ck_assert_str_eq(m, WHERE ".dist: missing");
-
-	m = parse_bad("{\"dist\":3}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".dist: must be a string"));
-
-	m = parse_bad("{\"dist\":\"weibull\",\"mean_s\":1}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".dist: unknown distribution \"weibull\""));
-
-	m = parse_bad("[1,2]", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ": must be an object"));
-
-	m = parse_bad("{\"dist\":\"gamma\",\"mean_s\":1,\"cv\":0}", &err);
-	ck_assert_str_eq(m, WHERE ".cv: must be a finite number > 0, got 0");
-
-	m = parse_bad("{\"dist\":\"lognormal\",\"median_s\":1,\"sigma\":-0.5}", &err);
-	ck_assert_str_eq(m, WHERE ".sigma: must be a finite number >= 0, got -0.5");
-
-	m = parse_bad("{\"dist\":\"lognormal\",\"median_s\":1,\"sigma\":1,\"cv\":1}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".cv: unknown key"));
-
-	m = parse_bad("{\"dist\":\"lognormal\",\"mean_s\":1}", &err);
-	ck_assert_str_eq(m, WHERE ".cv: missing");
-
-	m = parse_bad("{\"dist\":\"uniform\",\"min_s\":3,\"max_s\":1}", &err);
-	ck_assert_str_eq(m, WHERE ".max_s: must be >= min_s (3), got 1");
-
-	/* empirical */
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{\"0\":1,\"50\":2}}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".percentiles.100: missing"));
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{\"50\":2,\"100\":3}}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".percentiles.0: missing"));
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{}}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".percentiles.0: missing"));
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{\"0\":1,\"50\":0.5,\"100\":3}}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".percentiles.50: values must be non-decreasing"));
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{\"0\":1,\"1\":2,\"1.0\":2,\"100\":3}}", &err);
-	ck_assert_ptr_nonnull(strstr(m, ": duplicates percentile"));
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{\"0\":1,\"abc\":2,\"100\":3}}", &err);
-	ck_assert_str_eq(m, WHERE ".percentiles.abc: key must be a percent number in [0,100]");
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{\"0\":1,\"101\":2,\"100\":3}}", &err);
-	ck_assert_str_eq(m, WHERE ".percentiles.101: key must be a percent number in [0,100]");
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{\"0\":1,\"50\":-2,\"100\":3}}", &err);
-	ck_assert_str_eq(m, WHERE ".percentiles.50: must be a finite number >= 0, got -2");
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":{\"0\":1,\"50\":\"x\",\"100\":3}}", &err);
-	ck_assert_str_eq(m, WHERE ".percentiles.50: must be a finite number >= 0, got a string");
-
-	m = parse_bad("{\"dist\":\"empirical\",\"percentiles\":[1,2]}", &err);
-	ck_assert_ptr_nonnull(strstr(m, WHERE ".percentiles: must be an object"));
-
-	m = parse_bad("{\"dist\":\"empirical\"}", &err);
-	ck_assert_str_eq(m, WHERE ".percentiles: missing");
+	char path[4096];
+	json_error_t jerr;
+	snprintf(path, sizeof(path), "%s/tests/data/dist-errors.json", tu_root());
+	json_t *cases = json_load_file(path, 0, &jerr);
+	ck_assert_msg(cases != NULL, "%s: %s", path, jerr.text);
+	ck_assert_uint_eq(json_array_size(cases), 26);
+	size_t i;
+	json_t *c;
+	json_array_foreach(cases, i, c) {
+		json_t *j = json_object_get(c, "dist");
+		char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+		struct errbuf err;
+		const char *m = parse_bad(j, text, &err);
+		const char *equals = json_string_value(json_object_get(c, "equals"));
+		const char *contains = json_string_value(json_object_get(c, "contains"));
+		ck_assert_msg(equals || contains, "case %zu: neither equals nor contains", i);
+		if (equals)
+			ck_assert_msg(strcmp(m, equals) == 0, "%s: \"%s\", expected \"%s\"", text, m, equals);
+		else
+			ck_assert_msg(strstr(m, contains) != NULL, "%s: \"%s\" lacks \"%s\"", text, m, contains);
+		free(text);
+	}
+	json_decref(cases);
 }
 END_TEST
 
 Suite *dist_suite(void)
 {
 	Suite *s = suite_create("dist");
-	TCase *tc = tcase_create("sampling");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_constant);
-	tcase_add_test(tc, test_exponential);
-	tcase_add_test(tc, test_lognormal_median_sigma);
-	tcase_add_test(tc, test_lognormal_mean_cv);
-	tcase_add_test(tc, test_gamma);
-	tcase_add_test(tc, test_uniform);
-	tcase_add_test(tc, test_empirical);
-	tcase_add_test(tc, test_empirical_fractional_keys);
-	suite_add_tcase(s, tc);
-	TCase *tj = tcase_create("json");
-	tcase_add_test(tj, test_json_errors);
-	suite_add_tcase(s, tj);
+	TU_ADD_TESTS(tu_tcase(s, "sampling", 60), test_constant, test_exponential,
+		     test_lognormal_median_sigma, test_lognormal_mean_cv, test_gamma, test_uniform,
+		     test_empirical, test_empirical_fractional_keys);
+	TU_ADD_TESTS(tu_tcase(s, "json", 0), test_json_errors);
 	return s;
 }

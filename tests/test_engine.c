@@ -12,6 +12,7 @@
 #include "core/engine.h"
 #include "core/heap.h"
 #include "suites.h"
+#include "testutil.h"
 
 /* Records every firing: (time, arg) in order. */
 struct log {
@@ -21,21 +22,34 @@ struct log {
 	uint64_t *arg;
 };
 
-static void log_init(struct log *l, struct engine *e, size_t cap)
+/* A new engine (pending_limit as engine_new's) logging up to cap firings
+ * into l; log_close frees both. */
+static struct engine *log_open(struct log *l, size_t cap, size_t pending_limit)
 {
-	l->e = e;
+	l->e = engine_new(pending_limit);
+	ck_assert_ptr_nonnull(l->e);
 	l->n = 0;
 	l->cap = cap;
 	l->t = malloc(cap * sizeof(double));
 	l->arg = malloc(cap * sizeof(uint64_t));
 	ck_assert_ptr_nonnull(l->t);
 	ck_assert_ptr_nonnull(l->arg);
+	return l->e;
 }
 
-static void log_free(struct log *l)
+static void log_close(struct log *l)
 {
 	free(l->t);
 	free(l->arg);
+	engine_free(l->e);
+}
+
+static gsl_rng *rng_seeded(unsigned long seed)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	ck_assert_ptr_nonnull(r);
+	gsl_rng_set(r, seed);
+	return r;
 }
 
 static void log_cb(void *ctx, uint64_t arg)
@@ -67,11 +81,9 @@ END_TEST
 START_TEST(test_random_order)
 {
 	enum { N = 20000 };
-	struct engine *e = engine_new(0);
 	struct log l;
-	log_init(&l, e, N);
-	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-	gsl_rng_set(r, 7);
+	struct engine *e = log_open(&l, N, 0);
+	gsl_rng *r = rng_seeded(7);
 	double *times = malloc(N * sizeof(double));
 	for (int i = 0; i < N; i++) {
 		times[i] = gsl_rng_uniform(r) * 1000.0;
@@ -104,17 +116,15 @@ START_TEST(test_random_order)
 	free(seen);
 	free(times);
 	gsl_rng_free(r);
-	log_free(&l);
-	engine_free(e);
+	log_close(&l);
 }
 END_TEST
 
 START_TEST(test_ties_in_insertion_order)
 {
 	enum { N = 1000 };
-	struct engine *e = engine_new(0);
 	struct log l;
-	log_init(&l, e, 2 * N);
+	struct engine *e = log_open(&l, 2 * N, 0);
 	/* interleave two times so that the heap really has to reorder */
 	for (int i = 0; i < N; i++) {
 		ck_assert_uint_ne(engine_at(e, 5.0, log_cb, &l, (uint64_t)i), ENGINE_TIMER_NONE);
@@ -127,20 +137,17 @@ START_TEST(test_ties_in_insertion_order)
 		ck_assert_double_eq(l.t[N + i], 5.0);
 		ck_assert_uint_eq(l.arg[N + i], (uint64_t)i);
 	}
-	log_free(&l);
-	engine_free(e);
+	log_close(&l);
 }
 END_TEST
 
 START_TEST(test_cancel)
 {
 	enum { N = 2000 };
-	struct engine *e = engine_new(0);
 	struct log l;
-	log_init(&l, e, N);
+	struct engine *e = log_open(&l, N, 0);
 	engine_timer h[N];
-	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-	gsl_rng_set(r, 11);
+	gsl_rng *r = rng_seeded(11);
 	double times[N];
 	for (int i = 0; i < N; i++) {
 		times[i] = floor(gsl_rng_uniform(r) * 50.0);   /* many ties */
@@ -168,16 +175,14 @@ START_TEST(test_cancel)
 	for (int i = 1; i < N; i += 2)
 		ck_assert_int_eq(engine_cancel(e, h[i]), 0);
 	gsl_rng_free(r);
-	log_free(&l);
-	engine_free(e);
+	log_close(&l);
 }
 END_TEST
 
 START_TEST(test_stale_handle_after_reuse)
 {
-	struct engine *e = engine_new(0);
 	struct log l;
-	log_init(&l, e, 8);
+	struct engine *e = log_open(&l, 8, 0);
 	engine_timer a = engine_at(e, 1.0, log_cb, &l, 1);
 	ck_assert_uint_ne(a, ENGINE_TIMER_NONE);
 	ck_assert_int_eq(engine_step(e), 1);
@@ -199,8 +204,7 @@ START_TEST(test_stale_handle_after_reuse)
 	ck_assert_uint_eq(l.arg[0], 1);
 	ck_assert_uint_eq(l.arg[1], 3);
 	ck_assert_double_eq(l.t[1], 3.0);
-	log_free(&l);
-	engine_free(e);
+	log_close(&l);
 }
 END_TEST
 
@@ -225,9 +229,8 @@ static void chain_cb(void *ctx, uint64_t arg)
 
 START_TEST(test_schedule_from_callback)
 {
-	struct engine *e = engine_new(0);
 	struct log l;
-	log_init(&l, e, 300);
+	struct engine *e = log_open(&l, 300, 0);
 	struct chain c = {e, &l, 100};
 	/* a bystander due at t=5 exactly, scheduled before the chain reaches 5 */
 	ck_assert_uint_ne(engine_at(e, 5.0, log_cb, &l, 999), ENGINE_TIMER_NONE);
@@ -250,8 +253,7 @@ START_TEST(test_schedule_from_callback)
 		k++;
 	}
 	ck_assert_uint_eq(k, 201);
-	log_free(&l);
-	engine_free(e);
+	log_close(&l);
 }
 END_TEST
 
@@ -291,9 +293,8 @@ END_TEST
 
 START_TEST(test_pending_limit)
 {
-	struct engine *e = engine_new(10);
 	struct log l;
-	log_init(&l, e, 16);
+	struct engine *e = log_open(&l, 16, 10);
 	for (int i = 0; i < 10; i++)
 		ck_assert_uint_ne(engine_at(e, (double)i, log_cb, &l, (uint64_t)i), ENGINE_TIMER_NONE);
 	ck_assert_ptr_null(engine_failed(e));
@@ -307,16 +308,14 @@ START_TEST(test_pending_limit)
 	ck_assert_uint_eq(engine_run(e), 10);
 	ck_assert_uint_eq(l.n, 11);
 	ck_assert_uint_eq(l.arg[10], 10);
-	log_free(&l);
-	engine_free(e);
+	log_close(&l);
 }
 END_TEST
 
 START_TEST(test_bad_times)
 {
-	struct engine *e = engine_new(0);
 	struct log l;
-	log_init(&l, e, 4);
+	struct engine *e = log_open(&l, 4, 0);
 	engine_at(e, 2.0, log_cb, &l, 0);
 	ck_assert_int_eq(engine_step(e), 1);
 	ck_assert_double_eq(engine_now(e), 2.0);
@@ -330,8 +329,7 @@ START_TEST(test_bad_times)
 	ck_assert_uint_ne(engine_at(e, 2.0, log_cb, &l, 4), ENGINE_TIMER_NONE);
 	ck_assert_uint_eq(engine_run(e), 1);
 	ck_assert_uint_eq(l.arg[1], 4);
-	log_free(&l);
-	engine_free(e);
+	log_close(&l);
 }
 END_TEST
 
@@ -376,8 +374,7 @@ START_TEST(test_random_vs_reference)
 	size_t n = 0, n_stale = 0;
 	uint64_t seq = 0, pops = 0, cancels = 0, stale_checks = 0;
 	struct last_fire f = {e, 0, 0, 0};
-	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-	gsl_rng_set(r, 2024);
+	gsl_rng *r = rng_seeded(2024);
 
 	for (long op = 0; op < OPS + MAXLIVE; op++) {
 		double u = gsl_rng_uniform(r);
@@ -461,9 +458,8 @@ END_TEST
  * kinds), with one late timer cancelled. */
 START_TEST(test_late_timers)
 {
-	struct engine *e = engine_new(0);
 	struct log l;
-	log_init(&l, e, 512);
+	struct engine *e = log_open(&l, 512, 0);
 	engine_timer cancelled = ENGINE_TIMER_NONE;
 	for (uint64_t i = 0; i < 200; i++) {
 		int late = (i * 7919) % 3 == 0;
@@ -488,8 +484,7 @@ START_TEST(test_late_timers)
 			ck_assert_uint_eq(l.arg[k++], 1000 + i);
 	ck_assert_uint_eq(l.arg[k++], 6000);
 	ck_assert_uint_eq(l.n, k);
-	log_free(&l);
-	engine_free(e);
+	log_close(&l);
 }
 END_TEST
 
@@ -585,8 +580,7 @@ START_TEST(test_heap_random_vs_sorted)
 {
 	enum { CAP = 256, OPS = 20000 };
 	const size_t arities[] = { 2, 3, 4 };
-	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-	gsl_rng_set(r, 11);
+	gsl_rng *r = rng_seeded(11);
 	for (size_t a = 0; a < 3; a++)
 		for (int by_id = 0; by_id < 2; by_id++) {
 			size_t d = arities[a];
@@ -644,6 +638,21 @@ START_TEST(test_heap_random_vs_sorted)
 }
 END_TEST
 
+/* Pushes keys[0..n) with ids 0..n-1 into an empty heap of arity d. */
+static size_t th_fill(size_t d, const struct th_ctx *c, struct th_ent *h, const int *keys, uint32_t n)
+{
+	size_t len = 0;
+	for (uint32_t i = 0; i < n; i++)
+		len = th_push(d, c, h, len, (struct th_ent){ keys[i], i });
+	return len;
+}
+
+static void th_assert_ids(const struct th_ent *h, const uint32_t *want, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ck_assert_uint_eq(h[i].id, want[i]);
+}
+
 /* Ties: an entry never moves past an equal one, and of equal children the
  * leftmost moves up; so equal keys keep a fixed layout (the platform's
  * random idle selection draws by array position). */
@@ -652,12 +661,10 @@ START_TEST(test_heap_ties)
 	uint32_t pos[8];
 	struct th_ctx c = { pos, 0 };
 	struct th_ent h[8];
-	size_t n = 0;
 	/* Equal keys stay in push order. */
-	for (uint32_t i = 0; i < 6; i++)
-		n = th2_push(&c, h, n, (struct th_ent){ 7, i });
-	for (uint32_t i = 0; i < 6; i++)
-		ck_assert_uint_eq(h[i].id, i);
+	const int k7[] = { 7, 7, 7, 7, 7, 7 };
+	size_t n = th_fill(2, &c, h, k7, 6);
+	th_assert_ids(h, (const uint32_t[]){ 0, 1, 2, 3, 4, 5 }, 6);
 	/* Removing from the middle among equals: the last fills the hole. */
 	n = th2_remove(&c, h, n, 2);
 	ck_assert_uint_eq(n, 5);
@@ -667,43 +674,24 @@ START_TEST(test_heap_ties)
 
 	/* Binary: [0a, 2b, 2c, 3d, 3e], pop: e drops into the root hole, b (the
 	 * left of two equal children) moves up, d (equal to e) stays. */
-	const int k2[] = { 0, 2, 2, 3, 3 };
-	n = 0;
-	for (uint32_t i = 0; i < 5; i++)
-		n = th2_push(&c, h, n, (struct th_ent){ k2[i], i });
-	n = th2_remove(&c, h, n, 0);
-	const uint32_t want2[] = { 1, 4, 2, 3 };
-	for (size_t i = 0; i < n; i++)
-		ck_assert_uint_eq(h[i].id, want2[i]);
+	n = th2_remove(&c, h, th_fill(2, &c, h, (const int[]){ 0, 2, 2, 3, 3 }, 5), 0);
+	th_assert_ids(h, (const uint32_t[]){ 1, 4, 2, 3 }, n);
 	th_check(&c, h, n, 2);
 
 	/* 4-ary: [0, 1, 1, 1, 1, 5], pop: the leftmost of four equal children
 	 * moves up (the tournament keeps the left one on ties). */
-	const int k4[] = { 0, 1, 1, 1, 1, 5 };
-	n = 0;
-	for (uint32_t i = 0; i < 6; i++)
-		n = th4_push(&c, h, n, (struct th_ent){ k4[i], i });
-	n = th4_remove(&c, h, n, 0);
-	const uint32_t want4[] = { 1, 5, 2, 3, 4 };
-	for (size_t i = 0; i < n; i++)
-		ck_assert_uint_eq(h[i].id, want4[i]);
+	n = th4_remove(&c, h, th_fill(4, &c, h, (const int[]){ 0, 1, 1, 1, 1, 5 }, 6), 0);
+	th_assert_ids(h, (const uint32_t[]){ 1, 5, 2, 3, 4 }, n);
 	/* [0, 2, 1, 2, 1]: the later of the two equal least children is 4, the
 	 * earlier 2 wins. */
-	const int k4b[] = { 0, 2, 1, 2, 1, 9 };
-	n = 0;
-	for (uint32_t i = 0; i < 6; i++)
-		n = th4_push(&c, h, n, (struct th_ent){ k4b[i], i });
-	n = th4_remove(&c, h, n, 0);
+	n = th4_remove(&c, h, th_fill(4, &c, h, (const int[]){ 0, 2, 1, 2, 1, 9 }, 6), 0);
 	ck_assert_uint_eq(h[0].id, 2);
 	ck_assert_uint_eq(h[2].id, 5);
 	th_check(&c, h, n, 4);
 
 	/* A key raised to equal its children's sinks no further; lowered to
 	 * equal its parent's it rises no further. */
-	const int ku[] = { 1, 3, 6, 4, 4 };
-	n = 0;
-	for (uint32_t i = 0; i < 5; i++)
-		n = th2_push(&c, h, n, (struct th_ent){ ku[i], i });
+	n = th_fill(2, &c, h, (const int[]){ 1, 3, 6, 4, 4 }, 5);
 	h[1].key = 4;
 	th2_update(&c, h, n, 1);
 	ck_assert_uint_eq(h[1].id, 1);
@@ -721,25 +709,10 @@ END_TEST
 Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
-	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, test_empty);
-	tcase_add_test(tc, test_random_order);
-	tcase_add_test(tc, test_ties_in_insertion_order);
-	tcase_add_test(tc, test_late_timers);
-	tcase_add_test(tc, test_cancel);
-	tcase_add_test(tc, test_stale_handle_after_reuse);
-	tcase_add_test(tc, test_schedule_from_callback);
-	tcase_add_test(tc, test_stop);
-	tcase_add_test(tc, test_pending_limit);
-	tcase_add_test(tc, test_bad_times);
-	suite_add_tcase(s, tc);
-	TCase *slow = tcase_create("randomized");
-	tcase_set_timeout(slow, 60);
-	tcase_add_test(slow, test_random_vs_reference);
-	suite_add_tcase(s, slow);
-	TCase *heap = tcase_create("heap");
-	tcase_add_test(heap, test_heap_random_vs_sorted);
-	tcase_add_test(heap, test_heap_ties);
-	suite_add_tcase(s, heap);
+	TU_ADD_TESTS(tu_tcase(s, "core", 0), test_empty, test_random_order, test_ties_in_insertion_order,
+		     test_late_timers, test_cancel, test_stale_handle_after_reuse,
+		     test_schedule_from_callback, test_stop, test_pending_limit, test_bad_times);
+	TU_ADD_TESTS(tu_tcase(s, "randomized", 60), test_random_vs_reference);
+	TU_ADD_TESTS(tu_tcase(s, "heap", 0), test_heap_random_vs_sorted, test_heap_ties);
 	return s;
 }

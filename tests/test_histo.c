@@ -8,6 +8,7 @@
 #include "core/errbuf.h"
 #include "core/histo.h"
 #include "suites.h"
+#include "testutil.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -42,21 +43,49 @@ static void check_quantiles(const struct histo *h, double *vals, size_t n,
 	}
 }
 
+static void add_all(struct histo *h, const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (histo_add(h, v[i]) != 0)      /* hot loop: call Check only on failure */
+			ck_abort_msg("histo_add(%g) failed", v[i]);
+}
+
+/* n values drawn by draw from a taus2 generator seeded with seed, added to
+ * a new histogram h; returns them (malloc'd). */
+static double *draw_into(struct histo *h, size_t n, unsigned long seed, double (*draw)(const gsl_rng *))
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+	ck_assert_ptr_nonnull(r);
+	gsl_rng_set(r, seed);
+	double *vals = malloc(n * sizeof(double));
+	ck_assert_ptr_nonnull(vals);
+	for (size_t i = 0; i < n; i++)
+		vals[i] = draw(r);
+	gsl_rng_free(r);
+	histo_init(h);
+	add_all(h, vals, n);
+	return vals;
+}
+
+static double lognormal_50ms(const gsl_rng *r)
+{
+	return gsl_ran_lognormal(r, log(0.05), 1.2);
+}
+
+/* log-uniform over 1e-6 .. 1e4 (ten decades) */
+static double log_uniform_ten_decades(const gsl_rng *r)
+{
+	return exp(log(1e-6) + gsl_rng_uniform(r) * (log(1e4) - log(1e-6)));
+}
+
 START_TEST(test_lognormal_quantiles)
 {
 	enum { N = 100000 };
-	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-	gsl_rng_set(r, 99);
-	double *vals = malloc(N * sizeof(double));
 	struct histo h;
-	histo_init(&h);
+	double *vals = draw_into(&h, N, 99, lognormal_50ms);
 	double sum = 0;
-	for (int i = 0; i < N; i++) {
-		vals[i] = gsl_ran_lognormal(r, log(0.05), 1.2);
+	for (int i = 0; i < N; i++)
 		sum += vals[i];
-		if (histo_add(&h, vals[i]) != 0)
-			ck_abort_msg("histo_add(%g) failed", vals[i]);
-	}
 	ck_assert_double_eq_tol(histo_mean(&h), sum / N, 1e-12 * sum / N);
 	const double qs[] = {0.5, 0.9, 0.99, 0.999, 0.1, 0.001, 1e-5, 0.99999};
 	check_quantiles(&h, vals, N, qs, sizeof(qs) / sizeof(qs[0]));
@@ -72,24 +101,14 @@ START_TEST(test_lognormal_quantiles)
 	ck_assert_uint_lt(h.n_buckets, 5000);
 	histo_free(&h);
 	free(vals);
-	gsl_rng_free(r);
 }
 END_TEST
 
 START_TEST(test_wide_range)
 {
-	/* log-uniform over 1e-6 .. 1e4 (ten decades) */
 	enum { N = 50000 };
-	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-	gsl_rng_set(r, 123);
-	double *vals = malloc(N * sizeof(double));
 	struct histo h;
-	histo_init(&h);
-	for (int i = 0; i < N; i++) {
-		vals[i] = exp(log(1e-6) + gsl_rng_uniform(r) * (log(1e4) - log(1e-6)));
-		if (histo_add(&h, vals[i]) != 0)
-			ck_abort_msg("histo_add(%g) failed", vals[i]);
-	}
+	double *vals = draw_into(&h, N, 123, log_uniform_ten_decades);
 	ck_assert_int_eq(histo_add(&h, 1e-6), 0);
 	ck_assert_int_eq(histo_add(&h, 1e4), 0);
 	const double qs[] = {0.0001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.9999};
@@ -107,16 +126,8 @@ START_TEST(test_wide_range)
 	histo_free(&h);
 	free(all);
 	free(vals);
-	gsl_rng_free(r);
 }
 END_TEST
-
-static void add_all(struct histo *h, const double *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (histo_add(h, v[i]) != 0)      /* hot loop: call Check only on failure */
-			ck_abort_msg("histo_add(%g) failed", v[i]);
-}
 
 START_TEST(test_merge)
 {
@@ -374,17 +385,7 @@ END_TEST
 
 Suite *histo_suite(void)
 {
-	Suite *s = suite_create("histo");
-	TCase *tc = tcase_create("core");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_lognormal_quantiles);
-	tcase_add_test(tc, test_wide_range);
-	tcase_add_test(tc, test_merge);
-	tcase_add_test(tc, test_zero_values);
-	tcase_add_test(tc, test_empty);
-	tcase_add_test(tc, test_cdf_and_buckets);
-	tcase_add_test(tc, test_bucket_lookup_equals_log);
-	tcase_add_test(tc, test_quantiles_one_pass);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("histo", "core", 60, test_lognormal_quantiles, test_wide_range, test_merge,
+			test_zero_values, test_empty, test_cdf_and_buckets, test_bucket_lookup_equals_log,
+			test_quantiles_one_pass);
 }

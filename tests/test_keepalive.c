@@ -31,43 +31,43 @@ static double fig(const struct run_result *r, enum stats_figure f)
 
 START_TEST(periodic_30min_hybrid_vs_fixed_vs_none)
 {
-	struct scenario sc;
-	struct run_result r;
-	/* fixed 10 min: each instance expires 600 s after its request, long
-	 * before the next one: 49 cold starts; 48 full keep-alives of 600 s lie
-	 * in the window (the last request ends after it): 48 x 600 x 0.125 GB. */
-	tu_simulatef(&sc, &r, PERIODIC_30MIN("{\"policy\": \"fixed\", \"ttl_s\": 600}"));
-	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 49);
-	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 49);
-	ck_assert_double_eq_tol(fig(&r, FIG_IDLE_GB_S), 48 * 600 * 0.125, 1e-9);
-	tu_done(&sc, &r);
-
-	/* none: every request cold and nothing ever idle. */
-	tu_simulatef(&sc, &r, PERIODIC_30MIN("{\"policy\": \"none\"}"));
-	ck_assert_double_eq(fig(&r, FIG_COLD_START_RATIO), 1.0);
-	ck_assert_double_eq(fig(&r, FIG_IDLE_GB_S), 0);
-	tu_done(&sc, &r);
-
-	/* hybrid-histogram with its defaults (4 h of 1-min bins, 5th/99th
-	 * percentiles, 10 % margin, 10 samples before trusting the histogram,
-	 * fallback keep-alive 4 h). Idle times: 1798.5 s after the cold first
-	 * request (ends at 1.5), 1799 s after the others; all in bin 29
-	 * [1740, 1800). Requests 0-9 see fewer than 10 samples: kept 4 h, so
-	 * the next is warm and the instance idles the whole gap. From request
-	 * 10 on, the histogram (CV = sqrt(240) > 2) gives pre-warm 0.9 x 1740 =
-	 * 1566 s and keep-alive end 1.1 x 1800 = 1980 s: the instance is
-	 * released, a new one loads at end + 1566 (0.5 s init, counted idle)
-	 * and serves the arrival at end + 1799 warm after 233 s idle. Only the
-	 * first request is cold. Idle in the window: 1798.5 + 9 x 1799 (gaps
-	 * 0-9) + 38 x 233 (gaps 10-47; request 48's pre-warm is after the
-	 * window) = 26843.5 s of 0.125 GB. */
-	tu_simulatef(&sc, &r, PERIODIC_30MIN("{\"policy\": \"hybrid-histogram\"}"));
-	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 49);
-	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 1);
-	ck_assert_double_eq_tol(fig(&r, FIG_IDLE_GB_S), 26843.5 * 0.125, 1e-9);
-	/* Warm requests take 1 s, the cold one 1.5 s. */
-	ck_assert_double_eq_tol(fig(&r, FIG_LATENCY_MAX), 1.5, 1e-12);
-	tu_done(&sc, &r);
+	static const struct {
+		const char *policy;
+		struct tu_want want[4];
+		size_t n_want;
+	} runs[] = {
+		/* fixed 10 min: each instance expires 600 s after its request, long
+		 * before the next one: 49 cold starts; 48 full keep-alives of 600 s lie
+		 * in the window (the last request ends after it): 48 x 600 x 0.125 GB. */
+		{ "{\"policy\": \"fixed\", \"ttl_s\": 600}",
+		  { { FIG_INVOCATIONS, 49, 0 }, { FIG_COLD_STARTS, 49, 0 }, { FIG_IDLE_GB_S, 48 * 600 * 0.125, 1e-9 } }, 3 },
+		/* none: every request cold and nothing ever idle. */
+		{ "{\"policy\": \"none\"}", { { FIG_COLD_START_RATIO, 1.0, 0 }, { FIG_IDLE_GB_S, 0, 0 } }, 2 },
+		/* hybrid-histogram with its defaults (4 h of 1-min bins, 5th/99th
+		 * percentiles, 10 % margin, 10 samples before trusting the histogram,
+		 * fallback keep-alive 4 h). Idle times: 1798.5 s after the cold first
+		 * request (ends at 1.5), 1799 s after the others; all in bin 29
+		 * [1740, 1800). Requests 0-9 see fewer than 10 samples: kept 4 h, so
+		 * the next is warm and the instance idles the whole gap. From request
+		 * 10 on, the histogram (CV = sqrt(240) > 2) gives pre-warm 0.9 x 1740 =
+		 * 1566 s and keep-alive end 1.1 x 1800 = 1980 s: the instance is
+		 * released, a new one loads at end + 1566 (0.5 s init, counted idle)
+		 * and serves the arrival at end + 1799 warm after 233 s idle. Only the
+		 * first request is cold. Idle in the window: 1798.5 + 9 x 1799 (gaps
+		 * 0-9) + 38 x 233 (gaps 10-47; request 48's pre-warm is after the
+		 * window) = 26843.5 s of 0.125 GB. Warm requests take 1 s, the cold
+		 * one 1.5 s. */
+		{ "{\"policy\": \"hybrid-histogram\"}",
+		  { { FIG_INVOCATIONS, 49, 0 }, { FIG_COLD_STARTS, 1, 0 }, { FIG_IDLE_GB_S, 26843.5 * 0.125, 1e-9 },
+		    { FIG_LATENCY_MAX, 1.5, 1e-12 } }, 4 },
+	};
+	for (size_t k = 0; k < sizeof(runs) / sizeof(runs[0]); k++) {
+		struct scenario sc;
+		struct run_result r;
+		tu_simulatef(&sc, &r, PERIODIC_30MIN("%s"), runs[k].policy);
+		tu_assert_figs(runs[k].policy, &r.totals, runs[k].want, runs[k].n_want);
+		tu_done(&sc, &r);
+	}
 }
 END_TEST
 
@@ -81,11 +81,7 @@ START_TEST(hybrid_out_of_range_uses_forecast)
 	 * that: every later request is warm. */
 	struct scenario sc;
 	struct run_result r;
-	tu_simulatef(&sc, &r, "{\"duration_s\": 864000, \"functions\": [{\"name\": \"f\","
-		"\"service\": {\"dist\": \"constant\", \"value_s\": 1},"
-		"\"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 0.5}},"
-		"\"keepalive\": {\"policy\": \"hybrid-histogram\", \"min_samples\": 2},"
-		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 21600}}]}");
+	tu_simulate_file("keepalive-hybrid-6h.json", &sc, &r);
 	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 41);
 	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 3);
 	/* Idle: 14400 s after each of requests 0 and 1 (fallback); after
@@ -134,9 +130,8 @@ START_TEST(hybrid_falls_back_when_not_representative)
 	const double spread[] = { 31, 91, 151, 211, 271, 331, 391, 451, 511, 571 };
 	double end = gap_trace(path, sizeof(path), spread, 10, 30);
 	tu_simulatef(&sc, &r, fmt, end, path);
-	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 31);
-	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 31);
-	ck_assert_double_eq(fig(&r, FIG_IDLE_GB_S), 0);
+	TU_ASSERT_FIGS("idle times spread", &r.totals, { FIG_INVOCATIONS, 31, 0 }, { FIG_COLD_STARTS, 31, 0 },
+		       { FIG_IDLE_GB_S, 0, 0 });
 	tu_done(&sc, &r);
 
 	/* Idle times all 300 s (bin 5): CV = sqrt(10) > 2 once 10 samples are
@@ -146,8 +141,8 @@ START_TEST(hybrid_falls_back_when_not_representative)
 	const double same[] = { 301 };
 	end = gap_trace(path, sizeof(path), same, 1, 30);
 	tu_simulatef(&sc, &r, fmt, end, path);
-	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 11);
-	ck_assert_double_eq_tol(fig(&r, FIG_IDLE_GB_S), 20 * 30 * 0.125, 1e-9);
+	TU_ASSERT_FIGS("idle times all 300 s", &r.totals, { FIG_COLD_STARTS, 11, 0 },
+		       { FIG_IDLE_GB_S, 20 * 30 * 0.125, 1e-9 });
 	tu_done(&sc, &r);
 }
 END_TEST
@@ -163,26 +158,18 @@ START_TEST(provisioned_poisson_bill)
 	 * + n x 0.1 s x 1 GB x $0.0000097222 duration + n x $0.20/M requests. */
 	struct scenario sc;
 	struct run_result r;
-	tu_simulatef(&sc, &r, "{\"seed\": 5, \"duration_s\": 86400, \"functions\": [{\"name\": \"f\", \"memory_mb\": 1024,"
-		"\"service\": {\"dist\": \"constant\", \"value_s\": 0.1},"
-		"\"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 2}},"
-		"\"keepalive\": {\"policy\": \"provisioned\", \"instances\": 2},"
-		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 0.01}}]}");
+	tu_simulate_file("keepalive-provisioned-poisson.json", &sc, &r);
 	double n = fig(&r, FIG_INVOCATIONS);
 	ck_assert_double_gt(n, 700);
-	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 0);
-	ck_assert_double_eq_tol(fig(&r, FIG_COST_PROVISIONED),
-				2 * 86400 * 0.0000041667 + n * 0.1 * 0.0000097222, 1e-12);
-	ck_assert_double_eq(fig(&r, FIG_COST_COMPUTE), 0);
-	ck_assert_double_eq_tol(fig(&r, FIG_COST_REQUESTS), n * 0.2e-6, 1e-15);
-	ck_assert_double_eq_tol(fig(&r, FIG_COST_TOTAL),
-				fig(&r, FIG_COST_PROVISIONED) + n * 0.2e-6, 1e-12);
-	/* Two instances all day, from a 2-s init at time 0 (counted idle). */
-	ck_assert_double_eq_tol(fig(&r, FIG_INSTANCES_MEAN), 2, 1e-12);
-	ck_assert_double_eq_tol(fig(&r, FIG_IDLE_GB_S), 2 * 86400 - n * 0.1, 1e-6);
-	/* end - arrival near t = 86400 s carries the clock's rounding, one ulp
-	 * of 86400 = 1.5e-11 s. */
-	ck_assert_double_eq_tol(fig(&r, FIG_LATENCY_MAX), 0.1, 1e-10);
+	/* Two instances all day, from a 2-s init at time 0 (counted idle). End
+	 * - arrival near t = 86400 s carries the clock's rounding, one ulp of
+	 * 86400 = 1.5e-11 s. */
+	TU_ASSERT_FIGS("provisioned", &r.totals, { FIG_COLD_STARTS, 0, 0 },
+		       { FIG_COST_PROVISIONED, 2 * 86400 * 0.0000041667 + n * 0.1 * 0.0000097222, 1e-12 },
+		       { FIG_COST_COMPUTE, 0, 0 }, { FIG_COST_REQUESTS, n * 0.2e-6, 1e-15 },
+		       { FIG_COST_TOTAL, fig(&r, FIG_COST_PROVISIONED) + n * 0.2e-6, 1e-12 },
+		       { FIG_INSTANCES_MEAN, 2, 1e-12 }, { FIG_IDLE_GB_S, 2 * 86400 - n * 0.1, 1e-6 },
+		       { FIG_LATENCY_MAX, 0.1, 1e-10 });
 	tu_done(&sc, &r);
 }
 END_TEST
@@ -196,17 +183,12 @@ START_TEST(provisioned_schedule_in_blocks)
 	 * instances, 1 s each, kept 600 s by the default `then`. */
 	struct scenario sc;
 	struct run_result r;
-	tu_simulatef(&sc, &r, "{\"duration_s\": 172800, \"functions\": [{\"name\": \"f\", \"memory_mb\": 1024,"
-		"\"service\": {\"dist\": \"constant\", \"value_s\": 1},"
-		"\"keepalive\": {\"policy\": \"provisioned\", \"schedule\": ["
-		"  {\"from_s\": 3600, \"to_s\": 7000, \"instances\": 3}, {\"from_s\": 0, \"to_s\": 100, \"instances\": 1}]},"
-		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 86400, \"phase_s\": 7200}}]}");
-	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 2);
-	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 2);
-	ck_assert_double_eq_tol(fig(&r, FIG_COST_PROVISIONED), 2 * 11100 * 0.0000041667, 1e-13);
-	ck_assert_double_eq_tol(fig(&r, FIG_COST_COMPUTE), 2 * 1 * 0.0000166667, 1e-15);
+	tu_simulate_file("keepalive-provisioned-schedule.json", &sc, &r);
 	/* Instance-seconds actually held: 2 x (100 + 3 x 3400) + 2 x 601. */
-	ck_assert_double_eq_tol(fig(&r, FIG_INSTANCES_MEAN), (2 * 10300.0 + 2 * 601) / 172800, 1e-12);
+	TU_ASSERT_FIGS("schedule", &r.totals, { FIG_INVOCATIONS, 2, 0 }, { FIG_COLD_STARTS, 2, 0 },
+		       { FIG_COST_PROVISIONED, 2 * 11100 * 0.0000041667, 1e-13 },
+		       { FIG_COST_COMPUTE, 2 * 1 * 0.0000166667, 1e-15 },
+		       { FIG_INSTANCES_MEAN, (2 * 10300.0 + 2 * 601) / 172800, 1e-12 });
 	tu_done(&sc, &r);
 }
 END_TEST
@@ -225,14 +207,12 @@ START_TEST(warmer_keeps_a_rare_function_warm)
 	struct scenario sc;
 	struct run_result r;
 	tu_simulatef(&sc, &r, fmt, "{\"policy\": \"fixed\", \"ttl_s\": 600}");
-	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 24);
-	ck_assert_double_eq(fig(&r, FIG_COLD_START_RATIO), 1);
+	TU_ASSERT_FIGS("fixed", &r.totals, { FIG_INVOCATIONS, 24, 0 }, { FIG_COLD_START_RATIO, 1, 0 });
 	tu_done(&sc, &r);
 
 	tu_simulatef(&sc, &r, fmt, "{\"policy\": \"warmer\", \"interval_s\": 300, \"instances\": 1, \"ttl_s\": 600}");
-	ck_assert_double_eq(fig(&r, FIG_INVOCATIONS), 24);
-	ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), 0);
-	ck_assert_double_eq(fig(&r, FIG_WARMER_PINGS), 289);
+	TU_ASSERT_FIGS("warmer", &r.totals, { FIG_INVOCATIONS, 24, 0 }, { FIG_COLD_STARTS, 0, 0 },
+		       { FIG_WARMER_PINGS, 289, 0 });
 	/* Pings billed like requests: 288 x 100 ms + 600 ms at 128 MB, plus
 	 * 289 request fees. */
 	double warmer = 128.0 * (288 * 100 + 600) / 1024 / 1000 * 0.0000166667 + 289 * 0.2e-6;
@@ -346,20 +326,12 @@ static double csv_cell(const char *text, const char *label, const char *name)
 START_TEST(compare_runs_each_policy)
 {
 	const char *dir = tu_tmpdir();
-	const char *path = tu_write(dir, "cmp.json",
-		"{\"name\": \"cmp\", \"duration_s\": 86400, \"functions\": [{\"name\": \"f\","
-		"\"service\": {\"dist\": \"constant\", \"value_s\": 1},"
-		"\"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 0.5}},"
-		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 1800}}],"
-		"\"compare\": {\"keepalive\": [{\"policy\": \"none\"}, {\"policy\": \"fixed\", \"ttl_s\": 600},"
-		" {\"policy\": \"fixed\", \"ttl_s\": 3600}, {\"policy\": \"hybrid-histogram\", \"label\": \"hybrid\"}]}}");
+	const char *path = tu_scenario_path("keepalive-compare.json");
 	char out[600];
 	snprintf(out, sizeof(out), "%s/out", dir);
 	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s'", path, out), 0);
 	char file[700];
-	snprintf(file, sizeof(file), "%s/compare.csv", out);
-	char *csv = tu_slurp(file);
-	ck_assert_ptr_nonnull(csv);
+	char *csv = tu_read(out, "compare.csv");
 	ck_assert_int_eq(strncmp(csv, "keepalive,invocations,invocations.ci95,", 39), 0);
 	/* The rows of the hand traces above; a second "fixed" is labelled by
 	 * its position. */
@@ -376,10 +348,7 @@ START_TEST(compare_runs_each_policy)
 
 	/* A bad variant is reported with its position before anything runs. */
 	char *err = NULL;
-	path = tu_write(dir, "bad.json",
-		"{\"duration_s\": 100, \"functions\": [{\"name\": \"f\", \"service\": {\"dist\": \"constant\", \"value_s\": 1},"
-		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}}],"
-		"\"compare\": {\"keepalive\": [{\"policy\": \"none\"}, {\"policy\": \"fixed\", \"ttl\": 5}]}}");
+	path = tu_scenario_path("keepalive-compare-bad-variant.json");
 	snprintf(out, sizeof(out), "%s/bad", dir);
 	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s'", path, out), 2);
 	ck_assert_msg(strstr(err, "compare.keepalive[1] (fixed)") && strstr(err, "ttl"), "message: %s", err);
@@ -387,13 +356,8 @@ START_TEST(compare_runs_each_policy)
 
 	/* Labels name folders, so they must differ: an automatic "fixed-1"
 	 * meeting an explicit one is an error, not an overwrite. */
-	path = tu_write(dir, "dup.json",
-		"{\"duration_s\": 100, \"functions\": [{\"name\": \"f\", \"service\": {\"dist\": \"constant\", \"value_s\": 1},"
-		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}}],"
-		"\"compare\": {\"keepalive\": [{\"policy\": \"fixed\"}, {\"policy\": \"fixed\"}, {\"policy\": \"none\", \"label\": \"fixed-1\"}]}}");
-	ck_assert_int_eq(tu_slsim(NULL, &err, "run '%s' -q -o '%s'", path, out), 2);
-	ck_assert_msg(strstr(err, "compare.keepalive[2]: label \"fixed-1\""), "message: %s", err);
-	free(err);
+	path = tu_scenario_path("keepalive-compare-label-clash.json");
+	tu_slsim_says(2, "compare.keepalive[2]: label \"fixed-1\"", "run '%s' -q -o '%s'", path, out);
 }
 END_TEST
 
@@ -434,18 +398,9 @@ END_TEST
 
 Suite *keepalive_suite(void)
 {
-	Suite *s = suite_create("keepalive");
-	TCase *tc = tcase_create("policies");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, periodic_30min_hybrid_vs_fixed_vs_none);
-	tcase_add_test(tc, hybrid_out_of_range_uses_forecast);
-	tcase_add_test(tc, hybrid_falls_back_when_not_representative);
-	tcase_add_test(tc, provisioned_poisson_bill);
-	tcase_add_test(tc, provisioned_schedule_in_blocks);
-	tcase_add_test(tc, warmer_keeps_a_rare_function_warm);
-	tcase_add_test(tc, greedy_dual_versus_lru);
-	tcase_add_test(tc, compare_runs_each_policy);
-	tcase_add_test(tc, policy_input_errors);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("keepalive", "policies", 120, periodic_30min_hybrid_vs_fixed_vs_none,
+			hybrid_out_of_range_uses_forecast, hybrid_falls_back_when_not_representative,
+			provisioned_poisson_bill, provisioned_schedule_in_blocks,
+			warmer_keeps_a_rare_function_warm, greedy_dual_versus_lru, compare_runs_each_policy,
+			policy_input_errors);
 }

@@ -86,10 +86,5 @@ END_TEST
 
 Suite *layers_suite(void)
 {
-	Suite *s = suite_create("layers");
-	TCase *tc = tcase_create("includes");
-	tcase_add_test(tc, tree_follows_the_layers);
-	tcase_add_test(tc, forbidden_include_fails);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("layers", "includes", 0, tree_follows_the_layers, forbidden_include_fails);
 }

@@ -200,6 +200,24 @@ static void spec_add_slo(struct optimize_spec *s, const char *arg)
 	ck_assert_msg(optimize_parse_slo(arg, &s->slo[s->n_slo++], &err) == 0, "%s", err.msg);
 }
 
+/* optimize_run of doc on one thread, which must succeed. */
+static void optimize_ok(json_t *doc, const struct optimize_spec *spec, struct optimize_result *r)
+{
+	struct errbuf err = { "" };
+	struct run_options opt = { .threads = 1 };
+	ck_assert_msg(optimize_run(doc, "t.json", spec, &opt, r, &err) == 0, "%s", err.msg);
+}
+
+/* optimize_write into a fresh folder, which must succeed; returns it. */
+static const char *optimize_write_ok(const struct optimize_spec *spec, const struct optimize_result *r)
+{
+	struct errbuf err = { "" };
+	struct run_options opt = { .threads = 1 };
+	const char *dir = tu_tmpdir();
+	ck_assert_msg(optimize_write(dir, spec, r, &opt, &err) == 0, "%s", err.msg);
+	return dir;
+}
+
 /* Every point cheaper than the answer violates some SLO. */
 static void assert_answer_is_optimal(const struct optimize_spec *spec, const struct optimize_result *r)
 {
@@ -224,9 +242,7 @@ START_TEST(cheapest_provider_and_memory_by_hand)
 	spec_add_vary(&spec, "functions[0].memory_mb=128:3008:64");
 	spec_add_slo(&spec, "p99<=1");
 	struct optimize_result r;
-	struct errbuf err = { "" };
-	struct run_options opt = { .threads = 1 };
-	ck_assert_msg(optimize_run(doc, "t.json", &spec, &opt, &r, &err) == 0, "%s", err.msg);
+	optimize_ok(doc, &spec, &r);
 	assert_answer_is_optimal(&spec, &r);
 	size_t b = (size_t)r.best;
 	ck_assert_str_eq(json_string_value(r.grid.values[b * 2]), "aws-lambda-arm64");
@@ -235,23 +251,15 @@ START_TEST(cheapest_provider_and_memory_by_hand)
 				(3601 * 0.2 + 1) * 0.125 * 0.0000133334 + 3601 * 0.2e-6, 1e-12);
 	ck_assert_uint_lt(r.grid.n_points, 40);
 	/* The outputs: sweep.csv, frontier.csv, optimize.json and the best run. */
-	const char *dir = tu_tmpdir();
-	ck_assert_msg(optimize_write(dir, &spec, &r, &opt, &err) == 0, "%s", err.msg);
-	char path[600];
-	snprintf(path, sizeof(path), "%s/optimize.json", dir);
-	json_t *o = json_load_file(path, 0, NULL);
-	ck_assert_ptr_nonnull(o);
+	const char *dir = optimize_write_ok(&spec, &r);
+	json_t *o = tu_load_json(dir, "optimize.json");
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(o, "best"), "values"), "provider")),
 			 "aws-lambda-arm64");
 	json_decref(o);
-	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	o = json_load_file(path, 0, NULL);
-	ck_assert_ptr_nonnull(o);
+	o = tu_load_json(dir, "summary.json");
 	ck_assert_str_eq(json_string_value(json_object_get(o, "provider")), "aws-lambda-arm64");
 	json_decref(o);
-	snprintf(path, sizeof(path), "%s/frontier.csv", dir);
-	char *text = tu_slurp(path);
-	ck_assert_ptr_nonnull(text);
+	char *text = tu_read(dir, "frontier.csv");
 	ck_assert_ptr_nonnull(strstr(text, ",feasible,pareto,tied,chosen\n"));
 	free(text);
 	optimize_result_free(&r);
@@ -288,9 +296,7 @@ START_TEST(shortest_keepalive_meeting_a_cold_start_slo)
 		spec_add_vary(&spec, "functions[0].keepalive.ttl_s=0.0:10.0");
 		spec_add_slo(&spec, "cold_start_ratio<=0.05");
 		struct optimize_result r;
-		struct errbuf err = { "" };
-		struct run_options opt = { .threads = 1 };
-		ck_assert_msg(optimize_run(doc, "t.json", &spec, &opt, &r, &err) == 0, "%s", err.msg);
+		optimize_ok(doc, &spec, &r);
 		assert_answer_is_optimal(&spec, &r);
 		ck_assert_uint_eq(r.n_brent, method == OPTIMIZE_AUTO ? 1 : 0);
 		double t_star = log(1 / target) / lambda - s;
@@ -375,9 +381,7 @@ START_TEST(cpu_bound_memory_cheapest_meeting_p99)
 			spec_add_vary(&spec, cases[i].vary);
 			spec_add_slo(&spec, "p99<=1.2");
 			struct optimize_result r;
-			struct errbuf err = { "" };
-			struct run_options opt = { .threads = 1 };
-			ck_assert_msg(optimize_run(doc, "t.json", &spec, &opt, &r, &err) == 0, "%s", err.msg);
+			optimize_ok(doc, &spec, &r);
 			assert_answer_is_optimal(&spec, &r);
 			ck_assert_uint_eq(r.n_brent, method == OPTIMIZE_AUTO ? 1 : 0);
 			double m = (double)json_integer_value(r.grid.values[r.best]);
@@ -436,8 +440,7 @@ START_TEST(balanced_objective_by_hand)
 		ck_assert_int_eq(optimize_parse_objective(cases[i].objective, &spec.objective, &err), 0);
 		spec_add_vary(&spec, "functions[0].memory_mb=256,512,1024,1769,3008");
 		struct optimize_result r;
-		struct run_options opt = { .threads = 1 };
-		ck_assert_msg(optimize_run(doc, "t.json", &spec, &opt, &r, &err) == 0, "%s", err.msg);
+		optimize_ok(doc, &spec, &r);
 		ck_assert_uint_eq(r.grid.n_points, 5);
 		ck_assert_int_eq(json_integer_value(r.grid.values[r.best]), cases[i].memory_mb);
 		if (spec.objective != OPTIMIZE_BALANCED) {
@@ -457,18 +460,12 @@ START_TEST(balanced_objective_by_hand)
 		}
 		ck_assert_double_eq_tol(optimize_objective(&spec, &r, (size_t)r.best), 2.91587, 5e-6);
 		/* The frontier names the column and optimize.json the objective. */
-		const char *dir = tu_tmpdir();
-		ck_assert_msg(optimize_write(dir, &spec, &r, &opt, &err) == 0, "%s", err.msg);
-		char path[600];
-		snprintf(path, sizeof(path), "%s/frontier.csv", dir);
-		char *text = tu_slurp(path);
-		ck_assert_ptr_nonnull(text);
+		const char *dir = optimize_write_ok(&spec, &r);
+		char *text = tu_read(dir, "frontier.csv");
 		ck_assert_ptr_nonnull(strstr(text, "point,functions[0].memory_mb,balanced,balanced.ci95,cost_usd.total,"
 						  "cost_usd.total.ci95,latency_s.p99,latency_s.p99.ci95,"));
 		free(text);
-		snprintf(path, sizeof(path), "%s/optimize.json", dir);
-		json_t *o = json_load_file(path, 0, NULL);
-		ck_assert_ptr_nonnull(o);
+		json_t *o = tu_load_json(dir, "optimize.json");
 		ck_assert_str_eq(json_string_value(json_object_get(o, "objective")), "balanced");
 		ck_assert_double_eq_tol(json_number_value(json_object_get(json_object_get(json_object_get(o, "best"), "figures"),
 									  "balanced")), 2.91587, 5e-6);
@@ -521,9 +518,7 @@ START_TEST(brent_finds_the_balanced_optimum_in_fewer_runs)
 					      .max_replications = 1, .method = (enum optimize_method)method };
 		spec_add_vary(&spec, "functions[0].memory_mb=256:3008");
 		struct optimize_result r;
-		struct errbuf err = { "" };
-		struct run_options opt = { .threads = 1 };
-		ck_assert_msg(optimize_run(doc, "t.json", &spec, &opt, &r, &err) == 0, "%s", err.msg);
+		optimize_ok(doc, &spec, &r);
 		ck_assert_uint_eq(r.n_brent, method == OPTIMIZE_AUTO ? 1 : 0);
 		double m = (double)json_integer_value(r.grid.values[r.best]);
 		ck_assert_msg(m == best_m, "method %d: %g MB, expected %g", method, m, best_m);
@@ -538,7 +533,7 @@ START_TEST(brent_finds_the_balanced_optimum_in_fewer_runs)
 
 	/* The command line: --objective balanced, Brent chosen by itself. */
 	const char *dir = tu_tmpdir();
-	char scen[600], out[600], path[700];
+	char scen[600], out[600];
 	snprintf(scen, sizeof(scen), "%s", tu_write(dir, "s.json", serial));
 	snprintf(out, sizeof(out), "%s/opt", dir);
 	char *o;
@@ -546,9 +541,7 @@ START_TEST(brent_finds_the_balanced_optimum_in_fewer_runs)
 				  scen, out), 0);
 	ck_assert_ptr_nonnull(strstr(o, "search: brent"));
 	free(o);
-	snprintf(path, sizeof(path), "%s/optimize.json", out);
-	json_t *j = json_load_file(path, 0, NULL);
-	ck_assert_ptr_nonnull(j);
+	json_t *j = tu_load_json(out, "optimize.json");
 	ck_assert_str_eq(json_string_value(json_object_get(j, "search")), "brent");
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(json_object_get(j, "best"), "values"),
 							    "functions[0].memory_mb")), best_m);
@@ -557,8 +550,7 @@ START_TEST(brent_finds_the_balanced_optimum_in_fewer_runs)
 	/* --grid-only: grid refinement reaches the same optimum. */
 	ck_assert_int_eq(tu_slsim(NULL, NULL, "optimize '%s' --vary 'functions[0].memory_mb=256:3008' --objective balanced --grid-only -q -o '%s'",
 				  scen, out), 0);
-	j = json_load_file(path, 0, NULL);
-	ck_assert_ptr_nonnull(j);
+	j = tu_load_json(out, "optimize.json");
 	ck_assert_str_ne(json_string_value(json_object_get(j, "search")), "brent");
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(json_object_get(j, "best"), "values"),
 							    "functions[0].memory_mb")), best_m);
@@ -575,9 +567,7 @@ START_TEST(ties_are_decided_and_reported)
 	struct optimize_spec spec = { .objective = FIG_COST_TOTAL, .grid = 5, .rounds = 3, .max_replications = 4 };
 	spec_add_vary(&spec, "functions[0].keepalive.ttl_s=600,900");
 	struct optimize_result r;
-	struct errbuf err = { "" };
-	struct run_options opt = { .threads = 1 };
-	ck_assert_msg(optimize_run(doc, "t.json", &spec, &opt, &r, &err) == 0, "%s", err.msg);
+	optimize_ok(doc, &spec, &r);
 	ck_assert_uint_eq(r.n_tied, 2);
 	ck_assert_int_eq(r.best, 0);
 	ck_assert_ptr_nonnull(strstr(r.decision, "tied"));
@@ -601,10 +591,7 @@ START_TEST(cli_unsatisfiable_slo_and_usage)
 	ck_assert_ptr_nonnull(strstr(o, "violates SLO"));
 	free(o);
 	free(e);
-	char path[700];
-	snprintf(path, sizeof(path), "%s/frontier.csv", out);
-	char *text = tu_slurp(path);
-	ck_assert_ptr_nonnull(text);   /* the frontier is still written */
+	char *text = tu_read(out, "frontier.csv");   /* the frontier is still written */
 	free(text);
 	/* Satisfiable: exit 0 and the table names the best point. */
 	ck_assert_int_eq(tu_slsim(&o, NULL, "optimize '%s' --vary 'functions[0].memory_mb=128,256' --slo 'p99<=0.5' -o '%s'",
@@ -612,33 +599,17 @@ START_TEST(cli_unsatisfiable_slo_and_usage)
 	ck_assert_ptr_nonnull(strstr(o, "BEST"));
 	free(o);
 	/* Usage errors: exit 2 with the reason. */
-	ck_assert_int_eq(tu_slsim(NULL, &e, "optimize '%s' --slo 'p99<=1'", scen), 2);
-	ck_assert_ptr_nonnull(strstr(e, "--vary"));
-	free(e);
-	ck_assert_int_eq(tu_slsim(NULL, &e, "optimize '%s' --vary 'x=1' --slo 'p77<=1'", scen), 2);
-	ck_assert_ptr_nonnull(strstr(e, "unknown figure"));
-	free(e);
-	ck_assert_int_eq(tu_slsim(NULL, &e, "optimize '%s' --vary 'functions[0].memory_mb=64,128' -o '%s'", scen, out), 2);
-	ck_assert_ptr_nonnull(strstr(e, "memory_mb"));
-	free(e);
+	tu_slsim_says(2, "--vary", "optimize '%s' --slo 'p99<=1'", scen);
+	tu_slsim_says(2, "unknown figure", "optimize '%s' --vary 'x=1' --slo 'p77<=1'", scen);
+	tu_slsim_says(2, "memory_mb", "optimize '%s' --vary 'functions[0].memory_mb=64,128' -o '%s'", scen, out);
 }
 END_TEST
 
 Suite *optimize_suite(void)
 {
-	Suite *s = suite_create("optimize");
-	TCase *tc = tcase_create("core");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, argument_syntax);
-	tcase_add_test(tc, sweep_csv_layout);
-	tcase_add_test(tc, csv_writer_and_its_hook);
-	tcase_add_test(tc, cheapest_provider_and_memory_by_hand);
-	tcase_add_test(tc, shortest_keepalive_meeting_a_cold_start_slo);
-	tcase_add_test(tc, cpu_bound_memory_cheapest_meeting_p99);
-	tcase_add_test(tc, balanced_objective_by_hand);
-	tcase_add_test(tc, brent_finds_the_balanced_optimum_in_fewer_runs);
-	tcase_add_test(tc, ties_are_decided_and_reported);
-	tcase_add_test(tc, cli_unsatisfiable_slo_and_usage);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("optimize", "core", 120, argument_syntax, sweep_csv_layout, csv_writer_and_its_hook,
+			cheapest_provider_and_memory_by_hand, shortest_keepalive_meeting_a_cold_start_slo,
+			cpu_bound_memory_cheapest_meeting_p99, balanced_objective_by_hand,
+			brent_finds_the_balanced_optimum_in_fewer_runs, ties_are_decided_and_reported,
+			cli_unsatisfiable_slo_and_usage);
 }

@@ -87,6 +87,14 @@ static void load_text(struct scenario *sc, const char *text)
 	tu_load(text, "/tmp/partition-test.json", sc);
 }
 
+/* load_text on the text of b, which is then emptied. */
+static void load_sbuf(struct scenario *sc, struct sbuf *b)
+{
+	load_text(sc, b->s);
+	free(b->s);
+	*b = (struct sbuf){ 0 };
+}
+
 /* window: arrivals per window of a partitioned run (0: the default). */
 static void run_mode(const struct scenario *sc, int serial, uint32_t window, struct run_result *r)
 {
@@ -651,8 +659,7 @@ START_TEST(single_source_same_both_ways)
 	}
 	sb_printf(&b, "]}");
 	struct scenario sc;
-	load_text(&sc, b.s);
-	free(b.s);
+	load_sbuf(&sc, &b);
 	struct run_result ser, par;
 	both_ways("one trace for all", &sc, &ser, &par);
 	ck_assert_uint_ne(par.events, ser.events);   /* it stood */
@@ -669,6 +676,16 @@ END_TEST
 #define A19 "traces/azure2019-invitro-mapper-extremes-3funcs/"
 #define A21 "traces/azure2021-invitro-example-200rows/Azure2021_200.csv"
 
+/* The start of a scenario whose workload is the 2019 sample of ../shared,
+ * with the per-minute counts spread as given, up to the workload's end. */
+static void sb_azure2019_workload(struct sbuf *b, int seed, const char *spread)
+{
+	sb_printf(b, "{\"seed\": %d, \"replications\": 2, \"workload\": {\"format\": \"azure2019\","
+		     " \"spread\": \"%s\", \"invocations\": [\"%s\"],", seed, spread, tu_shared(A19 "invocations.csv"));
+	sb_printf(b, " \"durations\": [\"%s\"],", tu_shared(A19 "durations.csv"));
+	sb_printf(b, " \"memory\": [\"%s\"]}", tu_shared(A19 "memory.csv"));
+}
+
 START_TEST(azure2019_workload_same_both_ways)
 {
 	/* The 2019 sample's three functions: the first listed at position 0,
@@ -678,16 +695,13 @@ START_TEST(azure2019_workload_same_both_ways)
 	const char *spreads[] = { "even", "poisson" };
 	for (int k = 0; k < 2; k++) {
 		struct sbuf b = { 0 };
-		sb_printf(&b, "{\"seed\": 5, \"replications\": 2, \"workload\": {\"format\": \"azure2019\","
-			      " \"spread\": \"%s\", \"invocations\": [\"%s\"],", spreads[k], tu_shared(A19 "invocations.csv"));
-		sb_printf(&b, " \"durations\": [\"%s\"],", tu_shared(A19 "durations.csv"));
-		sb_printf(&b, " \"memory\": [\"%s\"]}, \"function_defaults\": {\"timeout_s\": 60,"
+		sb_azure2019_workload(&b, 5, spreads[k]);
+		sb_printf(&b, ", \"function_defaults\": {\"timeout_s\": 60,"
 			      " \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"lognormal\", \"mean_s\": 0.8, \"cv\": 0.5}},"
 			      " \"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 30}},"
 			      " \"functions\": [{\"name\": \"4dd18b8612337a03958c30308bd81a96b46d24dc6ef32f60eb1cb687f6291f50\","
 			      " \"memory_mb\": 1024, \"service\": {\"dist\": \"gamma\", \"mean_s\": 0.5, \"cv\": 0.7},"
-			      " \"keepalive\": {\"policy\": \"hybrid-histogram\", \"bin_s\": 10, \"range_s\": 1200, \"min_samples\": 3}}",
-			  tu_shared(A19 "memory.csv"));
+			      " \"keepalive\": {\"policy\": \"hybrid-histogram\", \"bin_s\": 10, \"range_s\": 1200, \"min_samples\": 3}}");
 		for (int i = 1; i < 70; i++)
 			sb_printf(&b, ", {\"name\": \"p%d\", \"service\": {\"dist\": \"exponential\", \"mean_s\": 0.3},"
 				      " \"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": %d.25},"
@@ -695,8 +709,7 @@ START_TEST(azure2019_workload_same_both_ways)
 				  i, 10 + i, 0.002 * i);
 		sb_printf(&b, "]}");
 		struct scenario sc;
-		load_text(&sc, b.s);
-		free(b.s);
+		load_sbuf(&sc, &b);
 		ck_assert_uint_eq(sc.n_functions, 72);
 		struct run_result ser, par;
 		/* Also in windows of one arrival (and those at the same time). */
@@ -855,8 +868,7 @@ START_TEST(lifespans_alive_at_end)
 	sb_printf(&b, ", {\"name\": \"f64\", \"keepalive\": {\"policy\": \"none\"}, \"service\": {\"dist\": \"constant\", \"value_s\": 1.5},"
 		      " \"arrivals\": {\"process\": \"periodic\", \"period_s\": 1000, \"phase_s\": 0.4}}]}");
 	struct scenario sc;
-	load_text(&sc, b.s);
-	free(b.s);
+	load_sbuf(&sc, &b);
 	struct run_result ser, par;
 	run_mode(&sc, 1, 0, &ser);
 	run_mode(&sc, 0, 0, &par);
@@ -906,8 +918,7 @@ START_TEST(provisioned_decrease_picks_by_creation)
 	sb_printf(&b, ", {\"name\": \"f64\", \"keepalive\": {\"policy\": \"none\"}, \"service\": {\"dist\": \"constant\", \"value_s\": 1},"
 		      " \"arrivals\": {\"process\": \"trace\", \"path\": \"%s\"}}]}", t64);
 	struct scenario sc;
-	load_text(&sc, b.s);
-	free(b.s);
+	load_sbuf(&sc, &b);
 	struct run_result ser, par;
 	run_mode(&sc, 1, 0, &ser);
 	run_mode(&sc, 0, 0, &par);
@@ -966,8 +977,7 @@ START_TEST(timeseries_intervals_at_their_bounds)
 				  i ? "," : "", i, 3 * w, path);
 		sb_printf(&b, "]}");
 		struct scenario sc;
-		load_text(&sc, b.s);
-		free(b.s);
+		load_sbuf(&sc, &b);
 		struct run_result ser, par;
 		both_ways("interval bounds", &sc, &ser, &par);
 		uint64_t want[64] = { 0 };
@@ -1070,8 +1080,7 @@ START_TEST(account_pool_binding_many_functions)
 				  i % 17 == 2 ? ", \"reserved_concurrency\": 1" : "", 0.05 + 0.01 * (i % 40));
 		sb_printf(&b, "]}");
 		struct scenario sc;
-		load_text(&sc, b.s);
-		free(b.s);
+		load_sbuf(&sc, &b);
 		char what[64];
 		snprintf(what, sizeof(what), "account %u, %s", cases[k].account, cases[k].on_limit);
 		struct run_result ser, par;
@@ -1117,17 +1126,29 @@ static void on_fired(void *ctx, uint64_t arg)
 	}
 }
 
+/* Schedules a timer of f at times[i] with argument args[i], in order. */
+static void schedule_all(struct fired *f, const double *times, const uint64_t *args, int n)
+{
+	for (int i = 0; i < n; i++)
+		engine_at(f->e, times[i], on_fired, f, args[i]);
+}
+
+/* The first n firings of f were args[i], at times[i] when times is given. */
+static void assert_fired(const struct fired *f, const uint64_t *args, const double *times, int n)
+{
+	for (int i = 0; i < n; i++) {
+		ck_assert_uint_eq(f->arg[i], args[i]);
+		if (times)
+			ck_assert_double_eq(f->t[i], times[i]);
+	}
+}
+
 START_TEST(engine_run_through_and_advance)
 {
 	struct engine *e = engine_new(0);
 	struct fired f = { .e = e, .respawn = 1 };
 	/* Scheduled out of order; 1, 2 and 3 due at 5 (in that sequence). */
-	engine_at(e, 7, on_fired, &f, 5);
-	engine_at(e, 5, on_fired, &f, 1);
-	engine_at(e, 3, on_fired, &f, 0);
-	engine_at(e, 5, on_fired, &f, 2);
-	engine_at(e, 5, on_fired, &f, 3);
-	engine_at(e, 5.000000000000001, on_fired, &f, 4);
+	schedule_all(&f, (const double[]){ 7, 5, 3, 5, 5, 5.000000000000001 }, (const uint64_t[]){ 5, 1, 0, 2, 3, 4 }, 6);
 	/* Nothing due before 3. */
 	ck_assert_uint_eq(engine_run_through(e, 2.999), 0);
 	ck_assert_double_eq(engine_now(e), 0);
@@ -1135,12 +1156,7 @@ START_TEST(engine_run_through_and_advance)
 	 * at 5 while firing (due at or before 5 too), and nothing later. */
 	ck_assert_uint_eq(engine_run_through(e, 5), 5);
 	ck_assert_int_eq(f.n, 5);
-	const uint64_t want[] = { 0, 1, 2, 3, 99 };
-	const double want_t[] = { 3, 5, 5, 5, 5 };
-	for (int i = 0; i < 5; i++) {
-		ck_assert_uint_eq(f.arg[i], want[i]);
-		ck_assert_double_eq(f.t[i], want_t[i]);
-	}
+	assert_fired(&f, (const uint64_t[]){ 0, 1, 2, 3, 99 }, (const double[]){ 3, 5, 5, 5, 5 }, 5);
 	ck_assert_uint_eq(engine_pending(e), 2);
 	ck_assert_double_eq(engine_now(e), 5);
 	ck_assert_double_eq(engine_next_time(e), 5.000000000000001);
@@ -1168,16 +1184,12 @@ START_TEST(engine_run_through_and_advance)
 
 	/* engine_run_to: the timers through t, then the clock to t. */
 	f.n = 0;
-	engine_at(e, 110, on_fired, &f, 7);
-	engine_at(e, 120, on_fired, &f, 8);
-	engine_at(e, 120, on_fired, &f, 9);
+	schedule_all(&f, (const double[]){ 110, 120, 120 }, (const uint64_t[]){ 7, 8, 9 }, 3);
 	ck_assert_uint_eq(engine_run_to(e, 105), 0);
 	ck_assert_double_eq(engine_now(e), 105);
 	ck_assert_uint_eq(engine_run_to(e, 120), 3);
 	ck_assert_int_eq(f.n, 3);
-	ck_assert_uint_eq(f.arg[0], 7);
-	ck_assert_uint_eq(f.arg[1], 8);
-	ck_assert_uint_eq(f.arg[2], 9);
+	assert_fired(&f, (const uint64_t[]){ 7, 8, 9 }, NULL, 3);
 	ck_assert_double_eq(engine_now(e), 120);
 	ck_assert_uint_eq(engine_run_to(e, 119), 0);   /* never backwards */
 	ck_assert_double_eq(engine_now(e), 120);
@@ -1304,8 +1316,7 @@ START_TEST(workload_pull_matches_scheduled)
 	sb_printf(&b, "{\"name\": \"q1\", %s, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 0.5}},", svc);
 	sb_printf(&b, "{\"name\": \"t1c\", %s, \"arrivals\": {\"process\": \"trace\", \"path\": \"%s\"}}]}", svc, p1);
 	struct scenario sc;
-	load_text(&sc, b.s);
-	free(b.s);
+	load_sbuf(&sc, &b);
 	for (uint32_t rep = 0; rep < 3; rep++) {
 		struct collected s, h, p;
 		scheduled(&sc, rep, 0, &s);
@@ -1340,8 +1351,7 @@ START_TEST(workload_pull_matches_scheduled)
 		sb_printf(&one, "%s{\"name\": \"%s\", %s, \"arrivals\": {\"process\": \"trace\", \"path\": \"%s\"}}",
 			  i ? "," : "", names[i], svc, p1);
 	sb_printf(&one, "]}");
-	load_text(&sc, one.s);
-	free(one.s);
+	load_sbuf(&sc, &one);
 	{
 		struct collected s1, p1c;
 		scheduled(&sc, 0, 0, &s1);
@@ -1362,8 +1372,7 @@ START_TEST(workload_pull_matches_scheduled)
 		else
 			sb_printf(&t, "{\"seed\": 4, \"replications\": 2, \"workload\": {\"format\": \"azure2021\", \"path\": \"%s\"},"
 				      " \"function_defaults\": {}}", tu_shared(A21));
-		load_text(&sc, t.s);
-		free(t.s);
+		load_sbuf(&sc, &t);
 		for (uint32_t rep = 0; rep < 2; rep++) {
 			struct collected s1, p1c;
 			scheduled(&sc, rep, rep, &s1);
@@ -1385,14 +1394,11 @@ START_TEST(workload_pull_matches_scheduled)
 	const char *spreads[] = { "even", "poisson" };
 	for (int k = 0; k < 2; k++) {
 		struct sbuf t = { 0 };
-		sb_printf(&t, "{\"seed\": 2, \"replications\": 2, \"workload\": {\"format\": \"azure2019\", \"spread\": \"%s\","
-			      " \"invocations\": [\"%s\"],", spreads[k], tu_shared(A19 "invocations.csv"));
-		sb_printf(&t, " \"durations\": [\"%s\"],", tu_shared(A19 "durations.csv"));
-		sb_printf(&t, " \"memory\": [\"%s\"]}, \"function_defaults\": {},"
+		sb_azure2019_workload(&t, 2, spreads[k]);
+		sb_printf(&t, ", \"function_defaults\": {},"
 			      " \"functions\": [{\"name\": \"tick\", %s, \"arrivals\": {\"process\": \"periodic\", \"period_s\": 60}}]}",
-			  tu_shared(A19 "memory.csv"), svc);
-		load_text(&sc, t.s);
-		free(t.s);
+			  svc);
+		load_sbuf(&sc, &t);
 		for (uint32_t rep = 0; rep < 2; rep++) {
 			struct collected s, p;
 			scheduled(&sc, rep, rep == 1, &s);
@@ -1418,24 +1424,13 @@ END_TEST
 Suite *partition_suite(void)
 {
 	Suite *s = suite_create("partition");
-	TCase *tc = tcase_create("units");
-	tcase_add_test(tc, engine_run_through_and_advance);
-	tcase_add_test(tc, workload_pull_matches_scheduled);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("equivalence");
-	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, peak_across_groups_by_hand);
-	tcase_add_test(tc, lifespans_alive_at_end);
-	tcase_add_test(tc, same_instant_events_first);
-	tcase_add_test(tc, provisioned_decrease_picks_by_creation);
-	tcase_add_test(tc, timeseries_intervals_at_their_bounds);
-	tcase_add_test(tc, account_pool_fallback_by_hand);
-	tcase_add_test(tc, account_pool_binding_many_functions);
-	tcase_add_test(tc, azure2019_workload_same_both_ways);
-	tcase_add_test(tc, shared_traces_same_both_ways);
-	tcase_add_test(tc, single_source_same_both_ways);
-	tcase_add_test(tc, wide_scenario_same_both_ways);
-	tcase_add_test(tc, example_scenarios_same_both_ways);
-	suite_add_tcase(s, tc);
+	TU_ADD_TESTS(tu_tcase(s, "units", 0), engine_run_through_and_advance,
+		     workload_pull_matches_scheduled);
+	TU_ADD_TESTS(tu_tcase(s, "equivalence", 300), peak_across_groups_by_hand, lifespans_alive_at_end,
+		     same_instant_events_first, provisioned_decrease_picks_by_creation,
+		     timeseries_intervals_at_their_bounds, account_pool_fallback_by_hand,
+		     account_pool_binding_many_functions, azure2019_workload_same_both_ways,
+		     shared_traces_same_both_ways, single_source_same_both_ways, wide_scenario_same_both_ways,
+		     example_scenarios_same_both_ways);
 	return s;
 }

@@ -75,14 +75,23 @@ static int has_item(const struct plot_set *set, const char *name)
 	return 0;
 }
 
-START_TEST(run_plots)
+/* Runs the scenario above from a fresh folder into its run/, whose path
+ * goes to out; returns the folder. */
+static const char *run_scenario_into(char *out, size_t size)
 {
 	const char *dir = tu_tmpdir();
-	char scen[600], out[600], plots[700];
+	char scen[600];
 	snprintf(scen, sizeof(scen), "%s", tu_write(dir, "s.json", scenario));
-	snprintf(out, sizeof(out), "%s/run", dir);
-	snprintf(plots, sizeof(plots), "%s/plots", out);
+	snprintf(out, size, "%s/run", dir);
 	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -o '%s' -q", scen, out), 0);
+	return dir;
+}
+
+START_TEST(run_plots)
+{
+	char out[600], plots[700];
+	run_scenario_into(out, sizeof(out));
+	snprintf(plots, sizeof(plots), "%s/plots", out);
 	char *o;
 	ck_assert_int_eq(tu_slsim(&o, NULL, "plot '%s'", out), 0);
 	ck_assert_ptr_nonnull(strstr(o, "latency_cdf.png"));
@@ -160,15 +169,9 @@ START_TEST(errors)
 {
 	const char *dir = tu_tmpdir();
 	char *e;
-	ck_assert_int_eq(tu_slsim(NULL, &e, "plot '%s'", dir), 2);
-	ck_assert_ptr_nonnull(strstr(e, "nothing to plot"));
-	free(e);
-	ck_assert_int_eq(tu_slsim(NULL, &e, "plot '%s/none'", dir), 2);
-	ck_assert_ptr_nonnull(strstr(e, "no such folder"));
-	free(e);
-	ck_assert_int_eq(tu_slsim(NULL, &e, "report '%s'", dir), 2);
-	ck_assert_ptr_nonnull(strstr(e, "no results to report"));
-	free(e);
+	tu_slsim_says(2, "nothing to plot", "plot '%s'", dir);
+	tu_slsim_says(2, "no such folder", "plot '%s/none'", dir);
+	tu_slsim_says(2, "no results to report", "report '%s'", dir);
 	/* gnuplot missing: exit 1 naming the package. */
 	tu_write(dir, "latency_cdf.csv", "latency_s,cdf\n0.1,0.5\n0.2,1\n");
 	ck_assert_int_eq(tu_slsim(NULL, &e, "plot '%s' 2>&1 >/dev/null; SLSIM_GNUPLOT=/nonexistent/gnuplot '%s' plot '%s'", dir,
@@ -178,33 +181,33 @@ START_TEST(errors)
 	/* A sweep.csv that is not one. */
 	const char *d2 = tu_tmpdir();
 	tu_write(d2, "sweep.csv", "a,b\n1,2\n");
-	ck_assert_int_eq(tu_slsim(NULL, &e, "plot '%s'", d2), 2);
-	ck_assert_ptr_nonnull(strstr(e, "not a sweep.csv"));
-	free(e);
+	tu_slsim_says(2, "not a sweep.csv", "plot '%s'", d2);
 }
 END_TEST
 
 Suite *plot_suite(void)
 {
-	Suite *s = suite_create("plot");
-	TCase *tc = tcase_create("core");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, run_plots);
-	tcase_add_test(tc, sweep_plots);
-	tcase_add_test(tc, errors);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("plot", "core", 120, run_plots, sweep_plots, errors);
 }
 
 /* ---- report ----------------------------------------------------------- */
 
+/* Headless Chromium run in tmp with the profile <tmp>/<profile>; args are
+ * what it does and its redirections. Returns system()'s status. */
+static int chromium(const char *tmp, const char *profile, const char *args)
+{
+	char cmd[8192];
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
+		 "--disable-component-update --disable-sync --no-first-run --user-data-dir='%s/%s' %s",
+		 tmp, tmp, profile, args);
+	return system(cmd);
+}
+
 START_TEST(report_renders_in_chromium)
 {
-	const char *dir = tu_tmpdir();
-	char scen[600], out[600];
-	snprintf(scen, sizeof(scen), "%s", tu_write(dir, "s.json", scenario));
-	snprintf(out, sizeof(out), "%s/run", dir);
-	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -o '%s' -q", scen, out), 0);
+	char out[600];
+	const char *dir = run_scenario_into(out, sizeof(out));
 	char *o, *e;
 	int rc = tu_slsim(&o, &e, "report '%s' --scales 0.5,1,4,16 --threads 1", out);
 	ck_assert_msg(rc == 0, "report failed: %s", e);
@@ -212,23 +215,16 @@ START_TEST(report_renders_in_chromium)
 	free(e);
 
 	/* Self-contained: plots inline, nothing fetched. */
-	char path[700];
-	snprintf(path, sizeof(path), "%s/report.html", out);
-	char *html = tu_slurp(path);
-	ck_assert_ptr_nonnull(html);
+	char *html = tu_read(out, "report.html");
 	ck_assert_ptr_nonnull(strstr(html, "src=\"data:image/png;base64,iVBORw0KGgo"));
 	ck_assert_ptr_null(strstr(html, "src=\"http"));
 	ck_assert_ptr_null(strstr(html, "href=\"http"));
-	snprintf(path, sizeof(path), "%s/report.md", out);
-	char *md = tu_slurp(path);
-	ck_assert_ptr_nonnull(md);
+	char *md = tu_read(out, "report.md");
 	ck_assert_ptr_nonnull(strstr(md, "](plots/baseline.png)"));
 	ck_assert_ptr_nonnull(strstr(md, "## Monthly cost estimate"));
 
 	/* The numbers of summary.json, as the report prints them (%.4g). */
-	snprintf(path, sizeof(path), "%s/summary.json", out);
-	json_t *sum = json_load_file(path, 0, NULL);
-	ck_assert_ptr_nonnull(sum);
+	json_t *sum = tu_load_json(out, "summary.json");
 	json_t *tot = json_object_get(sum, "totals");
 	double cost = json_number_value(json_object_get(json_object_get(tot, "cost_usd"), "total"));
 	double p99 = json_number_value(json_object_get(json_object_get(tot, "latency_s"), "p99"));
@@ -245,9 +241,7 @@ START_TEST(report_renders_in_chromium)
 	/* baseline.csv: 0.5 req/s + a batch every 600 s at scale 1 is far below
 	 * 20 req/s: 1 VM (min_vms), 730 h * $0.0416 = $30.368 at every scale
 	 * tried (16x is ~8 req/s). */
-	snprintf(path, sizeof(path), "%s/baseline.csv", out);
-	char *bcsv = tu_slurp(path);
-	ck_assert_ptr_nonnull(bcsv);
+	char *bcsv = tu_read(out, "baseline.csv");
 	ck_assert_ptr_nonnull(strstr(bcsv, "traffic_scale,invocations,serverless_monthly_usd"));
 	int lines = 0;
 	for (char *line = strchr(bcsv, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
@@ -264,23 +258,15 @@ START_TEST(report_renders_in_chromium)
 	ck_assert_msg(access("/usr/bin/chromium", X_OK) == 0 || system("command -v chromium >/dev/null") == 0,
 		      "chromium is not installed (scripts/install-deps.sh installs it)");
 	const char *tmp = tu_tmpdir();
-	char cmd[8192];
-	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
-		 "--disable-component-update --disable-sync --no-first-run --user-data-dir='%s/profile' "
+	char args[4096];
+	snprintf(args, sizeof(args),
 		 "--window-size=1200,2400 --screenshot='%s/shot.png' 'file://%s/run/report.html' >'%s/log' 2>&1",
-		 tmp, tmp, tmp, dir, tmp);
-	ck_assert_msg(system(cmd) == 0, "chromium --screenshot failed (see %s/log)", tmp);
+		 tmp, dir, tmp);
+	ck_assert_msg(chromium(tmp, "profile", args) == 0, "chromium --screenshot failed (see %s/log)", tmp);
 	assert_png(tmp, "shot.png", 1200);
-	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
-		 "--disable-component-update --disable-sync --no-first-run --user-data-dir='%s/profile2' "
-		 "--dump-dom 'file://%s/run/report.html' >'%s/dom.html' 2>'%s/log2'",
-		 tmp, tmp, dir, tmp, tmp);
-	ck_assert_msg(system(cmd) == 0, "chromium --dump-dom failed (see %s/log2)", tmp);
-	snprintf(path, sizeof(path), "%s/dom.html", tmp);
-	char *dom = tu_slurp(path);
-	ck_assert_ptr_nonnull(dom);
+	snprintf(args, sizeof(args), "--dump-dom 'file://%s/run/report.html' >'%s/dom.html' 2>'%s/log2'", dir, tmp, tmp);
+	ck_assert_msg(chromium(tmp, "profile2", args) == 0, "chromium --dump-dom failed (see %s/log2)", tmp);
+	char *dom = tu_read(tmp, "dom.html");
 	/* The DOM Chromium built holds the figures in their cells. */
 	char want[128];
 	snprintf(want, sizeof(want), "id=\"fig-cost_usd.total\">%s", s_cost);
@@ -299,10 +285,5 @@ END_TEST
 
 Suite *report_suite(void)
 {
-	Suite *s = suite_create("report");
-	TCase *tc = tcase_create("core");
-	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, report_renders_in_chromium);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("report", "core", 300, report_renders_in_chromium);
 }

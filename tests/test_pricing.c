@@ -34,6 +34,24 @@ static struct priced load(const char *provider_json, int free_tier)
 	return p;
 }
 
+/* The bill of `instances` x `seconds` of one kind of time at memory_mb and
+ * vcpus on the provider described by provider_json: over the run, or as a
+ * month (monthly 1, with the free tier when free_tier is 1). */
+static struct cost time_bill(const char *provider_json, int free_tier, enum pricing_time kind, uint32_t memory_mb,
+			     double vcpus, uint32_t instances, double seconds, int monthly)
+{
+	struct priced p = load(provider_json, free_tier);
+	struct usage u = { 0 };
+	struct cost c;
+	p.ops->meter_time(p.cfg, &u, kind, memory_mb, vcpus, instances, seconds);
+	if (monthly)
+		p.ops->monthly(p.cfg, &u, 1.0, &c);
+	else
+		p.ops->cost(p.cfg, &u, &c);
+	p.ops->free_cfg(p.cfg);
+	return c;
+}
+
 static int load_fails(const char *provider_json, const char *needle)
 {
 	struct errbuf err = { "" };
@@ -166,13 +184,11 @@ START_TEST(provisioned_and_always_ready)
 	struct cost c;
 	/* AWS's own example: 1,024 MB, provisioned concurrency 1,000 for 2 h:
 	 * 1,000 x 7,200 s x 1 GB = 7.2e6 GB-s x $0.0000041667 = $30.00024. */
-	struct priced aws = load("{\"name\": \"aws-lambda-x86\"}", 1);
-	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_PROVISIONED, 1024, 0.58, 1000, 7200);
-	aws.ops->cost(aws.cfg, &u, &c);
+	c = time_bill("{\"name\": \"aws-lambda-x86\"}", 1, PRICING_TIME_PROVISIONED, 1024, 0.58, 1000, 7200, 0);
 	ck_assert_double_eq_tol(c.provisioned_usd, 30.00024, 1e-6);
 	/* 5-minute blocks: 3,601 s bills 13 x 300 = 3,900 s; and a 1 s request
 	 * served by it bills 1 GB-s at $0.0000097222, outside the free tier. */
-	memset(&u, 0, sizeof(u));
+	struct priced aws = load("{\"name\": \"aws-lambda-x86\"}", 1);
 	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_PROVISIONED, 1024, 0.58, 1, 3601);
 	struct meter_req r = { .memory_mb = 1024, .vcpus = 0.58, .run_s = 1.0, .provisioned = 1 };
 	aws.ops->meter(aws.cfg, &u, &r);
@@ -195,33 +211,21 @@ START_TEST(provisioned_and_always_ready)
 
 	/* GCF gen2 idle min-instance, 512 MiB / 0.333 vCPU for a day: 86,400 x
 	 * (0.5 x $0.0000025 + 0.333 x $0.0000025) = $0.108 + $0.071928. */
-	struct priced g2 = load("{\"name\": \"gcf-gen2\"}", 0);
-	memset(&u, 0, sizeof(u));
-	g2.ops->meter_time(g2.cfg, &u, PRICING_TIME_PROVISIONED, 512, 0.333, 1, 86400);
-	g2.ops->cost(g2.cfg, &u, &c);
+	c = time_bill("{\"name\": \"gcf-gen2\"}", 0, PRICING_TIME_PROVISIONED, 512, 0.333, 1, 86400, 0);
 	ck_assert_double_eq_tol(c.provisioned_usd, 0.179928, 1e-9);
-	g2.ops->free_cfg(g2.cfg);
 }
 END_TEST
 
 START_TEST(instance_based_billing)
 {
 	struct usage u = { 0 };
-	struct cost c;
 	/* Azure Premium EP1 (1 vCPU, 3.5 GB), one instance for 30 days = 720 h:
 	 * 720 x $0.173 + 720 x 3.5 x $0.0123 = $124.56 + $30.996 = $155.556. */
-	struct priced ep1 = load("{\"name\": \"azure-premium-ep1\"}", 1);
-	ep1.ops->meter_time(ep1.cfg, &u, PRICING_TIME_INSTANCE, 512, 1, 1, 720 * 3600.0);
-	ep1.ops->monthly(ep1.cfg, &u, 1.0, &c);
+	struct cost c = time_bill("{\"name\": \"azure-premium-ep1\"}", 1, PRICING_TIME_INSTANCE, 512, 1, 1, 720 * 3600.0, 1);
 	ck_assert_double_eq_tol(c.total_usd, 155.556, 1e-9);
-	ep1.ops->free_cfg(ep1.cfg);
 	/* EP3 (4 vCPU, 14 GB) costs 4x EP1 per hour. */
-	struct priced ep3 = load("{\"name\": \"azure-premium-ep3\"}", 0);
-	memset(&u, 0, sizeof(u));
-	ep3.ops->meter_time(ep3.cfg, &u, PRICING_TIME_INSTANCE, 512, 4, 1, 3600);
-	ep3.ops->cost(ep3.cfg, &u, &c);
+	c = time_bill("{\"name\": \"azure-premium-ep3\"}", 0, PRICING_TIME_INSTANCE, 512, 4, 1, 3600, 0);
 	ck_assert_double_eq_tol(c.total_usd, 4 * 0.173 + 14 * 0.0123, 1e-12);
-	ep3.ops->free_cfg(ep3.cfg);
 	/* GCF gen2 instance-based, 512 MiB / 0.333 vCPU for a day, requests free:
 	 * 86,400 x 0.333 x $0.000018 + 86,400 x 0.5 x $0.000002 = $0.5178816 +
 	 * $0.0864 = $0.6042816. */
@@ -233,14 +237,10 @@ START_TEST(instance_based_billing)
 	g2.ops->cost(g2.cfg, &u, &c);
 	ck_assert_double_eq_tol(c.requests_usd, 0, 1e-15);
 	ck_assert_double_eq_tol(c.total_usd, 0.6042816, 1e-9);
-	/* Per-request schemes ignore instance time. */
-	struct priced aws = load("{\"name\": \"aws-lambda-x86\"}", 0);
-	memset(&u, 0, sizeof(u));
-	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_INSTANCE, 512, 0.3, 1, 86400);
-	aws.ops->cost(aws.cfg, &u, &c);
-	ck_assert_double_eq(c.total_usd, 0);
 	g2.ops->free_cfg(g2.cfg);
-	aws.ops->free_cfg(aws.cfg);
+	/* Per-request schemes ignore instance time. */
+	c = time_bill("{\"name\": \"aws-lambda-x86\"}", 0, PRICING_TIME_INSTANCE, 512, 0.3, 1, 86400, 0);
+	ck_assert_double_eq(c.total_usd, 0);
 }
 END_TEST
 
@@ -453,20 +453,9 @@ END_TEST
 
 Suite *pricing_suite(void)
 {
-	Suite *s = suite_create("pricing");
-	TCase *tc = tcase_create("engines");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, three_million_requests_each_provider);
-	tcase_add_test(tc, overrides_replace_data);
-	tcase_add_test(tc, volume_tiers_apply_to_the_month);
-	tcase_add_test(tc, provisioned_and_always_ready);
-	tcase_add_test(tc, instance_based_billing);
-	tcase_add_test(tc, rounding_rules);
-	tcase_add_test(tc, usage_add_sums_every_field);
-	tcase_add_test(tc, vcpu_share_of_memory);
-	tcase_add_test(tc, catalogue_matches_registry);
-	tcase_add_test(tc, monthly_figure_in_a_run);
-	tcase_add_test(tc, premium_instance_time_in_a_run);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("pricing", "engines", 60, three_million_requests_each_provider,
+			overrides_replace_data, volume_tiers_apply_to_the_month, provisioned_and_always_ready,
+			instance_based_billing, rounding_rules, usage_add_sums_every_field,
+			vcpu_share_of_memory, catalogue_matches_registry, monthly_figure_in_a_run,
+			premium_instance_time_in_a_run);
 }

@@ -5,6 +5,7 @@
 #include <gsl/gsl_rng.h>
 #include "core/rng.h"
 #include "suites.h"
+#include "testutil.h"
 
 START_TEST(test_seed_deterministic)
 {
@@ -107,12 +108,6 @@ END_TEST
 
 Suite *rng_suite(void)
 {
-	Suite *s = suite_create("rng");
-	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, test_seed_deterministic);
-	tcase_add_test(tc, test_seed_sensitive);
-	tcase_add_test(tc, test_seed_pinned);
-	tcase_add_test(tc, test_streams_equal_and_distinct);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("rng", "core", 0, test_seed_deterministic, test_seed_sensitive, test_seed_pinned,
+			test_streams_equal_and_distinct);
 }

@@ -174,14 +174,7 @@ END_TEST
 
 Suite *scenario_suite(void)
 {
-	Suite *s = suite_create("scenario");
-	TCase *tc = tcase_create("scenario");
-	tcase_add_test(tc, defaults_are_applied);
-	tcase_add_test(tc, set_overrides_and_adds_keys);
-	tcase_add_test(tc, syntax_error_names_line_and_column);
-	tcase_add_test(tc, semantic_errors_name_the_json_path);
-	tcase_add_test(tc, set_syntax_errors);
-	tcase_add_test(tc, missing_file);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("scenario", "scenario", 0, defaults_are_applied, set_overrides_and_adds_keys,
+			syntax_error_names_line_and_column, semantic_errors_name_the_json_path,
+			set_syntax_errors, missing_file);
 }

@@ -39,25 +39,64 @@ static double erlang_b(int c, double a)
 #define ONE_FUNCTION(extra_top, fn_body) \
 	"{\"seed\": 7, " extra_top " \"functions\": [{\"name\": \"f\", " fn_body "}]}"
 
-START_TEST(littles_law_busy_instances)
-{
+/* Fixed scenarios (tests/scenarios/sim-*.json) whose figures are exact or
+ * known to a stated tolerance; a row is named after what it shows. */
+struct fig_case {
+	const char *name, *scenario;
+	struct tu_want want[5];
+	size_t n_want;
+};
+
+#define FEE (0.20 / 1e6)        /* per request */
+#define X86_GB_S 0.0000166667
+#define ARM_GB_S 0.0000133334
+
+static const struct fig_case fig_cases[] = {
 	/* Busy instances are requests in service (concurrency 1, no init):
 	 * L = lambda E[S] = 5 x 0.2 = 1. Over 1e5 s the time average of an
 	 * M/M/inf occupancy has sd sqrt(2 rho E[S] / T) = 0.002, far inside 2 %. */
+	{ "littles_law_busy_instances", "sim-littles.json", { { FIG_INSTANCES_BUSY_MEAN, 1.0, 0.02 } }, 1 },
+	{ "no_keepalive_means_every_request_is_cold", "sim-no-keepalive.json",
+	  { { FIG_COLD_START_RATIO, 1.0, 0 }, { FIG_INSTANCES_IDLE_MEAN, 0.0, 0 }, { FIG_IDLE_GB_S, 0.0, 0 } }, 3 },
+	/* Periodic arrivals at 0, 10, ..., 1000 s: exactly 101 requests of
+	 * 0.1234567 s, billed as 124 ms each at 512 MB (0.5 GB). */
+	{ "billing_is_exact", "sim-billing.json",
+	  { { FIG_INVOCATIONS, 101, 0 }, { FIG_BILLED_GB_S, 101 * 0.5 * 0.124, 1e-12 },
+	    { FIG_COST_REQUESTS, 101 * FEE, 1e-15 }, { FIG_COST_TOTAL, 101 * (FEE + 0.5 * 0.124 * X86_GB_S), 1e-15 },
+	    { FIG_COST_PER_MILLION, 1e6 * (FEE + 0.5 * 0.124 * X86_GB_S), 1e-9 } }, 5 },
+	/* Cold starts bill their init (AWS since 2025-08-01): with no keep-alive
+	 * every request bills ceil_ms(0.5 + 0.1234567) = 624 ms; arm64 price. */
+	{ "billing_is_exact_cold_starts_bill_their_init", "sim-billing-cold.json",
+	  { { FIG_COST_TOTAL, 101 * (FEE + 2.0 * 0.624 * ARM_GB_S), 1e-15 }, { FIG_LATENCY_MEAN, 0.6234567, 1e-9 } }, 2 },
+	{ "timeout_cuts_and_bills", "sim-timeout.json",
+	  { { FIG_INVOCATIONS, 10, 0 }, { FIG_TIMED_OUT, 10, 0 }, { FIG_COMPLETED, 0, 0 }, { FIG_BILLED_GB_S, 10.0, 1e-12 },
+	    { FIG_LATENCY_P50, NAN, 0 } }, 5 },
+	/* Arrivals at 0, 1, ..., 100; those at 50 ... 100 count. The one
+	 * instance was created at 0, before the window: no cold start counts.
+	 * Busy 0.5 s of every second over [50, 100]. */
+	{ "warmup_excludes_early_arrivals", "sim-warmup.json",
+	  { { FIG_INVOCATIONS, 51, 0 }, { FIG_COLD_STARTS, 0, 0 }, { FIG_INSTANCES_MEAN, 1.0, 1e-12 },
+	    { FIG_INSTANCES_BUSY_MEAN, 0.5, 1e-9 } }, 4 },
+};
+
+START_TEST(figures_of_fixed_scenarios)
+{
+	const struct fig_case *c = &fig_cases[_i];
 	struct scenario sc;
 	struct run_result r;
-	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 100000,",
-		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 0.2},"
-		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 5}"));
-	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_BUSY_MEAN), 1.0, 0.02);
+	tu_simulate_file(c->scenario, &sc, &r);
+	tu_assert_figs(c->name, &r.totals, c->want, c->n_want);
+	tu_done(&sc, &r);
+}
+END_TEST
+
+START_TEST(littles_law_on_the_sample_path)
+{
 	/* Little's law on the sample path itself, with cold-start init included:
 	 * busy = throughput x mean latency, up to edge effects of order 1/T. */
-	tu_done(&sc, &r);
-	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 100000,",
-		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 0.2},"
-		"\"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 0.5}},"
-		"\"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 2},"
-		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 5}"));
+	struct scenario sc;
+	struct run_result r;
+	tu_simulate_file("sim-littles-cold.json", &sc, &r);
 	double throughput = tu_fig(&r.totals, FIG_COMPLETED) / 100000;
 	double busy = tu_fig(&r.totals, FIG_INSTANCES_BUSY_MEAN);
 	ck_assert_double_eq_tol(busy / (throughput * tu_fig(&r.totals, FIG_LATENCY_MEAN)), 1.0, 0.001);
@@ -86,71 +125,6 @@ START_TEST(poisson_keepalive_cold_start_ratio)
 	/* The instance count equals P(an instance is alive) = 1 - P(no arrival in
 	 * the last s + T seconds) ... plus rare overlaps; it is 1 - p up to 1e-4. */
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_MEAN), 1 - p, 0.01);
-	tu_done(&sc, &r);
-}
-END_TEST
-
-START_TEST(no_keepalive_means_every_request_is_cold)
-{
-	struct scenario sc;
-	struct run_result r;
-	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 10000,",
-		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 0.1},"
-		"\"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 0},"
-		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 2}"));
-	ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_START_RATIO), 1.0);
-	ck_assert_double_eq(tu_fig(&r.totals, FIG_INSTANCES_IDLE_MEAN), 0.0);
-	ck_assert_double_eq(tu_fig(&r.totals, FIG_IDLE_GB_S), 0.0);
-	tu_done(&sc, &r);
-}
-END_TEST
-
-START_TEST(billing_is_exact)
-{
-	/* Periodic arrivals at 0, 10, ..., 1000 s: exactly 101 requests of
-	 * 0.1234567 s, billed as 124 ms each at 512 MB (0.5 GB). */
-	struct scenario sc;
-	struct run_result r;
-	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 1000,",
-		"\"memory_mb\": 512,"
-		"\"service\": {\"dist\": \"constant\", \"value_s\": 0.1234567},"
-		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}"));
-	const double n = 101, fee = 0.20 / 1e6, rate = 0.0000166667;
-	ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS), n);
-	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_BILLED_GB_S), n * 0.5 * 0.124, 1e-12);
-	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_REQUESTS), n * fee, 1e-15);
-	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_TOTAL), n * (fee + 0.5 * 0.124 * rate), 1e-15);
-	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_PER_MILLION),
-				1e6 * (fee + 0.5 * 0.124 * rate), 1e-9);
-	tu_done(&sc, &r);
-
-	/* Cold starts bill their init (AWS since 2025-08-01): with no keep-alive
-	 * every request bills ceil_ms(0.5 + 0.1234567) = 624 ms; arm64 price. */
-	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 1000, \"provider\": \"aws-lambda-arm64\",",
-		"\"memory_mb\": 2048,"
-		"\"service\": {\"dist\": \"constant\", \"value_s\": 0.1234567},"
-		"\"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 0.5}},"
-		"\"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 0},"
-		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}"));
-	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_TOTAL), n * (fee + 2.0 * 0.624 * 0.0000133334), 1e-15);
-	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_LATENCY_MEAN), 0.6234567, 1e-9);
-	tu_done(&sc, &r);
-}
-END_TEST
-
-START_TEST(timeout_cuts_and_bills)
-{
-	struct scenario sc;
-	struct run_result r;
-	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 99,",
-		"\"timeout_s\": 1, \"memory_mb\": 1024,"
-		"\"service\": {\"dist\": \"constant\", \"value_s\": 2},"
-		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}"));
-	ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS), 10);
-	ck_assert_double_eq(tu_fig(&r.totals, FIG_TIMED_OUT), 10);
-	ck_assert_double_eq(tu_fig(&r.totals, FIG_COMPLETED), 0);
-	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_BILLED_GB_S), 10.0, 1e-12);
-	ck_assert(isnan(tu_fig(&r.totals, FIG_LATENCY_P50)));
 	tu_done(&sc, &r);
 }
 END_TEST
@@ -184,20 +158,14 @@ START_TEST(erlang_c_queueing)
 	/* M/M/5 with a FIFO queue and a = 4: mean wait C(5,4)/(c mu - lambda). */
 	struct scenario sc;
 	struct run_result r;
-	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 20000, \"replications\": 10,"
-				  "\"platform\": {\"account_concurrency\": 5, \"on_limit\": \"queue\", \"queue_timeout_s\": 1e9},",
-		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 1},"
-		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 4}"));
+	tu_simulate_file("sim-erlang-c.json", &sc, &r);
 	double b = erlang_b(5, 4), c = 5 * b / (5 - 4 * (1 - b));
 	assert_in_ci999(&r, FIG_LATENCY_MEAN, 1 + c / (5 - 4));
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_REJECTED), 0);
 	tu_done(&sc, &r);
 
 	/* A queue timeout of 0.5 s fails requests that would wait longer. */
-	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 2000,"
-				  "\"platform\": {\"account_concurrency\": 5, \"on_limit\": \"queue\", \"queue_timeout_s\": 0.5},",
-		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 1},"
-		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 4}"));
+	tu_simulate_file("sim-queue-timeout.json", &sc, &r);
 	ck_assert_double_gt(tu_fig(&r.totals, FIG_TIMED_OUT), 0);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS),
 			    tu_fig(&r.totals, FIG_COMPLETED) + tu_fig(&r.totals, FIG_TIMED_OUT));
@@ -227,31 +195,11 @@ START_TEST(idle_selection_hand_traced)
 			"\"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 70},"
 			"\"arrivals\": {\"process\": \"trace\", \"path\": \"%s\"}"),
 		    policies[k], path);
-		ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS), 32);
-		ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_STARTS), 3);
-		ck_assert_double_eq(tu_fig(&r.totals, FIG_INSTANCES_PEAK), 3);
-		ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_MEAN), expect[k], 1e-12);
-		ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_BUSY_MEAN), 32.0 / 600, 1e-12);
+		TU_ASSERT_FIGS(policies[k], &r.totals, { FIG_INVOCATIONS, 32, 0 }, { FIG_COLD_STARTS, 3, 0 },
+			       { FIG_INSTANCES_PEAK, 3, 0 }, { FIG_INSTANCES_MEAN, expect[k], 1e-12 },
+			       { FIG_INSTANCES_BUSY_MEAN, 32.0 / 600, 1e-12 });
 		tu_done(&sc, &r);
 	}
-}
-END_TEST
-
-START_TEST(warmup_excludes_early_arrivals)
-{
-	struct scenario sc;
-	struct run_result r;
-	/* Arrivals at 0, 1, ..., 100; those at 50 ... 100 count. */
-	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 100, \"warmup_s\": 50,",
-		"\"service\": {\"dist\": \"constant\", \"value_s\": 0.5},"
-		"\"arrivals\": {\"process\": \"periodic\", \"period_s\": 1}"));
-	ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS), 51);
-	/* The one instance was created at 0, before the window: no cold start counts. */
-	ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_STARTS), 0);
-	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_MEAN), 1.0, 1e-12);
-	/* Busy 0.5 s of every second over [50, 100]. */
-	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_INSTANCES_BUSY_MEAN), 0.5, 1e-9);
-	tu_done(&sc, &r);
 }
 END_TEST
 
@@ -259,9 +207,7 @@ START_TEST(replications_give_intervals)
 {
 	struct scenario sc;
 	struct run_result r;
-	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 1000, \"replications\": 6,",
-		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 0.5},"
-		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 2}"));
+	tu_simulate_file("sim-replications.json", &sc, &r);
 	ck_assert_uint_eq(r.totals.n, 6);
 	double ci = stats_fold_ci95(&r.totals, FIG_INVOCATIONS);
 	/* Poisson counts: sd sqrt(2000) = 44.7; the half-width is t(5) sd / sqrt(6)
@@ -297,9 +243,9 @@ START_TEST(run_errors_carry_their_codes)
 	}
 	scenario_free(&sc);
 
-	tu_load(ONE_FUNCTION("\"duration_s\": 100,", "\"service\": {\"dist\": \"constant\", \"value_s\": 1},"
-				       " \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 5}"),
-		"stop.json", &sc);
+	char *stop_text = tu_scenario_text("sim-stop.json");
+	tu_load(stop_text, "stop.json", &sc);
+	free(stop_text);
 	volatile sig_atomic_t stop = 1;
 	struct errbuf err = { "" };
 	double totals[FIG_COUNT];
@@ -312,19 +258,10 @@ END_TEST
 Suite *sim_suite(void)
 {
 	Suite *s = suite_create("sim");
-	TCase *tc = tcase_create("closed-forms");
-	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, littles_law_busy_instances);
-	tcase_add_test(tc, poisson_keepalive_cold_start_ratio);
-	tcase_add_test(tc, no_keepalive_means_every_request_is_cold);
-	tcase_add_test(tc, billing_is_exact);
-	tcase_add_test(tc, timeout_cuts_and_bills);
-	tcase_add_test(tc, erlang_b_rejections);
-	tcase_add_test(tc, erlang_c_queueing);
-	tcase_add_test(tc, idle_selection_hand_traced);
-	tcase_add_test(tc, warmup_excludes_early_arrivals);
-	tcase_add_test(tc, replications_give_intervals);
-	tcase_add_test(tc, run_errors_carry_their_codes);
-	suite_add_tcase(s, tc);
+	TCase *tc = tu_tcase(s, "closed-forms", 300);
+	tcase_add_loop_test(tc, figures_of_fixed_scenarios, 0, (int)(sizeof(fig_cases) / sizeof(fig_cases[0])));
+	TU_ADD_TESTS(tc, littles_law_on_the_sample_path, poisson_keepalive_cold_start_ratio, erlang_b_rejections,
+		     erlang_c_queueing, idle_selection_hand_traced, replications_give_intervals,
+		     run_errors_carry_their_codes);
 	return s;
 }

@@ -337,18 +337,8 @@ END_TEST
 
 Suite *sizing_suite(void)
 {
-	Suite *s = suite_create("sizing");
-	TCase *tc = tcase_create("sizing");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, amdahl_table);
-	tcase_add_test(tc, classic_lambda_shape);
-	tcase_add_test(tc, work_spread_is_lognormal);
-	tcase_add_test(tc, out_of_memory_requests);
-	tcase_add_test(tc, model_start_by_provider_and_memory);
-	tcase_add_test(tc, model_load_of_a_quantized_llm);
-	tcase_add_test(tc, model_start_spread);
-	tcase_add_test(tc, model_memory_and_snapstart_bills);
-	tcase_add_test(tc, scenario_sizing_errors);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("sizing", "sizing", 60, amdahl_table, classic_lambda_shape, work_spread_is_lognormal,
+			out_of_memory_requests, model_start_by_provider_and_memory,
+			model_load_of_a_quantized_llm, model_start_spread, model_memory_and_snapstart_bills,
+			scenario_sizing_errors);
 }

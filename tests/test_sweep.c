@@ -488,13 +488,35 @@ START_TEST(merge_refusals)
 }
 END_TEST
 
+/* `mpirun -np ranks slsim-mpi sweep SCEN GRID -o DIR/out OPTS-q`, its log in
+ * DIR/mpi.log; returns system()'s status. */
+static int mpi_sweep(const char *mpi_bin, int ranks, const char *scen, const char *dir, const char *out,
+		     const char *opts)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof(cmd),
+		 "LSAN_OPTIONS=detect_leaks=0 mpirun --allow-run-as-root --oversubscribe -np %d '%s' sweep '%s' " GRID
+		 " -o '%s/%s' %s-q >'%s/mpi.log' 2>&1",
+		 ranks, mpi_bin, scen, dir, out, opts, dir);
+	return system(cmd);
+}
+
+/* assert_same_file on <dir>/<a>/<name> and <dir>/<b>/<name>. */
+static void assert_same_in(const char *dir, const char *a, const char *b, const char *name)
+{
+	char pa[600], pb[600];
+	snprintf(pa, sizeof(pa), "%s/%s", dir, a);
+	snprintf(pb, sizeof(pb), "%s/%s", dir, b);
+	assert_same_file(pa, pb, name);
+}
+
 START_TEST(mpi_matches_local)
 {
 	const char *mpi_bin = getenv("SLSIM_MPI_BIN");
 	ck_assert_msg(mpi_bin && *mpi_bin, "SLSIM_MPI_BIN is not set (make test builds bin/slsim-mpi)");
 	const char *dir = tu_tmpdir();
 	const char *scen = write_scenario(dir, "");
-	char cmd[4096], a[600], b[600];
+	char cmd[4096];
 	snprintf(cmd, sizeof(cmd), "sweep '%s' " GRID " -o '%s/local' --threads 1 -q", scen, dir);
 	free(expect_exit(0, cmd));
 	/* Two ranks of two threads each on two cores: --oversubscribe. Open MPI's
@@ -502,47 +524,25 @@ START_TEST(mpi_matches_local)
 	 * which LeakSanitizer cannot attribute or suppress: under `make asan`
 	 * the MPI processes check memory errors but not leaks (the sweep code's
 	 * leaks are checked by the tests above). */
-	snprintf(cmd, sizeof(cmd),
-		 "LSAN_OPTIONS=detect_leaks=0 mpirun --allow-run-as-root --oversubscribe -np 2 '%s' sweep '%s' " GRID
-		 " -o '%s/mpi' -q >'%s/mpi.log' 2>&1",
-		 mpi_bin, scen, dir, dir);
-	int status = system(cmd);
-	snprintf(a, sizeof(a), "%s/mpi.log", dir);
-	char *log = tu_slurp(a);
+	int status = mpi_sweep(mpi_bin, 2, scen, dir, "mpi", "");
+	char path[600];
+	snprintf(path, sizeof(path), "%s/mpi.log", dir);
+	char *log = tu_slurp(path);
 	ck_assert_msg(status == 0, "mpirun failed: %.3000s", log ? log : "");
 	free(log);
-	snprintf(a, sizeof(a), "%s/local", dir);
-	snprintf(b, sizeof(b), "%s/mpi", dir);
-	assert_same_file(a, b, "sweep.csv");
-	assert_same_file(a, b, "sweep.json");
+	assert_same_in(dir, "local", "mpi", "sweep.csv");
+	assert_same_in(dir, "local", "mpi", "sweep.json");
 	/* Three ranks inside shard 1/2, against the local shard. */
 	snprintf(cmd, sizeof(cmd), "sweep '%s' " GRID " -o '%s/local12' --shard 1/2 -q", scen, dir);
 	free(expect_exit(0, cmd));
-	snprintf(cmd, sizeof(cmd),
-		 "LSAN_OPTIONS=detect_leaks=0 mpirun --allow-run-as-root --oversubscribe -np 3 '%s' sweep '%s' " GRID
-		 " -o '%s/mpi12' --shard 1/2 --threads 1 -q >'%s/mpi.log' 2>&1",
-		 mpi_bin, scen, dir, dir);
-	ck_assert_int_eq(system(cmd), 0);
-	snprintf(a, sizeof(a), "%s/local12", dir);
-	snprintf(b, sizeof(b), "%s/mpi12", dir);
-	assert_same_file(a, b, "sweep.csv");
+	ck_assert_int_eq(mpi_sweep(mpi_bin, 3, scen, dir, "mpi12", "--shard 1/2 --threads 1 "), 0);
+	assert_same_in(dir, "local12", "mpi12", "sweep.csv");
 }
 END_TEST
 
 Suite *sweep_suite(void)
 {
-	Suite *s = suite_create("sweep");
-	TCase *tc = tcase_create("sweep");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, header_and_rows);
-	tcase_add_test(tc, threads_shards_and_merge_are_identical);
-	tcase_add_test(tc, point_equals_run);
-	tcase_add_test(tc, seeds);
-	tcase_add_test(tc, grid_values);
-	tcase_add_test(tc, grid_errors);
-	tcase_add_test(tc, sweep_section);
-	tcase_add_test(tc, merge_refusals);
-	tcase_add_test(tc, mpi_matches_local);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("sweep", "sweep", 120, header_and_rows, threads_shards_and_merge_are_identical,
+			point_equals_run, seeds, grid_values, grid_errors, sweep_section, merge_refusals,
+			mpi_matches_local);
 }

@@ -710,10 +710,7 @@ START_TEST(trace_command)
 	free(out);
 	/* convert: the Azure 2021 sample keeps its 199 rows, with durations. */
 	ck_assert_int_eq(tu_slsim(NULL, NULL, "trace convert '%s' --format azure2021 -o %s/b.csv", tu_shared(A21), dir), 0);
-	char path[512];
-	snprintf(path, sizeof(path), "%s/b.csv", dir);
-	char *text = tu_slurp(path);
-	ck_assert_ptr_nonnull(text);
+	char *text = tu_read(dir, "b.csv");
 	int lines = 0;
 	for (char *p = text; *p; p++)
 		lines += *p == '\n';
@@ -721,15 +718,9 @@ START_TEST(trace_command)
 	ck_assert(strncmp(text, "timestamp_s,function,duration_s\n0,", 34) == 0);
 	free(text);
 	/* Usage and input errors exit 2 with a message. */
-	ck_assert_int_eq(tu_slsim(NULL, &err, "trace stats x.csv"), 2);
-	ck_assert_ptr_nonnull(strstr(err, "--format"));
-	free(err);
-	ck_assert_int_eq(tu_slsim(NULL, &err, "trace stats /nonexistent.csv --format csv"), 2);
-	ck_assert_ptr_nonnull(strstr(err, "/nonexistent.csv"));
-	free(err);
-	ck_assert_int_eq(tu_slsim(NULL, &err, "trace gen nope -o %s/c.csv", dir), 2);
-	ck_assert_ptr_nonnull(strstr(err, "unknown pattern"));
-	free(err);
+	tu_slsim_says(2, "--format", "trace stats x.csv");
+	tu_slsim_says(2, "/nonexistent.csv", "trace stats /nonexistent.csv --format csv");
+	tu_slsim_says(2, "unknown pattern", "trace gen nope -o %s/c.csv", dir);
 	ck_assert_int_eq(tu_slsim(&out, NULL, "trace --help"), 0);
 	ck_assert_ptr_nonnull(strstr(out, "slsim trace stats"));
 	free(out);
@@ -771,23 +762,9 @@ END_TEST
 
 Suite *trace_suite(void)
 {
-	Suite *s = suite_create("trace");
-	TCase *tc = tcase_create("trace");
-	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, llm_traces_exact);
-	tcase_add_test(tc, alibaba_trace_exact);
-	tcase_add_test(tc, azure2021_trace_exact);
-	tcase_add_test(tc, azure2019_sample_exact);
-	tcase_add_test(tc, azure2019_full_day_bounded_memory);
-	tcase_add_test(tc, csv_format_and_bad_rows);
-	tcase_add_test(tc, generator_iot);
-	tcase_add_test(tc, generator_ecommerce);
-	tcase_add_test(tc, generator_analytics);
-	tcase_add_test(tc, generator_inference);
-	tcase_add_test(tc, scenario_workload_and_defaults);
-	tcase_add_test(tc, example_scenarios_run);
-	tcase_add_test(tc, trace_command);
-	tcase_add_test(tc, registry_names_and_file_specs);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("trace", "trace", 600, llm_traces_exact, alibaba_trace_exact, azure2021_trace_exact,
+			azure2019_sample_exact, azure2019_full_day_bounded_memory, csv_format_and_bad_rows,
+			generator_iot, generator_ecommerce, generator_analytics, generator_inference,
+			scenario_workload_and_defaults, example_scenarios_run, trace_command,
+			registry_names_and_file_specs);
 }

@@ -76,10 +76,5 @@ END_TEST
 
 Suite *validation_suite(void)
 {
-	Suite *s = suite_create("validation");
-	TCase *tc = tcase_create("aws-lambda");
-	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, aws_lambda_cold_start_measurements);
-	suite_add_tcase(s, tc);
-	return s;
+	return TU_SUITE("validation", "aws-lambda", 600, aws_lambda_cold_start_measurements);
 }

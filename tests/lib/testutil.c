@@ -1,12 +1,35 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+TCase *tu_tcase(Suite *s, const char *name, double timeout_s)
+{
+	TCase *tc = tcase_create(name);
+	if (timeout_s > 0)
+		tcase_set_timeout(tc, timeout_s);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+void tu_add_tests(TCase *tc, const TTest *const *tests, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		tcase_add_test(tc, tests[i]);
+}
+
+Suite *tu_suite(const char *name, const char *tcase, double timeout_s, const TTest *const *tests, size_t n)
+{
+	Suite *s = suite_create(name);
+	tu_add_tests(tu_tcase(s, tcase, timeout_s), tests, n);
+	return s;
+}
 
 const char *tu_root(void)
 {
@@ -78,6 +101,25 @@ char *tu_slurp(const char *path)
 	return s;
 }
 
+json_t *tu_load_json(const char *dir, const char *name)
+{
+	char path[4096];
+	json_error_t jerr;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	json_t *doc = json_load_file(path, 0, &jerr);
+	ck_assert_msg(doc != NULL, "%s: %s", path, jerr.text);
+	return doc;
+}
+
+char *tu_read(const char *dir, const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	char *text = tu_slurp(path);
+	ck_assert_msg(text != NULL, "cannot read %s", path);
+	return text;
+}
+
 int tu_slsim(char **out, char **err, const char *fmt, ...)
 {
 	char args[8192], cmd[16384];
@@ -99,6 +141,20 @@ int tu_slsim(char **out, char **err, const char *fmt, ...)
 	}
 	ck_assert_msg(WIFEXITED(status), "slsim %s did not exit normally", args);
 	return WEXITSTATUS(status);
+}
+
+void tu_slsim_says(int status, const char *needle, const char *fmt, ...)
+{
+	char args[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	char *err = NULL;
+	int rc = tu_slsim(NULL, &err, "%s", args);
+	ck_assert_msg(rc == status, "slsim %s: exit %d, expected %d; stderr: %s", args, rc, status, err ? err : "");
+	ck_assert_msg(err && strstr(err, needle), "slsim %s: stderr lacks \"%s\": %s", args, needle, err ? err : "");
+	free(err);
 }
 
 void tu_load(const char *json_text, const char *name, struct scenario *sc)
@@ -132,6 +188,28 @@ void tu_simulatef(struct scenario *sc, struct run_result *res, const char *fmt, 
 	tu_simulate(text, sc, res);
 }
 
+const char *tu_scenario_path(const char *name)
+{
+	static char buf[4096];
+	snprintf(buf, sizeof(buf), "%s/tests/scenarios/%s", tu_root(), name);
+	return buf;
+}
+
+char *tu_scenario_text(const char *name)
+{
+	const char *path = tu_scenario_path(name);
+	char *text = tu_slurp(path);
+	ck_assert_msg(text != NULL, "cannot read %s", path);
+	return text;
+}
+
+void tu_simulate_file(const char *name, struct scenario *sc, struct run_result *res)
+{
+	char *text = tu_scenario_text(name);
+	tu_simulate(text, sc, res);
+	free(text);
+}
+
 void tu_done(struct scenario *sc, struct run_result *res)
 {
 	run_result_free(res);
@@ -141,4 +219,17 @@ void tu_done(struct scenario *sc, struct run_result *res)
 double tu_fig(const struct stats_fold *f, enum stats_figure i)
 {
 	return f->n_valid[i] ? f->mean[i] : NAN;
+}
+
+void tu_assert_figs(const char *what, const struct stats_fold *f, const struct tu_want *want, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct tu_want *w = &want[i];
+		double got = tu_fig(f, w->fig);
+		int ok = isnan(w->value) ? isnan(got)
+			 : w->tol == 0 ? got == w->value
+			 : fabsl(w->value - got) < w->tol;
+		ck_assert_msg(ok, "%s: %s = %.17g, expected %.17g (tolerance %g)", what,
+			      stats_figure_names[w->fig], got, w->value, w->tol);
+	}
 }
