@@ -139,7 +139,7 @@ fuzz-seeds:
 			> build/fuzz/seeds/trace_azure2019/sample.csv; \
 	fi
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_trace_common.h $(LIB_SRC) $(BUILD)/gen/gnuplot_scripts.c $(LIB_HDR) | deps
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(LIB_SRC) $(BUILD)/gen/gnuplot_scripts.c $(LIB_HDR) | deps
 	@mkdir -p $(dir $@)
 	clang $(CPPFLAGS) -std=c11 -g -O1 -Wall -Werror -Wno-unknown-pragmas \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \

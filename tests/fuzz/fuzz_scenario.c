@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
-#include "run/run.h"
-#include "scenario/scenario.h"
+#include "fuzz_run.h"
 
 static const char base[] =
 	"{\"duration_s\": 50, \"functions\": [{\"name\": \"f\","
@@ -52,18 +51,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		scenario_apply_set(doc, assignment, &err);
 		free(assignment);
 	}
-	if (!doc)
-		return 0;
-	struct scenario sc;
-	if (scenario_from_json(&sc, doc, "fuzz.json", &err) == 0) {
-		if (cheap(&sc)) {
-			struct run_options opt = { .threads = 1 };
-			struct run_result res;
-			run_scenario(&sc, &opt, &res, &err);
-			run_result_free(&res);
-		}
-		scenario_free(&sc);
-	}
-	json_decref(doc);
+	fuzz_run(doc, cheap);
 	return 0;
 }

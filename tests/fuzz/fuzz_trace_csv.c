@@ -12,9 +12,7 @@
 static void fuzz_process_trace(const char *path);
 #include "fuzz_trace_common.h"
 
-#include <jansson.h>
-#include "run/run.h"
-#include "scenario/scenario.h"
+#include "fuzz_run.h"
 
 static void fuzz_process_trace(const char *path)
 {
@@ -23,15 +21,6 @@ static void fuzz_process_trace(const char *path)
 		"duration_s", 1e6, "timeseries_interval_s", 1e4, "functions",
 		"name", "f", "service", "dist", "constant", "value_s", 0.5, "arrivals", "process", "trace", "path", path,
 		"name", "g", "service", "dist", "constant", "value_s", 2.0, "arrivals", "process", "trace", "path", path);
-	struct scenario sc;
-	struct errbuf err;
-	if (doc && scenario_from_json(&sc, doc, "fuzz.json", &err) == 0) {
-		struct run_options opt = { .threads = 1 };
-		struct run_result res;
-		run_scenario(&sc, &opt, &res, &err);
-		run_result_free(&res);
-		scenario_free(&sc);
-	}
-	json_decref(doc);
+	fuzz_run(doc, NULL);
 }
 
