@@ -7,6 +7,9 @@
  * one (2 % for Little's law, 3 standard errors for the cold-start ratio) it is
  * used; elsewhere replications give a Student-t interval and the test demands
  * the exact value inside its 99.9 % version (half-width x t(0.9995)/t(0.975)).
+ * The tests from littles_law_to_its_standard_error on hold each figure to
+ * 4 of its own standard errors over replications (assert_within_4se), on
+ * runs long enough that a 0.5 % bias in the service time is several SE.
  */
 #include <check.h>
 #include <math.h>
@@ -26,6 +29,25 @@ static void assert_in_ci999(const struct run_result *r, enum stats_figure fig, d
 	double est = tu_fig(&r->totals, fig);
 	ck_assert_msg(fabs(est - exact) <= ci999, "%s = %.6g, exact %.6g, 99.9%% half-width %.3g",
 		      stats_figure_names[fig], est, exact, ci999);
+}
+
+/* The standard error of a figure's mean over replications: the sample sd
+ * over sqrt(n), recovered from the 95 % half-width. */
+static double fig_se(const struct run_result *r, enum stats_figure fig)
+{
+	uint32_t n = r->totals.n_valid[fig];
+	return stats_fold_ci95(&r->totals, fig) / gsl_cdf_tdist_Pinv(0.975, n - 1);
+}
+
+/* |estimate - exact| <= 4 SE (+ 1e-12 relative for rounding). With SE
+ * estimated from n replications, (estimate - exact) / SE is Student-t with
+ * n - 1 degrees of freedom, and P(|t_19| > 4) = 8e-4, P(|t_9| > 4) = 3e-3:
+ * a correct model fails rarely whatever the seed, a bias of a few SE fails. */
+static void assert_within_4se(const struct run_result *r, enum stats_figure fig, double exact)
+{
+	double se = fig_se(r, fig), est = tu_fig(&r->totals, fig);
+	ck_assert_msg(fabs(est - exact) <= 4 * se + 1e-12 * fabs(exact), "%s = %.7g, exact %.7g, 4 SE %.3g",
+		      stats_figure_names[fig], est, exact, 4 * se);
 }
 
 static double erlang_b(int c, double a)
@@ -173,6 +195,167 @@ START_TEST(erlang_c_queueing)
 }
 END_TEST
 
+START_TEST(littles_law_to_its_standard_error)
+{
+	/* M/M/inf (one request an instance, no init): lambda = 5, E[S] = 0.2, so
+	 * L = lambda W = 1. The fixed 2 % of littles_law_busy_instances lets a
+	 * bias of 1 % through; here each figure must lie within 4 of its own
+	 * standard errors over 20 replications (assert_within_4se). Over 50000 s
+	 * the time-average busy count has sd sqrt(2 rho E[S] / T) = 0.0028 per
+	 * replication, SE 0.0006 over 20: a 0.5 % bias (0.005) is 8 SE.
+	 * The run starts empty: E[N(t)] = rho (1 - exp(-t / E[S])), so the exact
+	 * time average is rho (1 - E[S] (1 - exp(-T / E[S])) / T) (4e-6 below 1). */
+	const double lambda = 5, es = 0.2, T = 50000, rho = lambda * es;
+	struct scenario sc;
+	struct run_result r;
+	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": %g, \"replications\": 20, \"timeseries_interval_s\": 50000,",
+		"\"service\": {\"dist\": \"exponential\", \"mean_s\": %g},"
+		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": %g}"),
+	    T, es, lambda);
+	ck_assert_uint_eq(r.totals.n, 20);
+	assert_within_4se(&r, FIG_INSTANCES_BUSY_MEAN, rho * (1 - es * (1 - exp(-T / es)) / T));
+	/* lambda and W separately: invocations are Poisson(lambda T); the mean
+	 * latency of completed requests is E[S] (the ~rho requests still in
+	 * service at T are left out: a bias of order E[S] / (lambda T) = 1e-6
+	 * relative, against an SE of 4e-4 relative). */
+	assert_within_4se(&r, FIG_INVOCATIONS, lambda * T);
+	assert_within_4se(&r, FIG_LATENCY_MEAN, es);
+	tu_done(&sc, &r);
+}
+END_TEST
+
+START_TEST(poisson_keepalive_where_service_matters)
+{
+	/* exp(-lambda (s + T)) is exact only while one instance serves
+	 * everything (lambda s << 1, as in poisson_keepalive_cold_start_ratio).
+	 * At lambda s = 0.3 with unlimited instances an arrival during a service
+	 * starts a second instance, and whether a later one is cold depends on
+	 * the maximum concurrency over the last T seconds: no closed form (a run
+	 * of lambda = 1, s = 0.3, T = 1 gives 0.469 against exp(-1.3) = 0.273).
+	 * So pin one instance: account concurrency 1 with a FIFO queue makes the
+	 * system M/D/1 with rho = lambda s = 0.3, and the one instance lives
+	 * through busy periods and min(I, T) of each idle period I ~ Exp(lambda).
+	 *  - Cold starts: an arrival is cold iff it ends an idle period (it finds
+	 *    the system empty: probability 1 - rho by PASTA) longer than T
+	 *    (probability exp(-lambda T), memoryless and independent of the
+	 *    past): P(cold) = (1 - rho) exp(-lambda T).
+	 *  - Instances: a cycle is a busy period (mean s / (1 - rho)) and an idle
+	 *    period (mean 1 / lambda), together 1 / (lambda (1 - rho)); the
+	 *    instance is alive for the busy period and E[min(I, T)] =
+	 *    (1 - exp(-lambda T)) / lambda of the idle one. By renewal-reward
+	 *    the mean instance count is 1 - (1 - rho) exp(-lambda T).
+	 * Tolerance: 4 SE over 32 replications (assert_within_4se). The cold
+	 * indicators are correlated (a busy period's arrivals are all warm), so
+	 * the binomial SE sqrt(p (1 - p) / n) = 2.0e-4 (n = 6.4e6 arrivals)
+	 * understates it; the replications give the real one (here 2.3e-4). The
+	 * ratio estimator's bias (1/n, n = 2e5 a replication) and the first,
+	 * cold, arrival (1/n) are far below it. A 0.5 % longer service moves
+	 * P(cold) by lambda ds exp(-lambda T) = 1.2e-3 (about 5 SE) and the busy
+	 * mean rho by 1.5e-3 (about 12 SE). */
+	const double lambda = 1, s = 0.3, ttl = 0.25, rho = lambda * s;
+	struct scenario sc;
+	struct run_result r;
+	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 200000, \"replications\": 32, \"timeseries_interval_s\": 200000,"
+		"\"platform\": {\"account_concurrency\": 1, \"on_limit\": \"queue\", \"queue_timeout_s\": 1e9},",
+		"\"service\": {\"dist\": \"constant\", \"value_s\": %g},"
+		"\"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": %g},"
+		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": %g}"),
+	    s, ttl, lambda);
+	ck_assert_uint_eq(r.totals.n, 32);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_INSTANCES_PEAK), 1);
+	assert_within_4se(&r, FIG_COLD_START_RATIO, (1 - rho) * exp(-lambda * ttl));
+	assert_within_4se(&r, FIG_INSTANCES_MEAN, 1 - (1 - rho) * exp(-lambda * ttl));
+	assert_within_4se(&r, FIG_INSTANCES_BUSY_MEAN, rho);
+	tu_done(&sc, &r);
+}
+END_TEST
+
+/* M/M/c response time R = W + S with W = 0 w.p. 1 - C, else Exp(c mu -
+ * lambda), and S ~ Exp(mu). With c mu - lambda = mu (c = 5, lambda = 4,
+ * mu = 1) W + S given a wait is Erlang(2, mu), so
+ * P(R > t) = (1 - C) e^{-t} + C e^{-t} (1 + t) = e^{-t} (1 + C t). */
+static double mmc_response_quantile(double c_wait, double q)
+{
+	double lo = 0, hi = 100;
+	for (int k = 0; k < 200; k++) {
+		double mid = (lo + hi) / 2;
+		if (exp(-mid) * (1 + c_wait * mid) > 1 - q)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+START_TEST(erlang_c_response_time_percentiles)
+{
+	/* sim-erlang-c.json at 20 replications of 1e5 s (its 10 of 2e4 s give
+	 * quantiles to 3.5 %, and a 0.5 % longer service moves them by 1.6 to
+	 * 1.8 %, through the load). M/M/5, a = 4, FIFO queue. Each
+	 * replication's p50/p90/p99 is its sample quantile (4e5 requests, so
+	 * the sample quantile's bias is O(1/n)) read from the histogram within
+	 * 0.4 % relative; their mean over replications must lie within the
+	 * 99.9 % Student-t interval (as assert_in_ci999) widened by 0.4 % of the
+	 * exact quantile for the buckets. The latency is the response time
+	 * R = W + S (no cold-start init), not the wait W. */
+	struct scenario sc;
+	struct run_result r;
+	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": 100000, \"replications\": 20, \"timeseries_interval_s\": 100000,"
+		"\"platform\": {\"account_concurrency\": 5, \"on_limit\": \"queue\", \"queue_timeout_s\": 1e9},",
+		"\"service\": {\"dist\": \"exponential\", \"mean_s\": 1},"
+		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 4}"));
+	ck_assert_uint_eq(r.totals.n, 20);
+	double b = erlang_b(5, 4), c = 5 * b / (5 - 4 * (1 - b));
+	const enum stats_figure figs[] = { FIG_LATENCY_P50, FIG_LATENCY_P90, FIG_LATENCY_P99 };
+	const double qs[] = { 0.5, 0.9, 0.99 };
+	for (int k = 0; k < 3; k++) {
+		uint32_t n = r.totals.n_valid[figs[k]];
+		double exact = mmc_response_quantile(c, qs[k]);
+		double tol = stats_fold_ci95(&r.totals, figs[k]) * gsl_cdf_tdist_Pinv(0.9995, n - 1) /
+				     gsl_cdf_tdist_Pinv(0.975, n - 1) + 0.004 * exact;
+		double est = tu_fig(&r.totals, figs[k]);
+		ck_assert_msg(fabs(est - exact) <= tol, "%s = %.5f, exact %.5f, tolerance %.4f",
+			      stats_figure_names[figs[k]], est, exact, tol);
+	}
+	tu_done(&sc, &r);
+}
+END_TEST
+
+START_TEST(mg_infinity_busy_instances)
+{
+	/* Keep-alive "none": every request is a cold start on its own instance,
+	 * so the busy instances are an M/M/inf occupancy N(t): Poisson with mean
+	 * rho = lambda E[S] = 5 in equilibrium, starting empty here, so
+	 * E[N(t)] = rho (1 - exp(-t / m)) (m = E[S]) and the time average over
+	 * [0, T] has mean rho (1 - m (1 - exp(-T / m)) / T): within 4 SE over 20
+	 * replications. No output gives the distribution of N (the peak is one
+	 * extreme, the time series are averages), but the spread of the time
+	 * average over replications is set by it: Cov(N(0), N(t)) =
+	 * rho exp(-t / m) (Poisson variance rho), so Var = 2 rho m / T (less
+	 * O(m^2 / T^2)). (n - 1) s^2 / Var is chi-square with n - 1 degrees of
+	 * freedom (the averages are nearly normal: 2e5 requests each); it must
+	 * lie in its central 99.9 % interval. */
+	const double lambda = 10, m = 0.5, T = 20000, rho = lambda * m;
+	const uint32_t n = 20;
+	struct scenario sc;
+	struct run_result r;
+	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": %g, \"replications\": %u, \"timeseries_interval_s\": 20000,",
+		"\"service\": {\"dist\": \"exponential\", \"mean_s\": %g},"
+		"\"keepalive\": {\"policy\": \"none\"},"
+		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": %g}"),
+	    T, n, m, lambda);
+	ck_assert_uint_eq(r.totals.n, n);
+	TU_ASSERT_FIGS("none", &r.totals, { FIG_COLD_START_RATIO, 1.0, 0 }, { FIG_INSTANCES_IDLE_MEAN, 0.0, 0 });
+	assert_within_4se(&r, FIG_INSTANCES_BUSY_MEAN, rho * (1 - m * (1 - exp(-T / m)) / T));
+	double sd = fig_se(&r, FIG_INSTANCES_BUSY_MEAN) * sqrt((double)n);
+	double chi2 = (n - 1) * sd * sd / (2 * rho * m / T);
+	ck_assert_msg(chi2 >= gsl_cdf_chisq_Pinv(0.0005, n - 1) && chi2 <= gsl_cdf_chisq_Pinv(0.9995, n - 1),
+		      "busy_mean sd %.5f over replications, M/M/inf %.5f (chi-square %.2f, %u dof)", sd,
+		      sqrt(2 * rho * m / T), chi2, n - 1);
+	tu_done(&sc, &r);
+}
+END_TEST
+
 START_TEST(idle_selection_hand_traced)
 {
 	/* Three requests at t=0 start three instances; then one 1-s request every
@@ -262,6 +445,8 @@ Suite *sim_suite(void)
 	tcase_add_loop_test(tc, figures_of_fixed_scenarios, 0, (int)(sizeof(fig_cases) / sizeof(fig_cases[0])));
 	TU_ADD_TESTS(tc, littles_law_on_the_sample_path, poisson_keepalive_cold_start_ratio, erlang_b_rejections,
 		     erlang_c_queueing, idle_selection_hand_traced, replications_give_intervals,
-		     run_errors_carry_their_codes);
+		     run_errors_carry_their_codes, littles_law_to_its_standard_error,
+		     poisson_keepalive_where_service_matters, erlang_c_response_time_percentiles,
+		     mg_infinity_busy_instances);
 	return s;
 }
