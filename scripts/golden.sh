@@ -77,7 +77,7 @@ run_side() {
 	while IFS='|' read -r name cmd; do
 		dir="$tmp/$side/$name"
 		mkdir -p "$dir"
-		(cd "$dir" && S="$bin" O="$dir" SLSIM_QUIET_PROGRESS=1 bash -c "$cmd" >"$dir/stdout.txt" 2>"$dir/stderr.txt" </dev/null;
+		(cd "$dir" && S="$bin" O="$dir" bash -c "$cmd" >"$dir/stdout.txt" 2>"$dir/stderr.txt" </dev/null;
 			echo "exit $?" >"$dir/status.txt") || true
 	done < <(cases)
 	# Timing figures differ from run to run: blank them, and the binary's
