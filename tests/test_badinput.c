@@ -236,10 +236,21 @@ START_TEST(good_trace_with_bom_and_crlf_runs)
 }
 END_TEST
 
-/* Runs slsim with argv as an unprivileged user (nobody) when the tests run as
+/* Copies the slsim binary into dir (mode 0755), so that nobody can run it
+ * wherever the clone is: a root user's clone under /root (mode 700) or a
+ * mktemp -d folder is out of nobody's reach. */
+static void copy_bin_into(const char *dir, char *bin, size_t size)
+{
+	snprintf(bin, size, "%s/slsim", dir);
+	char cmd[1600];
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && chmod 0755 '%s'", tu_bin(), bin, bin);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Runs bin with argv as an unprivileged user (nobody) when the tests run as
  * root, since root reads files whatever their permissions; returns the exit
  * status and leaves stderr in err_path. */
-static int run_unprivileged(char **argv, const char *err_path)
+static int run_unprivileged(const char *bin, char **argv, const char *err_path)
 {
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
@@ -248,8 +259,8 @@ static int run_unprivileged(char **argv, const char *err_path)
 		(void)fp;
 		if (getuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
 			_exit(126);
-		argv[0] = (char *)tu_bin();
-		execv(tu_bin(), argv);
+		argv[0] = (char *)bin;
+		execv(bin, argv);
 		_exit(127);
 	}
 	int status;
@@ -272,14 +283,16 @@ START_TEST(unreadable_files)
 	ck_assert_int_eq(chmod(dir, 0755), 0);
 	ck_assert_int_eq(chmod(scen, 0644), 0);
 	ck_assert_int_eq(chmod(trace, 0000), 0);
+	char bin[700];
+	copy_bin_into(dir, bin, sizeof(bin));
 	char *argv[] = { NULL, "run", scen, "-q", "-o", out, NULL };
-	ck_assert_int_eq(run_unprivileged(argv, err_path), 2);
+	ck_assert_int_eq(run_unprivileged(bin, argv, err_path), 2);
 	char *err = tu_slurp(err_path);
 	ck_assert_msg(err && strstr(err, "t.csv") && strstr(err, "Permission denied"), "%s", err ? err : "");
 	free(err);
 	/* The scenario itself unreadable. */
 	ck_assert_int_eq(chmod(scen, 0000), 0);
-	ck_assert_int_eq(run_unprivileged(argv, err_path), 2);
+	ck_assert_int_eq(run_unprivileged(bin, argv, err_path), 2);
 	err = tu_slurp(err_path);
 	ck_assert_msg(err && strstr(err, "s.json") && strstr(err, "ermission denied"), "%s", err ? err : "");
 	free(err);
