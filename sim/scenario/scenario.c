@@ -268,6 +268,28 @@ double scenario_work_service_s(const struct work_cfg *w, double vcpus)
 	return w->io_s + cpu;
 }
 
+double scenario_work_vcpus_used(const struct work_cfg *w, double vcpus)
+{
+	double p = w->parallel_fraction;
+	return vcpus >= 1 ? 1 / ((1 - p) + p / vcpus) : vcpus;
+}
+
+/* cpu_fraction and cpu_width of f (struct function_cfg): from `work`, or
+ * the given fraction of a service time on one vCPU-thread. */
+static void set_cpu_share(struct function_cfg *f, double given_fraction)
+{
+	double v = f->vcpus, used = f->has_work ? scenario_work_vcpus_used(&f->work, v) : (v < 1 ? v : 1);
+	f->cpu_width = v > 0 && used > 0 && v / used > 1 ? v / used : 1;
+	if (!f->has_work) {
+		f->cpu_fraction = given_fraction;
+		return;
+	}
+	struct work_cfg cpu_only = f->work;
+	cpu_only.io_s = 0;
+	double cpu_s = scenario_work_service_s(&cpu_only, v);
+	f->cpu_fraction = cpu_s > 0 ? cpu_s / (cpu_s + f->work.io_s) : 0;
+}
+
 /* functions[i].work: the service-time distribution it implies on f->vcpus. */
 static int parse_work(struct function_cfg *f, const json_t *obj, const char *where, struct errbuf *err)
 {
@@ -360,7 +382,7 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 	int need_arrivals = s->workload ? JU_OPTIONAL : JU_REQUIRED;
 	static const char *const keys[] = { "name", "memory_mb", "concurrency_per_instance",
 					    "reserved_concurrency", "timeout_s", "service", "work", "vcpus",
-					    "cold_start", "keepalive", "arrivals", NULL };
+					    "cold_start", "keepalive", "arrivals", "cpu_fraction", NULL };
 	char path[512];
 	const char *name = NULL;
 	double vcpus = NAN;
@@ -468,6 +490,13 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 		return rc;
 	if (o.work && (rc = parse_work(f, o.work, ju_path(path, sizeof(path), where, "work"), err)) < 0)
 		return rc;
+	double cpu_fraction = 0;
+	if ((rc = ju_number(obj, "cpu_fraction", where, JU_OPTIONAL, 0, 1, &cpu_fraction, err)) < 0)
+		return rc;
+	if (o.work && json_object_get(obj, "cpu_fraction"))
+		return errbuf_set(err, ERR_INPUT, "%s: only with service (with work it follows from cpu_s and io_s)",
+				  ju_path(path, sizeof(path), where, "cpu_fraction"));
+	set_cpu_share(f, cpu_fraction);
 	if ((rc = parse_function_cold_start(s, f, o.cold, where, err)) < 0 ||
 	    (rc = parse_function_keepalive(s, f, o.ka, where, err)) < 0)
 		return rc;

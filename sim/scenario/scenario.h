@@ -73,6 +73,13 @@ struct function_cfg {
 	const struct keepalive_ops *keepalive;
 	void *keepalive_cfg;
 	struct arrivals_cfg arrivals;
+	/* Processor sharing on an instance (concurrency_per_instance > 1): the
+	 * share of a request's service time that is CPU-bound (from `work`, or
+	 * functions[i].cpu_fraction, default 0), and how many requests in their
+	 * CPU phase run at full speed at once, cpu_width = vCPUs / the vCPUs one
+	 * uses alone; with n > cpu_width each runs at cpu_width / n of its speed
+	 * alone. Kept last: the hot fields above keep their places. */
+	double cpu_fraction, cpu_width;
 };
 
 struct platform_cfg {
@@ -131,6 +138,10 @@ int scenario_apply_set(json_t *doc, const char *assignment, struct errbuf *err);
  * Amdahl's speedup 1 / ((1 - p) + p / vcpus) from one vCPU up, and a share
  * below one vCPU stretching all CPU time by 1 / vcpus. */
 double scenario_work_service_s(const struct work_cfg *w, double vcpus);
+/* vCPUs one request of `work` keeps busy alone on vcpus vCPUs: cpu_s over
+ * its CPU time (the Amdahl speedup from one vCPU up, the share itself
+ * below one). */
+double scenario_work_vcpus_used(const struct work_cfg *w, double vcpus);
 
 /* Index of the function with this name, or -1. */
 long scenario_function_index(const struct scenario *s, const char *name);
