@@ -311,6 +311,11 @@ START_TEST(scenario_sizing_errors)
 		  "functions[0].vcpus: AWS Lambda derives the vCPU share from memory_mb" },
 		{ "\"memory_mb\": 20000, \"work\": {\"cpu_s\": 1}, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}",
 		  "functions[0].memory_mb: must be an integer in [128, 10240], got 20000" },
+		{ "\"cpu_fraction\": 0.5, \"work\": {\"cpu_s\": 1}, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}",
+		  "functions[0].cpu_fraction: only with service (with work it follows from cpu_s and io_s)" },
+		{ "\"cpu_fraction\": 1.5, \"service\": {\"dist\": \"constant\", \"value_s\": 1},"
+		  " \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}",
+		  "functions[0].cpu_fraction: must be a number in [0, 1]" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char text[1024];
@@ -335,10 +340,44 @@ START_TEST(scenario_sizing_errors)
 }
 END_TEST
 
+START_TEST(cpu_share_for_processor_sharing)
+{
+	/* cpu_fraction: the CPU time alone over the service time alone;
+	 * cpu_width: vCPUs over the vCPUs one request uses alone. */
+	const struct {
+		const char *fn;
+		double fraction, width;
+	} cases[] = {
+		/* 1 vCPU: 0.3 s CPU + 0.1 s I/O. */
+		{ "\"memory_mb\": 1769, \"work\": {\"cpu_s\": 0.3, \"io_s\": 0.1}", 0.75, 1 },
+		/* 2 vCPUs, p = 0.5: 0.75 s of CPU alone, using 4/3 vCPU: 1.5 run at once. */
+		{ "\"memory_mb\": 3538, \"work\": {\"cpu_s\": 1, \"io_s\": 0.25, \"parallel_fraction\": 0.5}", 0.75, 1.5 },
+		/* 2 vCPUs, single-threaded: two at full speed. */
+		{ "\"memory_mb\": 3538, \"work\": {\"cpu_s\": 1}", 1, 2 },
+		/* Below one vCPU a request uses all of the share: one at a time. */
+		{ "\"memory_mb\": 512, \"work\": {\"cpu_s\": 1, \"io_s\": 1}", (1769.0 / 512) / (1769.0 / 512 + 1), 1 },
+		{ "\"memory_mb\": 512, \"work\": {\"io_s\": 1}", 0, 1 },
+		/* A service time: the fraction given (default 0), one thread. */
+		{ "\"memory_mb\": 3538, \"service\": {\"dist\": \"constant\", \"value_s\": 1}", 0, 2 },
+		{ "\"cpu_fraction\": 0.4, \"service\": {\"dist\": \"constant\", \"value_s\": 1}", 0.4, 1 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "{\"duration_s\": 10, \"functions\": [{\"name\": \"f\", %s,"
+			 " \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}}]}", cases[i].fn);
+		struct scenario sc;
+		tu_load(text, "t.json", &sc);
+		ck_assert_double_eq_tol(sc.functions[0].cpu_fraction, cases[i].fraction, 1e-12);
+		ck_assert_double_eq_tol(sc.functions[0].cpu_width, cases[i].width, 1e-12);
+		scenario_free(&sc);
+	}
+}
+END_TEST
+
 Suite *sizing_suite(void)
 {
 	return TU_SUITE("sizing", "sizing", 60, amdahl_table, classic_lambda_shape, work_spread_is_lognormal,
 			out_of_memory_requests, model_start_by_provider_and_memory,
 			model_load_of_a_quantized_llm, model_start_spread, model_memory_and_snapstart_bills,
-			scenario_sizing_errors);
+			scenario_sizing_errors, cpu_share_for_processor_sharing);
 }
