@@ -1,7 +1,8 @@
 /*
  * Whole simulations against closed forms: Little's law, the Poisson
- * keep-alive formula, Erlang B and C, exact billing arithmetic, and small
- * hand-traced examples of dispatch, warm-up and timeouts.
+ * keep-alive formula, Erlang B and C, M/G/1 processor sharing, exact billing
+ * arithmetic, and small hand-traced examples of dispatch, warm-up, timeouts
+ * and requests sharing an instance's CPU (through a platform directly).
  *
  * Tolerances come from the statistics of each estimate. Where the issue fixes
  * one (2 % for Little's law, 3 standard errors for the cold-start ratio) it is
