@@ -417,6 +417,8 @@ static char *wide_text(const struct wide *w)
 				      " \"mean_s\": %.3f, \"cv\": 0.5}}", 0.2 + 0.3 * (i % 5));
 		if (i % 5 == 0)
 			sb_printf(&b, ", \"concurrency_per_instance\": 4");
+		if (i % 10 == 0 && i % 29 != 7)   /* requests sharing an instance's CPU */
+			sb_printf(&b, ", \"cpu_fraction\": 0.7");
 		if (w->reserved && i % 23 == 4)
 			sb_printf(&b, ", \"reserved_concurrency\": 2");
 		if (i % 11 == 3)
@@ -650,6 +652,8 @@ START_TEST(single_source_same_both_ways)
 		wide_service(&b, i);
 		if (i % 5 == 0)
 			sb_printf(&b, ", \"concurrency_per_instance\": 3");
+		if (i % 10 == 0)   /* the trace's durations, 60 % of them shared CPU */
+			sb_printf(&b, ", \"cpu_fraction\": 0.6");
 		if (i % 11 == 3)
 			sb_printf(&b, ", \"timeout_s\": 0.3");
 		sb_printf(&b, ", \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"lognormal\", \"mean_s\": 0.6, \"cv\": 0.4}},"
