@@ -622,8 +622,19 @@ START_TEST(processor_sharing_timeouts_and_service)
 	run_requests(half, t, d, 2, &l);
 	assert_end(&l, 0, REQ_COMPLETED, 0.5, 0.5);
 	assert_end(&l, 1, REQ_TIMED_OUT, 2, 2);
+	/* Ending exactly at the timeout completes, as without sharing: two
+	 * 1-s requests sharing the vCPU end at 2 = timeout_s (the first one's
+	 * timeout timer comes before the re-armed completion), as does one
+	 * 2-s request alone. */
+	const double t2[] = { 0, 0 }, d2[] = { 1, 1 }, d3[] = { 2 };
+	const char *tie = "\"concurrency_per_instance\": 4, \"timeout_s\": 2, \"cpu_fraction\": 1,"
+			  " \"service\": {\"dist\": \"constant\", \"value_s\": 1},";
+	run_requests(tie, t2, d2, 2, &l);
+	assert_end(&l, 0, REQ_COMPLETED, 2, 2);
+	assert_end(&l, 1, REQ_COMPLETED, 2, 2);
+	run_requests(tie, t2, d3, 1, &l);
+	assert_end(&l, 0, REQ_COMPLETED, 2, 2);
 	/* cpu_fraction defaults to 0 for a given service time: no sharing. */
-	const double t2[] = { 0, 0 }, d2[] = { 1, 1 };
 	run_requests("\"concurrency_per_instance\": 4, \"service\": {\"dist\": \"constant\", \"value_s\": 1},", t2, d2, 2,
 		     &l);
 	assert_end(&l, 0, REQ_COMPLETED, 1, 1);

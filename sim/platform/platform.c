@@ -704,9 +704,9 @@ static void dispatch_oom(struct platform *p, struct fn_rt *f, struct request *rq
  * and a heap of finish tags (v_s at entry + length); the least tag ends
  * first and one engine timer per instance points at it. A change of n
  * advances v_s and moves that timer: O(log) per change. A request's
- * timeout is a timer of its own, late, so that one ending exactly at its
- * timeout completes, as without sharing. Functions that do not share never
- * come here. */
+ * timeout is a timer of its own; one that ends exactly at its timeout
+ * completes, as without sharing. Functions that do not share never come
+ * here. */
 
 struct ps_ent {
 	double tag_s;
@@ -873,6 +873,9 @@ static void on_ps_deadline(void *ctx, uint64_t arg)
 	p->ps_req[r].deadline = ENGINE_TIMER_NONE;
 	if (p->ps_req[r].pos != NONE) {
 		uint32_t id = p->req[r].instance;
+		ps_advance(p, id, engine_now(p->engine));
+		if (p->ps_inst[id].heap[p->ps_req[r].pos].tag_s <= p->ps_inst[id].v_s)
+			return;   /* done now: its instance's timer, due now too, ends it */
 		ps_leave(p, r);
 		if (ps_arm(p, id) < 0)
 			return;
@@ -891,14 +894,21 @@ static int ps_start(struct platform *p, uint32_t r, double now, double service)
 	struct ps_req *pr = &p->ps_req[r];
 	double cpu_s = service * cfg->cpu_fraction, lead_s = rq->init_s + (service - cpu_s);
 	*pr = (struct ps_req){ .cpu_s = cpu_s, .pos = NONE };
-	pr->deadline = engine_at_late(p->engine, now + rq->init_s + cfg->timeout_s, on_ps_deadline, p, r);
-	if (!pr->deadline)
-		return fail(p, "cannot schedule a timeout");
+	/* The phase's end first: at the same time as the timeout, it comes
+	 * first (a request that ends then completes). Neither is late: like a
+	 * completion without sharing, both come before an arrival at their
+	 * time, however the driver delivers arrivals. */
+	int rc = 0;
 	if (lead_s > 0 || !(cpu_s > 0)) {
 		pr->phase = engine_at(p->engine, now + lead_s, on_ps_phase, p, r);
-		return pr->phase ? 0 : fail(p, "cannot schedule a completion");
+		rc = pr->phase ? 0 : fail(p, "cannot schedule a completion");
+	} else {
+		rc = ps_enter(p, r);
 	}
-	return ps_enter(p, r);
+	pr = &p->ps_req[r];
+	if (rc == 0 && !(pr->deadline = engine_at(p->engine, now + rq->init_s + cfg->timeout_s, on_ps_deadline, p, r)))
+		rc = fail(p, "cannot schedule a timeout");
+	return rc;
 }
 
 static int dispatch(struct platform *p, uint32_t r)
