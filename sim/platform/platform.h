@@ -5,7 +5,8 @@
  * dispatch of requests to warm instances (platform.idle_selection), cold
  * starts through the function's cold-start model, keep-alive through its
  * keep-alive policy, concurrency limits (account pool, reserved concurrency)
- * with rejection or a FIFO wait queue, and request timeouts.
+ * with rejection or a FIFO wait queue, request timeouts, and processor
+ * sharing of an instance's vCPUs among the requests it serves at once.
  *
  * It reports what happens to an observer and never knows prices or
  * statistics. Time is the engine's clock; one platform per simulation run.
