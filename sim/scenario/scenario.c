@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "scenario/baseline.h"
+#include "models/runtimes.h"
 
 /* ---- --set ------------------------------------------------------------- */
 
@@ -268,10 +269,14 @@ double scenario_work_service_s(const struct work_cfg *w, double vcpus)
 	return w->io_s + cpu;
 }
 
-/* functions[i].work: the service-time distribution it implies on f->vcpus. */
-static int parse_work(struct function_cfg *f, const json_t *obj, const char *where, struct errbuf *err)
+/* functions[i].work: the service-time distribution it implies on f->vcpus
+ * of the provider's processors: cpu_s is given at x86_64 speed and divided by
+ * arch_speed (default: the speed of the plan's architecture, models/runtimes.h). */
+static int parse_work(struct function_cfg *f, const json_t *obj, const char *provider, const char *where,
+		      struct errbuf *err)
 {
-	static const char *const keys[] = { "cpu_s", "io_s", "parallel_fraction", "min_memory_mb", "cv", NULL };
+	static const char *const keys[] = { "cpu_s", "io_s", "parallel_fraction", "min_memory_mb", "cv",
+					    "arch_speed", NULL };
 	struct work_cfg *w = &f->work;
 	uint64_t min_mb = 0;
 	int rc;
@@ -282,6 +287,11 @@ static int parse_work(struct function_cfg *f, const json_t *obj, const char *whe
 	    (rc = ju_uint(obj, "min_memory_mb", where, JU_OPTIONAL, 0, 1u << 24, &min_mb, err)) < 0 ||
 	    (rc = ju_number(obj, "cv", where, JU_OPTIONAL, 0, 100, &w->cv, err)) < 0)
 		return rc;
+	w->arch_speed = NAN;
+	if ((rc = ju_number(obj, "arch_speed", where, JU_OPTIONAL, 1e-3, 1e3, &w->arch_speed, err)) < 0 ||
+	    (isnan(w->arch_speed) && (rc = runtimes_plan_speed(provider, &w->arch_speed, err)) < 0))
+		return rc;
+	w->cpu_s /= w->arch_speed;
 	w->min_memory_mb = (uint32_t)min_mb;
 	f->has_work = 1;
 	double mean = scenario_work_service_s(w, f->vcpus);
@@ -466,7 +476,8 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	if (o.service &&
 	    (rc = dist_from_json(&f->service, o.service, ju_path(path, sizeof(path), where, "service"), err)) < 0)
 		return rc;
-	if (o.work && (rc = parse_work(f, o.work, ju_path(path, sizeof(path), where, "work"), err)) < 0)
+	if (o.work && (rc = parse_work(f, o.work, s->pricing->name, ju_path(path, sizeof(path), where, "work"),
+				       err)) < 0)
 		return rc;
 	if ((rc = parse_function_cold_start(s, f, o.cold, where, err)) < 0 ||
 	    (rc = parse_function_keepalive(s, f, o.ka, where, err)) < 0)

@@ -42,7 +42,9 @@ struct arrivals_cfg {
 
 /* A request's work, from which its service time follows (functions[i].work). */
 struct work_cfg {
-	double cpu_s;              /* CPU seconds at one full vCPU */
+	double cpu_s;              /* CPU seconds at one full vCPU of the plan's processors
+				    * (the scenario's cpu_s, at x86_64 speed, / arch_speed) */
+	double arch_speed;         /* the plan's CPU speed relative to x86_64 (models/runtimes.h) */
 	double io_s;               /* seconds not spent on the CPU */
 	double parallel_fraction;  /* Amdahl: the share of cpu_s that parallelises */
 	double cv;                 /* sd / mean of the service time (lognormal; 0 = constant) */
