@@ -31,13 +31,16 @@ struct instance {
 	uint8_t state;
 	uint8_t doomed;           /* ran out of memory: released once idle, never reused */
 	uint8_t provisioned;      /* never expires; preferred by dispatch */
+	uint32_t fc_requests;     /* under FaasCache's rules: requests started on it */
 	double created_s;
 	double until_s;           /* pre-warmed, not yet used: released then */
 	double priority;          /* eviction order in the memory pool (lowest first) */
 	uint64_t created_seq;
 	uint64_t used_seq;        /* last dispatch or completion, for mru/lru */
 	engine_timer expiry;      /* its own expiry timer, when not in the FIFO */
-	double expiry_s;          /* in its function's expiry FIFO: released then */
+	double expiry_s;          /* in its function's expiry FIFO: released then;
+				   * under FaasCache's rules (never in a FIFO): the
+				   * start of its last request */
 	uint8_t in_fifo;
 };
 
@@ -71,6 +74,7 @@ struct fn_rt {
 	 * instances [0], on-demand ones [1]. */
 	struct ilist avail_list[2];
 	uint32_t ka_list;         /* its expiry list in platform.lists */
+	uint8_t fc;               /* FaasCache's rules (keepalive_ops.faascache) */
 	double const_ttl_s;       /* the policy's constant TTL, NAN: ask on_idle */
 	/* Streams held inline: a request's draws read no other memory. */
 	struct rng_inline rng_service, rng_cold, rng_dispatch, rng_policy;
@@ -78,6 +82,11 @@ struct fn_rt {
 	uint32_t provisioned;     /* instances the policy asked for */
 	uint32_t n_provisioned;   /* provisioned instances alive */
 	struct wait_queue queue;  /* reserved functions wait here */
+	/* Under FaasCache's rules: the TTL from a request's start (released
+	 * lazily), the eviction priority all its instances share, and the
+	 * requests started on its live instances. */
+	double fc_ttl_s, fc_priority;
+	uint64_t fc_requests;
 };
 
 /* An entry of a function's available heap: the instance and its key, kept
@@ -475,6 +484,7 @@ static void release_instance(struct platform *p, uint32_t id)
 		p->obs.instance_released(p->obs.ctx, p->fn_base + in->fn, in->created_s, engine_now(p->engine));
 	if (in->provisioned)
 		f->n_provisioned--;
+	f->fc_requests -= in->fc_requests;
 	p->pool_used_mb -= f->cfg->memory_mb;
 	free_instance(p, id);
 }
@@ -491,34 +501,112 @@ static double idle_priority(struct platform *p, struct fn_rt *f)
 	return ka->priority ? ka->priority(f->cfg->keepalive_cfg, f->keepalive_state, now) : now;
 }
 
-/* Evicts idle warm on-demand instances, lowest priority first (ties: least
- * recently used), until memory_mb more fits in the pool. Returns 0 when it
- * fits, 1 when it cannot. A linear scan: pools are small. */
+/* An instance's eviction priority: its own, or under FaasCache's rules its
+ * function's. */
+static double inst_priority(const struct platform *p, const struct instance *in)
+{
+	const struct fn_rt *f = &p->fn[in->fn];
+	return f->fc ? f->fc_priority : in->priority;
+}
+
+static int evictable(const struct instance *in)
+{
+	return in->state == INST_WARM && !in->active && !in->provisioned;
+}
+
+/* The idle warm on-demand instance to evict first: lowest priority (ties:
+ * least recently used), or NONE. A linear scan: pools are small. */
+static uint32_t pool_victim(const struct platform *p)
+{
+	uint32_t victim = NONE;
+	double victim_prio = 0;
+	for (uint32_t id = 0; id < p->n_inst; id++) {
+		const struct instance *in = &p->inst[id];
+		if (!evictable(in))
+			continue;
+		double prio = inst_priority(p, in);
+		if (victim == NONE || prio < victim_prio ||
+		    (prio == victim_prio && in->used_seq < p->inst[victim].used_seq)) {
+			victim = id;
+			victim_prio = prio;
+		}
+	}
+	return victim;
+}
+
+/* Memory of every instance pool_victim could choose. */
+static uint64_t pool_evictable_mb(const struct platform *p)
+{
+	uint64_t mb = 0;
+	for (uint32_t id = 0; id < p->n_inst; id++)
+		if (evictable(&p->inst[id]))
+			mb += p->fn[p->inst[id].fn].cfg->memory_mb;
+	return mb;
+}
+
+/* Makes room for memory_mb more in the pool by evicting idle warm on-demand
+ * instances in pool_victim's order: until it fits (shortfall), or until
+ * memory_mb has been freed (whole-size: FaasCache, OpenWhisk). Returns 0
+ * when it fits, 1 when it cannot; then nothing is evicted (OpenWhisk checks
+ * first; FaasCache's simulator would evict every idle instance in vain). */
 static int pool_make_room(struct platform *p, uint32_t memory_mb)
 {
 	uint64_t cap = p->sc->platform.pool_memory_mb;
-	if (!cap)
+	if (!cap || p->pool_used_mb + memory_mb <= cap)
 		return 0;
-	while (p->pool_used_mb + memory_mb > cap) {
-		uint32_t victim = NONE;
-		for (uint32_t id = 0; id < p->n_inst; id++) {
-			const struct instance *in = &p->inst[id];
-			if (in->state != INST_WARM || in->active || in->provisioned)
-				continue;
-			const struct instance *v = victim == NONE ? NULL : &p->inst[victim];
-			if (!v || in->priority < v->priority ||
-			    (in->priority == v->priority && in->used_seq < v->used_seq))
-				victim = id;
-		}
+	if (p->pool_used_mb - pool_evictable_mb(p) + memory_mb > cap)
+		return 1;
+	int whole = p->sc->platform.pool_eviction == POOL_EVICT_WHOLE_SIZE;
+	uint64_t freed_mb = 0;
+	while (p->pool_used_mb + memory_mb > cap || (whole && freed_mb < memory_mb)) {
+		uint32_t victim = pool_victim(p);
 		if (victim == NONE)
-			return 1;
-		p->pool_clock = p->inst[victim].priority;
+			break;    /* whole-size with everything evicted: it fits */
+		p->pool_clock = inst_priority(p, &p->inst[victim]);
 		p->evictions++;
+		freed_mb += p->fn[p->inst[victim].fn].cfg->memory_mb;
 		engine_cancel(p->engine, p->inst[victim].expiry);
 		p->inst[victim].expiry = ENGINE_TIMER_NONE;
 		release_instance(p, victim);
 	}
 	return 0;
+}
+
+/* FaasCache's lazy TTL (LambdaScheduler.PurgeOldTTL), when fn is invoked
+ * at now: its idle on-demand instances whose last request started more
+ * than fc_ttl_s ago are released. */
+static void fc_purge_expired(struct platform *p, struct fn_rt *f, double now)
+{
+	for (;;) {
+		uint32_t victim = NONE;
+		if (p->avail_lists) {
+			for (uint32_t id = f->avail_list[1].head; id != NONE && victim == NONE;
+			     id = p->inst[id].links[LINK_AVAIL].next)
+				if (evictable(&p->inst[id]) && p->inst[id].expiry_s + f->fc_ttl_s < now)
+					victim = id;
+		} else {
+			for (uint32_t k = 0; k < f->n_avail && victim == NONE; k++) {
+				const struct instance *in = &p->inst[f->avail[k].id];
+				if (evictable(in) && in->expiry_s + f->fc_ttl_s < now)
+					victim = f->avail[k].id;
+			}
+		}
+		if (victim == NONE)
+			return;
+		release_instance(p, victim);
+	}
+}
+
+/* Under FaasCache's rules, a request of f started on instance id at now:
+ * it counts for the instance (frequency), starts its TTL, and sets the
+ * priority of all f's instances. */
+static void fc_started(struct platform *p, struct fn_rt *f, uint32_t id, double now)
+{
+	struct instance *in = &p->inst[id];
+	in->fc_requests++;
+	f->fc_requests++;
+	in->expiry_s = now;
+	f->fc_priority = f->cfg->keepalive->start_priority(f->cfg->keepalive_cfg, f->keepalive_state, now);
 }
 
 /* Frees request r's concurrency slot. */
@@ -691,6 +779,8 @@ static int dispatch(struct platform *p, uint32_t r)
 	if (isnan(service))
 		service = dist_sample(&cfg->service, &f->rng_service.gen);
 	rq->start_s = now;
+	if (f->fc && isfinite(f->fc_ttl_s))
+		fc_purge_expired(p, f, now);
 
 	if (f->n_avail > 0) {
 		uint32_t id = avail_top(p, f);
@@ -703,6 +793,8 @@ static int dispatch(struct platform *p, uint32_t r)
 		if (rc != 0)
 			return rc < 0 ? rc : 0;
 	}
+	if (f->fc)
+		fc_started(p, f, rq->instance, now);
 	rq->outcome = service > cfg->timeout_s ? REQ_TIMED_OUT : REQ_COMPLETED;
 	rq->run_s = service > cfg->timeout_s ? cfg->timeout_s : service;
 	if (cfg->oom != OOM_NONE)
@@ -989,6 +1081,12 @@ static double host_pool_clock(void *ctx)
 	return p->pool_clock;
 }
 
+static uint64_t host_alive_requests(void *ctx, uint32_t fn)
+{
+	struct platform *p = ctx;
+	return p->fn[fn - p->fn_base].fc_requests;
+}
+
 int platform_status(const struct platform *p)
 {
 	return p->failed ? ERR_RUNTIME : 0;
@@ -1110,6 +1208,15 @@ static int fn_start(struct platform *p, struct fn_rt *f, uint32_t fn, uint32_t r
 	f->avail_list[0] = f->avail_list[1] = (struct ilist){ NONE, NONE };
 	f->const_ttl_s = f->cfg->keepalive->constant_ttl
 		? f->cfg->keepalive->constant_ttl(f->cfg->keepalive_cfg) : NAN;
+	const struct keepalive_ops *ka = f->cfg->keepalive;
+	if (ka->faascache && ka->faascache(f->cfg->keepalive_cfg)) {
+		/* The TTL runs from request starts, checked lazily
+		 * (fc_purge_expired): on the platform's timers an idle
+		 * instance is kept forever. */
+		f->fc = 1;
+		f->fc_ttl_s = f->const_ttl_s;
+		f->const_ttl_s = INFINITY;
+	}
 	if (rng_stream_init(&f->rng_service, sc->seed, replication, fn, RNG_SERVICE) < 0 ||
 	    rng_stream_init(&f->rng_cold, sc->seed, replication, fn, RNG_COLD_START) < 0 ||
 	    rng_stream_init(&f->rng_dispatch, sc->seed, replication, fn, RNG_DISPATCH) < 0 ||
@@ -1130,6 +1237,7 @@ static int fn_start(struct platform *p, struct fn_rt *f, uint32_t fn, uint32_t r
 		.idle_instances = host_idle,
 		.alive_instances = host_alive,
 		.pool_clock = host_pool_clock,
+		.alive_requests = host_alive_requests,
 	};
 	if (f->cfg->keepalive->start) {
 		f->keepalive_state = f->cfg->keepalive->start(f->cfg->keepalive_cfg, &f->host);
