@@ -387,7 +387,7 @@ END_TEST
  * slsim: an instance's priority is when it became idle: C evicts B (1.5);
  * B at 4 evicts A's first instance (2); A at 5 is warm: 5 cold starts.
  * faascache (D2, D3): all A's instances take A's last start (0.5), B's 1:
- * C evicts A's first instance (tie with the second: least recently used),
+ * C evicts one of A's instances (a tie, whichever FaasCache's heap gives),
  * B at 4 and A at 5 are warm: 4 cold starts. */
 START_TEST(faascache_lru_evicts_the_least_recently_used_function)
 {
@@ -415,7 +415,10 @@ END_TEST
 /* greedy-dual faascache (D2, D4), pool 384 MB, mru, four 128-MB functions,
  * cold requests 2.28 s, warm 1 s: cost 1.28 s, so each request counts
  * 1.28 / 128 = 0.01 in the priority clock + requests x 0.01, computed when
- * a request starts and shared by the function's instances.
+ * a request starts and shared by the function's instances. A fifth
+ * function under slsim's rules, never invoked, turns FaasCache's heap
+ * order (D5) off: ties go to the least recently used, warm requests to the
+ * most recently used instance.
  *   0 A cold (A1), 1 A cold (A2): A 0.02; 4 A warm on A2 (mru): A 0.03, A1
  *   holds 1 request, A2 2. 6 C cold: C 0.01, the pool is full. 11.5 C warm
  *   (busy to 12.5): C 0.02. 12 B: A1 and A2 (0.03) are idle, A1 less
@@ -431,14 +434,14 @@ START_TEST(faascache_greedy_dual_counts_live_instances)
 				     "timestamp_s,function\n0,A\n1,A\n4,A\n6,C\n11.5,C\n12,B\n15,B\n16.5,A\n17,B\n"
 				     "18.5,C\n19,D\n20,B\n21,A\n");
 	const char *ka = "{\"policy\": \"greedy-dual\", \"variant\": \"faascache\"}";
-	char f[4][1024];
-	const char *names[] = { "A", "B", "C", "D" };
-	for (int i = 0; i < 4; i++)
-		pool_fn(f[i], sizeof(f[i]), names[i], 128, 2.28, 1, ka, trace);
+	char f[5][1024];
+	const char *names[] = { "A", "B", "C", "D", "E" };
+	for (int i = 0; i < 5; i++)
+		pool_fn(f[i], sizeof(f[i]), names[i], 128, 2.28, 1, i < 4 ? ka : "{\"policy\": \"greedy-dual\"}", trace);
 	struct scenario sc;
 	struct run_result r;
 	tu_simulatef(&sc, &r, "{\"duration_s\": 100, \"platform\": {\"pool_memory_mb\": 384},"
-		     "\"functions\": [%s, %s, %s, %s]}", f[0], f[1], f[2], f[3]);
+		     "\"functions\": [%s, %s, %s, %s, %s]}", f[0], f[1], f[2], f[3], f[4]);
 	const double cold[] = { 3, 1, 1, 1 };
 	for (int i = 0; i < 4; i++)
 		ck_assert_msg(tu_fig(&r.functions[i], FIG_COLD_STARTS) == cold[i], "%s: %g cold starts", names[i],
@@ -471,6 +474,34 @@ START_TEST(faascache_ttl_from_start_freed_lazily)
 			     pool_fn(a, sizeof(a), "A", 1024, 8, 8, ka[k], trace));
 		ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), cold[k]);
 		ck_assert_double_eq_tol(fig(&r, FIG_IDLE_GB_S), idle_gb_s[k], 1e-9);
+		tu_done(&sc, &r);
+	}
+}
+END_TEST
+
+/* D5, FaasCache's warm choice (every function under its rules, in a pool):
+ * fixed faascache, ttl_s 10, pool 1024 MB, A (128 MB, 1-s requests) at 0
+ * and 0.5 (instances c1, c2), at 5 (running 8 s, to 13), at 10.2.
+ * FaasCache's heapq list after 0.5 is [c2, c1] (both at priority 0.5:
+ * heapify on equal keys swaps them); at 5 its cleanup heapify makes it
+ * [c1, c2] and the first idle one, c1, serves. At 10.2 c2 (started 0.5,
+ * 0.5 + 10 >= 10.2) is idle and warm: 2 cold starts. Checked against
+ * FaasCache's LambdaScheduler (after 0, 0.5, 5: last starts 5 and 0.5).
+ * Without a pool (mru, the most recently used c2 serves at 5), at 10.2 c1
+ * (started 0, 0 + 10 < 10.2) has expired and c2 is busy: 3. */
+START_TEST(faascache_warm_choice_follows_its_heap)
+{
+	const char *trace = tu_write(tu_tmpdir(), "d5.csv", "timestamp_s,function,duration_s\n0,A,1\n0.5,A,1\n5,A,8\n10.2,A,1\n");
+	const char *platform[] = { "{\"pool_memory_mb\": 1024}", "{}" };
+	const double cold[] = { 2, 3 };
+	for (int k = 0; k < 2; k++) {
+		char a[1024];
+		struct scenario sc;
+		struct run_result r;
+		tu_simulatef(&sc, &r, "{\"duration_s\": 100, \"platform\": %s, \"functions\": [%s]}", platform[k],
+			     pool_fn(a, sizeof(a), "A", 128, 1, 1,
+				     "{\"policy\": \"fixed\", \"ttl_s\": 10, \"variant\": \"faascache\"}", trace));
+		ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), cold[k]);
 		tu_done(&sc, &r);
 	}
 }
@@ -590,5 +621,5 @@ Suite *keepalive_suite(void)
 			warmer_keeps_a_rare_function_warm, greedy_dual_versus_lru, futile_eviction_evicts_nothing,
 			whole_size_eviction_frees_the_whole_size, faascache_lru_evicts_the_least_recently_used_function,
 			faascache_greedy_dual_counts_live_instances, faascache_ttl_from_start_freed_lazily,
-			compare_runs_each_policy, policy_input_errors);
+			faascache_warm_choice_follows_its_heap, compare_runs_each_policy, policy_input_errors);
 }
