@@ -41,6 +41,7 @@ import sys
 import tarfile
 import io
 import tempfile
+import time
 
 TICK_S = 1.0 / 1024          # the time grid
 POLICIES = [                  # FaasCache's name, slsim's keepalive object
@@ -66,9 +67,12 @@ def load_faascache(path):
     return ls_mod.LambdaScheduler, ld_mod.LambdaData, c_mod.Container
 
 
-def workload(name, seed, n_fn, mems, hours, rate_lo, rate_hi, warm_lo, warm_hi, extra_lo, extra_hi):
+def workload(name, seed, n_fn, mems, hours, rate_lo, rate_hi, warm_lo, warm_hi, extra_lo, extra_hi,
+             on_s=None, off_s=None):
     """Functions (name, memory_mb, warm ticks, cold ticks) and Poisson arrivals
-    [(tick, function)] with distinct ticks, in time order."""
+    [(tick, function)] with distinct ticks, in time order. With on_s and
+    off_s, each function alternates bursts (exponential lengths, mean on_s)
+    and silences (mean off_s)."""
     rng = random.Random(seed)
     fns, arrivals, used = [], [], set()
     horizon = int(hours * 3600 / TICK_S)
@@ -78,9 +82,12 @@ def workload(name, seed, n_fn, mems, hours, rate_lo, rate_hi, warm_lo, warm_hi, 
         fn = ("%s%02d" % (name, i), mems[i % len(mems)], warm, cold)
         fns.append(fn)
         rate = rate_lo * (rate_hi / rate_lo) ** rng.random()   # log-uniform, per s
-        t = 0.0
+        t, on_until = 0.0, (rng.expovariate(1 / on_s) if on_s else float("inf"))
         while True:
             t += rng.expovariate(rate)
+            if t > on_until:
+                t = on_until + rng.expovariate(1 / off_s)
+                on_until = t + rng.expovariate(1 / on_s)
             tick = int(t / TICK_S)
             if tick >= horizon:
                 break
@@ -173,26 +180,36 @@ def main():
          [1024, 2048, 4096, 16384]),
         ("busy", workload("b", 3, 6, [256, 512, 1024], 1, 0.2, 5, 0.5, 4, 1, 8),
          [2048, 4096, 8192, 32768]),
+        ("bursty", workload("u", 4, 8, [256, 512, 1024], 4, 0.2, 2, 0.5, 5, 1, 8, on_s=120, off_s=900),
+         [4096, 8192, 32768]),
     ]
     if args.quick:
         cases = [(cases[0][0], cases[0][1], cases[0][2][:1])]
     print("| workload | invocations | pool MB | policy | FaasCache | FaasCache+check | slsim faascache | slsim |")
     print("|---|---|---|---|---|---|---|---|")
     agree = total = 0
+    wall_fc = wall_sl = 0.0
     for name, (fns, arrivals), pools in cases:
         for pool in pools:
             for fc_policy, ka in POLICIES:
                 with tempfile.TemporaryDirectory() as tmp:
+                    t0 = time.perf_counter()
                     fc = run_faascache(classes, fns, arrivals, fc_policy, pool, False, tmp)
+                    t1 = time.perf_counter()
                     fcc = run_faascache(classes, fns, arrivals, fc_policy, pool, True, tmp)
+                    t2 = time.perf_counter()
                     sf = run_slsim(slsim, fns, arrivals, ka, True, pool, tmp, "faascache")
+                    t3 = time.perf_counter()
                     ss = run_slsim(slsim, fns, arrivals, ka, False, pool, tmp, "slsim")
+                wall_fc += t1 - t0
+                wall_sl += t3 - t2
                 total += 1
                 agree += (fcc[0], fcc[1], fcc[2]) == (sf[0], sf[1], sf[2])
                 print("| %s | %d | %d | %s | %s | %s | %s | %s |" % (
                     name, len(arrivals), pool, fc_policy, cell(*fc), cell(*fcc), cell(*sf), cell(*ss)))
                 sys.stdout.flush()
     print("\nslsim faascache = FaasCache+check exactly (cold starts, served, drops) in %d of %d cases" % (agree, total))
+    print("wall time: FaasCache %.1f s, slsim faascache %.1f s (a process per case, outputs written)" % (wall_fc, wall_sl))
 
 
 if __name__ == "__main__":
