@@ -177,12 +177,13 @@ static int parse_platform(struct scenario *s, const json_t *obj, const char *whe
 			  struct errbuf *err)
 {
 	static const char *const keys[] = { "account_concurrency", "on_limit", "queue_timeout_s",
-					    "idle_selection", "pool_memory_mb", NULL };
+					    "idle_selection", "pool_memory_mb", "pool_eviction", NULL };
 	static const char *const on_limit[] = { "reject", "queue", NULL };
+	static const char *const eviction[] = { "shortfall", "whole-size", NULL };
 	static const char *const idle[] = { "mru", "newest", "lru", "random", NULL };
 	struct platform_cfg *p = &s->platform;
 	uint64_t conc = p->account_concurrency;
-	int lim = p->on_limit, sel = p->idle_selection, rc;
+	int lim = p->on_limit, sel = p->idle_selection, ev = p->pool_eviction, rc;
 	if (!obj)
 		return 0;
 	if ((rc = ju_check_keys(obj, where, keys, err)) < 0 ||
@@ -191,8 +192,10 @@ static int parse_platform(struct scenario *s, const json_t *obj, const char *whe
 	    (rc = ju_number(obj, "queue_timeout_s", where, JU_OPTIONAL, 0, 1e9, &p->queue_timeout_s, err)) < 0 ||
 	    (rc = ju_enum(obj, "idle_selection", where, JU_OPTIONAL, idle, &sel, err)) < 0 ||
 	    (rc = ju_uint(obj, "pool_memory_mb", where, JU_OPTIONAL, 0, UINT64_C(1) << 50,
-			  &p->pool_memory_mb, err)) < 0)
+			  &p->pool_memory_mb, err)) < 0 ||
+	    (rc = ju_enum(obj, "pool_eviction", where, JU_OPTIONAL, eviction, &ev, err)) < 0)
 		return rc;
+	p->pool_eviction = ev;
 	p->account_concurrency = (uint32_t)conc;
 	p->on_limit = lim;
 	p->idle_selection = sel;
@@ -404,6 +407,11 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 		return errbuf_set(err, ERR_INPUT, "%s: %u exceeds platform.account_concurrency (%u)",
 				  ju_path(path, sizeof(path), where, "reserved_concurrency"),
 				  f->reserved_concurrency, s->platform.account_concurrency);
+	/* Such an instance could never start: every request would be dropped. */
+	if (s->platform.pool_memory_mb && f->memory_mb > s->platform.pool_memory_mb)
+		return errbuf_set(err, ERR_INPUT, "%s: %u MB exceeds platform.pool_memory_mb (%llu MB)",
+				  ju_path(path, sizeof(path), where, "memory_mb"), f->memory_mb,
+				  (unsigned long long)s->platform.pool_memory_mb);
 	return 0;
 }
 
