@@ -476,32 +476,46 @@ static int section_baseline(struct doc *d, const char *dir, const json_t *scen, 
 	size_t n = opt->n_scales ? opt->n_scales : report_n_default_scales;
 	const double *scales = opt->n_scales ? opt->scales : report_default_scales;
 	struct baseline_point pts[REPORT_MAX_SCALES];
-	size_t n_unscaled = 0;
+	unsigned kinds = 0;
 	if ((rc = opt->baseline_curve(opt->baseline_ctx, scen, where, &b, scales, n, dir, pts,
-				      &n_unscaled, err)) < 0)
+				      &kinds, err)) < 0)
 		return rc;
 	heading(d, 2, "Serverless against always-on VMs");
-	char text[1024], v1[64], v2[64];
+	char text[2048], v1[64], v2[64];
 	snprintf(text, sizeof(text),
 		 "Baseline: VMs of %g vCPU / %g GB at $%g per hour, each serving %g requests/s, at least %u, sized for %s. "
-		 "The scenario is simulated again with its arrival rates multiplied by each traffic scale (Poisson rates "
-		 "times the scale, periodic periods divided by it%s).",
+		 "The scenario is simulated again at each traffic scale s:",
 		 b.vcpus, b.memory_gb, b.hourly_usd, b.requests_per_s_per_vm, b.min_vms,
-		 b.scale == BASELINE_PEAK ? "the peak interval's arrival rate all month" : "each interval's arrival rate (autoscaling)",
-		 n_unscaled ? "; trace-driven functions keep their trace and are not scaled" : "");
+		 b.scale == BASELINE_PEAK ? "the peak interval's arrival rate all month" : "each interval's arrival rate (autoscaling)");
+	static const char *const how[] = {
+		"Poisson rates times s",
+		"periodic periods, jitters and phases divided by s",
+		"trace arrivals thinned below 1 (each request kept with probability s) and given copies above 1 "
+		"(floor(s) - 1 copies of each request, and one more with probability s - floor(s), at uniform times "
+		"between it and the next request)",
+		"the generator's rates times s (its periods divided by s)",
+	};
+	for (unsigned k = 0, first = 1; k < 4; k++)
+		if (kinds & 1u << k) {
+			snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s %s", first ? "" : ";", how[k]);
+			first = 0;
+		}
+	snprintf(text + strlen(text), sizeof(text) - strlen(text),
+		 ". Monthly means 730 hours: each window's cost times 730 h / the window, without free tiers.");
 	para(d, text);
-	const char *cols[] = { "traffic scale", "serverless per month", "VMs per month", "VMs (peak)", "cheaper" };
-	table_start(d, cols, 5);
+	const char *cols[] = { "traffic scale", "invocations", "serverless per month", "VMs per month", "VMs (peak)", "cheaper" };
+	table_start(d, cols, 6);
 	for (size_t k = 0; k < n; k++) {
-		char c0[32], c3[32], id[32];
+		char c0[32], c1[32], c3[32], id[32];
 		snprintf(c0, sizeof(c0), "%g", pts[k].scale);
+		snprintf(c1, sizeof(c1), "%.0f", pts[k].invocations);
 		usd(v1, sizeof(v1), pts[k].serverless_monthly_usd, pts[k].serverless_ci95);
 		usd(v2, sizeof(v2), pts[k].vm.vm_monthly_usd, NAN);
 		snprintf(c3, sizeof(c3), "%u", pts[k].vm.peak_vms);
-		const char *cells[] = { c0, v1, v2, c3,
+		const char *cells[] = { c0, c1, v1, v2, c3,
 					pts[k].serverless_monthly_usd <= pts[k].vm.vm_monthly_usd ? "serverless" : "VMs" };
 		snprintf(id, sizeof(id), "baseline-%zu", k);
-		table_row(d, cells, 5, id);
+		table_row(d, cells, 6, id);
 	}
 	table_end(d);
 	double be = baseline_break_even(pts, n);
