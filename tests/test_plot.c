@@ -228,7 +228,7 @@ START_TEST(report_renders_in_chromium)
 	json_t *tot = json_object_get(sum, "totals");
 	double cost = json_number_value(json_object_get(json_object_get(tot, "cost_usd"), "total"));
 	double p99 = json_number_value(json_object_get(json_object_get(tot, "latency_s"), "p99"));
-	/* The report shows the provider's monthly figure (30 days, tiers applied). */
+	/* The report shows the provider's monthly figure (730 h, tiers applied). */
 	double monthly = json_number_value(json_object_get(json_object_get(tot, "cost_usd"), "monthly"));
 	char s_cost[64], s_p99[64], s_month[64];
 	snprintf(s_cost, sizeof(s_cost), "%.4g ±", cost);
