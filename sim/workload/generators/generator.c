@@ -71,8 +71,12 @@ static int gen_prepare(struct trace *t, const json_t *spec, const char *where, c
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	if ((rc = d->ops->parse(t, spec, where, d->cfg, err)) < 0)
 		return rc;
-	if (trace_traffic_scale(t) != 1)
+	if (trace_traffic_scale(t) != 1) {
+		if (!d->ops->scale)
+			return errbuf_set(err, ERR_INPUT, "%s: pattern \"%s\" cannot be scaled",
+					  ju_path(path, sizeof(path), where, "traffic_scale"), pattern);
 		d->ops->scale(d->cfg, trace_traffic_scale(t));
+	}
 	trace_set_times(t, 0, d->horizon_s);
 	trace_set_has_durations(t, 0);
 	return 0;
