@@ -350,6 +350,8 @@ static void headline_warnings(struct doc *d, const json_t *summary)
 	}
 }
 
+static void function_costs(struct doc *d, const json_t *summary, double f);
+
 static void section_headline(struct doc *d, const json_t *summary)
 {
 	char v[128], id[160];
@@ -391,6 +393,13 @@ static void section_headline(struct doc *d, const json_t *summary)
 	fprintf(d->html, "<p class=\"big\" id=\"monthly\">%s</p>\n", v);
 	para(d, text);
 	headline_warnings(d, summary);
+	function_costs(d, summary, f);
+}
+
+/* Per function (with more than one): its window's cost times f (730 h /
+ * window) at list prices, and its other headline figures. */
+static void function_costs(struct doc *d, const json_t *summary, double f)
+{
 	const json_t *fns = json_object_get(summary, "functions"), *fn;
 	size_t i;
 	if (json_array_size(fns) > 1) {
@@ -558,6 +567,34 @@ static void section_optimizer(struct doc *d, const char *dir)
 	json_decref(doc);
 }
 
+/* What the baseline is and how each kind of traffic source was scaled
+ * (kinds: BASELINE_SRC_* bits): only what was done. */
+static void baseline_intro(struct doc *d, const struct baseline_cfg *b, unsigned kinds)
+{
+	char text[2048];
+	snprintf(text, sizeof(text),
+		 "Baseline: VMs of %g vCPU / %g GB at $%g per hour, each serving %g requests/s, at least %u, sized for %s. "
+		 "The scenario is simulated again at each traffic scale s:",
+		 b->vcpus, b->memory_gb, b->hourly_usd, b->requests_per_s_per_vm, b->min_vms,
+		 b->scale == BASELINE_PEAK ? "the peak interval's arrival rate all month" : "each interval's arrival rate (autoscaling)");
+	static const char *const how[] = {
+		"Poisson rates times s",
+		"periodic periods, jitters and phases divided by s",
+		"trace arrivals thinned below 1 (each request kept with probability s) and given copies above 1 "
+		"(floor(s) - 1 copies of each request, and one more with probability s - floor(s), at uniform times "
+		"between it and the next request)",
+		"the generator's rates times s (its periods divided by s)",
+	};
+	for (unsigned k = 0, first = 1; k < 4; k++)
+		if (kinds & 1u << k) {
+			snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s %s", first ? "" : ";", how[k]);
+			first = 0;
+		}
+	snprintf(text + strlen(text), sizeof(text) - strlen(text),
+		 ". Monthly means 730 hours: each window's cost times 730 h / the window, without free tiers.");
+	para(d, text);
+}
+
 static int section_baseline(struct doc *d, const char *dir, const json_t *scen, const struct report_options *opt,
 			    struct errbuf *err)
 {
@@ -575,28 +612,8 @@ static int section_baseline(struct doc *d, const char *dir, const json_t *scen, 
 				      &kinds, err)) < 0)
 		return rc;
 	heading(d, 2, "Serverless against always-on VMs");
-	char text[2048], v1[64], v2[64];
-	snprintf(text, sizeof(text),
-		 "Baseline: VMs of %g vCPU / %g GB at $%g per hour, each serving %g requests/s, at least %u, sized for %s. "
-		 "The scenario is simulated again at each traffic scale s:",
-		 b.vcpus, b.memory_gb, b.hourly_usd, b.requests_per_s_per_vm, b.min_vms,
-		 b.scale == BASELINE_PEAK ? "the peak interval's arrival rate all month" : "each interval's arrival rate (autoscaling)");
-	static const char *const how[] = {
-		"Poisson rates times s",
-		"periodic periods, jitters and phases divided by s",
-		"trace arrivals thinned below 1 (each request kept with probability s) and given copies above 1 "
-		"(floor(s) - 1 copies of each request, and one more with probability s - floor(s), at uniform times "
-		"between it and the next request)",
-		"the generator's rates times s (its periods divided by s)",
-	};
-	for (unsigned k = 0, first = 1; k < 4; k++)
-		if (kinds & 1u << k) {
-			snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s %s", first ? "" : ";", how[k]);
-			first = 0;
-		}
-	snprintf(text + strlen(text), sizeof(text) - strlen(text),
-		 ". Monthly means 730 hours: each window's cost times 730 h / the window, without free tiers.");
-	para(d, text);
+	baseline_intro(d, &b, kinds);
+	char text[1024], v1[64], v2[64];
 	const char *cols[] = { "traffic scale", "invocations", "serverless per month", "VMs per month", "VMs (peak)", "cheaper" };
 	table_start(d, cols, 6);
 	for (size_t k = 0; k < n; k++) {
