@@ -859,6 +859,18 @@ START_TEST(traffic_scale_of_a_file)
 		}
 		trace_free(t);
 	}
+	/* Functions reading one arrivals.process "trace" file must agree on it. */
+	const char *dir = tu_tmpdir();
+	char scen[8192];
+	snprintf(scen, sizeof(scen),
+		 "{\"duration_s\": 100, \"functions\": ["
+		 "{\"name\": \"a\", \"service\": {\"dist\": \"constant\", \"value_s\": 0.1},"
+		 " \"arrivals\": {\"process\": \"trace\", \"path\": \"%s\", \"traffic_scale\": 2}},"
+		 "{\"name\": \"b\", \"service\": {\"dist\": \"constant\", \"value_s\": 0.1},"
+		 " \"arrivals\": {\"process\": \"trace\", \"path\": \"%s\"}}]}", path, path);
+	tu_write(dir, "s.json", scen);
+	tu_slsim_says(2, "functions[1].arrivals.traffic_scale (1) differs from functions[0]'s (2)", "run %s/s.json -q -o %s/out",
+		      dir, dir);
 	ck_assert_ptr_nonnull(prepare_error("{\"format\": \"csv\", \"path\": \"x.csv\", \"traffic_scale\": 0}"));
 	ck_assert_ptr_nonnull(strstr(prepare_error("{\"format\": \"csv\", \"path\": \"x.csv\", \"traffic_scale\": 2e4}"),
 				     "traffic_scale"));
