@@ -109,7 +109,7 @@ typedef void pricing_meter_time_fn(const void *cfg, struct usage *u, enum pricin
 typedef int pricing_has_provisioned_fn(const void *cfg);
 /* The bill of u at list (first-tier) prices, no free tier. */
 typedef void pricing_cost_fn(const void *cfg, const struct usage *u, struct cost *out);
-/* The monthly bill of u x scale (scale = 30 days / measured window): free
+/* The monthly bill of u x scale (scale = 730 h / measured window): free
  * tiers (when the configuration's free_tier is set) and volume tiers apply
  * to the scaled monthly totals. */
 typedef void pricing_monthly_fn(const void *cfg, const struct usage *u, double scale, struct cost *out);

@@ -401,16 +401,17 @@ END_TEST
 START_TEST(monthly_figure_in_a_run)
 {
 	/* One day of a request per second (86,401 with both ends), 120 ms at
-	 * 512 MB on AWS x86: the month is 30 x the day. Without free tier:
-	 * 2,592,030 x $0.20/M + 2,592,030 x 0.06 GB-s x $0.0000166667; with it:
-	 * (2,592,030 - 1 M) x $0.20/M, the 155,521.8 GB-s being under 400,000. */
+	 * 512 MB on AWS x86: the month (730 h) is 2,628,000 / 86,400 = 30.4167 x
+	 * the day, 2,628,030.4 requests. Without free tier: requests x $0.20/M +
+	 * requests x 0.06 GB-s x $0.0000166667; with it: (requests - 1 M) x
+	 * $0.20/M, the 157,681.8 GB-s being under 400,000. */
 	const char *fmt = "{\"seed\": 1, \"duration_s\": 86400, %s \"functions\": [{\"name\": \"f\","
 			  " \"memory_mb\": 512, \"service\": {\"dist\": \"constant\", \"value_s\": 0.12},"
 			  " \"arrivals\": {\"process\": \"periodic\", \"period_s\": 1}}]}";
 	char text[1024];
 	struct scenario sc;
 	struct run_result r;
-	const double req = 86401.0 * 30, gb_s = req * 0.06;
+	const double req = 86401.0 * 2628000 / 86400, gb_s = req * 0.06;
 	snprintf(text, sizeof(text), fmt, "");
 	tu_simulate(text, &sc, &r);
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_MONTHLY), req * 0.2e-6 + gb_s * 0.0000166667, 1e-9);

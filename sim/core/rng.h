@@ -22,6 +22,7 @@ enum rng_purpose {
 	RNG_POLICY = 5,
 	RNG_TRACE = 6,
 	RNG_SWEEP = 7,
+	RNG_SCALE = 8,      /* thinning and copies of a scaled trace (workload/tscale.h) */
 };
 
 /* The fixed hash; exposed so tests can pin it. */

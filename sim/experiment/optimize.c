@@ -1127,7 +1127,14 @@ void optimize_print(FILE *fp, const struct optimize_spec *spec, const struct opt
 		for (size_t i2 = 0; i2 < nf; i2++) {
 			char cell[64];
 			double m = shown_mean(spec, r, p, f[i2]), c = shown_ci95(spec, r, p, f[i2]);
-			if (isfinite(c))
+			int quantile = f[i2] >= FIG_LATENCY_P50 && f[i2] <= FIG_LATENCY_P999;
+			if (!isfinite(m))
+				snprintf(cell, sizeof(cell), "-");   /* undefined: never "nan" */
+			else if (quantile && isfinite(c) && c < m * HISTO_REL_ERROR)
+				/* Replications in one histogram bucket: "± 0" would claim
+				 * more than the quantiles' resolution. */
+				snprintf(cell, sizeof(cell), "%.6g ± %g %%", m, 100 * HISTO_REL_ERROR);
+			else if (isfinite(c))
 				snprintf(cell, sizeof(cell), "%.6g ± %.2g", m, c);
 			else
 				snprintf(cell, sizeof(cell), "%.6g", m);

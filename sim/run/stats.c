@@ -115,6 +115,10 @@ void stats_fold_add(struct stats_fold *f, const double v[FIG_COUNT])
 		if (isnan(v[i]))
 			continue;
 		uint32_t n = ++f->n_valid[i];
+		if (n == 1 || v[i] < f->min[i])
+			f->min[i] = v[i];
+		if (n == 1 || v[i] > f->max[i])
+			f->max[i] = v[i];
 		double d = v[i] - f->mean[i];
 		f->mean[i] += d / n;
 		f->m2[i] += d * (v[i] - f->mean[i]);

@@ -336,7 +336,7 @@ static int parse_arrivals(struct scenario *s, struct arrivals_cfg *a, const json
 	static const char *const processes[] = { "poisson", "periodic", "trace", NULL };
 	static const char *const poisson_keys[] = { "process", "rate_per_s", NULL };
 	static const char *const periodic_keys[] = { "process", "period_s", "jitter_s", "phase_s", NULL };
-	static const char *const trace_keys[] = { "process", "path", "format", NULL };
+	static const char *const trace_keys[] = { "process", "path", "format", "traffic_scale", NULL };
 	static const char *const formats[] = { "csv", NULL };
 	int process = 0, format = 0, rc;
 	char path[512];
@@ -363,9 +363,11 @@ static int parse_arrivals(struct scenario *s, struct arrivals_cfg *a, const json
 		break;
 	case ARRIVALS_TRACE: {
 		const char *p = NULL;
+		a->traffic_scale = 1;
 		if ((rc = ju_check_keys(obj, where, trace_keys, err)) < 0 ||
 		    (rc = ju_string(obj, "path", where, JU_REQUIRED, &p, err)) < 0 ||
-		    (rc = ju_enum(obj, "format", where, JU_OPTIONAL, formats, &format, err)) < 0)
+		    (rc = ju_enum(obj, "format", where, JU_OPTIONAL, formats, &format, err)) < 0 ||
+		    (rc = ju_number(obj, "traffic_scale", where, JU_OPTIONAL, 1e-6, 1e4, &a->traffic_scale, err)) < 0)
 			return rc;
 		if (!*p)
 			return errbuf_set(err, ERR_INPUT, "%s: must not be empty",
@@ -739,8 +741,9 @@ static int alloc_functions(struct scenario *s, const json_t *functions, const ch
 	for (size_t i = 0; s->workload && i < trace_n_functions(s->workload); i++)
 		s->n_functions += trace_function(s->workload, i)->included != 0;
 	if (s->n_functions == 0)
-		return errbuf_set(err, ERR_INPUT, "%s: the sampling options keep no function of the workload",
-				  ju_path(wpath, sizeof(wpath), where, "workload"));
+		return errbuf_set(err, ERR_INPUT, "%s: %s", ju_path(wpath, sizeof(wpath), where, "workload"),
+				  trace_n_functions(s->workload) ? "the sampling options keep no function of the workload"
+								 : "the workload sends no request (its rates or probabilities are all 0)");
 	if (s->n_functions > SCENARIO_MAX_FUNCTIONS)
 		return errbuf_set(err, ERR_INPUT, "%s: %zu functions exceed the limit of %u", path,
 				  s->n_functions, SCENARIO_MAX_FUNCTIONS);

@@ -41,6 +41,7 @@ struct arrivals_cfg {
 	double period_s, jitter_s, phase_s; /* periodic: phase + k*period + U(0, jitter) */
 	char *trace_path;                  /* trace: resolved against the scenario's folder */
 	char *trace_format;                /* trace: "csv" */
+	double traffic_scale;              /* trace: thinning / copies (workload/tscale.h); 1 = as read */
 };
 
 /* A request's work, from which its service time follows (functions[i].work). */
