@@ -32,6 +32,8 @@ struct instance {
 	uint8_t doomed;           /* ran out of memory: released once idle, never reused */
 	uint8_t provisioned;      /* never expires; preferred by dispatch */
 	double created_s;
+	double busy_since_s;      /* its in-flight count last went 0 -> 1 (instance_busy) */
+	double busy_init_s;       /* initialisation at the start of that busy period */
 	double until_s;           /* pre-warmed, not yet used: released then */
 	double priority;          /* eviction order in the memory pool (lowest first) */
 	uint64_t created_seq;
@@ -601,6 +603,8 @@ static void dispatch_warm(struct platform *p, struct fn_rt *f, struct request *r
 			in->expiry = ENGINE_TIMER_NONE;
 		}
 		counts_add(p, rq->fn, 0, 1, -1);
+		in->busy_since_s = engine_now(p->engine);
+		in->busy_init_s = 0;
 	}
 	in->active++;
 	in->used_seq = ++p->seq;
@@ -643,6 +647,8 @@ static int dispatch_cold(struct platform *p, struct fn_rt *f, uint32_t r, double
 		.next_free = NONE,
 		.state = draw.init_s > 0 ? INST_INIT : INST_WARM,
 		.created_s = now,
+		.busy_since_s = now,
+		.busy_init_s = draw.init_s,
 		.created_seq = ++p->seq,
 		.used_seq = p->seq,
 		.expiry = ENGINE_TIMER_NONE,
@@ -762,6 +768,9 @@ static void on_complete(void *ctx, uint64_t arg)
 	if (in->active == 0) {
 		/* An instance whose init was shorter than nothing cannot be INIT here. */
 		counts_add(p, in->fn, 0, -1, 1);
+		if (f->cfg->concurrency_per_instance > 1 && p->obs.instance_busy)
+			p->obs.instance_busy(p->obs.ctx, p->fn_base + in->fn, in->busy_since_s, in->busy_init_s, now,
+					     in->provisioned);
 		if (p->sc->platform.pool_memory_mb)
 			in->priority = idle_priority(p, f);
 		double ttl = in->doomed ? 0 : in->provisioned ? INFINITY

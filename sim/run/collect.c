@@ -191,8 +191,42 @@ static void meter(const struct collect *c, struct usage *u, const struct request
 		.run_s = r->run_s,
 		.restore = r->restore,
 		.provisioned = r->provisioned,
+		.shared = f->concurrency_per_instance > 1,
 	};
 	c->sc->pricing->meter(c->sc->pricing_cfg, u, &m);
+}
+
+/* A busy period of an instance serving several requests at once, for plans
+ * that bill instance time while requests run (meter_req.shared: its
+ * requests add only their fee). The whole period goes to the time series,
+ * in the interval where it starts (as requests go to their arrival's); the
+ * function's bill takes its part after warmup_s, the start-up first. Like a
+ * request, a period that runs past duration_s is billed to its end. */
+static void on_instance_busy(void *ctx, uint32_t fn, double start_s, double init_s, double end_s, int provisioned)
+{
+	struct collect *c = ctx;
+	const struct function_cfg *f = &c->sc->functions[fn];
+	struct meter_req m = {
+		.memory_mb = f->memory_mb,
+		.vcpus = f->vcpus,
+		.init_s = init_s,
+		.run_s = end_s - start_s - init_s,
+		.provisioned = provisioned,
+	};
+	struct usage used = { 0 };
+	c->sc->pricing->meter_busy(c->sc->pricing_cfg, &used, &m);
+	usage_add(&c->bins[bin_of_past(c, start_s)].usage, &used);
+	double w = c->sc->warmup_s;
+	if (end_s <= w)
+		return;
+	if (start_s < w) {
+		double cut = w - start_s;
+		m.init_s = init_s > cut ? init_s - cut : 0;
+		m.run_s = end_s - w - m.init_s;
+		used = (struct usage){ 0 };
+		c->sc->pricing->meter_busy(c->sc->pricing_cfg, &used, &m);
+	}
+	usage_add(&c->fn[fn].usage, &used);
 }
 
 static void lat_flush_one(struct collect *c)
@@ -354,6 +388,7 @@ struct platform_observer collect_observer(struct collect *c)
 		.alive_change = on_alive,
 		.busy_change = on_busy,
 		.instance_released = on_released,
+		.instance_busy = c->bills_busy ? on_instance_busy : NULL,
 		.provisioned_change = on_provisioned,
 	};
 }
@@ -383,6 +418,11 @@ int collect_init(struct collect *c, const struct scenario *sc, uint32_t rep, str
 	struct usage probe = { 0 }, zero = { 0 };
 	sc->pricing->meter_time(sc->pricing_cfg, &probe, PRICING_TIME_INSTANCE, 1024, 1, 1, 1);
 	c->bills_instances = memcmp(&probe, &zero, sizeof(probe)) != 0;
+	/* Whether busy periods cost anything: meter one probe period. */
+	struct meter_req period = { .memory_mb = 1024, .vcpus = 1, .run_s = 1 };
+	probe = (struct usage){ 0 };
+	sc->pricing->meter_busy(sc->pricing_cfg, &probe, &period);
+	c->bills_busy = memcmp(&probe, &zero, sizeof(probe)) != 0;
 	return 0;
 }
 

@@ -62,6 +62,7 @@ struct collect {
 	uint32_t n_lat, lat_head;
 	int prefetch;               /* enough functions that they miss the caches */
 	int bills_instances;        /* the pricing model meters instance time */
+	int bills_busy;             /* ... or instances' busy periods (meter_busy) */
 };
 
 /* Sets up the records of replication rep of sc (0, or ERR_RUNTIME with a
