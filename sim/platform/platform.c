@@ -660,6 +660,10 @@ static int dispatch_cold(struct platform *p, struct fn_rt *f, uint32_t r, double
 			return fail(p, "cannot schedule an initialisation");
 	} else {
 		counts_add(p, rq->fn, 0, 1, 0);
+		/* Ready at once: it takes more requests up to its concurrency, as
+		 * on_init_done lets an instance do after its init. */
+		if (cfg->concurrency_per_instance > 1 && avail_insert(p, f, id) < 0)
+			return fail(p, "cannot track available instances");
 	}
 	rq->instance = id;
 	rq->cold = 1;
