@@ -24,6 +24,11 @@ struct usage {
 	uint64_t provisioned_billed_mb_ms;  /* duration of requests served by provisioned instances */
 	uint64_t provisioned_mb_ms;    /* provisioned capacity held, in the provider's blocks */
 	uint64_t provisioned_mvcpu_ms;
+	/* Time provisioned instances were busy (1 ms resolution): plans whose
+	 * provisioned rate applies while idle (Flex baseline, gen2 idle min
+	 * instances) bill provisioned_* less these. */
+	uint64_t provisioned_busy_mb_ms;
+	uint64_t provisioned_busy_mvcpu_ms;
 	uint64_t instance_ms;          /* lifetime of platform instances (instance-based billing) */
 	uint64_t instance_mb_ms;
 	uint64_t instance_mvcpu_ms;
@@ -44,6 +49,8 @@ static inline void usage_add(struct usage *dst, const struct usage *src)
 	dst->provisioned_billed_mb_ms += src->provisioned_billed_mb_ms;
 	dst->provisioned_mb_ms += src->provisioned_mb_ms;
 	dst->provisioned_mvcpu_ms += src->provisioned_mvcpu_ms;
+	dst->provisioned_busy_mb_ms += src->provisioned_busy_mb_ms;
+	dst->provisioned_busy_mvcpu_ms += src->provisioned_busy_mvcpu_ms;
 	dst->instance_ms += src->instance_ms;
 	dst->instance_mb_ms += src->instance_mb_ms;
 	dst->instance_mvcpu_ms += src->instance_mvcpu_ms;

@@ -197,22 +197,35 @@ START_TEST(provisioned_and_always_ready)
 	ck_assert_double_eq_tol(c.compute_usd, 0, 1e-15);
 	aws.ops->free_cfg(aws.cfg);
 
-	/* Azure Flex always ready, one 2,048 MB instance for a day: 2 GB x
-	 * 86,400 s x $0.000004 = $0.6912; a 0.25 s execution on it bills the
-	 * 1,000 ms minimum, 2 GB-s x $0.000016 = $0.000032. */
+	/* Azure Flex always ready, one 2,048 MB instance for a day, a 0.25 s
+	 * execution on it: the baseline while idle, 2 GB x (86,400 - 0.25) s x
+	 * $0.000004 = $0.691198; the execution bills the 1,000 ms minimum,
+	 * 2 GB-s x $0.000016 = $0.000032. */
 	struct priced flex = load("{\"name\": \"azure-flex\"}", 0);
 	memset(&u, 0, sizeof(u));
 	flex.ops->meter_time(flex.cfg, &u, PRICING_TIME_PROVISIONED, 2048, 1, 1, 86400);
 	r = (struct meter_req){ .memory_mb = 2048, .vcpus = 1, .run_s = 0.25, .provisioned = 1 };
 	flex.ops->meter(flex.cfg, &u, &r);
 	flex.ops->cost(flex.cfg, &u, &c);
-	ck_assert_double_eq_tol(c.provisioned_usd, 0.6912 + 0.000032, 1e-12);
+	ck_assert_double_eq_tol(c.provisioned_usd, 2 * 86399.75 * 0.000004 + 0.000032, 1e-12);
 	flex.ops->free_cfg(flex.cfg);
 
 	/* GCF gen2 idle min-instance, 512 MiB / 0.333 vCPU for a day: 86,400 x
 	 * (0.5 x $0.0000025 + 0.333 x $0.0000025) = $0.108 + $0.071928. */
 	c = time_bill("{\"name\": \"gcf-gen2\"}", 0, PRICING_TIME_PROVISIONED, 512, 0.333, 1, 86400, 0);
 	ck_assert_double_eq_tol(c.provisioned_usd, 0.179928, 1e-9);
+	/* A 0.25 s request on it: billed at the active rates, 300 ms x (0.5 GiB
+	 * x $0.0000025 + 0.333 vCPU x $0.000024), and the instance idle 0.25 s
+	 * less: (86,400 - 0.25) x (0.5 + 0.333) x $0.0000025. */
+	struct priced gen2 = load("{\"name\": \"gcf-gen2\"}", 0);
+	memset(&u, 0, sizeof(u));
+	gen2.ops->meter_time(gen2.cfg, &u, PRICING_TIME_PROVISIONED, 512, 0.333, 1, 86400);
+	r = (struct meter_req){ .memory_mb = 512, .vcpus = 0.333, .run_s = 0.25, .provisioned = 1 };
+	gen2.ops->meter(gen2.cfg, &u, &r);
+	gen2.ops->cost(gen2.cfg, &u, &c);
+	ck_assert_double_eq_tol(c.provisioned_usd, 86399.75 * 0.833 * 0.0000025, 1e-12);
+	ck_assert_double_eq_tol(c.compute_usd, 0.3 * (0.5 * 0.0000025 + 0.333 * 0.000024), 1e-15);
+	gen2.ops->free_cfg(gen2.cfg);
 }
 END_TEST
 
@@ -602,6 +615,19 @@ START_TEST(busy_periods_in_a_run)
 	summary_cost(sub, &total, &compute);
 	ck_assert_double_eq_tol(compute, gen2, 1e-15);
 	ck_assert_double_eq_tol(total, gen2 + 3 * 0.4e-6, 1e-15);
+	/* Flex with one always-ready instance (ready at 0.3 s): the first
+	 * request, arriving before, starts an on-demand instance (busy [0,
+	 * 1.53], 1.23 s billed -> 1,300 ms: 2.6 GB-s x $0.000026); the others
+	 * run on the always-ready one, busy [0.5, 2.01] -> 1,600 ms and [3.0,
+	 * 3.04] -> 1,000 ms: 5.2 GB-s x $0.000016, and its baseline while idle,
+	 * 2 GB x (10 - 1.51 - 0.04) s = 16.9 GB-s x $0.000004. */
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run %s -o %s/ready --quiet --set 'functions[0].keepalive="
+				  "{\"policy\": \"provisioned\", \"instances\": 1}'",
+				  tu_scenario_path("billing-busy.json"), dir), 0);
+	snprintf(sub, sizeof(sub), "%s/ready", dir);
+	summary_cost(sub, &total, &compute);
+	ck_assert_double_eq_tol(compute, 2.6 * 0.000026, 1e-15);
+	ck_assert_double_eq_tol(total, 3 * 0.4e-6 + 2.6 * 0.000026 + 5.2 * 0.000016 + 16.9 * 0.000004, 1e-15);
 
 	/* In-process: one instance, one cold start, and the time series adds up
 	 * to the bill. With warmup_s = 1 the window holds [1, 2.01] of the first

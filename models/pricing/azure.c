@@ -6,8 +6,8 @@
  * bills observed memory rounded up to memory_step_mb (slsim takes memory_mb
  * as the observed memory); Flex bills the instance memory (512, 2048 or
  * 4096 MB, the sizes with a vcpus_<MB> entry). Flex always-ready instances:
- * a baseline per GB-s held plus their executions at always_ready_gb_s_usd,
- * no free grant. Start-up is billed only when init_billed is 1.
+ * a baseline per GB-s held while idle plus their executions at
+ * always_ready_gb_s_usd, no free grant. Start-up is billed only when init_billed is 1.
  * Flex (busy_billing = 1) meters an instance's time while it runs at least
  * one execution: with several executions per instance, each busy period
  * of the instance is rounded and given the minimum once (meter_busy), and
@@ -103,6 +103,8 @@ static void azure_duration(const struct azure_prices *p, struct usage *u, const 
 	uint64_t ms = pricing_round_ms(init + r->run_s, p->granularity_ms, p->min_billed_ms);
 	if (r->provisioned) {
 		u->provisioned_billed_mb_ms += mb * ms;
+		/* Not idle meanwhile: no baseline (azure_bill). */
+		u->provisioned_busy_mb_ms += (uint64_t)r->memory_mb * pricing_round_ms(r->init_s + r->run_s, 1, 0);
 		return;
 	}
 	u->billed_ms += ms;
@@ -172,7 +174,10 @@ static void azure_bill(const struct azure_prices *p, const struct usage *u, doub
 	out->compute_usd = dur * p->gb_s_usd +
 			   (double)u->instance_mvcpu_ms / 1000.0 / 3.6e6 * scale * p->vcpu_hour_usd +
 			   (double)u->instance_mb_ms / 1024.0 / 3.6e6 * scale * p->gb_hour_usd;
-	out->provisioned_usd = pricing_gb_s(u->provisioned_mb_ms, scale) * p->always_ready_baseline_gb_s_usd +
+	/* The baseline is billed while always-ready instances are idle. */
+	uint64_t idle_mb_ms = u->provisioned_mb_ms > u->provisioned_busy_mb_ms
+			      ? u->provisioned_mb_ms - u->provisioned_busy_mb_ms : 0;
+	out->provisioned_usd = pricing_gb_s(idle_mb_ms, scale) * p->always_ready_baseline_gb_s_usd +
 			       pricing_gb_s(u->provisioned_billed_mb_ms, scale) * p->always_ready_gb_s_usd;
 	out->total_usd = out->requests_usd + out->compute_usd + out->provisioned_usd;
 }
