@@ -24,11 +24,6 @@ struct usage {
 	uint64_t provisioned_billed_mb_ms;  /* duration of requests served by provisioned instances */
 	uint64_t provisioned_mb_ms;    /* provisioned capacity held, in the provider's blocks */
 	uint64_t provisioned_mvcpu_ms;
-	/* Time provisioned instances were busy (1 ms resolution): plans whose
-	 * provisioned rate applies while idle (Flex baseline, gen2 idle min
-	 * instances) bill provisioned_* less these. */
-	uint64_t provisioned_busy_mb_ms;
-	uint64_t provisioned_busy_mvcpu_ms;
 	uint64_t instance_ms;          /* lifetime of platform instances (instance-based billing) */
 	uint64_t instance_mb_ms;
 	uint64_t instance_mvcpu_ms;
@@ -49,8 +44,6 @@ static inline void usage_add(struct usage *dst, const struct usage *src)
 	dst->provisioned_billed_mb_ms += src->provisioned_billed_mb_ms;
 	dst->provisioned_mb_ms += src->provisioned_mb_ms;
 	dst->provisioned_mvcpu_ms += src->provisioned_mvcpu_ms;
-	dst->provisioned_busy_mb_ms += src->provisioned_busy_mb_ms;
-	dst->provisioned_busy_mvcpu_ms += src->provisioned_busy_mvcpu_ms;
 	dst->instance_ms += src->instance_ms;
 	dst->instance_mb_ms += src->instance_mb_ms;
 	dst->instance_mvcpu_ms += src->instance_mvcpu_ms;
@@ -96,6 +89,13 @@ enum pricing_time {
 	/* The function's SnapStart snapshot was cached `seconds` (minimum
 	 * snapshot_min_s); only with RESTORE_CHARGED snapshots. */
 	PRICING_TIME_SNAPSHOT,
+	/* The function's provisioned instances served requests `seconds` in all
+	 * (1 ms resolution; sim/run/collect.c calls it once, after the last
+	 * PRICING_TIME_PROVISIONED of the window). Plans whose provisioned rate
+	 * applies while those instances are idle (Flex's always-ready
+	 * baseline, gen2's idle min-instance rates) take it off the provisioned
+	 * time metered in *u, never below 0; the others ignore it. */
+	PRICING_TIME_PROVISIONED_BUSY,
 };
 
 /* Options every pricing configuration carries (top-level "pricing"). */

@@ -186,12 +186,14 @@ START_TEST(provisioned_and_always_ready)
 	 * 1,000 x 7,200 s x 1 GB = 7.2e6 GB-s x $0.0000041667 = $30.00024. */
 	c = time_bill("{\"name\": \"aws-lambda-x86\"}", 1, PRICING_TIME_PROVISIONED, 1024, 0.58, 1000, 7200, 0);
 	ck_assert_double_eq_tol(c.provisioned_usd, 30.00024, 1e-6);
-	/* 5-minute blocks: 3,601 s bills 13 x 300 = 3,900 s; and a 1 s request
-	 * served by it bills 1 GB-s at $0.0000097222, outside the free tier. */
+	/* 5-minute blocks: 3,601 s bills 13 x 300 = 3,900 s, busy or not; and a
+	 * 1 s request served by it bills 1 GB-s at $0.0000097222, outside the
+	 * free tier. */
 	struct priced aws = load("{\"name\": \"aws-lambda-x86\"}", 1);
 	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_PROVISIONED, 1024, 0.58, 1, 3601);
 	struct meter_req r = { .memory_mb = 1024, .vcpus = 0.58, .run_s = 1.0, .provisioned = 1 };
 	aws.ops->meter(aws.cfg, &u, &r);
+	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_PROVISIONED_BUSY, 1024, 0.58, 1, 1.0);
 	aws.ops->monthly(aws.cfg, &u, 1.0, &c);
 	ck_assert_double_eq_tol(c.provisioned_usd, 3900 * 0.0000041667 + 0.0000097222, 1e-12);
 	ck_assert_double_eq_tol(c.compute_usd, 0, 1e-15);
@@ -206,6 +208,7 @@ START_TEST(provisioned_and_always_ready)
 	flex.ops->meter_time(flex.cfg, &u, PRICING_TIME_PROVISIONED, 2048, 1, 1, 86400);
 	r = (struct meter_req){ .memory_mb = 2048, .vcpus = 1, .run_s = 0.25, .provisioned = 1 };
 	flex.ops->meter(flex.cfg, &u, &r);
+	flex.ops->meter_time(flex.cfg, &u, PRICING_TIME_PROVISIONED_BUSY, 2048, 1, 1, 0.25);
 	flex.ops->cost(flex.cfg, &u, &c);
 	ck_assert_double_eq_tol(c.provisioned_usd, 2 * 86399.75 * 0.000004 + 0.000032, 1e-12);
 	flex.ops->free_cfg(flex.cfg);
@@ -222,6 +225,7 @@ START_TEST(provisioned_and_always_ready)
 	gen2.ops->meter_time(gen2.cfg, &u, PRICING_TIME_PROVISIONED, 512, 0.333, 1, 86400);
 	r = (struct meter_req){ .memory_mb = 512, .vcpus = 0.333, .run_s = 0.25, .provisioned = 1 };
 	gen2.ops->meter(gen2.cfg, &u, &r);
+	gen2.ops->meter_time(gen2.cfg, &u, PRICING_TIME_PROVISIONED_BUSY, 512, 0.333, 1, 0.25);
 	gen2.ops->cost(gen2.cfg, &u, &c);
 	ck_assert_double_eq_tol(c.provisioned_usd, 86399.75 * 0.833 * 0.0000025, 1e-12);
 	ck_assert_double_eq_tol(c.compute_usd, 0.3 * (0.5 * 0.0000025 + 0.333 * 0.000024), 1e-15);
@@ -621,13 +625,18 @@ START_TEST(busy_periods_in_a_run)
 	 * run on the always-ready one, busy [0.5, 2.01] -> 1,600 ms and [3.0,
 	 * 3.04] -> 1,000 ms: 5.2 GB-s x $0.000016, and its baseline while idle,
 	 * 2 GB x (10 - 1.51 - 0.04) s = 16.9 GB-s x $0.000004. */
-	ck_assert_int_eq(tu_slsim(NULL, NULL, "run %s -o %s/ready --quiet --set 'functions[0].keepalive="
-				  "{\"policy\": \"provisioned\", \"instances\": 1}'",
-				  tu_scenario_path("billing-busy.json"), dir), 0);
-	snprintf(sub, sizeof(sub), "%s/ready", dir);
-	summary_cost(sub, &total, &compute);
-	ck_assert_double_eq_tol(compute, 2.6 * 0.000026, 1e-15);
-	ck_assert_double_eq_tol(total, 3 * 0.4e-6 + 2.6 * 0.000026 + 5.2 * 0.000016 + 16.9 * 0.000004, 1e-15);
+	/* The always-ready instance never holds two at once here, so one
+	 * request per instance bills the same (the per-request path). */
+	for (int conc = 1; conc <= 4; conc += 3) {
+		ck_assert_int_eq(tu_slsim(NULL, NULL, "run %s -o %s/ready%d --quiet --set 'functions[0].keepalive="
+					  "{\"policy\": \"provisioned\", \"instances\": 1}'"
+					  " --set functions[0].concurrency_per_instance=%d",
+					  tu_scenario_path("billing-busy.json"), dir, conc, conc), 0);
+		snprintf(sub, sizeof(sub), "%s/ready%d", dir, conc);
+		summary_cost(sub, &total, &compute);
+		ck_assert_double_eq_tol(compute, 2.6 * 0.000026, 1e-15);
+		ck_assert_double_eq_tol(total, 3 * 0.4e-6 + 2.6 * 0.000026 + 5.2 * 0.000016 + 16.9 * 0.000004, 1e-15);
+	}
 
 	/* In-process: one instance, one cold start, and the time series adds up
 	 * to the bill. With warmup_s = 1 the window holds [1, 2.01] of the first

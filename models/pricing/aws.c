@@ -98,6 +98,8 @@ void pricing_aws_meter_time(const void *cfg, struct usage *u, enum pricing_time 
 		u->snapshot_mb_ms += (uint64_t)instances * memory_mb *
 			pricing_round_ms(seconds > p->snapshot_min_s ? seconds : p->snapshot_min_s, 1, 0);
 		break;
+	case PRICING_TIME_PROVISIONED_BUSY:
+		break;   /* provisioned concurrency is billed whether it serves or not */
 	}
 }
 

@@ -103,8 +103,6 @@ static void azure_duration(const struct azure_prices *p, struct usage *u, const 
 	uint64_t ms = pricing_round_ms(init + r->run_s, p->granularity_ms, p->min_billed_ms);
 	if (r->provisioned) {
 		u->provisioned_billed_mb_ms += mb * ms;
-		/* Not idle meanwhile: no baseline (azure_bill). */
-		u->provisioned_busy_mb_ms += (uint64_t)r->memory_mb * pricing_round_ms(r->init_s + r->run_s, 1, 0);
 		return;
 	}
 	u->billed_ms += ms;
@@ -152,6 +150,10 @@ void pricing_azure_meter_time(const void *cfg, struct usage *u, enum pricing_tim
 		/* Flex always-ready baseline; Premium's always-ready instances are
 		 * platform instances, metered as instance time. */
 		u->provisioned_mb_ms += (uint64_t)memory_mb * ms;
+	} else if (kind == PRICING_TIME_PROVISIONED_BUSY && !p->instance_billing) {
+		/* The baseline is billed while always-ready instances are idle. */
+		uint64_t busy = (uint64_t)memory_mb * ms;
+		u->provisioned_mb_ms -= busy < u->provisioned_mb_ms ? busy : u->provisioned_mb_ms;
 	}
 }
 
@@ -174,10 +176,7 @@ static void azure_bill(const struct azure_prices *p, const struct usage *u, doub
 	out->compute_usd = dur * p->gb_s_usd +
 			   (double)u->instance_mvcpu_ms / 1000.0 / 3.6e6 * scale * p->vcpu_hour_usd +
 			   (double)u->instance_mb_ms / 1024.0 / 3.6e6 * scale * p->gb_hour_usd;
-	/* The baseline is billed while always-ready instances are idle. */
-	uint64_t idle_mb_ms = u->provisioned_mb_ms > u->provisioned_busy_mb_ms
-			      ? u->provisioned_mb_ms - u->provisioned_busy_mb_ms : 0;
-	out->provisioned_usd = pricing_gb_s(idle_mb_ms, scale) * p->always_ready_baseline_gb_s_usd +
+	out->provisioned_usd = pricing_gb_s(u->provisioned_mb_ms, scale) * p->always_ready_baseline_gb_s_usd +
 			       pricing_gb_s(u->provisioned_billed_mb_ms, scale) * p->always_ready_gb_s_usd;
 	out->total_usd = out->requests_usd + out->compute_usd + out->provisioned_usd;
 }

@@ -125,12 +125,6 @@ static void gcf_duration(const struct gcf_prices *p, struct usage *u, const stru
 {
 	double init = p->init_billed ? r->init_s : 0;
 	uint64_t ms = pricing_round_ms(init + r->run_s, p->granularity_ms, p->min_billed_ms);
-	if (r->provisioned) {
-		/* A min instance serving requests is not idle: no idle rate (gcf_bill). */
-		uint64_t busy_ms = pricing_round_ms(r->init_s + r->run_s, 1, 0);
-		u->provisioned_busy_mb_ms += (uint64_t)r->memory_mb * busy_ms;
-		u->provisioned_busy_mvcpu_ms += mvcpu(r->vcpus) * busy_ms;
-	}
 	u->billed_ms += ms;
 	u->billed_mb_ms += (uint64_t)r->memory_mb * ms;
 	if (p->gen1)
@@ -179,6 +173,13 @@ void pricing_gcf_meter_time(const void *cfg, struct usage *u, enum pricing_time 
 		/* Idle min-instances; with instance-based billing they are instance time. */
 		u->provisioned_mb_ms += (uint64_t)memory_mb * ms;
 		u->provisioned_mvcpu_ms += mvcpu(vcpus) * ms;
+	} else if (kind == PRICING_TIME_PROVISIONED_BUSY && !p->instance_based && !p->gen1) {
+		/* Min instances pay the idle rates while idle; serving, they are
+		 * billed as requests (or busy periods). Exact to the ms. */
+		uint64_t busy_ms = pricing_round_ms(seconds, 1, 0) * instances;
+		uint64_t mb = (uint64_t)memory_mb * busy_ms, mv = mvcpu(vcpus) * busy_ms;
+		u->provisioned_mb_ms -= mb < u->provisioned_mb_ms ? mb : u->provisioned_mb_ms;
+		u->provisioned_mvcpu_ms -= mv < u->provisioned_mvcpu_ms ? mv : u->provisioned_mvcpu_ms;
 	}
 }
 
@@ -208,14 +209,8 @@ static void gcf_bill(const struct gcf_prices *p, const struct usage *u, double s
 	out->requests_usd = p->instance_based ? 0 : req * p->requests_usd_per_million / 1e6;
 	out->compute_usd = gb_s * p->gb_s_usd + ghz_s * p->ghz_s_usd + vcpu_s * p->vcpu_s_usd +
 			   inst_gb_s * p->instance_gb_s_usd + inst_vcpu_s * p->instance_vcpu_s_usd;
-	/* Min instances pay the idle rates while idle; serving, they are billed
-	 * as requests (or busy periods) above. */
-	uint64_t idle_mb_ms = u->provisioned_mb_ms > u->provisioned_busy_mb_ms
-			      ? u->provisioned_mb_ms - u->provisioned_busy_mb_ms : 0;
-	uint64_t idle_mvcpu_ms = u->provisioned_mvcpu_ms > u->provisioned_busy_mvcpu_ms
-				 ? u->provisioned_mvcpu_ms - u->provisioned_busy_mvcpu_ms : 0;
-	out->provisioned_usd = (double)idle_mb_ms / 1024.0 / 1000.0 * scale * p->idle_gb_s_usd +
-			       (double)idle_mvcpu_ms / 1e6 * scale * p->idle_vcpu_s_usd;
+	out->provisioned_usd = (double)u->provisioned_mb_ms / 1024.0 / 1000.0 * scale * p->idle_gb_s_usd +
+			       (double)u->provisioned_mvcpu_ms / 1e6 * scale * p->idle_vcpu_s_usd;
 	out->total_usd = out->requests_usd + out->compute_usd + out->provisioned_usd;
 }
 

@@ -219,6 +219,8 @@ static void on_instance_busy(void *ctx, uint32_t fn, double start_s, double init
 	double w = c->sc->warmup_s;
 	if (end_s <= w)
 		return;
+	if (provisioned)
+		c->prov_busy_ms[fn] += (uint64_t)llround((end_s - (start_s > w ? start_s : w)) * 1000);
 	if (start_s < w) {
 		double cut = w - start_s;
 		m.init_s = init_s > cut ? init_s - cut : 0;
@@ -314,6 +316,11 @@ static void on_request_done(void *ctx, const struct request_result *r)
 		usage_add(&bin->usage, &used);
 		if (fn_usage)
 			usage_add(fn_usage, &used);
+		/* A provisioned instance serving is not idle (collect_finish);
+		 * several at once: their busy periods (on_instance_busy). */
+		if (r->provisioned && r->arrival_s >= c->sc->warmup_s &&
+		    c->sc->functions[r->function].concurrency_per_instance == 1)
+			c->prov_busy_ms[r->function] += (uint64_t)llround((r->end_s - r->start_s) * 1000);
 	}
 }
 
@@ -405,9 +412,11 @@ int collect_init(struct collect *c, const struct scenario *sc, uint32_t rep, str
 	c->fn_last_s = calloc(sc->n_functions, sizeof(*c->fn_last_s));
 	c->prov_level = calloc(sc->n_functions, sizeof(*c->prov_level));
 	c->prov_since_s = calloc(sc->n_functions, sizeof(*c->prov_since_s));
+	c->prov_busy_ms = calloc(sc->n_functions, sizeof(*c->prov_busy_ms));
 	c->bins = calloc(c->n_bins, sizeof(*c->bins));
 	c->bin_acc = calloc(c->n_bins, sizeof(*c->bin_acc));
-	if (!c->fn || !c->fn_last_s || !c->prov_level || !c->prov_since_s || !c->bins || !c->bin_acc)
+	if (!c->fn || !c->fn_last_s || !c->prov_level || !c->prov_since_s || !c->prov_busy_ms || !c->bins ||
+	    !c->bin_acc)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory starting replication %u", rep);
 	for (size_t i = 0; i < sc->n_functions; i++)
 		fn_stats_init(&c->fn[i]);
@@ -434,6 +443,7 @@ void collect_free(struct collect *c)
 	free(c->fn_last_s);
 	free(c->prov_level);
 	free(c->prov_since_s);
+	free(c->prov_busy_ms);
 	free(c->bins);
 	free(c->bin_acc);
 	memset(c, 0, sizeof(*c));
@@ -450,6 +460,10 @@ void collect_finish(struct collect *c)
 		if (f->cold_start->snapshot && f->cold_start->snapshot(f->cold_start_cfg) == RESTORE_CHARGED)
 			sc->pricing->meter_time(sc->pricing_cfg, &c->fn[i].usage, PRICING_TIME_SNAPSHOT,
 						f->memory_mb, f->vcpus, 1, sc->duration_s - sc->warmup_s);
+		/* After every provisioned period (collect_close_provisioned). */
+		if (c->prov_busy_ms[i])
+			sc->pricing->meter_time(sc->pricing_cfg, &c->fn[i].usage, PRICING_TIME_PROVISIONED_BUSY,
+						f->memory_mb, f->vcpus, 1, (double)c->prov_busy_ms[i] / 1000);
 	}
 }
 
