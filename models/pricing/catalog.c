@@ -199,6 +199,23 @@ int pricing_catalog_coldstart(const char *provider, struct pricing_coldstart *ou
 	return rc;
 }
 
+int pricing_catalog_architecture(const char *provider, char *arch, size_t size, struct errbuf *err)
+{
+	const char *file = NULL;
+	json_t *entry = NULL;
+	int rc = find_provider(provider, &entry, &file, err);
+	if (rc != 0)
+		return rc;
+	const char *a = json_string_value(json_object_get(entry, "architecture"));
+	if (!a || !*a)
+		rc = errbuf_set(err, ERR_RUNTIME, "%s: providers.%s.architecture: expected a non-empty string", file,
+				provider);
+	else
+		snprintf(arch, size, "%s", a);
+	json_decref(entry);
+	return rc;
+}
+
 /* ceil(x), without a library call on processors lacking a rounding
  * instruction in the baseline ISA: truncation is exact below 2^52. */
 static inline double ceil_fast(double x)

@@ -62,6 +62,12 @@ struct pricing_coldstart {
  * built-in list is broken. */
 int pricing_catalog_coldstart(const char *provider, struct pricing_coldstart *out, struct errbuf *err);
 
+/* The processor architecture a provider plan runs on: its entry's
+ * "architecture" string ("x86_64", "arm64"; speeds in models/runtimes.h)
+ * into arch (size bytes). 0, 1 when the catalogue has no such provider,
+ * ERR_RUNTIME when the entry lacks it. */
+int pricing_catalog_architecture(const char *provider, char *arch, size_t size, struct errbuf *err);
+
 /* The embedded files, NULL-terminated (name and NUL-terminated text). */
 struct pricing_catalog_file {
 	const char *name;

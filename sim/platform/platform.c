@@ -31,13 +31,16 @@ struct instance {
 	uint8_t state;
 	uint8_t doomed;           /* ran out of memory: released once idle, never reused */
 	uint8_t provisioned;      /* never expires; preferred by dispatch */
+	uint32_t fc_requests;     /* under FaasCache's rules: requests started on it */
 	double created_s;
 	double until_s;           /* pre-warmed, not yet used: released then */
 	double priority;          /* eviction order in the memory pool (lowest first) */
 	uint64_t created_seq;
 	uint64_t used_seq;        /* last dispatch or completion, for mru/lru */
 	engine_timer expiry;      /* its own expiry timer, when not in the FIFO */
-	double expiry_s;          /* in its function's expiry FIFO: released then */
+	double expiry_s;          /* in its function's expiry FIFO: released then;
+				   * under FaasCache's rules (never in a FIFO): the
+				   * start of its last request */
 	uint8_t in_fifo;
 };
 
@@ -79,6 +82,7 @@ struct fn_rt {
 	 * instances [0], on-demand ones [1]. */
 	struct ilist avail_list[2];
 	uint32_t ka_list;         /* its expiry list in platform.lists */
+	uint8_t fc;               /* FaasCache's rules (keepalive_ops.faascache) */
 	double const_ttl_s;       /* the policy's constant TTL, NAN: ask on_idle */
 	/* Streams held inline: a request's draws read no other memory. */
 	struct rng_inline rng_service, rng_cold, rng_dispatch, rng_policy;
@@ -86,6 +90,11 @@ struct fn_rt {
 	uint32_t provisioned;     /* instances the policy asked for */
 	uint32_t n_provisioned;   /* provisioned instances alive */
 	struct wait_queue queue;  /* reserved functions wait here */
+	/* Under FaasCache's rules: the TTL from a request's start (released
+	 * lazily), the eviction priority all its instances share, and the
+	 * requests started on its live instances. */
+	double fc_ttl_s, fc_priority;
+	uint64_t fc_requests;
 };
 
 /* An entry of a function's available heap: the instance and its key, kept
@@ -132,6 +141,13 @@ struct platform {
 	double pool_clock;
 	struct errbuf *err;       /* where callbacks report failure */
 	int failed;
+	/* FaasCache's container order (D5), when every function follows
+	 * FaasCache's rules in a memory pool: its ContainerPool, a Python heapq
+	 * list of every live instance keyed on priority, replayed operation by
+	 * operation (fch_*); fch_save holds what an eviction pops but keeps. */
+	int fch_on;
+	uint32_t *fch, *fch_save;
+	uint32_t fch_n, fch_cap;
 };
 
 /* ---- pools ------------------------------------------------------------- */
@@ -477,6 +493,8 @@ static void on_init_done(void *ctx, uint64_t arg);
 static void on_expiry(void *ctx, uint64_t arg);
 static void on_queue_timeout(void *ctx, uint64_t arg);
 
+static void fch_remove(struct platform *p, uint32_t id);
+
 static void release_instance(struct platform *p, uint32_t id)
 {
 	struct instance *in = &p->inst[id];
@@ -490,6 +508,9 @@ static void release_instance(struct platform *p, uint32_t id)
 		p->obs.instance_released(p->obs.ctx, p->fn_base + in->fn, in->created_s, engine_now(p->engine));
 	if (in->provisioned)
 		f->n_provisioned--;
+	f->fc_requests -= in->fc_requests;
+	if (p->fch_on)
+		fch_remove(p, id);
 	p->pool_used_mb -= f->cfg->memory_mb;
 	free_instance(p, id);
 }
@@ -506,32 +527,263 @@ static double idle_priority(struct platform *p, struct fn_rt *f)
 	return ka->priority ? ka->priority(f->cfg->keepalive_cfg, f->keepalive_state, now) : now;
 }
 
-/* Evicts idle warm on-demand instances, lowest priority first (ties: least
- * recently used), until memory_mb more fits in the pool. Returns 0 when it
- * fits, 1 when it cannot. A linear scan: pools are small. */
+/* An idle, ready, on-demand instance: what the pool may evict. */
+static int evictable(const struct instance *in)
+{
+	return in->state == INST_WARM && !in->active && !in->provisioned;
+}
+
+/* ---- FaasCache's container order (D5) ---------------------------------- */
+
+/* CPython's heapq (Lib/heapq.py, Modules/_heapqmodule.c) on instance ids,
+ * compared as FaasCache's Container.__lt__ (priority <): with equal
+ * priorities, which instance sits where depends on every past operation,
+ * so each operation is replayed as FaasCache makes it. */
+static int fch_lt(const struct platform *p, uint32_t a, uint32_t b)
+{
+	return p->inst[a].priority < p->inst[b].priority;
+}
+
+static void fch_siftdown(struct platform *p, uint32_t start, uint32_t pos)
+{
+	uint32_t *h = p->fch, item = h[pos];
+	while (pos > start) {
+		uint32_t parent = (pos - 1) >> 1;
+		if (!fch_lt(p, item, h[parent]))
+			break;
+		h[pos] = h[parent];
+		pos = parent;
+	}
+	h[pos] = item;
+}
+
+/* Moves the smaller child up to a leaf, then sifts the item down. */
+static void fch_siftup(struct platform *p, uint32_t pos)
+{
+	uint32_t *h = p->fch, end = p->fch_n, start = pos, item = h[pos];
+	for (uint32_t child = 2 * pos + 1; child < end; child = 2 * pos + 1) {
+		if (child + 1 < end && !fch_lt(p, h[child], h[child + 1]))
+			child++;
+		h[pos] = h[child];
+		pos = child;
+	}
+	h[pos] = item;
+	fch_siftdown(p, start, pos);
+}
+
+static void fch_heapify(struct platform *p)
+{
+	for (uint32_t i = p->fch_n / 2; i-- > 0;)
+		fch_siftup(p, i);
+}
+
+static int fch_push(struct platform *p, uint32_t id)
+{
+	if (p->fch_n == p->fch_cap) {
+		uint32_t cap = p->fch_cap ? 2 * p->fch_cap : 64;
+		uint32_t *h = realloc(p->fch, (size_t)cap * sizeof(*h));
+		if (h)
+			p->fch = h;
+		uint32_t *sv = h ? realloc(p->fch_save, (size_t)cap * sizeof(*sv)) : NULL;
+		if (!sv)
+			return -1;
+		p->fch_save = sv;
+		p->fch_cap = cap;
+	}
+	p->fch[p->fch_n++] = id;
+	fch_siftdown(p, 0, p->fch_n - 1);
+	return 0;
+}
+
+static uint32_t fch_pop(struct platform *p)
+{
+	uint32_t last = p->fch[--p->fch_n];
+	if (p->fch_n == 0)
+		return last;
+	uint32_t top = p->fch[0];
+	p->fch[0] = last;
+	fch_siftup(p, 0);
+	return top;
+}
+
+/* list.remove: the first occurrence goes, the rest shift down. */
+static void fch_remove(struct platform *p, uint32_t id)
+{
+	for (uint32_t k = 0; k < p->fch_n; k++)
+		if (p->fch[k] == id) {
+			memmove(p->fch + k, p->fch + k + 1, (size_t)(p->fch_n - k - 1) * sizeof(*p->fch));
+			p->fch_n--;
+			return;
+		}
+}
+
+/* Eviction_Priority_Based: pops until an idle instance comes out (the
+ * busy ones are saved, *n_save of them, to be pushed back); NONE when the
+ * heap runs out. */
+static uint32_t fch_victim(struct platform *p, uint32_t *n_save)
+{
+	while (p->fch_n > 0) {
+		uint32_t id = fch_pop(p);
+		if (evictable(&p->inst[id]))
+			return id;
+		p->fch_save[(*n_save)++] = id;
+	}
+	return NONE;
+}
+
+/* The start of runActivation for a request of f at now, up to the warm
+ * choice: cleanup_finished's heapify; find_container's idle candidates in
+ * list order, TTL's purge (PurgeOldTTL: each expired one removed and the
+ * list heapified, then heapified once more); the first candidate left, or
+ * NONE. */
+static uint32_t fch_activation(struct platform *p, struct fn_rt *f, double now)
+{
+	fch_heapify(p);
+	uint32_t fn = (uint32_t)(f - p->fn), first = NONE, n = 0;
+	uint32_t *cand = p->fch_save;   /* free outside evictions */
+	for (uint32_t k = 0; k < p->fch_n; k++) {
+		const struct instance *in = &p->inst[p->fch[k]];
+		if (in->fn == fn && in->active == 0 && in->state == INST_WARM)
+			cand[n++] = p->fch[k];
+	}
+	if (n == 0)
+		return NONE;
+	int ttl = isfinite(f->fc_ttl_s);
+	for (uint32_t k = 0; k < n; k++) {
+		if (ttl && p->inst[cand[k]].expiry_s + f->fc_ttl_s < now) {
+			fch_remove(p, cand[k]);
+			fch_heapify(p);
+			release_instance(p, cand[k]);
+		} else if (first == NONE) {
+			first = cand[k];
+		}
+	}
+	if (ttl)
+		fch_heapify(p);
+	return first;
+}
+
+/* An instance's eviction priority: its own, or under FaasCache's rules its
+ * function's. */
+static double inst_priority(const struct platform *p, const struct instance *in)
+{
+	const struct fn_rt *f = &p->fn[in->fn];
+	return f->fc && !p->fch_on ? f->fc_priority : in->priority;
+}
+
+/* The idle warm on-demand instance to evict first: lowest priority (ties:
+ * least recently used), or NONE. A linear scan: pools are small. */
+static uint32_t pool_victim(const struct platform *p)
+{
+	uint32_t victim = NONE;
+	double victim_prio = 0;
+	for (uint32_t id = 0; id < p->n_inst; id++) {
+		const struct instance *in = &p->inst[id];
+		if (!evictable(in))
+			continue;
+		double prio = inst_priority(p, in);
+		if (victim == NONE || prio < victim_prio ||
+		    (prio == victim_prio && in->used_seq < p->inst[victim].used_seq)) {
+			victim = id;
+			victim_prio = prio;
+		}
+	}
+	return victim;
+}
+
+/* Memory of every instance pool_victim could choose. */
+static uint64_t pool_evictable_mb(const struct platform *p)
+{
+	uint64_t mb = 0;
+	for (uint32_t id = 0; id < p->n_inst; id++)
+		if (evictable(&p->inst[id]))
+			mb += p->fn[p->inst[id].fn].cfg->memory_mb;
+	return mb;
+}
+
+/* Makes room for memory_mb more in the pool by evicting idle warm on-demand
+ * instances in pool_victim's order: until it fits (shortfall), or until
+ * memory_mb has been freed (whole-size: FaasCache, OpenWhisk). Returns 0
+ * when it fits, 1 when it cannot; then nothing is evicted (OpenWhisk checks
+ * first; FaasCache's simulator would evict every idle instance in vain). */
 static int pool_make_room(struct platform *p, uint32_t memory_mb)
 {
 	uint64_t cap = p->sc->platform.pool_memory_mb;
-	if (!cap)
+	if (!cap || p->pool_used_mb + memory_mb <= cap)
 		return 0;
-	while (p->pool_used_mb + memory_mb > cap) {
-		uint32_t victim = NONE;
-		for (uint32_t id = 0; id < p->n_inst; id++) {
-			const struct instance *in = &p->inst[id];
-			if (in->state != INST_WARM || in->active || in->provisioned)
-				continue;
-			const struct instance *v = victim == NONE ? NULL : &p->inst[victim];
-			if (!v || in->priority < v->priority ||
-			    (in->priority == v->priority && in->used_seq < v->used_seq))
-				victim = id;
-		}
+	if (p->pool_used_mb - pool_evictable_mb(p) + memory_mb > cap)
+		return 1;
+	int whole = p->sc->platform.pool_eviction == POOL_EVICT_WHOLE_SIZE;
+	uint64_t freed_mb = 0;
+	uint32_t n_save = 0;
+	while (p->pool_used_mb + memory_mb > cap || (whole && freed_mb < memory_mb)) {
+		uint32_t victim = p->fch_on ? fch_victim(p, &n_save) : pool_victim(p);
 		if (victim == NONE)
-			return 1;
-		p->pool_clock = p->inst[victim].priority;
+			break;    /* whole-size with everything evicted: it fits */
+		p->pool_clock = inst_priority(p, &p->inst[victim]);
 		p->evictions++;
+		freed_mb += p->fn[p->inst[victim].fn].cfg->memory_mb;
 		engine_cancel(p->engine, p->inst[victim].expiry);
 		p->inst[victim].expiry = ENGINE_TIMER_NONE;
 		release_instance(p, victim);
+	}
+	/* Back in the order popped; no growth (they were in the list). */
+	for (uint32_t k = 0; k < n_save; k++)
+		fch_push(p, p->fch_save[k]);
+	return 0;
+}
+
+/* FaasCache's lazy TTL (LambdaScheduler.PurgeOldTTL), when fn is invoked
+ * at now: its idle on-demand instances whose last request started more
+ * than fc_ttl_s ago are released. */
+static void fc_purge_expired(struct platform *p, struct fn_rt *f, double now)
+{
+	for (;;) {
+		uint32_t victim = NONE;
+		if (p->avail_lists) {
+			for (uint32_t id = f->avail_list[1].head; id != NONE && victim == NONE;
+			     id = p->inst[id].links[LINK_AVAIL].next)
+				if (evictable(&p->inst[id]) && p->inst[id].expiry_s + f->fc_ttl_s < now)
+					victim = id;
+		} else {
+			for (uint32_t k = 0; k < f->n_avail && victim == NONE; k++) {
+				const struct instance *in = &p->inst[f->avail[k].id];
+				if (evictable(in) && in->expiry_s + f->fc_ttl_s < now)
+					victim = f->avail[k].id;
+			}
+		}
+		if (victim == NONE)
+			return;
+		release_instance(p, victim);
+	}
+}
+
+/* Under FaasCache's rules, a request of f started on instance id at now:
+ * it counts for the instance (frequency), starts its TTL, and sets the
+ * priority of all f's instances. */
+static int fc_started(struct platform *p, struct fn_rt *f, uint32_t id, double now, int cold)
+{
+	const struct keepalive_ops *ka = f->cfg->keepalive;
+	struct instance *in = &p->inst[id];
+	if (p->fch_on && cold) {
+		/* AddToPool: pushed with the priority of the moment (its own
+		 * requests not yet counted); cache_miss heapifies. */
+		in->priority = ka->start_priority(f->cfg->keepalive_cfg, f->keepalive_state, now);
+		if (fch_push(p, id) < 0)
+			return fail(p, "cannot track instances");
+		fch_heapify(p);
+	}
+	in->fc_requests++;
+	f->fc_requests++;
+	in->expiry_s = now;
+	f->fc_priority = ka->start_priority(f->cfg->keepalive_cfg, f->keepalive_state, now);
+	if (p->fch_on) {
+		/* "recompute all clones priority", then heapify. */
+		uint32_t fn = (uint32_t)(f - p->fn);
+		for (uint32_t k = 0; k < p->fch_n; k++)
+			if (p->inst[p->fch[k]].fn == fn)
+				p->inst[p->fch[k]].priority = f->fc_priority;
+		fch_heapify(p);
 	}
 	return 0;
 }
@@ -722,9 +974,14 @@ static int dispatch(struct platform *p, uint32_t r)
 	if (isnan(service))
 		service = dist_sample(&cfg->service, &f->rng_service.gen);
 	rq->start_s = now;
+	uint32_t fch_id = NONE;
+	if (p->fch_on)
+		fch_id = fch_activation(p, f, now);
+	else if (f->fc && isfinite(f->fc_ttl_s))
+		fc_purge_expired(p, f, now);
 
 	if (f->n_avail > 0) {
-		uint32_t id = avail_top(p, f);
+		uint32_t id = fch_id != NONE ? fch_id : avail_top(p, f);
 		/* Random selection among on-demand instances; provisioned first. */
 		if (p->sc->platform.idle_selection == IDLE_RANDOM && !p->inst[id].provisioned)
 			id = f->avail[gsl_rng_uniform_int(&f->rng_dispatch.gen, f->n_avail)].id;
@@ -734,6 +991,8 @@ static int dispatch(struct platform *p, uint32_t r)
 		if (rc != 0)
 			return rc < 0 ? rc : 0;
 	}
+	if (f->fc && fc_started(p, f, rq->instance, now, rq->cold) < 0)
+		return ERR_RUNTIME;
 	rq->outcome = service > cfg->timeout_s ? REQ_TIMED_OUT : REQ_COMPLETED;
 	rq->run_s = service > cfg->timeout_s ? cfg->timeout_s : service;
 	if (cfg->oom != OOM_NONE)
@@ -796,7 +1055,7 @@ static void on_complete(void *ctx, uint64_t arg)
 		if (p->busy && f->cfg->concurrency_per_instance > 1)
 			p->obs.instance_busy(p->obs.ctx, p->fn_base + in->fn, p->busy[id].since_s, p->busy[id].init_s,
 					     now, in->provisioned);
-		if (p->sc->platform.pool_memory_mb)
+		if (p->sc->platform.pool_memory_mb && !f->fc)   /* FaasCache's: set at starts */
 			in->priority = idle_priority(p, f);
 		double ttl = in->doomed ? 0 : in->provisioned ? INFINITY
 			: !isnan(f->const_ttl_s) ? f->const_ttl_s
@@ -1023,6 +1282,12 @@ static double host_pool_clock(void *ctx)
 	return p->pool_clock;
 }
 
+static uint64_t host_alive_requests(void *ctx, uint32_t fn)
+{
+	struct platform *p = ctx;
+	return p->fn[fn - p->fn_base].fc_requests;
+}
+
 int platform_status(const struct platform *p)
 {
 	return p->failed ? ERR_RUNTIME : 0;
@@ -1144,6 +1409,15 @@ static int fn_start(struct platform *p, struct fn_rt *f, uint32_t fn, uint32_t r
 	f->avail_list[0] = f->avail_list[1] = (struct ilist){ NONE, NONE };
 	f->const_ttl_s = f->cfg->keepalive->constant_ttl
 		? f->cfg->keepalive->constant_ttl(f->cfg->keepalive_cfg) : NAN;
+	const struct keepalive_ops *ka = f->cfg->keepalive;
+	if (ka->faascache && ka->faascache(f->cfg->keepalive_cfg)) {
+		/* The TTL runs from request starts, checked lazily
+		 * (fc_purge_expired): on the platform's timers an idle
+		 * instance is kept forever. */
+		f->fc = 1;
+		f->fc_ttl_s = f->const_ttl_s;
+		f->const_ttl_s = INFINITY;
+	}
 	if (rng_stream_init(&f->rng_service, sc->seed, replication, fn, RNG_SERVICE) < 0 ||
 	    rng_stream_init(&f->rng_cold, sc->seed, replication, fn, RNG_COLD_START) < 0 ||
 	    rng_stream_init(&f->rng_dispatch, sc->seed, replication, fn, RNG_DISPATCH) < 0 ||
@@ -1164,6 +1438,7 @@ static int fn_start(struct platform *p, struct fn_rt *f, uint32_t fn, uint32_t r
 		.idle_instances = host_idle,
 		.alive_instances = host_alive,
 		.pool_clock = host_pool_clock,
+		.alive_requests = host_alive_requests,
 	};
 	if (f->cfg->keepalive->start) {
 		f->keepalive_state = f->cfg->keepalive->start(f->cfg->keepalive_cfg, &f->host);
@@ -1202,6 +1477,9 @@ struct platform *platform_new_range(const struct scenario *sc, uint32_t first_fn
 	p->shared_limit = sc->platform.account_concurrency - sc->platform.reserved_total;
 	if (assign_lists(p) < 0)
 		goto oom;
+	p->fch_on = sc->platform.pool_memory_mb != 0 && p->n_fn == sc->n_functions;
+	for (uint32_t i = 0; i < p->n_fn; i++)
+		p->fch_on &= p->fn[i].fc;
 	return p;
 oom:
 	platform_free(p);
@@ -1220,6 +1498,8 @@ void platform_free(struct platform *p)
 		free(f->avail);
 	}
 	free(p->fn);
+	free(p->fch);
+	free(p->fch_save);
 	free(p->lists);
 	free(p->inst);
 	free(p->busy);

@@ -293,6 +293,7 @@ static void on_request_done(void *ctx, const struct request_result *r)
 		if (r->tag & 1) {   /* arrived after warm-up */
 			st->invocations++;
 			st->cold_starts += r->cold;
+			st->served += ran;
 			switch (r->outcome) {
 			case REQ_COMPLETED:
 				st->completed++;

@@ -22,6 +22,7 @@
 	X(COMPLETED, "completed", 1)                              \
 	X(COLD_STARTS, "cold_starts", 1)                          \
 	X(COLD_START_RATIO, "cold_start_ratio", 0)                \
+	X(COLD_START_RATIO_SERVED, "cold_start_ratio_served", 0)  \
 	X(REJECTED, "rejected", 1)                                \
 	X(TIMED_OUT, "timed_out", 1)                              \
 	X(OOM, "oom", 1)                                          \
@@ -61,6 +62,7 @@ extern const int stats_figure_is_count[FIG_COUNT];
 /* One function (or the whole run) in one replication. */
 struct fn_stats {
 	uint64_t invocations, completed, cold_starts, rejected, timed_out, oom;
+	uint64_t served;            /* invocations that ran on an instance (not rejected or queue-timed-out) */
 	struct histo latency;
 	/* Integrals over the window, in instance-seconds. */
 	double instance_s, busy_s, idle_s, idle_mb_s;

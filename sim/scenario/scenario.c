@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "scenario/baseline.h"
+#include "models/runtimes.h"
 
 /* ---- --set ------------------------------------------------------------- */
 
@@ -176,12 +177,13 @@ static int parse_platform(struct scenario *s, const json_t *obj, const char *whe
 			  struct errbuf *err)
 {
 	static const char *const keys[] = { "account_concurrency", "on_limit", "queue_timeout_s",
-					    "idle_selection", "pool_memory_mb", NULL };
+					    "idle_selection", "pool_memory_mb", "pool_eviction", NULL };
 	static const char *const on_limit[] = { "reject", "queue", NULL };
+	static const char *const eviction[] = { "shortfall", "whole-size", NULL };
 	static const char *const idle[] = { "mru", "newest", "lru", "random", NULL };
 	struct platform_cfg *p = &s->platform;
 	uint64_t conc = p->account_concurrency;
-	int lim = p->on_limit, sel = p->idle_selection, rc;
+	int lim = p->on_limit, sel = p->idle_selection, ev = p->pool_eviction, rc;
 	if (!obj)
 		return 0;
 	if ((rc = ju_check_keys(obj, where, keys, err)) < 0 ||
@@ -190,8 +192,10 @@ static int parse_platform(struct scenario *s, const json_t *obj, const char *whe
 	    (rc = ju_number(obj, "queue_timeout_s", where, JU_OPTIONAL, 0, 1e9, &p->queue_timeout_s, err)) < 0 ||
 	    (rc = ju_enum(obj, "idle_selection", where, JU_OPTIONAL, idle, &sel, err)) < 0 ||
 	    (rc = ju_uint(obj, "pool_memory_mb", where, JU_OPTIONAL, 0, UINT64_C(1) << 50,
-			  &p->pool_memory_mb, err)) < 0)
+			  &p->pool_memory_mb, err)) < 0 ||
+	    (rc = ju_enum(obj, "pool_eviction", where, JU_OPTIONAL, eviction, &ev, err)) < 0)
 		return rc;
+	p->pool_eviction = ev;
 	p->account_concurrency = (uint32_t)conc;
 	p->on_limit = lim;
 	p->idle_selection = sel;
@@ -268,10 +272,14 @@ double scenario_work_service_s(const struct work_cfg *w, double vcpus)
 	return w->io_s + cpu;
 }
 
-/* functions[i].work: the service-time distribution it implies on f->vcpus. */
-static int parse_work(struct function_cfg *f, const json_t *obj, const char *where, struct errbuf *err)
+/* functions[i].work: the service-time distribution it implies on f->vcpus
+ * of the provider's processors: cpu_s is given at x86_64 speed and divided by
+ * arch_speed (default: the speed of the plan's architecture, models/runtimes.h). */
+static int parse_work(struct function_cfg *f, const json_t *obj, const char *provider, const char *where,
+		      struct errbuf *err)
 {
-	static const char *const keys[] = { "cpu_s", "io_s", "parallel_fraction", "min_memory_mb", "cv", NULL };
+	static const char *const keys[] = { "cpu_s", "io_s", "parallel_fraction", "min_memory_mb", "cv",
+					    "arch_speed", NULL };
 	struct work_cfg *w = &f->work;
 	uint64_t min_mb = 0;
 	int rc;
@@ -282,6 +290,11 @@ static int parse_work(struct function_cfg *f, const json_t *obj, const char *whe
 	    (rc = ju_uint(obj, "min_memory_mb", where, JU_OPTIONAL, 0, 1u << 24, &min_mb, err)) < 0 ||
 	    (rc = ju_number(obj, "cv", where, JU_OPTIONAL, 0, 100, &w->cv, err)) < 0)
 		return rc;
+	w->arch_speed = NAN;
+	if ((rc = ju_number(obj, "arch_speed", where, JU_OPTIONAL, 1e-3, 1e3, &w->arch_speed, err)) < 0 ||
+	    (isnan(w->arch_speed) && (rc = runtimes_plan_speed(provider, &w->arch_speed, err)) < 0))
+		return rc;
+	w->cpu_s /= w->arch_speed;
 	w->min_memory_mb = (uint32_t)min_mb;
 	f->has_work = 1;
 	double mean = scenario_work_service_s(w, f->vcpus);
@@ -396,6 +409,11 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 		return errbuf_set(err, ERR_INPUT, "%s: %u exceeds platform.account_concurrency (%u)",
 				  ju_path(path, sizeof(path), where, "reserved_concurrency"),
 				  f->reserved_concurrency, s->platform.account_concurrency);
+	/* Such an instance could never start: every request would be dropped. */
+	if (s->platform.pool_memory_mb && f->memory_mb > s->platform.pool_memory_mb)
+		return errbuf_set(err, ERR_INPUT, "%s: %u MB exceeds platform.pool_memory_mb (%llu MB)",
+				  ju_path(path, sizeof(path), where, "memory_mb"), f->memory_mb,
+				  (unsigned long long)s->platform.pool_memory_mb);
 	return 0;
 }
 
@@ -468,7 +486,8 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	if (o.service &&
 	    (rc = dist_from_json(&f->service, o.service, ju_path(path, sizeof(path), where, "service"), err)) < 0)
 		return rc;
-	if (o.work && (rc = parse_work(f, o.work, ju_path(path, sizeof(path), where, "work"), err)) < 0)
+	if (o.work && (rc = parse_work(f, o.work, s->pricing->name, ju_path(path, sizeof(path), where, "work"),
+				       err)) < 0)
 		return rc;
 	if ((rc = parse_function_cold_start(s, f, o.cold, where, err)) < 0 ||
 	    (rc = parse_function_keepalive(s, f, o.ka, where, err)) < 0)

@@ -28,6 +28,9 @@
 
 enum on_limit { ON_LIMIT_REJECT, ON_LIMIT_QUEUE };
 enum idle_selection { IDLE_MRU, IDLE_NEWEST, IDLE_LRU, IDLE_RANDOM };
+/* How much a new instance that does not fit the memory pool evicts: its
+ * shortfall, or (FaasCache, OpenWhisk) its whole size. */
+enum pool_eviction { POOL_EVICT_SHORTFALL, POOL_EVICT_WHOLE_SIZE };
 /* ARRIVALS_WORKLOAD: no process of its own; arrivals come only from the
  * scenario's "workload". */
 enum arrival_process { ARRIVALS_POISSON, ARRIVALS_PERIODIC, ARRIVALS_TRACE, ARRIVALS_WORKLOAD };
@@ -42,7 +45,9 @@ struct arrivals_cfg {
 
 /* A request's work, from which its service time follows (functions[i].work). */
 struct work_cfg {
-	double cpu_s;              /* CPU seconds at one full vCPU */
+	double cpu_s;              /* CPU seconds at one full vCPU of the plan's processors
+				    * (the scenario's cpu_s, at x86_64 speed, / arch_speed) */
+	double arch_speed;         /* the plan's CPU speed relative to x86_64 (models/runtimes.h) */
 	double io_s;               /* seconds not spent on the CPU */
 	double parallel_fraction;  /* Amdahl: the share of cpu_s that parallelises */
 	double cv;                 /* sd / mean of the service time (lognormal; 0 = constant) */
@@ -81,6 +86,7 @@ struct platform_cfg {
 	double queue_timeout_s;
 	enum idle_selection idle_selection;
 	uint64_t pool_memory_mb;           /* memory of all live instances; 0: unlimited */
+	enum pool_eviction pool_eviction;
 	uint32_t reserved_total;           /* the functions' reserved_concurrency, summed
 					    * (<= account_concurrency, checked) */
 };
