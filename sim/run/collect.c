@@ -262,6 +262,16 @@ static void lat_add(struct collect *c, uint32_t fn, double value_s)
 	c->lat[(c->lat_head + c->n_lat++) % COLLECT_LAT_DELAY] = (struct lat_pending){ fn, b, value_s };
 }
 
+/* A provisioned instance serving a request is not idle meanwhile (its
+ * idle-time rates: collect_finish); one serving several at once reports
+ * its busy periods instead (on_instance_busy). */
+static inline void prov_busy_request(struct collect *c, const struct request_result *r)
+{
+	if (r->provisioned && r->arrival_s >= c->sc->warmup_s &&
+	    c->sc->functions[r->function].concurrency_per_instance == 1)
+		c->prov_busy_ms[r->function] += (uint64_t)llround((r->end_s - r->start_s) * 1000);
+}
+
 static void on_request_done(void *ctx, const struct request_result *r)
 {
 	struct collect *c = ctx;
@@ -317,11 +327,7 @@ static void on_request_done(void *ctx, const struct request_result *r)
 		usage_add(&bin->usage, &used);
 		if (fn_usage)
 			usage_add(fn_usage, &used);
-		/* A provisioned instance serving is not idle (collect_finish);
-		 * several at once: their busy periods (on_instance_busy). */
-		if (r->provisioned && r->arrival_s >= c->sc->warmup_s &&
-		    c->sc->functions[r->function].concurrency_per_instance == 1)
-			c->prov_busy_ms[r->function] += (uint64_t)llround((r->end_s - r->start_s) * 1000);
+		prov_busy_request(c, r);
 	}
 }
 
