@@ -473,13 +473,16 @@ START_TEST(wide_scenario_same_both_ways)
 	scenario_free(&sc);
 
 	/* The same shape with the other dispatch orders, instance-based
-	 * billing (instance time metered per interval), a queueing limit that
-	 * is never reached, and fewer, busier functions. */
+	 * billing (instance time metered per interval), busy-period billing
+	 * (gen2 request-based: each busy period of the instances serving 4 at
+	 * once), a queueing limit that is never reached, and fewer, busier
+	 * functions. */
 	const char *sel[] = { "random", "newest", "lru" };
 	for (int k = 0; k < 3; k++) {
 		struct wide v = { .n = 130, .duration_s = 1200, .warmup_s = 100, .reps = 2, .rate_lo = 1e-2,
 				  .rate_hi = 5, .account = 1000, .on_limit = "queue", .idle_selection = sel[k],
-				  .provider = k == 0 ? "{\"name\": \"gcf-gen2\", \"instance_based\": 1}" : NULL };
+				  .provider = k == 0 ? "{\"name\": \"gcf-gen2\", \"instance_based\": 1}"
+					    : k == 1 ? "\"gcf-gen2\"" : NULL };
 		text = wide_text(&v);
 		load_text(&sc, text);
 		free(text);

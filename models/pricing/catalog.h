@@ -104,10 +104,12 @@ double pricing_gb_s(uint64_t mb_ms, double scale);
 	pricing_parse_fn pricing_##engine##_parse;                     \
 	pricing_resources_fn pricing_##engine##_resources;             \
 	pricing_meter_fn pricing_##engine##_meter;                     \
+	pricing_meter_busy_fn pricing_##engine##_meter_busy;           \
 	pricing_meter_time_fn pricing_##engine##_meter_time;           \
 	pricing_has_provisioned_fn pricing_##engine##_has_provisioned; \
 	pricing_cost_fn pricing_##engine##_cost;                       \
-	pricing_monthly_fn pricing_##engine##_monthly
+	pricing_monthly_fn pricing_##engine##_monthly;                 \
+	pricing_default_concurrency_fn pricing_##engine##_default_concurrency
 
 /* The ops of a provider (plan) served by an engine. */
 #define PRICING_PROVIDER(ident, pname, engine)                    \
@@ -117,10 +119,12 @@ double pricing_gb_s(uint64_t mb_ms, double scale);
 		.free_cfg = free,                                 \
 		.resources = pricing_##engine##_resources,        \
 		.meter = pricing_##engine##_meter,                \
+		.meter_busy = pricing_##engine##_meter_busy,      \
 		.meter_time = pricing_##engine##_meter_time,      \
 		.has_provisioned = pricing_##engine##_has_provisioned, \
 		.cost = pricing_##engine##_cost,                  \
 		.monthly = pricing_##engine##_monthly,            \
+		.default_concurrency = pricing_##engine##_default_concurrency, \
 	}
 
 #endif

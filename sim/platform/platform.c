@@ -44,6 +44,14 @@ struct instance {
 	uint8_t in_fifo;
 };
 
+/* Where an instance's busy period began (its in-flight count went 0 -> 1)
+ * and the initialisation at its start: kept beside the instances, and only
+ * when the observer takes busy periods, so that the instance records stay
+ * as small as before. */
+struct busy_mark {
+	double since_s, init_s;
+};
+
 struct request {
 	uint32_t fn, instance, tag;
 	uint32_t next, prev;      /* wait queue links; next also links the free list */
@@ -117,6 +125,7 @@ struct platform {
 	uint32_t n_fn, fn_base;
 
 	struct instance *inst;
+	struct busy_mark *busy;   /* [cap_inst] when obs.instance_busy is set, else NULL */
 	uint32_t n_inst, cap_inst, free_inst;
 	struct request *req;
 	uint32_t n_req, cap_req, free_req;
@@ -166,6 +175,12 @@ static uint32_t new_instance(struct platform *p)
 		if (!q)
 			return NONE;
 		p->inst = q;
+		if (p->obs.instance_busy) {
+			q = realloc(p->busy, (size_t)cap * sizeof(*p->busy));
+			if (!q)
+				return NONE;
+			p->busy = q;
+		}
 		p->cap_inst = cap;
 	}
 	return p->n_inst++;
@@ -845,6 +860,14 @@ static int spawn_idle(struct platform *p, uint32_t fn, int provisioned, double u
 	return make_idle_available(p, id);
 }
 
+/* Instance id's in-flight count goes 0 -> 1 now, after init_s of
+ * initialisation when it is new (out of line: only when busy periods are
+ * reported). */
+__attribute__((noinline)) static void busy_begins(struct platform *p, uint32_t id, double init_s)
+{
+	p->busy[id] = (struct busy_mark){ engine_now(p->engine), init_s };
+}
+
 /* Starts request r on a warm instance or a new one; r holds a slot. */
 /* A warm start: request rq of f takes instance id (available, with a free
  * slot). */
@@ -859,6 +882,8 @@ static void dispatch_warm(struct platform *p, struct fn_rt *f, struct request *r
 			in->expiry = ENGINE_TIMER_NONE;
 		}
 		counts_add(p, rq->fn, 0, 1, -1);
+		if (__builtin_expect(p->busy != NULL, 0))
+			busy_begins(p, id, 0);
 	}
 	in->active++;
 	in->used_seq = ++p->seq;
@@ -906,13 +931,16 @@ static int dispatch_cold(struct platform *p, struct fn_rt *f, uint32_t r, double
 		.expiry = ENGINE_TIMER_NONE,
 	};
 	p->pool_used_mb += cfg->memory_mb;
+	if (p->busy)
+		busy_begins(p, id, draw.init_s);
 	if (draw.init_s > 0) {
 		counts_add(p, rq->fn, 1, 0, 0);
 		if (!engine_at(p->engine, now + draw.init_s, on_init_done, p, id))
 			return fail(p, "cannot schedule an initialisation");
 	} else {
 		counts_add(p, rq->fn, 0, 1, 0);
-		/* Ready at once: others may join it now (as on_init_done does). */
+		/* Ready at once: it takes more requests up to its concurrency, as
+		 * on_init_done lets an instance do after its init. */
 		if (cfg->concurrency_per_instance > 1 && avail_insert(p, f, id) < 0)
 			return fail(p, "cannot track available instances");
 	}
@@ -1253,6 +1281,9 @@ static void on_complete(void *ctx, uint64_t arg)
 	if (in->active == 0) {
 		/* An instance whose init was shorter than nothing cannot be INIT here. */
 		counts_add(p, in->fn, 0, -1, 1);
+		if (p->busy && f->cfg->concurrency_per_instance > 1)
+			p->obs.instance_busy(p->obs.ctx, p->fn_base + in->fn, p->busy[id].since_s, p->busy[id].init_s,
+					     now, in->provisioned);
 		if (p->sc->platform.pool_memory_mb && !f->fc)   /* FaasCache's: set at starts */
 			in->priority = idle_priority(p, f);
 		double ttl = in->doomed ? 0 : in->provisioned ? INFINITY
@@ -1704,6 +1735,7 @@ void platform_free(struct platform *p)
 	free(p->fch_save);
 	free(p->lists);
 	free(p->inst);
+	free(p->busy);
 	free(p->req);
 	free(p);
 }

@@ -401,7 +401,7 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 	char path[512];
 	const char *name = NULL;
 	double vcpus = NAN;
-	uint64_t memory_mb = 128, conc = 1, reserved = 0;
+	uint64_t memory_mb = 128, conc = 0, reserved = 0;   /* conc 0: not set */
 	int rc;
 
 	if ((rc = ju_expect_object(obj, where, err)) < 0 ||
@@ -425,7 +425,9 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 	f->memory_mb = (uint32_t)memory_mb;
 	if ((rc = s->pricing->resources(s->pricing_cfg, f->memory_mb, vcpus, &f->vcpus, where, err)) < 0)
 		return rc;
-	f->concurrency_per_instance = (uint32_t)conc;
+	/* Not set: the provider's default for the instance size. */
+	f->concurrency_per_instance = conc ? (uint32_t)conc
+				    : s->pricing->default_concurrency(s->pricing_cfg, f->memory_mb, f->vcpus);
 	f->reserved_concurrency = (uint32_t)reserved;
 	if (f->reserved_concurrency > s->platform.account_concurrency)
 		return errbuf_set(err, ERR_INPUT, "%s: %u exceeds platform.account_concurrency (%u)",
