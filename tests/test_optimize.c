@@ -117,7 +117,8 @@ START_TEST(sweep_csv_layout)
 	struct csvr_row row;
 	ck_assert_int_eq(csvr_open(&r, path, &err), 0);
 	ck_assert_int_eq(csvr_next(r, &row, &err), 1);
-	ck_assert_uint_eq(row.n_fields, 3 + 2 * FIG_COUNT);
+	ck_assert_uint_eq(row.n_fields, 3 + 2 * FIG_COUNT + 1);
+	ck_assert_str_eq(row.fields[3 + 2 * FIG_COUNT], "status");
 	ck_assert_str_eq(row.fields[0], "point");
 	ck_assert_str_eq(row.fields[1], "functions[0].memory_mb");
 	ck_assert_str_eq(row.fields[2], "provider");
@@ -155,7 +156,9 @@ static int extra_row(void *ctx, FILE *fp, size_t row)
 }
 
 /* The one sweep.csv writer: values quoted as needed, numbers %.17g and empty
- * when undefined, figure columns optional, extra columns from the hook. */
+ * when undefined, figure columns optional (with them the status: ok, or
+ * infeasible with its reason on one line, quoted), extra columns from the
+ * hook. */
 START_TEST(csv_writer_and_its_hook)
 {
 	char *buf = NULL;
@@ -166,19 +169,25 @@ START_TEST(csv_writer_and_its_hook)
 	json_t *v[2] = { json_string("x y"), json_real(0.5) };
 	struct points_csv_extra extra = { extra_header, extra_row, &chosen };
 	points_csv_header(fp, paths, 2, 0, &extra);
-	ck_assert_int_eq(points_csv_row(fp, 7, v, 2, NULL, NULL, &extra, 7), 0);
+	ck_assert_int_eq(points_csv_row(fp, 7, v, 2, NULL, NULL, NULL, &extra, 7), 0);
 	double mean[FIG_COUNT], ci95[FIG_COUNT];
 	for (int f = 0; f < FIG_COUNT; f++) {
 		mean[f] = f == 0 ? 0.1 : NAN;
 		ci95[f] = INFINITY;
 	}
-	ck_assert_int_eq(points_csv_row(fp, 8, v, 2, mean, ci95, NULL, 0), 0);
+	ck_assert_int_eq(points_csv_row(fp, 8, v, 2, mean, ci95, NULL, NULL, 0), 0);
+	for (int f = 0; f < FIG_COUNT; f++)
+		mean[f] = ci95[f] = NAN;
+	ck_assert_int_eq(points_csv_row(fp, 9, v, 2, mean, ci95, "s.json: m: \"x\", on\nazure", NULL, 0), 0);
 	output_csv_number(fp, "", 1.0 / 3);
 	fclose(fp);
-	char want[256];
-	ck_assert_uint_le(2 * FIG_COUNT - 2, 80);
-	snprintf(want, sizeof(want), "point,provider,\"a,b\",chosen\n7,x y,0.5,1\n8,x y,0.5,0.10000000000000001,%.*s\n0.33333333333333331",
-		 2 * FIG_COUNT - 2, ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,");
+	char want[512];
+	const char *commas = ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,";
+	ck_assert_uint_le(2 * FIG_COUNT, strlen(commas));
+	snprintf(want, sizeof(want),
+		 "point,provider,\"a,b\",chosen\n7,x y,0.5,1\n8,x y,0.5,0.10000000000000001,%.*s,ok\n"
+		 "9,x y,0.5%.*s,\"infeasible: s.json: m: \"\"x\"\", on azure\"\n0.33333333333333331",
+		 2 * FIG_COUNT - 2, commas, 2 * FIG_COUNT, commas);
 	ck_assert_str_eq(buf, want);
 	free(buf);
 	json_decref(v[0]);
@@ -260,7 +269,7 @@ START_TEST(cheapest_provider_and_memory_by_hand)
 	ck_assert_str_eq(json_string_value(json_object_get(o, "provider")), "aws-lambda-arm64");
 	json_decref(o);
 	char *text = tu_read(dir, "frontier.csv");
-	ck_assert_ptr_nonnull(strstr(text, ",feasible,pareto,tied,chosen\n"));
+	ck_assert_ptr_nonnull(strstr(text, ",feasible,pareto,tied,chosen,status\n"));
 	free(text);
 	optimize_result_free(&r);
 	optimize_spec_free(&spec);
@@ -601,7 +610,7 @@ START_TEST(cli_unsatisfiable_slo_and_usage)
 	/* Usage errors: exit 2 with the reason. */
 	tu_slsim_says(2, "--vary", "optimize '%s' --slo 'p99<=1'", scen);
 	tu_slsim_says(2, "unknown figure", "optimize '%s' --vary 'x=1' --slo 'p77<=1'", scen);
-	tu_slsim_says(2, "memory_mb", "optimize '%s' --vary 'functions[0].memory_mb=64,128' -o '%s'", scen, out);
+	tu_slsim_says(2, "every point is invalid", "optimize '%s' --vary 'functions[0].memory_mb=64,32' -o '%s'", scen, out);
 }
 END_TEST
 

@@ -310,7 +310,7 @@ START_TEST(scenario_sizing_errors)
 		{ "\"vcpus\": 2, \"work\": {\"cpu_s\": 1}, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}",
 		  "functions[0].vcpus: AWS Lambda derives the vCPU share from memory_mb" },
 		{ "\"memory_mb\": 20000, \"work\": {\"cpu_s\": 1}, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}",
-		  "functions[0].memory_mb: must be an integer in [128, 10240], got 20000" },
+		  "functions[0].memory_mb: must be an integer in [128, 10240] on aws-lambda-x86, got 20000" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char text[1024];

@@ -398,12 +398,41 @@ static int point_scenario(const struct sweep *sw, uint64_t point, struct scenari
 	return rc;
 }
 
-/* Every point must be a valid scenario before hours go into the others. */
+/* Orders infeasible points by point number. */
+static int cmp_infeasible(const void *a, const void *b)
+{
+	uint64_t x = ((const struct sweep_infeasible *)a)->point, y = ((const struct sweep_infeasible *)b)->point;
+	return (x > y) - (x < y);
+}
+
+/* Keeps point p's validation message (without the point label: its row
+ * holds the values). Called inside the critical section. */
+static int note_infeasible(struct sweep *sw, uint64_t p, const char *msg)
+{
+	if ((sw->n_infeasible & (sw->n_infeasible - 1)) == 0) {
+		size_t cap = sw->n_infeasible ? 2 * sw->n_infeasible : 1;
+		void *q = realloc(sw->infeasible, cap * sizeof(*sw->infeasible));
+		if (!q)
+			return -1;
+		sw->infeasible = q;
+	}
+	char *reason = strdup(msg);
+	if (!reason)
+		return -1;
+	sw->infeasible[sw->n_infeasible++] = (struct sweep_infeasible){ p, reason };
+	return 0;
+}
+
+/* Every point is validated before hours go into the others. A point the
+ * scenario rejects (ERR_INPUT: a memory size its provider does not offer,
+ * a timeout above its limit) is kept as infeasible, with its message, and
+ * the sweep goes on without it; other errors, and a grid whose every point
+ * is invalid, stop the sweep with the first point's message. */
 static int validate_points(struct sweep *sw, struct errbuf *err)
 {
 	uint64_t first_bad = UINT64_MAX;
 	struct errbuf bad = { "" };
-	int bad_rc = 0;
+	int bad_rc = 0, oom = 0;
 #pragma omp parallel for schedule(dynamic, 16)
 	for (uint64_t p = 0; p < sw->n_points; p++) {
 		uint64_t seen;
@@ -412,22 +441,56 @@ static int validate_points(struct sweep *sw, struct errbuf *err)
 		if (p > seen)
 			continue;
 		struct scenario sc;
+		json_t *doc;
 		struct errbuf e = { "" };
-		int rc = point_scenario(sw, p, &sc, &e);
-		if (rc == 0)
-			scenario_free(&sc);
+		int rc = sweep_point_doc(sw, p, &doc, &e);
+		int labelled = rc < 0;
+		if (rc == 0) {
+			rc = scenario_from_json(&sc, doc, sw->scenario_path, &e);
+			json_decref(doc);
+			if (rc == 0)
+				scenario_free(&sc);
+		}
 #pragma omp critical(sweep_validate)
-		if (rc < 0 && p < first_bad) {
-			first_bad = p;
-			bad = e;
-			bad_rc = rc;
+		{
+			if (rc == ERR_INPUT && !labelled && note_infeasible(sw, p, e.msg) < 0)
+				oom = 1;
+			if (rc < 0 && (rc != ERR_INPUT || labelled) && p < first_bad) {
+				first_bad = p;
+				bad = e;
+				bad_rc = rc;
+			}
 		}
 	}
+	if (oom)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	qsort(sw->infeasible, sw->n_infeasible, sizeof(*sw->infeasible), cmp_infeasible);
+	if (first_bad == UINT64_MAX && sw->n_infeasible == sw->n_points && sw->n_points > 0) {
+		char label[512];
+		point_label(sw, 0, label, sizeof(label));
+		return errbuf_set(err, ERR_INPUT, "every point of the grid is invalid; %s: %s", label,
+				  sw->infeasible[0].reason);
+	}
 	if (first_bad != UINT64_MAX) {
-		*err = bad;
+		char label[512];
+		point_label(sw, first_bad, label, sizeof(label));
+		errbuf_set(err, bad_rc, "%s: %s", label, bad.msg);
 		return bad_rc;
 	}
 	return 0;
+}
+
+const char *sweep_infeasible(const struct sweep *sw, uint64_t point)
+{
+	size_t lo = 0, hi = sw->n_infeasible;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sw->infeasible[mid].point < point)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < sw->n_infeasible && sw->infeasible[lo].point == point ? sw->infeasible[lo].reason : NULL;
 }
 
 int sweep_load(struct sweep *sw, const char *scenario_path, const char *const *sets, size_t n_sets,
@@ -487,6 +550,9 @@ void sweep_free(struct sweep *sw)
 		free(sw->axes[a].path);
 	}
 	free(sw->axes);
+	for (size_t i = 0; i < sw->n_infeasible; i++)
+		free(sw->infeasible[i].reason);
+	free(sw->infeasible);
 	json_decref(sw->base);
 	free(sw->name);
 	free(sw->scenario_path);
@@ -592,6 +658,8 @@ static int run_pair(const struct sweep *sw, struct point_slot *ps, size_t j,
 static int run_batch(const struct sweep *sw, struct point_slot *slots, size_t n, size_t n_pairs,
 		     const struct sweep_options *opt, double *v, struct errbuf *err)
 {
+	if (n_pairs == 0)
+		return 0;   /* infeasible points only: nothing to run */
 	uint32_t *pair_slot = malloc(n_pairs * sizeof(*pair_slot));
 	if (!pair_slot)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
@@ -656,7 +724,11 @@ int sweep_run_points(const struct sweep *sw, uint64_t offset, uint64_t stride, u
 	int rc = slots && v ? 0 : errbuf_set(err, ERR_RUNTIME, "out of memory");
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		slots[i].point = offset + (k0 + i) * stride;
-		slots[i].reps = slots[i].remaining = point_replications(sw, slots[i].point);
+		/* An infeasible point runs nothing: its row has no figures. */
+		slots[i].reps = slots[i].remaining =
+			sweep_infeasible(sw, slots[i].point) ? 0 : point_replications(sw, slots[i].point);
+		if (slots[i].reps == 0 && opt->progress)
+			progress_point_done(opt->progress);
 	}
 	/* Batches of whole points with at most MAX_PAIRS_PER_BATCH pairs (a
 	 * point with more replications gets a batch and a buffer of its own). */
@@ -713,7 +785,8 @@ int sweep_csv_row(FILE *fp, const struct sweep *sw, const struct sweep_row *row)
 	json_t *values[SWEEP_MAX_AXES];
 	for (size_t a = 0; a < sw->n_axes; a++)
 		values[a] = sw->axes[a].values[value_index(sw, row->point, a)];
-	return points_csv_row(fp, row->point, values, sw->n_axes, row->mean, row->ci95, NULL, 0);
+	return points_csv_row(fp, row->point, values, sw->n_axes, row->mean, row->ci95,
+			      sweep_infeasible(sw, row->point), NULL, 0);
 }
 
 json_t *sweep_meta_json(const struct sweep *sw)
@@ -993,7 +1066,7 @@ static int copy_row(struct shard_in *s, uint64_t point, size_t n_axes, size_t n_
 	fputs(row.fields[0], fp);
 	for (size_t i = 1; i < row.n_fields; i++) {
 		fputc(',', fp);
-		if (i <= n_axes) {
+		if (i <= n_axes || i + 1 == row.n_fields) {   /* the values, and the status */
 			output_csv_field(fp, row.fields[i]);
 		} else {
 			/* Figures were written with %.17g: copy the text as is. */
@@ -1021,7 +1094,7 @@ static int merge_rows(void *ctx, FILE *fp)
 {
 	struct merge_ctx *m = ctx;
 	points_csv_header(fp, m->paths, m->n_axes, 1, NULL);
-	size_t n_fields = 1 + m->n_axes + 2 * FIG_COUNT;
+	size_t n_fields = 1 + m->n_axes + 2 * FIG_COUNT + 1;
 	for (uint64_t p = 0; p < m->points && m->rc == 0; p++)
 		m->rc = copy_row(&m->in[p % m->count], p, m->n_axes, n_fields, fp, &m->err);
 	for (uint32_t k = 0; k < m->count && m->rc == 0; k++) {
@@ -1047,7 +1120,8 @@ static int open_shard_csv(struct shard_in *s, const char *const *paths, size_t n
 	rc = csvr_next(s->csv, &h, err);
 	if (rc < 0)
 		return rc;
-	int ok = rc > 0 && h.n_fields == 1 + n_axes + 2 * FIG_COUNT && strcmp(h.fields[0], "point") == 0;
+	int ok = rc > 0 && h.n_fields == 1 + n_axes + 2 * FIG_COUNT + 1 && strcmp(h.fields[0], "point") == 0 &&
+		 strcmp(h.fields[h.n_fields - 1], "status") == 0;
 	for (size_t a = 0; ok && a < n_axes; a++)
 		ok = strcmp(h.fields[1 + a], paths[a]) == 0;
 	for (int i = 0; ok && i < FIG_COUNT; i++) {

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "scenario/baseline.h"
+#include "models/pricing/catalog.h"
+#include "scenario/memsize.h"
 
 /* ---- --set ------------------------------------------------------------- */
 
@@ -258,6 +260,11 @@ static int parse_provider(struct scenario *s, const json_t *v, const char *file,
 	if (!s->pricing)
 		return errbuf_set(err, ERR_INPUT, "%s: unknown provider \"%s\" (known: %s)", where, name,
 				  pricing_names());
+	struct pricing_limits lim;
+	int rc = pricing_catalog_limits(s->pricing->name, &lim, err);
+	if (rc < 0)
+		return rc;
+	s->timeout_max_s = rc == 0 && !isnan(lim.timeout_max_s) ? lim.timeout_max_s : INFINITY;
 	return s->pricing->parse(s->pricing, obj, &s->pricing_opts, where, &s->pricing_cfg, err);
 }
 
@@ -353,6 +360,23 @@ struct function_objs {
 	const json_t *service, *work, *cold, *ka, *arrivals;
 };
 
+/* functions[i].timeout_s within the provider's maximum (its data's
+ * limits.timeout_max_s); without the key, the default capped at it. */
+static int check_timeout(const struct scenario *s, struct function_cfg *f, const json_t *obj, const char *where,
+			 struct errbuf *err)
+{
+	char path[512];
+	if (!json_object_get(obj, "timeout_s")) {
+		f->timeout_s = fmin(f->timeout_s, s->timeout_max_s);
+		return 0;
+	}
+	if (f->timeout_s > s->timeout_max_s)
+		return errbuf_set(err, ERR_INPUT, "%s: %g s is above the maximum timeout of %s, %g s",
+				  ju_path(path, sizeof(path), where, "timeout_s"), f->timeout_s, s->pricing->name,
+				  s->timeout_max_s);
+	return 0;
+}
+
 static int parse_function_keys(struct scenario *s, struct function_cfg *f, const json_t *obj, const char *where,
 			       struct function_objs *o, struct errbuf *err)
 {
@@ -360,18 +384,19 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 	int need_arrivals = s->workload ? JU_OPTIONAL : JU_REQUIRED;
 	static const char *const keys[] = { "name", "memory_mb", "concurrency_per_instance",
 					    "reserved_concurrency", "timeout_s", "service", "work", "vcpus",
-					    "cold_start", "keepalive", "arrivals", NULL };
+					    "cold_start", "keepalive", "arrivals", "memory_fit", NULL };
 	char path[512];
 	const char *name = NULL;
 	double vcpus = NAN;
-	uint64_t memory_mb = 128, conc = 1, reserved = 0;
+	uint64_t conc = 1, reserved = 0;
+	uint32_t memory_mb = 128;
 	int rc;
 
 	if ((rc = ju_expect_object(obj, where, err)) < 0 ||
 	    (rc = ju_check_keys(obj, where, keys, err)) < 0 ||
 	    (rc = ju_string(obj, "name", where, JU_REQUIRED, &name, err)) < 0 ||
 	    (rc = check_name(name, ju_path(path, sizeof(path), where, "name"), err)) < 0 ||
-	    (rc = ju_uint(obj, "memory_mb", where, JU_OPTIONAL, 1, 1u << 20, &memory_mb, err)) < 0 ||
+	    (rc = memsize_read(s->pricing, s->pricing_cfg, obj, where, &memory_mb, err)) < 0 ||
 	    (rc = ju_number(obj, "vcpus", where, JU_OPTIONAL, 0, 1024, &vcpus, err)) < 0 ||
 	    (rc = ju_uint(obj, "concurrency_per_instance", where, JU_OPTIONAL, 1, 100000, &conc, err)) < 0 ||
 	    (rc = ju_uint(obj, "reserved_concurrency", where, JU_OPTIONAL, 0, UINT32_MAX, &reserved, err)) < 0 ||
@@ -385,8 +410,9 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 	f->name = strdup(name);
 	if (!f->name)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	f->memory_mb = (uint32_t)memory_mb;
-	if ((rc = s->pricing->resources(s->pricing_cfg, f->memory_mb, vcpus, &f->vcpus, where, err)) < 0)
+	f->memory_mb = memory_mb;
+	if ((rc = check_timeout(s, f, obj, where, err)) < 0 ||
+	    (rc = s->pricing->resources(s->pricing_cfg, f->memory_mb, vcpus, &f->vcpus, where, err)) < 0)
 		return rc;
 	f->concurrency_per_instance = (uint32_t)conc;
 	f->reserved_concurrency = (uint32_t)reserved;
