@@ -244,7 +244,8 @@ static int parse_provider(struct scenario *s, const json_t *v, const char *file,
 	char where[512];
 	const char *name = "aws-lambda-x86";
 	const json_t *obj = NULL;
-	snprintf(where, sizeof(where), "%s: provider", file);
+	char cap[300];
+	snprintf(where, sizeof(where), "%s: provider", errbuf_cap(file, cap, sizeof(cap)));
 	if (v && json_is_string(v)) {
 		name = json_string_value(v);
 	} else if (v && json_is_object(v)) {
@@ -548,7 +549,9 @@ static int workload_function(struct scenario *s, struct function_cfg *f, const j
 		}
 		json_object_set_new(obj, "memory_mb", json_integer(mb));
 	}
-	snprintf(where, sizeof(where), "%s: function_defaults (function \"%.100s\" of the workload)", file, tf->name);
+	char cap[300];
+	snprintf(where, sizeof(where), "%s: function_defaults (function \"%.100s\" of the workload)",
+		 errbuf_cap(file, cap, sizeof(cap)), tf->name);
 	int rc = parse_function(s, f, obj, where, err);
 	json_decref(obj);
 	return rc;
@@ -673,7 +676,9 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 	char where[512], path[512];
 	int rc;
 
-	snprintf(where, sizeof(where), "%s: ", s->path);
+	char cap[300];
+	/* The file's name capped, so a long path leaves room for the JSON path. */
+	snprintf(where, sizeof(where), "%s: ", errbuf_cap(s->path, cap, sizeof(cap)));
 	if (!json_is_object(doc))
 		return errbuf_set(err, ERR_INPUT, "%s: the scenario must be a JSON object", s->path);
 	if ((rc = parse_top_level(s, where, &o, err)) < 0 ||
