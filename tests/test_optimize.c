@@ -586,6 +586,61 @@ START_TEST(ties_are_decided_and_reported)
 }
 END_TEST
 
+/* Across providers, a memory size one of them does not offer (1000 MB is
+ * not a Cloud Functions 1st gen tier) is an infeasible point: recorded with
+ * its reason naming the provider, skipped by the search, and the other
+ * points still decide. The answer by hand, as cheapest_provider_and_memory
+ * _by_hand: Arm at 1000 MB, (3601 * 0.2 + 1) s * 1000/1024 GB *
+ * $0.0000133334 + 3601 * $0.2e-6; gen1 at 1024 MB bills 1.4 GHz on top of
+ * its GB-s ($0.0000165 per s against $0.0000130 per s for Arm). */
+START_TEST(invalid_point_is_infeasible_not_fatal)
+{
+	json_t *doc = doc_of(periodic);
+	struct optimize_spec spec = { .objective = FIG_COST_TOTAL, .grid = 5, .rounds = 12, .max_replications = 1 };
+	spec_add_vary(&spec, "provider=gcf-gen1,aws-lambda-arm64");
+	spec_add_vary(&spec, "functions[0].memory_mb=1000,1024");
+	struct optimize_result r;
+	optimize_ok(doc, &spec, &r);
+	ck_assert_uint_eq(r.grid.n_points, 4);
+	size_t bad = SIZE_MAX;
+	for (size_t p = 0; p < 4; p++) {
+		const char *why = points_infeasible(&r.grid, p);
+		int gen1_1000 = strcmp(json_string_value(r.grid.values[2 * p]), "gcf-gen1") == 0 &&
+				json_integer_value(r.grid.values[2 * p + 1]) == 1000;
+		ck_assert_int_eq(why != NULL, gen1_1000);
+		if (!why) {
+			ck_assert(isfinite(points_mean(&r.grid, p, FIG_COST_TOTAL)));
+			continue;
+		}
+		bad = p;
+		ck_assert_msg(strstr(why, "functions[0].memory_mb") && strstr(why, "gcf-gen1") && strstr(why, "got 1000"),
+			      "%s", why);
+		ck_assert(isnan(points_mean(&r.grid, p, FIG_COST_TOTAL)));
+		ck_assert_uint_eq(r.grid.replications[p], 0);
+		ck_assert_int_eq(r.feasible[p], 0);
+	}
+	ck_assert_uint_ne(bad, SIZE_MAX);
+	size_t b = (size_t)r.best;
+	ck_assert_str_eq(json_string_value(r.grid.values[b * 2]), "aws-lambda-arm64");
+	ck_assert_int_eq(json_integer_value(r.grid.values[b * 2 + 1]), 1000);
+	ck_assert_double_eq_tol(points_mean(&r.grid, b, FIG_COST_TOTAL),
+				(3601 * 0.2 + 1) * (1000.0 / 1024) * 0.0000133334 + 3601 * 0.2e-6, 1e-12);
+	/* Every point is in sweep.csv, the infeasible one with its status. */
+	const char *dir = optimize_write_ok(&spec, &r);
+	char *text = tu_read(dir, "sweep.csv");
+	ck_assert_ptr_nonnull(strstr(text, ",status\n"));
+	ck_assert_ptr_nonnull(strstr(text, ",\"infeasible: "));
+	size_t ok = 0;
+	for (const char *q = text; (q = strstr(q, ",ok\n")); q++)
+		ok++;
+	ck_assert_uint_eq(ok, 3);
+	free(text);
+	optimize_result_free(&r);
+	optimize_spec_free(&spec);
+	json_decref(doc);
+}
+END_TEST
+
 START_TEST(cli_unsatisfiable_slo_and_usage)
 {
 	const char *dir = tu_tmpdir();
@@ -617,6 +672,7 @@ END_TEST
 Suite *optimize_suite(void)
 {
 	return TU_SUITE("optimize", "core", 120, argument_syntax, sweep_csv_layout, csv_writer_and_its_hook,
+			invalid_point_is_infeasible_not_fatal,
 			cheapest_provider_and_memory_by_hand, shortest_keepalive_meeting_a_cold_start_slo,
 			cpu_bound_memory_cheapest_meeting_p99, balanced_objective_by_hand,
 			brent_finds_the_balanced_optimum_in_fewer_runs, ties_are_decided_and_reported,

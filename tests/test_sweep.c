@@ -210,6 +210,43 @@ START_TEST(infeasible_points_do_not_stop_the_sweep)
 }
 END_TEST
 
+/* memory_fit: each point gets its provider's smallest size at or above the
+ * requested memory_mb. With common seeds, Cloud Functions 1st gen at a
+ * request of 1000 MB runs at its 1024-MB tier, so its row equals the
+ * 1024-MB row figure for figure; Lambda takes 1000 MB as it is, so its
+ * compute cost is exactly 1000/1024 of the 1024-MB one (same requests, same
+ * durations; only the GB-s differ); Azure Consumption offers nothing at or
+ * above 2048 MB (1536 at most): an infeasible row naming the provider. */
+START_TEST(memory_fit_spans_providers)
+{
+	const char *dir = tu_tmpdir();
+	const char *scen = write_scenario(dir, "");
+	char args[2048], out[600], path[700];
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(args, sizeof(args),
+		 "sweep '%s' --set functions[0].memory_fit=true --common-seed --grid provider=gcf-gen1,aws-lambda-x86,azure-consumption"
+		 " --grid functions[0].memory_mb=1000,1024,2048 -o '%s' -q", scen, out);
+	free(expect_exit(0, args));
+	snprintf(path, sizeof(path), "%s/sweep.csv", out);
+	struct table t = read_table(path);
+	ck_assert_uint_eq(t.n_rows, 1 + 9);
+	size_t status = t.n_cols - 1;
+	/* gen1: 1000 -> 1024. */
+	for (size_t c = 3; c < status; c++)
+		ck_assert_msg(strcmp(t.cell[1][c], t.cell[2][c]) == 0, "%s: %s vs %s", t.cell[0][c], t.cell[1][c], t.cell[2][c]);
+	ck_assert_double_ne(num(&t, 3, "cost_usd.compute"), num(&t, 2, "cost_usd.compute"));
+	/* Lambda: 1000 MB billed as 1000 MB. */
+	ck_assert_str_eq(t.cell[4][column(&t, "invocations")], t.cell[5][column(&t, "invocations")]);
+	ck_assert_double_eq_tol(num(&t, 4, "cost_usd.compute"), num(&t, 5, "cost_usd.compute") * 1000 / 1024,
+				1e-12 * num(&t, 5, "cost_usd.compute"));
+	for (size_t p = 0; p < 9; p++)
+		ck_assert_str_eq(t.cell[1 + p][status], p == 8 ? t.cell[9][status] : "ok");
+	ck_assert_msg(strstr(t.cell[9][status], "azure-consumption offers no size at or above 2048 MB"), "%s",
+		      t.cell[9][status]);
+	free_table(&t);
+}
+END_TEST
+
 START_TEST(threads_shards_and_merge_are_identical)
 {
 	const char *dir = tu_tmpdir();
@@ -596,6 +633,7 @@ END_TEST
 Suite *sweep_suite(void)
 {
 	return TU_SUITE("sweep", "sweep", 120, header_and_rows, threads_shards_and_merge_are_identical,
-			point_equals_run, seeds, grid_values, grid_errors, infeasible_points_do_not_stop_the_sweep, sweep_section, merge_refusals,
+			point_equals_run, seeds, grid_values, grid_errors, infeasible_points_do_not_stop_the_sweep,
+			memory_fit_spans_providers, sweep_section, merge_refusals,
 			mpi_matches_local);
 }

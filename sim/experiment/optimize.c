@@ -1137,7 +1137,9 @@ void optimize_print(FILE *fp, const struct optimize_spec *spec, const struct opt
 		for (size_t i2 = 0; i2 < nf; i2++) {
 			char cell[64];
 			double m = shown_mean(spec, r, p, f[i2]), c = shown_ci95(spec, r, p, f[i2]);
-			if (isfinite(c))
+			if (isnan(m))
+				snprintf(cell, sizeof(cell), "-");   /* not simulated, or undefined */
+			else if (isfinite(c))
 				snprintf(cell, sizeof(cell), "%.6g ± %.2g", m, c);
 			else
 				snprintf(cell, sizeof(cell), "%.6g", m);
