@@ -178,7 +178,7 @@ START_TEST(csv_writer_and_its_hook)
 	ck_assert_int_eq(points_csv_row(fp, 8, v, 2, mean, ci95, NULL, NULL, 0), 0);
 	for (int f = 0; f < FIG_COUNT; f++)
 		mean[f] = ci95[f] = NAN;
-	ck_assert_int_eq(points_csv_row(fp, 9, v, 2, mean, ci95, "s.json: m: \"x\", on\nazure", NULL, 0), 0);
+	ck_assert_int_eq(points_csv_row(fp, 9, v, 2, mean, ci95, "infeasible: s.json: m: \"x\", on\nazure", NULL, 0), 0);
 	output_csv_number(fp, "", 1.0 / 3);
 	fclose(fp);
 	char want[512];

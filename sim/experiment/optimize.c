@@ -968,7 +968,7 @@ static int frontier_row(void *ctx, FILE *fp, size_t p)
 	}
 	fprintf(fp, ",%u,%d,%d,%d,%d", r->grid.replications[p], r->feasible[p], pareto(spec, r, p),
 		is_tied(r, p), r->best == (long)p);
-	points_csv_status(fp, points_infeasible(&r->grid, p));
+	points_csv_status(fp, points_status(&r->grid, p));
 	return 0;
 }
 

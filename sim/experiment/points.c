@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "output/output.h"
+#include "scenario/memsize.h"
 #include "scenario/scenario.h"
 
 int points_init(struct points *g, json_t *base, const char *scenario_path,
@@ -146,6 +147,17 @@ int points_doc(const struct points *g, json_t *const *values, const char *const 
 	return rc;
 }
 
+/* Status text "<prefix><text>" for row p (owned by the table). */
+static int set_status(struct points *g, size_t p, const char *prefix, const char *text, const char *suffix,
+		      struct errbuf *err)
+{
+	size_t n = strlen(prefix) + strlen(text) + strlen(suffix) + 1;
+	if (!(g->status[p] = malloc(n)))
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	snprintf(g->status[p], n, "%s%s%s", prefix, text, suffix);
+	return 0;
+}
+
 /* Row p as an infeasible point: no figures, the scenario's message as its
  * status. */
 static int set_infeasible(struct points *g, size_t p, const char *reason, struct errbuf *err)
@@ -153,9 +165,7 @@ static int set_infeasible(struct points *g, size_t p, const char *reason, struct
 	for (int f = 0; f < FIG_COUNT; f++)
 		g->mean[p * FIG_COUNT + f] = g->ci95[p * FIG_COUNT + f] = NAN;
 	g->replications[p] = 0;
-	if (!(g->status[p] = strdup(reason)))
-		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	return 0;
+	return set_status(g, p, POINTS_INFEASIBLE, reason, "", err);
 }
 
 /* Simulates the values (+ extra sets) and stores the figures in row p. A
@@ -166,6 +176,7 @@ static int simulate(struct points *g, json_t *const *values, const char *const *
 {
 	json_t *doc = NULL;
 	struct points_sim sim;
+	free(g->status[p]);   /* a rerun's earlier status */
 	g->status[p] = NULL;
 	int rc = points_doc(g, values, extra_sets, n_extra, &doc, err);
 	if (rc < 0)
@@ -177,6 +188,12 @@ static int simulate(struct points *g, json_t *const *values, const char *const *
 		return set_infeasible(g, p, e.msg, err);
 	if (rc < 0) {
 		*err = e;
+		return rc;
+	}
+	char fitted[256];
+	memsize_fit_note(&sim.sc, fitted, sizeof(fitted));
+	if (fitted[0] && (rc = set_status(g, p, "ok (memory_fit: ", fitted, ")", err)) < 0) {
+		scenario_free(&sim.sc);
 		return rc;
 	}
 	if ((rc = run_scenario(&sim.sc, &g->opt, &sim.res, err)) < 0) {
@@ -202,8 +219,12 @@ int points_eval(struct points *g, json_t *const *values, const char *const *extr
 	if (rc < 0)
 		return rc;
 	size_t p = g->n_points;
-	if ((rc = simulate(g, values, extra_sets, n_extra, p, err)) < 0)
+	g->status[p] = NULL;
+	if ((rc = simulate(g, values, extra_sets, n_extra, p, err)) < 0) {
+		free(g->status[p]);
+		g->status[p] = NULL;
 		return rc;
+	}
 	for (size_t k = 0; k < g->n_paths; k++)
 		g->values[p * g->n_paths + k] = json_incref(values[k]);
 	g->n_points++;
@@ -218,6 +239,13 @@ int points_rerun(struct points *g, size_t point, const char *const *extra_sets, 
 }
 
 const char *points_infeasible(const struct points *g, size_t point)
+{
+	const char *st = g->status[point];
+	size_t n = strlen(POINTS_INFEASIBLE);
+	return st && strncmp(st, POINTS_INFEASIBLE, n) == 0 ? st + n : NULL;
+}
+
+const char *points_status(const struct points *g, size_t point)
 {
 	return g->status[point];
 }
@@ -266,7 +294,7 @@ void points_csv_header(FILE *fp, const char *const *paths, size_t n_paths, int f
 }
 
 int points_csv_row(FILE *fp, uint64_t point, json_t *const *values, size_t n_values,
-		   const double *mean, const double *ci95, const char *infeasible,
+		   const double *mean, const double *ci95, const char *status,
 		   const struct points_csv_extra *extra, size_t row)
 {
 	fprintf(fp, "%llu", (unsigned long long)point);
@@ -283,31 +311,26 @@ int points_csv_row(FILE *fp, uint64_t point, json_t *const *values, size_t n_val
 		output_csv_number(fp, ",", ci95[f]);
 	}
 	if (mean)
-		points_csv_status(fp, infeasible);
+		points_csv_status(fp, status);
 	if (extra && extra->row(extra->ctx, fp, row) < 0)
 		return -1;
 	fputc('\n', fp);
 	return 0;
 }
 
-void points_csv_status(FILE *fp, const char *infeasible)
+void points_csv_status(FILE *fp, const char *status)
 {
-	if (!infeasible) {
-		fputs(",ok", fp);
+	fputc(',', fp);
+	char *cell = status ? strdup(status) : NULL;
+	if (!cell) {
+		fputs(status ? "?" : "ok", fp);
 		return;
 	}
-	char *cell = malloc(strlen(infeasible) + sizeof("infeasible: "));
-	fputc(',', fp);
-	if (cell) {
-		/* One line per row, whatever the message holds. */
-		sprintf(cell, "infeasible: %s", infeasible);
-		for (char *c = cell; *c; c++)
-			if (*c == '\n' || *c == '\r')
-				*c = ' ';
-		output_csv_field(fp, cell);
-	} else {
-		fputs("infeasible", fp);
-	}
+	/* One line per row, whatever the message holds. */
+	for (char *c = cell; *c; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
+	output_csv_field(fp, cell);
 	free(cell);
 }
 

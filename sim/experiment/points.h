@@ -10,9 +10,11 @@
  * evaluated points (a point is simulated once: `slsim optimize`), and the
  * sweep.csv layout shared by `slsim sweep`, its merge and `slsim optimize`
  * (README.md "sweep.csv"): `point`, one column per PATH, then each
- * STATS_FIGURES name and `<name>.ci95`, then `status` (`ok`, or
- * `infeasible: <why>` for a point whose scenario the validation rejects:
- * its figures are empty), then a caller's extra columns.
+ * STATS_FIGURES name and `<name>.ci95`, then `status` (`ok`; `ok
+ * (memory_fit: functions[0].memory_mb=1024)` when memory_fit gave a
+ * function another size than the one requested; `infeasible: <why>` for a
+ * point whose scenario the validation rejects: its figures are empty),
+ * then a caller's extra columns.
  * Points run one after another; each run spreads its replications over the
  * threads, so the table is the same whatever the thread count. (`slsim
  * sweep` runs many points at once: sim/experiment/sweep.c.)
@@ -54,7 +56,7 @@ struct points {
 	json_t **values;           /* n_points x n_paths, owned */
 	double *mean, *ci95;       /* n_points x FIG_COUNT; NAN where undefined */
 	uint32_t *replications;    /* per point (0 when infeasible) */
-	char **status;             /* per point: NULL, or why it is infeasible (owned) */
+	char **status;             /* per point: NULL (ok), or its status text (owned) */
 	double window_s;           /* duration_s - warmup_s of the base scenario */
 };
 
@@ -84,8 +86,13 @@ int points_rerun(struct points *g, size_t point, const char *const *extra_sets, 
 /* Row of the point with these values, or -1. */
 long points_find(const struct points *g, json_t *const *values);
 
+/* The status of an infeasible point starts with this. */
+#define POINTS_INFEASIBLE "infeasible: "
+
 /* Why row `point` is infeasible (the validation message), or NULL. */
 const char *points_infeasible(const struct points *g, size_t point);
+/* Row `point`'s status text; NULL for plain "ok". */
+const char *points_status(const struct points *g, size_t point);
 
 /* Convenience accessors; NAN where undefined. */
 double points_mean(const struct points *g, size_t point, enum stats_figure f);
@@ -110,13 +117,14 @@ void points_csv_header(FILE *fp, const char *const *paths, size_t n_paths, int f
 		       const struct points_csv_extra *extra);
 /* One line: the point's number, its values (points_value_text, quoted as
  * needed), the figure pairs and status when mean and ci95 are given
- * (numbers through output_csv_number; infeasible NULL for `ok`), then
+ * (numbers through output_csv_number; status NULL for `ok`), then
  * extra's cells of `row`. -1 when out of memory or extra fails. */
 int points_csv_row(FILE *fp, uint64_t point, json_t *const *values, size_t n_values,
-		   const double *mean, const double *ci95, const char *infeasible,
+		   const double *mean, const double *ci95, const char *status,
 		   const struct points_csv_extra *extra, size_t row);
-/* The status cell with its comma: ",ok" or ",\"infeasible: <why>\"". */
-void points_csv_status(FILE *fp, const char *infeasible);
+/* The status cell with its comma: ",ok" for NULL, else the text on one
+ * line, quoted as needed. */
+void points_csv_status(FILE *fp, const char *status);
 
 /* Writes the table as sweep.csv to fp (rows in table order). */
 int points_write_csv(const struct points *g, FILE *fp);

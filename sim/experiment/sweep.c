@@ -23,6 +23,7 @@ static inline int omp_get_max_threads(void) { return 1; }
 #include "output/output.h"
 #include "core/rng.h"
 #include "run/run.h"
+#include "scenario/memsize.h"
 #include "scenario/scenario.h"
 #include "core/version.h"
 
@@ -398,29 +399,52 @@ static int point_scenario(const struct sweep *sw, uint64_t point, struct scenari
 	return rc;
 }
 
-/* Orders infeasible points by point number. */
-static int cmp_infeasible(const void *a, const void *b)
+/* Orders status notes by point number. */
+static int cmp_note(const void *a, const void *b)
 {
-	uint64_t x = ((const struct sweep_infeasible *)a)->point, y = ((const struct sweep_infeasible *)b)->point;
+	uint64_t x = ((const struct sweep_note *)a)->point, y = ((const struct sweep_note *)b)->point;
 	return (x > y) - (x < y);
 }
 
-/* Keeps point p's validation message (without the point label: its row
- * holds the values). Called inside the critical section. */
-static int note_infeasible(struct sweep *sw, uint64_t p, const char *msg)
+/* Keeps point p's status text: POINTS_INFEASIBLE and its validation
+ * message (without the point label: its row holds the values), or what
+ * memory_fit changed. Called inside the critical section. */
+static int note_status(struct sweep *sw, uint64_t p, const char *prefix, const char *text, const char *suffix)
 {
-	if ((sw->n_infeasible & (sw->n_infeasible - 1)) == 0) {
-		size_t cap = sw->n_infeasible ? 2 * sw->n_infeasible : 1;
-		void *q = realloc(sw->infeasible, cap * sizeof(*sw->infeasible));
+	if ((sw->n_notes & (sw->n_notes - 1)) == 0) {
+		size_t cap = sw->n_notes ? 2 * sw->n_notes : 1;
+		void *q = realloc(sw->notes, cap * sizeof(*sw->notes));
 		if (!q)
 			return -1;
-		sw->infeasible = q;
+		sw->notes = q;
 	}
-	char *reason = strdup(msg);
-	if (!reason)
+	size_t n = strlen(prefix) + strlen(text) + strlen(suffix) + 1;
+	char *status = malloc(n);
+	if (!status)
 		return -1;
-	sw->infeasible[sw->n_infeasible++] = (struct sweep_infeasible){ p, reason };
+	snprintf(status, n, "%s%s%s", prefix, text, suffix);
+	sw->notes[sw->n_notes++] = (struct sweep_note){ p, status };
 	return 0;
+}
+
+/* Validates point p: 0, or the error; what memory_fit changed in *fitted. */
+static int validate_point(const struct sweep *sw, uint64_t p, char *fitted, size_t size, int *labelled,
+			  struct errbuf *e)
+{
+	struct scenario sc;
+	json_t *doc;
+	fitted[0] = '\0';
+	int rc = sweep_point_doc(sw, p, &doc, e);
+	*labelled = rc < 0;
+	if (rc == 0) {
+		rc = scenario_from_json(&sc, doc, sw->scenario_path, e);
+		json_decref(doc);
+		if (rc == 0) {
+			memsize_fit_note(&sc, fitted, size);
+			scenario_free(&sc);
+		}
+	}
+	return rc;
 }
 
 /* Every point is validated before hours go into the others. A point the
@@ -433,6 +457,7 @@ static int validate_points(struct sweep *sw, struct errbuf *err)
 	uint64_t first_bad = UINT64_MAX;
 	struct errbuf bad = { "" };
 	int bad_rc = 0, oom = 0;
+	size_t n_infeasible = 0;
 #pragma omp parallel for schedule(dynamic, 16)
 	for (uint64_t p = 0; p < sw->n_points; p++) {
 		uint64_t seen;
@@ -440,21 +465,18 @@ static int validate_points(struct sweep *sw, struct errbuf *err)
 		seen = first_bad;
 		if (p > seen)
 			continue;
-		struct scenario sc;
-		json_t *doc;
 		struct errbuf e = { "" };
-		int rc = sweep_point_doc(sw, p, &doc, &e);
-		int labelled = rc < 0;
-		if (rc == 0) {
-			rc = scenario_from_json(&sc, doc, sw->scenario_path, &e);
-			json_decref(doc);
-			if (rc == 0)
-				scenario_free(&sc);
-		}
+		char fitted[256];
+		int labelled;
+		int rc = validate_point(sw, p, fitted, sizeof(fitted), &labelled, &e);
 #pragma omp critical(sweep_validate)
 		{
-			if (rc == ERR_INPUT && !labelled && note_infeasible(sw, p, e.msg) < 0)
-				oom = 1;
+			if (rc == ERR_INPUT && !labelled) {
+				oom |= note_status(sw, p, POINTS_INFEASIBLE, e.msg, "") < 0;
+				n_infeasible++;
+			} else if (rc == 0 && fitted[0]) {
+				oom |= note_status(sw, p, "ok (memory_fit: ", fitted, ")") < 0;
+			}
 			if (rc < 0 && (rc != ERR_INPUT || labelled) && p < first_bad) {
 				first_bad = p;
 				bad = e;
@@ -464,12 +486,12 @@ static int validate_points(struct sweep *sw, struct errbuf *err)
 	}
 	if (oom)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	qsort(sw->infeasible, sw->n_infeasible, sizeof(*sw->infeasible), cmp_infeasible);
-	if (first_bad == UINT64_MAX && sw->n_infeasible == sw->n_points && sw->n_points > 0) {
+	qsort(sw->notes, sw->n_notes, sizeof(*sw->notes), cmp_note);
+	if (first_bad == UINT64_MAX && n_infeasible == sw->n_points && sw->n_points > 0) {
 		char label[512];
 		point_label(sw, 0, label, sizeof(label));
 		return errbuf_set(err, ERR_INPUT, "every point of the grid is invalid; %s: %s", label,
-				  sw->infeasible[0].reason);
+				  sweep_infeasible(sw, 0));
 	}
 	if (first_bad != UINT64_MAX) {
 		char label[512];
@@ -480,17 +502,24 @@ static int validate_points(struct sweep *sw, struct errbuf *err)
 	return 0;
 }
 
-const char *sweep_infeasible(const struct sweep *sw, uint64_t point)
+const char *sweep_status(const struct sweep *sw, uint64_t point)
 {
-	size_t lo = 0, hi = sw->n_infeasible;
+	size_t lo = 0, hi = sw->n_notes;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (sw->infeasible[mid].point < point)
+		if (sw->notes[mid].point < point)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < sw->n_infeasible && sw->infeasible[lo].point == point ? sw->infeasible[lo].reason : NULL;
+	return lo < sw->n_notes && sw->notes[lo].point == point ? sw->notes[lo].status : NULL;
+}
+
+const char *sweep_infeasible(const struct sweep *sw, uint64_t point)
+{
+	const char *st = sweep_status(sw, point);
+	size_t n = strlen(POINTS_INFEASIBLE);
+	return st && strncmp(st, POINTS_INFEASIBLE, n) == 0 ? st + n : NULL;
 }
 
 int sweep_load(struct sweep *sw, const char *scenario_path, const char *const *sets, size_t n_sets,
@@ -550,9 +579,9 @@ void sweep_free(struct sweep *sw)
 		free(sw->axes[a].path);
 	}
 	free(sw->axes);
-	for (size_t i = 0; i < sw->n_infeasible; i++)
-		free(sw->infeasible[i].reason);
-	free(sw->infeasible);
+	for (size_t i = 0; i < sw->n_notes; i++)
+		free(sw->notes[i].status);
+	free(sw->notes);
 	json_decref(sw->base);
 	free(sw->name);
 	free(sw->scenario_path);
@@ -786,7 +815,7 @@ int sweep_csv_row(FILE *fp, const struct sweep *sw, const struct sweep_row *row)
 	for (size_t a = 0; a < sw->n_axes; a++)
 		values[a] = sw->axes[a].values[value_index(sw, row->point, a)];
 	return points_csv_row(fp, row->point, values, sw->n_axes, row->mean, row->ci95,
-			      sweep_infeasible(sw, row->point), NULL, 0);
+			      sweep_status(sw, row->point), NULL, 0);
 }
 
 json_t *sweep_meta_json(const struct sweep *sw)

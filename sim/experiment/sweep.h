@@ -40,10 +40,10 @@ struct sweep_axis {
 	json_t **values;     /* owned references */
 };
 
-/* A point the scenario validation rejects, and why. */
-struct sweep_infeasible {
+/* A point whose status is not plain "ok" (points.h: sweep.csv's status). */
+struct sweep_note {
 	uint64_t point;
-	char *reason;               /* the validation message (owned) */
+	char *status;               /* "infeasible: <why>" or "ok (memory_fit: ...)" (owned) */
 };
 
 struct sweep {
@@ -58,10 +58,11 @@ struct sweep {
 	struct sweep_axis *axes;
 	uint64_t n_points;
 	uint32_t shard_index, shard_count;   /* 0/1 unless --shard K/N */
-	/* Points found invalid by sweep_load, by point: they run nothing and
-	 * their rows say `infeasible: <reason>` in the status column. */
-	size_t n_infeasible;
-	struct sweep_infeasible *infeasible;
+	/* Status notes from sweep_load, by point: points found invalid run
+	 * nothing and their rows say `infeasible: <reason>`; points memory_fit
+	 * changed say which sizes they run with. */
+	size_t n_notes;
+	struct sweep_note *notes;
 };
 
 /* Reads the scenario, applies the --set assignments, and builds the grid
@@ -77,6 +78,8 @@ void sweep_free(struct sweep *sw);
 
 /* Why the point is infeasible (its validation message), or NULL. */
 const char *sweep_infeasible(const struct sweep *sw, uint64_t point);
+/* The point's status text for sweep.csv; NULL for plain "ok". */
+const char *sweep_status(const struct sweep *sw, uint64_t point);
 
 /* Parses "K/N" (0 <= K < N <= SWEEP_MAX_SHARDS) into the sweep. */
 int sweep_set_shard(struct sweep *sw, const char *spec, struct errbuf *err);

@@ -471,7 +471,7 @@ static int section_infeasible(struct doc *d, const char *dir, struct errbuf *err
 	}
 	size_t n = 0;
 	while (rc >= 0 && cs >= 0 && g_end >= 1 && names && (rc = csvr_next(r, &row, err)) == 1) {
-		if ((long)row.n_fields <= cs || strcmp(row.fields[cs], "ok") == 0)
+		if ((long)row.n_fields <= cs || strncmp(row.fields[cs], "infeasible", 10) != 0)
 			continue;
 		if (n == 0) {
 			heading(d, 2, "Infeasible points");

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 #include "core/jsonutil.h"
+#include "scenario/scenario.h"
 
 /* Memory alone decides here: vCPUs are checked by the caller's own
  * resources call with the scenario's vcpus. */
@@ -107,4 +108,21 @@ int memsize_read(const struct pricing_ops *ops, const void *cfg, const json_t *o
 	unit_hint(ops, cfg, x, hint, sizeof(hint));
 	return errbuf_set(err, ERR_INPUT, "%s: must be %s on %s, got %g%s%s", path, sizes, ops->name, x,
 			  v ? "" : " (the default)", hint);
+}
+
+void memsize_fit_note(const struct scenario *s, char *buf, size_t size)
+{
+	const json_t *fns = json_object_get(s->json, "functions");
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < s->n_listed && i < json_array_size(fns) && n + 1 < size; i++) {
+		const json_t *fn = json_array_get(fns, i), *req = json_object_get(fn, "memory_mb");
+		if (!json_is_true(json_object_get(fn, "memory_fit")) || !json_is_number(req) ||
+		    json_number_value(req) == s->functions[i].memory_mb)
+			continue;
+		n += (size_t)snprintf(buf + n, size - n, "%sfunctions[%zu].memory_mb=%u", n ? ", " : "", i,
+				      s->functions[i].memory_mb);
+	}
+	if (n >= size)
+		buf[size - 1] = '\0';
 }

@@ -19,6 +19,8 @@
 #include "core/errbuf.h"
 #include "models/pricing.h"
 
+struct scenario;
+
 /* Sizes above this are never valid (the scenario's limit on memory_mb). */
 #define MEMSIZE_MAX_MB (1u << 20)
 
@@ -35,5 +37,10 @@ void memsize_describe(const struct pricing_ops *ops, const void *cfg, char *buf,
  * runs with. ERR_INPUT names the JSON path, the provider and its sizes. */
 int memsize_read(const struct pricing_ops *ops, const void *cfg, const json_t *obj, const char *where,
 		 uint32_t *memory_mb, struct errbuf *err);
+
+/* What memory_fit changed in a valid scenario, for a sweep's status column:
+ * "functions[0].memory_mb=1024, functions[2].memory_mb=2048" for the
+ * listed functions whose size differs from the request, or "" (buf). */
+void memsize_fit_note(const struct scenario *s, char *buf, size_t size);
 
 #endif
