@@ -413,8 +413,12 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	f->memory_mb = memory_mb;
 	if ((rc = check_timeout(s, f, obj, where, err)) < 0 ||
-	    (rc = s->pricing->resources(s->pricing_cfg, f->memory_mb, vcpus, &f->vcpus, where, err)) < 0)
+	    (rc = s->pricing->resources(s->pricing_cfg, f->memory_mb, vcpus, &f->vcpus, where, err)) < 0) {
+		/* A sweep across providers reports this per point: say whose rule it is. */
+		if (rc == ERR_INPUT && err && !strstr(err->msg, s->pricing->name))
+			errbuf_set(err, rc, "%s (provider %s)", err->msg, s->pricing->name);
 		return rc;
+	}
 	f->concurrency_per_instance = (uint32_t)conc;
 	f->reserved_concurrency = (uint32_t)reserved;
 	if (f->reserved_concurrency > s->platform.account_concurrency)
