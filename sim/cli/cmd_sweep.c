@@ -122,6 +122,22 @@ static void print_points(const struct sweep *sw, const struct sweep_args *a)
 	}
 }
 
+/* How many of the shard's points are infeasible, and the first one's reason. */
+static void print_infeasible(const struct sweep *sw)
+{
+	uint64_t n = 0, first = 0;
+	for (size_t i = 0; i < sw->n_notes; i++) {
+		uint64_t p = sw->notes[i].point;
+		if (p % sw->shard_count != sw->shard_index || !sweep_infeasible(sw, p))
+			continue;
+		if (n++ == 0)
+			first = p;
+	}
+	if (n)
+		printf("%llu infeasible point%s (not simulated; see the status column), the first: point %llu: %s\n",
+		       (unsigned long long)n, n > 1 ? "s" : "", (unsigned long long)first, sweep_infeasible(sw, first));
+}
+
 /* Runs the points and writes sweep.csv and sweep.json into out_dir. */
 static int run_points(const struct sweep *sw, const struct sweep_args *a, const char *out_dir, struct errbuf *err)
 {
@@ -152,6 +168,8 @@ static int run_points(const struct sweep *sw, const struct sweep_args *a, const 
 		printf("sweep of %s: %llu of %llu points (shard %u/%u) in %s/sweep.csv\n", sw->name,
 		       (unsigned long long)progress.total, (unsigned long long)sw->n_points, sw->shard_index,
 		       sw->shard_count, out_dir);
+	if (rc == 0 && !quiet)
+		print_infeasible(sw);
 	return rc;
 }
 
