@@ -15,7 +15,7 @@ static int valid(const struct pricing_ops *ops, const void *cfg, uint32_t mb)
 
 int memsize_fit(const struct pricing_ops *ops, const void *cfg, uint32_t request_mb, uint32_t *out)
 {
-	for (uint32_t mb = request_mb ? request_mb : 1; mb <= MEMSIZE_MAX_MB; mb++)
+	for (uint32_t mb = request_mb ? request_mb : 1; mb <= MEMSIZE_SCAN_MB; mb++)
 		if (valid(ops, cfg, mb)) {
 			*out = mb;
 			return 0;
@@ -42,8 +42,8 @@ void memsize_describe(const struct pricing_ops *ops, const void *cfg, char *buf,
 	int n_runs = 0;
 	/* Only on the way to an error message: a scan of every size is cheap
 	 * next to a person reading it, and needs no engine to describe itself. */
-	for (uint32_t mb = 1; mb <= MEMSIZE_MAX_MB + 1; mb++) {
-		int ok = mb <= MEMSIZE_MAX_MB && valid(ops, cfg, mb);
+	for (uint32_t mb = 1; mb <= MEMSIZE_SCAN_MB + 1; mb++) {
+		int ok = mb <= MEMSIZE_SCAN_MB && valid(ops, cfg, mb);
 		if (ok && !lo)
 			lo = mb;
 		if (!ok && lo) {

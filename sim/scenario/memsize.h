@@ -23,9 +23,13 @@ struct scenario;
 
 /* Sizes above this are never valid (the scenario's limit on memory_mb). */
 #define MEMSIZE_MAX_MB (1u << 20)
+/* Sizes the fit and the descriptions look at: 128 GB, twice the largest
+ * any provider offers (GCF gen2: 32 GB), so an infeasible point of a large
+ * sweep costs about a millisecond to describe, not a scan to 1 TB. */
+#define MEMSIZE_SCAN_MB (1u << 17)
 
 /* The provider's smallest valid size >= request_mb into *out: 0, or -1
- * when it offers none up to MEMSIZE_MAX_MB. */
+ * when it offers none up to MEMSIZE_SCAN_MB. */
 int memsize_fit(const struct pricing_ops *ops, const void *cfg, uint32_t request_mb, uint32_t *out);
 
 /* The valid sizes for a message: "an integer in [128, 10240]" or "one of
