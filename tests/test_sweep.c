@@ -197,6 +197,15 @@ START_TEST(infeasible_points_do_not_stop_the_sweep)
 		ck_assert_double_eq_tol(num(&t, 1 + p, "invocations"), 15000, 354);
 	}
 	free_table(&t);
+	/* The report lists it, with its reason. */
+	snprintf(args, sizeof(args), "report '%s'", out);
+	free(expect_exit(0, args));
+	char *md = file_in(out, "report.md");
+	const char *sec = strstr(md, "## Infeasible points");
+	ck_assert_msg(sec && strstr(sec, "| 3 | provider=azure-consumption, functions\\[0\\].memory\\_mb=2048 |") &&
+			      strstr(sec, "on azure-consumption, got 2048"),
+		      "%s", md);
+	free(md);
 	/* Two shards, merged: the same bytes, the infeasible row included. */
 	for (int k = 0; k < 2; k++) {
 		snprintf(args, sizeof(args), "sweep '%s' %s -o '%s/s%d' --shard %d/2 -q", scen, grid, dir, k, k);
