@@ -311,7 +311,7 @@ START_TEST(scenario_sizing_errors)
 		{ "\"vcpus\": 2, \"work\": {\"cpu_s\": 1}, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}",
 		  "functions[0].vcpus: AWS Lambda derives the vCPU share from memory_mb" },
 		{ "\"memory_mb\": 20000, \"work\": {\"cpu_s\": 1}, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}",
-		  "functions[0].memory_mb: must be an integer in [128, 10240], got 20000" },
+		  "functions[0].memory_mb: must be an integer in [128, 10240] on aws-lambda-x86, got 20000" },
 		{ "\"cpu_fraction\": 0.5, \"work\": {\"cpu_s\": 1}, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}",
 		  "functions[0].cpu_fraction: only with service (with work it follows from cpu_s and io_s)" },
 		{ "\"cpu_fraction\": 1.5, \"service\": {\"dist\": \"constant\", \"value_s\": 1},"

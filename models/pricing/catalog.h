@@ -68,6 +68,17 @@ int pricing_catalog_coldstart(const char *provider, struct pricing_coldstart *ou
  * ERR_RUNTIME when the entry lacks it. */
 int pricing_catalog_architecture(const char *provider, char *arch, size_t size, struct errbuf *err);
 
+/* A provider's limits on a function's configuration: its entry's "limits"
+ * object, in the same form as its prices. */
+struct pricing_limits {
+	double timeout_max_s;   /* the longest timeout_s it allows; NAN: no maximum */
+};
+
+/* Fills *out from the provider's limits: 0, 1 when the catalogue has no
+ * such provider or no limits for it (*out all NAN), ERR_RUNTIME when the
+ * built-in list is broken. */
+int pricing_catalog_limits(const char *provider, struct pricing_limits *out, struct errbuf *err);
+
 /* The embedded files, NULL-terminated (name and NUL-terminated text). */
 struct pricing_catalog_file {
 	const char *name;

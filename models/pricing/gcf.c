@@ -90,6 +90,8 @@ int pricing_gcf_resources(const void *cfg, uint32_t memory_mb, double vcpus_requ
 				*vcpus = p->mhz[i] / p->mhz_per_vcpu;
 				return 0;
 			}
+		if (!err)
+			return ERR_INPUT;   /* a probe (sim/scenario/memsize.c): no message to build */
 		char list[256] = "";
 		for (size_t i = 0; i < N_TIERS; i++)
 			if (!isnan(p->mhz[i]))

@@ -527,6 +527,80 @@ static int section_best(struct doc *d, const char *dir, struct errbuf *err)
 	return rc < 0 ? rc : 0;
 }
 
+/* Rows shown in the infeasible-points table; the rest are counted. */
+#define MAX_INFEASIBLE_ROWS 50
+
+/* One row of sweep.csv whose status is not "ok": its values and reason. */
+static void infeasible_row(struct doc *d, const struct csvr_row *head, const struct csvr_row *row, long g_end,
+			   long cs)
+{
+	char cfg[2048] = "";
+	for (long k = 1; k < g_end && k < (long)row->n_fields; k++)
+		snprintf(cfg + strlen(cfg), sizeof(cfg) - strlen(cfg), "%s%s=%s", k > 1 ? ", " : "",
+			 head->fields[k], row->fields[k]);
+	const char *why = row->fields[cs];
+	if (strncmp(why, "infeasible: ", 12) == 0)
+		why += 12;
+	const char *cells[] = { row->fields[0], cfg, why };
+	table_row(d, cells, 3, NULL);
+}
+
+/* The points of sweep.csv its status column marks infeasible (a
+ * configuration the provider does not offer), with the reason: they have
+ * no figures, and neither the best rows nor the optimiser consider them. */
+static int section_infeasible(struct doc *d, const char *dir, struct errbuf *err)
+{
+	char path[4200];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/sweep.csv", dir);
+	if (stat(path, &st) != 0)
+		return 0;
+	struct csvr *r;
+	struct csvr_row row, head = { 0 };
+	int rc = csvr_open(&r, path, err);
+	if (rc < 0)
+		return rc;
+	long cs = -1, g_end = -1;
+	char **names = NULL;
+	if ((rc = csvr_next(r, &row, err)) == 1) {
+		cs = csvr_find_column(&row, "status");
+		g_end = csvr_find_column(&row, "invocations");
+		/* The header's cells are the reader's until the next row: keep them. */
+		names = calloc(row.n_fields, sizeof(*names));
+		for (size_t k = 0; names && k < row.n_fields; k++)
+			names[k] = strdup(row.fields[k]);
+		head.fields = (const char *const *)names;
+		head.n_fields = names ? row.n_fields : 0;
+	}
+	size_t n = 0;
+	while (rc >= 0 && cs >= 0 && g_end >= 1 && names && (rc = csvr_next(r, &row, err)) == 1) {
+		if ((long)row.n_fields <= cs || strncmp(row.fields[cs], "infeasible", 10) != 0)
+			continue;
+		if (n == 0) {
+			heading(d, 2, "Infeasible points");
+			para(d, "Configurations the provider does not offer (sweep.csv's status column): they were not "
+				"simulated, and neither the best rows above nor the optimiser consider them.");
+			const char *cols[] = { "point", "configuration", "reason" };
+			table_start(d, cols, 3);
+		}
+		if (n++ < MAX_INFEASIBLE_ROWS)
+			infeasible_row(d, &head, &row, g_end, cs);
+	}
+	if (n > 0) {
+		table_end(d);
+		if (n > MAX_INFEASIBLE_ROWS) {
+			char more[128];
+			snprintf(more, sizeof(more), "... and %zu more in sweep.csv.", n - MAX_INFEASIBLE_ROWS);
+			para(d, more);
+		}
+	}
+	for (size_t k = 0; names && k < head.n_fields; k++)
+		free(names[k]);
+	free(names);
+	csvr_close(r);
+	return rc < 0 ? rc : 0;
+}
+
 static void section_optimizer(struct doc *d, const char *dir)
 {
 	char path[4200];
@@ -731,7 +805,7 @@ int report_dir(const char *dir, const struct report_options *opt, struct errbuf 
 		section_headline(&d, summary);
 	}
 	section_optimizer(&d, dir);
-	if ((rc = section_best(&d, dir, err)) < 0)
+	if ((rc = section_best(&d, dir, err)) < 0 || (rc = section_infeasible(&d, dir, err)) < 0)
 		goto out;
 	if (scen && (rc = section_baseline(&d, dir, scen, opt, err)) < 0)
 		goto out;

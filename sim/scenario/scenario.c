@@ -7,6 +7,8 @@
 #include <string.h>
 #include "scenario/baseline.h"
 #include "models/runtimes.h"
+#include "models/pricing/catalog.h"
+#include "scenario/memsize.h"
 
 /* ---- --set ------------------------------------------------------------- */
 
@@ -246,7 +248,8 @@ static int parse_provider(struct scenario *s, const json_t *v, const char *file,
 	char where[512];
 	const char *name = "aws-lambda-x86";
 	const json_t *obj = NULL;
-	snprintf(where, sizeof(where), "%s: provider", file);
+	char cap[300];
+	snprintf(where, sizeof(where), "%s: provider", errbuf_cap(file, cap, sizeof(cap)));
 	if (v && json_is_string(v)) {
 		name = json_string_value(v);
 	} else if (v && json_is_object(v)) {
@@ -262,6 +265,11 @@ static int parse_provider(struct scenario *s, const json_t *v, const char *file,
 	if (!s->pricing)
 		return errbuf_set(err, ERR_INPUT, "%s: unknown provider \"%s\" (known: %s)", where, name,
 				  pricing_names());
+	struct pricing_limits lim;
+	int rc = pricing_catalog_limits(s->pricing->name, &lim, err);
+	if (rc < 0)
+		return rc;
+	s->timeout_max_s = rc == 0 && !isnan(lim.timeout_max_s) ? lim.timeout_max_s : INFINITY;
 	return s->pricing->parse(s->pricing, obj, &s->pricing_opts, where, &s->pricing_cfg, err);
 }
 
@@ -390,6 +398,23 @@ struct function_objs {
 	const json_t *service, *work, *cold, *ka, *arrivals;
 };
 
+/* functions[i].timeout_s within the provider's maximum (its data's
+ * limits.timeout_max_s); without the key, the default capped at it. */
+static int check_timeout(const struct scenario *s, struct function_cfg *f, const json_t *obj, const char *where,
+			 struct errbuf *err)
+{
+	char path[512];
+	if (!json_object_get(obj, "timeout_s")) {
+		f->timeout_s = fmin(f->timeout_s, s->timeout_max_s);
+		return 0;
+	}
+	if (f->timeout_s > s->timeout_max_s)
+		return errbuf_set(err, ERR_INPUT, "%s: %g s is above the maximum timeout of %s, %g s",
+				  ju_path(path, sizeof(path), where, "timeout_s"), f->timeout_s, s->pricing->name,
+				  s->timeout_max_s);
+	return 0;
+}
+
 static int parse_function_keys(struct scenario *s, struct function_cfg *f, const json_t *obj, const char *where,
 			       struct function_objs *o, struct errbuf *err)
 {
@@ -397,18 +422,19 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 	int need_arrivals = s->workload ? JU_OPTIONAL : JU_REQUIRED;
 	static const char *const keys[] = { "name", "memory_mb", "concurrency_per_instance",
 					    "reserved_concurrency", "timeout_s", "service", "work", "vcpus",
-					    "cold_start", "keepalive", "arrivals", "cpu_fraction", NULL };
+					    "cold_start", "keepalive", "arrivals", "memory_fit", "cpu_fraction", NULL };
 	char path[512];
 	const char *name = NULL;
 	double vcpus = NAN;
-	uint64_t memory_mb = 128, conc = 0, reserved = 0;   /* conc 0: not set */
+	uint64_t conc = 0, reserved = 0;   /* conc 0: not set */
+	uint32_t memory_mb = 128;
 	int rc;
 
 	if ((rc = ju_expect_object(obj, where, err)) < 0 ||
 	    (rc = ju_check_keys(obj, where, keys, err)) < 0 ||
 	    (rc = ju_string(obj, "name", where, JU_REQUIRED, &name, err)) < 0 ||
 	    (rc = check_name(name, ju_path(path, sizeof(path), where, "name"), err)) < 0 ||
-	    (rc = ju_uint(obj, "memory_mb", where, JU_OPTIONAL, 1, 1u << 20, &memory_mb, err)) < 0 ||
+	    (rc = memsize_read(s->pricing, s->pricing_cfg, obj, where, &memory_mb, err)) < 0 ||
 	    (rc = ju_number(obj, "vcpus", where, JU_OPTIONAL, 0, 1024, &vcpus, err)) < 0 ||
 	    (rc = ju_uint(obj, "concurrency_per_instance", where, JU_OPTIONAL, 1, 100000, &conc, err)) < 0 ||
 	    (rc = ju_uint(obj, "reserved_concurrency", where, JU_OPTIONAL, 0, UINT32_MAX, &reserved, err)) < 0 ||
@@ -422,9 +448,14 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 	f->name = strdup(name);
 	if (!f->name)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	f->memory_mb = (uint32_t)memory_mb;
-	if ((rc = s->pricing->resources(s->pricing_cfg, f->memory_mb, vcpus, &f->vcpus, where, err)) < 0)
+	f->memory_mb = memory_mb;
+	if ((rc = check_timeout(s, f, obj, where, err)) < 0 ||
+	    (rc = s->pricing->resources(s->pricing_cfg, f->memory_mb, vcpus, &f->vcpus, where, err)) < 0) {
+		/* A sweep across providers reports this per point: say whose rule it is. */
+		if (rc == ERR_INPUT && err && !strstr(err->msg, s->pricing->name))
+			errbuf_set(err, rc, "%s (provider %s)", err->msg, s->pricing->name);
 		return rc;
+	}
 	/* Not set: the provider's default for the instance size. */
 	f->concurrency_per_instance = conc ? (uint32_t)conc
 				    : s->pricing->default_concurrency(s->pricing_cfg, f->memory_mb, f->vcpus);
@@ -574,7 +605,9 @@ static int workload_function(struct scenario *s, struct function_cfg *f, const j
 		}
 		json_object_set_new(obj, "memory_mb", json_integer(mb));
 	}
-	snprintf(where, sizeof(where), "%s: function_defaults (function \"%.100s\" of the workload)", file, tf->name);
+	char cap[300];
+	snprintf(where, sizeof(where), "%s: function_defaults (function \"%.100s\" of the workload)",
+		 errbuf_cap(file, cap, sizeof(cap)), tf->name);
 	int rc = parse_function(s, f, obj, where, err);
 	json_decref(obj);
 	return rc;
@@ -699,7 +732,9 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 	char where[512], path[512];
 	int rc;
 
-	snprintf(where, sizeof(where), "%s: ", s->path);
+	char cap[300];
+	/* The file's name capped, so a long path leaves room for the JSON path. */
+	snprintf(where, sizeof(where), "%s: ", errbuf_cap(s->path, cap, sizeof(cap)));
 	if (!json_is_object(doc))
 		return errbuf_set(err, ERR_INPUT, "%s: the scenario must be a JSON object", s->path);
 	if ((rc = parse_top_level(s, where, &o, err)) < 0 ||

@@ -110,6 +110,7 @@ struct scenario {
 	const struct pricing_ops *pricing;
 	void *pricing_cfg;
 	struct pricing_opts pricing_opts;  /* top-level "pricing" */
+	double timeout_max_s;              /* the provider's maximum timeout_s (INFINITY: none) */
 	struct platform_cfg platform;
 	/* "workload": the prepared trace or generator (NULL without one). Its
 	 * functions follow the listed ones in functions[], in order of
