@@ -1097,6 +1097,22 @@ static int rank_before(const struct rank_ctx *c, size_t p, size_t q)
 	return p < q;
 }
 
+/* One figure of the table: mean m with its 95 % half-width c. */
+static void format_cell(char *cell, size_t size, enum stats_figure fig, double m, double c)
+{
+	int quantile = fig >= FIG_LATENCY_P50 && fig <= FIG_LATENCY_P999;
+	if (!isfinite(m))
+		snprintf(cell, size, "-");   /* undefined: never "nan" */
+	else if (quantile && isfinite(c) && c < m * HISTO_REL_ERROR)
+		/* Replications in one histogram bucket: "± 0" would claim more
+		 * than the quantiles' resolution. */
+		snprintf(cell, size, "%.6g ± %g %%", m, 100 * HISTO_REL_ERROR);
+	else if (isfinite(c))
+		snprintf(cell, size, "%.6g ± %.2g", m, c);
+	else
+		snprintf(cell, size, "%.6g", m);
+}
+
 void optimize_print(FILE *fp, const struct optimize_spec *spec, const struct optimize_result *r)
 {
 	const struct points *g = &r->grid;
@@ -1136,18 +1152,8 @@ void optimize_print(FILE *fp, const struct optimize_spec *spec, const struct opt
 		}
 		for (size_t i2 = 0; i2 < nf; i2++) {
 			char cell[64];
-			double m = shown_mean(spec, r, p, f[i2]), c = shown_ci95(spec, r, p, f[i2]);
-			int quantile = f[i2] >= FIG_LATENCY_P50 && f[i2] <= FIG_LATENCY_P999;
-			if (!isfinite(m))
-				snprintf(cell, sizeof(cell), "-");   /* undefined: never "nan" */
-			else if (quantile && isfinite(c) && c < m * HISTO_REL_ERROR)
-				/* Replications in one histogram bucket: "± 0" would claim
-				 * more than the quantiles' resolution. */
-				snprintf(cell, sizeof(cell), "%.6g ± %g %%", m, 100 * HISTO_REL_ERROR);
-			else if (isfinite(c))
-				snprintf(cell, sizeof(cell), "%.6g ± %.2g", m, c);
-			else
-				snprintf(cell, sizeof(cell), "%.6g", m);
+			format_cell(cell, sizeof(cell), f[i2], shown_mean(spec, r, p, f[i2]),
+				    shown_ci95(spec, r, p, f[i2]));
 			fprintf(fp, " %24s", cell);
 		}
 		const char *why = points_infeasible(g, p);
