@@ -641,6 +641,70 @@ START_TEST(invalid_point_is_infeasible_not_fatal)
 }
 END_TEST
 
+/* The planner's question of issue #12 (scenarios/planner.json), on one day
+ * and one replication: one optimize command spans the six plans, the plan
+ * without a size that large is an infeasible row (not an abort), arm64 is
+ * cheaper than x86 at the same size (its GB-s price is 0.8x x86's and its
+ * CPU part faster, the request fee equal), and the report's VM baseline
+ * simulates more requests at each larger traffic scale. */
+START_TEST(planner_scenario_across_six_plans)
+{
+	const char *dir = tu_tmpdir();
+	char scen[600];
+	snprintf(scen, sizeof(scen), "%s/scenarios/planner.json", tu_root());
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "optimize '%s' --set workload.duration_s=86400 --set replications=1 "
+				  "--vary provider=aws-lambda-x86,aws-lambda-arm64,azure-consumption,azure-flex,"
+				  "gcf-gen1,gcf-gen2 --vary 'functions[0].memory_mb=2048' -q -o '%s/o'", scen, dir), 0);
+	char path[700];
+	snprintf(path, sizeof(path), "%s/o/sweep.csv", dir);
+	struct errbuf err = { "" };
+	struct csvr *r;
+	struct csvr_row row;
+	ck_assert_int_eq(csvr_open(&r, path, &err), 0);
+	ck_assert_int_eq(csvr_next(r, &row, &err), 1);
+	long prov = csvr_find_column(&row, "provider"), cost = csvr_find_column(&row, "cost_usd.total");
+	long status = csvr_find_column(&row, "status");
+	ck_assert(prov >= 0 && cost >= 0 && status >= 0);
+	double x86 = NAN, arm = NAN;
+	size_t rows = 0, ok = 0;
+	while (csvr_next(r, &row, &err) == 1) {
+		rows++;
+		const char *p = row.fields[prov], *st = row.fields[status];
+		if (strcmp(p, "azure-consumption") == 0) {
+			ck_assert_msg(strncmp(st, "infeasible: ", 12) == 0 && strstr(st, "azure-consumption"), "%s", st);
+			continue;
+		}
+		ck_assert_msg(strncmp(st, "ok", 2) == 0, "%s: %s", p, st);
+		ok++;
+		double c = strtod(row.fields[cost], NULL);
+		ck_assert(c > 0);
+		if (strcmp(p, "aws-lambda-x86") == 0)
+			x86 = c;
+		else if (strcmp(p, "aws-lambda-arm64") == 0)
+			arm = c;
+	}
+	csvr_close(r);
+	ck_assert_uint_eq(rows, 6);
+	ck_assert_uint_eq(ok, 5);
+	ck_assert_msg(arm < x86, "arm64 %g, x86 %g", arm, x86);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "report '%s/o' --scales 0.5,1,2 --threads 2", dir), 0);
+	snprintf(path, sizeof(path), "%s/o/baseline.csv", dir);
+	ck_assert_int_eq(csvr_open(&r, path, &err), 0);
+	ck_assert_int_eq(csvr_next(r, &row, &err), 1);
+	long inv = csvr_find_column(&row, "invocations");
+	double last = 0;
+	size_t scales = 0;
+	while (csvr_next(r, &row, &err) == 1) {
+		double n = strtod(row.fields[inv], NULL);
+		ck_assert_msg(n > last * 1.5, "invocations %g after %g", n, last);
+		last = n;
+		scales++;
+	}
+	csvr_close(r);
+	ck_assert_uint_eq(scales, 3);
+}
+END_TEST
+
 START_TEST(cli_unsatisfiable_slo_and_usage)
 {
 	const char *dir = tu_tmpdir();
@@ -676,5 +740,5 @@ Suite *optimize_suite(void)
 			cheapest_provider_and_memory_by_hand, shortest_keepalive_meeting_a_cold_start_slo,
 			cpu_bound_memory_cheapest_meeting_p99, balanced_objective_by_hand,
 			brent_finds_the_balanced_optimum_in_fewer_runs, ties_are_decided_and_reported,
-			cli_unsatisfiable_slo_and_usage);
+			cli_unsatisfiable_slo_and_usage, planner_scenario_across_six_plans);
 }
