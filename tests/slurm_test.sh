@@ -62,10 +62,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# Two free TCP ports for slurmctld and slurmd.
+# Two free TCP ports for slurmctld and slurmd. /proc/net/tcp{,6} list every
+# socket's local port in hex (no `ss`: a minimal Debian lacks iproute2); a
+# port any socket uses, listening or not, counts as taken.
+port_taken() {
+	grep -qi "^ *[0-9]*: [0-9A-F]*:$(printf '%04X' "$1") " /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
 free_port() {
 	p=$1
-	while ss -Hltn "sport = :$p" | grep -q . || [ "$p" = "${2:-}" ]; do p=$((p + 1)); done
+	while port_taken "$p" || [ "$p" = "${2:-}" ]; do p=$((p + 1)); done
 	echo "$p"
 }
 base=$((20000 + $$ % 20000))
