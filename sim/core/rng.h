@@ -22,6 +22,7 @@ enum rng_purpose {
 	RNG_POLICY = 5,
 	RNG_TRACE = 6,
 	RNG_SWEEP = 7,
+	RNG_KEEPALIVE = 8,
 };
 
 /* The fixed hash; exposed so tests can pin it. */
