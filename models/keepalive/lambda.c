@@ -3,7 +3,9 @@
  * An idle instance is reaped around ttl_s after its last request ends, not
  * exactly then: `jitter` "uniform" draws the keep-alive from
  * [ttl_s - jitter_s, ttl_s + jitter_s], "normal" from N(ttl_s, jitter_s^2)
- * cut at 0, "none" keeps exactly ttl_s. With max_lifetime_s an instance is
+ * cut at 0, "reaper" until the first sweep of a reaper that runs every
+ * jitter_s seconds (at multiples of jitter_s) once ttl_s has passed, "none"
+ * keeps exactly ttl_s. With max_lifetime_s an instance is
  * recycled that long after its creation however busy it is: the platform
  * releases it when its last request in flight ends past that age, and keeps
  * it idle no longer than its remaining lifetime (keepalive_ops.max_lifetime).
@@ -15,7 +17,7 @@
 #include "core/rng.h"
 #include "models/keepalive.h"
 
-enum lambda_jitter { JITTER_NONE, JITTER_UNIFORM, JITTER_NORMAL };
+enum lambda_jitter { JITTER_NONE, JITTER_UNIFORM, JITTER_NORMAL, JITTER_REAPER };
 
 struct lambda_cfg {
 	double ttl_s, jitter_s, max_lifetime_s;
@@ -25,7 +27,7 @@ struct lambda_cfg {
 static int lambda_parse(const json_t *cfg, const char *where, void **out, struct errbuf *err)
 {
 	static const char *const keys[] = { "policy", "ttl_s", "jitter", "jitter_s", "max_lifetime_s", NULL };
-	static const char *const jitters[] = { "none", "uniform", "normal", NULL };
+	static const char *const jitters[] = { "none", "uniform", "normal", "reaper", NULL };
 	struct lambda_cfg c = { .ttl_s = 600, .max_lifetime_s = INFINITY };
 	int rc;
 	if (cfg && ((rc = ju_check_keys(cfg, where, keys, err)) < 0 ||
@@ -57,12 +59,13 @@ static void lambda_stop(void *state)
 static double lambda_on_idle(const void *cfg, void *state, double now_s)
 {
 	const struct lambda_cfg *c = cfg;
-	(void)now_s;
 	double ttl = c->ttl_s;
 	if (c->jitter == JITTER_UNIFORM)
 		ttl += c->jitter_s * (2 * gsl_rng_uniform(state) - 1);
 	else if (c->jitter == JITTER_NORMAL)
 		ttl += gsl_ran_gaussian_ziggurat(state, c->jitter_s);
+	else if (c->jitter == JITTER_REAPER && c->jitter_s > 0)
+		ttl = ceil((now_s + ttl) / c->jitter_s) * c->jitter_s - now_s;
 	return ttl > 0 ? ttl : 0;
 }
 

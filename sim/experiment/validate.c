@@ -12,25 +12,37 @@
 
 /* What a variant changes against "plain" (SimFaaS's model: whole-cold
  * exponential response, newest idle instance first, exactly ttl). */
-enum vkind { V_PLAIN, V_ADD, V_DISPATCH, V_JITTER_UNIFORM, V_JITTER_NORMAL, V_LIFETIME };
+enum vkind { V_PLAIN, V_ADD, V_DISPATCH, V_JITTER_UNIFORM, V_JITTER_NORMAL, V_REAPER, V_LIFETIME, V_REAPER_LIFETIME };
 
 struct vdef {
 	struct validate_variant pub;
 	enum vkind kind;
 	double values[VALIDATE_MAX_GRID];   /* the grid's numbers (seconds; 0: off) */
+	double lifetimes[VALIDATE_MAX_GRID]; /* V_REAPER_LIFETIME: the lifetime of each point */
 };
+
+/* reaper-lifetime: sweep periods {0, 60, 120, 240} s by lifetimes {inf, 4, 8, 12} h. */
+#define RL_LABELS { "0 s, inf", "0 s, 4 h", "0 s, 8 h", "0 s, 12 h", "60 s, inf", "60 s, 4 h", "60 s, 8 h", \
+		    "60 s, 12 h", "120 s, inf", "120 s, 4 h", "120 s, 8 h", "120 s, 12 h", "240 s, inf", \
+		    "240 s, 4 h", "240 s, 8 h", "240 s, 12 h" }
+#define RL_PERIODS { 0, 0, 0, 0, 60, 60, 60, 60, 120, 120, 120, 120, 240, 240, 240, 240 }
+#define RL_LIFETIMES { 0, 14400, 28800, 43200, 0, 14400, 28800, 43200, 0, 14400, 28800, 43200, \
+		       0, 14400, 28800, 43200 }
 
 #define SECONDS { "0", "30", "60", "120", "180", "240", "300", "450", "600" }
 #define SECONDS_V { 0, 30, 60, 120, 180, 240, 300, 450, 600 }
 
 static const struct vdef variants[] = {
-	{ { "plain", "-", { "-" }, 1 }, V_PLAIN, { 0 } },
-	{ { "add", "init distribution", { "exponential", "constant" }, 2 }, V_ADD, { 0, 1 } },
-	{ { "dispatch", "idle_selection", { "newest", "mru", "lru", "random" }, 4 }, V_DISPATCH, { 0 } },
-	{ { "jitter-uniform", "jitter_s (half-width)", SECONDS, 9 }, V_JITTER_UNIFORM, SECONDS_V },
-	{ { "jitter-normal", "jitter_s (sd)", SECONDS, 9 }, V_JITTER_NORMAL, SECONDS_V },
+	{ { "plain", "-", { "-" }, 1 }, V_PLAIN, { 0 }, { 0 } },
+	{ { "add", "init distribution", { "exponential", "constant" }, 2 }, V_ADD, { 0, 1 }, { 0 } },
+	{ { "dispatch", "idle_selection", { "newest", "mru", "lru", "random" }, 4 }, V_DISPATCH, { 0 }, { 0 } },
+	{ { "jitter-uniform", "jitter_s (half-width)", SECONDS, 9 }, V_JITTER_UNIFORM, SECONDS_V, { 0 } },
+	{ { "jitter-normal", "jitter_s (sd)", SECONDS, 9 }, V_JITTER_NORMAL, SECONDS_V, { 0 } },
+	{ { "reaper", "jitter_s (sweep period)", SECONDS, 9 }, V_REAPER, SECONDS_V, { 0 } },
 	{ { "lifetime", "max_lifetime_s", { "inf", "1800", "3600", "7200", "10800", "14400", "21600", "28800" }, 8 },
-	  V_LIFETIME, { 0, 1800, 3600, 7200, 10800, 14400, 21600, 28800 } },
+	  V_LIFETIME, { 0, 1800, 3600, 7200, 10800, 14400, 21600, 28800 }, { 0 } },
+	{ { "reaper-lifetime", "jitter_s (sweep period), max_lifetime_s", RL_LABELS, 16 }, V_REAPER_LIFETIME,
+	  RL_PERIODS, RL_LIFETIMES },
 };
 #define N_VARIANTS (sizeof(variants) / sizeof(variants[0]))
 
@@ -146,8 +158,14 @@ static void variant_parts(const struct vdef *v, size_t g, const struct validate_
 		break;
 	case V_JITTER_UNIFORM:
 	case V_JITTER_NORMAL:
+	case V_REAPER:
 		snprintf(keep, size, "{\"policy\": \"lambda\", \"ttl_s\": %.17g, \"jitter\": \"%s\", \"jitter_s\": %.17g}",
-			 row->idle_s, v->kind == V_JITTER_UNIFORM ? "uniform" : "normal", value);
+			 row->idle_s, v->kind == V_JITTER_UNIFORM ? "uniform" : v->kind == V_REAPER ? "reaper" : "normal",
+			 value);
+		break;
+	case V_REAPER_LIFETIME:
+		snprintf(keep, size, "{\"policy\": \"lambda\", \"ttl_s\": %.17g, \"jitter\": \"reaper\", \"jitter_s\": %.17g,"
+			 " \"max_lifetime_s\": %.17g}", row->idle_s, value, v->lifetimes[g] > 0 ? v->lifetimes[g] : 1e12);
 		break;
 	case V_LIFETIME:
 		if (value > 0)
