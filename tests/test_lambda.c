@@ -2,7 +2,8 @@
  * lambda (models/keepalive/lambda.c): the keep-alive policy of the
  * validation variants. Hand-computed cases for the maximum lifetime, the
  * closed form P(cold) = E[exp(-lambda T)] for a jittered keep-alive T under
- * Poisson arrivals with negligible service, and the policy without jitter
+ * Poisson arrivals with negligible service (uniform, normal and reaper
+ * jitter), and the policy without jitter
  * or lifetime equal to "fixed" bit for bit.
  */
 #include <check.h>
@@ -110,6 +111,17 @@ START_TEST(normal_jitter_closed_form)
 }
 END_TEST
 
+/* A reaper sweeping at multiples of w: the idle period ends at the first
+ * sweep after ttl, ttl + U with U uniform on [0, w) for Poisson arrivals, so
+ * P(cold) = exp(-lambda ttl) (1 - exp(-lambda w)) / (lambda w); w = 600 s:
+ * exp(-1) (1 - exp(-1)) = 0.2325. */
+START_TEST(reaper_closed_form)
+{
+	check_jitter("{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"reaper\", \"jitter_s\": 600}",
+		     exp(-1) * (1 - exp(-1)));
+}
+END_TEST
+
 START_TEST(bad_jitter_named)
 {
 	json_t *doc = json_loads("{\"duration_s\": 10, \"functions\": [{\"name\": \"f\", \"memory_mb\": 128,"
@@ -128,5 +140,6 @@ END_TEST
 Suite *lambda_suite(void)
 {
 	return TU_SUITE("lambda", "lambda", 60, lifetime_recycles_idle_instance, lifetime_recycles_busy_instance,
-			no_jitter_is_fixed, uniform_jitter_closed_form, normal_jitter_closed_form, bad_jitter_named);
+			no_jitter_is_fixed, uniform_jitter_closed_form, normal_jitter_closed_form, reaper_closed_form,
+			bad_jitter_named);
 }
