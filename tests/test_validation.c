@@ -116,8 +116,30 @@ START_TEST(variants_leave_one_out_pinned)
 }
 END_TEST
 
+/* slsim validate: bad data files and options are named; a small run prints
+ * the table row of what it ran. */
+START_TEST(validate_command)
+{
+	const char *dir = tu_tmpdir();
+	const char *bad = tu_write(dir, "bad.csv", "ArrivalRate,ServiceTimeWarm\n1,2\n");
+	tu_slsim_says(2, "no column 'ServiceTimeCold'", "validate %s", bad);
+	const char *neg = tu_write(dir, "neg.csv", "name,ArrivalRate,ServiceTimeWarm,ServiceTimeCold,IdleMinutesBeforeKill,"
+				   "AverageInstanceCount,ColdStartProbability,ColdStartProbabilitySE\n"
+				   "a,1,2,3,10,1,0.1,0.01\nb,1,2,3,10,-1,0.1,0.01\n");
+	tu_slsim_says(2, "neg.csv:3: column 'AverageInstanceCount'", "validate %s", neg);
+	tu_slsim_says(2, "unknown variant 'nope'", "validate %s -v nope", neg);
+	const char *ok = tu_write(dir, "ok.csv", "name,ArrivalRate,ServiceTimeWarm,ServiceTimeCold,IdleMinutesBeforeKill,"
+				  "AverageInstanceCount,ColdStartProbability,ColdStartProbabilitySE\n"
+				  "a,0.01,100,200,10,1,0.1,0.01\nb,0.02,100,200,10,1,0.05,0.01\n");
+	char *out = NULL;
+	ck_assert_int_eq(tu_slsim(&out, NULL, "validate %s -v plain -v reaper -n 1000", ok), 0);
+	ck_assert_msg(strstr(out, "| plain | - |") && strstr(out, "| reaper | jitter_s (sweep period) = "), "%s", out);
+	free(out);
+}
+END_TEST
+
 Suite *validation_suite(void)
 {
 	return TU_SUITE("validation", "aws-lambda", 600, aws_lambda_cold_start_measurements,
-			variants_leave_one_out_pinned);
+			variants_leave_one_out_pinned, validate_command);
 }

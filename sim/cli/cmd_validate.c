@@ -99,8 +99,11 @@ static int run(const struct args *a, struct errbuf *err)
 		struct validate_result r;
 		if ((rc = validate_run(v, rows, n, a->seed, a->requests, &r, err)) < 0)
 			break;
-		printf("| %s | %s = %s | %.2f %% | %.2f %% | %zu / %zu |\n", v->name, v->param,
-		       v->labels[r.fit_all], r.mape[0], r.mape[1], r.within_2se, n);
+		if (v->n_grid > 1)
+			printf("| %s | %s = %s ", v->name, v->param, v->labels[r.fit_all]);
+		else
+			printf("| %s | - ", v->name);
+		printf("| %.2f %% | %.2f %% | %zu / %zu |\n", r.mape[0], r.mape[1], r.within_2se, n);
 		if (a->rows)
 			print_rows(v, rows, &r);
 		fflush(stdout);
