@@ -24,7 +24,7 @@ START_TEST(lifetime_recycles_idle_instance)
 		     "{\"seed\": 1, \"duration_s\": 1100, \"functions\": [{\"name\": \"f\", \"memory_mb\": 128,"
 		     " \"service\": {\"dist\": \"constant\", \"value_s\": 0.1},"
 		     " \"cold_start\": {\"mode\": \"replace\", \"service\": {\"dist\": \"constant\", \"value_s\": 0.1}},"
-		     " \"keepalive\": {\"policy\": \"lambda\", \"ttl_s\": 600, \"max_lifetime_s\": 10.5},"
+		     " \"keepalive\": {\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"none\", \"max_lifetime_s\": 10.5},"
 		     " \"arrivals\": {\"process\": \"periodic\", \"period_s\": 1, \"phase_s\": 0.5}}]}");
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS), 1100);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_STARTS), 100);
@@ -44,7 +44,7 @@ START_TEST(lifetime_recycles_busy_instance)
 		     "{\"seed\": 1, \"duration_s\": 1000, \"functions\": [{\"name\": \"f\", \"memory_mb\": 128,"
 		     " \"service\": {\"dist\": \"constant\", \"value_s\": 5},"
 		     " \"cold_start\": {\"mode\": \"replace\", \"service\": {\"dist\": \"constant\", \"value_s\": 5}},"
-		     " \"keepalive\": {\"policy\": \"lambda\", \"ttl_s\": 600, \"max_lifetime_s\": 3},"
+		     " \"keepalive\": {\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"none\", \"max_lifetime_s\": 3},"
 		     " \"arrivals\": {\"process\": \"periodic\", \"period_s\": 10, \"phase_s\": 0.5}}]}");
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS), 100);
 	ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_STARTS), 100);
@@ -65,11 +65,28 @@ START_TEST(no_jitter_is_fixed)
 	struct scenario sa, sb;
 	struct run_result ra, rb;
 	tu_simulatef(&sa, &ra, poisson_fmt, 2e6, "{\"policy\": \"fixed\", \"ttl_s\": 600}", 1 / 300.0);
-	tu_simulatef(&sb, &rb, poisson_fmt, 2e6, "{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"uniform\"}",
+	tu_simulatef(&sb, &rb, poisson_fmt, 2e6, "{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"uniform\", \"jitter_s\": 0,"
+		     " \"max_lifetime_s\": 0}",
 		     1 / 300.0);
 	for (int i = 0; i < FIG_COUNT; i++)
 		if (!isnan(tu_fig(&ra.totals, i)))
 			ck_assert_double_eq(tu_fig(&ra.totals, i), tu_fig(&rb.totals, i));
+	tu_done(&sa, &ra);
+	tu_done(&sb, &rb);
+}
+END_TEST
+
+/* The defaults are the validated variant: a reaper every 60 s and a 4-hour
+ * lifetime (README "Validation"). */
+START_TEST(defaults_are_the_validated_variant)
+{
+	struct scenario sa, sb;
+	struct run_result ra, rb;
+	tu_simulatef(&sa, &ra, poisson_fmt, 1e6, "{\"policy\": \"lambda\"}", 0.5);
+	tu_simulatef(&sb, &rb, poisson_fmt, 1e6, "{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"reaper\","
+		     " \"jitter_s\": 60, \"max_lifetime_s\": 14400}", 0.5);
+	ck_assert_double_eq(tu_fig(&ra.totals, FIG_COLD_STARTS), tu_fig(&rb.totals, FIG_COLD_STARTS));
+	ck_assert_double_eq(tu_fig(&ra.totals, FIG_INSTANCES_MEAN), tu_fig(&rb.totals, FIG_INSTANCES_MEAN));
 	tu_done(&sa, &ra);
 	tu_done(&sb, &rb);
 }
@@ -99,14 +116,14 @@ static void check_jitter(const char *keepalive, double want)
 
 START_TEST(uniform_jitter_closed_form)
 {
-	check_jitter("{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"uniform\", \"jitter_s\": 300}",
+	check_jitter("{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"uniform\", \"jitter_s\": 300, \"max_lifetime_s\": 0}",
 		     exp(-1) * sinh(0.5) / 0.5);
 }
 END_TEST
 
 START_TEST(normal_jitter_closed_form)
 {
-	check_jitter("{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"normal\", \"jitter_s\": 240}",
+	check_jitter("{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"normal\", \"jitter_s\": 240, \"max_lifetime_s\": 0}",
 		     exp(-1 + 0.4 * 0.4 / 2));
 }
 END_TEST
@@ -117,7 +134,7 @@ END_TEST
  * exp(-1) (1 - exp(-1)) = 0.2325. */
 START_TEST(reaper_closed_form)
 {
-	check_jitter("{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"reaper\", \"jitter_s\": 600}",
+	check_jitter("{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"reaper\", \"jitter_s\": 600, \"max_lifetime_s\": 0}",
 		     exp(-1) * (1 - exp(-1)));
 }
 END_TEST
@@ -140,6 +157,6 @@ END_TEST
 Suite *lambda_suite(void)
 {
 	return TU_SUITE("lambda", "lambda", 60, lifetime_recycles_idle_instance, lifetime_recycles_busy_instance,
-			no_jitter_is_fixed, uniform_jitter_closed_form, normal_jitter_closed_form, reaper_closed_form,
+			no_jitter_is_fixed, defaults_are_the_validated_variant, uniform_jitter_closed_form, normal_jitter_closed_form, reaper_closed_form,
 			bad_jitter_named);
 }

@@ -159,17 +159,17 @@ static void variant_parts(const struct vdef *v, size_t g, const struct validate_
 	case V_JITTER_UNIFORM:
 	case V_JITTER_NORMAL:
 	case V_REAPER:
-		snprintf(keep, size, "{\"policy\": \"lambda\", \"ttl_s\": %.17g, \"jitter\": \"%s\", \"jitter_s\": %.17g}",
-			 row->idle_s, v->kind == V_JITTER_UNIFORM ? "uniform" : v->kind == V_REAPER ? "reaper" : "normal",
+		snprintf(keep, size, "{\"policy\": \"lambda\", \"ttl_s\": %.17g, \"jitter\": \"%s\", \"jitter_s\": %.17g,"
+			 " \"max_lifetime_s\": 0}", row->idle_s, v->kind == V_JITTER_UNIFORM ? "uniform" : v->kind == V_REAPER ? "reaper" : "normal",
 			 value);
 		break;
 	case V_REAPER_LIFETIME:
 		snprintf(keep, size, "{\"policy\": \"lambda\", \"ttl_s\": %.17g, \"jitter\": \"reaper\", \"jitter_s\": %.17g,"
-			 " \"max_lifetime_s\": %.17g}", row->idle_s, value, v->lifetimes[g] > 0 ? v->lifetimes[g] : 1e12);
+			 " \"max_lifetime_s\": %.17g}", row->idle_s, value, v->lifetimes[g]);
 		break;
 	case V_LIFETIME:
 		if (value > 0)
-			snprintf(keep, size, "{\"policy\": \"lambda\", \"ttl_s\": %.17g, \"max_lifetime_s\": %.17g}",
+			snprintf(keep, size, "{\"policy\": \"lambda\", \"ttl_s\": %.17g, \"jitter\": \"none\", \"max_lifetime_s\": %.17g}",
 				 row->idle_s, value);
 		break;
 	}
