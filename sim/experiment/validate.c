@@ -12,7 +12,7 @@
 
 /* What a variant changes against "plain" (SimFaaS's model: whole-cold
  * exponential response, newest idle instance first, exactly ttl). */
-enum vkind { V_PLAIN, V_ADD, V_DISPATCH, V_JITTER_UNIFORM, V_JITTER_NORMAL, V_REAPER, V_LIFETIME, V_REAPER_LIFETIME };
+enum vkind { V_PLAIN, V_ADD, V_DISPATCH, V_JITTER_UNIFORM, V_JITTER_NORMAL, V_REAPER, V_LIFETIME, V_REAPER_LIFETIME, V_SERVICE };
 
 struct vdef {
 	struct validate_variant pub;
@@ -41,6 +41,8 @@ static const struct vdef variants[] = {
 	{ { "reaper", "jitter_s (sweep period)", SECONDS, 9 }, V_REAPER, SECONDS_V, { 0 } },
 	{ { "lifetime", "max_lifetime_s", { "inf", "1800", "3600", "7200", "10800", "14400", "21600", "28800" }, 8 },
 	  V_LIFETIME, { 0, 1800, 3600, 7200, 10800, 14400, 21600, 28800 }, { 0 } },
+	{ { "service", "warm and cold response distribution", { "exponential", "constant" }, 2 }, V_SERVICE,
+	  { 0, 1 }, { 0 } },
 	{ { "reaper-lifetime", "jitter_s (sweep period), max_lifetime_s", RL_LABELS, 16 }, V_REAPER_LIFETIME,
 	  RL_PERIODS, RL_LIFETIMES },
 };
@@ -135,12 +137,13 @@ out:
 
 /* ---- simulation ---------------------------------------------------------- */
 
-/* The variant's "cold_start", "keepalive" and "platform" values. */
-static void variant_parts(const struct vdef *v, size_t g, const struct validate_row *row, char *cold,
+/* The variant's "service", "cold_start", "keepalive" and "platform" values. */
+static void variant_parts(const struct vdef *v, size_t g, const struct validate_row *row, char *svc, char *cold,
 			  char *keep, char *plat, size_t size)
 {
 	static const char *const selections[] = { "newest", "mru", "lru", "random" };
 	double value = v->values[g];
+	snprintf(svc, size, "{\"dist\": \"exponential\", \"mean_s\": %.17g}", row->warm_s);
 	snprintf(cold, size, "{\"mode\": \"replace\", \"service\": {\"dist\": \"exponential\", \"mean_s\": %.17g}}",
 		 row->cold_s);
 	snprintf(keep, size, "{\"policy\": \"fixed\", \"ttl_s\": %.17g}", row->idle_s);
@@ -152,6 +155,13 @@ static void variant_parts(const struct vdef *v, size_t g, const struct validate_
 		snprintf(cold, size, "{\"mode\": \"add\", \"init\": {\"dist\": \"%s\", \"%s\": %.17g}}",
 			 value ? "constant" : "exponential", value ? "value_s" : "mean_s",
 			 fmax(row->cold_s - row->warm_s, 0));
+		break;
+	case V_SERVICE:
+		if (value) {
+			snprintf(svc, size, "{\"dist\": \"constant\", \"value_s\": %.17g}", row->warm_s);
+			snprintf(cold, size, "{\"mode\": \"replace\", \"service\": {\"dist\": \"constant\","
+				 " \"value_s\": %.17g}}", row->cold_s);
+		}
 		break;
 	case V_DISPATCH:
 		snprintf(plat, size, "{\"idle_selection\": \"%s\"}", selections[g]);
@@ -179,15 +189,15 @@ int validate_simulate(const struct validate_variant *pub, size_t g, const struct
 		      uint64_t seed, double requests, double out[VALIDATE_METRICS], struct errbuf *err)
 {
 	const struct vdef *v = (const struct vdef *)pub;
-	char cold[512], keep[512], plat[512], text[4096];
-	variant_parts(v, g, row, cold, keep, plat, sizeof(cold));
+	char svc[512], cold[512], keep[512], plat[512], text[4096];
+	variant_parts(v, g, row, svc, cold, keep, plat, sizeof(cold));
 	double duration = requests / row->rate_per_s;
 	snprintf(text, sizeof(text),
 		 "{\"seed\": %llu, \"duration_s\": %.17g, \"timeseries_interval_s\": %.17g, \"platform\": %s,"
 		 " \"functions\": [{\"name\": \"fn\", \"memory_mb\": 128,"
-		 " \"service\": {\"dist\": \"exponential\", \"mean_s\": %.17g}, \"cold_start\": %s,"
+		 " \"service\": %s, \"cold_start\": %s,"
 		 " \"keepalive\": %s, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": %.17g}}]}",
-		 (unsigned long long)seed, duration, duration / 10, plat, row->warm_s, cold, keep, row->rate_per_s);
+		 (unsigned long long)seed, duration, duration / 10, plat, svc, cold, keep, row->rate_per_s);
 	json_error_t jerr;
 	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc)
