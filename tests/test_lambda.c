@@ -65,7 +65,8 @@ START_TEST(no_jitter_is_fixed)
 	struct scenario sa, sb;
 	struct run_result ra, rb;
 	tu_simulatef(&sa, &ra, poisson_fmt, 2e6, "{\"policy\": \"fixed\", \"ttl_s\": 600}", 1 / 300.0);
-	tu_simulatef(&sb, &rb, poisson_fmt, 2e6, "{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"uniform\", \"jitter_s\": 0,"
+	tu_simulatef(&sb, &rb, poisson_fmt, 2e6,
+		     "{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"uniform\", \"jitter_s\": 0,"
 		     " \"max_lifetime_s\": 0}",
 		     1 / 300.0);
 	for (int i = 0; i < FIG_COUNT; i++)
@@ -116,14 +117,16 @@ static void check_jitter(const char *keepalive, double want)
 
 START_TEST(uniform_jitter_closed_form)
 {
-	check_jitter("{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"uniform\", \"jitter_s\": 300, \"max_lifetime_s\": 0}",
+	check_jitter("{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"uniform\", \"jitter_s\": 300,"
+		     " \"max_lifetime_s\": 0}",
 		     exp(-1) * sinh(0.5) / 0.5);
 }
 END_TEST
 
 START_TEST(normal_jitter_closed_form)
 {
-	check_jitter("{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"normal\", \"jitter_s\": 240, \"max_lifetime_s\": 0}",
+	check_jitter("{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"normal\", \"jitter_s\": 240,"
+		     " \"max_lifetime_s\": 0}",
 		     exp(-1 + 0.4 * 0.4 / 2));
 }
 END_TEST
@@ -134,7 +137,8 @@ END_TEST
  * exp(-1) (1 - exp(-1)) = 0.2325. */
 START_TEST(reaper_closed_form)
 {
-	check_jitter("{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"reaper\", \"jitter_s\": 600, \"max_lifetime_s\": 0}",
+	check_jitter("{\"policy\": \"lambda\", \"ttl_s\": 600, \"jitter\": \"reaper\", \"jitter_s\": 600,"
+		     " \"max_lifetime_s\": 0}",
 		     exp(-1) * (1 - exp(-1)));
 }
 END_TEST
@@ -157,6 +161,6 @@ END_TEST
 Suite *lambda_suite(void)
 {
 	return TU_SUITE("lambda", "lambda", 60, lifetime_recycles_idle_instance, lifetime_recycles_busy_instance,
-			no_jitter_is_fixed, defaults_are_the_validated_variant, uniform_jitter_closed_form, normal_jitter_closed_form, reaper_closed_form,
-			bad_jitter_named);
+			no_jitter_is_fixed, defaults_are_the_validated_variant, uniform_jitter_closed_form,
+			normal_jitter_closed_form, reaper_closed_form, bad_jitter_named);
 }

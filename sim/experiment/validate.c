@@ -12,7 +12,10 @@
 
 /* What a variant changes against "plain" (SimFaaS's model: whole-cold
  * exponential response, newest idle instance first, exactly ttl). */
-enum vkind { V_PLAIN, V_ADD, V_DISPATCH, V_JITTER_UNIFORM, V_JITTER_NORMAL, V_REAPER, V_LIFETIME, V_REAPER_LIFETIME, V_SERVICE };
+enum vkind {
+	V_PLAIN, V_ADD, V_DISPATCH, V_JITTER_UNIFORM, V_JITTER_NORMAL, V_REAPER, V_LIFETIME, V_REAPER_LIFETIME,
+	V_SERVICE
+};
 
 struct vdef {
 	struct validate_variant pub;
@@ -170,8 +173,8 @@ static void variant_parts(const struct vdef *v, size_t g, const struct validate_
 	case V_JITTER_NORMAL:
 	case V_REAPER:
 		snprintf(keep, size, "{\"policy\": \"lambda\", \"ttl_s\": %.17g, \"jitter\": \"%s\", \"jitter_s\": %.17g,"
-			 " \"max_lifetime_s\": 0}", row->idle_s, v->kind == V_JITTER_UNIFORM ? "uniform" : v->kind == V_REAPER ? "reaper" : "normal",
-			 value);
+			 " \"max_lifetime_s\": 0}", row->idle_s,
+			 v->kind == V_JITTER_UNIFORM ? "uniform" : v->kind == V_REAPER ? "reaper" : "normal", value);
 		break;
 	case V_REAPER_LIFETIME:
 		snprintf(keep, size, "{\"policy\": \"lambda\", \"ttl_s\": %.17g, \"jitter\": \"reaper\", \"jitter_s\": %.17g,"
