@@ -14,7 +14,7 @@
  * exponential response, newest idle instance first, exactly ttl). */
 enum vkind {
 	V_PLAIN, V_ADD, V_DISPATCH, V_JITTER_UNIFORM, V_JITTER_NORMAL, V_REAPER, V_LIFETIME, V_REAPER_LIFETIME,
-	V_SERVICE
+	V_SERVICE, V_HORIZON, V_HORIZON_LAMBDA
 };
 
 struct vdef {
@@ -33,6 +33,10 @@ struct vdef {
 		       0, 14400, 28800, 43200 }
 
 #define SECONDS { "0", "30", "60", "120", "180", "240", "300", "450", "600" }
+/* Experiment lengths: each window starts with no instance, as a measured
+ * experiment does; 0 is one long run (the stationary figures). */
+#define HOURS { "inf", "2", "4", "8", "16", "21", "32" }
+#define HOURS_V { 0, 7200, 14400, 28800, 57600, 75600, 115200 }
 #define SECONDS_V { 0, 30, 60, 120, 180, 240, 300, 450, 600 }
 
 static const struct vdef variants[] = {
@@ -46,6 +50,8 @@ static const struct vdef variants[] = {
 	  V_LIFETIME, { 0, 1800, 3600, 7200, 10800, 14400, 21600, 28800 }, { 0 } },
 	{ { "service", "warm and cold response distribution", { "exponential", "constant" }, 2 }, V_SERVICE,
 	  { 0, 1 }, { 0 } },
+	{ { "horizon", "hours from no instance", HOURS, 7 }, V_HORIZON, HOURS_V, { 0 } },
+	{ { "horizon-lambda", "hours from no instance", HOURS, 7 }, V_HORIZON_LAMBDA, HOURS_V, { 0 } },
 	{ { "reaper-lifetime", "jitter_s (sweep period), max_lifetime_s", RL_LABELS, 16 }, V_REAPER_LIFETIME,
 	  RL_PERIODS, RL_LIFETIMES },
 };
@@ -159,6 +165,11 @@ static void variant_parts(const struct vdef *v, size_t g, const struct validate_
 			 value ? "constant" : "exponential", value ? "value_s" : "mean_s",
 			 fmax(row->cold_s - row->warm_s, 0));
 		break;
+	case V_HORIZON:
+		break;
+	case V_HORIZON_LAMBDA:   /* the policy's defaults: the adopted variant */
+		snprintf(keep, size, "{\"policy\": \"lambda\", \"ttl_s\": %.17g}", row->idle_s);
+		break;
 	case V_SERVICE:
 		if (value) {
 			snprintf(svc, size, "{\"dist\": \"constant\", \"value_s\": %.17g}", row->warm_s);
@@ -194,13 +205,18 @@ int validate_simulate(const struct validate_variant *pub, size_t g, const struct
 	const struct vdef *v = (const struct vdef *)pub;
 	char svc[512], cold[512], keep[512], plat[512], text[4096];
 	variant_parts(v, g, row, svc, cold, keep, plat, sizeof(cold));
-	double duration = requests / row->rate_per_s;
+	double duration = requests / row->rate_per_s, reps = 1;
+	if ((v->kind == V_HORIZON || v->kind == V_HORIZON_LAMBDA) && v->values[g] > 0) {
+		duration = v->values[g];
+		reps = ceil(requests / (row->rate_per_s * duration));
+	}
 	snprintf(text, sizeof(text),
-		 "{\"seed\": %llu, \"duration_s\": %.17g, \"timeseries_interval_s\": %.17g, \"platform\": %s,"
+		 "{\"seed\": %llu, \"duration_s\": %.17g, \"replications\": %.17g, \"timeseries_interval_s\": %.17g,"
+		 " \"platform\": %s,"
 		 " \"functions\": [{\"name\": \"fn\", \"memory_mb\": 128,"
 		 " \"service\": %s, \"cold_start\": %s,"
 		 " \"keepalive\": %s, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": %.17g}}]}",
-		 (unsigned long long)seed, duration, duration / 10, plat, svc, cold, keep, row->rate_per_s);
+		 (unsigned long long)seed, duration, reps, duration / 10, plat, svc, cold, keep, row->rate_per_s);
 	json_error_t jerr;
 	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc)
