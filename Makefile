@@ -54,6 +54,8 @@ $(BUILD)/%.o: %.c | deps
 
 # The price lists are embedded with .incbin: rebuild when they change.
 $(BUILD)/models/pricing/catalog.o: $(wildcard models/pricing/data/*.json)
+# So are the runtime, framework and architecture facts (models/runtimes.c).
+$(BUILD)/models/runtimes.o: models/data/runtimes.json
 
 # The gnuplot scripts are compiled into the binary (sim/output/plot.c writes them out).
 GP_SCRIPTS := $(wildcard scripts/gnuplot/*.gp)

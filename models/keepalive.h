@@ -42,6 +42,10 @@ struct keepalive_host {
 	/* The memory pool's eviction clock: the priority of the instance evicted
 	 * last (0 before the first eviction). */
 	double (*pool_clock)(void *platform);
+	/* Requests started on fn's live instances (each instance's count goes
+	 * with it): FaasCache's greedy-dual frequency. Counted only for
+	 * functions under FaasCache's rules (keepalive_ops.faascache). */
+	uint64_t (*alive_requests)(void *platform, uint32_t fn);
 	/* Where a policy that draws seeds its own stream (rng_stream with
 	 * RNG_KEEPALIVE), so its draws change no other stream. */
 	uint64_t seed;
@@ -63,10 +67,26 @@ typedef double keepalive_idle_fn(const void *cfg, void *state, double now_s);
 typedef double keepalive_priority_fn(const void *cfg, void *state, double now_s);
 
 typedef double keepalive_const_ttl_fn(const void *cfg);
+/* 1 when cfg asks for FaasCache's rules (keepalive.variant "faascache"). */
+typedef int keepalive_faascache_fn(const void *cfg);
 
 /* The parse of a policy without options (none, lru, greedy-dual): only
  * "policy" is allowed; the configuration is a placeholder released with free. */
 model_parse_fn keepalive_parse_no_options;
+
+/* keepalive.variant: "slsim" (default, *faascache = 0) or "faascache" (1);
+ * the caller lists "variant" among its keys. */
+int keepalive_parse_variant(const json_t *cfg, const char *where, int *faascache, struct errbuf *err);
+/* The configuration of a policy whose only option is "variant" (lru,
+ * greedy-dual): keepalive_parse_variant_only makes it (release with free),
+ * keepalive_variant_faascache reads it (a keepalive_faascache_fn). */
+struct keepalive_variant_cfg {
+	int faascache;
+};
+model_parse_fn keepalive_parse_variant_only;
+int keepalive_variant_faascache(const void *cfg);
+/* A keepalive_const_ttl_fn: INFINITY (kept until evicted). */
+double keepalive_forever(const void *cfg);
 
 struct keepalive_ops {
 	const char *name;          /* the scenario's keepalive.policy */
@@ -81,6 +101,17 @@ struct keepalive_ops {
 	 * same TTL: that TTL (the platform then reads it once at start instead
 	 * of calling on_idle per idle period; a speed-up, same results). */
 	keepalive_const_ttl_fn *constant_ttl;
+	/* Optional: FaasCache's rules (Fuerst and Sharma, ASPLOS'21, its
+	 * simulator's LambdaScheduler.py), when faascache(cfg) says so. Then
+	 * constant_ttl is required, and the platform: calls start_priority
+	 * when a request of the function starts on an instance and gives that
+	 * priority to all the function's instances (instead of calling
+	 * priority per instance when it becomes idle); counts the TTL from the
+	 * start of an instance's last request; and releases an expired idle
+	 * instance only when the function is next invoked (until then it holds
+	 * its memory and may be evicted). */
+	keepalive_faascache_fn *faascache;
+	keepalive_priority_fn *start_priority;
 	/* 1 if it provisions instances: the provider must price provisioned
 	 * capacity (pricing_ops.has_provisioned). */
 	int provisions;

@@ -67,6 +67,11 @@ struct meter_req {
 	double run_s;              /* time it ran after init */
 	enum restore_kind restore; /* how its instance started (cold requests) */
 	int provisioned;           /* served by a provisioned (always-ready) instance */
+	/* The function serves several requests per instance at once
+	 * (concurrency_per_instance > 1): plans that bill an instance while it
+	 * is busy (Flex on demand and always ready, gen2 request-based) meter
+	 * its busy periods (meter_busy) and this call adds the request alone. */
+	int shared;
 };
 
 /* Kinds of time a meter_time call adds. */
@@ -84,6 +89,13 @@ enum pricing_time {
 	/* The function's SnapStart snapshot was cached `seconds` (minimum
 	 * snapshot_min_s); only with RESTORE_CHARGED snapshots. */
 	PRICING_TIME_SNAPSHOT,
+	/* The function's provisioned instances served requests `seconds` in all
+	 * (1 ms resolution; sim/run/collect.c calls it once, after the last
+	 * PRICING_TIME_PROVISIONED of the window). Plans whose provisioned rate
+	 * applies while those instances are idle (Flex's always-ready
+	 * baseline, gen2's idle min-instance rates) take it off the provisioned
+	 * time metered in *u, never below 0; the others ignore it. */
+	PRICING_TIME_PROVISIONED_BUSY,
 };
 
 /* Options every pricing configuration carries (top-level "pricing"). */
@@ -99,6 +111,19 @@ typedef int pricing_resources_fn(const void *cfg, uint32_t memory_mb, double vcp
 /* Adds one request's usage to *u; it must only add (sim/run/run.c meters a
  * request once into a zeroed usage and adds that to several totals). */
 typedef void pricing_meter_fn(const void *cfg, struct usage *u, const struct meter_req *r);
+/* Adds one busy period of an instance of a function with
+ * concurrency_per_instance > 1: from when it took its first request to when
+ * it had none left, requests that overlap counted once. period->init_s is
+ * the start-up at its beginning (a cold start; 0 otherwise), period->run_s
+ * the rest, period->provisioned whether the instance is provisioned. Plans
+ * that bill instance time while requests run round it as they round a
+ * request (granularity and minimum per period) and add no request; plans
+ * that bill executions add nothing (their meter adds each request). */
+typedef void pricing_meter_busy_fn(const void *cfg, struct usage *u, const struct meter_req *period);
+/* The provider's per-instance concurrency for a function that does not set
+ * functions[i].concurrency_per_instance (it may depend on the instance
+ * size): at least 1. */
+typedef uint32_t pricing_default_concurrency_fn(const void *cfg, uint32_t memory_mb, double vcpus);
 /* Adds `instances` x `seconds` of a kind of time (instances = 1 for
  * PRICING_TIME_INSTANCE and PRICING_TIME_SNAPSHOT). */
 typedef void pricing_meter_time_fn(const void *cfg, struct usage *u, enum pricing_time kind,
@@ -109,7 +134,7 @@ typedef void pricing_meter_time_fn(const void *cfg, struct usage *u, enum pricin
 typedef int pricing_has_provisioned_fn(const void *cfg);
 /* The bill of u at list (first-tier) prices, no free tier. */
 typedef void pricing_cost_fn(const void *cfg, const struct usage *u, struct cost *out);
-/* The monthly bill of u x scale (scale = 30 days / measured window): free
+/* The monthly bill of u x scale (scale = 730 h / measured window): free
  * tiers (when the configuration's free_tier is set) and volume tiers apply
  * to the scaled monthly totals. */
 typedef void pricing_monthly_fn(const void *cfg, const struct usage *u, double scale, struct cost *out);
@@ -127,10 +152,12 @@ struct pricing_ops {
 	model_free_fn *free_cfg;
 	pricing_resources_fn *resources;
 	pricing_meter_fn *meter;
+	pricing_meter_busy_fn *meter_busy;
 	pricing_meter_time_fn *meter_time;
 	pricing_has_provisioned_fn *has_provisioned;
 	pricing_cost_fn *cost;
 	pricing_monthly_fn *monthly;
+	pricing_default_concurrency_fn *default_concurrency;
 };
 
 #endif

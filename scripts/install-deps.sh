@@ -1,11 +1,12 @@
 #!/bin/sh
-# Installs the Debian packages slsim needs for building, testing, plotting and
+# Installs the Debian packages slsim needs for building (the compiler too: a
+# minimal Debian has only make), testing, plotting and
 # cluster sweeps, but only those that are missing, so it is cheap to run on
 # every `make`. Needs root (or sudo) only when something is missing.
 set -eu
 # clang and libclang-rt-14-dev: libFuzzer (make fuzz); valgrind: make valgrind;
 # chromium: the report test renders report.html headless.
-PKGS="pkg-config libgsl-dev libjansson-dev libcsv-dev check gnuplot-nox libopenmpi-dev openmpi-bin slurm-wlm munge clang libclang-rt-14-dev valgrind chromium"
+PKGS="gcc libc6-dev pkg-config libgsl-dev libjansson-dev libcsv-dev check gnuplot-nox libopenmpi-dev openmpi-bin slurm-wlm munge clang libclang-rt-14-dev valgrind chromium"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -36,6 +36,11 @@ struct bad_case {
 };
 
 #define POISSON "\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}"
+/* 5,000 characters of path: beyond PATH_MAX, and five times the message buffer. */
+#define D10 "d/d/d/d/d/"
+#define D100 D10 D10 D10 D10 D10 D10 D10 D10 D10 D10
+#define D1000 D100 D100 D100 D100 D100 D100 D100 D100 D100 D100
+#define LONG_TRACE "\"arrivals\": {\"process\": \"trace\", \"path\": \"" D1000 D1000 D1000 D1000 D1000 "t.csv\"}"
 #define TRACE(content, want) { "trace: " want, POISSON, trace_fn, content, "", 2, want }
 
 static const struct bad_case cases[] = {
@@ -95,6 +100,28 @@ static const struct bad_case cases[] = {
 	{ "reserved above account", "\"timeout_s\": 60", "\"timeout_s\": 60, \"reserved_concurrency\": 11", NULL, "", 2, "functions[0].reserved_concurrency" },
 	{ "timeout zero", "\"timeout_s\": 60", "\"timeout_s\": 0", NULL, "", 2, "functions[0].timeout_s" },
 	{ "timeout string", "\"timeout_s\": 60", "\"timeout_s\": \"1m\"", NULL, "", 2, "functions[0].timeout_s" },
+	/* Message details (issue 12): the provider's limits, named, with hints. */
+	{ "timeout above Lambda's 900 s", "\"timeout_s\": 60", "\"timeout_s\": 1000", NULL, "", 2,
+	  "functions[0].timeout_s: 1000 s is above the maximum timeout of aws-lambda-x86, 900 s" },
+	{ "timeout above gen1's 540 s", "\"timeout_s\": 60", "\"timeout_s\": 600", NULL, "--set provider=gcf-gen1", 2,
+	  "functions[0].timeout_s: 600 s is above the maximum timeout of gcf-gen1, 540 s" },
+	{ "timeout above Consumption's 10 min", "\"timeout_s\": 60", "\"timeout_s\": 601", NULL, "--set provider=azure-consumption", 2,
+	  "maximum timeout of azure-consumption, 600 s" },
+	{ "memory in GB", "\"memory_mb\": 256", "\"memory_mb\": 1.5", NULL, "", 2,
+	  "functions[0].memory_mb: must be an integer in [128, 10240] on aws-lambda-x86, got 1.5 (memory_mb is in MB: did you mean 1536?)" },
+	{ "memory above Consumption's", "\"memory_mb\": 256", "\"memory_mb\": 2048", NULL, "--set provider=azure-consumption", 2,
+	  "functions[0].memory_mb: must be an integer in [128, 1536] on azure-consumption, got 2048" },
+	{ "memory not a gen1 tier", "\"memory_mb\": 256", "\"memory_mb\": 1000", NULL, "--set provider=gcf-gen1", 2,
+	  "must be one of 128, 256, 512, 1024, 2048, 4096, 8192 MB on gcf-gen1, got 1000" },
+	{ "memory fit above the maximum", "\"memory_mb\": 256", "\"memory_mb\": 20000, \"memory_fit\": true", NULL, "", 2,
+	  "functions[0].memory_mb: aws-lambda-x86 offers no size at or above 20000 MB (memory_fit; it offers an integer in [128, 10240])" },
+	{ "memory \"fit\" string", "\"memory_mb\": 256", "\"memory_mb\": \"fit\"", NULL, "", 2,
+	  "set \"memory_fit\": true" },
+	{ "key typo suggests the key", "\"memory_mb\": 256", "\"memroy_mb\": 256", NULL, "", 2,
+	  "functions[0].memroy_mb: unknown key; did you mean \"memory_mb\"?" },
+	{ "value typo suggests the value", "\"reject\"", "\"rejct\"", NULL, "", 2,
+	  "platform.on_limit: unknown value \"rejct\"; did you mean \"reject\"?" },
+	{ "5 KB path keeps the reason", POISSON, LONG_TRACE, NULL, "", 2, "t.csv: cannot open: File name too long" },
 	/* Distributions. */
 	{ "service missing", "\"service\": {\"dist\": \"exponential\", \"mean_s\": 0.5},", "", NULL, "", 2, "functions[0]: give exactly one of service and work" },
 	{ "dist unknown", "\"dist\": \"exponential\"", "\"dist\": \"pareto\"", NULL, "", 2, "functions[0].service" },

@@ -1,5 +1,8 @@
-/* baseline: VM cost arithmetic by hand, traffic scaling, break-even, and the
- * serverless-against-VM curve of a deterministic scenario. */
+/* baseline: VM cost arithmetic by hand, traffic scaling (of the scenario
+ * document, and the invocations it gives for a trace workload, a
+ * per-function trace and a generator against their closed forms),
+ * break-even, and the serverless-against-VM curve of a deterministic
+ * scenario. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -100,21 +103,123 @@ END_TEST
 START_TEST(traffic_scaling)
 {
 	json_t *doc = json_loads(
-		"{\"functions\": [{\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 2}},"
+		"{\"workload\": {\"format\": \"csv\", \"path\": \"w.csv\", \"traffic_scale\": 0.5},"
+		" \"functions\": [{\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 2}},"
 		" {\"arrivals\": {\"process\": \"periodic\", \"period_s\": 10, \"jitter_s\": 1, \"phase_s\": 4}},"
 		" {\"arrivals\": {\"process\": \"trace\", \"path\": \"t.csv\"}}]}", 0, NULL);
 	struct errbuf err;
-	size_t unscaled;
-	ck_assert_int_eq(baseline_scale_traffic(doc, 4, &unscaled, &err), 0);
-	ck_assert_uint_eq(unscaled, 1);
+	unsigned kinds;
+	ck_assert_int_eq(baseline_scale_traffic(doc, 4, &kinds, &err), 0);
+	ck_assert_uint_eq(kinds, BASELINE_SRC_POISSON | BASELINE_SRC_PERIODIC | BASELINE_SRC_TRACE);
 	json_t *f = json_object_get(doc, "functions");
 	ck_assert_double_eq_tol(json_number_value(json_object_get(json_object_get(json_array_get(f, 0), "arrivals"), "rate_per_s")), 8, 1e-12);
 	json_t *per = json_object_get(json_array_get(f, 1), "arrivals");
 	ck_assert_double_eq_tol(json_number_value(json_object_get(per, "period_s")), 2.5, 1e-12);
 	ck_assert_double_eq_tol(json_number_value(json_object_get(per, "jitter_s")), 0.25, 1e-12);
 	ck_assert_double_eq_tol(json_number_value(json_object_get(per, "phase_s")), 1, 1e-12);
-	ck_assert_int_eq(baseline_scale_traffic(doc, 0, &unscaled, &err), ERR_INPUT);
+	/* Trace files: their traffic_scale, multiplied (0.5 x 4 for the workload). */
+	json_t *tr = json_object_get(json_array_get(f, 2), "arrivals");
+	ck_assert_double_eq_tol(json_number_value(json_object_get(tr, "traffic_scale")), 4, 1e-12);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(json_object_get(doc, "workload"), "traffic_scale")), 2, 1e-12);
+	ck_assert_int_eq(baseline_scale_traffic(doc, 0, &kinds, &err), ERR_INPUT);
 	json_decref(doc);
+	doc = json_loads("{\"workload\": {\"format\": \"generator\", \"pattern\": \"iot\"}}", 0, NULL);
+	ck_assert_int_eq(baseline_scale_traffic(doc, 3, &kinds, &err), 0);
+	ck_assert_uint_eq(kinds, BASELINE_SRC_GENERATOR);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(json_object_get(doc, "workload"), "traffic_scale")), 3, 1e-12);
+	json_decref(doc);
+}
+END_TEST
+
+/* The mean invocations per replication of doc (its text) at each scale,
+ * through the baseline's own curve. */
+static void invocations_at(const char *text, const double *scales, size_t n, double *out)
+{
+	json_t *doc = json_loads(text, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	struct baseline_cfg b = { .hourly_usd = 1, .requests_per_s_per_vm = 100, .min_vms = 1 };
+	struct baseline_point pts[8];
+	struct run_options opt = { .threads = 1 };
+	struct errbuf err = { "" };
+	unsigned kinds;
+	ck_assert_msg(baseline_curve(doc, "t.json", &b, scales, n, &opt, pts, &kinds, &err) == 0, "%s", err.msg);
+	for (size_t k = 0; k < n; k++)
+		out[k] = pts[k].invocations;
+	json_decref(doc);
+}
+
+/* N = 20,000 requests every 0.5 s (trace rows), R = 20 replications. At
+ * scale s each request is emitted floor(s) + Bernoulli(s - floor(s)) times,
+ * so the count per replication is floor(s) N + Binomial(N, frac(s)): mean s N,
+ * standard deviation sqrt(N f (1 - f)), and the mean over R replications is
+ * within 4 standard errors sqrt(N f (1 - f) / R). s = 1 and 3 are exact. */
+static void check_trace_counts(const double *scales, const double *got, size_t n, double N, double R)
+{
+	for (size_t k = 0; k < n; k++) {
+		double f = scales[k] - floor(scales[k]);
+		double se = sqrt(N * f * (1 - f) / R);
+		ck_assert_msg(fabs(got[k] - scales[k] * N) <= 4 * se + 1e-9,
+			      "scale %g: %.1f invocations per replication, expected %.1f +- 4 x %.2f", scales[k],
+			      got[k], scales[k] * N, se);
+	}
+}
+
+static const char *trace_file(void)
+{
+	static char path[4200];
+	const char *dir = tu_tmpdir();
+	size_t cap = 20000 * 24 + 64, len = 0;
+	char *text = malloc(cap);
+	len += (size_t)snprintf(text, cap, "timestamp_s,function\n");
+	for (int i = 0; i < 20000; i++)
+		len += (size_t)snprintf(text + len, cap - len, "%.1f,f\n", i * 0.5);
+	snprintf(path, sizeof(path), "%s", tu_write(dir, "t.csv", text));
+	free(text);
+	return path;
+}
+
+START_TEST(trace_workload_scales)
+{
+	const double scales[] = { 0.1, 0.3, 1, 2.5, 3 }, N = 20000, R = 20;
+	char text[8192];
+	double got[5];
+	snprintf(text, sizeof(text),
+		 "{\"seed\": 3, \"replications\": 20, \"timeseries_interval_s\": 1000,"
+		 " \"workload\": {\"format\": \"csv\", \"path\": \"%s\"},"
+		 " \"function_defaults\": {\"memory_mb\": 128, \"service\": {\"dist\": \"constant\", \"value_s\": 0.01}}}",
+		 trace_file());
+	invocations_at(text, scales, 5, got);
+	check_trace_counts(scales, got, 5, N, R);
+	/* The same file as a per-function arrivals.process "trace". */
+	snprintf(text, sizeof(text),
+		 "{\"seed\": 4, \"replications\": 20, \"duration_s\": 10000, \"timeseries_interval_s\": 1000,"
+		 " \"functions\": [{\"name\": \"f\", \"memory_mb\": 128,"
+		 " \"service\": {\"dist\": \"constant\", \"value_s\": 0.01},"
+		 " \"arrivals\": {\"process\": \"trace\", \"path\": \"%s\"}}]}",
+		 trace_file());
+	invocations_at(text, scales, 5, got);
+	check_trace_counts(scales, got, 5, N, R);
+}
+END_TEST
+
+START_TEST(generator_workload_scales)
+{
+	/* ecommerce over one day: page views are Poisson with mean
+	 * r * 86400 * s (the daily cosine integrates to zero over a whole day);
+	 * conversion_rate 0, so no checkout function and no other arrival. The
+	 * mean over R = 10 replications is within 4 SE = 4 sqrt(mean / R). */
+	const double scales[] = { 0.1, 1, 4 }, r = 0.2, R = 10;
+	double got[3];
+	invocations_at("{\"seed\": 2, \"replications\": 10, \"timeseries_interval_s\": 3600,"
+		       " \"workload\": {\"format\": \"generator\", \"pattern\": \"ecommerce\", \"duration_s\": 86400,"
+		       " \"page_views_per_s\": 0.2, \"diurnal_amplitude\": 0.5, \"conversion_rate\": 0},"
+		       " \"function_defaults\": {\"memory_mb\": 128, \"service\": {\"dist\": \"constant\", \"value_s\": 0.01}}}",
+		       scales, 3, got);
+	for (size_t k = 0; k < 3; k++) {
+		double mean = r * 86400 * scales[k], se = sqrt(mean / R);
+		ck_assert_msg(fabs(got[k] - mean) <= 4 * se, "scale %g: %.1f page views per replication, expected %.1f +- 4 x %.2f",
+			      scales[k], got[k], mean, se);
+	}
 }
 END_TEST
 
@@ -159,10 +264,10 @@ START_TEST(curve_of_a_deterministic_scenario)
 	ck_assert_int_eq(baseline_parse(doc, "t.json", &b, &err), 1);
 	double scales[] = { 1, 40 };
 	struct baseline_point pts[2];
-	size_t unscaled;
+	unsigned kinds;
 	struct run_options opt = { .threads = 1 };
-	ck_assert_msg(baseline_curve(doc, "t.json", &b, scales, 2, &opt, pts, &unscaled, &err) == 0, "%s", err.msg);
-	ck_assert_uint_eq(unscaled, 0);
+	ck_assert_msg(baseline_curve(doc, "t.json", &b, scales, 2, &opt, pts, &kinds, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(kinds, BASELINE_SRC_PERIODIC);
 	double s1 = (3601 * 0.2 + 1) * 0.125 * 0.0000166667 + 3601 * 0.2e-6;
 	ck_assert_double_eq_tol(pts[0].serverless_monthly_usd, s1 * 2628000 / 36000, 1e-9);
 	ck_assert_double_eq_tol(pts[0].vm.vm_monthly_usd, 1.46, 1e-9);
@@ -185,5 +290,6 @@ END_TEST
 Suite *baseline_suite(void)
 {
 	return TU_SUITE("baseline", "core", 60, vm_cost_by_hand, parse_and_errors, traffic_scaling,
-			break_even_interpolation, curve_of_a_deterministic_scenario);
+			break_even_interpolation, curve_of_a_deterministic_scenario, trace_workload_scales,
+			generator_workload_scales);
 }

@@ -314,9 +314,59 @@ START_TEST(bad_input_exits_2_naming_the_place)
 }
 END_TEST
 
+START_TEST(run_table_shows_failures_never_nan)
+{
+	/* a: 1 req/s served; b: rate 0, never invoked (every figure but its
+	 * zero cost undefined); c: needs 400 MB and has 128, so every request
+	 * fails OOM: its oom column is 100 %, the ALL row's is c's share of the
+	 * invocations, and no cell says nan. summary.json's range of
+	 * instances.peak holds its mean. */
+	const char *dir = tu_tmpdir();
+	const char *scen = tu_write(dir, "t.json",
+		"{\"duration_s\": 1000, \"replications\": 3, \"functions\": ["
+		" {\"name\": \"a\", \"memory_mb\": 128, \"service\": {\"dist\": \"constant\", \"value_s\": 0.1},"
+		"  \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}},"
+		" {\"name\": \"b\", \"memory_mb\": 128, \"service\": {\"dist\": \"constant\", \"value_s\": 0.1},"
+		"  \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 0}},"
+		" {\"name\": \"c\", \"memory_mb\": 128, \"work\": {\"cpu_s\": 0.1, \"min_memory_mb\": 400},"
+		"  \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}}]}");
+	char out[600], *text;
+	snprintf(out, sizeof(out), "%s/out", dir);
+	ck_assert_int_eq(tu_slsim(&text, NULL, "run '%s' -o '%s'", scen, out), 0);
+	ck_assert_msg(!strstr(text, "nan"), "%s", text);
+	ck_assert_ptr_nonnull(strstr(text, "rejected timed_out       oom"));
+	char *row_b = strstr(text, "\nb "), *row_c = strstr(text, "\nc "), *row_all = strstr(text, "\nALL ");
+	ck_assert(row_b && row_c && row_all);
+	/* b: 0 invocations, then "-" for the cold, failure and latency cells. */
+	char inv[32], cells[9][32];
+	ck_assert_int_eq(sscanf(row_b + 1, "b %31s %31s %31s %31s %31s %31s %31s %31s", inv, cells[0], cells[1],
+				cells[2], cells[3], cells[4], cells[5], cells[6]), 8);
+	ck_assert_str_eq(inv, "0");
+	for (int k = 0; k < 7; k++)
+		ck_assert_str_eq(cells[k], "-");
+	ck_assert_int_eq(sscanf(row_c + 1, "c %31s %31s %31s %31s %31s", inv, cells[0], cells[1], cells[2], cells[3]), 5);
+	ck_assert_str_eq(cells[3], "100%");
+	json_t *doc = tu_load_json(out, "summary.json");
+	json_t *fns = json_object_get(doc, "functions");
+	double na = json_number_value(json_object_get(json_array_get(fns, 0), "invocations"));
+	double nc = json_number_value(json_object_get(json_array_get(fns, 2), "invocations"));
+	char want[64];
+	snprintf(want, sizeof(want), "%.4g%%", 100 * nc / (na + nc));
+	ck_assert_int_eq(sscanf(row_all + 1, "ALL %31s %31s %31s %31s %31s", inv, cells[0], cells[1], cells[2], cells[3]), 5);
+	ck_assert_str_eq(cells[3], want);
+	json_t *range = json_object_get(json_object_get(json_object_get(doc, "range"), "instances"), "peak");
+	double peak = json_number_value(json_object_get(json_object_get(json_object_get(doc, "totals"), "instances"), "peak"));
+	ck_assert(json_array_size(range) == 2);
+	ck_assert(json_number_value(json_array_get(range, 0)) <= peak && peak <= json_number_value(json_array_get(range, 1)));
+	json_decref(doc);
+	free(text);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	return TU_SUITE("cli", "cli", 120, help_and_version, help_command_is_command_help,
 			usage_errors_word_for_word, run_writes_every_output,
-			same_seed_same_bytes_any_thread_count, bad_input_exits_2_naming_the_place);
+			same_seed_same_bytes_any_thread_count, bad_input_exits_2_naming_the_place,
+			run_table_shows_failures_never_nan);
 }

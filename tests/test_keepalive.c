@@ -3,7 +3,8 @@
  * hybrid-histogram (periodic, out-of-range and non-representative idle
  * times), provisioned (constant and scheduled, 5-minute blocks), warmer
  * pings and their bill, greedy-dual versus lru eviction in a memory pool,
- * and the "compare" driver. Workloads are deterministic (periodic arrivals,
+ * futile and whole-size evictions, FaasCache's rules (keepalive.variant
+ * "faascache"), and the "compare" driver. Workloads are deterministic (periodic arrivals,
  * constant times, traces) so counts and dollars are exact; the one Poisson
  * case states the probability that makes its count exact.
  */
@@ -295,6 +296,217 @@ START_TEST(greedy_dual_versus_lru)
 }
 END_TEST
 
+/* A function of a hand-traced pool case: mb MB; cold requests take cold_s
+ * in all ("replace"), warm ones warm_s; arrivals from the shared trace. */
+static const char *pool_fn(char *buf, size_t size, const char *name, int mb, double cold_s, double warm_s,
+			   const char *keepalive, const char *trace)
+{
+	snprintf(buf, size,
+		 "{\"name\": \"%s\", \"memory_mb\": %d, \"service\": {\"dist\": \"constant\", \"value_s\": %.17g},"
+		 "\"cold_start\": {\"mode\": \"replace\", \"service\": {\"dist\": \"constant\", \"value_s\": %.17g}},"
+		 "\"keepalive\": %s, \"arrivals\": {\"process\": \"trace\", \"path\": \"%s\"}}",
+		 name, mb, warm_s, cold_s, keepalive, trace);
+	return buf;
+}
+
+/* Pool 1024 MB. S (512 MB, 1-s requests) at 0 and 0.5: two instances, the
+ * pool full. At 1.2 the first is idle, the second busy; B (768 MB) would
+ * need 768 MB but evicting every idle instance frees only 512 (free 0 +
+ * evictable 512 < 768): it is dropped and evicts nothing, so S at 1.3 is
+ * warm. (Before the check, B flushed S's idle instance and S at 1.3 was
+ * cold.) Cold 2 of 4 invocations, 2 of the 3 served. Same with whole-size.
+ * A function larger than the pool is refused when the scenario loads. */
+START_TEST(futile_eviction_evicts_nothing)
+{
+	const char *trace = tu_write(tu_tmpdir(), "futile.csv",
+				     "timestamp_s,function\n0,S\n0.5,S\n1.2,B\n1.3,S\n");
+	const char *eviction[] = { "shortfall", "whole-size" };
+	for (int k = 0; k < 2; k++) {
+		char s_fn[1024], b_fn[1024];
+		struct scenario sc;
+		struct run_result r;
+		tu_simulatef(&sc, &r, "{\"duration_s\": 10, \"platform\": {\"pool_memory_mb\": 1024, \"pool_eviction\": \"%s\"},"
+			     "\"functions\": [%s, %s]}", eviction[k],
+			     pool_fn(s_fn, sizeof(s_fn), "S", 512, 1, 1, "{\"policy\": \"lru\"}", trace),
+			     pool_fn(b_fn, sizeof(b_fn), "B", 768, 1, 1, "{\"policy\": \"lru\"}", trace));
+		ck_assert_double_eq(tu_fig(&r.functions[0], FIG_COLD_STARTS), 2);
+		ck_assert_double_eq(tu_fig(&r.functions[0], FIG_COMPLETED), 3);
+		ck_assert_double_eq(tu_fig(&r.functions[1], FIG_REJECTED), 1);
+		ck_assert_double_eq(fig(&r, FIG_COLD_START_RATIO), 0.5);
+		ck_assert_double_eq_tol(fig(&r, FIG_COLD_START_RATIO_SERVED), 2.0 / 3.0, 1e-15);
+		tu_done(&sc, &r);
+	}
+
+	char text[4096], a[1024], b[1024];
+	snprintf(text, sizeof(text), "{\"duration_s\": 10, \"platform\": {\"pool_memory_mb\": 1024}, \"functions\": [%s, %s]}",
+		 pool_fn(a, sizeof(a), "small", 256, 1, 1, "{\"policy\": \"lru\"}", trace),
+		 pool_fn(b, sizeof(b), "big", 2048, 1, 1, "{\"policy\": \"lru\"}", trace));
+	json_t *doc = json_loads(text, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	struct scenario sc;
+	struct errbuf err = { "" };
+	ck_assert_int_eq(scenario_from_json(&sc, doc, "p.json", &err), ERR_INPUT);
+	ck_assert_msg(strstr(err.msg, "p.json: functions[1].memory_mb: 2048 MB exceeds platform.pool_memory_mb (1024 MB)"),
+		      "%s", err.msg);
+	json_decref(doc);
+	scenario_free(&sc);
+}
+END_TEST
+
+/* Pool 1024 MB, lru, 1-s requests: A, B, C (256 MB) at 0, 10, 20 leave 256
+ * MB free; D (512 MB) at 30 lacks 256. shortfall evicts A alone (least
+ * recently used), so B at 40 is warm: 4 cold starts. whole-size (FaasCache)
+ * evicts until 512 MB are freed, whatever is free: A and B, so B at 40 is
+ * cold (it fits then without evicting): 5. */
+START_TEST(whole_size_eviction_frees_the_whole_size)
+{
+	const char *trace = tu_write(tu_tmpdir(), "whole.csv",
+				     "timestamp_s,function\n0,A\n10,B\n20,C\n30,D\n40,B\n");
+	const char *eviction[] = { "shortfall", "whole-size" };
+	const double cold[] = { 4, 5 }, cold_b[] = { 1, 2 };
+	for (int k = 0; k < 2; k++) {
+		char f[4][1024];
+		const char *names[] = { "A", "B", "C", "D" };
+		for (int i = 0; i < 4; i++)
+			pool_fn(f[i], sizeof(f[i]), names[i], i == 3 ? 512 : 256, 1, 1, "{\"policy\": \"lru\"}", trace);
+		struct scenario sc;
+		struct run_result r;
+		tu_simulatef(&sc, &r, "{\"duration_s\": 100, \"platform\": {\"pool_memory_mb\": 1024, \"pool_eviction\": \"%s\"},"
+			     "\"functions\": [%s, %s, %s, %s]}", eviction[k], f[0], f[1], f[2], f[3]);
+		ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), cold[k]);
+		ck_assert_double_eq(tu_fig(&r.functions[1], FIG_COLD_STARTS), cold_b[k]);
+		ck_assert_double_eq(fig(&r, FIG_REJECTED), 0);
+		tu_done(&sc, &r);
+	}
+}
+END_TEST
+
+/* lru, pool 768 MB, 256-MB functions, no init. A at 0 and 0.5 (2-s
+ * requests: two instances, idle from 2 and 2.5), B at 1 (0.5 s, idle from
+ * 1.5), C at 3 (0.5 s), B at 4, A at 5.
+ * slsim: an instance's priority is when it became idle: C evicts B (1.5);
+ * B at 4 evicts A's first instance (2); A at 5 is warm: 5 cold starts.
+ * faascache (D2, D3): all A's instances take A's last start (0.5), B's 1:
+ * C evicts one of A's instances (a tie, whichever FaasCache's heap gives),
+ * B at 4 and A at 5 are warm: 4 cold starts. */
+START_TEST(faascache_lru_evicts_the_least_recently_used_function)
+{
+	const char *trace = tu_write(tu_tmpdir(), "lrufn.csv",
+				     "timestamp_s,function\n0,A\n0.5,A\n1,B\n3,C\n4,B\n5,A\n");
+	const char *ka[] = { "{\"policy\": \"lru\"}", "{\"policy\": \"lru\", \"variant\": \"faascache\"}" };
+	const double cold[] = { 5, 4 }, cold_b[] = { 2, 1 };
+	for (int k = 0; k < 2; k++) {
+		char a[1024], b[1024], c[1024];
+		struct scenario sc;
+		struct run_result r;
+		tu_simulatef(&sc, &r, "{\"duration_s\": 100, \"platform\": {\"pool_memory_mb\": 768},"
+			     "\"functions\": [%s, %s, %s]}",
+			     pool_fn(a, sizeof(a), "A", 256, 2, 2, ka[k], trace),
+			     pool_fn(b, sizeof(b), "B", 256, 0.5, 0.5, ka[k], trace),
+			     pool_fn(c, sizeof(c), "C", 256, 0.5, 0.5, ka[k], trace));
+		ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), cold[k]);
+		ck_assert_double_eq(tu_fig(&r.functions[0], FIG_COLD_STARTS), 2);
+		ck_assert_double_eq(tu_fig(&r.functions[1], FIG_COLD_STARTS), cold_b[k]);
+		tu_done(&sc, &r);
+	}
+}
+END_TEST
+
+/* greedy-dual faascache (D2, D4), pool 384 MB, mru, four 128-MB functions,
+ * cold requests 2.28 s, warm 1 s: cost 1.28 s, so each request counts
+ * 1.28 / 128 = 0.01 in the priority clock + requests x 0.01, computed when
+ * a request starts and shared by the function's instances. A fifth
+ * function under slsim's rules, never invoked, turns FaasCache's heap
+ * order (D5) off: ties go to the least recently used, warm requests to the
+ * most recently used instance.
+ *   0 A cold (A1), 1 A cold (A2): A 0.02; 4 A warm on A2 (mru): A 0.03, A1
+ *   holds 1 request, A2 2. 6 C cold: C 0.01, the pool is full. 11.5 C warm
+ *   (busy to 12.5): C 0.02. 12 B: A1 and A2 (0.03) are idle, A1 less
+ *   recently used: evicted, clock 0.03, and A's count drops to 2 (D4). B
+ *   0.03 + 0.01 = 0.04. 15 B warm: 0.05. 16.5 A warm on A2: A counts 3,
+ *   0.06 (0.07 had A1's request stayed). 17 B warm: 0.06. 18.5 C warm (busy at 19): 0.06. 19 D: A2
+ *   (0.06, used at 17.5) and B (0.06, used at 18) tie; A2 goes (with A's
+ *   lost count kept, A at 0.07 would stay and B go). 20 B warm, 21 A cold.
+ * Cold starts: A 3, B 1, C 1, D 1. */
+START_TEST(faascache_greedy_dual_counts_live_instances)
+{
+	const char *trace = tu_write(tu_tmpdir(), "gdfc.csv",
+				     "timestamp_s,function\n0,A\n1,A\n4,A\n6,C\n11.5,C\n12,B\n15,B\n16.5,A\n17,B\n"
+				     "18.5,C\n19,D\n20,B\n21,A\n");
+	const char *ka = "{\"policy\": \"greedy-dual\", \"variant\": \"faascache\"}";
+	char f[5][1024];
+	const char *names[] = { "A", "B", "C", "D", "E" };
+	for (int i = 0; i < 5; i++)
+		pool_fn(f[i], sizeof(f[i]), names[i], 128, 2.28, 1, i < 4 ? ka : "{\"policy\": \"greedy-dual\"}", trace);
+	struct scenario sc;
+	struct run_result r;
+	tu_simulatef(&sc, &r, "{\"duration_s\": 100, \"platform\": {\"pool_memory_mb\": 384},"
+		     "\"functions\": [%s, %s, %s, %s, %s]}", f[0], f[1], f[2], f[3], f[4]);
+	const double cold[] = { 3, 1, 1, 1 };
+	for (int i = 0; i < 4; i++)
+		ck_assert_msg(tu_fig(&r.functions[i], FIG_COLD_STARTS) == cold[i], "%s: %g cold starts", names[i],
+			      tu_fig(&r.functions[i], FIG_COLD_STARTS));
+	ck_assert_double_eq(fig(&r, FIG_REJECTED), 0);
+	tu_done(&sc, &r);
+}
+END_TEST
+
+/* fixed, ttl_s 10, no pool, one 1024-MB function, 8-s requests at 0, 10,
+ * 25, over 100 s.
+ * slsim: the TTL runs from a request's end: warm at 10 (idle since 8) and
+ * 25 (idle since 18, kept to 28); idle 2 + 7 + 10 = 19 s: 1 cold start,
+ * 19 GB-s idle.
+ * faascache (D6): from its start, and an expired instance is released only
+ * when the function is invoked: at 10, 0 + 10 < 10 is false, warm; at 25,
+ * 10 + 10 < 25: released, cold; the last instance is never invoked again
+ * and idles from 33 to the end: 2 + 7 + 67 = 76 s: 2 cold starts, 76 GB-s. */
+START_TEST(faascache_ttl_from_start_freed_lazily)
+{
+	const char *trace = tu_write(tu_tmpdir(), "ttlfc.csv", "timestamp_s,function\n0,A\n10,A\n25,A\n");
+	const char *ka[] = { "{\"policy\": \"fixed\", \"ttl_s\": 10}",
+			     "{\"policy\": \"fixed\", \"ttl_s\": 10, \"variant\": \"faascache\"}" };
+	const double cold[] = { 1, 2 }, idle_gb_s[] = { 19, 76 };
+	for (int k = 0; k < 2; k++) {
+		char a[1024];
+		struct scenario sc;
+		struct run_result r;
+		tu_simulatef(&sc, &r, "{\"duration_s\": 100, \"functions\": [%s]}",
+			     pool_fn(a, sizeof(a), "A", 1024, 8, 8, ka[k], trace));
+		ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), cold[k]);
+		ck_assert_double_eq_tol(fig(&r, FIG_IDLE_GB_S), idle_gb_s[k], 1e-9);
+		tu_done(&sc, &r);
+	}
+}
+END_TEST
+
+/* D5, FaasCache's warm choice (every function under its rules, in a pool):
+ * fixed faascache, ttl_s 10, pool 1024 MB, A (128 MB, 1-s requests) at 0
+ * and 0.5 (instances c1, c2), at 5 (running 8 s, to 13), at 10.2.
+ * FaasCache's heapq list after 0.5 is [c2, c1] (both at priority 0.5:
+ * heapify on equal keys swaps them); at 5 its cleanup heapify makes it
+ * [c1, c2] and the first idle one, c1, serves. At 10.2 c2 (started 0.5,
+ * 0.5 + 10 >= 10.2) is idle and warm: 2 cold starts. Checked against
+ * FaasCache's LambdaScheduler (after 0, 0.5, 5: last starts 5 and 0.5).
+ * Without a pool (mru, the most recently used c2 serves at 5), at 10.2 c1
+ * (started 0, 0 + 10 < 10.2) has expired and c2 is busy: 3. */
+START_TEST(faascache_warm_choice_follows_its_heap)
+{
+	const char *trace = tu_write(tu_tmpdir(), "d5.csv", "timestamp_s,function,duration_s\n0,A,1\n0.5,A,1\n5,A,8\n10.2,A,1\n");
+	const char *platform[] = { "{\"pool_memory_mb\": 1024}", "{}" };
+	const double cold[] = { 2, 3 };
+	for (int k = 0; k < 2; k++) {
+		char a[1024];
+		struct scenario sc;
+		struct run_result r;
+		tu_simulatef(&sc, &r, "{\"duration_s\": 100, \"platform\": %s, \"functions\": [%s]}", platform[k],
+			     pool_fn(a, sizeof(a), "A", 128, 1, 1,
+				     "{\"policy\": \"fixed\", \"ttl_s\": 10, \"variant\": \"faascache\"}", trace));
+		ck_assert_double_eq(fig(&r, FIG_COLD_STARTS), cold[k]);
+		tu_done(&sc, &r);
+	}
+}
+END_TEST
+
 /* Column `name` of the row whose first field is `label` in a CSV text. */
 static double csv_cell(const char *text, const char *label, const char *name)
 {
@@ -376,6 +588,11 @@ START_TEST(policy_input_errors)
 		{ "{\"policy\": \"warmer\", \"instances\": 0}", "{}", "instances" },
 		{ "{\"policy\": \"none\", \"ttl_s\": 5}", "{}", "ttl_s" },
 		{ "{\"policy\": \"greedy-dual\"}", "{\"pool_memory_mb\": -1}", "pool_memory_mb" },
+		{ "{\"policy\": \"lru\", \"variant\": \"openwhisk\"}", "{}", "keepalive.variant" },
+		{ "{\"policy\": \"lru\", \"ttl_s\": 5}", "{}", "ttl_s" },
+		{ "{\"policy\": \"provisioned\", \"instances\": 1, \"then\": {\"policy\": \"fixed\", \"variant\": \"faascache\"}}",
+		  "{}", "then.variant" },
+		{ "{\"policy\": \"lru\"}", "{\"pool_memory_mb\": 1024, \"pool_eviction\": \"half\"}", "pool_eviction" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char text[2048];
@@ -401,6 +618,8 @@ Suite *keepalive_suite(void)
 	return TU_SUITE("keepalive", "policies", 120, periodic_30min_hybrid_vs_fixed_vs_none,
 			hybrid_out_of_range_uses_forecast, hybrid_falls_back_when_not_representative,
 			provisioned_poisson_bill, provisioned_schedule_in_blocks,
-			warmer_keeps_a_rare_function_warm, greedy_dual_versus_lru, compare_runs_each_policy,
-			policy_input_errors);
+			warmer_keeps_a_rare_function_warm, greedy_dual_versus_lru, futile_eviction_evicts_nothing,
+			whole_size_eviction_frees_the_whole_size, faascache_lru_evicts_the_least_recently_used_function,
+			faascache_greedy_dual_counts_live_instances, faascache_ttl_from_start_freed_lazily,
+			faascache_warm_choice_follows_its_heap, compare_runs_each_policy, policy_input_errors);
 }

@@ -117,7 +117,8 @@ START_TEST(sweep_csv_layout)
 	struct csvr_row row;
 	ck_assert_int_eq(csvr_open(&r, path, &err), 0);
 	ck_assert_int_eq(csvr_next(r, &row, &err), 1);
-	ck_assert_uint_eq(row.n_fields, 3 + 2 * FIG_COUNT);
+	ck_assert_uint_eq(row.n_fields, 3 + 2 * FIG_COUNT + 1);
+	ck_assert_str_eq(row.fields[3 + 2 * FIG_COUNT], "status");
 	ck_assert_str_eq(row.fields[0], "point");
 	ck_assert_str_eq(row.fields[1], "functions[0].memory_mb");
 	ck_assert_str_eq(row.fields[2], "provider");
@@ -155,7 +156,9 @@ static int extra_row(void *ctx, FILE *fp, size_t row)
 }
 
 /* The one sweep.csv writer: values quoted as needed, numbers %.17g and empty
- * when undefined, figure columns optional, extra columns from the hook. */
+ * when undefined, figure columns optional (with them the status: ok, or
+ * infeasible with its reason on one line, quoted), extra columns from the
+ * hook. */
 START_TEST(csv_writer_and_its_hook)
 {
 	char *buf = NULL;
@@ -166,19 +169,25 @@ START_TEST(csv_writer_and_its_hook)
 	json_t *v[2] = { json_string("x y"), json_real(0.5) };
 	struct points_csv_extra extra = { extra_header, extra_row, &chosen };
 	points_csv_header(fp, paths, 2, 0, &extra);
-	ck_assert_int_eq(points_csv_row(fp, 7, v, 2, NULL, NULL, &extra, 7), 0);
+	ck_assert_int_eq(points_csv_row(fp, 7, v, 2, NULL, NULL, NULL, &extra, 7), 0);
 	double mean[FIG_COUNT], ci95[FIG_COUNT];
 	for (int f = 0; f < FIG_COUNT; f++) {
 		mean[f] = f == 0 ? 0.1 : NAN;
 		ci95[f] = INFINITY;
 	}
-	ck_assert_int_eq(points_csv_row(fp, 8, v, 2, mean, ci95, NULL, 0), 0);
+	ck_assert_int_eq(points_csv_row(fp, 8, v, 2, mean, ci95, NULL, NULL, 0), 0);
+	for (int f = 0; f < FIG_COUNT; f++)
+		mean[f] = ci95[f] = NAN;
+	ck_assert_int_eq(points_csv_row(fp, 9, v, 2, mean, ci95, "infeasible: s.json: m: \"x\", on\nazure", NULL, 0), 0);
 	output_csv_number(fp, "", 1.0 / 3);
 	fclose(fp);
-	char want[256];
-	ck_assert_uint_le(2 * FIG_COUNT - 2, 80);
-	snprintf(want, sizeof(want), "point,provider,\"a,b\",chosen\n7,x y,0.5,1\n8,x y,0.5,0.10000000000000001,%.*s\n0.33333333333333331",
-		 2 * FIG_COUNT - 2, ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,");
+	char want[512];
+	const char *commas = ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,";
+	ck_assert_uint_le(2 * FIG_COUNT, strlen(commas));
+	snprintf(want, sizeof(want),
+		 "point,provider,\"a,b\",chosen\n7,x y,0.5,1\n8,x y,0.5,0.10000000000000001,%.*s,ok\n"
+		 "9,x y,0.5%.*s,\"infeasible: s.json: m: \"\"x\"\", on azure\"\n0.33333333333333331",
+		 2 * FIG_COUNT - 2, commas, 2 * FIG_COUNT, commas);
 	ck_assert_str_eq(buf, want);
 	free(buf);
 	json_decref(v[0]);
@@ -260,7 +269,7 @@ START_TEST(cheapest_provider_and_memory_by_hand)
 	ck_assert_str_eq(json_string_value(json_object_get(o, "provider")), "aws-lambda-arm64");
 	json_decref(o);
 	char *text = tu_read(dir, "frontier.csv");
-	ck_assert_ptr_nonnull(strstr(text, ",feasible,pareto,tied,chosen\n"));
+	ck_assert_ptr_nonnull(strstr(text, ",feasible,pareto,tied,chosen,status\n"));
 	free(text);
 	optimize_result_free(&r);
 	optimize_spec_free(&spec);
@@ -577,6 +586,125 @@ START_TEST(ties_are_decided_and_reported)
 }
 END_TEST
 
+/* Across providers, a memory size one of them does not offer (1000 MB is
+ * not a Cloud Functions 1st gen tier) is an infeasible point: recorded with
+ * its reason naming the provider, skipped by the search, and the other
+ * points still decide. The answer by hand, as cheapest_provider_and_memory
+ * _by_hand: Arm at 1000 MB, (3601 * 0.2 + 1) s * 1000/1024 GB *
+ * $0.0000133334 + 3601 * $0.2e-6; gen1 at 1024 MB bills 1.4 GHz on top of
+ * its GB-s ($0.0000165 per s against $0.0000130 per s for Arm). */
+START_TEST(invalid_point_is_infeasible_not_fatal)
+{
+	json_t *doc = doc_of(periodic);
+	struct optimize_spec spec = { .objective = FIG_COST_TOTAL, .grid = 5, .rounds = 12, .max_replications = 1 };
+	spec_add_vary(&spec, "provider=gcf-gen1,aws-lambda-arm64");
+	spec_add_vary(&spec, "functions[0].memory_mb=1000,1024");
+	struct optimize_result r;
+	optimize_ok(doc, &spec, &r);
+	ck_assert_uint_eq(r.grid.n_points, 4);
+	size_t bad = SIZE_MAX;
+	for (size_t p = 0; p < 4; p++) {
+		const char *why = points_infeasible(&r.grid, p);
+		int gen1_1000 = strcmp(json_string_value(r.grid.values[2 * p]), "gcf-gen1") == 0 &&
+				json_integer_value(r.grid.values[2 * p + 1]) == 1000;
+		ck_assert_int_eq(why != NULL, gen1_1000);
+		if (!why) {
+			ck_assert(isfinite(points_mean(&r.grid, p, FIG_COST_TOTAL)));
+			continue;
+		}
+		bad = p;
+		ck_assert_msg(strstr(why, "functions[0].memory_mb") && strstr(why, "gcf-gen1") && strstr(why, "got 1000"),
+			      "%s", why);
+		ck_assert(isnan(points_mean(&r.grid, p, FIG_COST_TOTAL)));
+		ck_assert_uint_eq(r.grid.replications[p], 0);
+		ck_assert_int_eq(r.feasible[p], 0);
+	}
+	ck_assert_uint_ne(bad, SIZE_MAX);
+	size_t b = (size_t)r.best;
+	ck_assert_str_eq(json_string_value(r.grid.values[b * 2]), "aws-lambda-arm64");
+	ck_assert_int_eq(json_integer_value(r.grid.values[b * 2 + 1]), 1000);
+	ck_assert_double_eq_tol(points_mean(&r.grid, b, FIG_COST_TOTAL),
+				(3601 * 0.2 + 1) * (1000.0 / 1024) * 0.0000133334 + 3601 * 0.2e-6, 1e-12);
+	/* Every point is in sweep.csv, the infeasible one with its status. */
+	const char *dir = optimize_write_ok(&spec, &r);
+	char *text = tu_read(dir, "sweep.csv");
+	ck_assert_ptr_nonnull(strstr(text, ",status\n"));
+	ck_assert_ptr_nonnull(strstr(text, ",\"infeasible: "));
+	size_t ok = 0;
+	for (const char *q = text; (q = strstr(q, ",ok\n")); q++)
+		ok++;
+	ck_assert_uint_eq(ok, 3);
+	free(text);
+	optimize_result_free(&r);
+	optimize_spec_free(&spec);
+	json_decref(doc);
+}
+END_TEST
+
+/* The planner's question of issue #12 (scenarios/planner.json), on one day
+ * and one replication: one optimize command spans the six plans, the plan
+ * without a size that large is an infeasible row (not an abort), arm64 is
+ * cheaper than x86 at the same size (its GB-s price is 0.8x x86's and its
+ * CPU part faster, the request fee equal), and the report's VM baseline
+ * simulates more requests at each larger traffic scale. */
+START_TEST(planner_scenario_across_six_plans)
+{
+	const char *dir = tu_tmpdir();
+	char scen[600];
+	snprintf(scen, sizeof(scen), "%s/scenarios/planner.json", tu_root());
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "optimize '%s' --set workload.duration_s=86400 --set replications=1 "
+				  "--vary provider=aws-lambda-x86,aws-lambda-arm64,azure-consumption,azure-flex,"
+				  "gcf-gen1,gcf-gen2 --vary 'functions[0].memory_mb=2048' -q -o '%s/o'", scen, dir), 0);
+	char path[700];
+	snprintf(path, sizeof(path), "%s/o/sweep.csv", dir);
+	struct errbuf err = { "" };
+	struct csvr *r;
+	struct csvr_row row;
+	ck_assert_int_eq(csvr_open(&r, path, &err), 0);
+	ck_assert_int_eq(csvr_next(r, &row, &err), 1);
+	long prov = csvr_find_column(&row, "provider"), cost = csvr_find_column(&row, "cost_usd.total");
+	long status = csvr_find_column(&row, "status");
+	ck_assert(prov >= 0 && cost >= 0 && status >= 0);
+	double x86 = NAN, arm = NAN;
+	size_t rows = 0, ok = 0;
+	while (csvr_next(r, &row, &err) == 1) {
+		rows++;
+		const char *p = row.fields[prov], *st = row.fields[status];
+		if (strcmp(p, "azure-consumption") == 0) {
+			ck_assert_msg(strncmp(st, "infeasible: ", 12) == 0 && strstr(st, "azure-consumption"), "%s", st);
+			continue;
+		}
+		ck_assert_msg(strncmp(st, "ok", 2) == 0, "%s: %s", p, st);
+		ok++;
+		double c = strtod(row.fields[cost], NULL);
+		ck_assert(c > 0);
+		if (strcmp(p, "aws-lambda-x86") == 0)
+			x86 = c;
+		else if (strcmp(p, "aws-lambda-arm64") == 0)
+			arm = c;
+	}
+	csvr_close(r);
+	ck_assert_uint_eq(rows, 6);
+	ck_assert_uint_eq(ok, 5);
+	ck_assert_msg(arm < x86, "arm64 %g, x86 %g", arm, x86);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "report '%s/o' --scales 0.5,1,2 --threads 2", dir), 0);
+	snprintf(path, sizeof(path), "%s/o/baseline.csv", dir);
+	ck_assert_int_eq(csvr_open(&r, path, &err), 0);
+	ck_assert_int_eq(csvr_next(r, &row, &err), 1);
+	long inv = csvr_find_column(&row, "invocations");
+	double last = 0;
+	size_t scales = 0;
+	while (csvr_next(r, &row, &err) == 1) {
+		double n = strtod(row.fields[inv], NULL);
+		ck_assert_msg(n > last * 1.5, "invocations %g after %g", n, last);
+		last = n;
+		scales++;
+	}
+	csvr_close(r);
+	ck_assert_uint_eq(scales, 3);
+}
+END_TEST
+
 START_TEST(cli_unsatisfiable_slo_and_usage)
 {
 	const char *dir = tu_tmpdir();
@@ -601,15 +729,16 @@ START_TEST(cli_unsatisfiable_slo_and_usage)
 	/* Usage errors: exit 2 with the reason. */
 	tu_slsim_says(2, "--vary", "optimize '%s' --slo 'p99<=1'", scen);
 	tu_slsim_says(2, "unknown figure", "optimize '%s' --vary 'x=1' --slo 'p77<=1'", scen);
-	tu_slsim_says(2, "memory_mb", "optimize '%s' --vary 'functions[0].memory_mb=64,128' -o '%s'", scen, out);
+	tu_slsim_says(2, "every point is invalid", "optimize '%s' --vary 'functions[0].memory_mb=64,32' -o '%s'", scen, out);
 }
 END_TEST
 
 Suite *optimize_suite(void)
 {
 	return TU_SUITE("optimize", "core", 120, argument_syntax, sweep_csv_layout, csv_writer_and_its_hook,
+			invalid_point_is_infeasible_not_fatal,
 			cheapest_provider_and_memory_by_hand, shortest_keepalive_meeting_a_cold_start_slo,
 			cpu_bound_memory_cheapest_meeting_p99, balanced_objective_by_hand,
 			brent_finds_the_balanced_optimum_in_fewer_runs, ties_are_decided_and_reported,
-			cli_unsatisfiable_slo_and_usage);
+			cli_unsatisfiable_slo_and_usage, planner_scenario_across_six_plans);
 }

@@ -417,6 +417,8 @@ static char *wide_text(const struct wide *w)
 				      " \"mean_s\": %.3f, \"cv\": 0.5}}", 0.2 + 0.3 * (i % 5));
 		if (i % 5 == 0)
 			sb_printf(&b, ", \"concurrency_per_instance\": 4");
+		if (i % 10 == 0 && i % 29 != 7)   /* requests sharing an instance's CPU */
+			sb_printf(&b, ", \"cpu_fraction\": 0.7");
 		if (w->reserved && i % 23 == 4)
 			sb_printf(&b, ", \"reserved_concurrency\": 2");
 		if (i % 11 == 3)
@@ -471,13 +473,16 @@ START_TEST(wide_scenario_same_both_ways)
 	scenario_free(&sc);
 
 	/* The same shape with the other dispatch orders, instance-based
-	 * billing (instance time metered per interval), a queueing limit that
-	 * is never reached, and fewer, busier functions. */
+	 * billing (instance time metered per interval), busy-period billing
+	 * (gen2 request-based: each busy period of the instances serving 4 at
+	 * once), a queueing limit that is never reached, and fewer, busier
+	 * functions. */
 	const char *sel[] = { "random", "newest", "lru" };
 	for (int k = 0; k < 3; k++) {
 		struct wide v = { .n = 130, .duration_s = 1200, .warmup_s = 100, .reps = 2, .rate_lo = 1e-2,
 				  .rate_hi = 5, .account = 1000, .on_limit = "queue", .idle_selection = sel[k],
-				  .provider = k == 0 ? "{\"name\": \"gcf-gen2\", \"instance_based\": 1}" : NULL };
+				  .provider = k == 0 ? "{\"name\": \"gcf-gen2\", \"instance_based\": 1}"
+					    : k == 1 ? "\"gcf-gen2\"" : NULL };
 		text = wide_text(&v);
 		load_text(&sc, text);
 		free(text);
@@ -650,6 +655,8 @@ START_TEST(single_source_same_both_ways)
 		wide_service(&b, i);
 		if (i % 5 == 0)
 			sb_printf(&b, ", \"concurrency_per_instance\": 3");
+		if (i % 10 == 0)   /* the trace's durations, 60 % of them shared CPU */
+			sb_printf(&b, ", \"cpu_fraction\": 0.6");
 		if (i % 11 == 3)
 			sb_printf(&b, ", \"timeout_s\": 0.3");
 		sb_printf(&b, ", \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"lognormal\", \"mean_s\": 0.6, \"cv\": 0.4}},"

@@ -228,7 +228,7 @@ START_TEST(report_renders_in_chromium)
 	json_t *tot = json_object_get(sum, "totals");
 	double cost = json_number_value(json_object_get(json_object_get(tot, "cost_usd"), "total"));
 	double p99 = json_number_value(json_object_get(json_object_get(tot, "latency_s"), "p99"));
-	/* The report shows the provider's monthly figure (30 days, tiers applied). */
+	/* The report shows the provider's monthly figure (730 h, tiers applied). */
 	double monthly = json_number_value(json_object_get(json_object_get(tot, "cost_usd"), "monthly"));
 	char s_cost[64], s_p99[64], s_month[64];
 	snprintf(s_cost, sizeof(s_cost), "%.4g ±", cost);
@@ -283,7 +283,76 @@ START_TEST(report_renders_in_chromium)
 }
 END_TEST
 
+/* slsim run + report of a 1-hour Poisson scenario with reps replications;
+ * returns report.md (malloc'd) and fills *sum with summary.json. */
+static char *short_report(int reps, json_t **sum)
+{
+	const char *dir = tu_tmpdir();
+	char text[1024], out[600], *o, *e;
+	snprintf(text, sizeof(text),
+		 "{\"duration_s\": 3600, \"replications\": %d, \"functions\": [{\"name\": \"f\", \"memory_mb\": 128,"
+		 " \"service\": {\"dist\": \"exponential\", \"mean_s\": 0.5},"
+		 " \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 0.05}}]}", reps);
+	const char *scen = tu_write(dir, "s.json", text);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s'", scen, out), 0);
+	int rc = tu_slsim(&o, &e, "report '%s'", out);
+	ck_assert_msg(rc == 0, "report failed: %s", e);
+	free(o);
+	free(e);
+	*sum = tu_load_json(out, "summary.json");
+	return tu_read(out, "report.md");
+}
+
+START_TEST(report_month_warnings_and_ranges)
+{
+	/* One 730-h month: a 3,600-s window is repeated 2,628,000 / 3,600 = 730
+	 * times, and under a week, which the report says. */
+	json_t *sum;
+	char *md = short_report(1, &sum);
+	ck_assert_ptr_nonnull(strstr(md, "A month is 730 hours here"));
+	ck_assert_ptr_nonnull(strstr(md, "the measured window (3600 s) is extrapolated by repeating its usage (requests, GB-seconds, instance time) 730 times"));
+	ck_assert_ptr_nonnull(strstr(md, "**Warning:** the measured window (3600 s) is shorter than a week"));
+	ck_assert_ptr_nonnull(strstr(md, "**Warning:** 1 replication: there is no confidence interval"));
+	ck_assert_ptr_null(strstr(md, "nan"));
+	/* cost_usd.monthly is the window's usage x 730 (no tiers reached):
+	 * total x 730 to rounding. */
+	json_t *cost = json_object_get(json_object_get(sum, "totals"), "cost_usd");
+	ck_assert_double_eq_tol(json_number_value(json_object_get(cost, "monthly")),
+				730 * json_number_value(json_object_get(cost, "total")),
+				1e-9 * json_number_value(json_object_get(cost, "monthly")));
+	json_decref(sum);
+	free(md);
+
+	/* Three replications: no replication warning; instances.peak as its
+	 * range; every headline figure whose interval exceeds 10 % of its mean
+	 * is named, and only those. */
+	md = short_report(3, &sum);
+	ck_assert_ptr_null(strstr(md, "replication: there is"));
+	ck_assert_ptr_null(strstr(md, "replications: the 95 %"));
+	json_t *range = json_object_get(json_object_get(json_object_get(sum, "range"), "instances"), "peak");
+	json_t *tot = json_object_get(sum, "totals"), *ci = json_object_get(sum, "ci95");
+	char want[256];
+	snprintf(want, sizeof(want), "| instances.peak | %.4g to %.4g over 3 replications (mean %.4g) |",
+		 json_number_value(json_array_get(range, 0)), json_number_value(json_array_get(range, 1)),
+		 json_number_value(json_object_get(json_object_get(tot, "instances"), "peak")));
+	ck_assert_msg(strstr(md, want) != NULL, "report.md lacks %s", want);
+	const char *figs[][2] = { { "cost_usd", "total" }, { "latency_s", "mean" }, { "cost_usd", "monthly" } };
+	for (size_t k = 0; k < 3; k++) {
+		double v = json_number_value(json_object_get(json_object_get(tot, figs[k][0]), figs[k][1]));
+		double c = json_number_value(json_object_get(json_object_get(ci, figs[k][0]), figs[k][1]));
+		/* Markdown escapes the underscores. */
+		snprintf(want, sizeof(want), "%s.%s (± %.0f %%)", k == 1 ? "latency\\_s" : "cost\\_usd", figs[k][1], 100 * c / v);
+		const char *w = strstr(md, "95 % intervals wider than 10 % of the mean");
+		char *hit = w ? strstr(w, want) : NULL;
+		ck_assert_msg((c > 0.1 * v) == (hit != NULL), "%s: ci %g of %g, warning %s", want, c, v, hit ? "given" : "missing");
+	}
+	json_decref(sum);
+	free(md);
+}
+END_TEST
+
 Suite *report_suite(void)
 {
-	return TU_SUITE("report", "core", 300, report_renders_in_chromium);
+	return TU_SUITE("report", "core", 300, report_renders_in_chromium, report_month_warnings_and_ranges);
 }

@@ -186,33 +186,50 @@ START_TEST(provisioned_and_always_ready)
 	 * 1,000 x 7,200 s x 1 GB = 7.2e6 GB-s x $0.0000041667 = $30.00024. */
 	c = time_bill("{\"name\": \"aws-lambda-x86\"}", 1, PRICING_TIME_PROVISIONED, 1024, 0.58, 1000, 7200, 0);
 	ck_assert_double_eq_tol(c.provisioned_usd, 30.00024, 1e-6);
-	/* 5-minute blocks: 3,601 s bills 13 x 300 = 3,900 s; and a 1 s request
-	 * served by it bills 1 GB-s at $0.0000097222, outside the free tier. */
+	/* 5-minute blocks: 3,601 s bills 13 x 300 = 3,900 s, busy or not; and a
+	 * 1 s request served by it bills 1 GB-s at $0.0000097222, outside the
+	 * free tier. */
 	struct priced aws = load("{\"name\": \"aws-lambda-x86\"}", 1);
 	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_PROVISIONED, 1024, 0.58, 1, 3601);
 	struct meter_req r = { .memory_mb = 1024, .vcpus = 0.58, .run_s = 1.0, .provisioned = 1 };
 	aws.ops->meter(aws.cfg, &u, &r);
+	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_PROVISIONED_BUSY, 1024, 0.58, 1, 1.0);
 	aws.ops->monthly(aws.cfg, &u, 1.0, &c);
 	ck_assert_double_eq_tol(c.provisioned_usd, 3900 * 0.0000041667 + 0.0000097222, 1e-12);
 	ck_assert_double_eq_tol(c.compute_usd, 0, 1e-15);
 	aws.ops->free_cfg(aws.cfg);
 
-	/* Azure Flex always ready, one 2,048 MB instance for a day: 2 GB x
-	 * 86,400 s x $0.000004 = $0.6912; a 0.25 s execution on it bills the
-	 * 1,000 ms minimum, 2 GB-s x $0.000016 = $0.000032. */
+	/* Azure Flex always ready, one 2,048 MB instance for a day, a 0.25 s
+	 * execution on it: the baseline while idle, 2 GB x (86,400 - 0.25) s x
+	 * $0.000004 = $0.691198; the execution bills the 1,000 ms minimum,
+	 * 2 GB-s x $0.000016 = $0.000032. */
 	struct priced flex = load("{\"name\": \"azure-flex\"}", 0);
 	memset(&u, 0, sizeof(u));
 	flex.ops->meter_time(flex.cfg, &u, PRICING_TIME_PROVISIONED, 2048, 1, 1, 86400);
 	r = (struct meter_req){ .memory_mb = 2048, .vcpus = 1, .run_s = 0.25, .provisioned = 1 };
 	flex.ops->meter(flex.cfg, &u, &r);
+	flex.ops->meter_time(flex.cfg, &u, PRICING_TIME_PROVISIONED_BUSY, 2048, 1, 1, 0.25);
 	flex.ops->cost(flex.cfg, &u, &c);
-	ck_assert_double_eq_tol(c.provisioned_usd, 0.6912 + 0.000032, 1e-12);
+	ck_assert_double_eq_tol(c.provisioned_usd, 2 * 86399.75 * 0.000004 + 0.000032, 1e-12);
 	flex.ops->free_cfg(flex.cfg);
 
 	/* GCF gen2 idle min-instance, 512 MiB / 0.333 vCPU for a day: 86,400 x
 	 * (0.5 x $0.0000025 + 0.333 x $0.0000025) = $0.108 + $0.071928. */
 	c = time_bill("{\"name\": \"gcf-gen2\"}", 0, PRICING_TIME_PROVISIONED, 512, 0.333, 1, 86400, 0);
 	ck_assert_double_eq_tol(c.provisioned_usd, 0.179928, 1e-9);
+	/* A 0.25 s request on it: billed at the active rates, 300 ms x (0.5 GiB
+	 * x $0.0000025 + 0.333 vCPU x $0.000024), and the instance idle 0.25 s
+	 * less: (86,400 - 0.25) x (0.5 + 0.333) x $0.0000025. */
+	struct priced gen2 = load("{\"name\": \"gcf-gen2\"}", 0);
+	memset(&u, 0, sizeof(u));
+	gen2.ops->meter_time(gen2.cfg, &u, PRICING_TIME_PROVISIONED, 512, 0.333, 1, 86400);
+	r = (struct meter_req){ .memory_mb = 512, .vcpus = 0.333, .run_s = 0.25, .provisioned = 1 };
+	gen2.ops->meter(gen2.cfg, &u, &r);
+	gen2.ops->meter_time(gen2.cfg, &u, PRICING_TIME_PROVISIONED_BUSY, 512, 0.333, 1, 0.25);
+	gen2.ops->cost(gen2.cfg, &u, &c);
+	ck_assert_double_eq_tol(c.provisioned_usd, 86399.75 * 0.833 * 0.0000025, 1e-12);
+	ck_assert_double_eq_tol(c.compute_usd, 0.3 * (0.5 * 0.0000025 + 0.333 * 0.000024), 1e-15);
+	gen2.ops->free_cfg(gen2.cfg);
 }
 END_TEST
 
@@ -401,16 +418,17 @@ END_TEST
 START_TEST(monthly_figure_in_a_run)
 {
 	/* One day of a request per second (86,401 with both ends), 120 ms at
-	 * 512 MB on AWS x86: the month is 30 x the day. Without free tier:
-	 * 2,592,030 x $0.20/M + 2,592,030 x 0.06 GB-s x $0.0000166667; with it:
-	 * (2,592,030 - 1 M) x $0.20/M, the 155,521.8 GB-s being under 400,000. */
+	 * 512 MB on AWS x86: the month (730 h) is 2,628,000 / 86,400 = 30.4167 x
+	 * the day, 2,628,030.4 requests. Without free tier: requests x $0.20/M +
+	 * requests x 0.06 GB-s x $0.0000166667; with it: (requests - 1 M) x
+	 * $0.20/M, the 157,681.8 GB-s being under 400,000. */
 	const char *fmt = "{\"seed\": 1, \"duration_s\": 86400, %s \"functions\": [{\"name\": \"f\","
 			  " \"memory_mb\": 512, \"service\": {\"dist\": \"constant\", \"value_s\": 0.12},"
 			  " \"arrivals\": {\"process\": \"periodic\", \"period_s\": 1}}]}";
 	char text[1024];
 	struct scenario sc;
 	struct run_result r;
-	const double req = 86401.0 * 30, gb_s = req * 0.06;
+	const double req = 86401.0 * 2628000 / 86400, gb_s = req * 0.06;
 	snprintf(text, sizeof(text), fmt, "");
 	tu_simulate(text, &sc, &r);
 	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_MONTHLY), req * 0.2e-6 + gb_s * 0.0000166667, 1e-9);
@@ -451,11 +469,206 @@ START_TEST(premium_instance_time_in_a_run)
 }
 END_TEST
 
+/* Three requests on one instance, [0, 1.23], [0.5, 2.01] and [3.0, 3.04]:
+ * busy periods [0, 2.01] (2.01 s) and [3.0, 3.04] (0.04 s). Metered per
+ * request (shared = 0), as before, they would bill 1.23, 1.51 and 0.04 s. */
+static struct cost busy_bill(const char *provider_json, uint32_t memory_mb, double vcpus, int provisioned)
+{
+	struct priced p = load(provider_json, 0);
+	struct usage u = { 0 };
+	struct cost c;
+	const double run_s[] = { 1.23, 1.51, 0.04 }, period_s[] = { 2.01, 0.04 };
+	for (int i = 0; i < 3; i++) {
+		struct meter_req r = { .memory_mb = memory_mb, .vcpus = vcpus, .run_s = run_s[i],
+				       .provisioned = provisioned, .shared = 1 };
+		p.ops->meter(p.cfg, &u, &r);
+	}
+	for (int i = 0; i < 2; i++) {
+		struct meter_req b = { .memory_mb = memory_mb, .vcpus = vcpus, .run_s = period_s[i],
+				       .provisioned = provisioned };
+		p.ops->meter_busy(p.cfg, &u, &b);
+	}
+	ck_assert_uint_eq(u.requests, 3);
+	p.ops->cost(p.cfg, &u, &c);
+	p.ops->free_cfg(p.cfg);
+	return c;
+}
+
+START_TEST(busy_periods_bill_flex_and_gen2)
+{
+	/* Flex, 2,048 MB (2 GB): each period rounded up to 100 ms, at least
+	 * 1,000 ms: 2,100 + 1,000 ms = 3.1 s x 2 GB = 6.2 GB-s x $0.000026, plus
+	 * 3 x $0.40/M (per request it would be 1,300 + 1,600 + 1,000 ms). */
+	struct cost c = busy_bill("{\"name\": \"azure-flex\"}", 2048, 1, 0);
+	ck_assert_double_eq_tol(c.requests_usd, 3 * 0.4e-6, 1e-15);
+	ck_assert_double_eq_tol(c.compute_usd, 6.2 * 0.000026, 1e-15);
+	ck_assert_double_eq_tol(c.total_usd, 3 * 0.4e-6 + 6.2 * 0.000026, 1e-15);
+	/* On an always-ready instance the same periods go at the always-ready
+	 * execution rate ($0.000016 per GB-s). */
+	c = busy_bill("{\"name\": \"azure-flex\"}", 2048, 1, 1);
+	ck_assert_double_eq_tol(c.compute_usd, 0, 1e-15);
+	ck_assert_double_eq_tol(c.provisioned_usd, 6.2 * 0.000016, 1e-15);
+	/* gen2 request-based, 2,048 MiB and 1 vCPU: rounded up to 100 ms per
+	 * period, no minimum: 2,100 + 100 ms = 2.2 s; 2.2 vCPU-s x $0.000024 +
+	 * 4.4 GiB-s x $0.0000025 + 3 x $0.40/M. */
+	c = busy_bill("{\"name\": \"gcf-gen2\"}", 2048, 1, 0);
+	ck_assert_double_eq_tol(c.compute_usd, 2.2 * 0.000024 + 4.4 * 0.0000025, 1e-15);
+	ck_assert_double_eq_tol(c.total_usd, 3 * 0.4e-6 + 2.2 * 0.000024 + 4.4 * 0.0000025, 1e-15);
+	/* Plans that bill executions ignore busy periods and bill each request:
+	 * Consumption at 2,048 MB is over its memory cap, so 1,024 MB; 1,230 +
+	 * 1,510 + 100 (its minimum) ms = 2.84 s x 1 GB x $0.000016; gen2
+	 * instance-based bills neither (instance time). */
+	c = busy_bill("{\"name\": \"azure-consumption\"}", 1024, 1, 0);
+	ck_assert_double_eq_tol(c.compute_usd, 2.84 * 0.000016, 1e-15);
+	c = busy_bill("{\"name\": \"gcf-gen2\", \"instance_based\": 1}", 2048, 1, 0);
+	ck_assert_double_eq_tol(c.total_usd, 0, 1e-15);
+	c = busy_bill("{\"name\": \"aws-lambda-x86\"}", 1024, 1, 0);
+	ck_assert_double_eq_tol(c.compute_usd, 2.78 * 0.0000166667, 1e-15);
+}
+END_TEST
+
+START_TEST(default_concurrency_by_instance_size)
+{
+	/* The data's defaults: Flex by instance memory (4, 16, 32), gen2 1 (80
+	 * per vCPU at 1 vCPU or more with the Cloud Run services' rule as an
+	 * override), one request at a time elsewhere. */
+	struct priced p = load("{\"name\": \"azure-flex\"}", 0);
+	ck_assert_uint_eq(p.ops->default_concurrency(p.cfg, 512, 0.25), 4);
+	ck_assert_uint_eq(p.ops->default_concurrency(p.cfg, 2048, 1), 16);
+	ck_assert_uint_eq(p.ops->default_concurrency(p.cfg, 4096, 2), 32);
+	p.ops->free_cfg(p.cfg);
+	p = load("{\"name\": \"gcf-gen2\"}", 0);
+	ck_assert_uint_eq(p.ops->default_concurrency(p.cfg, 2048, 1), 1);
+	p.ops->free_cfg(p.cfg);
+	p = load("{\"name\": \"gcf-gen2\", \"default_concurrency_per_vcpu\": 80}", 0);
+	ck_assert_uint_eq(p.ops->default_concurrency(p.cfg, 4096, 2), 160);
+	ck_assert_uint_eq(p.ops->default_concurrency(p.cfg, 1024, 0.583), 1);
+	p.ops->free_cfg(p.cfg);
+	const char *one[] = { "aws-lambda-x86", "azure-consumption", "azure-premium-ep1", "gcf-gen1" };
+	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "{\"name\": \"%s\"}", one[i]);
+		p = load(text, 0);
+		ck_assert_uint_eq(p.ops->default_concurrency(p.cfg, 1024, 1), 1);
+		p.ops->free_cfg(p.cfg);
+	}
+	/* A function that sets none takes its provider's default. */
+	struct scenario sc;
+	tu_load("{\"duration_s\": 10, \"provider\": \"azure-flex\", \"functions\": [{\"name\": \"f\", \"memory_mb\": 4096,"
+		" \"service\": {\"dist\": \"constant\", \"value_s\": 1}, \"arrivals\": {\"process\": \"periodic\","
+		" \"period_s\": 1}}, {\"name\": \"g\", \"memory_mb\": 512, \"concurrency_per_instance\": 2,"
+		" \"service\": {\"dist\": \"constant\", \"value_s\": 1}, \"arrivals\": {\"process\": \"periodic\","
+		" \"period_s\": 1}}]}", "t.json", &sc);
+	ck_assert_uint_eq(sc.functions[0].concurrency_per_instance, 32);
+	ck_assert_uint_eq(sc.functions[1].concurrency_per_instance, 2);
+	scenario_free(&sc);
+}
+END_TEST
+
+/* The cost_usd figures of the summary.json in dir. */
+static void summary_cost(const char *dir, double *total, double *compute)
+{
+	json_t *doc = tu_load_json(dir, "summary.json");
+	json_t *cost = json_object_get(json_object_get(doc, "totals"), "cost_usd");
+	*total = json_number_value(json_object_get(cost, "total"));
+	*compute = json_number_value(json_object_get(cost, "compute"));
+	json_decref(doc);
+}
+
+/* tests/scenarios/billing-busy.json simulated in-process, its trace's path
+ * made absolute, with `extra` (top-level keys and a comma) before its
+ * duration_s. */
+static void busy_scenario(const char *extra, struct scenario *sc, struct run_result *r)
+{
+	char *text = tu_scenario_text("billing-busy.json");
+	const char *dur = strstr(text, "\"duration_s\"");
+	const char *csv = strstr(text, "\"billing-busy.csv\"");
+	ck_assert(dur && csv && dur < csv);
+	size_t n = strlen(text) + strlen(extra) + 4200;
+	char *buf = malloc(n);
+	snprintf(buf, n, "%.*s%s%.*s\"%s\"%s", (int)(dur - text), text, extra, (int)(csv - dur), dur,
+		 tu_scenario_path("billing-busy.csv"), csv + strlen("\"billing-busy.csv\""));
+	tu_simulate(buf, sc, r);
+	free(buf);
+	free(text);
+}
+
+START_TEST(busy_periods_in_a_run)
+{
+	/* tests/scenarios/billing-busy.json: a 2,048 MB instance taking up to 4
+	 * requests, a 0.3 s init, requests at 0, 0.5 and 3.0 s running 1.23,
+	 * 1.51 and 0.04 s. The first starts the instance (init [0, 0.3], runs
+	 * [0.3, 1.53]); the second joins it at 0.5 (runs to 2.01); the third
+	 * finds it idle at 3.0 (runs to 3.04). Busy periods [0, 2.01] with 0.3 s
+	 * of init, and [3.0, 3.04].
+	 * Flex (init not billed): 2.01 - 0.3 = 1.71 s -> 1,800 ms; 0.04 s ->
+	 * its 1,000 ms minimum: 2.8 s x 2 GB = 5.6 GB-s x $0.000026 + 3 x
+	 * $0.40/M. gen2 (start-up billed): 2.01 s -> 2,100 ms, 0.04 s -> 100 ms:
+	 * 2.2 vCPU-s x $0.000024 + 4.4 GiB-s x $0.0000025 + 3 x $0.40/M. */
+	const double flex = 5.6 * 0.000026, gen2 = 2.2 * 0.000024 + 4.4 * 0.0000025;
+	const char *dir = tu_tmpdir();
+	double total, compute;
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run %s -o %s/flex --quiet", tu_scenario_path("billing-busy.json"), dir), 0);
+	char sub[1100];
+	snprintf(sub, sizeof(sub), "%s/flex", dir);
+	summary_cost(sub, &total, &compute);
+	ck_assert_double_eq_tol(compute, flex, 1e-15);
+	ck_assert_double_eq_tol(total, flex + 3 * 0.4e-6, 1e-15);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run %s -o %s/gen2 --quiet --set provider=gcf-gen2",
+				  tu_scenario_path("billing-busy.json"), dir), 0);
+	snprintf(sub, sizeof(sub), "%s/gen2", dir);
+	summary_cost(sub, &total, &compute);
+	ck_assert_double_eq_tol(compute, gen2, 1e-15);
+	ck_assert_double_eq_tol(total, gen2 + 3 * 0.4e-6, 1e-15);
+	/* Flex with one always-ready instance (ready at 0.3 s): the first
+	 * request, arriving before, starts an on-demand instance (busy [0,
+	 * 1.53], 1.23 s billed -> 1,300 ms: 2.6 GB-s x $0.000026); the others
+	 * run on the always-ready one, busy [0.5, 2.01] -> 1,600 ms and [3.0,
+	 * 3.04] -> 1,000 ms: 5.2 GB-s x $0.000016, and its baseline while idle,
+	 * 2 GB x (10 - 1.51 - 0.04) s = 16.9 GB-s x $0.000004. */
+	/* The always-ready instance never holds two at once here, so one
+	 * request per instance bills the same (the per-request path). */
+	for (int conc = 1; conc <= 4; conc += 3) {
+		ck_assert_int_eq(tu_slsim(NULL, NULL, "run %s -o %s/ready%d --quiet --set 'functions[0].keepalive="
+					  "{\"policy\": \"provisioned\", \"instances\": 1}'"
+					  " --set functions[0].concurrency_per_instance=%d",
+					  tu_scenario_path("billing-busy.json"), dir, conc, conc), 0);
+		snprintf(sub, sizeof(sub), "%s/ready%d", dir, conc);
+		summary_cost(sub, &total, &compute);
+		ck_assert_double_eq_tol(compute, 2.6 * 0.000026, 1e-15);
+		ck_assert_double_eq_tol(total, 3 * 0.4e-6 + 2.6 * 0.000026 + 5.2 * 0.000016 + 16.9 * 0.000004, 1e-15);
+	}
+
+	/* In-process: one instance, one cold start, and the time series adds up
+	 * to the bill. With warmup_s = 1 the window holds [1, 2.01] of the first
+	 * period (its init before it): 1.01 s -> 1,100 ms, and the second's
+	 * 1,000 ms: 4.2 GB-s, and the one request arriving after warm-up. */
+	struct scenario sc;
+	struct run_result r;
+	busy_scenario("", &sc, &r);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_STARTS), 1);
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_TOTAL), flex + 3 * 0.4e-6, 1e-15);
+	double sum = 0;
+	for (size_t i = 0; i < r.n_bins; i++) {
+		struct cost c;
+		sc.pricing->cost(sc.pricing_cfg, &r.bins[i].usage, &c);
+		sum += c.total_usd;
+	}
+	ck_assert_double_eq_tol(sum, flex + 3 * 0.4e-6, 1e-15);
+	tu_done(&sc, &r);
+	busy_scenario("\"warmup_s\": 1, ", &sc, &r);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS), 1);
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_TOTAL), 4.2 * 0.000026 + 0.4e-6, 1e-15);
+	tu_done(&sc, &r);
+}
+END_TEST
+
 Suite *pricing_suite(void)
 {
 	return TU_SUITE("pricing", "engines", 60, three_million_requests_each_provider,
 			overrides_replace_data, volume_tiers_apply_to_the_month, provisioned_and_always_ready,
 			instance_based_billing, rounding_rules, usage_add_sums_every_field,
 			vcpu_share_of_memory, catalogue_matches_registry, monthly_figure_in_a_run,
-			premium_instance_time_in_a_run);
+			premium_instance_time_in_a_run, busy_periods_bill_flex_and_gen2,
+			default_concurrency_by_instance_size, busy_periods_in_a_run);
 }

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include "core/jsonutil.h"
 #include "suites.h"
 #include "testutil.h"
 
@@ -172,9 +174,104 @@ START_TEST(missing_file)
 }
 END_TEST
 
+/* A message longer than the buffer loses its middle, never its end; a
+ * message may quote the buffer it is written into. */
+START_TEST(long_messages_keep_their_end)
+{
+	static char value[5001];
+	memset(value, 'd', 5000);
+	struct errbuf e = { "" };
+	ck_assert_int_eq(errbuf_set(&e, ERR_INPUT, "f.json: %s: cannot open: File name too long", value), ERR_INPUT);
+	size_t n = strlen(e.msg);
+	ck_assert_uint_eq(n, sizeof(e.msg) - 1);
+	ck_assert_int_eq(strncmp(e.msg, "f.json: ddd", 11), 0);
+	ck_assert_ptr_nonnull(strstr(e.msg, "d [...] d"));
+	ck_assert_str_eq(e.msg + n - 35, "dd: cannot open: File name too long");
+	errbuf_set(&e, ERR_INPUT, "%s", "short");
+	errbuf_set(&e, ERR_INPUT, "point 3: %s", e.msg);
+	ck_assert_str_eq(e.msg, "point 3: short");
+	char buf[64];
+	ck_assert_str_eq(errbuf_cap("abc", buf, sizeof(buf)), "abc");
+	const char *c = errbuf_cap(value, buf, sizeof(buf));
+	ck_assert_uint_eq(strlen(c), sizeof(buf) - 1);
+	ck_assert_ptr_nonnull(strstr(c, " [...] "));
+}
+END_TEST
+
+/* A typo is a small edit distance (a transposition counts one, case is
+ * ignored); an unrelated word suggests nothing. */
+START_TEST(nearest_name_for_typos)
+{
+	static const char *const keys[] = { "name", "memory_mb", "timeout_s", "service", NULL };
+	ck_assert_str_eq(ju_nearest("memroy_mb", keys), "memory_mb");
+	ck_assert_str_eq(ju_nearest("Memory_MB", keys), "memory_mb");
+	ck_assert_str_eq(ju_nearest("timeout", keys), "timeout_s");
+	ck_assert_ptr_null(ju_nearest("ram", keys));
+	ck_assert_ptr_null(ju_nearest("colour", keys));
+}
+END_TEST
+
+/* A scenario 3,000 characters deep still names the JSON path and reason. */
+START_TEST(long_path_keeps_json_path)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof(path), "%s", tu_tmpdir());
+	for (int level = 0; level < 12; level++) {
+		n += snprintf(path + n, sizeof(path) - (size_t)n, "/%0250d", level);
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+	}
+	char text[1024];
+	snprintf(text, sizeof(text), "%s", base);
+	char *at = strstr(text, "\"name\": \"f\"");
+	const char *ins = "\"memory_mb\": 64, ";
+	memmove(at + strlen(ins), at, strlen(at) + 1);
+	memcpy(at, ins, strlen(ins));
+	const char *file = tu_write(path, "s.json", text);
+	struct scenario sc;
+	struct errbuf err = { "" };
+	ck_assert_int_eq(scenario_load(&sc, file, NULL, 0, &err), ERR_INPUT);
+	ck_assert_msg(strstr(err.msg, "[...]") &&
+			      strstr(err.msg, "s.json: functions[0].memory_mb: must be an integer in [128, 10240] on aws-lambda-x86, got 64"),
+		      "%s", err.msg);
+	scenario_free(&sc);
+}
+END_TEST
+
+/* Provider limits from the data: the default timeout is capped at the
+ * provider's maximum (900 s, gen1 540 s, Flex none); memory_fit takes the
+ * smallest valid size at or above the request. */
+START_TEST(provider_limits_and_memory_fit)
+{
+	static const struct {
+		const char *provider;
+		int request_mb, fitted_mb;
+		double timeout_s;
+	} cases[] = {
+		{ "aws-lambda-x86", 1000, 1000, 900 },
+		{ "gcf-gen1", 1000, 1024, 540 },
+		{ "gcf-gen1", 129, 256, 540 },
+		{ "azure-flex", 600, 2048, 900 },
+		{ "azure-consumption", 1500, 1500, 600 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char set_p[64], set_m[64];
+		snprintf(set_p, sizeof(set_p), "provider=%s", cases[i].provider);
+		snprintf(set_m, sizeof(set_m), "functions[0].memory_mb=%d", cases[i].request_mb);
+		const char *sets[] = { set_p, set_m, "functions[0].memory_fit=true" };
+		struct scenario sc;
+		struct errbuf err = { "" };
+		ck_assert_msg(load(base, sets, 3, &sc, &err) == 0, "%s: %s", cases[i].provider, err.msg);
+		ck_assert_uint_eq(sc.functions[0].memory_mb, (unsigned)cases[i].fitted_mb);
+		ck_assert_double_eq(sc.functions[0].timeout_s, cases[i].timeout_s);
+		scenario_free(&sc);
+	}
+}
+END_TEST
+
 Suite *scenario_suite(void)
 {
 	return TU_SUITE("scenario", "scenario", 0, defaults_are_applied, set_overrides_and_adds_keys,
 			syntax_error_names_line_and_column, semantic_errors_name_the_json_path,
-			set_syntax_errors, missing_file);
+			set_syntax_errors, missing_file, long_messages_keep_their_end, nearest_name_for_typos,
+			long_path_keeps_json_path, provider_limits_and_memory_fit);
 }

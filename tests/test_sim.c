@@ -1,7 +1,8 @@
 /*
  * Whole simulations against closed forms: Little's law, the Poisson
- * keep-alive formula, Erlang B and C, exact billing arithmetic, and small
- * hand-traced examples of dispatch, warm-up and timeouts.
+ * keep-alive formula, Erlang B and C, M/G/1 processor sharing, exact billing
+ * arithmetic, and small hand-traced examples of dispatch, warm-up, timeouts
+ * and requests sharing an instance's CPU (through a platform directly).
  *
  * Tolerances come from the statistics of each estimate. Where the issue fixes
  * one (2 % for Little's law, 3 standard errors for the cold-start ratio) it is
@@ -19,6 +20,8 @@
 #include <gsl/gsl_cdf.h>
 #include "suites.h"
 #include "testutil.h"
+#include "core/engine.h"
+#include "platform/platform.h"
 
 /* |estimate - exact| must lie within the 99.9 % Student-t interval. */
 static void assert_in_ci999(const struct run_result *r, enum stats_figure fig, double exact)
@@ -438,6 +441,211 @@ START_TEST(run_errors_carry_their_codes)
 }
 END_TEST
 
+/* ---- processor sharing (concurrency_per_instance > 1) ----------------- */
+
+/* M/G/1-PS: one instance that takes every request (concurrency 100000, a
+ * keep-alive longer than the run, no init), one vCPU, Poisson arrivals at
+ * rate rho / s. Under egalitarian processor sharing the mean response is
+ * s / (1 - rho) whatever the service distribution (insensitivity), so the
+ * exponential and the deterministic cases must both give it. The run
+ * starts empty; warmup_s = 2000 s is over 20 relaxation times
+ * (s / (1 - sqrt(rho))^2 = 90 s at rho = 0.8), so the transient's bias is
+ * nil, and the few requests in service at the end (rho / (1 - rho) of them
+ * among 1.6e5) move the mean by under 1e-4 relative. Tolerance: 4 SE over
+ * 20 replications, as assert_within_4se. The SE is 0.2 % of the mean at
+ * rho = 0.5 and 0.4-0.5 % at rho = 0.8 (a failure prints 4 SE). Wrong
+ * models tried against this test: no sharing (each request as if alone)
+ * gives s, a shared CPU 3 % too fast or too slow (rate 1.03 / n or
+ * 0.97 / n for n >= 2) is off by 20 to 45 SE, a CPU 2 % fast throughout by
+ * over 20 SE. */
+struct ps_case {
+	const char *name, *fn;
+	double rate_per_s, exact_s;
+};
+
+static const struct ps_case ps_cases[] = {
+	{ "exponential, rho 0.5", "\"service\": {\"dist\": \"exponential\", \"mean_s\": 1}, \"cpu_fraction\": 1,", 0.5, 2 },
+	{ "exponential, rho 0.8", "\"service\": {\"dist\": \"exponential\", \"mean_s\": 1}, \"cpu_fraction\": 1,", 0.8, 5 },
+	/* 1,769 MB on Lambda is one vCPU: 1 CPU-second runs 1 s alone. */
+	{ "deterministic work, rho 0.5", "\"memory_mb\": 1769, \"work\": {\"cpu_s\": 1},", 0.5, 2 },
+	{ "deterministic work, rho 0.8", "\"memory_mb\": 1769, \"work\": {\"cpu_s\": 1},", 0.8, 5 },
+	/* 0.5 s of I/O first, never shared: the CPU phases still arrive as a
+	 * Poisson stream (each shifted by the same 0.5 s), so the response is
+	 * 0.5 + 1 / (1 - 0.8). */
+	{ "deterministic work with I/O, rho 0.8", "\"memory_mb\": 1769, \"work\": {\"cpu_s\": 1, \"io_s\": 0.5},", 0.8, 5.5 },
+	/* Two vCPUs (3,538 MB), each request single-threaded: min(1, 2 / n) of
+	 * its speed with n in service. With exponential service the number in
+	 * service moves as in M/M/2 (total rate min(n, 2)), so by Little's law
+	 * the mean response is M/M/2's: 1 + C / (2 (1 - rho)) with
+	 * C = 2 rho^2 / (1 + rho) at rho = lambda / 2 = 0.8: 25 / 9. */
+	{ "exponential on two vCPUs, rho 0.8",
+	  "\"memory_mb\": 3538, \"service\": {\"dist\": \"exponential\", \"mean_s\": 1}, \"cpu_fraction\": 1,", 1.6,
+	  25.0 / 9 },
+};
+
+START_TEST(mg1_processor_sharing_mean_response)
+{
+	const struct ps_case *c = &ps_cases[_i];
+	const double T = 200000;
+	struct scenario sc;
+	struct run_result r;
+	tu_simulatef(&sc, &r, ONE_FUNCTION("\"duration_s\": %g, \"warmup_s\": 2000, \"replications\": 20,"
+		" \"timeseries_interval_s\": %g,",
+		"\"concurrency_per_instance\": 100000, %s"
+		"\"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 1e9},"
+		"\"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": %g}"),
+	    T, T, c->fn, c->rate_per_s);
+	ck_assert_uint_eq(r.totals.n, 20);
+	ck_assert_msg(tu_fig(&r.totals, FIG_INSTANCES_PEAK) == 1, "%s: one instance", c->name);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_TIMED_OUT), 0);
+	double se = fig_se(&r, FIG_LATENCY_MEAN), est = tu_fig(&r.totals, FIG_LATENCY_MEAN);
+	ck_assert_msg(fabs(est - c->exact_s) <= 4 * se, "%s: mean response %.5f, exact %.5f, 4 SE %.4f", c->name, est,
+		      c->exact_s, 4 * se);
+	tu_done(&sc, &r);
+}
+END_TEST
+
+/* What the platform reports of each request, by tag. */
+struct req_log {
+	uint32_t n;
+	struct request_result r[8];
+};
+
+static void log_request(void *ctx, const struct request_result *res)
+{
+	struct req_log *l = ctx;
+	ck_assert_uint_lt(res->tag, 8);
+	l->r[res->tag] = *res;
+	l->n++;
+}
+
+/* Runs function 0 of the scenario (fn_body as in ONE_FUNCTION, no arrivals)
+ * through a platform of its own: request k arrives at t_s[k] (in order)
+ * with service time d_s[k] (NAN: drawn), tag k. */
+static void run_requests(const char *fn_body, const double *t_s, const double *d_s, uint32_t n, struct req_log *log)
+{
+	char text[2048];
+	snprintf(text, sizeof(text), "{\"seed\": 7, \"duration_s\": 100, \"functions\": [{\"name\": \"f\", %s"
+		 " \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}}]}", fn_body);
+	struct scenario sc;
+	tu_load(text, "hand.json", &sc);
+	struct errbuf err = { "" };
+	struct engine *e = engine_new(0);
+	struct platform_observer obs = { .ctx = log, .request_done = log_request };
+	struct platform *p = platform_new(&sc, e, 0, &obs, &err);
+	ck_assert_ptr_nonnull(p);
+	*log = (struct req_log){ 0 };
+	for (uint32_t k = 0; k < n; k++) {
+		engine_run_to(e, t_s[k]);
+		ck_assert_int_eq(platform_arrive(p, 0, d_s ? d_s[k] : NAN, k, &err), 0);
+	}
+	engine_run(e);
+	ck_assert_int_eq(platform_status(p), 0);
+	platform_finish(p);
+	platform_free(p);
+	engine_free(e);
+	scenario_free(&sc);
+	ck_assert_uint_eq(log->n, n);
+}
+
+static void assert_end(const struct req_log *l, uint32_t k, enum request_outcome outcome, double end_s,
+		       double run_s)
+{
+	ck_assert_msg(l->r[k].outcome == outcome, "request %u: outcome %d, want %d", k, l->r[k].outcome, outcome);
+	ck_assert_double_eq_tol(l->r[k].end_s, end_s, 1e-12);
+	ck_assert_double_eq_tol(l->r[k].run_s, run_s, 1e-12);
+}
+
+START_TEST(processor_sharing_hand_traced)
+{
+	struct req_log l;
+	const double at0[] = { 0, 0, 0 };
+	/* Two requests of 1 CPU-second arrive together on a cold 1-vCPU
+	 * instance (no init): the first starts it, the second joins it, each
+	 * gets half the vCPU, both end at 2 and run (are billed) 2 s. */
+	const char *one_vcpu = "\"memory_mb\": 1769, \"concurrency_per_instance\": 4,";
+	char fn[512];
+	snprintf(fn, sizeof(fn), "%s \"work\": {\"cpu_s\": 1},", one_vcpu);
+	run_requests(fn, at0, NULL, 2, &l);
+	ck_assert_int_eq(l.r[0].cold + l.r[1].cold, 1);
+	assert_end(&l, 0, REQ_COMPLETED, 2, 2);
+	assert_end(&l, 1, REQ_COMPLETED, 2, 2);
+	/* With 0.5 s of I/O each (first, unshared): CPU from 0.5, shared,
+	 * both end at 0.5 + 2. */
+	snprintf(fn, sizeof(fn), "%s \"work\": {\"cpu_s\": 1, \"io_s\": 0.5},", one_vcpu);
+	run_requests(fn, at0, NULL, 2, &l);
+	assert_end(&l, 0, REQ_COMPLETED, 2.5, 2.5);
+	assert_end(&l, 1, REQ_COMPLETED, 2.5, 2.5);
+	/* Staggered by 0.5 s: A alone on the CPU over [0.5, 1] (0.5 done)
+	 * while B does its I/O; then both at half speed, A's last 0.5 until 2;
+	 * B has 0.5 done by then and runs alone to 2.5. */
+	const double stagger[] = { 0, 0.5 };
+	run_requests(fn, stagger, NULL, 2, &l);
+	assert_end(&l, 0, REQ_COMPLETED, 2.0, 2.0);
+	assert_end(&l, 1, REQ_COMPLETED, 2.5, 2.0);
+	/* Two vCPUs (3,538 MB): two single-threaded requests run at full speed,
+	 * three share two vCPUs (2/3 each) and end at 1.5. */
+	run_requests("\"memory_mb\": 3538, \"concurrency_per_instance\": 4, \"work\": {\"cpu_s\": 1},", at0, NULL, 2, &l);
+	assert_end(&l, 0, REQ_COMPLETED, 1, 1);
+	assert_end(&l, 1, REQ_COMPLETED, 1, 1);
+	run_requests("\"memory_mb\": 3538, \"concurrency_per_instance\": 4, \"work\": {\"cpu_s\": 1},", at0, NULL, 3, &l);
+	for (uint32_t k = 0; k < 3; k++)
+		assert_end(&l, k, REQ_COMPLETED, 1.5, 1.5);
+	/* Fully parallel work (p = 1) uses both vCPUs alone (0.5 s): two
+	 * together take turns, 1 s each. */
+	run_requests("\"memory_mb\": 3538, \"concurrency_per_instance\": 4,"
+		     " \"work\": {\"cpu_s\": 1, \"parallel_fraction\": 1},", at0, NULL, 2, &l);
+	assert_end(&l, 0, REQ_COMPLETED, 1, 1);
+	assert_end(&l, 1, REQ_COMPLETED, 1, 1);
+}
+END_TEST
+
+START_TEST(processor_sharing_timeouts_and_service)
+{
+	struct req_log l;
+	/* Service times given (as a trace gives them), all CPU-bound on one
+	 * vCPU-thread, timeout 2 s. A (0.5 s) and B (3 s) at 0 share: A ends
+	 * at 1. B: 0.5 done at 1, alone to 1.5 (1.0 done), then shares with
+	 * C (0.5 s, at 1.5): 1.25 done at 2, cut there (timed out, billed 2).
+	 * C: 0.25 done at 2, then alone, ends at 2.25. */
+	const char *fn = "\"concurrency_per_instance\": 4, \"timeout_s\": 2, \"cpu_fraction\": 1,"
+			 " \"service\": {\"dist\": \"constant\", \"value_s\": 1},";
+	const double t[] = { 0, 0, 1.5 }, d[] = { 0.5, 3, 0.5 };
+	run_requests(fn, t, d, 3, &l);
+	assert_end(&l, 0, REQ_COMPLETED, 1, 1);
+	assert_end(&l, 1, REQ_TIMED_OUT, 2, 2);
+	assert_end(&l, 2, REQ_COMPLETED, 2.25, 0.75);
+	/* Half CPU-bound: A's 0.25 s I/O, then 0.25 s CPU; B's 1.5 s I/O, then
+	 * 1.5 s CPU: never on the CPU together (A ends at 0.5); B is cut at 2. */
+	const char *half = "\"concurrency_per_instance\": 4, \"timeout_s\": 2, \"cpu_fraction\": 0.5,"
+			   " \"service\": {\"dist\": \"constant\", \"value_s\": 1},";
+	run_requests(half, t, d, 2, &l);
+	assert_end(&l, 0, REQ_COMPLETED, 0.5, 0.5);
+	assert_end(&l, 1, REQ_TIMED_OUT, 2, 2);
+	/* Ending exactly at the timeout completes, as without sharing: two
+	 * 1-s requests sharing the vCPU end at 2 = timeout_s (the first one's
+	 * timeout timer comes before the re-armed completion), as does one
+	 * 2-s request alone. */
+	const double t2[] = { 0, 0 }, d2[] = { 1, 1 }, d3[] = { 2 };
+	const char *tie = "\"concurrency_per_instance\": 4, \"timeout_s\": 2, \"cpu_fraction\": 1,"
+			  " \"service\": {\"dist\": \"constant\", \"value_s\": 1},";
+	run_requests(tie, t2, d2, 2, &l);
+	assert_end(&l, 0, REQ_COMPLETED, 2, 2);
+	assert_end(&l, 1, REQ_COMPLETED, 2, 2);
+	run_requests(tie, t2, d3, 1, &l);
+	assert_end(&l, 0, REQ_COMPLETED, 2, 2);
+	/* cpu_fraction defaults to 0 for a given service time: no sharing. */
+	run_requests("\"concurrency_per_instance\": 4, \"service\": {\"dist\": \"constant\", \"value_s\": 1},", t2, d2, 2,
+		     &l);
+	assert_end(&l, 0, REQ_COMPLETED, 1, 1);
+	assert_end(&l, 1, REQ_COMPLETED, 1, 1);
+	/* One request an instance never shares: the second starts an instance. */
+	run_requests("\"memory_mb\": 1769, \"work\": {\"cpu_s\": 1},", t2, NULL, 2, &l);
+	ck_assert_int_eq(l.r[0].cold + l.r[1].cold, 2);
+	assert_end(&l, 1, REQ_COMPLETED, 1, 1);
+}
+END_TEST
+
 Suite *sim_suite(void)
 {
 	Suite *s = suite_create("sim");
@@ -447,6 +655,8 @@ Suite *sim_suite(void)
 		     erlang_c_queueing, idle_selection_hand_traced, replications_give_intervals,
 		     run_errors_carry_their_codes, littles_law_to_its_standard_error,
 		     poisson_keepalive_where_service_matters, erlang_c_response_time_percentiles,
-		     mg_infinity_busy_instances);
+		     mg_infinity_busy_instances, processor_sharing_hand_traced,
+		     processor_sharing_timeouts_and_service);
+	tcase_add_loop_test(tc, mg1_processor_sharing_mean_response, 0, (int)(sizeof(ps_cases) / sizeof(ps_cases[0])));
 	return s;
 }

@@ -14,6 +14,7 @@
 #include "testutil.h"
 #include "models/models.h"
 #include "models/pricing/catalog.h"
+#include "models/runtimes.h"
 
 START_TEST(amdahl_table)
 {
@@ -310,7 +311,12 @@ START_TEST(scenario_sizing_errors)
 		{ "\"vcpus\": 2, \"work\": {\"cpu_s\": 1}, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}",
 		  "functions[0].vcpus: AWS Lambda derives the vCPU share from memory_mb" },
 		{ "\"memory_mb\": 20000, \"work\": {\"cpu_s\": 1}, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}",
-		  "functions[0].memory_mb: must be an integer in [128, 10240], got 20000" },
+		  "functions[0].memory_mb: must be an integer in [128, 10240] on aws-lambda-x86, got 20000" },
+		{ "\"cpu_fraction\": 0.5, \"work\": {\"cpu_s\": 1}, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}",
+		  "functions[0].cpu_fraction: only with service (with work it follows from cpu_s and io_s)" },
+		{ "\"cpu_fraction\": 1.5, \"service\": {\"dist\": \"constant\", \"value_s\": 1},"
+		  " \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}",
+		  "functions[0].cpu_fraction: must be a number in [0, 1]" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char text[1024];
@@ -335,10 +341,215 @@ START_TEST(scenario_sizing_errors)
 }
 END_TEST
 
+START_TEST(cpu_share_for_processor_sharing)
+{
+	/* cpu_fraction: the CPU time alone over the service time alone;
+	 * cpu_width: vCPUs over the vCPUs one request uses alone. */
+	const struct {
+		const char *fn;
+		double fraction, width;
+	} cases[] = {
+		/* 1 vCPU: 0.3 s CPU + 0.1 s I/O. */
+		{ "\"memory_mb\": 1769, \"work\": {\"cpu_s\": 0.3, \"io_s\": 0.1}", 0.75, 1 },
+		/* 2 vCPUs, p = 0.5: 0.75 s of CPU alone, using 4/3 vCPU: 1.5 run at once. */
+		{ "\"memory_mb\": 3538, \"work\": {\"cpu_s\": 1, \"io_s\": 0.25, \"parallel_fraction\": 0.5}", 0.75, 1.5 },
+		/* 2 vCPUs, single-threaded: two at full speed. */
+		{ "\"memory_mb\": 3538, \"work\": {\"cpu_s\": 1}", 1, 2 },
+		/* Below one vCPU a request uses all of the share: one at a time. */
+		{ "\"memory_mb\": 512, \"work\": {\"cpu_s\": 1, \"io_s\": 1}", (1769.0 / 512) / (1769.0 / 512 + 1), 1 },
+		{ "\"memory_mb\": 512, \"work\": {\"io_s\": 1}", 0, 1 },
+		/* A service time: the fraction given (default 0), one thread. */
+		{ "\"memory_mb\": 3538, \"service\": {\"dist\": \"constant\", \"value_s\": 1}", 0, 2 },
+		{ "\"cpu_fraction\": 0.4, \"service\": {\"dist\": \"constant\", \"value_s\": 1}", 0.4, 1 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "{\"duration_s\": 10, \"functions\": [{\"name\": \"f\", %s,"
+			 " \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}}]}", cases[i].fn);
+		struct scenario sc;
+		tu_load(text, "t.json", &sc);
+		ck_assert_double_eq_tol(sc.functions[0].cpu_fraction, cases[i].fraction, 1e-12);
+		ck_assert_double_eq_tol(sc.functions[0].cpu_width, cases[i].width, 1e-12);
+		scenario_free(&sc);
+	}
+}
+END_TEST
+
+/* Loads one function on `provider` at memory_mb (its body: fn) and returns
+ * what the scenario made of it. */
+static void load_fn(const char *provider, int memory_mb, const char *fn, struct function_cfg *out, double *mean_s)
+{
+	struct scenario sc;
+	char text[1024];
+	snprintf(text, sizeof(text), "{\"duration_s\": 10, \"provider\": \"%s\", \"functions\": [{\"name\": \"f\","
+		 " \"memory_mb\": %d, %s, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}}]}",
+		 provider, memory_mb, fn);
+	tu_load(text, "t.json", &sc);
+	*out = sc.functions[0];
+	*mean_s = dist_mean(&sc.functions[0].service);
+	scenario_free(&sc);
+}
+
+static uint32_t needed_mb(int memory_mb, const char *cold, enum oom_kind *oom)
+{
+	char fn[512];
+	struct function_cfg f;
+	double mean;
+	snprintf(fn, sizeof(fn), "\"service\": {\"dist\": \"constant\", \"value_s\": 0.2},"
+		 " \"cold_start\": {\"mode\": \"model\", %s}", cold);
+	load_fn("aws-lambda-x86", memory_mb, fn, &f, &mean);
+	*oom = f.oom;
+	return f.needed_memory_mb;
+}
+
+START_TEST(framework_memory)
+{
+	/* A PyTorch function with a 1.2 GB model (1,228.8 MB) on Python: 60 +
+	 * 400 + 1,228.8 = 1,688.8 MB, rounded up to 1,689 > 1,536: every
+	 * instance dies at the end of its init; 2,048 MB holds it. */
+	struct scenario sc;
+	struct run_result r;
+	const char *fmt = "{\"duration_s\": 1000, \"functions\": [{\"name\": \"f\", \"memory_mb\": %d,"
+			  " \"service\": {\"dist\": \"constant\", \"value_s\": 0.2},"
+			  " \"cold_start\": {\"mode\": \"model\", \"start_sigma\": 0, \"framework\": \"pytorch\","
+			  " \"model\": {\"size_mb\": 1228.8}},"
+			  " \"arrivals\": {\"process\": \"periodic\", \"period_s\": 100}}]}";
+	tu_simulatef(&sc, &r, fmt, 1536);
+	ck_assert_int_eq(sc.functions[0].oom, OOM_INIT);
+	ck_assert_uint_eq(sc.functions[0].needed_memory_mb, 1689);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_OOM), 11);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_STARTS), 11);
+	tu_done(&sc, &r);
+	tu_simulatef(&sc, &r, fmt, 2048);
+	ck_assert_int_eq(sc.functions[0].oom, OOM_NONE);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_OOM), 0);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_STARTS), 1);
+	tu_done(&sc, &r);
+	/* The other frameworks and runtimes, from the data: 60 + 70 + 100
+	 * (scikit-learn), 60 + 300 + 100 (tensorflow), 60 + 50 + 100
+	 * (onnxruntime), Go's 22 + 100, Java's 120 + 400 + 1,228.8. */
+	enum oom_kind oom;
+	const char *m = "\"model\": {\"size_mb\": 100}";
+	char cold[256];
+	const struct {
+		const char *keys;
+		uint32_t mb;
+	} cases[] = {
+		{ "\"framework\": \"scikit-learn\"", 230 }, { "\"framework\": \"tensorflow\"", 460 },
+		{ "\"framework\": \"onnxruntime\"", 210 }, { "\"framework\": \"none\"", 160 },
+		{ "\"runtime\": \"go\"", 122 },
+		/* Overrides: framework_memory_mb and runtime_memory_mb replace the data's. */
+		{ "\"framework\": \"pytorch\", \"framework_memory_mb\": 250", 410 },
+		{ "\"runtime\": \"java\", \"framework\": \"pytorch\", \"runtime_memory_mb\": 0.5", 501 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(cold, sizeof(cold), "%s, %s", cases[i].keys, m);
+		ck_assert_msg(needed_mb(4096, cold, &oom) == cases[i].mb, "case %zu", i);
+	}
+	ck_assert_uint_eq(needed_mb(1536, "\"runtime\": \"java\", \"framework\": \"pytorch\","
+				    " \"model\": {\"size_mb\": 1228.8}", &oom), 1749);
+	ck_assert_int_eq(oom, OOM_INIT);
+	/* With the framework's memory overridden to 0 the 1.2 GB model fits 1,536 MB (1,289). */
+	ck_assert_uint_eq(needed_mb(1536, "\"framework\": \"pytorch\", \"framework_memory_mb\": 0,"
+				    " \"model\": {\"size_mb\": 1228.8}", &oom), 1289);
+	ck_assert_int_eq(oom, OOM_NONE);
+	/* A snapshot holds the framework too: 0.12 + (60 + 400 + 1,117) / 800. */
+	enum restore_kind k;
+	ck_assert_double_eq_tol(model_init("{\"mode\": \"model\", \"snapstart\": true, \"restore_sigma\": 0,"
+					   " \"framework\": \"pytorch\", \"model\": {\"size_mb\": 1117}}",
+					   "aws-lambda-x86", 3008, &k), 0.12 + 1577.0 / 800, 1e-12);
+}
+END_TEST
+
+START_TEST(arm64_cpu_speed)
+{
+	/* 3,538 MB = 2 vCPUs. x86: 0.3 + 1 x (0.5 + 0.5 / 2) = 1.05 s. arm64
+	 * divides the CPU part (only) by the data's arm64 speed, 1.19 (AWS's
+	 * "up to 19 percent better performance"): 0.3 + 0.75 / 1.19. */
+	const char *w = "\"work\": {\"cpu_s\": 1, \"io_s\": 0.3, \"parallel_fraction\": 0.5%s}";
+	char fn[256];
+	struct function_cfg f;
+	double speed, x86, arm, mean;
+	struct errbuf err = { "" };
+	ck_assert_int_eq(runtimes_arch_speed("arm64", &speed, "t", &err), 0);
+	ck_assert_double_eq(speed, 1.19);
+	snprintf(fn, sizeof(fn), w, "");
+	load_fn("aws-lambda-x86", 3538, fn, &f, &x86);
+	ck_assert_double_eq(f.work.arch_speed, 1);
+	load_fn("aws-lambda-arm64", 3538, fn, &f, &arm);
+	ck_assert_double_eq(f.work.arch_speed, 1.19);
+	ck_assert_double_eq_tol(x86, 1.05, 1e-15);
+	ck_assert_double_eq_tol(arm - 0.3, (x86 - 0.3) / 1.19, 1e-15);
+	/* A warm request runs exactly that long: 10 requests 10 s apart, one cold start of no init. */
+	struct scenario sc;
+	struct run_result r;
+	tu_simulatef(&sc, &r, "{\"duration_s\": 99, \"provider\": \"aws-lambda-arm64\", \"functions\": [{\"name\": \"f\","
+		     " \"memory_mb\": 3538, \"work\": {\"cpu_s\": 1, \"io_s\": 0.3, \"parallel_fraction\": 0.5},"
+		     " \"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}}]}");
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_INVOCATIONS), 10);
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_LATENCY_MEAN), 0.3 + 0.75 / 1.19, 1e-12);
+	tu_done(&sc, &r);
+	/* work.arch_speed overrides the plan's: 1 on arm64 is x86's time; 1.5
+	 * on x86 takes two thirds of the CPU part (0.3 + 0.5). */
+	snprintf(fn, sizeof(fn), w, ", \"arch_speed\": 1");
+	load_fn("aws-lambda-arm64", 3538, fn, &f, &mean);
+	ck_assert_double_eq_tol(mean, 1.05, 1e-15);
+	snprintf(fn, sizeof(fn), w, ", \"arch_speed\": 1.5");
+	load_fn("aws-lambda-x86", 3538, fn, &f, &mean);
+	ck_assert_double_eq_tol(mean, 0.8, 1e-15);
+	/* Every plan's data names a known architecture: arm64 for Lambda arm64 only. */
+	char list[1024];
+	snprintf(list, sizeof(list), "%s", pricing_names());
+	for (char *save, *tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		ck_assert_msg(runtimes_plan_speed(tok, &speed, &err) == 0, "%s: %s", tok, err.msg);
+		ck_assert_double_eq(speed, strcmp(tok, "aws-lambda-arm64") == 0 ? 1.19 : 1);
+	}
+}
+END_TEST
+
+START_TEST(runtime_fact_errors)
+{
+	struct scenario sc;
+	struct errbuf err = { "" };
+	const struct {
+		const char *fn;
+		const char *msg;
+	} cases[] = {
+		{ "\"cold_start\": {\"mode\": \"model\", \"framework\": \"torch\"}",
+		  "t.json: functions[0].cold_start.framework: unknown framework \"torch\" (known: none, onnxruntime,"
+		  " pytorch, tensorflow, scikit-learn)" },
+		{ "\"cold_start\": {\"mode\": \"model\", \"runtime\": \"cobol\"}",
+		  "t.json: functions[0].cold_start.runtime: unknown runtime \"cobol\" (known: python, nodejs, java,"
+		  " dotnet, go, container)" },
+		{ "\"cold_start\": {\"mode\": \"model\", \"framework\": 3}",
+		  "t.json: functions[0].cold_start.framework: must be a string, got an integer" },
+		{ "\"cold_start\": {\"mode\": \"model\", \"framework_memory_mb\": -1}",
+		  "t.json: functions[0].cold_start.framework_memory_mb: must be a number in [0, 1e+06], got -1" },
+		{ "\"work\": {\"cpu_s\": 1, \"arch_speed\": 0}",
+		  "t.json: functions[0].work.arch_speed: must be a number in [0.001, 1000], got 0" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "{\"duration_s\": 10, \"functions\": [{\"name\": \"f\", %s%s,"
+			 " \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}}]}", cases[i].fn,
+			 strstr(cases[i].fn, "\"work\"") ? "" : ", \"service\": {\"dist\": \"constant\", \"value_s\": 1}");
+		json_t *doc = json_loads(text, 0, NULL);
+		ck_assert_ptr_nonnull(doc);
+		int rc = scenario_from_json(&sc, doc, "t.json", &err);
+		json_decref(doc);
+		ck_assert_int_eq(rc, ERR_INPUT);
+		ck_assert_msg(strcmp(err.msg, cases[i].msg) == 0, "case %zu: \"%s\" is not \"%s\"", i, err.msg,
+			      cases[i].msg);
+		scenario_free(&sc);
+	}
+}
+END_TEST
+
 Suite *sizing_suite(void)
 {
 	return TU_SUITE("sizing", "sizing", 60, amdahl_table, classic_lambda_shape, work_spread_is_lognormal,
 			out_of_memory_requests, model_start_by_provider_and_memory,
 			model_load_of_a_quantized_llm, model_start_spread, model_memory_and_snapstart_bills,
-			scenario_sizing_errors);
+			scenario_sizing_errors, framework_memory, arm64_cpu_speed, runtime_fact_errors,
+			cpu_share_for_processor_sharing);
 }

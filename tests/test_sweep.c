@@ -125,8 +125,10 @@ START_TEST(header_and_rows)
 	free(expect_exit(0, args));
 	snprintf(path, sizeof(path), "%s/sweep.csv", out);
 	struct table t = read_table(path);
-	/* The layout the plots rely on: point, the grid paths, then every figure and its ci95. */
-	ck_assert_uint_eq(t.n_cols, 1 + 2 + 2 * FIG_COUNT);
+	/* The layout the plots rely on: point, the grid paths, then every figure
+	 * and its ci95, then the status. */
+	ck_assert_uint_eq(t.n_cols, 1 + 2 + 2 * FIG_COUNT + 1);
+	ck_assert_str_eq(t.cell[0][t.n_cols - 1], "status");
 	ck_assert_str_eq(t.cell[0][0], "point");
 	ck_assert_str_eq(t.cell[0][1], "functions[0].memory_mb");
 	ck_assert_str_eq(t.cell[0][2], "functions[0].keepalive.ttl_s");
@@ -143,6 +145,7 @@ START_TEST(header_and_rows)
 		ck_assert_uint_eq(strtoul(t.cell[1 + p][0], NULL, 10), p);
 		ck_assert_str_eq(t.cell[1 + p][1], mem[p / 3]);
 		ck_assert_str_eq(t.cell[1 + p][2], ttl[p % 3]);
+		ck_assert_str_eq(t.cell[1 + p][t.n_cols - 1], "ok");
 		/* Mean of 3 replications of Poisson(15000): sd sqrt(15000/3) = 70.7;
 		 * 5 sd = 354 leaves a false alarm below 1e-6 per point. */
 		ck_assert_double_eq_tol(num(&t, 1 + p, "invocations"), 15000, 354);
@@ -155,6 +158,103 @@ START_TEST(header_and_rows)
 		if (p % 3 == 2)
 			ck_assert_double_lt(num(&t, 1 + p, "cold_start_ratio"), num(&t, 1 + p - 2, "cold_start_ratio"));
 	}
+	free_table(&t);
+}
+END_TEST
+
+/* A sweep across providers where one point is invalid for its provider
+ * (Azure Consumption offers at most 1,536 MB): the other three points run
+ * and are written, the bad one is a row with empty figures and its reason,
+ * naming the provider; shards and merge keep it byte for byte. */
+START_TEST(infeasible_points_do_not_stop_the_sweep)
+{
+	const char *dir = tu_tmpdir();
+	const char *scen = write_scenario(dir, "");
+	char args[2048], out[600], path[700];
+	const char *grid = "--grid provider=aws-lambda-x86,azure-consumption --grid functions[0].memory_mb=1024,2048";
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(args, sizeof(args), "sweep '%s' %s -o '%s' -q", scen, grid, out);
+	free(expect_exit(0, args));
+	snprintf(path, sizeof(path), "%s/sweep.csv", out);
+	struct table t = read_table(path);
+	ck_assert_uint_eq(t.n_rows, 1 + 4);
+	size_t status = t.n_cols - 1;
+	ck_assert_str_eq(t.cell[0][status], "status");
+	for (size_t p = 0; p < 4; p++) {
+		if (p == 3) {
+			ck_assert_str_eq(t.cell[4][1], "azure-consumption");
+			ck_assert_str_eq(t.cell[4][2], "2048");
+			ck_assert_str_eq(t.cell[4][column(&t, "invocations")], "");
+			ck_assert_str_eq(t.cell[4][column(&t, "cost_usd.total")], "");
+			const char *s = t.cell[4][status];
+			ck_assert_msg(strncmp(s, "infeasible: ", 12) == 0 && strstr(s, "functions[0].memory_mb") &&
+					      strstr(s, "azure-consumption") && strstr(s, "1536") && strstr(s, "2048"),
+				      "status: %s", s);
+			continue;
+		}
+		ck_assert_str_eq(t.cell[1 + p][status], "ok");
+		/* As header_and_rows: Poisson(15000) over 3 replications, 5 sd. */
+		ck_assert_double_eq_tol(num(&t, 1 + p, "invocations"), 15000, 354);
+	}
+	free_table(&t);
+	/* The report lists it, with its reason. */
+	snprintf(args, sizeof(args), "report '%s'", out);
+	free(expect_exit(0, args));
+	char *md = file_in(out, "report.md");
+	const char *sec = strstr(md, "## Infeasible points");
+	ck_assert_msg(sec && strstr(sec, "| 3 | provider=azure-consumption, functions\\[0\\].memory\\_mb=2048 |") &&
+			      strstr(sec, "on azure-consumption, got 2048"),
+		      "%s", md);
+	free(md);
+	/* Two shards, merged: the same bytes, the infeasible row included. */
+	for (int k = 0; k < 2; k++) {
+		snprintf(args, sizeof(args), "sweep '%s' %s -o '%s/s%d' --shard %d/2 -q", scen, grid, dir, k, k);
+		free(expect_exit(0, args));
+	}
+	snprintf(args, sizeof(args), "merge '%s/s1' '%s/s0' -o '%s/merged'", dir, dir, dir);
+	free(expect_exit(0, args));
+	char merged[600];
+	snprintf(merged, sizeof(merged), "%s/merged", dir);
+	assert_same_file(out, merged, "sweep.csv");
+}
+END_TEST
+
+/* memory_fit: each point gets its provider's smallest size at or above the
+ * requested memory_mb. With common seeds, Cloud Functions 1st gen at a
+ * request of 1000 MB runs at its 1024-MB tier, so its row equals the
+ * 1024-MB row figure for figure; Lambda takes 1000 MB as it is, so its
+ * compute cost is exactly 1000/1024 of the 1024-MB one (same requests, same
+ * durations; only the GB-s differ); Azure Consumption offers nothing at or
+ * above 2048 MB (1536 at most): an infeasible row naming the provider.
+ * The status column says which size a fitted point ran with. */
+START_TEST(memory_fit_spans_providers)
+{
+	const char *dir = tu_tmpdir();
+	const char *scen = write_scenario(dir, "");
+	char args[2048], out[600], path[700];
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(args, sizeof(args),
+		 "sweep '%s' --set functions[0].memory_fit=true --common-seed --grid provider=gcf-gen1,aws-lambda-x86,azure-consumption"
+		 " --grid functions[0].memory_mb=1000,1024,2048 -o '%s' -q", scen, out);
+	free(expect_exit(0, args));
+	snprintf(path, sizeof(path), "%s/sweep.csv", out);
+	struct table t = read_table(path);
+	ck_assert_uint_eq(t.n_rows, 1 + 9);
+	size_t status = t.n_cols - 1;
+	/* gen1: 1000 -> 1024. */
+	for (size_t c = 3; c < status; c++)
+		ck_assert_msg(strcmp(t.cell[1][c], t.cell[2][c]) == 0, "%s: %s vs %s", t.cell[0][c], t.cell[1][c], t.cell[2][c]);
+	ck_assert_double_ne(num(&t, 3, "cost_usd.compute"), num(&t, 2, "cost_usd.compute"));
+	/* Lambda: 1000 MB billed as 1000 MB. */
+	ck_assert_str_eq(t.cell[4][column(&t, "invocations")], t.cell[5][column(&t, "invocations")]);
+	ck_assert_double_eq_tol(num(&t, 4, "cost_usd.compute"), num(&t, 5, "cost_usd.compute") * 1000 / 1024,
+				1e-12 * num(&t, 5, "cost_usd.compute"));
+	/* The status says which sizes memory_fit changed. */
+	ck_assert_str_eq(t.cell[1][status], "ok (memory_fit: functions[0].memory_mb=1024)");
+	for (size_t p = 1; p < 8; p++)
+		ck_assert_str_eq(t.cell[1 + p][status], "ok");
+	ck_assert_msg(strstr(t.cell[9][status], "azure-consumption offers no size at or above 2048 MB"), "%s",
+		      t.cell[9][status]);
 	free_table(&t);
 }
 END_TEST
@@ -364,10 +464,12 @@ START_TEST(grid_errors)
 		{ "--grid functions[0].memory_mb=1:1e9:1", "more than 10000000" },
 		{ "--grid a=1:4000:1 --grid b=1:4000:1", "more than 10000000 points" },
 		{ "--grid functions[0].memory_mb=128 --grid functions[0].memory_mb=256", "already sweeps" },
-		/* A value the scenario rejects names the point and the JSON path. */
-		{ "--grid functions[0].memory_mb=128,64",
-		  "point 1 (functions[0].memory_mb=64): " },
-		{ "--grid functions[0].memory_mb=128,64", "functions[0].memory_mb: must be an integer in [128, 10240], got 64" },
+		/* A grid whose every point the scenario rejects names the first
+		 * point and the JSON path (one bad point among good ones is an
+		 * infeasible row: infeasible_points_do_not_stop_the_sweep). */
+		{ "--grid functions[0].memory_mb=64,32",
+		  "every point of the grid is invalid; point 0 (functions[0].memory_mb=64): " },
+		{ "--grid functions[0].memory_mb=64,32", "functions[0].memory_mb: must be an integer in [128, 10240] on aws-lambda-x86, got 64" },
 		{ "--grid functions[3].memory_mb=128", "index 3 is out of range" },
 		{ "--grid functions[0].bogus=1", "bogus" },
 		{ "--grid functions[0].memory_mb=128 --shard 4/4", "--shard 4/4" },
@@ -543,6 +645,7 @@ END_TEST
 Suite *sweep_suite(void)
 {
 	return TU_SUITE("sweep", "sweep", 120, header_and_rows, threads_shards_and_merge_are_identical,
-			point_equals_run, seeds, grid_values, grid_errors, sweep_section, merge_refusals,
+			point_equals_run, seeds, grid_values, grid_errors, infeasible_points_do_not_stop_the_sweep,
+			memory_fit_spans_providers, sweep_section, merge_refusals,
 			mpi_matches_local);
 }

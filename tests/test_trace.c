@@ -760,11 +760,129 @@ START_TEST(registry_names_and_file_specs)
 }
 END_TEST
 
+/* ---- item: functions only for requests; traffic_scale ------------------- */
+
+static int has_function(const struct trace *t, const char *name)
+{
+	return trace_find_function(t, name) >= 0;
+}
+
+START_TEST(generators_list_only_functions_with_requests)
+{
+	struct trace *t = prepare("{\"format\": \"generator\", \"pattern\": \"ecommerce\", \"conversion_rate\": 0}");
+	ck_assert_uint_eq(trace_n_functions(t), 1);
+	ck_assert(has_function(t, "recommend") && !has_function(t, "checkout"));
+	trace_free(t);
+	t = prepare("{\"format\": \"generator\", \"pattern\": \"ecommerce\", \"page_views_per_s\": 0}");
+	ck_assert_uint_eq(trace_n_functions(t), 0);
+	ck_assert_uint_eq(replay(t, 1, NULL, NULL), 0);
+	trace_free(t);
+	t = prepare("{\"format\": \"generator\", \"pattern\": \"analytics\", \"batch_size\": 0, \"duration_s\": 3600}");
+	ck_assert_uint_eq(trace_n_functions(t), 1);
+	ck_assert(has_function(t, "etl-transform"));
+	trace_free(t);
+	t = prepare("{\"format\": \"generator\", \"pattern\": \"analytics\", \"etl_rate_per_s\": 0}");
+	ck_assert_uint_eq(trace_n_functions(t), 1);
+	ck_assert(has_function(t, "batch-aggregate"));
+	trace_free(t);
+	t = prepare("{\"format\": \"generator\", \"pattern\": \"iot\", \"duration_s\": 600,"
+		    " \"functions\": [{\"name\": \"a\", \"probability\": 0}, {\"name\": \"b\", \"probability\": 1}]}");
+	ck_assert_uint_eq(trace_n_functions(t), 1);
+	/* 100 devices every 60 s over [0, 600]: 10 or 11 reports each. */
+	uint64_t n = replay(t, 1, NULL, NULL);
+	ck_assert(has_function(t, "b") && n >= 1000 && n <= 1100);
+	trace_free(t);
+	t = prepare("{\"format\": \"generator\", \"pattern\": \"iot\", \"duration_s\": 600,"
+		    " \"functions\": [{\"name\": \"a\", \"probability\": 0}]}");
+	ck_assert_uint_eq(replay(t, 1, NULL, NULL), 0);
+	trace_free(t);
+	t = prepare("{\"format\": \"generator\", \"pattern\": \"inference\", \"process\": \"mmpp\","
+		    " \"rates_per_s\": [0, 0], \"mean_sojourn_s\": [10, 10]}");
+	ck_assert_uint_eq(trace_n_functions(t), 0);
+	ck_assert_uint_eq(replay(t, 1, NULL, NULL), 0);
+	trace_free(t);
+	/* A scenario of such a workload says why it has no function. */
+	const char *dir = tu_tmpdir();
+	tu_write(dir, "s.json", "{\"workload\": {\"format\": \"generator\", \"pattern\": \"ecommerce\", \"page_views_per_s\": 0},"
+		 " \"function_defaults\": {\"service\": {\"dist\": \"constant\", \"value_s\": 0.1}}}");
+	tu_slsim_says(2, "s.json: workload: the workload sends no request", "run %s/s.json -q -o %s/out", dir, dir);
+}
+END_TEST
+
+struct scaled_visit {
+	const double *orig;      /* the file's times */
+	size_t n_orig, i;        /* i: the original at or before the current arrival */
+	uint64_t n;
+	int copies_in_gaps;
+};
+
+/* Every arrival is an original time or lies in [orig[i], orig[i + 1]]. */
+static void visit_scaled(void *ctx, const struct trace *t, const struct trace_arrival *a)
+{
+	(void)t;
+	struct scaled_visit *v = ctx;
+	while (v->i + 1 < v->n_orig && v->orig[v->i + 1] <= a->t_s)
+		v->i++;
+	v->copies_in_gaps &= a->t_s >= v->orig[v->i] &&
+			     (v->i + 1 == v->n_orig ? a->t_s == v->orig[v->i] : a->t_s <= v->orig[v->i + 1]);
+	v->n++;
+}
+
+START_TEST(traffic_scale_of_a_file)
+{
+	/* N = 5,000 rows at irregular times (i + 0.25 (i mod 3)). Scale s emits each row
+	 * floor(s) + Bernoulli(frac(s)) times: N s on average, sd
+	 * sqrt(N f (1 - f)); 4 sd tolerance per replication (seed). Copies lie
+	 * between a row and the next, and the stream stays sorted (replay
+	 * checks that). Scale 2 is exact; a scale of 0 or above 1e4 is refused. */
+	enum { N = 5000 };
+	static double orig[N];
+	size_t cap = (size_t)N * 32 + 64, len = 0;
+	char *text = malloc(cap);
+	len += (size_t)snprintf(text, cap, "timestamp_s,function\n");
+	for (int i = 0; i < N; i++) {
+		orig[i] = i + 0.25 * (i % 3);   /* exact in binary and in %g */
+		len += (size_t)snprintf(text + len, cap - len, "%g,%s\n", orig[i], i % 2 ? "a" : "b");
+	}
+	const char *path = tu_write(tu_tmpdir(), "t.csv", text);
+	free(text);
+	const double scales[] = { 0.2, 0.75, 1.5, 2, 3.3 };
+	for (size_t k = 0; k < 5; k++) {
+		struct trace *t = prepare("{\"format\": \"csv\", \"path\": \"%s\", \"traffic_scale\": %g}", path, scales[k]);
+		for (uint64_t seed = 1; seed <= 3; seed++) {
+			struct scaled_visit v = { .orig = orig, .n_orig = N, .copies_in_gaps = 1 };
+			replay(t, seed, visit_scaled, &v);
+			double f = scales[k] - floor(scales[k]), sd = sqrt(N * f * (1 - f));
+			ck_assert_msg(fabs((double)v.n - N * scales[k]) <= 4 * sd + 1e-9, "scale %g seed %llu: %llu arrivals",
+				      scales[k], (unsigned long long)seed, (unsigned long long)v.n);
+			ck_assert_msg(v.copies_in_gaps, "scale %g: a copy outside its gap", scales[k]);
+		}
+		trace_free(t);
+	}
+	/* Functions reading one arrivals.process "trace" file must agree on it. */
+	const char *dir = tu_tmpdir();
+	char scen[8192];
+	snprintf(scen, sizeof(scen),
+		 "{\"duration_s\": 100, \"functions\": ["
+		 "{\"name\": \"a\", \"service\": {\"dist\": \"constant\", \"value_s\": 0.1},"
+		 " \"arrivals\": {\"process\": \"trace\", \"path\": \"%s\", \"traffic_scale\": 2}},"
+		 "{\"name\": \"b\", \"service\": {\"dist\": \"constant\", \"value_s\": 0.1},"
+		 " \"arrivals\": {\"process\": \"trace\", \"path\": \"%s\"}}]}", path, path);
+	tu_write(dir, "s.json", scen);
+	tu_slsim_says(2, "functions[1].arrivals.traffic_scale (1) differs from functions[0]'s (2)", "run %s/s.json -q -o %s/out",
+		      dir, dir);
+	ck_assert_ptr_nonnull(prepare_error("{\"format\": \"csv\", \"path\": \"x.csv\", \"traffic_scale\": 0}"));
+	ck_assert_ptr_nonnull(strstr(prepare_error("{\"format\": \"csv\", \"path\": \"x.csv\", \"traffic_scale\": 2e4}"),
+				     "traffic_scale"));
+}
+END_TEST
+
 Suite *trace_suite(void)
 {
 	return TU_SUITE("trace", "trace", 600, llm_traces_exact, alibaba_trace_exact, azure2021_trace_exact,
 			azure2019_sample_exact, azure2019_full_day_bounded_memory, csv_format_and_bad_rows,
 			generator_iot, generator_ecommerce, generator_analytics, generator_inference,
 			scenario_workload_and_defaults, example_scenarios_run, trace_command,
-			registry_names_and_file_specs);
+			registry_names_and_file_specs, generators_list_only_functions_with_requests,
+			traffic_scale_of_a_file);
 }

@@ -9,26 +9,23 @@
  * resumes from a snapshot instead: init = a lognormal restore (median
  * restore_median_s, default 0.12 s + footprint / 800 MB/s), billed as a
  * restore (RESTORE_FREE for Java, RESTORE_CHARGED otherwise) rather than as
- * INIT. An instance needs runtime_memory_mb + model.size_mb of memory
- * (footprint_mb): the platform fails requests of a smaller function with
- * "oom". All defaults and their sources: models/README.md. */
+ * INIT. An instance needs runtime_memory_mb + framework_memory_mb +
+ * model.size_mb of memory (footprint_mb): the platform fails requests of a
+ * smaller function with "oom". The runtime's and the framework's memory and
+ * the runtime's start factor are data (models/runtimes.h); all defaults and
+ * their sources: models/README.md. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_randist.h>
 #include "models/coldstart.h"
 #include "models/pricing/catalog.h"
-
-enum runtime { RT_PYTHON, RT_NODEJS, RT_JAVA, RT_DOTNET, RT_GO, RT_CONTAINER };
-static const char *const runtime_names[] = { "python", "nodejs", "java", "dotnet", "go", "container", NULL };
-/* Start time relative to Python/Node.js, and resident memory of a bare
- * runtime: estimates from published medians (models/README.md). */
-static const double runtime_factor[] = { 1.0, 1.0, 8.9, 2.2, 0.67, 2.0 };
-static const double runtime_memory_mb[] = { 60, 50, 120, 90, 20, 80 };
+#include "models/runtimes.h"
 
 struct model_cfg {
 	double start_median_s, start_sigma;
 	double package_mb, package_mb_per_s;
-	double runtime_memory_mb;
+	double runtime_memory_mb, framework_memory_mb;
 	double model_size_mb, model_load_mb_per_s, model_framework_init_s;
 	int snapstart;
 	double restore_median_s, restore_sigma;
@@ -52,22 +49,26 @@ static double start_median_at(const struct pricing_coldstart *cs, uint32_t memor
 
 /* The scenario's keys (defaults left NAN where they depend on the provider
  * or runtime); *model is the "model" object or NULL. */
-static int read_keys(const json_t *cfg, const char *where, struct model_cfg *c, int *runtime, const json_t **model,
-		     struct errbuf *err)
+static int read_keys(const json_t *cfg, const char *where, struct model_cfg *c, const char **runtime,
+		     const char **framework, const json_t **model, struct errbuf *err)
 {
-	static const char *const keys[] = { "mode", "runtime", "start_median_s", "start_sigma", "package_mb",
-					    "package_mb_per_s", "runtime_memory_mb", "model", "snapstart",
-					    "restore_median_s", "restore_sigma", NULL };
+	static const char *const keys[] = { "mode", "runtime", "framework", "start_median_s", "start_sigma",
+					    "package_mb", "package_mb_per_s", "runtime_memory_mb",
+					    "framework_memory_mb", "model", "snapstart", "restore_median_s",
+					    "restore_sigma", NULL };
 	static const char *const model_keys[] = { "size_mb", "load_mb_per_s", "framework_init_s", NULL };
 	char path[512];
 	int rc;
 	if ((rc = ju_check_keys(cfg, where, keys, err)) < 0 ||
-	    (rc = ju_enum(cfg, "runtime", where, JU_OPTIONAL, runtime_names, runtime, err)) < 0 ||
+	    (rc = ju_string(cfg, "runtime", where, JU_OPTIONAL, runtime, err)) < 0 ||
+	    (rc = ju_string(cfg, "framework", where, JU_OPTIONAL, framework, err)) < 0 ||
 	    (rc = ju_number(cfg, "start_median_s", where, JU_OPTIONAL, 0, 1e5, &c->start_median_s, err)) < 0 ||
 	    (rc = ju_number(cfg, "start_sigma", where, JU_OPTIONAL, 0, 5, &c->start_sigma, err)) < 0 ||
 	    (rc = ju_number(cfg, "package_mb", where, JU_OPTIONAL, 0, 1e6, &c->package_mb, err)) < 0 ||
 	    (rc = ju_number(cfg, "package_mb_per_s", where, JU_OPTIONAL, 1e-3, 1e6, &c->package_mb_per_s, err)) < 0 ||
 	    (rc = ju_number(cfg, "runtime_memory_mb", where, JU_OPTIONAL, 0, 1e6, &c->runtime_memory_mb, err)) < 0 ||
+	    (rc = ju_number(cfg, "framework_memory_mb", where, JU_OPTIONAL, 0, 1e6, &c->framework_memory_mb,
+			    err)) < 0 ||
 	    (rc = ju_bool(cfg, "snapstart", where, JU_OPTIONAL, &c->snapstart, err)) < 0 ||
 	    (rc = ju_number(cfg, "restore_median_s", where, JU_OPTIONAL, 0, 1e5, &c->restore_median_s, err)) < 0 ||
 	    (rc = ju_number(cfg, "restore_sigma", where, JU_OPTIONAL, 0, 5, &c->restore_sigma, err)) < 0 ||
@@ -88,7 +89,7 @@ static int read_keys(const json_t *cfg, const char *where, struct model_cfg *c, 
 
 /* SnapStart: offered where the provider's data says so, for three runtimes;
  * the restore's kind and default median. */
-static int check_snapstart(struct model_cfg *c, int runtime, const struct pricing_coldstart *provider,
+static int check_snapstart(struct model_cfg *c, const char *runtime, const struct pricing_coldstart *provider,
 			   const struct coldstart_ctx *ctx, const char *where, struct errbuf *err)
 {
 	char path[512];
@@ -96,12 +97,35 @@ static int check_snapstart(struct model_cfg *c, int runtime, const struct pricin
 	if (provider->snapstart != 1)
 		return errbuf_set(err, ERR_INPUT, "%s: SnapStart is an AWS Lambda feature, not available on %s",
 				  path, ctx->provider);
-	if (runtime != RT_JAVA && runtime != RT_PYTHON && runtime != RT_DOTNET)
+	int java = strcmp(runtime, "java") == 0;
+	if (!java && strcmp(runtime, "python") != 0 && strcmp(runtime, "dotnet") != 0)
 		return errbuf_set(err, ERR_INPUT, "%s: SnapStart supports the java, python and dotnet runtimes, not %s",
-				  path, runtime_names[runtime]);
-	c->restore = runtime == RT_JAVA ? RESTORE_FREE : RESTORE_CHARGED;
+				  path, runtime);
+	c->restore = java ? RESTORE_FREE : RESTORE_CHARGED;
 	if (isnan(c->restore_median_s))
-		c->restore_median_s = 0.12 + (c->runtime_memory_mb + c->model_size_mb) / 800.0;
+		c->restore_median_s = 0.12 + (c->runtime_memory_mb + c->framework_memory_mb + c->model_size_mb) / 800.0;
+	return 0;
+}
+
+/* The runtime's and the framework's facts (models/runtimes.h): checks both
+ * names and fills the memory defaults the scenario left unset;
+ * *start_factor gets the runtime's start factor. */
+static int runtime_defaults(struct model_cfg *c, const char *runtime, const char *framework, const char *where,
+			    double *start_factor, struct errbuf *err)
+{
+	char path[512];
+	struct runtime_facts rt;
+	double framework_mb;
+	int rc;
+	if ((rc = runtimes_runtime(runtime, &rt, ju_path(path, sizeof(path), where, "runtime"), err)) < 0 ||
+	    (rc = runtimes_framework(framework, &framework_mb, ju_path(path, sizeof(path), where, "framework"),
+				     err)) < 0)
+		return rc;
+	if (isnan(c->runtime_memory_mb))
+		c->runtime_memory_mb = rt.memory_mb;
+	if (isnan(c->framework_memory_mb))
+		c->framework_memory_mb = framework_mb;
+	*start_factor = rt.start_factor;
 	return 0;
 }
 
@@ -117,11 +141,15 @@ static int model_parse(const json_t *cfg, const struct coldstart_ctx *ctx, const
 		.restore_median_s = NAN,
 		.restore_sigma = 0.3,
 		.runtime_memory_mb = NAN,
+		.framework_memory_mb = NAN,
 	};
 	const json_t *model = NULL;
+	const char *runtime = "python", *framework = "none";
 	char path[512];
-	int runtime = RT_PYTHON, rc;
-	if ((rc = read_keys(cfg, where, &c, &runtime, &model, err)) < 0)
+	double start_factor;
+	int rc;
+	if ((rc = read_keys(cfg, where, &c, &runtime, &framework, &model, err)) < 0 ||
+	    (rc = runtime_defaults(&c, runtime, framework, where, &start_factor, err)) < 0)
 		return rc;
 	struct pricing_coldstart provider = { .start_median_s = NAN, .start_median_large_s = NAN };
 	if ((rc = pricing_catalog_coldstart(ctx->provider, &provider, err)) < 0)
@@ -130,10 +158,8 @@ static int model_parse(const json_t *cfg, const struct coldstart_ctx *ctx, const
 		if (rc > 0)
 			return errbuf_set(err, ERR_INPUT, "%s: no default start time for provider %s; set start_median_s",
 					  ju_path(path, sizeof(path), where, "start_median_s"), ctx->provider);
-		c.start_median_s = start_median_at(&provider, ctx->memory_mb) * runtime_factor[runtime];
+		c.start_median_s = start_median_at(&provider, ctx->memory_mb) * start_factor;
 	}
-	if (isnan(c.runtime_memory_mb))
-		c.runtime_memory_mb = runtime_memory_mb[runtime];
 	c.load_s = c.package_mb / c.package_mb_per_s +
 		   (model ? c.model_size_mb / c.model_load_mb_per_s + c.model_framework_init_s : 0);
 	c.restore = RESTORE_NONE;
@@ -174,7 +200,7 @@ static double model_mean(const void *cfg, double warm_mean_s)
 static uint32_t model_footprint(const void *cfg)
 {
 	const struct model_cfg *c = cfg;
-	return (uint32_t)ceil(c->runtime_memory_mb + c->model_size_mb);
+	return (uint32_t)ceil(c->runtime_memory_mb + c->framework_memory_mb + c->model_size_mb);
 }
 
 static enum restore_kind model_snapshot(const void *cfg)

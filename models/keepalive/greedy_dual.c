@@ -14,7 +14,11 @@
  *              service time (cold-start model vs service distribution): the
  *              time a warm start saves;
  *   memory:    the function's memory_mb.
- * Ties go to the least recently used. */
+ * Ties go to the least recently used.
+ * With variant "faascache", FaasCache's simulator's rules: the priority is
+ * computed when a request starts and shared by all the function's
+ * instances, with frequency = requests started on its live instances (an
+ * evicted instance takes its count with it). */
 #include <math.h>
 #include <stdlib.h>
 #include "models/keepalive.h"
@@ -59,13 +63,27 @@ static double gd_priority(const void *cfg, void *state, double now_s)
 	       (double)s->frequency * s->host->cold_extra_s / s->host->memory_mb;
 }
 
+/* LambdaScheduler.calc_priority: clock + freq * (cost / size), in that
+ * order of operations. */
+static double gd_start_priority(const void *cfg, void *state, double now_s)
+{
+	const struct keepalive_host *h = ((const struct gd_state *)state)->host;
+	(void)cfg;
+	(void)now_s;
+	return h->pool_clock(h->platform) +
+	       (double)h->alive_requests(h->platform, h->fn) * (h->cold_extra_s / h->memory_mb);
+}
+
 const struct keepalive_ops keepalive_greedy_dual = {
 	.name = "greedy-dual",
-	.parse = keepalive_parse_no_options,
+	.parse = keepalive_parse_variant_only,
 	.free_cfg = free,
 	.start = gd_start,
 	.stop = free,
 	.on_arrival = gd_on_arrival,
 	.on_idle = gd_on_idle,
 	.priority = gd_priority,
+	.constant_ttl = keepalive_forever,
+	.faascache = keepalive_variant_faascache,
+	.start_priority = gd_start_priority,
 };

@@ -129,6 +129,13 @@ static int prov_parse(const json_t *cfg, const char *where, void **out, struct e
 	}
 	if ((rc = c->then->parse(then, path, &c->then_cfg, err)) < 0)
 		goto fail;
+	/* FaasCache's rules are the platform's (keepalive_ops.faascache), which
+	 * sees this policy only. */
+	if (c->then->faascache && c->then->faascache(c->then_cfg)) {
+		rc = errbuf_set(err, ERR_INPUT, "%s.variant: \"faascache\" is not available after provisioned instances",
+				path);
+		goto fail;
+	}
 	return 0;
 fail:
 	prov_free(c);

@@ -98,6 +98,8 @@ void pricing_aws_meter_time(const void *cfg, struct usage *u, enum pricing_time 
 		u->snapshot_mb_ms += (uint64_t)instances * memory_mb *
 			pricing_round_ms(seconds > p->snapshot_min_s ? seconds : p->snapshot_min_s, 1, 0);
 		break;
+	case PRICING_TIME_PROVISIONED_BUSY:
+		break;   /* provisioned concurrency is billed whether it serves or not */
 	}
 }
 
@@ -135,4 +137,22 @@ void pricing_aws_monthly(const void *cfg, const struct usage *u, double scale, s
 {
 	const struct aws_prices *p = cfg;
 	aws_bill(p, u, scale, p->free_tier, 1, out);
+}
+
+/* Lambda bills every request its own duration, whatever else its instance
+ * runs (and an instance runs one request at a time). */
+void pricing_aws_meter_busy(const void *cfg, struct usage *u, const struct meter_req *period)
+{
+	(void)cfg;
+	(void)u;
+	(void)period;
+}
+
+/* One request per execution environment. */
+uint32_t pricing_aws_default_concurrency(const void *cfg, uint32_t memory_mb, double vcpus)
+{
+	(void)cfg;
+	(void)memory_mb;
+	(void)vcpus;
+	return 1;
 }

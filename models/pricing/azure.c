@@ -6,8 +6,14 @@
  * bills observed memory rounded up to memory_step_mb (slsim takes memory_mb
  * as the observed memory); Flex bills the instance memory (512, 2048 or
  * 4096 MB, the sizes with a vcpus_<MB> entry). Flex always-ready instances:
- * a baseline per GB-s held plus their executions at always_ready_gb_s_usd,
- * no free grant. Start-up is billed only when init_billed is 1.
+ * a baseline per GB-s held while idle plus their executions at
+ * always_ready_gb_s_usd, no free grant. Start-up is billed only when init_billed is 1.
+ * Flex (busy_billing = 1) meters an instance's time while it runs at least
+ * one execution: with several executions per instance, each busy period
+ * of the instance is rounded and given the minimum once (meter_busy), and
+ * executions add only their fee. Per-instance concurrency defaults to
+ * default_concurrency_<MB> of the instance size (default_concurrency
+ * otherwise).
  * Instance-billed plans (azure-premium-ep1/ep2/ep3, instance_billing = 1):
  * every second of every instance at vcpu_hour_usd x instance_vcpus +
  * gb_hour_usd x instance memory, no execution fee, no free grant. The plan's
@@ -24,6 +30,8 @@ struct azure_prices {
 	double granularity_ms, min_billed_ms, init_billed, memory_step_mb, memory_min_mb, memory_max_mb;
 	double vcpus, vcpus_512, vcpus_2048, vcpus_4096, free_requests, free_gb_s, max_instances;
 	double instance_billing, vcpu_hour_usd, gb_hour_usd, instance_vcpus, instance_memory_mb;
+	double busy_billing, default_concurrency, default_concurrency_512, default_concurrency_2048;
+	double default_concurrency_4096;
 	int sized;      /* the data lists instance sizes (Flex) */
 	int free_tier;
 };
@@ -38,6 +46,8 @@ static const struct pricing_field azure_fields[] = {
 	F(vcpus_4096, 0.001, 1024, NAN), F(free_requests, 0, 1e15, 0), F(free_gb_s, 0, 1e15, 0),
 	F(max_instances, 0, 1e9, 0), F(instance_billing, 0, 1, 0), F(vcpu_hour_usd, 0, 1e6, 0),
 	F(gb_hour_usd, 0, 1e6, 0), F(instance_vcpus, 0.001, 1024, 1), F(instance_memory_mb, 1, 1 << 24, 1536),
+	F(busy_billing, 0, 1, 0), F(default_concurrency, 1, 100000, 1), F(default_concurrency_512, 1, 100000, NAN),
+	F(default_concurrency_2048, 1, 100000, NAN), F(default_concurrency_4096, 1, 100000, NAN),
 };
 #undef F
 #define N_FIELDS (sizeof(azure_fields) / sizeof(azure_fields[0]))
@@ -79,12 +89,11 @@ int pricing_azure_resources(const void *cfg, uint32_t memory_mb, double vcpus_re
 	return 0;
 }
 
-void pricing_azure_meter(const void *cfg, struct usage *u, const struct meter_req *r)
+/* The duration of an execution (or of a busy period): memory (observed
+ * memory rounded up to memory_step_mb, or the instance size) x time rounded
+ * up to granularity_ms, at least min_billed_ms. */
+static void azure_duration(const struct azure_prices *p, struct usage *u, const struct meter_req *r)
 {
-	const struct azure_prices *p = cfg;
-	u->requests++;
-	if (p->instance_billing)
-		return;
 	uint64_t mb = r->memory_mb;
 	if (p->memory_step_mb > 0) {
 		uint64_t step = (uint64_t)p->memory_step_mb;
@@ -98,6 +107,31 @@ void pricing_azure_meter(const void *cfg, struct usage *u, const struct meter_re
 	}
 	u->billed_ms += ms;
 	u->billed_mb_ms += mb * ms;
+}
+
+void pricing_azure_meter(const void *cfg, struct usage *u, const struct meter_req *r)
+{
+	const struct azure_prices *p = cfg;
+	u->requests++;
+	if (p->instance_billing || (r->shared && p->busy_billing))
+		return;   /* instance time, or the instance's busy periods */
+	azure_duration(p, u, r);
+}
+
+void pricing_azure_meter_busy(const void *cfg, struct usage *u, const struct meter_req *period)
+{
+	const struct azure_prices *p = cfg;
+	if (p->busy_billing && !p->instance_billing)
+		azure_duration(p, u, period);
+}
+
+uint32_t pricing_azure_default_concurrency(const void *cfg, uint32_t memory_mb, double vcpus)
+{
+	const struct azure_prices *p = cfg;
+	(void)vcpus;
+	double c = memory_mb == 512 ? p->default_concurrency_512 : memory_mb == 2048 ? p->default_concurrency_2048
+		 : memory_mb == 4096 ? p->default_concurrency_4096 : NAN;
+	return (uint32_t)(isnan(c) ? p->default_concurrency : c);
 }
 
 void pricing_azure_meter_time(const void *cfg, struct usage *u, enum pricing_time kind, uint32_t memory_mb,
@@ -116,6 +150,10 @@ void pricing_azure_meter_time(const void *cfg, struct usage *u, enum pricing_tim
 		/* Flex always-ready baseline; Premium's always-ready instances are
 		 * platform instances, metered as instance time. */
 		u->provisioned_mb_ms += (uint64_t)memory_mb * ms;
+	} else if (kind == PRICING_TIME_PROVISIONED_BUSY && !p->instance_billing) {
+		/* The baseline is billed while always-ready instances are idle. */
+		uint64_t busy = (uint64_t)memory_mb * ms;
+		u->provisioned_mb_ms -= busy < u->provisioned_mb_ms ? busy : u->provisioned_mb_ms;
 	}
 }
 

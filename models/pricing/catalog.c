@@ -199,6 +199,48 @@ int pricing_catalog_coldstart(const char *provider, struct pricing_coldstart *ou
 	return rc;
 }
 
+int pricing_catalog_architecture(const char *provider, char *arch, size_t size, struct errbuf *err)
+{
+	const char *file = NULL;
+	json_t *entry = NULL;
+	int rc = find_provider(provider, &entry, &file, err);
+	if (rc != 0)
+		return rc;
+	const char *a = json_string_value(json_object_get(entry, "architecture"));
+	if (!a || !*a)
+		rc = errbuf_set(err, ERR_RUNTIME, "%s: providers.%s.architecture: expected a non-empty string", file,
+				provider);
+	else
+		snprintf(arch, size, "%s", a);
+	json_decref(entry);
+	return rc;
+}
+
+#define F(name, lo, hi) { #name, offsetof(struct pricing_limits, name), lo, hi, 1, NAN }
+static const struct pricing_field limit_fields[] = { F(timeout_max_s, 1, 1e9) };
+#undef F
+
+int pricing_catalog_limits(const char *provider, struct pricing_limits *out, struct errbuf *err)
+{
+	const char *file = NULL;
+	json_t *entry = NULL;
+	out->timeout_max_s = NAN;
+	int rc = find_provider(provider, &entry, &file, err);
+	if (rc != 0)
+		return rc;
+	const json_t *section = json_object_get(entry, "limits");
+	int have[sizeof(limit_fields) / sizeof(limit_fields[0])] = { 0 };
+	if (!section)
+		rc = 1;
+	else if (!json_is_object(section))
+		rc = errbuf_set(err, ERR_RUNTIME, "%s: providers.%s.limits: expected an object", file, provider);
+	else
+		rc = read_section(section, file, provider, "limits", "limits", limit_fields,
+				  sizeof(limit_fields) / sizeof(limit_fields[0]), out, have, err);
+	json_decref(entry);
+	return rc;
+}
+
 /* ceil(x), without a library call on processors lacking a rounding
  * instruction in the baseline ISA: truncation is exact below 2^52. */
 static inline double ceil_fast(double x)

@@ -62,6 +62,23 @@ struct pricing_coldstart {
  * built-in list is broken. */
 int pricing_catalog_coldstart(const char *provider, struct pricing_coldstart *out, struct errbuf *err);
 
+/* The processor architecture a provider plan runs on: its entry's
+ * "architecture" string ("x86_64", "arm64"; speeds in models/runtimes.h)
+ * into arch (size bytes). 0, 1 when the catalogue has no such provider,
+ * ERR_RUNTIME when the entry lacks it. */
+int pricing_catalog_architecture(const char *provider, char *arch, size_t size, struct errbuf *err);
+
+/* A provider's limits on a function's configuration: its entry's "limits"
+ * object, in the same form as its prices. */
+struct pricing_limits {
+	double timeout_max_s;   /* the longest timeout_s it allows; NAN: no maximum */
+};
+
+/* Fills *out from the provider's limits: 0, 1 when the catalogue has no
+ * such provider or no limits for it (*out all NAN), ERR_RUNTIME when the
+ * built-in list is broken. */
+int pricing_catalog_limits(const char *provider, struct pricing_limits *out, struct errbuf *err);
+
 /* The embedded files, NULL-terminated (name and NUL-terminated text). */
 struct pricing_catalog_file {
 	const char *name;
@@ -98,10 +115,12 @@ double pricing_gb_s(uint64_t mb_ms, double scale);
 	pricing_parse_fn pricing_##engine##_parse;                     \
 	pricing_resources_fn pricing_##engine##_resources;             \
 	pricing_meter_fn pricing_##engine##_meter;                     \
+	pricing_meter_busy_fn pricing_##engine##_meter_busy;           \
 	pricing_meter_time_fn pricing_##engine##_meter_time;           \
 	pricing_has_provisioned_fn pricing_##engine##_has_provisioned; \
 	pricing_cost_fn pricing_##engine##_cost;                       \
-	pricing_monthly_fn pricing_##engine##_monthly
+	pricing_monthly_fn pricing_##engine##_monthly;                 \
+	pricing_default_concurrency_fn pricing_##engine##_default_concurrency
 
 /* The ops of a provider (plan) served by an engine. */
 #define PRICING_PROVIDER(ident, pname, engine)                    \
@@ -111,10 +130,12 @@ double pricing_gb_s(uint64_t mb_ms, double scale);
 		.free_cfg = free,                                 \
 		.resources = pricing_##engine##_resources,        \
 		.meter = pricing_##engine##_meter,                \
+		.meter_busy = pricing_##engine##_meter_busy,      \
 		.meter_time = pricing_##engine##_meter_time,      \
 		.has_provisioned = pricing_##engine##_has_provisioned, \
 		.cost = pricing_##engine##_cost,                  \
 		.monthly = pricing_##engine##_monthly,            \
+		.default_concurrency = pricing_##engine##_default_concurrency, \
 	}
 
 #endif

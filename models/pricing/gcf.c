@@ -8,10 +8,17 @@
  * fee per request plus vCPU-s and GiB-s while requests run (start-up
  * included when init_billed = 1); instance-based billing (instance_based =
  * 1) charges the instance's whole life at the instance rates and no request
- * fee. Idle min-instances (provisioned time) cost idle_vcpu_s_usd and
- * idle_gb_s_usd. vCPUs default to the memory's tier (default_vcpus_<MiB>,
+ * fee. Min instances (provisioned time) cost idle_vcpu_s_usd and
+ * idle_gb_s_usd while idle (the time they serve requests is billed as
+ * requests). vCPUs default to the memory's tier (default_vcpus_<MiB>,
  * the smallest tier at or above memory_mb) and may be configured
- * (functions[i].vcpus). No volume tiers are published. */
+ * (functions[i].vcpus). No volume tiers are published.
+ * Request-based gen2 (busy_billing = 1) bills an instance while it serves
+ * requests: with several requests per instance, each busy period of the
+ * instance (first request in to last out) is rounded once (meter_busy) and
+ * requests add only their fee. Per-instance concurrency defaults to
+ * default_concurrency, or to default_concurrency_per_vcpu x vCPUs at 1 vCPU
+ * or more when that is set (Cloud Run services' rule). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +35,7 @@ struct gcf_prices {
 	double granularity_ms, min_billed_ms, init_billed, memory_min_mb, memory_max_mb;
 	double mhz[N_TIERS], mhz_per_vcpu, default_vcpus[N_TIERS], max_vcpus;
 	double free_requests, free_gb_s, free_ghz_s, free_vcpu_s, free_instance_vcpu_s, free_instance_gb_s;
+	double busy_billing, default_concurrency, default_concurrency_per_vcpu;
 	int gen1;       /* the data has a MHz table */
 	int free_tier;
 };
@@ -50,6 +58,7 @@ static const struct pricing_field gcf_fields[] = {
 	T(default_vcpus, "default_vcpus_", 8, 32768), F(max_vcpus, 0.001, 1024, 8),
 	F(free_requests, 0, 1e15, 0), F(free_gb_s, 0, 1e15, 0), F(free_ghz_s, 0, 1e15, 0),
 	F(free_vcpu_s, 0, 1e15, 0), F(free_instance_vcpu_s, 0, 1e15, 0), F(free_instance_gb_s, 0, 1e15, 0),
+	F(busy_billing, 0, 1, 0), F(default_concurrency, 1, 100000, 1), F(default_concurrency_per_vcpu, 0, 100000, 0),
 };
 #undef F
 #undef T
@@ -81,6 +90,8 @@ int pricing_gcf_resources(const void *cfg, uint32_t memory_mb, double vcpus_requ
 				*vcpus = p->mhz[i] / p->mhz_per_vcpu;
 				return 0;
 			}
+		if (!err)
+			return ERR_INPUT;   /* a probe (sim/scenario/memsize.c): no message to build */
 		char list[256] = "";
 		for (size_t i = 0; i < N_TIERS; i++)
 			if (!isnan(p->mhz[i]))
@@ -111,12 +122,9 @@ static uint64_t mvcpu(double vcpus)
 	return (uint64_t)llround(vcpus * 1000);
 }
 
-void pricing_gcf_meter(const void *cfg, struct usage *u, const struct meter_req *r)
+/* Billed time of a request (or of a busy period) x memory and CPU. */
+static void gcf_duration(const struct gcf_prices *p, struct usage *u, const struct meter_req *r)
 {
-	const struct gcf_prices *p = cfg;
-	u->requests++;
-	if (p->instance_based)
-		return;   /* billed as instance time */
 	double init = p->init_billed ? r->init_s : 0;
 	uint64_t ms = pricing_round_ms(init + r->run_s, p->granularity_ms, p->min_billed_ms);
 	u->billed_ms += ms;
@@ -125,6 +133,31 @@ void pricing_gcf_meter(const void *cfg, struct usage *u, const struct meter_req 
 		u->billed_mhz_ms += (uint64_t)llround(r->vcpus * p->mhz_per_vcpu) * ms;
 	else
 		u->billed_mvcpu_ms += mvcpu(r->vcpus) * ms;
+}
+
+void pricing_gcf_meter(const void *cfg, struct usage *u, const struct meter_req *r)
+{
+	const struct gcf_prices *p = cfg;
+	u->requests++;
+	if (p->instance_based || (r->shared && p->busy_billing))
+		return;   /* billed as instance time, or per busy period */
+	gcf_duration(p, u, r);
+}
+
+void pricing_gcf_meter_busy(const void *cfg, struct usage *u, const struct meter_req *period)
+{
+	const struct gcf_prices *p = cfg;
+	if (p->busy_billing && !p->instance_based)
+		gcf_duration(p, u, period);
+}
+
+uint32_t pricing_gcf_default_concurrency(const void *cfg, uint32_t memory_mb, double vcpus)
+{
+	const struct gcf_prices *p = cfg;
+	(void)memory_mb;
+	if (p->default_concurrency_per_vcpu > 0 && vcpus >= 1)
+		return (uint32_t)floor(p->default_concurrency_per_vcpu * vcpus);
+	return (uint32_t)p->default_concurrency;
 }
 
 void pricing_gcf_meter_time(const void *cfg, struct usage *u, enum pricing_time kind, uint32_t memory_mb,
@@ -142,6 +175,13 @@ void pricing_gcf_meter_time(const void *cfg, struct usage *u, enum pricing_time 
 		/* Idle min-instances; with instance-based billing they are instance time. */
 		u->provisioned_mb_ms += (uint64_t)memory_mb * ms;
 		u->provisioned_mvcpu_ms += mvcpu(vcpus) * ms;
+	} else if (kind == PRICING_TIME_PROVISIONED_BUSY && !p->instance_based && !p->gen1) {
+		/* Min instances pay the idle rates while idle; serving, they are
+		 * billed as requests (or busy periods). Exact to the ms. */
+		uint64_t busy_ms = pricing_round_ms(seconds, 1, 0) * instances;
+		uint64_t mb = (uint64_t)memory_mb * busy_ms, mv = mvcpu(vcpus) * busy_ms;
+		u->provisioned_mb_ms -= mb < u->provisioned_mb_ms ? mb : u->provisioned_mb_ms;
+		u->provisioned_mvcpu_ms -= mv < u->provisioned_mvcpu_ms ? mv : u->provisioned_mvcpu_ms;
 	}
 }
 

@@ -28,6 +28,8 @@ static const char usage[] =
 	"  --max-replications N   replications to separate ties (default 4 x the\n"
 	"                         scenario's; ties left are decided by p99 or cost)\n"
 	"  -o, --out DIR          output folder (default results/<name>-optimize/)\n"
+	"A point its provider does not allow (memory size, timeout) is infeasible:\n"
+	"recorded with its reason in the status column and skipped.\n"
 	"Writes sweep.csv (every point), frontier.csv, optimize.json and, for the best\n"
 	"point, the files of slsim run. Exit status: 0 success, 2 bad usage or input,\n"
 	"1 no configuration met the SLOs (the frontier is still written) or runtime failure.\n";

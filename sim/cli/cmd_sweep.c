@@ -20,9 +20,12 @@ static const char usage[] =
 	"Simulates every point of the Cartesian product of the grids (the first\n"
 	"--grid varies slowest), each with the scenario's replications, and writes\n"
 	"sweep.csv (one row per point: the grid values, then every totals figure\n"
-	"and its ci95) and sweep.json into DIR (default results/<name>-sweep/, or\n"
-	"results/<name>-sweep/shard-K with --shard). Without --grid, the grid is the\n"
-	"scenario's \"sweep\" section.\n"
+	"and its ci95, then a status) and sweep.json into DIR (default\n"
+	"results/<name>-sweep/, or results/<name>-sweep/shard-K with --shard).\n"
+	"Without --grid, the grid is the scenario's \"sweep\" section. A point its\n"
+	"provider does not allow (memory size, timeout) is not simulated: its status\n"
+	"says \"infeasible: <why>\" and the others run. --set functions[0].memory_fit=true\n"
+	"gives each point its provider's smallest memory size at or above memory_mb.\n"
 	"\n"
 	"  --grid PATH=V1,V2,...       values for a scenario path (JSON if it parses,\n"
 	"                              else a string, as with --set)\n"
@@ -104,7 +107,10 @@ static void print_points(const struct sweep *sw, const struct sweep_args *a)
 	uint64_t total = sweep_count_points(sw, sw->shard_index, sw->shard_count);
 	for (uint64_t k = 0; k < total; k++) {
 		uint64_t p = sw->shard_index + k * sw->shard_count;
-		printf("# point %llu\nslsim run ", (unsigned long long)p);
+		const char *why = sweep_infeasible(sw, p);
+		/* An infeasible point's command reproduces its message. */
+		printf("# point %llu%s%s\nslsim run ", (unsigned long long)p, why ? ": infeasible: " : "",
+		       why ? why : "");
 		shell_quote(stdout, a->s.scenario);
 		for (size_t i = 0; i < a->s.sets.n; i++) {
 			fputs(" --set ", stdout);
@@ -120,6 +126,22 @@ static void print_points(const struct sweep *sw, const struct sweep_args *a)
 		}
 		putchar('\n');
 	}
+}
+
+/* How many of the shard's points are infeasible, and the first one's reason. */
+static void print_infeasible(const struct sweep *sw)
+{
+	uint64_t n = 0, first = 0;
+	for (size_t i = 0; i < sw->n_notes; i++) {
+		uint64_t p = sw->notes[i].point;
+		if (p % sw->shard_count != sw->shard_index || !sweep_infeasible(sw, p))
+			continue;
+		if (n++ == 0)
+			first = p;
+	}
+	if (n)
+		printf("%llu infeasible point%s (not simulated; see the status column), the first: point %llu: %s\n",
+		       (unsigned long long)n, n > 1 ? "s" : "", (unsigned long long)first, sweep_infeasible(sw, first));
 }
 
 /* Runs the points and writes sweep.csv and sweep.json into out_dir. */
@@ -152,6 +174,8 @@ static int run_points(const struct sweep *sw, const struct sweep_args *a, const 
 		printf("sweep of %s: %llu of %llu points (shard %u/%u) in %s/sweep.csv\n", sw->name,
 		       (unsigned long long)progress.total, (unsigned long long)sw->n_points, sw->shard_index,
 		       sw->shard_count, out_dir);
+	if (rc == 0 && !quiet)
+		print_infeasible(sw);
 	return rc;
 }
 

@@ -9,8 +9,7 @@
 #ifndef SLSIM_ERRBUF_H
 #define SLSIM_ERRBUF_H
 
-#include <stdarg.h>
-#include <stdio.h>
+#include <stddef.h>
 
 /* ERR_INTERRUPTED: a run or sweep stopped early on request (SIGINT/SIGTERM);
  * what was complete is still valid. */
@@ -21,17 +20,15 @@ struct errbuf {
 };
 
 /* Formats the message and returns `code`, so callers write
- * `return errbuf_set(err, ERR_INPUT, "%s: ...", path);`. NULL err is allowed. */
+ * `return errbuf_set(err, ERR_INPUT, "%s: ...", path);`. NULL err is allowed.
+ * A message longer than the buffer loses its middle, marked "[...]", never
+ * its end: a long quoted value (a 5 KB path) cannot push out the reason. */
 __attribute__((format(printf, 3, 4)))
-static inline int errbuf_set(struct errbuf *err, int code, const char *fmt, ...)
-{
-	if (err) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
+int errbuf_set(struct errbuf *err, int code, const char *fmt, ...);
+
+/* s itself when shorter than size, else its head and tail around "[...]"
+ * in buf (size bytes): for quoting a value of any length into a message
+ * or a `where` prefix. */
+const char *errbuf_cap(const char *s, char *buf, size_t size);
 
 #endif

@@ -1,6 +1,8 @@
 #include "core/jsonutil.h"
 
+#include <ctype.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 char *ju_path(char *buf, size_t size, const char *where, const char *key)
@@ -39,6 +41,51 @@ int ju_expect_object(const json_t *obj, const char *where, struct errbuf *err)
 	return 0;
 }
 
+/* Edit distance between a and b, letters compared without case; an
+ * adjacent transposition counts as one edit (optimal string alignment).
+ * Names are short: longer ones are not compared (SIZE_MAX). */
+static size_t distance(const char *a, const char *b)
+{
+	enum { MAX = 64 };
+	size_t n = strlen(a), m = strlen(b);
+	if (n >= MAX || m >= MAX)
+		return SIZE_MAX;
+	size_t d[MAX + 1][MAX + 1];
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= n; i++)
+		for (size_t j = 1; j <= m; j++) {
+			int same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
+			size_t best = d[i - 1][j - 1] + !same;
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[n][m];
+}
+
+const char *ju_nearest(const char *word, const char *const *names)
+{
+	const char *best = NULL;
+	size_t best_d = SIZE_MAX, n = strlen(word);
+	/* Close enough to be a typo: a third of the word's letters, at least one. */
+	size_t limit = n / 3 > 1 ? n / 3 : 1;
+	for (const char *const *a = names; *a; a++) {
+		size_t d = distance(word, *a);
+		if (d <= limit && d < best_d) {
+			best = *a;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
 int ju_check_keys(const json_t *obj, const char *where, const char *const *allowed,
 		  struct errbuf *err)
 {
@@ -55,8 +102,10 @@ int ju_check_keys(const json_t *obj, const char *where, const char *const *allow
 					strncat(list, ", ", sizeof(list) - strlen(list) - 1);
 				strncat(list, *a, sizeof(list) - strlen(list) - 1);
 			}
-			return errbuf_set(err, ERR_INPUT, "%s: unknown key (allowed: %s)",
-					  ju_path(path, sizeof(path), where, key), list);
+			const char *near = ju_nearest(key, allowed);
+			return errbuf_set(err, ERR_INPUT, "%s: unknown key%s%s%s (allowed: %s)",
+					  ju_path(path, sizeof(path), where, key), near ? "; did you mean \"" : "",
+					  near ? near : "", near ? "\"?" : "", list);
 		}
 	}
 	return 0;
@@ -183,6 +232,8 @@ int ju_enum(const json_t *obj, const char *key, const char *where, int required,
 			strncat(list, ", ", sizeof(list) - strlen(list) - 1);
 		strncat(list, names[i], sizeof(list) - strlen(list) - 1);
 	}
-	return errbuf_set(err, ERR_INPUT, "%s: unknown value \"%s\" (expected one of: %s)",
-			  ju_path(path, sizeof(path), where, key), s, list);
+	const char *near = ju_nearest(s, names);
+	return errbuf_set(err, ERR_INPUT, "%s: unknown value \"%s\"%s%s%s (expected one of: %s)",
+			  ju_path(path, sizeof(path), where, key), s, near ? "; did you mean \"" : "", near ? near : "",
+			  near ? "\"?" : "", list);
 }

@@ -37,6 +37,12 @@ int ju_object(const json_t *obj, const char *key, const char *where, int require
 int ju_enum(const json_t *obj, const char *key, const char *where, int required,
 	    const char *const *names, int *out, struct errbuf *err);
 
+/* The name of the NULL-terminated list closest to word (edit distance,
+ * case ignored, a transposition one edit), when close enough to be a typo
+ * of it (at most a third of word's letters, at least one); else NULL. For
+ * "did you mean" in messages. */
+const char *ju_nearest(const char *word, const char *const *names);
+
 /* "an object", "a string", ... for messages. */
 const char *ju_type_name(const json_t *v);
 /* "<where>.<key>" into buf (truncated safely); returns buf. */

@@ -22,7 +22,8 @@ enum rng_purpose {
 	RNG_POLICY = 5,
 	RNG_TRACE = 6,
 	RNG_SWEEP = 7,
-	RNG_KEEPALIVE = 8,
+	RNG_SCALE = 8,      /* thinning and copies of a scaled trace (workload/tscale.h) */
+	RNG_KEEPALIVE = 9,   /* a keep-alive policy's own draws (keepalive/lambda.c) */
 };
 
 /* The fixed hash; exposed so tests can pin it. */

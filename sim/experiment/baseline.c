@@ -17,34 +17,51 @@ static int scale_key(json_t *obj, const char *key, double factor)
 	return json_object_set_new(obj, key, json_real(json_number_value(v) * factor));
 }
 
-int baseline_scale_traffic(json_t *doc, double factor, size_t *n_unscaled, struct errbuf *err)
+/* The workload (trace or generator) scales itself: its traffic_scale times
+ * factor. */
+static int scale_workload(json_t *doc, double factor, unsigned *kinds)
+{
+	json_t *wl = json_object_get(doc, "workload");
+	if (!json_is_object(wl))
+		return 0;
+	json_t *ts = json_object_get(wl, "traffic_scale");
+	const char *format = json_string_value(json_object_get(wl, "format"));
+	double base = json_is_number(ts) ? json_number_value(ts) : 1;
+	*kinds |= format && strcmp(format, "generator") == 0 ? BASELINE_SRC_GENERATOR : BASELINE_SRC_TRACE;
+	return json_object_set_new(wl, "traffic_scale", json_real(base * factor));
+}
+
+int baseline_scale_traffic(json_t *doc, double factor, unsigned *kinds, struct errbuf *err)
 {
 	json_t *fns = json_object_get(doc, "functions"), *f;
 	size_t i;
-	*n_unscaled = 0;
+	*kinds = 0;
 	if (!(factor > 0) || !isfinite(factor))
 		return errbuf_set(err, ERR_INPUT, "traffic scale must be a positive number, got %g", factor);
+	int rc = scale_workload(doc, factor, kinds);
 	json_array_foreach(fns, i, f) {
 		json_t *arr = json_object_get(f, "arrivals");
 		const char *process = json_string_value(json_object_get(arr, "process"));
-		if (!process)
+		if (rc != 0 || !process)
 			continue;
-		int rc = 0;
 		if (strcmp(process, "poisson") == 0) {
+			*kinds |= BASELINE_SRC_POISSON;
 			rc = scale_key(arr, "rate_per_s", factor);
 		} else if (strcmp(process, "periodic") == 0) {
+			*kinds |= BASELINE_SRC_PERIODIC;
 			rc = scale_key(arr, "period_s", 1 / factor);
 			if (rc == 0)
 				rc = scale_key(arr, "jitter_s", 1 / factor);
 			if (rc == 0)
 				rc = scale_key(arr, "phase_s", 1 / factor);
-		} else {
-			++*n_unscaled;
+		} else if (strcmp(process, "trace") == 0) {
+			json_t *ts = json_object_get(arr, "traffic_scale");
+			*kinds |= BASELINE_SRC_TRACE;
+			rc = json_object_set_new(arr, "traffic_scale",
+						 json_real((json_is_number(ts) ? json_number_value(ts) : 1) * factor));
 		}
-		if (rc != 0)
-			return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	}
-	return 0;
+	return rc != 0 ? errbuf_set(err, ERR_RUNTIME, "out of memory") : 0;
 }
 
 /* Prices one simulated traffic scale both ways. */
@@ -73,7 +90,7 @@ static int price_point(const struct points_sim *sim, const struct baseline_cfg *
 
 int baseline_curve(const json_t *doc, const char *scenario_path, const struct baseline_cfg *b,
 		   const double *scales, size_t n_scales, const struct run_options *opt,
-		   struct baseline_point *out, size_t *n_unscaled, struct errbuf *err)
+		   struct baseline_point *out, unsigned *kinds, struct errbuf *err)
 {
 	struct run_options o = *opt;
 	o.progress = 0;
@@ -82,7 +99,7 @@ int baseline_curve(const json_t *doc, const char *scenario_path, const struct ba
 		if (!d)
 			return errbuf_set(err, ERR_RUNTIME, "out of memory");
 		struct points_sim sim;
-		int rc = baseline_scale_traffic(d, scales[k], n_unscaled, err);
+		int rc = baseline_scale_traffic(d, scales[k], kinds, err);
 		if (rc == 0)
 			rc = points_simulate(d, scenario_path, &o, &sim, err);
 		json_decref(d);
@@ -129,9 +146,9 @@ int baseline_write_csv(const char *dir, const struct baseline_point *pts, size_t
 
 int baseline_report_curve(void *ctx, const json_t *doc, const char *scenario_path,
 			  const struct baseline_cfg *b, const double *scales, size_t n_scales,
-			  const char *dir, struct baseline_point *out, size_t *n_unscaled,
+			  const char *dir, struct baseline_point *out, unsigned *kinds,
 			  struct errbuf *err)
 {
-	int rc = baseline_curve(doc, scenario_path, b, scales, n_scales, ctx, out, n_unscaled, err);
+	int rc = baseline_curve(doc, scenario_path, b, scales, n_scales, ctx, out, kinds, err);
 	return rc < 0 ? rc : baseline_write_csv(dir, out, n_scales, err);
 }

@@ -305,6 +305,8 @@ static int feasible(const struct objective *o, const struct points *g, size_t p)
 static double violation(const struct optimize_spec *spec, const struct points *g, size_t p)
 {
 	double sum = 0;
+	if (points_infeasible(g, p))
+		return INFINITY;   /* not a configuration at all: never the closest */
 	for (size_t i = 0; i < spec->n_slo; i++) {
 		const struct optimize_slo *s = &spec->slo[i];
 		double v = points_mean(g, p, s->figure);
@@ -594,7 +596,7 @@ static void decide(const struct optimize_spec *spec, struct optimize_result *r)
 			r->best = (long)p;
 	}
 	if (r->best >= 0 && !r->feasible[r->best]) {
-		r->closest = r->best;
+		r->closest = points_infeasible(g, (size_t)r->best) ? -1 : r->best;
 		r->best = -1;
 	}
 	r->n_tied = 0;
@@ -847,6 +849,13 @@ int optimize_run(json_t *base, const char *scenario_path, const struct optimize_
 	for (unsigned round = 0; rc == 0 && any && round < spec->rounds; round++)
 		rc = search_round(&s, round, out, &any, err);
 	search_free(&s);
+	/* Points a provider rejects are infeasible rows; when every point is,
+	 * the input itself is wrong: its first message, as `slsim run` says it. */
+	size_t n_bad = 0;
+	for (size_t p = 0; rc == 0 && p < out->grid.n_points; p++)
+		n_bad += points_infeasible(&out->grid, p) != NULL;
+	if (rc == 0 && out->grid.n_points > 0 && n_bad == out->grid.n_points)
+		rc = errbuf_set(err, ERR_INPUT, "every point is invalid; point 0: %s", points_infeasible(&out->grid, 0));
 	int reran = 0;
 	if (rc == 0)
 		rc = decide_with_replications(spec, out, &reran, err);
@@ -945,7 +954,7 @@ static void frontier_header(void *ctx, FILE *fp)
 	const struct frontier_cols *x = ctx;
 	for (size_t i = 0; i < x->nf; i++)
 		fprintf(fp, ",%s,%s.ci95", shown_name(x->f[i]), shown_name(x->f[i]));
-	fputs(",replications,feasible,pareto,tied,chosen", fp);
+	fputs(",replications,feasible,pareto,tied,chosen,status", fp);
 }
 
 static int frontier_row(void *ctx, FILE *fp, size_t p)
@@ -959,6 +968,7 @@ static int frontier_row(void *ctx, FILE *fp, size_t p)
 	}
 	fprintf(fp, ",%u,%d,%d,%d,%d", r->grid.replications[p], r->feasible[p], pareto(spec, r, p),
 		is_tied(r, p), r->best == (long)p);
+	points_csv_status(fp, points_status(&r->grid, p));
 	return 0;
 }
 
@@ -972,7 +982,7 @@ static int write_frontier(void *ctx, FILE *fp)
 	struct points_csv_extra extra = { frontier_header, frontier_row, &x };
 	points_csv_header(fp, (const char *const *)g->paths, g->n_paths, 0, &extra);
 	for (size_t p = 0; p < g->n_points; p++)
-		if (points_csv_row(fp, p, g->values + p * g->n_paths, g->n_paths, NULL, NULL, &extra, p) < 0)
+		if (points_csv_row(fp, p, g->values + p * g->n_paths, g->n_paths, NULL, NULL, NULL, &extra, p) < 0)
 			return -1;
 	return 0;
 }
@@ -1087,6 +1097,22 @@ static int rank_before(const struct rank_ctx *c, size_t p, size_t q)
 	return p < q;
 }
 
+/* One figure of the table: mean m with its 95 % half-width c. */
+static void format_cell(char *cell, size_t size, enum stats_figure fig, double m, double c)
+{
+	int quantile = fig >= FIG_LATENCY_P50 && fig <= FIG_LATENCY_P999;
+	if (!isfinite(m))
+		snprintf(cell, size, "-");   /* undefined: never "nan" */
+	else if (quantile && isfinite(c) && c < m * HISTO_REL_ERROR)
+		/* Replications in one histogram bucket: "± 0" would claim more
+		 * than the quantiles' resolution. */
+		snprintf(cell, size, "%.6g ± %g %%", m, 100 * HISTO_REL_ERROR);
+	else if (isfinite(c))
+		snprintf(cell, size, "%.6g ± %.2g", m, c);
+	else
+		snprintf(cell, size, "%.6g", m);
+}
+
 void optimize_print(FILE *fp, const struct optimize_spec *spec, const struct optimize_result *r)
 {
 	const struct points *g = &r->grid;
@@ -1126,15 +1152,16 @@ void optimize_print(FILE *fp, const struct optimize_spec *spec, const struct opt
 		}
 		for (size_t i2 = 0; i2 < nf; i2++) {
 			char cell[64];
-			double m = shown_mean(spec, r, p, f[i2]), c = shown_ci95(spec, r, p, f[i2]);
-			if (isfinite(c))
-				snprintf(cell, sizeof(cell), "%.6g ± %.2g", m, c);
-			else
-				snprintf(cell, sizeof(cell), "%.6g", m);
+			format_cell(cell, sizeof(cell), f[i2], shown_mean(spec, r, p, f[i2]),
+				    shown_ci95(spec, r, p, f[i2]));
 			fprintf(fp, " %24s", cell);
 		}
-		fprintf(fp, "  %s%s%s\n", r->best == (long)p ? "BEST" : r->feasible[p] ? "ok" : "violates SLO",
-			is_tied(r, p) && r->best != (long)p ? " (tied)" : "", pareto(spec, r, p) ? " pareto" : "");
+		const char *why = points_infeasible(g, p);
+		if (why)
+			fprintf(fp, "  infeasible: %s\n", why);
+		else
+			fprintf(fp, "  %s%s%s\n", r->best == (long)p ? "BEST" : r->feasible[p] ? "ok" : "violates SLO",
+				is_tied(r, p) && r->best != (long)p ? " (tied)" : "", pareto(spec, r, p) ? " pareto" : "");
 	}
 	if (shown < g->n_points)
 		fprintf(fp, "... %zu more points in frontier.csv\n", g->n_points - shown);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "output/output.h"
+#include "scenario/memsize.h"
 #include "scenario/scenario.h"
 
 int points_init(struct points *g, json_t *base, const char *scenario_path,
@@ -39,6 +40,9 @@ void points_free(struct points *g)
 	free(g->mean);
 	free(g->ci95);
 	free(g->replications);
+	for (size_t p = 0; g->status && p < g->n_points; p++)
+		free(g->status[p]);
+	free(g->status);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -71,7 +75,10 @@ static int grow(struct points *g, struct errbuf *err)
 	uint32_t *r = realloc(g->replications, cap * sizeof(*r));
 	if (r)
 		g->replications = r;
-	if (!v || !m || !c || !r)
+	char **st = realloc(g->status, cap * sizeof(*st));
+	if (st)
+		g->status = st;
+	if (!v || !m || !c || !r || !st)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	g->cap = cap;
 	return 0;
@@ -140,19 +147,59 @@ int points_doc(const struct points *g, json_t *const *values, const char *const 
 	return rc;
 }
 
-/* Simulates the values (+ extra sets) and stores the figures in row p. */
+/* Status text "<prefix><text>" for row p (owned by the table). */
+static int set_status(struct points *g, size_t p, const char *prefix, const char *text, const char *suffix,
+		      struct errbuf *err)
+{
+	size_t n = strlen(prefix) + strlen(text) + strlen(suffix) + 1;
+	if (!(g->status[p] = malloc(n)))
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	snprintf(g->status[p], n, "%s%s%s", prefix, text, suffix);
+	return 0;
+}
+
+/* Row p as an infeasible point: no figures, the scenario's message as its
+ * status. */
+static int set_infeasible(struct points *g, size_t p, const char *reason, struct errbuf *err)
+{
+	for (int f = 0; f < FIG_COUNT; f++)
+		g->mean[p * FIG_COUNT + f] = g->ci95[p * FIG_COUNT + f] = NAN;
+	g->replications[p] = 0;
+	return set_status(g, p, POINTS_INFEASIBLE, reason, "", err);
+}
+
+/* Simulates the values (+ extra sets) and stores the figures in row p. A
+ * point whose scenario is invalid (ERR_INPUT from validation, e.g. a memory
+ * size its provider does not offer) becomes an infeasible row. */
 static int simulate(struct points *g, json_t *const *values, const char *const *extra_sets,
 		    size_t n_extra, size_t p, struct errbuf *err)
 {
 	json_t *doc = NULL;
 	struct points_sim sim;
+	free(g->status[p]);   /* a rerun's earlier status */
+	g->status[p] = NULL;
 	int rc = points_doc(g, values, extra_sets, n_extra, &doc, err);
 	if (rc < 0)
 		return rc;
-	rc = points_simulate(doc, g->scenario_path, &g->opt, &sim, err);
+	struct errbuf e = { "" };
+	rc = scenario_from_json(&sim.sc, doc, g->scenario_path, &e);
 	json_decref(doc);
-	if (rc < 0)
+	if (rc == ERR_INPUT)
+		return set_infeasible(g, p, e.msg, err);
+	if (rc < 0) {
+		*err = e;
 		return rc;
+	}
+	char fitted[256];
+	memsize_fit_note(&sim.sc, fitted, sizeof(fitted));
+	if (fitted[0] && (rc = set_status(g, p, "ok (memory_fit: ", fitted, ")", err)) < 0) {
+		scenario_free(&sim.sc);
+		return rc;
+	}
+	if ((rc = run_scenario(&sim.sc, &g->opt, &sim.res, err)) < 0) {
+		points_sim_free(&sim);
+		return rc;
+	}
 	points_figures(&sim.res.totals, g->mean + p * FIG_COUNT, g->ci95 + p * FIG_COUNT);
 	g->replications[p] = sim.res.replications;
 	g->window_s = sim.sc.duration_s - sim.sc.warmup_s;
@@ -172,8 +219,12 @@ int points_eval(struct points *g, json_t *const *values, const char *const *extr
 	if (rc < 0)
 		return rc;
 	size_t p = g->n_points;
-	if ((rc = simulate(g, values, extra_sets, n_extra, p, err)) < 0)
+	g->status[p] = NULL;
+	if ((rc = simulate(g, values, extra_sets, n_extra, p, err)) < 0) {
+		free(g->status[p]);
+		g->status[p] = NULL;
 		return rc;
+	}
 	for (size_t k = 0; k < g->n_paths; k++)
 		g->values[p * g->n_paths + k] = json_incref(values[k]);
 	g->n_points++;
@@ -185,6 +236,18 @@ int points_rerun(struct points *g, size_t point, const char *const *extra_sets, 
 		 struct errbuf *err)
 {
 	return simulate(g, g->values + point * g->n_paths, extra_sets, n_extra, point, err);
+}
+
+const char *points_infeasible(const struct points *g, size_t point)
+{
+	const char *st = g->status[point];
+	size_t n = strlen(POINTS_INFEASIBLE);
+	return st && strncmp(st, POINTS_INFEASIBLE, n) == 0 ? st + n : NULL;
+}
+
+const char *points_status(const struct points *g, size_t point)
+{
+	return g->status[point];
 }
 
 double points_mean(const struct points *g, size_t point, enum stats_figure f)
@@ -223,14 +286,16 @@ void points_csv_header(FILE *fp, const char *const *paths, size_t n_paths, int f
 	}
 	for (int f = 0; figures && f < FIG_COUNT; f++)
 		fprintf(fp, ",%s,%s.ci95", stats_figure_names[f], stats_figure_names[f]);
+	if (figures)
+		fputs(",status", fp);
 	if (extra)
 		extra->header(extra->ctx, fp);
 	fputc('\n', fp);
 }
 
 int points_csv_row(FILE *fp, uint64_t point, json_t *const *values, size_t n_values,
-		   const double *mean, const double *ci95, const struct points_csv_extra *extra,
-		   size_t row)
+		   const double *mean, const double *ci95, const char *status,
+		   const struct points_csv_extra *extra, size_t row)
 {
 	fprintf(fp, "%llu", (unsigned long long)point);
 	for (size_t k = 0; k < n_values; k++) {
@@ -245,10 +310,28 @@ int points_csv_row(FILE *fp, uint64_t point, json_t *const *values, size_t n_val
 		output_csv_number(fp, ",", mean[f]);
 		output_csv_number(fp, ",", ci95[f]);
 	}
+	if (mean)
+		points_csv_status(fp, status);
 	if (extra && extra->row(extra->ctx, fp, row) < 0)
 		return -1;
 	fputc('\n', fp);
 	return 0;
+}
+
+void points_csv_status(FILE *fp, const char *status)
+{
+	fputc(',', fp);
+	char *cell = status ? strdup(status) : NULL;
+	if (!cell) {
+		fputs(status ? "?" : "ok", fp);
+		return;
+	}
+	/* One line per row, whatever the message holds. */
+	for (char *c = cell; *c; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
+	output_csv_field(fp, cell);
+	free(cell);
 }
 
 int points_write_csv(const struct points *g, FILE *fp)
@@ -256,7 +339,7 @@ int points_write_csv(const struct points *g, FILE *fp)
 	points_csv_header(fp, (const char *const *)g->paths, g->n_paths, 1, NULL);
 	for (size_t p = 0; p < g->n_points; p++)
 		if (points_csv_row(fp, p, g->values + p * g->n_paths, g->n_paths, g->mean + p * FIG_COUNT,
-				   g->ci95 + p * FIG_COUNT, NULL, p) < 0)
+				   g->ci95 + p * FIG_COUNT, g->status[p], NULL, p) < 0)
 			return -1;
 	return 0;
 }

@@ -10,7 +10,11 @@
  * evaluated points (a point is simulated once: `slsim optimize`), and the
  * sweep.csv layout shared by `slsim sweep`, its merge and `slsim optimize`
  * (README.md "sweep.csv"): `point`, one column per PATH, then each
- * STATS_FIGURES name and `<name>.ci95`, then a caller's extra columns.
+ * STATS_FIGURES name and `<name>.ci95`, then `status` (`ok`; `ok
+ * (memory_fit: functions[0].memory_mb=1024)` when memory_fit gave a
+ * function another size than the one requested; `infeasible: <why>` for a
+ * point whose scenario the validation rejects: its figures are empty),
+ * then a caller's extra columns.
  * Points run one after another; each run spreads its replications over the
  * threads, so the table is the same whatever the thread count. (`slsim
  * sweep` runs many points at once: sim/experiment/sweep.c.)
@@ -51,7 +55,8 @@ struct points {
 	size_t n_points, cap;
 	json_t **values;           /* n_points x n_paths, owned */
 	double *mean, *ci95;       /* n_points x FIG_COUNT; NAN where undefined */
-	uint32_t *replications;    /* per point */
+	uint32_t *replications;    /* per point (0 when infeasible) */
+	char **status;             /* per point: NULL (ok), or its status text (owned) */
 	double window_s;           /* duration_s - warmup_s of the base scenario */
 };
 
@@ -64,7 +69,10 @@ void points_free(struct points *g);
 /* The point with these values (n_paths of them, borrowed), simulated unless
  * already in the table; extra_sets ("PATH=VALUE", may be NULL) are applied
  * after the values, e.g. a replication count. *index receives its row. A
- * point the scenario rejects is ERR_INPUT with the validation message. */
+ * point the scenario validation rejects (ERR_INPUT) is not an error: its
+ * row is infeasible (points_infeasible gives the message, figures NAN), so
+ * one point a provider does not offer leaves the others to run. A value the
+ * PATH cannot take (scenario_apply_set) is ERR_INPUT. */
 int points_eval(struct points *g, json_t *const *values, const char *const *extra_sets,
 		size_t n_extra, size_t *index, struct errbuf *err);
 /* The base document with these values (n_paths of them) and then extra_sets
@@ -77,6 +85,14 @@ int points_rerun(struct points *g, size_t point, const char *const *extra_sets, 
 		 struct errbuf *err);
 /* Row of the point with these values, or -1. */
 long points_find(const struct points *g, json_t *const *values);
+
+/* The status of an infeasible point starts with this. */
+#define POINTS_INFEASIBLE "infeasible: "
+
+/* Why row `point` is infeasible (the validation message), or NULL. */
+const char *points_infeasible(const struct points *g, size_t point);
+/* Row `point`'s status text; NULL for plain "ok". */
+const char *points_status(const struct points *g, size_t point);
 
 /* Convenience accessors; NAN where undefined. */
 double points_mean(const struct points *g, size_t point, enum stats_figure f);
@@ -100,12 +116,15 @@ struct points_csv_extra {
 void points_csv_header(FILE *fp, const char *const *paths, size_t n_paths, int figures,
 		       const struct points_csv_extra *extra);
 /* One line: the point's number, its values (points_value_text, quoted as
- * needed), the figure pairs when mean and ci95 are given (numbers through
- * output_csv_number), then extra's cells of `row`. -1 when out of memory
- * or extra fails. */
+ * needed), the figure pairs and status when mean and ci95 are given
+ * (numbers through output_csv_number; status NULL for `ok`), then
+ * extra's cells of `row`. -1 when out of memory or extra fails. */
 int points_csv_row(FILE *fp, uint64_t point, json_t *const *values, size_t n_values,
-		   const double *mean, const double *ci95, const struct points_csv_extra *extra,
-		   size_t row);
+		   const double *mean, const double *ci95, const char *status,
+		   const struct points_csv_extra *extra, size_t row);
+/* The status cell with its comma: ",ok" for NULL, else the text on one
+ * line, quoted as needed. */
+void points_csv_status(FILE *fp, const char *status);
 
 /* Writes the table as sweep.csv to fp (rows in table order). */
 int points_write_csv(const struct points *g, FILE *fp);

@@ -23,6 +23,7 @@ static inline int omp_get_max_threads(void) { return 1; }
 #include "output/output.h"
 #include "core/rng.h"
 #include "run/run.h"
+#include "scenario/memsize.h"
 #include "scenario/scenario.h"
 #include "core/version.h"
 
@@ -398,12 +399,65 @@ static int point_scenario(const struct sweep *sw, uint64_t point, struct scenari
 	return rc;
 }
 
-/* Every point must be a valid scenario before hours go into the others. */
+/* Orders status notes by point number. */
+static int cmp_note(const void *a, const void *b)
+{
+	uint64_t x = ((const struct sweep_note *)a)->point, y = ((const struct sweep_note *)b)->point;
+	return (x > y) - (x < y);
+}
+
+/* Keeps point p's status text: POINTS_INFEASIBLE and its validation
+ * message (without the point label: its row holds the values), or what
+ * memory_fit changed. Called inside the critical section. */
+static int note_status(struct sweep *sw, uint64_t p, const char *prefix, const char *text, const char *suffix)
+{
+	if ((sw->n_notes & (sw->n_notes - 1)) == 0) {
+		size_t cap = sw->n_notes ? 2 * sw->n_notes : 1;
+		void *q = realloc(sw->notes, cap * sizeof(*sw->notes));
+		if (!q)
+			return -1;
+		sw->notes = q;
+	}
+	size_t n = strlen(prefix) + strlen(text) + strlen(suffix) + 1;
+	char *status = malloc(n);
+	if (!status)
+		return -1;
+	snprintf(status, n, "%s%s%s", prefix, text, suffix);
+	sw->notes[sw->n_notes++] = (struct sweep_note){ p, status };
+	return 0;
+}
+
+/* Validates point p: 0, or the error; what memory_fit changed in *fitted. */
+static int validate_point(const struct sweep *sw, uint64_t p, char *fitted, size_t size, int *labelled,
+			  struct errbuf *e)
+{
+	struct scenario sc;
+	json_t *doc;
+	fitted[0] = '\0';
+	int rc = sweep_point_doc(sw, p, &doc, e);
+	*labelled = rc < 0;
+	if (rc == 0) {
+		rc = scenario_from_json(&sc, doc, sw->scenario_path, e);
+		json_decref(doc);
+		if (rc == 0) {
+			memsize_fit_note(&sc, fitted, size);
+			scenario_free(&sc);
+		}
+	}
+	return rc;
+}
+
+/* Every point is validated before hours go into the others. A point the
+ * scenario rejects (ERR_INPUT: a memory size its provider does not offer,
+ * a timeout above its limit) is kept as infeasible, with its message, and
+ * the sweep goes on without it; other errors, and a grid whose every point
+ * is invalid, stop the sweep with the first point's message. */
 static int validate_points(struct sweep *sw, struct errbuf *err)
 {
 	uint64_t first_bad = UINT64_MAX;
 	struct errbuf bad = { "" };
-	int bad_rc = 0;
+	int bad_rc = 0, oom = 0;
+	size_t n_infeasible = 0;
 #pragma omp parallel for schedule(dynamic, 16)
 	for (uint64_t p = 0; p < sw->n_points; p++) {
 		uint64_t seen;
@@ -411,23 +465,61 @@ static int validate_points(struct sweep *sw, struct errbuf *err)
 		seen = first_bad;
 		if (p > seen)
 			continue;
-		struct scenario sc;
 		struct errbuf e = { "" };
-		int rc = point_scenario(sw, p, &sc, &e);
-		if (rc == 0)
-			scenario_free(&sc);
+		char fitted[256];
+		int labelled;
+		int rc = validate_point(sw, p, fitted, sizeof(fitted), &labelled, &e);
 #pragma omp critical(sweep_validate)
-		if (rc < 0 && p < first_bad) {
-			first_bad = p;
-			bad = e;
-			bad_rc = rc;
+		{
+			if (rc == ERR_INPUT && !labelled) {
+				oom |= note_status(sw, p, POINTS_INFEASIBLE, e.msg, "") < 0;
+				n_infeasible++;
+			} else if (rc == 0 && fitted[0]) {
+				oom |= note_status(sw, p, "ok (memory_fit: ", fitted, ")") < 0;
+			}
+			if (rc < 0 && (rc != ERR_INPUT || labelled) && p < first_bad) {
+				first_bad = p;
+				bad = e;
+				bad_rc = rc;
+			}
 		}
 	}
+	if (oom)
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	qsort(sw->notes, sw->n_notes, sizeof(*sw->notes), cmp_note);
+	if (first_bad == UINT64_MAX && n_infeasible == sw->n_points && sw->n_points > 0) {
+		char label[512];
+		point_label(sw, 0, label, sizeof(label));
+		return errbuf_set(err, ERR_INPUT, "every point of the grid is invalid; %s: %s", label,
+				  sweep_infeasible(sw, 0));
+	}
 	if (first_bad != UINT64_MAX) {
-		*err = bad;
+		char label[512];
+		point_label(sw, first_bad, label, sizeof(label));
+		errbuf_set(err, bad_rc, "%s: %s", label, bad.msg);
 		return bad_rc;
 	}
 	return 0;
+}
+
+const char *sweep_status(const struct sweep *sw, uint64_t point)
+{
+	size_t lo = 0, hi = sw->n_notes;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sw->notes[mid].point < point)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < sw->n_notes && sw->notes[lo].point == point ? sw->notes[lo].status : NULL;
+}
+
+const char *sweep_infeasible(const struct sweep *sw, uint64_t point)
+{
+	const char *st = sweep_status(sw, point);
+	size_t n = strlen(POINTS_INFEASIBLE);
+	return st && strncmp(st, POINTS_INFEASIBLE, n) == 0 ? st + n : NULL;
 }
 
 int sweep_load(struct sweep *sw, const char *scenario_path, const char *const *sets, size_t n_sets,
@@ -487,6 +579,9 @@ void sweep_free(struct sweep *sw)
 		free(sw->axes[a].path);
 	}
 	free(sw->axes);
+	for (size_t i = 0; i < sw->n_notes; i++)
+		free(sw->notes[i].status);
+	free(sw->notes);
 	json_decref(sw->base);
 	free(sw->name);
 	free(sw->scenario_path);
@@ -592,6 +687,8 @@ static int run_pair(const struct sweep *sw, struct point_slot *ps, size_t j,
 static int run_batch(const struct sweep *sw, struct point_slot *slots, size_t n, size_t n_pairs,
 		     const struct sweep_options *opt, double *v, struct errbuf *err)
 {
+	if (n_pairs == 0)
+		return 0;   /* infeasible points only: nothing to run */
 	uint32_t *pair_slot = malloc(n_pairs * sizeof(*pair_slot));
 	if (!pair_slot)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
@@ -656,7 +753,11 @@ int sweep_run_points(const struct sweep *sw, uint64_t offset, uint64_t stride, u
 	int rc = slots && v ? 0 : errbuf_set(err, ERR_RUNTIME, "out of memory");
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		slots[i].point = offset + (k0 + i) * stride;
-		slots[i].reps = slots[i].remaining = point_replications(sw, slots[i].point);
+		/* An infeasible point runs nothing: its row has no figures. */
+		slots[i].reps = slots[i].remaining =
+			sweep_infeasible(sw, slots[i].point) ? 0 : point_replications(sw, slots[i].point);
+		if (slots[i].reps == 0 && opt->progress)
+			progress_point_done(opt->progress);
 	}
 	/* Batches of whole points with at most MAX_PAIRS_PER_BATCH pairs (a
 	 * point with more replications gets a batch and a buffer of its own). */
@@ -713,7 +814,8 @@ int sweep_csv_row(FILE *fp, const struct sweep *sw, const struct sweep_row *row)
 	json_t *values[SWEEP_MAX_AXES];
 	for (size_t a = 0; a < sw->n_axes; a++)
 		values[a] = sw->axes[a].values[value_index(sw, row->point, a)];
-	return points_csv_row(fp, row->point, values, sw->n_axes, row->mean, row->ci95, NULL, 0);
+	return points_csv_row(fp, row->point, values, sw->n_axes, row->mean, row->ci95,
+			      sweep_status(sw, row->point), NULL, 0);
 }
 
 json_t *sweep_meta_json(const struct sweep *sw)
@@ -993,7 +1095,7 @@ static int copy_row(struct shard_in *s, uint64_t point, size_t n_axes, size_t n_
 	fputs(row.fields[0], fp);
 	for (size_t i = 1; i < row.n_fields; i++) {
 		fputc(',', fp);
-		if (i <= n_axes) {
+		if (i <= n_axes || i + 1 == row.n_fields) {   /* the values, and the status */
 			output_csv_field(fp, row.fields[i]);
 		} else {
 			/* Figures were written with %.17g: copy the text as is. */
@@ -1021,7 +1123,7 @@ static int merge_rows(void *ctx, FILE *fp)
 {
 	struct merge_ctx *m = ctx;
 	points_csv_header(fp, m->paths, m->n_axes, 1, NULL);
-	size_t n_fields = 1 + m->n_axes + 2 * FIG_COUNT;
+	size_t n_fields = 1 + m->n_axes + 2 * FIG_COUNT + 1;
 	for (uint64_t p = 0; p < m->points && m->rc == 0; p++)
 		m->rc = copy_row(&m->in[p % m->count], p, m->n_axes, n_fields, fp, &m->err);
 	for (uint32_t k = 0; k < m->count && m->rc == 0; k++) {
@@ -1047,7 +1149,8 @@ static int open_shard_csv(struct shard_in *s, const char *const *paths, size_t n
 	rc = csvr_next(s->csv, &h, err);
 	if (rc < 0)
 		return rc;
-	int ok = rc > 0 && h.n_fields == 1 + n_axes + 2 * FIG_COUNT && strcmp(h.fields[0], "point") == 0;
+	int ok = rc > 0 && h.n_fields == 1 + n_axes + 2 * FIG_COUNT + 1 && strcmp(h.fields[0], "point") == 0 &&
+		 strcmp(h.fields[h.n_fields - 1], "status") == 0;
 	for (size_t a = 0; ok && a < n_axes; a++)
 		ok = strcmp(h.fields[1 + a], paths[a]) == 0;
 	for (int i = 0; ok && i < FIG_COUNT; i++) {

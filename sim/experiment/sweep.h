@@ -40,6 +40,12 @@ struct sweep_axis {
 	json_t **values;     /* owned references */
 };
 
+/* A point whose status is not plain "ok" (points.h: sweep.csv's status). */
+struct sweep_note {
+	uint64_t point;
+	char *status;               /* "infeasible: <why>" or "ok (memory_fit: ...)" (owned) */
+};
+
 struct sweep {
 	char *scenario_path;
 	char *name;                 /* the scenario's name */
@@ -52,16 +58,28 @@ struct sweep {
 	struct sweep_axis *axes;
 	uint64_t n_points;
 	uint32_t shard_index, shard_count;   /* 0/1 unless --shard K/N */
+	/* Status notes from sweep_load, by point: points found invalid run
+	 * nothing and their rows say `infeasible: <reason>`; points memory_fit
+	 * changed say which sizes they run with. */
+	size_t n_notes;
+	struct sweep_note *notes;
 };
 
 /* Reads the scenario, applies the --set assignments, and builds the grid
  * from the --grid arguments ("PATH=V1,V2,..." or "PATH=START:STOP:STEP") or,
  * when there are none, from the document's "sweep" section. Every point is
- * validated before anything runs. Bad input is ERR_INPUT with a message
- * naming the argument, the JSON path or the point. */
+ * validated before anything runs: one the scenario rejects is recorded as
+ * infeasible (sweep_infeasible) and the others still run. Bad input is
+ * ERR_INPUT with a message naming the argument, the JSON path or the point;
+ * so is a grid whose every point is invalid. */
 int sweep_load(struct sweep *sw, const char *scenario_path, const char *const *sets, size_t n_sets,
 	       const char *const *grids, size_t n_grids, int common_seed, struct errbuf *err);
 void sweep_free(struct sweep *sw);
+
+/* Why the point is infeasible (its validation message), or NULL. */
+const char *sweep_infeasible(const struct sweep *sw, uint64_t point);
+/* The point's status text for sweep.csv; NULL for plain "ok". */
+const char *sweep_status(const struct sweep *sw, uint64_t point);
 
 /* Parses "K/N" (0 <= K < N <= SWEEP_MAX_SHARDS) into the sweep. */
 int sweep_set_shard(struct sweep *sw, const char *spec, struct errbuf *err);

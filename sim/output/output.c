@@ -118,6 +118,19 @@ json_t *output_summary_json(const struct scenario *sc, const struct run_result *
 	for (int i = 0; i < FIG_COUNT; i++)
 		set_dotted(ci, stats_figure_names[i], figure_json(stats_fold_ci95(&r->totals, i), 0));
 	json_object_set_new(doc, "ci95", ci);
+	/* Maxima vary widely between replications and a t interval on their
+	 * mean says little: people are shown their range. */
+	json_t *range = json_object();
+	static const enum stats_figure maxima[] = { FIG_INSTANCES_PEAK, FIG_LATENCY_MAX };
+	for (size_t k = 0; k < sizeof(maxima) / sizeof(maxima[0]); k++) {
+		enum stats_figure i = maxima[k];
+		int any = r->totals.n_valid[i] > 0;
+		set_dotted(range, stats_figure_names[i],
+			   any ? json_pack("[o, o]", figure_json(r->totals.min[i], stats_figure_is_count[i]),
+					   figure_json(r->totals.max[i], stats_figure_is_count[i]))
+			       : json_null());
+	}
+	json_object_set_new(doc, "range", range);
 	json_t *run = json_object();
 	json_object_set_new(run, "wall_s", json_real(r->wall_s));
 	json_object_set_new(run, "events", json_integer((json_int_t)r->events));
@@ -264,13 +277,40 @@ void output_csv_field(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
+/* One cell of width w: printf's conversion of v, or "-" when v is
+ * undefined (no request, none completed): never "nan" for a person. */
+static void cell(FILE *fp, int w, const char *conv, double v)
+{
+	char buf[64];
+	if (isfinite(v))
+		snprintf(buf, sizeof(buf), conv, v);
+	else
+		snprintf(buf, sizeof(buf), "-");
+	fprintf(fp, " %*s", w, buf);
+}
+
+/* A count as a share of the invocations ("-" without any). */
+static void share(FILE *fp, int w, const struct stats_fold *f, enum stats_figure i)
+{
+	double n = fold_mean(f, FIG_INVOCATIONS);
+	cell(fp, w, "%.4g%%", n > 0 ? 100 * fold_mean(f, i) / n : NAN);
+}
+
 static void print_row(FILE *fp, const char *name, const struct stats_fold *f)
 {
-	fprintf(fp, "%-20.20s %12.0f %9.4f%% %10.4g %10.4g %10.4g %9.3f %12.6g %10.4g\n", name,
-		fold_mean(f, FIG_INVOCATIONS), 100 * fold_mean(f, FIG_COLD_START_RATIO),
-		fold_mean(f, FIG_LATENCY_MEAN), fold_mean(f, FIG_LATENCY_P50),
-		fold_mean(f, FIG_LATENCY_P99), fold_mean(f, FIG_INSTANCES_MEAN),
-		fold_mean(f, FIG_COST_TOTAL), fold_mean(f, FIG_COST_PER_MILLION));
+	fprintf(fp, "%-20.20s", name);
+	cell(fp, 12, "%.0f", fold_mean(f, FIG_INVOCATIONS));
+	cell(fp, 10, "%.4f%%", 100 * fold_mean(f, FIG_COLD_START_RATIO));
+	share(fp, 9, f, FIG_REJECTED);
+	share(fp, 9, f, FIG_TIMED_OUT);
+	share(fp, 9, f, FIG_OOM);
+	cell(fp, 10, "%.4g", fold_mean(f, FIG_LATENCY_MEAN));
+	cell(fp, 10, "%.4g", fold_mean(f, FIG_LATENCY_P50));
+	cell(fp, 10, "%.4g", fold_mean(f, FIG_LATENCY_P99));
+	cell(fp, 9, "%.3f", fold_mean(f, FIG_INSTANCES_MEAN));
+	cell(fp, 12, "%.6g", fold_mean(f, FIG_COST_TOTAL));
+	cell(fp, 10, "%.4g", fold_mean(f, FIG_COST_PER_MILLION));
+	fputc('\n', fp);
 }
 
 void output_print_table(FILE *fp, const struct scenario *sc, const struct run_result *r)
@@ -278,8 +318,9 @@ void output_print_table(FILE *fp, const struct scenario *sc, const struct run_re
 	fprintf(fp, "slsim %s: scenario %s, provider %s, seed %llu, %u replication%s, %g s simulated\n",
 		SLSIM_VERSION, sc->name, sc->pricing->name, (unsigned long long)sc->seed,
 		sc->replications, sc->replications == 1 ? "" : "s", sc->duration_s);
-	fprintf(fp, "%-20s %12s %10s %10s %10s %10s %9s %12s %10s\n", "function", "invocations",
-		"cold", "mean_s", "p50_s", "p99_s", "instances", "cost_usd", "usd_per_M");
+	fprintf(fp, "%-20s %12s %10s %9s %9s %9s %10s %10s %10s %9s %12s %10s\n", "function", "invocations",
+		"cold", "rejected", "timed_out", "oom", "mean_s", "p50_s", "p99_s", "instances", "cost_usd",
+		"usd_per_M");
 	/* Many functions: the table shows the first 20; the files have them all. */
 	size_t shown = r->n_functions < 20 ? r->n_functions : 20;
 	for (size_t i = 0; i < shown && r->n_functions > 1; i++)

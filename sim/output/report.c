@@ -260,17 +260,109 @@ static double window_s(const json_t *summary)
 	return jnum(summary, "duration_s") - (isfinite(jnum(summary, "warmup_s")) ? jnum(summary, "warmup_s") : 0);
 }
 
+/* A warning paragraph (class "warn"; "Warning:" in Markdown). */
+static void warn(struct doc *d, const char *text)
+{
+	fputs("<p class=\"warn\">Warning: ", d->html);
+	html_esc(d->html, text);
+	fputs("</p>\n", d->html);
+	fputs("**Warning:** ", d->md);
+	md_esc(d->md, text);
+	fputs("\n\n", d->md);
+}
+
+/* A headline cell: mean ± half-width, except for a maximum (its range over
+ * replications: an interval on the mean of maxima says little) and for a
+ * quantile whose interval is narrower than the histogram's resolution (all
+ * replications in one bucket would print "± 0"). */
+static void headline_cell(char *buf, size_t size, const json_t *summary, const char *name)
+{
+	const json_t *tot = json_object_get(summary, "totals"), *ci = json_object_get(summary, "ci95");
+	const json_t *range = json_object_get(summary, "range");
+	double v = jnum(tot, name), c = jnum(ci, name), n = jnum(summary, "replications");
+	double lo = NAN, hi = NAN;
+	char key[128];
+	snprintf(key, sizeof(key), "%s", name);
+	char *dot = strchr(key, '.');
+	const json_t *r = NULL;
+	if (dot) {
+		*dot = '\0';
+		r = json_object_get(json_object_get(range, key), dot + 1);
+	}
+	if (json_is_array(r) && json_array_size(r) == 2) {
+		lo = json_number_value(json_array_get(r, 0));
+		hi = json_number_value(json_array_get(r, 1));
+	}
+	if (isfinite(v) && isfinite(hi) && n >= 2)
+		snprintf(buf, size, "%.4g to %.4g over %g replications (mean %.4g)", lo, hi, n, v);
+	else if (strncmp(name, "latency_s.p", 11) == 0 && isfinite(v) && isfinite(c) && c < v * HISTO_REL_ERROR)
+		snprintf(buf, size, "%.4g ± %g %% (the quantiles' resolution)", v, 100 * HISTO_REL_ERROR);
+	else
+		fmt(buf, size, v, c);
+}
+
+/* The window in words: "2 h", "3.5 days". */
+static void window_words(char *buf, size_t size, double w_s)
+{
+	if (w_s >= 2 * 86400)
+		snprintf(buf, size, "%.3g days", w_s / 86400);
+	else if (w_s >= 2 * 3600)
+		snprintf(buf, size, "%.3g h", w_s / 3600);
+	else
+		snprintf(buf, size, "%.4g s", w_s);
+}
+
+/* What a reader should not overlook: a short window, few replications,
+ * wide intervals. */
+static void headline_warnings(struct doc *d, const json_t *summary)
+{
+	const json_t *tot = json_object_get(summary, "totals"), *ci = json_object_get(summary, "ci95");
+	double w = window_s(summary), n = jnum(summary, "replications");
+	char text[1024], win[64];
+	window_words(win, sizeof(win), w);
+	if (w < 7 * 86400) {
+		snprintf(text, sizeof(text), "the measured window (%s) is shorter than a week: the monthly figures repeat it %.4g "
+			 "times and miss whatever it does not hold (weekly cycles, weekends, rare peaks).", win, BASELINE_MONTH_S / w);
+		warn(d, text);
+	}
+	if (n < 3) {
+		snprintf(text, sizeof(text), "%g replication%s: %s; run at least 3 (\"replications\").", n, n == 1 ? "" : "s",
+			 n < 2 ? "there is no confidence interval" : "the 95 % intervals rest on one degree of freedom");
+		warn(d, text);
+	}
+	char wide[768] = "";
+	const char *names[sizeof(headline) / sizeof(headline[0]) + 1];
+	size_t k = 0;
+	for (size_t i = 0; i < sizeof(headline) / sizeof(headline[0]); i++)
+		names[k++] = headline[i];
+	names[k++] = "cost_usd.monthly";
+	for (size_t i = 0; i < k; i++) {
+		double v = jnum(tot, names[i]), c = jnum(ci, names[i]);
+		if (strcmp(names[i], "instances.peak") == 0 || !isfinite(v) || !isfinite(c) || v == 0 || c <= 0.1 * fabs(v))
+			continue;
+		snprintf(wide + strlen(wide), sizeof(wide) - strlen(wide), "%s%s (± %.0f %%)", *wide ? ", " : "", names[i],
+			 100 * c / fabs(v));
+	}
+	if (*wide) {
+		snprintf(text, sizeof(text), "95 %% intervals wider than 10 %% of the mean: %s. More replications or a longer "
+			 "window narrow them.", wide);
+		warn(d, text);
+	}
+}
+
+static void function_costs(struct doc *d, const json_t *summary, double f);
+
 static void section_headline(struct doc *d, const json_t *summary)
 {
 	char v[128], id[160];
 	const json_t *tot = json_object_get(summary, "totals"), *ci = json_object_get(summary, "ci95");
 	heading(d, 2, "Headline figures");
 	para(d, "Means over replications with the half-width of the 95 % Student-t interval (none with one replication); "
-		"figures cover the measured window.");
+		"maxima (instances.peak) as their range over replications; figures cover the measured window.");
 	const char *cols[] = { "figure", "all functions" };
 	table_start(d, cols, 2);
 	for (size_t i = 0; i < sizeof(headline) / sizeof(headline[0]); i++) {
-		fmt(v, sizeof(v), jnum(tot, headline[i]), jnum(ci, headline[i]));
+		headline_cell(v, sizeof(v), summary, headline[i]);
 		snprintf(id, sizeof(id), "fig-%s", headline[i]);
 		const char *cells[] = { headline[i], v };
 		table_row(d, cells, 2, id);
@@ -278,7 +370,7 @@ static void section_headline(struct doc *d, const json_t *summary)
 	table_end(d);
 
 	/* Monthly: the provider's figure when it has one, else the window's
-	 * cost scaled to 730 h. */
+	 * cost; both scaled to the same 730-h month. */
 	double w = window_s(summary), f = BASELINE_MONTH_S / w;
 	double m = jnum(tot, "cost_usd.monthly"), mc = jnum(ci, "cost_usd.monthly");
 	int provider_month = isfinite(m);
@@ -288,19 +380,30 @@ static void section_headline(struct doc *d, const json_t *summary)
 	}
 	heading(d, 2, "Monthly cost estimate");
 	usd(v, sizeof(v), m, mc);
-	char text[512];
+	char text[768], win[64];
+	window_words(win, sizeof(win), w);
 	if (provider_month)
-		snprintf(text, sizeof(text), "At this workload, %s per month: the measured window's usage scaled to 30 days (x %g), with the provider's volume tiers and, if the scenario sets pricing.free_tier, its free tiers (cost_usd.monthly).",
-			 v, 30 * 86400.0 / w);
+		snprintf(text, sizeof(text), "At this workload, %s per month. A month is 730 hours here, as in the providers' pricing calculators and the VM comparison: "
+			 "the measured window (%s) is extrapolated by repeating its usage (requests, GB-seconds, instance time) %.4g times, "
+			 "then the provider's volume tiers and, if the scenario sets pricing.free_tier, its free tiers apply (cost_usd.monthly).",
+			 v, win, f);
 	else
-		snprintf(text, sizeof(text), "At this workload, %s per month (730 hours): the measured window's bill scaled by 730 h / %g s. Free tiers are not deducted.",
-			 v, w);
+		snprintf(text, sizeof(text), "At this workload, %s per month. A month is 730 hours here, as in the providers' pricing calculators: "
+			 "the measured window's bill (%s) times %.4g. Free tiers are not deducted.", v, win, f);
 	fprintf(d->html, "<p class=\"big\" id=\"monthly\">%s</p>\n", v);
 	para(d, text);
+	headline_warnings(d, summary);
+	function_costs(d, summary, f);
+}
+
+/* Per function (with more than one): its window's cost times f (730 h /
+ * window) at list prices, and its other headline figures. */
+static void function_costs(struct doc *d, const json_t *summary, double f)
+{
 	const json_t *fns = json_object_get(summary, "functions"), *fn;
 	size_t i;
 	if (json_array_size(fns) > 1) {
-		const char *cols2[] = { "function", "monthly cost", "cost per million", "cold-start ratio", "p99 latency (s)" };
+		const char *cols2[] = { "function", "monthly cost (730 h, list prices)", "cost per million", "cold-start ratio", "p99 latency (s)" };
 		table_start(d, cols2, 5);
 		json_array_foreach(fns, i, fn) {
 			if (i == 50)
@@ -424,6 +527,80 @@ static int section_best(struct doc *d, const char *dir, struct errbuf *err)
 	return rc < 0 ? rc : 0;
 }
 
+/* Rows shown in the infeasible-points table; the rest are counted. */
+#define MAX_INFEASIBLE_ROWS 50
+
+/* One row of sweep.csv whose status is not "ok": its values and reason. */
+static void infeasible_row(struct doc *d, const struct csvr_row *head, const struct csvr_row *row, long g_end,
+			   long cs)
+{
+	char cfg[2048] = "";
+	for (long k = 1; k < g_end && k < (long)row->n_fields; k++)
+		snprintf(cfg + strlen(cfg), sizeof(cfg) - strlen(cfg), "%s%s=%s", k > 1 ? ", " : "",
+			 head->fields[k], row->fields[k]);
+	const char *why = row->fields[cs];
+	if (strncmp(why, "infeasible: ", 12) == 0)
+		why += 12;
+	const char *cells[] = { row->fields[0], cfg, why };
+	table_row(d, cells, 3, NULL);
+}
+
+/* The points of sweep.csv its status column marks infeasible (a
+ * configuration the provider does not offer), with the reason: they have
+ * no figures, and neither the best rows nor the optimiser consider them. */
+static int section_infeasible(struct doc *d, const char *dir, struct errbuf *err)
+{
+	char path[4200];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/sweep.csv", dir);
+	if (stat(path, &st) != 0)
+		return 0;
+	struct csvr *r;
+	struct csvr_row row, head = { 0 };
+	int rc = csvr_open(&r, path, err);
+	if (rc < 0)
+		return rc;
+	long cs = -1, g_end = -1;
+	char **names = NULL;
+	if ((rc = csvr_next(r, &row, err)) == 1) {
+		cs = csvr_find_column(&row, "status");
+		g_end = csvr_find_column(&row, "invocations");
+		/* The header's cells are the reader's until the next row: keep them. */
+		names = calloc(row.n_fields, sizeof(*names));
+		for (size_t k = 0; names && k < row.n_fields; k++)
+			names[k] = strdup(row.fields[k]);
+		head.fields = (const char *const *)names;
+		head.n_fields = names ? row.n_fields : 0;
+	}
+	size_t n = 0;
+	while (rc >= 0 && cs >= 0 && g_end >= 1 && names && (rc = csvr_next(r, &row, err)) == 1) {
+		if ((long)row.n_fields <= cs || strncmp(row.fields[cs], "infeasible", 10) != 0)
+			continue;
+		if (n == 0) {
+			heading(d, 2, "Infeasible points");
+			para(d, "Configurations the provider does not offer (sweep.csv's status column): they were not "
+				"simulated, and neither the best rows above nor the optimiser consider them.");
+			const char *cols[] = { "point", "configuration", "reason" };
+			table_start(d, cols, 3);
+		}
+		if (n++ < MAX_INFEASIBLE_ROWS)
+			infeasible_row(d, &head, &row, g_end, cs);
+	}
+	if (n > 0) {
+		table_end(d);
+		if (n > MAX_INFEASIBLE_ROWS) {
+			char more[128];
+			snprintf(more, sizeof(more), "... and %zu more in sweep.csv.", n - MAX_INFEASIBLE_ROWS);
+			para(d, more);
+		}
+	}
+	for (size_t k = 0; names && k < head.n_fields; k++)
+		free(names[k]);
+	free(names);
+	csvr_close(r);
+	return rc < 0 ? rc : 0;
+}
+
 static void section_optimizer(struct doc *d, const char *dir)
 {
 	char path[4200];
@@ -464,6 +641,34 @@ static void section_optimizer(struct doc *d, const char *dir)
 	json_decref(doc);
 }
 
+/* What the baseline is and how each kind of traffic source was scaled
+ * (kinds: BASELINE_SRC_* bits): only what was done. */
+static void baseline_intro(struct doc *d, const struct baseline_cfg *b, unsigned kinds)
+{
+	char text[2048];
+	snprintf(text, sizeof(text),
+		 "Baseline: VMs of %g vCPU / %g GB at $%g per hour, each serving %g requests/s, at least %u, sized for %s. "
+		 "The scenario is simulated again at each traffic scale s:",
+		 b->vcpus, b->memory_gb, b->hourly_usd, b->requests_per_s_per_vm, b->min_vms,
+		 b->scale == BASELINE_PEAK ? "the peak interval's arrival rate all month" : "each interval's arrival rate (autoscaling)");
+	static const char *const how[] = {
+		"Poisson rates times s",
+		"periodic periods, jitters and phases divided by s",
+		"trace arrivals thinned below 1 (each request kept with probability s) and given copies above 1 "
+		"(floor(s) - 1 copies of each request, and one more with probability s - floor(s), at uniform times "
+		"between it and the next request)",
+		"the generator's rates times s (its periods divided by s)",
+	};
+	for (unsigned k = 0, first = 1; k < 4; k++)
+		if (kinds & 1u << k) {
+			snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s %s", first ? "" : ";", how[k]);
+			first = 0;
+		}
+	snprintf(text + strlen(text), sizeof(text) - strlen(text),
+		 ". Monthly means 730 hours: each window's cost times 730 h / the window, without free tiers.");
+	para(d, text);
+}
+
 static int section_baseline(struct doc *d, const char *dir, const json_t *scen, const struct report_options *opt,
 			    struct errbuf *err)
 {
@@ -476,32 +681,26 @@ static int section_baseline(struct doc *d, const char *dir, const json_t *scen, 
 	size_t n = opt->n_scales ? opt->n_scales : report_n_default_scales;
 	const double *scales = opt->n_scales ? opt->scales : report_default_scales;
 	struct baseline_point pts[REPORT_MAX_SCALES];
-	size_t n_unscaled = 0;
+	unsigned kinds = 0;
 	if ((rc = opt->baseline_curve(opt->baseline_ctx, scen, where, &b, scales, n, dir, pts,
-				      &n_unscaled, err)) < 0)
+				      &kinds, err)) < 0)
 		return rc;
 	heading(d, 2, "Serverless against always-on VMs");
+	baseline_intro(d, &b, kinds);
 	char text[1024], v1[64], v2[64];
-	snprintf(text, sizeof(text),
-		 "Baseline: VMs of %g vCPU / %g GB at $%g per hour, each serving %g requests/s, at least %u, sized for %s. "
-		 "The scenario is simulated again with its arrival rates multiplied by each traffic scale (Poisson rates "
-		 "times the scale, periodic periods divided by it%s).",
-		 b.vcpus, b.memory_gb, b.hourly_usd, b.requests_per_s_per_vm, b.min_vms,
-		 b.scale == BASELINE_PEAK ? "the peak interval's arrival rate all month" : "each interval's arrival rate (autoscaling)",
-		 n_unscaled ? "; trace-driven functions keep their trace and are not scaled" : "");
-	para(d, text);
-	const char *cols[] = { "traffic scale", "serverless per month", "VMs per month", "VMs (peak)", "cheaper" };
-	table_start(d, cols, 5);
+	const char *cols[] = { "traffic scale", "invocations", "serverless per month", "VMs per month", "VMs (peak)", "cheaper" };
+	table_start(d, cols, 6);
 	for (size_t k = 0; k < n; k++) {
-		char c0[32], c3[32], id[32];
+		char c0[32], c1[32], c3[32], id[32];
 		snprintf(c0, sizeof(c0), "%g", pts[k].scale);
+		snprintf(c1, sizeof(c1), "%.0f", pts[k].invocations);
 		usd(v1, sizeof(v1), pts[k].serverless_monthly_usd, pts[k].serverless_ci95);
 		usd(v2, sizeof(v2), pts[k].vm.vm_monthly_usd, NAN);
 		snprintf(c3, sizeof(c3), "%u", pts[k].vm.peak_vms);
-		const char *cells[] = { c0, v1, v2, c3,
+		const char *cells[] = { c0, c1, v1, v2, c3,
 					pts[k].serverless_monthly_usd <= pts[k].vm.vm_monthly_usd ? "serverless" : "VMs" };
 		snprintf(id, sizeof(id), "baseline-%zu", k);
-		table_row(d, cells, 5, id);
+		table_row(d, cells, 6, id);
 	}
 	table_end(d);
 	double be = baseline_break_even(pts, n);
@@ -551,7 +750,7 @@ static void page_start(struct doc *d, const char *dir, const json_t *summary)
 	      "h1{border-bottom:3px solid #ff7f0e}h2{margin-top:1.6em;border-bottom:1px solid #ccc}"
 	      "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right;"
 	      "font-size:90%;max-width:420px;overflow-wrap:anywhere}td:first-child,th:first-child{text-align:left}"
-	      "th{background:#f3f3f3}.big{font-size:150%;font-weight:bold;color:#b35900}"
+	      "th{background:#f3f3f3}.big{font-size:150%;font-weight:bold;color:#b35900}.warn{color:#a00}"
 	      "figure{margin:1em 0}img{max-width:100%;border:1px solid #ddd}figcaption{color:#555;font-size:90%}"
 	      "</style></head><body>\n<h1>", d->html);
 	html_esc(d->html, title);
@@ -606,7 +805,7 @@ int report_dir(const char *dir, const struct report_options *opt, struct errbuf 
 		section_headline(&d, summary);
 	}
 	section_optimizer(&d, dir);
-	if ((rc = section_best(&d, dir, err)) < 0)
+	if ((rc = section_best(&d, dir, err)) < 0 || (rc = section_infeasible(&d, dir, err)) < 0)
 		goto out;
 	if (scen && (rc = section_baseline(&d, dir, scen, opt, err)) < 0)
 		goto out;

@@ -22,12 +22,12 @@
 
 /* Simulates the scenario document scen (validated as where) at each of the
  * n traffic scales, prices each both ways into out[0 .. n) and writes
- * dir/baseline.csv; *n_unscaled counts the functions whose traffic cannot
- * be scaled. The command line fills it with sim/experiment/baseline.c's
+ * dir/baseline.csv; *kinds gets the BASELINE_SRC_* bits of the traffic
+ * sources scaled. The command line fills it with sim/experiment/baseline.c's
  * baseline_report_curve (the output layer does not run simulations). */
 typedef int (*report_baseline_fn)(void *ctx, const json_t *scen, const char *where,
 				  const struct baseline_cfg *b, const double *scales, size_t n,
-				  const char *dir, struct baseline_point *out, size_t *n_unscaled,
+				  const char *dir, struct baseline_point *out, unsigned *kinds,
 				  struct errbuf *err);
 
 struct report_options {

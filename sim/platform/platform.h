@@ -5,7 +5,8 @@
  * dispatch of requests to warm instances (platform.idle_selection), cold
  * starts through the function's cold-start model, keep-alive through its
  * keep-alive policy, concurrency limits (account pool, reserved concurrency)
- * with rejection or a FIFO wait queue, and request timeouts.
+ * with rejection or a FIFO wait queue, request timeouts, and processor
+ * sharing of an instance's vCPUs among the requests it serves at once.
  *
  * It reports what happens to an observer and never knows prices or
  * statistics. Time is the engine's clock; one platform per simulation run.
@@ -60,6 +61,14 @@ struct platform_observer {
 	 * start_s to its end_s (request_done; warmer pings included). */
 	void (*busy_change)(void *ctx, uint32_t fn, double now_s, int delta);
 	void (*instance_released)(void *ctx, uint32_t fn, double created_s, double released_s);
+	/* An instance of function fn held at least one request from start_s
+	 * (its in-flight count went 0 -> 1) to end_s (back to 0): one busy
+	 * period, requests overlapping on it counted once. The first init_s of
+	 * it the instance initialised (a cold start; 0 otherwise); provisioned:
+	 * the instance is provisioned at end_s. Only for functions with
+	 * concurrency_per_instance > 1 (with one request at a time a busy period
+	 * is a request: request_done), and only when set (billing needs it). */
+	void (*instance_busy)(void *ctx, uint32_t fn, double start_s, double init_s, double end_s, int provisioned);
 	/* Function fn's provisioned instances are set at now_s from before to after. */
 	void (*provisioned_change)(void *ctx, uint32_t fn, double now_s, uint32_t before, uint32_t after);
 };

@@ -191,8 +191,44 @@ static void meter(const struct collect *c, struct usage *u, const struct request
 		.run_s = r->run_s,
 		.restore = r->restore,
 		.provisioned = r->provisioned,
+		.shared = f->concurrency_per_instance > 1,
 	};
 	c->sc->pricing->meter(c->sc->pricing_cfg, u, &m);
+}
+
+/* A busy period of an instance serving several requests at once, for plans
+ * that bill instance time while requests run (meter_req.shared: its
+ * requests add only their fee). The whole period goes to the time series,
+ * in the interval where it starts (as requests go to their arrival's); the
+ * function's bill takes its part after warmup_s, the start-up first. Like a
+ * request, a period that runs past duration_s is billed to its end. */
+static void on_instance_busy(void *ctx, uint32_t fn, double start_s, double init_s, double end_s, int provisioned)
+{
+	struct collect *c = ctx;
+	const struct function_cfg *f = &c->sc->functions[fn];
+	struct meter_req m = {
+		.memory_mb = f->memory_mb,
+		.vcpus = f->vcpus,
+		.init_s = init_s,
+		.run_s = end_s - start_s - init_s,
+		.provisioned = provisioned,
+	};
+	struct usage used = { 0 };
+	c->sc->pricing->meter_busy(c->sc->pricing_cfg, &used, &m);
+	usage_add(&c->bins[bin_of_past(c, start_s)].usage, &used);
+	double w = c->sc->warmup_s;
+	if (end_s <= w)
+		return;
+	if (provisioned)
+		c->prov_busy_ms[fn] += (uint64_t)llround((end_s - (start_s > w ? start_s : w)) * 1000);
+	if (start_s < w) {
+		double cut = w - start_s;
+		m.init_s = init_s > cut ? init_s - cut : 0;
+		m.run_s = end_s - w - m.init_s;
+		used = (struct usage){ 0 };
+		c->sc->pricing->meter_busy(c->sc->pricing_cfg, &used, &m);
+	}
+	usage_add(&c->fn[fn].usage, &used);
 }
 
 static void lat_flush_one(struct collect *c)
@@ -226,6 +262,16 @@ static void lat_add(struct collect *c, uint32_t fn, double value_s)
 	c->lat[(c->lat_head + c->n_lat++) % COLLECT_LAT_DELAY] = (struct lat_pending){ fn, b, value_s };
 }
 
+/* A provisioned instance serving a request is not idle meanwhile (its
+ * idle-time rates: collect_finish); one serving several at once reports
+ * its busy periods instead (on_instance_busy). */
+static inline void prov_busy_request(struct collect *c, const struct request_result *r)
+{
+	if (r->provisioned && r->arrival_s >= c->sc->warmup_s &&
+	    c->sc->functions[r->function].concurrency_per_instance == 1)
+		c->prov_busy_ms[r->function] += (uint64_t)llround((r->end_s - r->start_s) * 1000);
+}
+
 static void on_request_done(void *ctx, const struct request_result *r)
 {
 	struct collect *c = ctx;
@@ -257,6 +303,7 @@ static void on_request_done(void *ctx, const struct request_result *r)
 		if (r->tag & 1) {   /* arrived after warm-up */
 			st->invocations++;
 			st->cold_starts += r->cold;
+			st->served += ran;
 			switch (r->outcome) {
 			case REQ_COMPLETED:
 				st->completed++;
@@ -280,6 +327,7 @@ static void on_request_done(void *ctx, const struct request_result *r)
 		usage_add(&bin->usage, &used);
 		if (fn_usage)
 			usage_add(fn_usage, &used);
+		prov_busy_request(c, r);
 	}
 }
 
@@ -354,6 +402,7 @@ struct platform_observer collect_observer(struct collect *c)
 		.alive_change = on_alive,
 		.busy_change = on_busy,
 		.instance_released = on_released,
+		.instance_busy = c->bills_busy ? on_instance_busy : NULL,
 		.provisioned_change = on_provisioned,
 	};
 }
@@ -370,9 +419,11 @@ int collect_init(struct collect *c, const struct scenario *sc, uint32_t rep, str
 	c->fn_last_s = calloc(sc->n_functions, sizeof(*c->fn_last_s));
 	c->prov_level = calloc(sc->n_functions, sizeof(*c->prov_level));
 	c->prov_since_s = calloc(sc->n_functions, sizeof(*c->prov_since_s));
+	c->prov_busy_ms = calloc(sc->n_functions, sizeof(*c->prov_busy_ms));
 	c->bins = calloc(c->n_bins, sizeof(*c->bins));
 	c->bin_acc = calloc(c->n_bins, sizeof(*c->bin_acc));
-	if (!c->fn || !c->fn_last_s || !c->prov_level || !c->prov_since_s || !c->bins || !c->bin_acc)
+	if (!c->fn || !c->fn_last_s || !c->prov_level || !c->prov_since_s || !c->prov_busy_ms || !c->bins ||
+	    !c->bin_acc)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory starting replication %u", rep);
 	for (size_t i = 0; i < sc->n_functions; i++)
 		fn_stats_init(&c->fn[i]);
@@ -383,6 +434,11 @@ int collect_init(struct collect *c, const struct scenario *sc, uint32_t rep, str
 	struct usage probe = { 0 }, zero = { 0 };
 	sc->pricing->meter_time(sc->pricing_cfg, &probe, PRICING_TIME_INSTANCE, 1024, 1, 1, 1);
 	c->bills_instances = memcmp(&probe, &zero, sizeof(probe)) != 0;
+	/* Whether busy periods cost anything: meter one probe period. */
+	struct meter_req period = { .memory_mb = 1024, .vcpus = 1, .run_s = 1 };
+	probe = (struct usage){ 0 };
+	sc->pricing->meter_busy(sc->pricing_cfg, &probe, &period);
+	c->bills_busy = memcmp(&probe, &zero, sizeof(probe)) != 0;
 	return 0;
 }
 
@@ -394,6 +450,7 @@ void collect_free(struct collect *c)
 	free(c->fn_last_s);
 	free(c->prov_level);
 	free(c->prov_since_s);
+	free(c->prov_busy_ms);
 	free(c->bins);
 	free(c->bin_acc);
 	memset(c, 0, sizeof(*c));
@@ -410,6 +467,10 @@ void collect_finish(struct collect *c)
 		if (f->cold_start->snapshot && f->cold_start->snapshot(f->cold_start_cfg) == RESTORE_CHARGED)
 			sc->pricing->meter_time(sc->pricing_cfg, &c->fn[i].usage, PRICING_TIME_SNAPSHOT,
 						f->memory_mb, f->vcpus, 1, sc->duration_s - sc->warmup_s);
+		/* After every provisioned period (collect_close_provisioned). */
+		if (c->prov_busy_ms[i])
+			sc->pricing->meter_time(sc->pricing_cfg, &c->fn[i].usage, PRICING_TIME_PROVISIONED_BUSY,
+						f->memory_mb, f->vcpus, 1, (double)c->prov_busy_ms[i] / 1000);
 	}
 }
 

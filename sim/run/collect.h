@@ -62,6 +62,8 @@ struct collect {
 	uint32_t n_lat, lat_head;
 	int prefetch;               /* enough functions that they miss the caches */
 	int bills_instances;        /* the pricing model meters instance time */
+	int bills_busy;             /* ... or instances' busy periods (meter_busy) */
+	uint64_t *prov_busy_ms;     /* per function: ms its provisioned instances served in the window */
 };
 
 /* Sets up the records of replication rep of sc (0, or ERR_RUNTIME with a

@@ -35,6 +35,7 @@ int fn_stats_merge(struct fn_stats *dst, const struct fn_stats *src)
 	dst->rejected += src->rejected;
 	dst->timed_out += src->timed_out;
 	dst->oom += src->oom;
+	dst->served += src->served;
 	dst->instance_s += src->instance_s;
 	dst->busy_s += src->busy_s;
 	dst->idle_s += src->idle_s;
@@ -68,6 +69,8 @@ void stats_figures(const struct fn_stats *s, double window_s, const struct prici
 	out[FIG_COMPLETED] = (double)s->completed;
 	out[FIG_COLD_STARTS] = (double)s->cold_starts;
 	out[FIG_COLD_START_RATIO] = ratio((double)s->cold_starts, (double)s->invocations);
+	/* What papers report: dropped requests never started anything. */
+	out[FIG_COLD_START_RATIO_SERVED] = ratio((double)s->cold_starts, (double)s->served);
 	out[FIG_REJECTED] = (double)s->rejected;
 	out[FIG_TIMED_OUT] = (double)s->timed_out;
 	out[FIG_OOM] = (double)s->oom;
@@ -112,6 +115,10 @@ void stats_fold_add(struct stats_fold *f, const double v[FIG_COUNT])
 		if (isnan(v[i]))
 			continue;
 		uint32_t n = ++f->n_valid[i];
+		if (n == 1 || v[i] < f->min[i])
+			f->min[i] = v[i];
+		if (n == 1 || v[i] > f->max[i])
+			f->max[i] = v[i];
 		double d = v[i] - f->mean[i];
 		f->mean[i] += d / n;
 		f->m2[i] += d * (v[i] - f->mean[i]);

@@ -22,6 +22,7 @@
 	X(COMPLETED, "completed", 1)                              \
 	X(COLD_STARTS, "cold_starts", 1)                          \
 	X(COLD_START_RATIO, "cold_start_ratio", 0)                \
+	X(COLD_START_RATIO_SERVED, "cold_start_ratio_served", 0)  \
 	X(REJECTED, "rejected", 1)                                \
 	X(TIMED_OUT, "timed_out", 1)                              \
 	X(OOM, "oom", 1)                                          \
@@ -61,6 +62,7 @@ extern const int stats_figure_is_count[FIG_COUNT];
 /* One function (or the whole run) in one replication. */
 struct fn_stats {
 	uint64_t invocations, completed, cold_starts, rejected, timed_out, oom;
+	uint64_t served;            /* invocations that ran on an instance (not rejected or queue-timed-out) */
 	struct histo latency;
 	/* Integrals over the window, in instance-seconds. */
 	double instance_s, busy_s, idle_s, idle_mb_s;
@@ -78,11 +80,13 @@ void fn_stats_free(struct fn_stats *s);
 int fn_stats_merge(struct fn_stats *dst, const struct fn_stats *src);
 
 /* Figures of one replication; window_s = duration_s - warmup_s. The
- * monthly cost scales the window's usage to 30 days (STATS_MONTH_S). */
+ * monthly cost scales the window's usage to a month of 730 hours
+ * (STATS_MONTH_S), the month of the providers' pricing calculators and of
+ * the VM baseline (BASELINE_MONTH_S): one definition everywhere. */
 void stats_figures(const struct fn_stats *s, double window_s, const struct pricing_ops *pricing,
 		   const void *pricing_cfg, double out[FIG_COUNT]);
 
-#define STATS_MONTH_S (30.0 * 86400.0)
+#define STATS_MONTH_S (730.0 * 3600.0)
 
 /* Running mean and variance of figure vectors over replications (Welford),
  * folded in replication order so results are independent of threads. */
@@ -91,6 +95,7 @@ struct stats_fold {
 	double mean[FIG_COUNT];
 	double m2[FIG_COUNT];
 	uint32_t n_valid[FIG_COUNT];   /* NaN figures (no data) are skipped */
+	double min[FIG_COUNT], max[FIG_COUNT];   /* range over replications (when n_valid) */
 };
 
 void stats_fold_init(struct stats_fold *f);

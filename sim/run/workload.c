@@ -1,6 +1,7 @@
 #include "run/workload.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "core/heap.h"
 #include "core/rng.h"
 #include "workload/trace.h"
+#include "workload/tscale.h"
 
 struct source {
 	const struct workload_source_ops *ops;
@@ -86,6 +88,8 @@ struct csv_src {
 	struct trace_csv_stream *stream;
 	long last_fn;
 	char last_name[256];
+	struct tscale scaled;     /* when is_scaled: arrivals.traffic_scale != 1 */
+	int is_scaled;
 };
 
 /* The scenario function a row names, which must take its arrivals from this
@@ -108,9 +112,10 @@ static int csv_function(struct csv_src *s, const char *name, unsigned long long 
 	return 0;
 }
 
-static int csv_next(void *p, struct arrival *a, struct errbuf *err)
+static int csv_read(void *p, void *rec, struct errbuf *err)
 {
 	struct csv_src *s = p;
+	struct arrival *a = rec;
 	const char *name;
 	unsigned long long line;
 	int rc = trace_csv_stream_next(s->stream, &a->t_s, &name, &line, err);
@@ -123,9 +128,17 @@ static int csv_next(void *p, struct arrival *a, struct errbuf *err)
 	return 1;
 }
 
+static int csv_next(void *p, struct arrival *a, struct errbuf *err)
+{
+	struct csv_src *s = p;
+	return s->is_scaled ? tscale_next(&s->scaled, a, err) : csv_read(s, a, err);
+}
+
 static void csv_close(void *p)
 {
 	struct csv_src *s = p;
+	if (s->is_scaled)
+		tscale_free(&s->scaled);
 	trace_csv_stream_close(s->stream);
 	free(s);
 }
@@ -135,15 +148,28 @@ static const struct workload_source_ops csv_ops = {
 	.close = csv_close,
 };
 
-static int open_csv_trace(struct workload *w, const char *path, struct errbuf *err)
+/* The file of function fn's arrivals, scaled by its traffic_scale (its own
+ * random stream: seed, replication, fn). */
+static int open_csv_trace(struct workload *w, uint32_t replication, size_t fn, struct errbuf *err)
 {
+	const struct arrivals_cfg *a = &w->sc->functions[fn].arrivals;
 	struct csv_src *s = calloc(1, sizeof(*s));
 	if (!s)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	s->sc = w->sc;
 	s->last_fn = -1;
-	int rc = trace_csv_stream_open(path, &s->stream, err);
+	int rc = trace_csv_stream_open(a->trace_path, &s->stream, err);
+	if (rc == 0 && a->traffic_scale != 1) {
+		s->is_scaled = 1;
+		rc = tscale_init(&s->scaled, a->traffic_scale,
+				 rng_stream(w->sc->seed, replication, (uint32_t)fn, RNG_SCALE), sizeof(struct arrival),
+				 offsetof(struct arrival, t_s), csv_read, s, err);
+		if (rc < 0)
+			s->is_scaled = 0;
+	}
 	if (rc < 0) {
+		if (s->stream)
+			trace_csv_stream_close(s->stream);
 		free(s);
 		return rc;
 	}
@@ -313,7 +339,11 @@ int workload_new(const struct scenario *sc, struct engine *e, uint32_t replicati
 					  strcmp(sc->functions[j].arrivals.trace_path, a->trace_path) == 0))
 				j++;
 			if (j == i)
-				rc = open_csv_trace(w, a->trace_path, err);
+				rc = open_csv_trace(w, replication, i, err);
+			else if (sc->functions[j].arrivals.traffic_scale != a->traffic_scale)
+				rc = errbuf_set(err, ERR_INPUT,
+						"%s: functions[%zu].arrivals.traffic_scale (%g) differs from functions[%zu]'s (%g), which reads the same file",
+						sc->path, i, a->traffic_scale, j, sc->functions[j].arrivals.traffic_scale);
 		} else {
 			struct process_src *s = calloc(1, sizeof(*s));
 			if (s)

@@ -20,6 +20,15 @@
 
 enum baseline_scale { BASELINE_PEAK, BASELINE_AUTOSCALE };
 
+/* Kinds of traffic source a scaled scenario holds (bits), so that a report
+ * says how each was scaled. */
+enum baseline_source {
+	BASELINE_SRC_POISSON = 1,     /* rate times the scale */
+	BASELINE_SRC_PERIODIC = 2,    /* period, jitter, phase divided by it */
+	BASELINE_SRC_TRACE = 4,       /* trace files: thinned, or copies added */
+	BASELINE_SRC_GENERATOR = 8,   /* a generator's rate parameters */
+};
+
 struct baseline_cfg {
 	double vcpus;                  /* descriptive: shown in reports */
 	double memory_gb;              /* descriptive */

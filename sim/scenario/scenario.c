@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "scenario/baseline.h"
+#include "models/runtimes.h"
+#include "models/pricing/catalog.h"
+#include "scenario/memsize.h"
 
 /* ---- --set ------------------------------------------------------------- */
 
@@ -176,12 +179,13 @@ static int parse_platform(struct scenario *s, const json_t *obj, const char *whe
 			  struct errbuf *err)
 {
 	static const char *const keys[] = { "account_concurrency", "on_limit", "queue_timeout_s",
-					    "idle_selection", "pool_memory_mb", NULL };
+					    "idle_selection", "pool_memory_mb", "pool_eviction", NULL };
 	static const char *const on_limit[] = { "reject", "queue", NULL };
+	static const char *const eviction[] = { "shortfall", "whole-size", NULL };
 	static const char *const idle[] = { "mru", "newest", "lru", "random", NULL };
 	struct platform_cfg *p = &s->platform;
 	uint64_t conc = p->account_concurrency;
-	int lim = p->on_limit, sel = p->idle_selection, rc;
+	int lim = p->on_limit, sel = p->idle_selection, ev = p->pool_eviction, rc;
 	if (!obj)
 		return 0;
 	if ((rc = ju_check_keys(obj, where, keys, err)) < 0 ||
@@ -190,8 +194,10 @@ static int parse_platform(struct scenario *s, const json_t *obj, const char *whe
 	    (rc = ju_number(obj, "queue_timeout_s", where, JU_OPTIONAL, 0, 1e9, &p->queue_timeout_s, err)) < 0 ||
 	    (rc = ju_enum(obj, "idle_selection", where, JU_OPTIONAL, idle, &sel, err)) < 0 ||
 	    (rc = ju_uint(obj, "pool_memory_mb", where, JU_OPTIONAL, 0, UINT64_C(1) << 50,
-			  &p->pool_memory_mb, err)) < 0)
+			  &p->pool_memory_mb, err)) < 0 ||
+	    (rc = ju_enum(obj, "pool_eviction", where, JU_OPTIONAL, eviction, &ev, err)) < 0)
 		return rc;
+	p->pool_eviction = ev;
 	p->account_concurrency = (uint32_t)conc;
 	p->on_limit = lim;
 	p->idle_selection = sel;
@@ -242,7 +248,8 @@ static int parse_provider(struct scenario *s, const json_t *v, const char *file,
 	char where[512];
 	const char *name = "aws-lambda-x86";
 	const json_t *obj = NULL;
-	snprintf(where, sizeof(where), "%s: provider", file);
+	char cap[300];
+	snprintf(where, sizeof(where), "%s: provider", errbuf_cap(file, cap, sizeof(cap)));
 	if (v && json_is_string(v)) {
 		name = json_string_value(v);
 	} else if (v && json_is_object(v)) {
@@ -258,6 +265,11 @@ static int parse_provider(struct scenario *s, const json_t *v, const char *file,
 	if (!s->pricing)
 		return errbuf_set(err, ERR_INPUT, "%s: unknown provider \"%s\" (known: %s)", where, name,
 				  pricing_names());
+	struct pricing_limits lim;
+	int rc = pricing_catalog_limits(s->pricing->name, &lim, err);
+	if (rc < 0)
+		return rc;
+	s->timeout_max_s = rc == 0 && !isnan(lim.timeout_max_s) ? lim.timeout_max_s : INFINITY;
 	return s->pricing->parse(s->pricing, obj, &s->pricing_opts, where, &s->pricing_cfg, err);
 }
 
@@ -268,10 +280,36 @@ double scenario_work_service_s(const struct work_cfg *w, double vcpus)
 	return w->io_s + cpu;
 }
 
-/* functions[i].work: the service-time distribution it implies on f->vcpus. */
-static int parse_work(struct function_cfg *f, const json_t *obj, const char *where, struct errbuf *err)
+double scenario_work_vcpus_used(const struct work_cfg *w, double vcpus)
 {
-	static const char *const keys[] = { "cpu_s", "io_s", "parallel_fraction", "min_memory_mb", "cv", NULL };
+	double p = w->parallel_fraction;
+	return vcpus >= 1 ? 1 / ((1 - p) + p / vcpus) : vcpus;
+}
+
+/* cpu_fraction and cpu_width of f (struct function_cfg): from `work`, or
+ * the given fraction of a service time on one vCPU-thread. */
+static void set_cpu_share(struct function_cfg *f, double given_fraction)
+{
+	double v = f->vcpus, used = f->has_work ? scenario_work_vcpus_used(&f->work, v) : (v < 1 ? v : 1);
+	f->cpu_width = v > 0 && used > 0 && v / used > 1 ? v / used : 1;
+	if (!f->has_work) {
+		f->cpu_fraction = given_fraction;
+		return;
+	}
+	struct work_cfg cpu_only = f->work;
+	cpu_only.io_s = 0;
+	double cpu_s = scenario_work_service_s(&cpu_only, v);
+	f->cpu_fraction = cpu_s > 0 ? cpu_s / (cpu_s + f->work.io_s) : 0;
+}
+
+/* functions[i].work: the service-time distribution it implies on f->vcpus
+ * of the provider's processors: cpu_s is given at x86_64 speed and divided by
+ * arch_speed (default: the speed of the plan's architecture, models/runtimes.h). */
+static int parse_work(struct function_cfg *f, const json_t *obj, const char *provider, const char *where,
+		      struct errbuf *err)
+{
+	static const char *const keys[] = { "cpu_s", "io_s", "parallel_fraction", "min_memory_mb", "cv",
+					    "arch_speed", NULL };
 	struct work_cfg *w = &f->work;
 	uint64_t min_mb = 0;
 	int rc;
@@ -282,6 +320,11 @@ static int parse_work(struct function_cfg *f, const json_t *obj, const char *whe
 	    (rc = ju_uint(obj, "min_memory_mb", where, JU_OPTIONAL, 0, 1u << 24, &min_mb, err)) < 0 ||
 	    (rc = ju_number(obj, "cv", where, JU_OPTIONAL, 0, 100, &w->cv, err)) < 0)
 		return rc;
+	w->arch_speed = NAN;
+	if ((rc = ju_number(obj, "arch_speed", where, JU_OPTIONAL, 1e-3, 1e3, &w->arch_speed, err)) < 0 ||
+	    (isnan(w->arch_speed) && (rc = runtimes_plan_speed(provider, &w->arch_speed, err)) < 0))
+		return rc;
+	w->cpu_s /= w->arch_speed;
 	w->min_memory_mb = (uint32_t)min_mb;
 	f->has_work = 1;
 	double mean = scenario_work_service_s(w, f->vcpus);
@@ -301,7 +344,7 @@ static int parse_arrivals(struct scenario *s, struct arrivals_cfg *a, const json
 	static const char *const processes[] = { "poisson", "periodic", "trace", NULL };
 	static const char *const poisson_keys[] = { "process", "rate_per_s", NULL };
 	static const char *const periodic_keys[] = { "process", "period_s", "jitter_s", "phase_s", NULL };
-	static const char *const trace_keys[] = { "process", "path", "format", NULL };
+	static const char *const trace_keys[] = { "process", "path", "format", "traffic_scale", NULL };
 	static const char *const formats[] = { "csv", NULL };
 	int process = 0, format = 0, rc;
 	char path[512];
@@ -328,9 +371,11 @@ static int parse_arrivals(struct scenario *s, struct arrivals_cfg *a, const json
 		break;
 	case ARRIVALS_TRACE: {
 		const char *p = NULL;
+		a->traffic_scale = 1;
 		if ((rc = ju_check_keys(obj, where, trace_keys, err)) < 0 ||
 		    (rc = ju_string(obj, "path", where, JU_REQUIRED, &p, err)) < 0 ||
-		    (rc = ju_enum(obj, "format", where, JU_OPTIONAL, formats, &format, err)) < 0)
+		    (rc = ju_enum(obj, "format", where, JU_OPTIONAL, formats, &format, err)) < 0 ||
+		    (rc = ju_number(obj, "traffic_scale", where, JU_OPTIONAL, 1e-6, 1e4, &a->traffic_scale, err)) < 0)
 			return rc;
 		if (!*p)
 			return errbuf_set(err, ERR_INPUT, "%s: must not be empty",
@@ -353,6 +398,23 @@ struct function_objs {
 	const json_t *service, *work, *cold, *ka, *arrivals;
 };
 
+/* functions[i].timeout_s within the provider's maximum (its data's
+ * limits.timeout_max_s); without the key, the default capped at it. */
+static int check_timeout(const struct scenario *s, struct function_cfg *f, const json_t *obj, const char *where,
+			 struct errbuf *err)
+{
+	char path[512];
+	if (!json_object_get(obj, "timeout_s")) {
+		f->timeout_s = fmin(f->timeout_s, s->timeout_max_s);
+		return 0;
+	}
+	if (f->timeout_s > s->timeout_max_s)
+		return errbuf_set(err, ERR_INPUT, "%s: %g s is above the maximum timeout of %s, %g s",
+				  ju_path(path, sizeof(path), where, "timeout_s"), f->timeout_s, s->pricing->name,
+				  s->timeout_max_s);
+	return 0;
+}
+
 static int parse_function_keys(struct scenario *s, struct function_cfg *f, const json_t *obj, const char *where,
 			       struct function_objs *o, struct errbuf *err)
 {
@@ -360,18 +422,19 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 	int need_arrivals = s->workload ? JU_OPTIONAL : JU_REQUIRED;
 	static const char *const keys[] = { "name", "memory_mb", "concurrency_per_instance",
 					    "reserved_concurrency", "timeout_s", "service", "work", "vcpus",
-					    "cold_start", "keepalive", "arrivals", NULL };
+					    "cold_start", "keepalive", "arrivals", "memory_fit", "cpu_fraction", NULL };
 	char path[512];
 	const char *name = NULL;
 	double vcpus = NAN;
-	uint64_t memory_mb = 128, conc = 1, reserved = 0;
+	uint64_t conc = 0, reserved = 0;   /* conc 0: not set */
+	uint32_t memory_mb = 128;
 	int rc;
 
 	if ((rc = ju_expect_object(obj, where, err)) < 0 ||
 	    (rc = ju_check_keys(obj, where, keys, err)) < 0 ||
 	    (rc = ju_string(obj, "name", where, JU_REQUIRED, &name, err)) < 0 ||
 	    (rc = check_name(name, ju_path(path, sizeof(path), where, "name"), err)) < 0 ||
-	    (rc = ju_uint(obj, "memory_mb", where, JU_OPTIONAL, 1, 1u << 20, &memory_mb, err)) < 0 ||
+	    (rc = memsize_read(s->pricing, s->pricing_cfg, obj, where, &memory_mb, err)) < 0 ||
 	    (rc = ju_number(obj, "vcpus", where, JU_OPTIONAL, 0, 1024, &vcpus, err)) < 0 ||
 	    (rc = ju_uint(obj, "concurrency_per_instance", where, JU_OPTIONAL, 1, 100000, &conc, err)) < 0 ||
 	    (rc = ju_uint(obj, "reserved_concurrency", where, JU_OPTIONAL, 0, UINT32_MAX, &reserved, err)) < 0 ||
@@ -385,15 +448,27 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 	f->name = strdup(name);
 	if (!f->name)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	f->memory_mb = (uint32_t)memory_mb;
-	if ((rc = s->pricing->resources(s->pricing_cfg, f->memory_mb, vcpus, &f->vcpus, where, err)) < 0)
+	f->memory_mb = memory_mb;
+	if ((rc = check_timeout(s, f, obj, where, err)) < 0 ||
+	    (rc = s->pricing->resources(s->pricing_cfg, f->memory_mb, vcpus, &f->vcpus, where, err)) < 0) {
+		/* A sweep across providers reports this per point: say whose rule it is. */
+		if (rc == ERR_INPUT && err && !strstr(err->msg, s->pricing->name))
+			errbuf_set(err, rc, "%s (provider %s)", err->msg, s->pricing->name);
 		return rc;
-	f->concurrency_per_instance = (uint32_t)conc;
+	}
+	/* Not set: the provider's default for the instance size. */
+	f->concurrency_per_instance = conc ? (uint32_t)conc
+				    : s->pricing->default_concurrency(s->pricing_cfg, f->memory_mb, f->vcpus);
 	f->reserved_concurrency = (uint32_t)reserved;
 	if (f->reserved_concurrency > s->platform.account_concurrency)
 		return errbuf_set(err, ERR_INPUT, "%s: %u exceeds platform.account_concurrency (%u)",
 				  ju_path(path, sizeof(path), where, "reserved_concurrency"),
 				  f->reserved_concurrency, s->platform.account_concurrency);
+	/* Such an instance could never start: every request would be dropped. */
+	if (s->platform.pool_memory_mb && f->memory_mb > s->platform.pool_memory_mb)
+		return errbuf_set(err, ERR_INPUT, "%s: %u MB exceeds platform.pool_memory_mb (%llu MB)",
+				  ju_path(path, sizeof(path), where, "memory_mb"), f->memory_mb,
+				  (unsigned long long)s->platform.pool_memory_mb);
 	return 0;
 }
 
@@ -466,8 +541,16 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	if (o.service &&
 	    (rc = dist_from_json(&f->service, o.service, ju_path(path, sizeof(path), where, "service"), err)) < 0)
 		return rc;
-	if (o.work && (rc = parse_work(f, o.work, ju_path(path, sizeof(path), where, "work"), err)) < 0)
+	if (o.work && (rc = parse_work(f, o.work, s->pricing->name, ju_path(path, sizeof(path), where, "work"),
+				       err)) < 0)
 		return rc;
+	double cpu_fraction = 0;
+	if ((rc = ju_number(obj, "cpu_fraction", where, JU_OPTIONAL, 0, 1, &cpu_fraction, err)) < 0)
+		return rc;
+	if (o.work && json_object_get(obj, "cpu_fraction"))
+		return errbuf_set(err, ERR_INPUT, "%s: only with service (with work it follows from cpu_s and io_s)",
+				  ju_path(path, sizeof(path), where, "cpu_fraction"));
+	set_cpu_share(f, cpu_fraction);
 	if ((rc = parse_function_cold_start(s, f, o.cold, where, err)) < 0 ||
 	    (rc = parse_function_keepalive(s, f, o.ka, where, err)) < 0)
 		return rc;
@@ -522,7 +605,9 @@ static int workload_function(struct scenario *s, struct function_cfg *f, const j
 		}
 		json_object_set_new(obj, "memory_mb", json_integer(mb));
 	}
-	snprintf(where, sizeof(where), "%s: function_defaults (function \"%.100s\" of the workload)", file, tf->name);
+	char cap[300];
+	snprintf(where, sizeof(where), "%s: function_defaults (function \"%.100s\" of the workload)",
+		 errbuf_cap(file, cap, sizeof(cap)), tf->name);
 	int rc = parse_function(s, f, obj, where, err);
 	json_decref(obj);
 	return rc;
@@ -647,7 +732,9 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 	char where[512], path[512];
 	int rc;
 
-	snprintf(where, sizeof(where), "%s: ", s->path);
+	char cap[300];
+	/* The file's name capped, so a long path leaves room for the JSON path. */
+	snprintf(where, sizeof(where), "%s: ", errbuf_cap(s->path, cap, sizeof(cap)));
 	if (!json_is_object(doc))
 		return errbuf_set(err, ERR_INPUT, "%s: the scenario must be a JSON object", s->path);
 	if ((rc = parse_top_level(s, where, &o, err)) < 0 ||
@@ -691,8 +778,9 @@ static int alloc_functions(struct scenario *s, const json_t *functions, const ch
 	for (size_t i = 0; s->workload && i < trace_n_functions(s->workload); i++)
 		s->n_functions += trace_function(s->workload, i)->included != 0;
 	if (s->n_functions == 0)
-		return errbuf_set(err, ERR_INPUT, "%s: the sampling options keep no function of the workload",
-				  ju_path(wpath, sizeof(wpath), where, "workload"));
+		return errbuf_set(err, ERR_INPUT, "%s: %s", ju_path(wpath, sizeof(wpath), where, "workload"),
+				  trace_n_functions(s->workload) ? "the sampling options keep no function of the workload"
+								 : "the workload sends no request (its rates or probabilities are all 0)");
 	if (s->n_functions > SCENARIO_MAX_FUNCTIONS)
 		return errbuf_set(err, ERR_INPUT, "%s: %zu functions exceed the limit of %u", path,
 				  s->n_functions, SCENARIO_MAX_FUNCTIONS);

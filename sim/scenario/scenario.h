@@ -28,6 +28,9 @@
 
 enum on_limit { ON_LIMIT_REJECT, ON_LIMIT_QUEUE };
 enum idle_selection { IDLE_MRU, IDLE_NEWEST, IDLE_LRU, IDLE_RANDOM };
+/* How much a new instance that does not fit the memory pool evicts: its
+ * shortfall, or (FaasCache, OpenWhisk) its whole size. */
+enum pool_eviction { POOL_EVICT_SHORTFALL, POOL_EVICT_WHOLE_SIZE };
 /* ARRIVALS_WORKLOAD: no process of its own; arrivals come only from the
  * scenario's "workload". */
 enum arrival_process { ARRIVALS_POISSON, ARRIVALS_PERIODIC, ARRIVALS_TRACE, ARRIVALS_WORKLOAD };
@@ -38,11 +41,14 @@ struct arrivals_cfg {
 	double period_s, jitter_s, phase_s; /* periodic: phase + k*period + U(0, jitter) */
 	char *trace_path;                  /* trace: resolved against the scenario's folder */
 	char *trace_format;                /* trace: "csv" */
+	double traffic_scale;              /* trace: thinning / copies (workload/tscale.h); 1 = as read */
 };
 
 /* A request's work, from which its service time follows (functions[i].work). */
 struct work_cfg {
-	double cpu_s;              /* CPU seconds at one full vCPU */
+	double cpu_s;              /* CPU seconds at one full vCPU of the plan's processors
+				    * (the scenario's cpu_s, at x86_64 speed, / arch_speed) */
+	double arch_speed;         /* the plan's CPU speed relative to x86_64 (models/runtimes.h) */
 	double io_s;               /* seconds not spent on the CPU */
 	double parallel_fraction;  /* Amdahl: the share of cpu_s that parallelises */
 	double cv;                 /* sd / mean of the service time (lognormal; 0 = constant) */
@@ -73,6 +79,13 @@ struct function_cfg {
 	const struct keepalive_ops *keepalive;
 	void *keepalive_cfg;
 	struct arrivals_cfg arrivals;
+	/* Processor sharing on an instance (concurrency_per_instance > 1): the
+	 * share of a request's service time that is CPU-bound (from `work`, or
+	 * functions[i].cpu_fraction, default 0), and how many requests in their
+	 * CPU phase run at full speed at once, cpu_width = vCPUs / the vCPUs one
+	 * uses alone; with n > cpu_width each runs at cpu_width / n of its speed
+	 * alone. Kept last: the hot fields above keep their places. */
+	double cpu_fraction, cpu_width;
 };
 
 struct platform_cfg {
@@ -81,6 +94,7 @@ struct platform_cfg {
 	double queue_timeout_s;
 	enum idle_selection idle_selection;
 	uint64_t pool_memory_mb;           /* memory of all live instances; 0: unlimited */
+	enum pool_eviction pool_eviction;
 	uint32_t reserved_total;           /* the functions' reserved_concurrency, summed
 					    * (<= account_concurrency, checked) */
 };
@@ -96,6 +110,7 @@ struct scenario {
 	const struct pricing_ops *pricing;
 	void *pricing_cfg;
 	struct pricing_opts pricing_opts;  /* top-level "pricing" */
+	double timeout_max_s;              /* the provider's maximum timeout_s (INFINITY: none) */
 	struct platform_cfg platform;
 	/* "workload": the prepared trace or generator (NULL without one). Its
 	 * functions follow the listed ones in functions[], in order of
@@ -131,6 +146,10 @@ int scenario_apply_set(json_t *doc, const char *assignment, struct errbuf *err);
  * Amdahl's speedup 1 / ((1 - p) + p / vcpus) from one vCPU up, and a share
  * below one vCPU stretching all CPU time by 1 / vcpus. */
 double scenario_work_service_s(const struct work_cfg *w, double vcpus);
+/* vCPUs one request of `work` keeps busy alone on vcpus vCPUs: cpu_s over
+ * its CPU time (the Amdahl speedup from one vCPU up, the share itself
+ * below one). */
+double scenario_work_vcpus_used(const struct work_cfg *w, double vcpus);
 
 /* Index of the function with this name, or -1. */
 long scenario_function_index(const struct scenario *s, const char *name);

@@ -94,6 +94,9 @@ struct trace_generator_ops {
 	/* 1: an arrival of trace function *fn at *t_s (non-decreasing); 0: end. */
 	int (*next)(void *it, double *t_s, uint32_t *fn, struct errbuf *err);
 	void (*release)(void *it);  /* optional: frees what start allocated */
+	/* Multiplies the pattern's arrival rates by factor (> 0), after parse:
+	 * the workload's "traffic_scale". */
+	void (*scale)(void *cfg, double factor);
 };
 
 /* ---- the registry (registry.c) ------------------------------------------ */
@@ -120,6 +123,10 @@ void trace_set_times(struct trace *t, double first_s, double last_s);
 void trace_set_has_durations(struct trace *t, int yes);
 void trace_add_rows(struct trace *t, uint64_t rows, uint64_t skipped_status, uint64_t skipped_bad);
 int trace_skip_bad_rows(const struct trace *t);
+/* The workload's "traffic_scale" (1 by default): trace.c applies it to the
+ * arrivals of files (sim/workload/tscale.h); the "generator" format hands it
+ * to its pattern's scale function instead. */
+double trace_traffic_scale(const struct trace *t);
 
 /* Parses "YYYY-MM-DD HH:MM:SS[.fraction]" (also with 'T'); *day is days since
  * 1970-01-01 (proleptic Gregorian, no time zone) and *sec_of_day seconds in
@@ -139,9 +146,11 @@ int trace_check_fields(const struct csvr *r, const struct csvr_row *row, size_t 
 
 /* For generator parse functions: the function named by spec[key] (default
  * def_name) is added to the trace and its index stored in *out; a name the
- * generator already used is an error naming "<where>.<key>". */
+ * generator already used is an error naming "<where>.<key>". With receives
+ * 0 (its rate is zero) the name is only checked and *out is UINT32_MAX: a
+ * generator lists only functions that receive requests. */
 int trace_generator_add_function(struct trace *t, const json_t *spec, const char *key,
-				 const char *def_name, const char *where, uint32_t *out,
+				 const char *def_name, const char *where, int receives, uint32_t *out,
 				 struct errbuf *err);
 
 /* For format parse functions: *copy is a copy of the string spec[key]

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include <ctype.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,9 +11,10 @@
 #include "core/rng.h"
 #include "core/strmap.h"
 #include "workload/plugin.h"
+#include "workload/tscale.h"
 
 static const char *const common_keys[] = { "format", "keep_time", "skip_bad_rows", "max_rows_in_memory",
-					   "top_n", "fraction", "sample_seed", "triggers", NULL };
+					   "top_n", "fraction", "sample_seed", "triggers", "traffic_scale", NULL };
 
 /* ---- the prepared trace -------------------------------------------------- */
 
@@ -37,6 +39,7 @@ struct trace {
 	size_t n_fns, cap_fns;
 	uint32_t *fn_trigger;       /* trigger_id per function, compact for replay */
 	double first_s, last_s, shift_s;
+	double traffic_scale;       /* "traffic_scale": generators scale their rates, files go through tscale */
 	int times_set, keep_time, skip_bad, has_durations;
 	uint64_t max_rows, rows, skipped_status, skipped_bad;
 };
@@ -56,6 +59,7 @@ static uint32_t trigger_id(const struct trace *t, const char *name)
 	return id < 0 ? UINT32_MAX : (uint32_t)id;
 }
 int trace_skip_bad_rows(const struct trace *t) { return t->skip_bad; }
+double trace_traffic_scale(const struct trace *t) { return t->traffic_scale; }
 
 double trace_span_s(const struct trace *t)
 {
@@ -508,6 +512,7 @@ static struct trace *trace_new(const struct trace_format *fmt)
 	}
 	t->fmt = fmt;
 	t->max_rows = TRACE_DEFAULT_MAX_ROWS_IN_MEMORY;
+	t->traffic_scale = 1;
 	return t;
 }
 
@@ -540,7 +545,8 @@ int trace_prepare(struct trace **out, const json_t *spec, const char *where, con
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	if ((rc = ju_bool(spec, "keep_time", where, JU_OPTIONAL, &t->keep_time, err)) < 0 ||
 	    (rc = ju_bool(spec, "skip_bad_rows", where, JU_OPTIONAL, &t->skip_bad, err)) < 0 ||
-	    (rc = ju_uint(spec, "max_rows_in_memory", where, JU_OPTIONAL, 1, UINT32_MAX, &t->max_rows, err)) < 0)
+	    (rc = ju_uint(spec, "max_rows_in_memory", where, JU_OPTIONAL, 1, UINT32_MAX, &t->max_rows, err)) < 0 ||
+	    (rc = ju_number(spec, "traffic_scale", where, JU_OPTIONAL, 1e-6, 1e4, &t->traffic_scale, err)) < 0)
 		goto fail;
 	rc = fmt->rows ? rows_prepare(t, spec, where, dir ? dir : "", err)
 		       : fmt->custom->prepare(t, spec, where, dir ? dir : "", &t->data, err);
@@ -578,7 +584,12 @@ struct trace_reader {
 	char last_name[256];
 	/* custom formats */
 	void *it;
+	/* traffic_scale != 1 on a file: the arrivals above go through it */
+	struct tscale scaled;
+	int is_scaled;
 };
+
+static int read_mapped(void *ctx, void *rec, struct errbuf *err);
 
 int trace_open(const struct trace *t, uint64_t seed, uint32_t replication, const uint32_t *fn_map,
 	       struct trace_reader **out, struct errbuf *err)
@@ -597,6 +608,12 @@ int trace_open(const struct trace *t, uint64_t seed, uint32_t replication, const
 			rc = rows_open_file(t->fmt->rows, d, &r->file, err);
 	} else {
 		rc = t->fmt->custom->open(t, t->data, seed, replication, fn_map, &r->it, err);
+	}
+	if (rc == 0 && t->traffic_scale != 1 && !(t->fmt->custom && t->fmt->custom->generated)) {
+		r->is_scaled = 1;
+		rc = tscale_init(&r->scaled, t->traffic_scale, rng_stream(seed, replication, UINT32_MAX, RNG_SCALE),
+				 sizeof(struct trace_arrival), offsetof(struct trace_arrival, t_s), read_mapped, r,
+				 err);
 	}
 	if (rc < 0) {
 		trace_close(r);
@@ -647,8 +664,11 @@ static int rows_next(struct trace_reader *r, struct trace_arrival *a, struct err
 	return 1;
 }
 
-int trace_next(struct trace_reader *r, struct trace_arrival *a, struct errbuf *err)
+/* The trace's own arrivals, mapped and shifted (tscale_read_fn). */
+static int read_mapped(void *ctx, void *rec, struct errbuf *err)
 {
+	struct trace_reader *r = ctx;
+	struct trace_arrival *a = rec;
 	for (;;) {
 		int rc;
 		if (r->t->fmt->rows) {
@@ -668,10 +688,17 @@ int trace_next(struct trace_reader *r, struct trace_arrival *a, struct errbuf *e
 	}
 }
 
+int trace_next(struct trace_reader *r, struct trace_arrival *a, struct errbuf *err)
+{
+	return r->is_scaled ? tscale_next(&r->scaled, a, err) : read_mapped(r, a, err);
+}
+
 void trace_close(struct trace_reader *r)
 {
 	if (!r)
 		return;
+	if (r->is_scaled)
+		tscale_free(&r->scaled);
 	if (r->t->fmt->rows) {
 		rows_close_file(&r->file);
 	} else if (r->it) {

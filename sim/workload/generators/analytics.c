@@ -4,7 +4,8 @@
  * M (default 100) invocations of "batch_function" (default "batch-aggregate")
  * at the same instant; meanwhile small ETL calls of "etl_function" (default
  * "etl-transform") arrive as a Poisson process of rate "etl_rate_per_s"
- * (default 0.5). At equal times the batch comes first.
+ * (default 0.5). At equal times the batch comes first. A function that would
+ * receive no request (batch_size 0, etl_rate_per_s 0) is not listed.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -40,10 +41,22 @@ static int batch_parse(struct trace *t, const json_t *spec, const char *where, v
 	    (rc = ju_number(spec, "batch_phase_s", where, JU_OPTIONAL, 0, 1e10, &c->phase_s, err)) < 0 ||
 	    (rc = ju_uint(spec, "batch_size", where, JU_OPTIONAL, 0, 100000000, &c->size, err)) < 0 ||
 	    (rc = ju_number(spec, "etl_rate_per_s", where, JU_OPTIONAL, 0, 1e7, &c->etl_rate, err)) < 0 ||
-	    (rc = trace_generator_add_function(t, spec, "batch_function", "batch-aggregate", where, &c->batch_fn, err)) < 0 ||
-	    (rc = trace_generator_add_function(t, spec, "etl_function", "etl-transform", where, &c->etl_fn, err)) < 0)
+	    (rc = trace_generator_add_function(t, spec, "batch_function", "batch-aggregate", where, c->size > 0,
+					       &c->batch_fn, err)) < 0 ||
+	    (rc = trace_generator_add_function(t, spec, "etl_function", "etl-transform", where, c->etl_rate > 0,
+					       &c->etl_fn, err)) < 0)
 		return rc;
 	return 0;
+}
+
+/* Traffic scale: batches come factor times as often (period and phase
+ * divided, as for a periodic function), ETL calls at factor times the rate. */
+static void batch_scale(void *cfg, double factor)
+{
+	struct batch_cfg *c = cfg;
+	c->period_s /= factor;
+	c->phase_s /= factor;
+	c->etl_rate *= factor;
 }
 
 static int batch_start(const void *cfg, gsl_rng *rng, void *p, struct errbuf *err)
@@ -89,4 +102,5 @@ const struct trace_generator_ops gen_analytics_ops = {
 	.it_size = sizeof(struct batch_it),
 	.start = batch_start,
 	.next = batch_next,
+	.scale = batch_scale,
 };

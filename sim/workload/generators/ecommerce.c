@@ -10,7 +10,9 @@
  * ramps over ramp_s before and after. Every page view invokes the
  * recommendation model ("recommend_function", default "recommend"); a
  * fraction "conversion_rate" of them (independently) also invokes
- * "checkout_function" (default "checkout") at the same time.
+ * "checkout_function" (default "checkout") at the same time. A function that
+ * would receive no request (rate or conversion_rate 0) is not listed. The
+ * traffic scale multiplies r.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -107,10 +109,23 @@ static int shop_parse(struct trace *t, const json_t *spec, const char *where, vo
 	for (int i = 0; i < 7; i++)
 		wmax = c->weekly[i] > wmax ? c->weekly[i] : wmax;
 	c->max_rate = c->rate * (1 + c->amplitude) * wmax * (c->flash && c->flash_k > 1 ? c->flash_k : 1);
-	if ((rc = trace_generator_add_function(t, spec, "recommend_function", "recommend", where, &c->recommend, err)) < 0 ||
-	    (rc = trace_generator_add_function(t, spec, "checkout_function", "checkout", where, &c->checkout, err)) < 0)
+	/* Only functions that receive requests: no page views, no shop; a zero
+	 * conversion rate, no checkout. */
+	int views = c->max_rate > 0;
+	if ((rc = trace_generator_add_function(t, spec, "recommend_function", "recommend", where, views,
+					       &c->recommend, err)) < 0 ||
+	    (rc = trace_generator_add_function(t, spec, "checkout_function", "checkout", where,
+					       views && c->conversion > 0, &c->checkout, err)) < 0)
 		return rc;
 	return 0;
+}
+
+/* Traffic scale: the page-view rate (hence checkouts too). */
+static void shop_scale(void *cfg, double factor)
+{
+	struct shop_cfg *c = cfg;
+	c->rate *= factor;
+	c->max_rate *= factor;
 }
 
 static int shop_start(const void *cfg, gsl_rng *rng, void *p, struct errbuf *err)
@@ -152,4 +167,5 @@ const struct trace_generator_ops gen_ecommerce_ops = {
 	.it_size = sizeof(struct shop_it),
 	.start = shop_start,
 	.next = shop_next,
+	.scale = shop_scale,
 };

@@ -38,7 +38,7 @@ static int gen_prepare(struct trace *t, const json_t *spec, const char *where, c
 		       struct errbuf *err)
 {
 	static const char *const common[] = { "format", "keep_time", "skip_bad_rows", "max_rows_in_memory",
-					      "top_n", "fraction", "sample_seed", "triggers", "pattern",
+					      "top_n", "fraction", "sample_seed", "triggers", "traffic_scale", "pattern",
 					      "duration_s", NULL };
 	(void)dir;
 	char path[512];
@@ -71,6 +71,12 @@ static int gen_prepare(struct trace *t, const json_t *spec, const char *where, c
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	if ((rc = d->ops->parse(t, spec, where, d->cfg, err)) < 0)
 		return rc;
+	if (trace_traffic_scale(t) != 1) {
+		if (!d->ops->scale)
+			return errbuf_set(err, ERR_INPUT, "%s: pattern \"%s\" cannot be scaled",
+					  ju_path(path, sizeof(path), where, "traffic_scale"), pattern);
+		d->ops->scale(d->cfg, trace_traffic_scale(t));
+	}
 	trace_set_times(t, 0, d->horizon_s);
 	trace_set_has_durations(t, 0);
 	return 0;
@@ -132,13 +138,14 @@ const struct trace_custom_ops trace_generator_ops = {
 };
 
 int trace_generator_add_function(struct trace *t, const json_t *spec, const char *key,
-				 const char *def, const char *where, uint32_t *out,
+				 const char *def, const char *where, int receives, uint32_t *out,
 				 struct errbuf *err)
 {
 	char path[512];
 	const char *name = def;
 	int rc = ju_string(spec, key, where, JU_OPTIONAL, &name, err);
-	if (rc < 0)
+	*out = UINT32_MAX;
+	if (rc < 0 || !receives)
 		return rc;
 	if (trace_find_function(t, name) >= 0)
 		return errbuf_set(err, ERR_INPUT, "%s: duplicate function \"%s\"", ju_path(path, sizeof(path), where, key), name);

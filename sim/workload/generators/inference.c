@@ -8,7 +8,8 @@
  *     arrivals of rate "rates_per_s"[i] while in state i, which lasts an
  *     exponential time of mean "mean_sojourn_s"[i]; it starts in state i with
  *     the stationary probability s_i / (s_0 + s_1). Mean rate
- *     (l_0 s_0 + l_1 s_1) / (s_0 + s_1).
+ *     (l_0 s_0 + l_1 s_1) / (s_0 + s_1). With both rates 0 it lists no function.
+ * The traffic scale multiplies the rate(s).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -81,11 +82,24 @@ static int inf_parse(struct trace *t, const json_t *spec, const char *where, voi
 		    (rc = ju_number(spec, "cv", where, JU_OPTIONAL, 1e-3, 100, &c->cv, err)) < 0)
 			return rc;
 	}
+	c->fn = UINT32_MAX;
+	/* An MMPP silent in both states sends nothing: no function. */
+	if (c->mmpp && !(c->rates[0] > 0 || c->rates[1] > 0))
+		return 0;
 	long id = trace_add_function(t, name, ju_path(path, sizeof(path), where, "function"), err);
 	if (id < 0)
 		return (int)id;
 	c->fn = (uint32_t)id;
 	return 0;
+}
+
+/* Traffic scale: the gamma rate, or both MMPP rates (sojourns unchanged). */
+static void inf_scale(void *cfg, double factor)
+{
+	struct inf_cfg *c = cfg;
+	c->rate *= factor;
+	c->rates[0] *= factor;
+	c->rates[1] *= factor;
 }
 
 static int inf_start(const void *cfg, gsl_rng *rng, void *p, struct errbuf *err)
@@ -107,6 +121,8 @@ static int inf_next(void *p, double *t_s, uint32_t *fn, struct errbuf *err)
 	(void)err;
 	struct inf_it *it = p;
 	const struct inf_cfg *c = it->c;
+	if (c->fn == UINT32_MAX)
+		return 0;
 	if (!c->mmpp) {
 		double shape = 1 / (c->cv * c->cv);
 		it->t_s += gsl_ran_gamma(it->rng, shape, 1 / (c->rate * shape));
@@ -137,4 +153,5 @@ const struct trace_generator_ops gen_inference_ops = {
 	.it_size = sizeof(struct inf_it),
 	.start = inf_start,
 	.next = inf_next,
+	.scale = inf_scale,
 };

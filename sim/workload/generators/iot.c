@@ -8,7 +8,9 @@
  * each lives an exponential time of mean L, then a new device with a fresh
  * phase takes its place (the population stays N). Each sent report invokes
  * each of "functions" ([{"name", "probability"}], default one function
- * "anomaly-detect" with probability 1) independently, at the report's time.
+ * "anomaly-detect" with probability 1) independently, at the report's time;
+ * one of probability 0 is not listed. The traffic scale divides P (and the
+ * jitter): devices report more often.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -90,6 +92,8 @@ static int iot_parse(struct trace *t, const json_t *spec, const char *where, voi
 			return rc;
 		if (trace_find_function(t, name) >= 0)
 			return errbuf_set(err, ERR_INPUT, "%s.name: duplicate function \"%s\"", fw, name);
+		if (!(p > 0))
+			continue;   /* it would receive no request: not a function of the workload */
 		long id = trace_add_function(t, name, fw, err);
 		if (id < 0)
 			return (int)id;
@@ -170,6 +174,8 @@ static int iot_next(void *p, double *t_s, uint32_t *fn, struct errbuf *err)
 	(void)err;
 	struct iot_it *it = p;
 	const struct iot_cfg *c = it->c;
+	if (c->n_fn == 0)
+		return 0;
 	while (it->i_pending == it->n_pending) {
 		struct device *v = &it->dev[it->heap[0]];
 		double t = event_time(it, it->heap[0]);
@@ -195,6 +201,14 @@ static int iot_next(void *p, double *t_s, uint32_t *fn, struct errbuf *err)
 	return 1;
 }
 
+/* Traffic scale: every device reports factor times as often. */
+static void iot_scale(void *cfg, double factor)
+{
+	struct iot_cfg *c = cfg;
+	c->period_s /= factor;
+	c->jitter_s /= factor;
+}
+
 static void iot_release(void *p)
 {
 	struct iot_it *it = p;
@@ -211,4 +225,5 @@ const struct trace_generator_ops gen_iot_ops = {
 	.start = iot_start,
 	.next = iot_next,
 	.release = iot_release,
+	.scale = iot_scale,
 };
