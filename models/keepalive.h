@@ -46,6 +46,10 @@ struct keepalive_host {
 	 * with it): FaasCache's greedy-dual frequency. Counted only for
 	 * functions under FaasCache's rules (keepalive_ops.faascache). */
 	uint64_t (*alive_requests)(void *platform, uint32_t fn);
+	/* Where a policy that draws seeds its own stream (rng_stream with
+	 * RNG_KEEPALIVE), so its draws change no other stream. */
+	uint64_t seed;
+	uint32_t replication;
 };
 
 /* Per function and run; NULL is a valid state for stateless policies. The
@@ -111,6 +115,11 @@ struct keepalive_ops {
 	/* 1 if it provisions instances: the provider must price provisioned
 	 * capacity (pricing_ops.has_provisioned). */
 	int provisions;
+	/* Optional: seconds after its creation an on-demand instance is
+	 * recycled (INFINITY: never). The platform releases it when its last
+	 * request ends past that age, and keeps it idle no longer than what is
+	 * left of it. */
+	keepalive_const_ttl_fn *max_lifetime;
 };
 
 #endif

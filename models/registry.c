@@ -23,7 +23,8 @@
 	X(greedy_dual)        \
 	X(lru)                \
 	X(provisioned)        \
-	X(warmer)
+	X(warmer)             \
+	X(lambda)
 
 /* X(identifier, provider name = its key in models/pricing/data/, engine). */
 #define PRICING_PLANS(X)                                         \

@@ -25,6 +25,8 @@ int main(void)
 	srunner_add_suite(sr, report_suite());
 	srunner_add_suite(sr, sweep_suite());
 	srunner_add_suite(sr, layers_suite());
+	srunner_add_suite(sr, loo_suite());
+	srunner_add_suite(sr, lambda_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

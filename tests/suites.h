@@ -29,5 +29,7 @@ Suite *plot_suite(void);
 Suite *report_suite(void);
 Suite *sweep_suite(void);
 Suite *layers_suite(void);
+Suite *loo_suite(void);
+Suite *lambda_suite(void);
 
 #endif

@@ -26,6 +26,7 @@ static const struct cmd {
 	{ "optimize", cmd_optimize, "SCENARIO", "find the cheapest (or fastest) configuration meeting SLOs" },
 	{ "plot", cmd_plot, "DIR", "draw the plots of a results folder with gnuplot" },
 	{ "report", cmd_report, "DIR", "write report.html and report.md for a results folder" },
+	{ "validate", cmd_validate, "DATA", "model variants against measured experiments, leave-one-out" },
 };
 
 static void print_usage(FILE *fp)

@@ -23,6 +23,7 @@ enum rng_purpose {
 	RNG_TRACE = 6,
 	RNG_SWEEP = 7,
 	RNG_SCALE = 8,      /* thinning and copies of a scaled trace (workload/tscale.h) */
+	RNG_KEEPALIVE = 9,   /* a keep-alive policy's own draws (keepalive/lambda.c) */
 };
 
 /* The fixed hash; exposed so tests can pin it. */

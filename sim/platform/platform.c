@@ -1289,6 +1289,8 @@ static void on_complete(void *ctx, uint64_t arg)
 		double ttl = in->doomed ? 0 : in->provisioned ? INFINITY
 			: !isnan(f->const_ttl_s) ? f->const_ttl_s
 			: f->cfg->keepalive->on_idle(f->cfg->keepalive_cfg, f->keepalive_state, now);
+		if (!in->provisioned && f->cfg->keepalive->max_lifetime)   /* recycled at that age */
+			ttl = fmin(ttl, in->created_s + f->cfg->keepalive->max_lifetime(f->cfg->keepalive_cfg) - now);
 		if (!(ttl > 0)) {
 			release_instance(p, id);
 			goto freed;
@@ -1668,6 +1670,8 @@ static int fn_start(struct platform *p, struct fn_rt *f, uint32_t fn, uint32_t r
 		.alive_instances = host_alive,
 		.pool_clock = host_pool_clock,
 		.alive_requests = host_alive_requests,
+		.seed = sc->seed,
+		.replication = replication,
 	};
 	if (f->cfg->keepalive->start) {
 		f->keepalive_state = f->cfg->keepalive->start(f->cfg->keepalive_cfg, &f->host);
