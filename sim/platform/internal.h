@@ -14,6 +14,8 @@
  *               the replay of its container heap, D5);
  *   share.c     processor sharing of an instance's vCPUs among the requests
  *               it serves at once;
+ *   queue.c     concurrency slots (account pool, reserved concurrency) and
+ *               the wait queues of requests over a limit.
  * Records of one part that no other part reads (struct ps_inst, ps_req) are
  * defined in that part's file. Small functions called across files on the
  * hot path (a request's dispatch and completion) are static inline here.
@@ -188,6 +190,17 @@ void platform_release(struct platform *p, uint32_t id);
  * it, frees its slot and instance, starts waiting requests. */
 void platform_on_complete(void *ctx, uint64_t arg);
 
+/* Starts request r, which holds a slot: on a warm instance or a new one.
+ * Returns 0 or ERR_RUNTIME. */
+int platform_dispatch(struct platform *p, uint32_t r);
+/* Tells the observer request r ended at end_s. */
+void platform_report(struct platform *p, uint32_t r, double end_s);
+static inline void platform_free_request(struct platform *p, uint32_t r)
+{
+	p->req[r].next = p->free_req;
+	p->free_req = r;
+}
+
 /* ---- pool.c: the memory pool and FaasCache's rules --------------------- */
 
 /* Eviction priority of an instance of f that becomes idle now. */
@@ -225,5 +238,36 @@ static inline int share_applies(const struct function_cfg *cfg)
  * with its service time alone. Returns 0 or ERR_RUNTIME. */
 int share_start(struct platform *p, uint32_t r, double now, double service);
 void share_free(struct platform *p);
+
+/* ---- queue.c: concurrency slots and wait queues ------------------------ */
+
+/* Whether a request of f may start now: a slot free in its reserved
+ * concurrency, or in the account pool. */
+static inline int queue_has_slot(const struct platform *p, const struct fn_rt *f)
+{
+	if (f->cfg->reserved_concurrency)
+		return f->in_flight < f->cfg->reserved_concurrency;
+	return p->shared_in_flight < p->shared_limit;
+}
+
+static inline void queue_take_slot(struct platform *p, struct fn_rt *f)
+{
+	f->in_flight++;
+	if (!f->cfg->reserved_concurrency && ++p->shared_in_flight > p->peak_shared_in_flight)
+		p->peak_shared_in_flight = p->shared_in_flight;
+}
+
+/* Frees a request of f's concurrency slot. */
+static inline void queue_give_slot(struct platform *p, struct fn_rt *f)
+{
+	f->in_flight--;
+	if (!f->cfg->reserved_concurrency)
+		p->shared_in_flight--;
+}
+
+int queue_wait(struct platform *p, uint32_t r, double now);
+/* Starts the requests waiting in q while slots are free (owner's reserved
+ * ones, or the account pool's when owner is NULL). */
+void queue_drain(struct platform *p, struct wait_queue *q, struct fn_rt *owner);
 
 #endif

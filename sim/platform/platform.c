@@ -64,12 +64,6 @@ static uint32_t new_request(struct platform *p)
 	return p->n_req++;
 }
 
-static void free_request(struct platform *p, uint32_t r)
-{
-	p->req[r].next = p->free_req;
-	p->free_req = r;
-}
-
 /* ---- available-instance heap (min-heap on a policy key) ----------------- */
 
 /* Provisioned instances first (the top bit), then idle_selection's order. */
@@ -208,32 +202,6 @@ static uint32_t avail_top(const struct platform *p, const struct fn_rt *f)
 	return p->sc->platform.idle_selection == IDLE_MRU ? l->tail : l->head;
 }
 
-/* ---- wait queues ------------------------------------------------------- */
-
-static void queue_push(struct platform *p, struct wait_queue *q, uint32_t r)
-{
-	p->req[r].next = NONE;
-	p->req[r].prev = q->tail;
-	if (q->tail != NONE)
-		p->req[q->tail].next = r;
-	else
-		q->head = r;
-	q->tail = r;
-}
-
-static void queue_unlink(struct platform *p, struct wait_queue *q, uint32_t r)
-{
-	struct request *rq = &p->req[r];
-	if (rq->prev != NONE)
-		p->req[rq->prev].next = rq->next;
-	else
-		q->head = rq->next;
-	if (rq->next != NONE)
-		p->req[rq->next].prev = rq->prev;
-	else
-		q->tail = rq->prev;
-}
-
 /* ---- bookkeeping ------------------------------------------------------- */
 
 static void counts_add(struct platform *p, uint32_t fn, int d_init, int d_busy, int d_idle)
@@ -261,21 +229,8 @@ int platform_fail(struct platform *p, const char *what)
 	return ERR_RUNTIME;
 }
 
-static int has_slot(const struct platform *p, const struct fn_rt *f)
-{
-	if (f->cfg->reserved_concurrency)
-		return f->in_flight < f->cfg->reserved_concurrency;
-	return p->shared_in_flight < p->shared_limit;
-}
-
-static void take_slot(struct platform *p, struct fn_rt *f)
-{
-	f->in_flight++;
-	if (!f->cfg->reserved_concurrency && ++p->shared_in_flight > p->peak_shared_in_flight)
-		p->peak_shared_in_flight = p->shared_in_flight;
-}
-
-static void report(struct platform *p, uint32_t r, double end_s)
+/* Tells the observer request r ended at end_s. */
+void platform_report(struct platform *p, uint32_t r, double end_s)
 {
 	struct request *rq = &p->req[r];
 	struct request_result res = {
@@ -347,7 +302,6 @@ static int fifo_append(struct platform *p, struct fn_rt *f, uint32_t id, double 
 
 static void on_init_done(void *ctx, uint64_t arg);
 static void on_expiry(void *ctx, uint64_t arg);
-static void on_queue_timeout(void *ctx, uint64_t arg);
 
 void platform_release(struct platform *p, uint32_t id)
 {
@@ -367,14 +321,6 @@ void platform_release(struct platform *p, uint32_t id)
 		pool_fch_remove(p, id);
 	p->pool_used_mb -= f->cfg->memory_mb;
 	free_instance(p, id);
-}
-
-/* Frees request r's concurrency slot. */
-static void give_slot(struct platform *p, struct fn_rt *f)
-{
-	f->in_flight--;
-	if (!f->cfg->reserved_concurrency)
-		p->shared_in_flight--;
 }
 
 /* Makes an instance that serves nothing available, with its keep-alive:
@@ -483,9 +429,9 @@ static int dispatch_cold(struct platform *p, struct fn_rt *f, uint32_t r, double
 	if (pool_make_room(p, cfg->memory_mb)) {
 		/* FaasCache's choice: no idle memory to evict, the request is dropped. */
 		rq->outcome = REQ_REJECTED;
-		report(p, r, now);
-		give_slot(p, f);
-		free_request(p, r);
+		platform_report(p, r, now);
+		queue_give_slot(p, f);
+		platform_free_request(p, r);
 		return 1;
 	}
 	uint32_t id = new_instance(p);
@@ -545,7 +491,7 @@ static void dispatch_oom(struct platform *p, struct fn_rt *f, struct request *rq
 	}
 }
 
-static int dispatch(struct platform *p, uint32_t r)
+int platform_dispatch(struct platform *p, uint32_t r)
 {
 	struct request *rq = &p->req[r];
 	struct fn_rt *f = &p->fn[rq->fn];
@@ -601,22 +547,6 @@ static void on_init_done(void *ctx, uint64_t arg)
 		platform_fail(p, "cannot track available instances");
 }
 
-/* Starts waiting requests while slots are free. */
-static void drain(struct platform *p, struct wait_queue *q, struct fn_rt *owner)
-{
-	while (q->head != NONE) {
-		uint32_t r = q->head;
-		struct fn_rt *f = &p->fn[p->req[r].fn];
-		if (!has_slot(p, owner ? owner : f))
-			break;
-		queue_unlink(p, q, r);
-		engine_cancel(p->engine, p->req[r].queue_timer);
-		take_slot(p, f);
-		if (dispatch(p, r) < 0)
-			return;
-	}
-}
-
 void platform_on_complete(void *ctx, uint64_t arg)
 {
 	struct platform *p = ctx;
@@ -627,8 +557,8 @@ void platform_on_complete(void *ctx, uint64_t arg)
 	struct instance *in = &p->inst[id];
 	double now = engine_now(p->engine);
 
-	report(p, r, now);
-	give_slot(p, f);
+	platform_report(p, r, now);
+	queue_give_slot(p, f);
 
 	in->active--;
 	in->used_seq = ++p->seq;
@@ -670,12 +600,12 @@ void platform_on_complete(void *ctx, uint64_t arg)
 		avail_update(p, f, id);
 	}
 freed:
-	free_request(p, r);
+	platform_free_request(p, r);
 	if (f->cfg->reserved_concurrency) {
 		if (f->queue.head != NONE)
-			drain(p, &f->queue, f);
+			queue_drain(p, &f->queue, f);
 	} else if (p->shared_queue.head != NONE) {
-		drain(p, &p->shared_queue, NULL);
+		queue_drain(p, &p->shared_queue, NULL);
 	}
 }
 
@@ -697,19 +627,6 @@ static void on_fifo_timer(void *ctx, uint64_t arg)
 		platform_release(p, l->ids.head);
 	if (l->ids.head != NONE && fifo_arm(p, (uint32_t)arg, p->inst[l->ids.head].expiry_s) < 0)
 		platform_fail(p, "cannot schedule a keep-alive expiry");
-}
-
-static void on_queue_timeout(void *ctx, uint64_t arg)
-{
-	struct platform *p = ctx;
-	uint32_t r = (uint32_t)arg;
-	struct request *rq = &p->req[r];
-	struct fn_rt *f = &p->fn[rq->fn];
-	queue_unlink(p, f->cfg->reserved_concurrency ? &f->queue : &p->shared_queue, r);
-	rq->outcome = REQ_QUEUE_TIMEOUT;
-	rq->start_s = engine_now(p->engine);
-	report(p, r, rq->start_s);
-	free_request(p, r);
 }
 
 /* ---- API --------------------------------------------------------------- */
@@ -734,22 +651,17 @@ static int arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t t
 		.start_s = now,
 		.service_s = duration_s,
 	};
-	if (has_slot(p, f)) {
-		take_slot(p, f);
-		return dispatch(p, r);
+	if (queue_has_slot(p, f)) {
+		queue_take_slot(p, f);
+		return platform_dispatch(p, r);
 	}
 	if (p->sc->platform.on_limit == ON_LIMIT_REJECT) {
 		p->req[r].outcome = REQ_REJECTED;
-		report(p, r, now);
-		free_request(p, r);
+		platform_report(p, r, now);
+		platform_free_request(p, r);
 		return 0;
 	}
-	p->req[r].queue_timer = engine_at(p->engine, now + p->sc->platform.queue_timeout_s,
-					  on_queue_timeout, p, r);
-	if (!p->req[r].queue_timer)
-		return platform_fail(p, "cannot schedule a queue timeout");
-	queue_push(p, f->cfg->reserved_concurrency ? &f->queue : &p->shared_queue, r);
-	return 0;
+	return queue_wait(p, r, now);
 }
 
 int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t tag,
