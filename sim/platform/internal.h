@@ -7,15 +7,16 @@
  *   platform.c  instance life cycles (initialising -> busy <-> idle ->
  *               released), dispatch (warm, cold, out of memory), the
  *               available instances (heap or mru/lru lists), the keep-alive
- *               expiry FIFOs, busy-period reporting, the public API and the
- *               keep-alive policies' host API (struct keepalive_host);
+ *               expiry FIFOs, busy-period reporting and the public API;
  *   pool.c      the memory pool: eviction priorities, victims, making room,
  *               and FaasCache's rules (lazy TTL, priorities set at starts,
  *               the replay of its container heap, D5);
  *   share.c     processor sharing of an instance's vCPUs among the requests
  *               it serves at once;
  *   queue.c     concurrency slots (account pool, reserved concurrency) and
- *               the wait queues of requests over a limit.
+ *               the wait queues of requests over a limit;
+ *   host.c      the keep-alive policies' host API (struct keepalive_host):
+ *               pre-warming, provisioned concurrency, pings, counts.
  * Records of one part that no other part reads (struct ps_inst, ps_req) are
  * defined in that part's file. Small functions called across files on the
  * hot path (a request's dispatch and completion) are static inline here.
@@ -201,6 +202,25 @@ static inline void platform_free_request(struct platform *p, uint32_t r)
 	p->free_req = r;
 }
 
+/* Creates an instance of fn (of this platform) that serves nothing yet:
+ * pre-warmed until until_s, or provisioned. Returns 0, 1 when the memory
+ * pool has no room, or ERR_RUNTIME. */
+int platform_spawn_idle(struct platform *p, uint32_t fn, int provisioned, double until_s);
+void platform_unprovision(struct platform *p, uint32_t id);
+int platform_ping(struct platform *p, uint32_t fn, double duration_s);
+/* Instances in order of creation, where a choice among a function's
+ * instances would otherwise follow their slots in the pool: the order of
+ * the slots depends on the other functions' instances (one platform for
+ * all, or one per group of functions: run/partition.c), the order of creation does
+ * not. */
+struct alive_ent {
+	uint64_t created_seq;
+	uint32_t id;
+};
+
+/* qsort's order of struct alive_ent: by created_seq. */
+int platform_created_cmp(const void *pa, const void *pb);
+
 /* ---- pool.c: the memory pool and FaasCache's rules --------------------- */
 
 /* Eviction priority of an instance of f that becomes idle now. */
@@ -269,5 +289,9 @@ int queue_wait(struct platform *p, uint32_t r, double now);
 /* Starts the requests waiting in q while slots are free (owner's reserved
  * ones, or the account pool's when owner is NULL). */
 void queue_drain(struct platform *p, struct wait_queue *q, struct fn_rt *owner);
+
+/* ---- host.c: the keep-alive policies' host API ------------------------- */
+
+void host_init(struct platform *p, struct fn_rt *f, uint32_t fn);
 
 #endif

@@ -347,7 +347,7 @@ static int make_idle_available(struct platform *p, uint32_t id)
 /* Creates an instance of fn that serves nothing yet (pre-warmed or
  * provisioned); it counts as idle while it initialises. Returns 1 when the
  * pool has no room. */
-static int spawn_idle(struct platform *p, uint32_t fn, int provisioned, double until_s)
+int platform_spawn_idle(struct platform *p, uint32_t fn, int provisioned, double until_s)
 {
 	struct fn_rt *f = &p->fn[fn];
 	const struct function_cfg *cfg = f->cfg;
@@ -671,116 +671,34 @@ int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t
 	return arrive(p, fn - p->fn_base, duration_s, tag, 0);
 }
 
-/* ---- the keep-alive policies' API (struct keepalive_host) --------------- */
-
-/* Instances in order of creation, where a choice among a function's
- * instances would otherwise follow their slots in the pool: the order of
- * the slots depends on the other functions' instances (one platform for
- * all, or one per group of functions: run/partition.c), the order of creation does
- * not. */
-struct alive_ent {
-	uint64_t created_seq;
-	uint32_t id;
-};
-
-static int created_cmp(const void *pa, const void *pb)
+int platform_created_cmp(const void *pa, const void *pb)
 {
 	const struct alive_ent *a = pa, *b = pb;
 	return a->created_seq < b->created_seq ? -1 : a->created_seq > b->created_seq;
 }
 
-static int host_prewarm(void *ctx, uint32_t fn, double until_s)
+/* Provisioned instance id (busy, or still initialising) becomes on-demand,
+ * its keep-alive over: released once idle. */
+void platform_unprovision(struct platform *p, uint32_t id)
 {
-	struct platform *p = ctx;
-	return spawn_idle(p, fn - p->fn_base, 0, until_s);
+	struct instance *in = &p->inst[id];
+	struct fn_rt *f = &p->fn[in->fn];
+	int listed = p->avail_lists && in->avail_pos != NONE;
+	if (listed)
+		list_unlink(p, f, id);
+	in->provisioned = 0;
+	in->until_s = engine_now(p->engine);
+	f->n_provisioned--;
+	if (listed)
+		list_insert(p, f, id);
+	else if (in->avail_pos != NONE)
+		avail_update(p, f, id);
 }
 
-static int host_set_provisioned(void *ctx, uint32_t fn, uint32_t instances)
+/* A warmer's ping of function fn (of this platform) now. */
+int platform_ping(struct platform *p, uint32_t fn, double duration_s)
 {
-	struct platform *p = ctx;
-	if (p->obs.provisioned_change)
-		p->obs.provisioned_change(p->obs.ctx, fn, engine_now(p->engine), p->fn[fn - p->fn_base].provisioned,
-					  instances);
-	fn -= p->fn_base;
-	struct fn_rt *f = &p->fn[fn];
-	f->provisioned = instances;
-	while (f->n_provisioned < instances) {
-		int rc = spawn_idle(p, fn, 1, INFINITY);
-		if (rc < 0)
-			return rc;
-		if (rc > 0)
-			break;    /* the pool is full: fewer instances, still billed */
-	}
-	if (f->n_provisioned <= instances)
-		return p->failed ? ERR_RUNTIME : 0;
-	/* Fewer: idle ones go at once, busy ones become on-demand; the oldest
-	 * first. */
-	struct alive_ent *cand = malloc((size_t)f->n_provisioned * sizeof(*cand));
-	if (!cand)
-		return platform_fail(p, "cannot reduce provisioned instances");
-	uint32_t n = 0;
-	for (uint32_t id = 0; id < p->n_inst && n < f->n_provisioned; id++) {
-		const struct instance *in = &p->inst[id];
-		if (in->state != INST_FREE && in->fn == fn && in->provisioned)
-			cand[n++] = (struct alive_ent){ in->created_seq, id };
-	}
-	qsort(cand, n, sizeof(*cand), created_cmp);
-	for (int pass = 0; pass < 2 && f->n_provisioned > instances; pass++) {
-		for (uint32_t k = 0; k < n && f->n_provisioned > instances; k++) {
-			uint32_t id = cand[k].id;
-			struct instance *in = &p->inst[id];
-			if (in->state == INST_FREE || in->fn != fn || !in->provisioned)
-				continue;
-			if (pass == 0 && in->active == 0 && in->state == INST_WARM) {
-				platform_release(p, id);
-			} else if (pass == 1) {
-				/* Busy, or still initialising (then released when ready). */
-				int listed = p->avail_lists && in->avail_pos != NONE;
-				if (listed)
-					list_unlink(p, f, id);
-				in->provisioned = 0;
-				in->until_s = engine_now(p->engine);
-				f->n_provisioned--;
-				if (listed)
-					list_insert(p, f, id);
-				else if (in->avail_pos != NONE)
-					avail_update(p, f, id);
-			}
-		}
-	}
-	free(cand);
-	return p->failed ? ERR_RUNTIME : 0;
-}
-
-static int host_ping(void *ctx, uint32_t fn, double duration_s)
-{
-	struct platform *p = ctx;
-	return arrive(p, fn - p->fn_base, duration_s, 0, 1);
-}
-
-static uint32_t host_idle(void *ctx, uint32_t fn)
-{
-	struct platform *p = ctx;
-	return p->fn[fn - p->fn_base].counts.idle;
-}
-
-static uint32_t host_alive(void *ctx, uint32_t fn)
-{
-	struct platform *p = ctx;
-	const struct instance_counts *c = &p->fn[fn - p->fn_base].counts;
-	return c->initializing + c->busy + c->idle;
-}
-
-static double host_pool_clock(void *ctx)
-{
-	struct platform *p = ctx;
-	return p->pool_clock;
-}
-
-static uint64_t host_alive_requests(void *ctx, uint32_t fn)
-{
-	struct platform *p = ctx;
-	return p->fn[fn - p->fn_base].fc_requests;
+	return arrive(p, fn, duration_s, 0, 1);
 }
 
 int platform_status(const struct platform *p)
@@ -803,7 +721,7 @@ void platform_finish(struct platform *p)
 		if (p->inst[id].state != INST_FREE)
 			alive[n++] = (struct alive_ent){ p->inst[id].created_seq, id };
 	if (alive)
-		qsort(alive, n, sizeof(*alive), created_cmp);
+		qsort(alive, n, sizeof(*alive), platform_created_cmp);
 	for (uint32_t k = 0; k < (alive ? n : p->n_inst); k++) {
 		uint32_t id = alive ? alive[k].id : k;
 		if (p->inst[id].state == INST_FREE)
@@ -918,23 +836,7 @@ static int fn_start(struct platform *p, struct fn_rt *f, uint32_t fn, uint32_t r
 	    rng_stream_init(&f->rng_dispatch, sc->seed, replication, fn, RNG_DISPATCH) < 0 ||
 	    rng_stream_init(&f->rng_policy, sc->seed, replication, fn, RNG_POLICY) < 0)
 		return -1;
-	double warm_mean_s = dist_mean(&f->cfg->service);
-	double extra_s = f->cfg->cold_start->mean_total_s(f->cfg->cold_start_cfg, warm_mean_s) - warm_mean_s;
-	f->host = (struct keepalive_host){
-		.platform = p,
-		.engine = p->engine,
-		.fn = fn,
-		.memory_mb = f->cfg->memory_mb,
-		.cold_extra_s = extra_s > 0 ? extra_s : 0,
-		.horizon_s = sc->duration_s,
-		.prewarm = host_prewarm,
-		.set_provisioned = host_set_provisioned,
-		.ping = host_ping,
-		.idle_instances = host_idle,
-		.alive_instances = host_alive,
-		.pool_clock = host_pool_clock,
-		.alive_requests = host_alive_requests,
-	};
+	host_init(p, f, fn);
 	if (f->cfg->keepalive->start) {
 		f->keepalive_state = f->cfg->keepalive->start(f->cfg->keepalive_cfg, &f->host);
 		if (!f->keepalive_state)
