@@ -180,7 +180,7 @@ struct platform {
 	uint32_t fch_n, fch_cap;
 };
 
-/* ---- platform.c -------------------------------------------------------- */
+/* ---- platform.c: life cycles, dispatch --------------------------------- */
 
 /* Marks the platform failed with what (and the engine's reason), stops the
  * engine; returns ERR_RUNTIME. */
@@ -206,13 +206,17 @@ static inline void platform_free_request(struct platform *p, uint32_t r)
  * pre-warmed until until_s, or provisioned. Returns 0, 1 when the memory
  * pool has no room, or ERR_RUNTIME. */
 int platform_spawn_idle(struct platform *p, uint32_t fn, int provisioned, double until_s);
+/* Provisioned instance id, busy or initialising, becomes on-demand: it is
+ * released once idle. */
 void platform_unprovision(struct platform *p, uint32_t id);
+/* A warmer's ping of fn (of this platform) arrives now. Returns 0 or <0. */
 int platform_ping(struct platform *p, uint32_t fn, double duration_s);
+
 /* Instances in order of creation, where a choice among a function's
  * instances would otherwise follow their slots in the pool: the order of
  * the slots depends on the other functions' instances (one platform for
- * all, or one per group of functions: run/partition.c), the order of creation does
- * not. */
+ * all, or one per group of functions: run/partition.c), the order of
+ * creation does not. */
 struct alive_ent {
 	uint64_t created_seq;
 	uint32_t id;
@@ -225,6 +229,7 @@ int platform_created_cmp(const void *pa, const void *pb);
 
 /* Eviction priority of an instance of f that becomes idle now. */
 double pool_idle_priority(struct platform *p, struct fn_rt *f);
+/* pool_make_room's slow part, when memory_mb more does not fit as it is. */
 int pool_evict(struct platform *p, uint32_t memory_mb);
 /* Makes room for memory_mb more in the pool (evicting idle instances when
  * it is full). Returns 0 when it fits, 1 when it cannot (nothing evicted). */
@@ -245,6 +250,7 @@ void pool_fc_purge(struct platform *p, struct fn_rt *f, double now);
 /* Under FaasCache's rules: a request of f started on instance id at now
  * (cold: a new instance). Returns 0 or ERR_RUNTIME. */
 int pool_fc_started(struct platform *p, struct fn_rt *f, uint32_t id, double now, int cold);
+/* Frees the pool's records (FaasCache's heap). */
 void pool_free(struct platform *p);
 
 /* ---- share.c: processor sharing ---------------------------------------- */
@@ -257,6 +263,7 @@ static inline int share_applies(const struct function_cfg *cfg)
 /* Starts request r (dispatched, its init in init_s) on a sharing instance,
  * with its service time alone. Returns 0 or ERR_RUNTIME. */
 int share_start(struct platform *p, uint32_t r, double now, double service);
+/* Frees the sharing records. */
 void share_free(struct platform *p);
 
 /* ---- queue.c: concurrency slots and wait queues ------------------------ */
@@ -285,6 +292,8 @@ static inline void queue_give_slot(struct platform *p, struct fn_rt *f)
 		p->shared_in_flight--;
 }
 
+/* Request r, arrived now with no slot free, waits in its queue (with its
+ * queue timeout). Returns 0 or ERR_RUNTIME. */
 int queue_wait(struct platform *p, uint32_t r, double now);
 /* Starts the requests waiting in q while slots are free (owner's reserved
  * ones, or the account pool's when owner is NULL). */
@@ -292,6 +301,7 @@ void queue_drain(struct platform *p, struct wait_queue *q, struct fn_rt *owner);
 
 /* ---- host.c: the keep-alive policies' host API ------------------------- */
 
+/* Fills f->host, the host of function fn (scenario number) for its policy. */
 void host_init(struct platform *p, struct fn_rt *f, uint32_t fn);
 
 #endif

@@ -389,7 +389,6 @@ __attribute__((noinline)) static void busy_begins(struct platform *p, uint32_t i
 	p->busy[id] = (struct busy_mark){ engine_now(p->engine), init_s };
 }
 
-/* Starts request r on a warm instance or a new one; r holds a slot. */
 /* A warm start: request rq of f takes instance id (available, with a free
  * slot). */
 static void dispatch_warm(struct platform *p, struct fn_rt *f, struct request *rq, uint32_t id)
