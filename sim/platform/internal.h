@@ -292,9 +292,9 @@ static inline void queue_give_slot(struct platform *p, struct fn_rt *f)
 		p->shared_in_flight--;
 }
 
-/* Request r, arrived now with no slot free, waits in its queue (with its
- * queue timeout). Returns 0 or ERR_RUNTIME. */
-int queue_wait(struct platform *p, uint32_t r, double now);
+/* Request r of f, arrived now with no slot free, waits in its queue (with
+ * its queue timeout). Returns 0 or ERR_RUNTIME. */
+int queue_wait(struct platform *p, struct fn_rt *f, uint32_t r, double now);
 /* Starts the requests waiting in q while slots are free (owner's reserved
  * ones, or the account pool's when owner is NULL). */
 void queue_drain(struct platform *p, struct wait_queue *q, struct fn_rt *owner);

@@ -660,7 +660,7 @@ static int arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t t
 		platform_free_request(p, r);
 		return 0;
 	}
-	return queue_wait(p, r, now);
+	return queue_wait(p, f, r, now);
 }
 
 int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t tag,

@@ -45,11 +45,8 @@ static void on_queue_timeout(void *ctx, uint64_t arg)
 	platform_free_request(p, r);
 }
 
-/* Request r (arrived now, no slot free) waits in its queue. Returns 0 or
- * ERR_RUNTIME. */
-int queue_wait(struct platform *p, uint32_t r, double now)
+int queue_wait(struct platform *p, struct fn_rt *f, uint32_t r, double now)
 {
-	struct fn_rt *f = &p->fn[p->req[r].fn];
 	p->req[r].queue_timer = engine_at(p->engine, now + p->sc->platform.queue_timeout_s,
 					  on_queue_timeout, p, r);
 	if (!p->req[r].queue_timer)
