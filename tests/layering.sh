@@ -18,7 +18,8 @@ cd "$root"
 # the models (cold start, keep-alive, pricing) know only the core; the
 # platform knows instances and requests but never prices; the scenario never
 # runs anything; output (result files, plots, reports) never reaches into the
-# experiments; nothing includes the command line.
+# experiments; nothing includes the command line. A folder's private header
+# (platform/internal.h, workload/plugin.h) is included only inside that folder.
 find sim models -name '*.[ch]' | LC_ALL=C sort | xargs grep -Hn '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' |
 awk '
 BEGIN {
@@ -32,6 +33,8 @@ BEGIN {
 	allowed["experiment"] = "core models pricing workload scenario run experiment output"
 	allowed["output"] = "core models pricing scenario run output"
 	allowed["cli"] = "core models pricing workload scenario platform run experiment output cli"
+	private["platform/internal.h"] = "sim/platform/"
+	private["workload/plugin.h"] = "sim/workload/"
 	bad = 0
 }
 function layer(path,   p) {
@@ -52,6 +55,11 @@ function layer(path,   p) {
 	inc = rest; sub(/^[^"]*"/, "", inc); sub(/".*/, "", inc)
 	if (inc !~ /\//)
 		next   # a file of its own folder, by its bare name
+	if ((inc in private) && index(file, private[inc]) != 1) {
+		printf "%s:%s: includes \"%s\": private to %s\n", file, line, inc, private[inc]
+		bad = 1
+		next
+	}
 	from = layer(file)
 	to = layer(inc)
 	if (index(" " allowed[from] " ", " " to " ") == 0) {

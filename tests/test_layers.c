@@ -48,6 +48,10 @@ static const struct {
 	{ "sim/scenario/bad.c", "experiment/baseline.h", 1 },
 	{ "sim/output/bad.c", "experiment/sweep.h", 1 },
 	{ "sim/experiment/good.c", "run/run.h", 0 },
+	{ "sim/run/bad2.c", "platform/internal.h", 1 },   /* private to sim/platform */
+	{ "sim/platform/good2.c", "platform/internal.h", 0 },
+	{ "sim/run/bad3.c", "workload/plugin.h", 1 },      /* private to sim/workload */
+	{ "sim/workload/formats/good.c", "workload/plugin.h", 0 },
 };
 
 START_TEST(forbidden_include_fails)

@@ -5,156 +5,7 @@
 #include <string.h>
 #include "core/heap.h"
 #include "core/rng.h"
-
-#define NONE UINT32_MAX
-
-enum inst_state { INST_FREE, INST_INIT, INST_WARM };
-
-/* Doubly linked lists of instances, threaded through the instances (NONE
- * at the ends); an instance is in at most one list of each kind. */
-struct ilist {
-	uint32_t head, tail;
-};
-struct ilink {
-	uint32_t prev, next;
-};
-enum { LINK_AVAIL, LINK_KA };
-
-struct instance {
-	uint32_t fn;
-	uint32_t active;          /* requests it is serving (or initialising for) */
-	uint32_t avail_pos;       /* position in its function's available heap (0 in
-				   * its list), or NONE when not available */
-	struct ilink links[2];    /* [LINK_AVAIL]: available list (mru, lru);
-				   * [LINK_KA]: its expiry FIFO */
-	uint32_t next_free;
-	uint8_t state;
-	uint8_t doomed;           /* ran out of memory: released once idle, never reused */
-	uint8_t provisioned;      /* never expires; preferred by dispatch */
-	uint32_t fc_requests;     /* under FaasCache's rules: requests started on it */
-	double created_s;
-	double until_s;           /* pre-warmed, not yet used: released then */
-	double priority;          /* eviction order in the memory pool (lowest first) */
-	uint64_t created_seq;
-	uint64_t used_seq;        /* last dispatch or completion, for mru/lru */
-	engine_timer expiry;      /* its own expiry timer, when not in the FIFO */
-	double expiry_s;          /* in its function's expiry FIFO: released then;
-				   * under FaasCache's rules (never in a FIFO): the
-				   * start of its last request */
-	uint8_t in_fifo;
-};
-
-/* Where an instance's busy period began (its in-flight count went 0 -> 1)
- * and the initialisation at its start: kept beside the instances, and only
- * when the observer takes busy periods, so that the instance records stay
- * as small as before. */
-struct busy_mark {
-	double since_s, init_s;
-};
-
-struct request {
-	uint32_t fn, instance, tag;
-	uint32_t next, prev;      /* wait queue links; next also links the free list */
-	int cold;
-	enum restore_kind restore;
-	uint8_t ping, provisioned;
-	double arrival_s, start_s, init_s, run_s, service_s;
-	enum request_outcome outcome;
-	engine_timer queue_timer;
-};
-
-/* FIFO of waiting requests, doubly linked through the request pool. */
-struct wait_queue {
-	uint32_t head, tail;
-};
-
-/* What a warm request reads comes first and fits two cache lines (the
- * record is cache-line aligned): with tens of thousands of functions each
- * request of a random one costs a few cache misses, not a dozen. */
-struct fn_rt {
-	_Alignas(64) const struct function_cfg *cfg;
-	void *keepalive_state;
-	struct instance_counts counts;
-	uint32_t in_flight;       /* requests holding a concurrency slot */
-	struct avail_ent *avail;  /* heap of warm instances with a free slot */
-	uint32_t n_avail, cap_avail;
-	/* Or, for mru and lru, lists in the order of used_seq: provisioned
-	 * instances [0], on-demand ones [1]. */
-	struct ilist avail_list[2];
-	uint32_t ka_list;         /* its expiry list in platform.lists */
-	uint8_t fc;               /* FaasCache's rules (keepalive_ops.faascache) */
-	double const_ttl_s;       /* the policy's constant TTL, NAN: ask on_idle */
-	/* Streams held inline: a request's draws read no other memory. */
-	struct rng_inline rng_service, rng_cold, rng_dispatch, rng_policy;
-	struct keepalive_host host;
-	uint32_t provisioned;     /* instances the policy asked for */
-	uint32_t n_provisioned;   /* provisioned instances alive */
-	struct wait_queue queue;  /* reserved functions wait here */
-	/* Under FaasCache's rules: the TTL from a request's start (released
-	 * lazily), the eviction priority all its instances share, and the
-	 * requests started on its live instances. */
-	double fc_ttl_s, fc_priority;
-	uint64_t fc_requests;
-};
-
-/* An entry of a function's available heap: the instance and its key, kept
- * beside it so that sifting compares without reading the instances. */
-struct avail_ent {
-	uint64_t key;
-	uint32_t id, pad_;
-};
-
-/* Idle instances whose expiry times are non-decreasing in the order they
- * became idle, in that order: one engine timer at or before the head's
- * expiry serves them all. Functions with the same constant TTL share one
- * list (their instances expire in the order they became idle); every other
- * function has its own. */
-struct ka_list {
-	struct ilist ids;
-	engine_timer timer;       /* pending, or NONE */
-	double timer_s;
-};
-
-struct platform {
-	const struct scenario *sc;
-	struct ka_list *lists;
-	uint32_t n_lists;
-	struct engine *engine;
-	struct platform_observer obs;
-	struct fn_rt *fn;         /* the functions [fn_base, fn_base + n_fn) */
-	uint32_t n_fn, fn_base;
-
-	struct instance *inst;
-	struct busy_mark *busy;   /* [cap_inst] when obs.instance_busy is set, else NULL */
-	uint32_t n_inst, cap_inst, free_inst;
-	struct request *req;
-	uint32_t n_req, cap_req, free_req;
-
-	uint32_t shared_limit, shared_in_flight, peak_shared_in_flight;
-	/* mru and lru: an instance whose key changes always gets the newest
-	 * used_seq, so ordered lists replace the heaps (no sifting through
-	 * other instances' records). */
-	int avail_lists;
-	struct wait_queue shared_queue;
-	uint64_t seq;
-	uint64_t pool_used_mb, evictions;
-	double pool_clock;
-	struct errbuf *err;       /* where callbacks report failure */
-	int failed;
-	/* Processor sharing (see its section), indexed like inst and req and
-	 * grown only when a sharing function runs a request. */
-	struct ps_inst *ps_inst;
-	struct ps_req *ps_req;
-	uint32_t cap_ps_inst, cap_ps_req;
-	uint64_t ps_seq;
-	/* FaasCache's container order (D5), when every function follows
-	 * FaasCache's rules in a memory pool: its ContainerPool, a Python heapq
-	 * list of every live instance keyed on priority, replayed operation by
-	 * operation (fch_*); fch_save holds what an eviction pops but keeps. */
-	int fch_on;
-	uint32_t *fch, *fch_save;
-	uint32_t fch_n, fch_cap;
-};
+#include "platform/internal.h"
 
 /* ---- pools ------------------------------------------------------------- */
 
@@ -211,12 +62,6 @@ static uint32_t new_request(struct platform *p)
 		p->cap_req = cap;
 	}
 	return p->n_req++;
-}
-
-static void free_request(struct platform *p, uint32_t r)
-{
-	p->req[r].next = p->free_req;
-	p->free_req = r;
 }
 
 /* ---- available-instance heap (min-heap on a policy key) ----------------- */
@@ -357,32 +202,6 @@ static uint32_t avail_top(const struct platform *p, const struct fn_rt *f)
 	return p->sc->platform.idle_selection == IDLE_MRU ? l->tail : l->head;
 }
 
-/* ---- wait queues ------------------------------------------------------- */
-
-static void queue_push(struct platform *p, struct wait_queue *q, uint32_t r)
-{
-	p->req[r].next = NONE;
-	p->req[r].prev = q->tail;
-	if (q->tail != NONE)
-		p->req[q->tail].next = r;
-	else
-		q->head = r;
-	q->tail = r;
-}
-
-static void queue_unlink(struct platform *p, struct wait_queue *q, uint32_t r)
-{
-	struct request *rq = &p->req[r];
-	if (rq->prev != NONE)
-		p->req[rq->prev].next = rq->next;
-	else
-		q->head = rq->next;
-	if (rq->next != NONE)
-		p->req[rq->next].prev = rq->prev;
-	else
-		q->tail = rq->prev;
-}
-
 /* ---- bookkeeping ------------------------------------------------------- */
 
 static void counts_add(struct platform *p, uint32_t fn, int d_init, int d_busy, int d_idle)
@@ -399,7 +218,7 @@ static void counts_add(struct platform *p, uint32_t fn, int d_init, int d_busy, 
 		p->obs.busy_change(p->obs.ctx, p->fn_base + fn, engine_now(p->engine), d_active);
 }
 
-static int fail(struct platform *p, const char *what)
+int platform_fail(struct platform *p, const char *what)
 {
 	if (!p->failed) {
 		p->failed = 1;
@@ -410,21 +229,8 @@ static int fail(struct platform *p, const char *what)
 	return ERR_RUNTIME;
 }
 
-static int has_slot(const struct platform *p, const struct fn_rt *f)
-{
-	if (f->cfg->reserved_concurrency)
-		return f->in_flight < f->cfg->reserved_concurrency;
-	return p->shared_in_flight < p->shared_limit;
-}
-
-static void take_slot(struct platform *p, struct fn_rt *f)
-{
-	f->in_flight++;
-	if (!f->cfg->reserved_concurrency && ++p->shared_in_flight > p->peak_shared_in_flight)
-		p->peak_shared_in_flight = p->shared_in_flight;
-}
-
-static void report(struct platform *p, uint32_t r, double end_s)
+/* Tells the observer request r ended at end_s. */
+void platform_report(struct platform *p, uint32_t r, double end_s)
 {
 	struct request *rq = &p->req[r];
 	struct request_result res = {
@@ -494,14 +300,10 @@ static int fifo_append(struct platform *p, struct fn_rt *f, uint32_t id, double 
 
 /* ---- events ------------------------------------------------------------ */
 
-static void on_complete(void *ctx, uint64_t arg);
 static void on_init_done(void *ctx, uint64_t arg);
 static void on_expiry(void *ctx, uint64_t arg);
-static void on_queue_timeout(void *ctx, uint64_t arg);
 
-static void fch_remove(struct platform *p, uint32_t id);
-
-static void release_instance(struct platform *p, uint32_t id)
+void platform_release(struct platform *p, uint32_t id)
 {
 	struct instance *in = &p->inst[id];
 	struct fn_rt *f = &p->fn[in->fn];
@@ -516,290 +318,9 @@ static void release_instance(struct platform *p, uint32_t id)
 		f->n_provisioned--;
 	f->fc_requests -= in->fc_requests;
 	if (p->fch_on)
-		fch_remove(p, id);
+		pool_fch_remove(p, id);
 	p->pool_used_mb -= f->cfg->memory_mb;
 	free_instance(p, id);
-}
-
-/* ---- memory pool ------------------------------------------------------- */
-
-/* Priority of an instance that becomes idle now. */
-static double idle_priority(struct platform *p, struct fn_rt *f)
-{
-	double now = engine_now(p->engine);
-	if (!p->sc->platform.pool_memory_mb)
-		return now;
-	const struct keepalive_ops *ka = f->cfg->keepalive;
-	return ka->priority ? ka->priority(f->cfg->keepalive_cfg, f->keepalive_state, now) : now;
-}
-
-/* An idle, ready, on-demand instance: what the pool may evict. */
-static int evictable(const struct instance *in)
-{
-	return in->state == INST_WARM && !in->active && !in->provisioned;
-}
-
-/* ---- FaasCache's container order (D5) ---------------------------------- */
-
-/* CPython's heapq (Lib/heapq.py, Modules/_heapqmodule.c) on instance ids,
- * compared as FaasCache's Container.__lt__ (priority <): with equal
- * priorities, which instance sits where depends on every past operation,
- * so each operation is replayed as FaasCache makes it. */
-static int fch_lt(const struct platform *p, uint32_t a, uint32_t b)
-{
-	return p->inst[a].priority < p->inst[b].priority;
-}
-
-static void fch_siftdown(struct platform *p, uint32_t start, uint32_t pos)
-{
-	uint32_t *h = p->fch, item = h[pos];
-	while (pos > start) {
-		uint32_t parent = (pos - 1) >> 1;
-		if (!fch_lt(p, item, h[parent]))
-			break;
-		h[pos] = h[parent];
-		pos = parent;
-	}
-	h[pos] = item;
-}
-
-/* Moves the smaller child up to a leaf, then sifts the item down. */
-static void fch_siftup(struct platform *p, uint32_t pos)
-{
-	uint32_t *h = p->fch, end = p->fch_n, start = pos, item = h[pos];
-	for (uint32_t child = 2 * pos + 1; child < end; child = 2 * pos + 1) {
-		if (child + 1 < end && !fch_lt(p, h[child], h[child + 1]))
-			child++;
-		h[pos] = h[child];
-		pos = child;
-	}
-	h[pos] = item;
-	fch_siftdown(p, start, pos);
-}
-
-static void fch_heapify(struct platform *p)
-{
-	for (uint32_t i = p->fch_n / 2; i-- > 0;)
-		fch_siftup(p, i);
-}
-
-static int fch_push(struct platform *p, uint32_t id)
-{
-	if (p->fch_n == p->fch_cap) {
-		uint32_t cap = p->fch_cap ? 2 * p->fch_cap : 64;
-		uint32_t *h = realloc(p->fch, (size_t)cap * sizeof(*h));
-		if (h)
-			p->fch = h;
-		uint32_t *sv = h ? realloc(p->fch_save, (size_t)cap * sizeof(*sv)) : NULL;
-		if (!sv)
-			return -1;
-		p->fch_save = sv;
-		p->fch_cap = cap;
-	}
-	p->fch[p->fch_n++] = id;
-	fch_siftdown(p, 0, p->fch_n - 1);
-	return 0;
-}
-
-static uint32_t fch_pop(struct platform *p)
-{
-	uint32_t last = p->fch[--p->fch_n];
-	if (p->fch_n == 0)
-		return last;
-	uint32_t top = p->fch[0];
-	p->fch[0] = last;
-	fch_siftup(p, 0);
-	return top;
-}
-
-/* list.remove: the first occurrence goes, the rest shift down. */
-static void fch_remove(struct platform *p, uint32_t id)
-{
-	for (uint32_t k = 0; k < p->fch_n; k++)
-		if (p->fch[k] == id) {
-			memmove(p->fch + k, p->fch + k + 1, (size_t)(p->fch_n - k - 1) * sizeof(*p->fch));
-			p->fch_n--;
-			return;
-		}
-}
-
-/* Eviction_Priority_Based: pops until an idle instance comes out (the
- * busy ones are saved, *n_save of them, to be pushed back); NONE when the
- * heap runs out. */
-static uint32_t fch_victim(struct platform *p, uint32_t *n_save)
-{
-	while (p->fch_n > 0) {
-		uint32_t id = fch_pop(p);
-		if (evictable(&p->inst[id]))
-			return id;
-		p->fch_save[(*n_save)++] = id;
-	}
-	return NONE;
-}
-
-/* The start of runActivation for a request of f at now, up to the warm
- * choice: cleanup_finished's heapify; find_container's idle candidates in
- * list order, TTL's purge (PurgeOldTTL: each expired one removed and the
- * list heapified, then heapified once more); the first candidate left, or
- * NONE. */
-static uint32_t fch_activation(struct platform *p, struct fn_rt *f, double now)
-{
-	fch_heapify(p);
-	uint32_t fn = (uint32_t)(f - p->fn), first = NONE, n = 0;
-	uint32_t *cand = p->fch_save;   /* free outside evictions */
-	for (uint32_t k = 0; k < p->fch_n; k++) {
-		const struct instance *in = &p->inst[p->fch[k]];
-		if (in->fn == fn && in->active == 0 && in->state == INST_WARM)
-			cand[n++] = p->fch[k];
-	}
-	if (n == 0)
-		return NONE;
-	int ttl = isfinite(f->fc_ttl_s);
-	for (uint32_t k = 0; k < n; k++) {
-		if (ttl && p->inst[cand[k]].expiry_s + f->fc_ttl_s < now) {
-			fch_remove(p, cand[k]);
-			fch_heapify(p);
-			release_instance(p, cand[k]);
-		} else if (first == NONE) {
-			first = cand[k];
-		}
-	}
-	if (ttl)
-		fch_heapify(p);
-	return first;
-}
-
-/* An instance's eviction priority: its own, or under FaasCache's rules its
- * function's. */
-static double inst_priority(const struct platform *p, const struct instance *in)
-{
-	const struct fn_rt *f = &p->fn[in->fn];
-	return f->fc && !p->fch_on ? f->fc_priority : in->priority;
-}
-
-/* The idle warm on-demand instance to evict first: lowest priority (ties:
- * least recently used), or NONE. A linear scan: pools are small. */
-static uint32_t pool_victim(const struct platform *p)
-{
-	uint32_t victim = NONE;
-	double victim_prio = 0;
-	for (uint32_t id = 0; id < p->n_inst; id++) {
-		const struct instance *in = &p->inst[id];
-		if (!evictable(in))
-			continue;
-		double prio = inst_priority(p, in);
-		if (victim == NONE || prio < victim_prio ||
-		    (prio == victim_prio && in->used_seq < p->inst[victim].used_seq)) {
-			victim = id;
-			victim_prio = prio;
-		}
-	}
-	return victim;
-}
-
-/* Memory of every instance pool_victim could choose. */
-static uint64_t pool_evictable_mb(const struct platform *p)
-{
-	uint64_t mb = 0;
-	for (uint32_t id = 0; id < p->n_inst; id++)
-		if (evictable(&p->inst[id]))
-			mb += p->fn[p->inst[id].fn].cfg->memory_mb;
-	return mb;
-}
-
-/* Makes room for memory_mb more in the pool by evicting idle warm on-demand
- * instances in pool_victim's order: until it fits (shortfall), or until
- * memory_mb has been freed (whole-size: FaasCache, OpenWhisk). Returns 0
- * when it fits, 1 when it cannot; then nothing is evicted (OpenWhisk checks
- * first; FaasCache's simulator would evict every idle instance in vain). */
-static int pool_make_room(struct platform *p, uint32_t memory_mb)
-{
-	uint64_t cap = p->sc->platform.pool_memory_mb;
-	if (!cap || p->pool_used_mb + memory_mb <= cap)
-		return 0;
-	if (p->pool_used_mb - pool_evictable_mb(p) + memory_mb > cap)
-		return 1;
-	int whole = p->sc->platform.pool_eviction == POOL_EVICT_WHOLE_SIZE;
-	uint64_t freed_mb = 0;
-	uint32_t n_save = 0;
-	while (p->pool_used_mb + memory_mb > cap || (whole && freed_mb < memory_mb)) {
-		uint32_t victim = p->fch_on ? fch_victim(p, &n_save) : pool_victim(p);
-		if (victim == NONE)
-			break;    /* whole-size with everything evicted: it fits */
-		p->pool_clock = inst_priority(p, &p->inst[victim]);
-		p->evictions++;
-		freed_mb += p->fn[p->inst[victim].fn].cfg->memory_mb;
-		engine_cancel(p->engine, p->inst[victim].expiry);
-		p->inst[victim].expiry = ENGINE_TIMER_NONE;
-		release_instance(p, victim);
-	}
-	/* Back in the order popped; no growth (they were in the list). */
-	for (uint32_t k = 0; k < n_save; k++)
-		fch_push(p, p->fch_save[k]);
-	return 0;
-}
-
-/* FaasCache's lazy TTL (LambdaScheduler.PurgeOldTTL), when fn is invoked
- * at now: its idle on-demand instances whose last request started more
- * than fc_ttl_s ago are released. */
-static void fc_purge_expired(struct platform *p, struct fn_rt *f, double now)
-{
-	for (;;) {
-		uint32_t victim = NONE;
-		if (p->avail_lists) {
-			for (uint32_t id = f->avail_list[1].head; id != NONE && victim == NONE;
-			     id = p->inst[id].links[LINK_AVAIL].next)
-				if (evictable(&p->inst[id]) && p->inst[id].expiry_s + f->fc_ttl_s < now)
-					victim = id;
-		} else {
-			for (uint32_t k = 0; k < f->n_avail && victim == NONE; k++) {
-				const struct instance *in = &p->inst[f->avail[k].id];
-				if (evictable(in) && in->expiry_s + f->fc_ttl_s < now)
-					victim = f->avail[k].id;
-			}
-		}
-		if (victim == NONE)
-			return;
-		release_instance(p, victim);
-	}
-}
-
-/* Under FaasCache's rules, a request of f started on instance id at now:
- * it counts for the instance (frequency), starts its TTL, and sets the
- * priority of all f's instances. */
-static int fc_started(struct platform *p, struct fn_rt *f, uint32_t id, double now, int cold)
-{
-	const struct keepalive_ops *ka = f->cfg->keepalive;
-	struct instance *in = &p->inst[id];
-	if (p->fch_on && cold) {
-		/* AddToPool: pushed with the priority of the moment (its own
-		 * requests not yet counted); cache_miss heapifies. */
-		in->priority = ka->start_priority(f->cfg->keepalive_cfg, f->keepalive_state, now);
-		if (fch_push(p, id) < 0)
-			return fail(p, "cannot track instances");
-		fch_heapify(p);
-	}
-	in->fc_requests++;
-	f->fc_requests++;
-	in->expiry_s = now;
-	f->fc_priority = ka->start_priority(f->cfg->keepalive_cfg, f->keepalive_state, now);
-	if (p->fch_on) {
-		/* "recompute all clones priority", then heapify. */
-		uint32_t fn = (uint32_t)(f - p->fn);
-		for (uint32_t k = 0; k < p->fch_n; k++)
-			if (p->inst[p->fch[k]].fn == fn)
-				p->inst[p->fch[k]].priority = f->fc_priority;
-		fch_heapify(p);
-	}
-	return 0;
-}
-
-/* Frees request r's concurrency slot. */
-static void give_slot(struct platform *p, struct fn_rt *f)
-{
-	f->in_flight--;
-	if (!f->cfg->reserved_concurrency)
-		p->shared_in_flight--;
 }
 
 /* Makes an instance that serves nothing available, with its keep-alive:
@@ -810,15 +331,15 @@ static int make_idle_available(struct platform *p, uint32_t id)
 	struct fn_rt *f = &p->fn[in->fn];
 	double now = engine_now(p->engine);
 	if (!in->provisioned && !(in->until_s > now)) {
-		release_instance(p, id);
+		platform_release(p, id);
 		return 0;
 	}
 	if (avail_insert(p, f, id) < 0)
-		return fail(p, "cannot track available instances");
+		return platform_fail(p, "cannot track available instances");
 	if (!in->provisioned && isfinite(in->until_s)) {
 		in->expiry = engine_at(p->engine, in->until_s, on_expiry, p, id);
 		if (!in->expiry)
-			return fail(p, "cannot schedule a keep-alive expiry");
+			return platform_fail(p, "cannot schedule a keep-alive expiry");
 	}
 	return 0;
 }
@@ -826,7 +347,7 @@ static int make_idle_available(struct platform *p, uint32_t id)
 /* Creates an instance of fn that serves nothing yet (pre-warmed or
  * provisioned); it counts as idle while it initialises. Returns 1 when the
  * pool has no room. */
-static int spawn_idle(struct platform *p, uint32_t fn, int provisioned, double until_s)
+int platform_spawn_idle(struct platform *p, uint32_t fn, int provisioned, double until_s)
 {
 	struct fn_rt *f = &p->fn[fn];
 	const struct function_cfg *cfg = f->cfg;
@@ -835,7 +356,7 @@ static int spawn_idle(struct platform *p, uint32_t fn, int provisioned, double u
 		return 1;
 	uint32_t id = new_instance(p);
 	if (id == NONE)
-		return fail(p, "cannot create another instance");
+		return platform_fail(p, "cannot create another instance");
 	struct coldstart_draw draw;
 	cfg->cold_start->draw(cfg->cold_start_cfg, &f->rng_policy.gen, dist_mean(&cfg->service), &draw);
 	p->inst[id] = (struct instance){
@@ -850,13 +371,13 @@ static int spawn_idle(struct platform *p, uint32_t fn, int provisioned, double u
 		.used_seq = p->seq,
 		.expiry = ENGINE_TIMER_NONE,
 	};
-	p->inst[id].priority = idle_priority(p, f);
+	p->inst[id].priority = pool_idle_priority(p, f);
 	p->pool_used_mb += cfg->memory_mb;
 	f->n_provisioned += provisioned != 0;
 	counts_add(p, fn, 0, 0, 1);
 	if (draw.init_s > 0)
 		return engine_at(p->engine, now + draw.init_s, on_init_done, p, id)
-			? 0 : fail(p, "cannot schedule an initialisation");
+			? 0 : platform_fail(p, "cannot schedule an initialisation");
 	return make_idle_available(p, id);
 }
 
@@ -868,7 +389,6 @@ __attribute__((noinline)) static void busy_begins(struct platform *p, uint32_t i
 	p->busy[id] = (struct busy_mark){ engine_now(p->engine), init_s };
 }
 
-/* Starts request r on a warm instance or a new one; r holds a slot. */
 /* A warm start: request rq of f takes instance id (available, with a free
  * slot). */
 static void dispatch_warm(struct platform *p, struct fn_rt *f, struct request *rq, uint32_t id)
@@ -908,14 +428,14 @@ static int dispatch_cold(struct platform *p, struct fn_rt *f, uint32_t r, double
 	if (pool_make_room(p, cfg->memory_mb)) {
 		/* FaasCache's choice: no idle memory to evict, the request is dropped. */
 		rq->outcome = REQ_REJECTED;
-		report(p, r, now);
-		give_slot(p, f);
-		free_request(p, r);
+		platform_report(p, r, now);
+		queue_give_slot(p, f);
+		platform_free_request(p, r);
 		return 1;
 	}
 	uint32_t id = new_instance(p);
 	if (id == NONE)
-		return fail(p, "cannot create another instance");
+		return platform_fail(p, "cannot create another instance");
 	struct instance *in = &p->inst[id];
 	struct coldstart_draw draw;
 	cfg->cold_start->draw(cfg->cold_start_cfg, &f->rng_cold.gen, *service, &draw);
@@ -936,13 +456,13 @@ static int dispatch_cold(struct platform *p, struct fn_rt *f, uint32_t r, double
 	if (draw.init_s > 0) {
 		counts_add(p, rq->fn, 1, 0, 0);
 		if (!engine_at(p->engine, now + draw.init_s, on_init_done, p, id))
-			return fail(p, "cannot schedule an initialisation");
+			return platform_fail(p, "cannot schedule an initialisation");
 	} else {
 		counts_add(p, rq->fn, 0, 1, 0);
 		/* Ready at once: it takes more requests up to its concurrency, as
 		 * on_init_done lets an instance do after its init. */
 		if (cfg->concurrency_per_instance > 1 && avail_insert(p, f, id) < 0)
-			return fail(p, "cannot track available instances");
+			return platform_fail(p, "cannot track available instances");
 	}
 	rq->instance = id;
 	rq->cold = 1;
@@ -970,228 +490,7 @@ static void dispatch_oom(struct platform *p, struct fn_rt *f, struct request *rq
 	}
 }
 
-/* ---- processor sharing -------------------------------------------------- */
-
-/* Requests sharing an instance (concurrency_per_instance > 1) share its
- * vCPUs. A request of a function with cpu_fraction > 0 runs, after any
- * init, an I/O phase (1 - cpu_fraction of its service time: a delay nobody
- * shares) and then a CPU phase (the rest: its length when alone). With n
- * requests in their CPU phase an instance gives each min(1, cpu_width / n)
- * of its speed alone: egalitarian processor sharing over the vCPUs, none
- * using more than it uses alone (struct function_cfg). All CPU-phase
- * requests of an instance advance at one rate, so the instance keeps a
- * virtual clock v_s (CPU-phase seconds each has done since it last emptied)
- * and a heap of finish tags (v_s at entry + length); the least tag ends
- * first and one engine timer per instance points at it. A change of n
- * advances v_s and moves that timer: O(log) per change. A request's
- * timeout is a timer of its own; one that ends exactly at its timeout
- * completes, as without sharing. Functions that do not share never come
- * here. */
-
-struct ps_ent {
-	double tag_s;
-	uint64_t seq;             /* ties: order of entry */
-	uint32_t r, pad_;
-};
-
-struct ps_inst {
-	struct ps_ent *heap;
-	uint32_t n, cap;
-	double v_s, at_s;         /* the virtual clock, as of at_s */
-	engine_timer timer;
-};
-
-struct ps_req {
-	double cpu_s;             /* its CPU phase, alone */
-	uint32_t pos;             /* in its instance's heap; NONE outside the CPU phase */
-	engine_timer phase, deadline;
-};
-
-#define PS_LESS(p, a, b) ((a).tag_s < (b).tag_s || ((a).tag_s == (b).tag_s && (a).seq < (b).seq))
-#define PS_PLACE(p, h, i, x) ((h)[i] = (x), (p)->ps_req[(h)[i].r].pos = (uint32_t)(i))
-HEAP_DEFINE(ps_heap, struct ps_ent, 2, struct platform *, PS_LESS, PS_PLACE)
-
-static int ps_shares(const struct function_cfg *cfg)
-{
-	return cfg->concurrency_per_instance > 1 && cfg->cpu_fraction > 0 && cfg->oom != OOM_INIT;
-}
-
-/* Speed of each of n CPU-phase requests of instance id, relative to alone. */
-static double ps_rate(const struct platform *p, uint32_t id, uint32_t n)
-{
-	double width = p->fn[p->inst[id].fn].cfg->cpu_width;
-	return n <= width ? 1 : width / n;
-}
-
-/* Room for request r and instance id in the sharing records. */
-static int ps_reserve(struct platform *p, uint32_t r, uint32_t id)
-{
-	if (r >= p->cap_ps_req) {
-		void *q = realloc(p->ps_req, (size_t)p->cap_req * sizeof(*p->ps_req));
-		if (!q)
-			return -1;
-		p->ps_req = q;
-		p->cap_ps_req = p->cap_req;
-	}
-	if (id >= p->cap_ps_inst) {
-		void *q = realloc(p->ps_inst, (size_t)p->cap_inst * sizeof(*p->ps_inst));
-		if (!q)
-			return -1;
-		p->ps_inst = q;
-		memset(p->ps_inst + p->cap_ps_inst, 0, (size_t)(p->cap_inst - p->cap_ps_inst) * sizeof(*p->ps_inst));
-		p->cap_ps_inst = p->cap_inst;
-	}
-	return 0;
-}
-
-static void ps_advance(struct platform *p, uint32_t id, double now)
-{
-	struct ps_inst *pi = &p->ps_inst[id];
-	if (pi->n)
-		pi->v_s += ps_rate(p, id, pi->n) * (now - pi->at_s);
-	pi->at_s = now;
-}
-
-static void on_ps_cpu(void *ctx, uint64_t arg);
-
-/* Points instance id's timer at its least finish tag (none when empty). */
-static int ps_arm(struct platform *p, uint32_t id)
-{
-	struct ps_inst *pi = &p->ps_inst[id];
-	double now = engine_now(p->engine);
-	engine_cancel(p->engine, pi->timer);
-	pi->timer = ENGINE_TIMER_NONE;
-	if (pi->n == 0) {
-		pi->v_s = 0;    /* a fresh clock keeps the tags' precision */
-		return 0;
-	}
-	double t = now + (pi->heap[0].tag_s - pi->v_s) / ps_rate(p, id, pi->n);
-	pi->timer = engine_at(p->engine, t > now ? t : now, on_ps_cpu, p, id);
-	return pi->timer ? 0 : fail(p, "cannot schedule a completion");
-}
-
-/* Request r begins its CPU phase. */
-static int ps_enter(struct platform *p, uint32_t r)
-{
-	uint32_t id = p->req[r].instance;
-	ps_advance(p, id, engine_now(p->engine));
-	struct ps_inst *pi = &p->ps_inst[id];
-	if (pi->n == pi->cap) {
-		uint32_t cap = pi->cap ? pi->cap * 2 : 4;
-		void *q = realloc(pi->heap, (size_t)cap * sizeof(*pi->heap));
-		if (!q)
-			return fail(p, "cannot hold another request on an instance");
-		pi->heap = q;
-		pi->cap = cap;
-	}
-	struct ps_ent e = { .tag_s = pi->v_s + p->ps_req[r].cpu_s, .seq = ++p->ps_seq, .r = r };
-	pi->n = (uint32_t)ps_heap_push(p, pi->heap, pi->n, e);
-	return ps_arm(p, id);
-}
-
-/* Request r leaves its CPU phase (before its end); the caller re-arms. */
-static void ps_leave(struct platform *p, uint32_t r)
-{
-	uint32_t id = p->req[r].instance;
-	ps_advance(p, id, engine_now(p->engine));
-	struct ps_inst *pi = &p->ps_inst[id];
-	pi->n = (uint32_t)ps_heap_remove(p, pi->heap, pi->n, p->ps_req[r].pos);
-	p->ps_req[r].pos = NONE;
-}
-
-/* Request r ends now: done, or cut at its timeout. */
-static void ps_end(struct platform *p, uint32_t r, int cut)
-{
-	struct request *rq = &p->req[r];
-	struct ps_req *pr = &p->ps_req[r];
-	const struct function_cfg *cfg = p->fn[rq->fn].cfg;
-	engine_cancel(p->engine, cut ? pr->phase : pr->deadline);
-	pr->phase = pr->deadline = ENGINE_TIMER_NONE;
-	rq->run_s = cut ? cfg->timeout_s : engine_now(p->engine) - rq->start_s - rq->init_s;
-	rq->outcome = cfg->oom != OOM_NONE ? REQ_OOM : cut ? REQ_TIMED_OUT : REQ_COMPLETED;
-	on_complete(p, r);
-}
-
-/* The least finish tag of instance arg is reached: those requests end. A
- * request they let in (the slot they free) may join at once, behind them. */
-static void on_ps_cpu(void *ctx, uint64_t arg)
-{
-	struct platform *p = ctx;
-	uint32_t id = (uint32_t)arg;
-	p->ps_inst[id].timer = ENGINE_TIMER_NONE;
-	ps_advance(p, id, engine_now(p->engine));
-	struct ps_inst *pi = &p->ps_inst[id];
-	if (pi->n && pi->v_s < pi->heap[0].tag_s)
-		pi->v_s = pi->heap[0].tag_s;   /* what the timer was set for, without rounding */
-	while (!p->failed && pi->n && pi->heap[0].tag_s <= pi->v_s) {
-		uint32_t r = pi->heap[0].r;
-		ps_leave(p, r);
-		ps_end(p, r, 0);
-		pi = &p->ps_inst[id];
-	}
-	if (!p->failed)
-		ps_arm(p, id);
-}
-
-/* Request arg's init and I/O phase are over. */
-static void on_ps_phase(void *ctx, uint64_t arg)
-{
-	struct platform *p = ctx;
-	uint32_t r = (uint32_t)arg;
-	p->ps_req[r].phase = ENGINE_TIMER_NONE;
-	if (p->ps_req[r].cpu_s > 0)
-		ps_enter(p, r);
-	else
-		ps_end(p, r, 0);
-}
-
-/* Request arg reached its timeout: cut there. */
-static void on_ps_deadline(void *ctx, uint64_t arg)
-{
-	struct platform *p = ctx;
-	uint32_t r = (uint32_t)arg;
-	p->ps_req[r].deadline = ENGINE_TIMER_NONE;
-	if (p->ps_req[r].pos != NONE) {
-		uint32_t id = p->req[r].instance;
-		ps_advance(p, id, engine_now(p->engine));
-		if (p->ps_inst[id].heap[p->ps_req[r].pos].tag_s <= p->ps_inst[id].v_s)
-			return;   /* done now: its instance's timer, due now too, ends it */
-		ps_leave(p, r);
-		if (ps_arm(p, id) < 0)
-			return;
-	}
-	ps_end(p, r, 1);
-}
-
-/* Starts request r (dispatched, its init in rq->init_s) on a sharing
- * instance, with its service time alone. */
-static int ps_start(struct platform *p, uint32_t r, double now, double service)
-{
-	struct request *rq = &p->req[r];
-	const struct function_cfg *cfg = p->fn[rq->fn].cfg;
-	if (ps_reserve(p, r, rq->instance) < 0)
-		return fail(p, "cannot hold another request");
-	struct ps_req *pr = &p->ps_req[r];
-	double cpu_s = service * cfg->cpu_fraction, lead_s = rq->init_s + (service - cpu_s);
-	*pr = (struct ps_req){ .cpu_s = cpu_s, .pos = NONE };
-	/* The phase's end first: at the same time as the timeout, it comes
-	 * first (a request that ends then completes). Neither is late: like a
-	 * completion without sharing, both come before an arrival at their
-	 * time, however the driver delivers arrivals. */
-	int rc = 0;
-	if (lead_s > 0 || !(cpu_s > 0)) {
-		pr->phase = engine_at(p->engine, now + lead_s, on_ps_phase, p, r);
-		rc = pr->phase ? 0 : fail(p, "cannot schedule a completion");
-	} else {
-		rc = ps_enter(p, r);
-	}
-	pr = &p->ps_req[r];
-	if (rc == 0 && !(pr->deadline = engine_at(p->engine, now + rq->init_s + cfg->timeout_s, on_ps_deadline, p, r)))
-		rc = fail(p, "cannot schedule a timeout");
-	return rc;
-}
-
-static int dispatch(struct platform *p, uint32_t r)
+int platform_dispatch(struct platform *p, uint32_t r)
 {
 	struct request *rq = &p->req[r];
 	struct fn_rt *f = &p->fn[rq->fn];
@@ -1203,9 +502,9 @@ static int dispatch(struct platform *p, uint32_t r)
 	rq->start_s = now;
 	uint32_t fch_id = NONE;
 	if (p->fch_on)
-		fch_id = fch_activation(p, f, now);
+		fch_id = pool_fch_activation(p, f, now);
 	else if (f->fc && isfinite(f->fc_ttl_s))
-		fc_purge_expired(p, f, now);
+		pool_fc_purge(p, f, now);
 
 	if (f->n_avail > 0) {
 		uint32_t id = fch_id != NONE ? fch_id : avail_top(p, f);
@@ -1218,16 +517,16 @@ static int dispatch(struct platform *p, uint32_t r)
 		if (rc != 0)
 			return rc < 0 ? rc : 0;
 	}
-	if (f->fc && fc_started(p, f, rq->instance, now, rq->cold) < 0)
+	if (f->fc && pool_fc_started(p, f, rq->instance, now, rq->cold) < 0)
 		return ERR_RUNTIME;
 	rq->outcome = service > cfg->timeout_s ? REQ_TIMED_OUT : REQ_COMPLETED;
 	rq->run_s = service > cfg->timeout_s ? cfg->timeout_s : service;
 	if (cfg->oom != OOM_NONE)
 		dispatch_oom(p, f, rq);
-	if (ps_shares(cfg))
-		return ps_start(p, r, now, service);
-	if (!engine_at(p->engine, now + rq->init_s + rq->run_s, on_complete, p, r))
-		return fail(p, "cannot schedule a completion");
+	if (share_applies(cfg))
+		return share_start(p, r, now, service);
+	if (!engine_at(p->engine, now + rq->init_s + rq->run_s, platform_on_complete, p, r))
+		return platform_fail(p, "cannot schedule a completion");
 	return 0;
 }
 
@@ -1244,26 +543,10 @@ static void on_init_done(void *ctx, uint64_t arg)
 	}
 	counts_add(p, in->fn, -1, 1, 0);
 	if (!in->doomed && in->active < f->cfg->concurrency_per_instance && avail_insert(p, f, id) < 0)
-		fail(p, "cannot track available instances");
+		platform_fail(p, "cannot track available instances");
 }
 
-/* Starts waiting requests while slots are free. */
-static void drain(struct platform *p, struct wait_queue *q, struct fn_rt *owner)
-{
-	while (q->head != NONE) {
-		uint32_t r = q->head;
-		struct fn_rt *f = &p->fn[p->req[r].fn];
-		if (!has_slot(p, owner ? owner : f))
-			break;
-		queue_unlink(p, q, r);
-		engine_cancel(p->engine, p->req[r].queue_timer);
-		take_slot(p, f);
-		if (dispatch(p, r) < 0)
-			return;
-	}
-}
-
-static void on_complete(void *ctx, uint64_t arg)
+void platform_on_complete(void *ctx, uint64_t arg)
 {
 	struct platform *p = ctx;
 	uint32_t r = (uint32_t)arg;
@@ -1273,8 +556,8 @@ static void on_complete(void *ctx, uint64_t arg)
 	struct instance *in = &p->inst[id];
 	double now = engine_now(p->engine);
 
-	report(p, r, now);
-	give_slot(p, f);
+	platform_report(p, r, now);
+	queue_give_slot(p, f);
 
 	in->active--;
 	in->used_seq = ++p->seq;
@@ -1285,14 +568,14 @@ static void on_complete(void *ctx, uint64_t arg)
 			p->obs.instance_busy(p->obs.ctx, p->fn_base + in->fn, p->busy[id].since_s, p->busy[id].init_s,
 					     now, in->provisioned);
 		if (p->sc->platform.pool_memory_mb && !f->fc)   /* FaasCache's: set at starts */
-			in->priority = idle_priority(p, f);
+			in->priority = pool_idle_priority(p, f);
 		double ttl = in->doomed ? 0 : in->provisioned ? INFINITY
 			: !isnan(f->const_ttl_s) ? f->const_ttl_s
 			: f->cfg->keepalive->on_idle(f->cfg->keepalive_cfg, f->keepalive_state, now);
 		if (!in->provisioned && f->cfg->keepalive->max_lifetime)   /* recycled at that age */
 			ttl = fmin(ttl, in->created_s + f->cfg->keepalive->max_lifetime(f->cfg->keepalive_cfg) - now);
 		if (!(ttl > 0)) {
-			release_instance(p, id);
+			platform_release(p, id);
 			goto freed;
 		}
 		if (isfinite(ttl)) {
@@ -1302,7 +585,7 @@ static void on_complete(void *ctx, uint64_t arg)
 				rc = in->expiry ? 0 : -1;
 			}
 			if (rc < 0) {
-				fail(p, "cannot schedule a keep-alive expiry");
+				platform_fail(p, "cannot schedule a keep-alive expiry");
 				return;
 			}
 		}
@@ -1311,19 +594,19 @@ static void on_complete(void *ctx, uint64_t arg)
 		/* Still serving others: it leaves once they finish. */
 	} else if (in->avail_pos == NONE) {
 		if (avail_insert(p, f, id) < 0) {
-			fail(p, "cannot track available instances");
+			platform_fail(p, "cannot track available instances");
 			return;
 		}
 	} else {
 		avail_update(p, f, id);
 	}
 freed:
-	free_request(p, r);
+	platform_free_request(p, r);
 	if (f->cfg->reserved_concurrency) {
 		if (f->queue.head != NONE)
-			drain(p, &f->queue, f);
+			queue_drain(p, &f->queue, f);
 	} else if (p->shared_queue.head != NONE) {
-		drain(p, &p->shared_queue, NULL);
+		queue_drain(p, &p->shared_queue, NULL);
 	}
 }
 
@@ -1332,7 +615,7 @@ static void on_expiry(void *ctx, uint64_t arg)
 	struct platform *p = ctx;
 	uint32_t id = (uint32_t)arg;
 	p->inst[id].expiry = ENGINE_TIMER_NONE;
-	release_instance(p, id);
+	platform_release(p, id);
 }
 
 static void on_fifo_timer(void *ctx, uint64_t arg)
@@ -1342,22 +625,9 @@ static void on_fifo_timer(void *ctx, uint64_t arg)
 	double now = engine_now(p->engine);
 	l->timer = ENGINE_TIMER_NONE;
 	while (l->ids.head != NONE && p->inst[l->ids.head].expiry_s <= now)
-		release_instance(p, l->ids.head);
+		platform_release(p, l->ids.head);
 	if (l->ids.head != NONE && fifo_arm(p, (uint32_t)arg, p->inst[l->ids.head].expiry_s) < 0)
-		fail(p, "cannot schedule a keep-alive expiry");
-}
-
-static void on_queue_timeout(void *ctx, uint64_t arg)
-{
-	struct platform *p = ctx;
-	uint32_t r = (uint32_t)arg;
-	struct request *rq = &p->req[r];
-	struct fn_rt *f = &p->fn[rq->fn];
-	queue_unlink(p, f->cfg->reserved_concurrency ? &f->queue : &p->shared_queue, r);
-	rq->outcome = REQ_QUEUE_TIMEOUT;
-	rq->start_s = engine_now(p->engine);
-	report(p, r, rq->start_s);
-	free_request(p, r);
+		platform_fail(p, "cannot schedule a keep-alive expiry");
 }
 
 /* ---- API --------------------------------------------------------------- */
@@ -1370,7 +640,7 @@ static int arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t t
 		f->cfg->keepalive->on_arrival(f->keepalive_state, now);
 	uint32_t r = new_request(p);
 	if (r == NONE)
-		return fail(p, "cannot hold another request");
+		return platform_fail(p, "cannot hold another request");
 	p->req[r] = (struct request){
 		.fn = fn,
 		.instance = NONE,
@@ -1382,22 +652,17 @@ static int arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t t
 		.start_s = now,
 		.service_s = duration_s,
 	};
-	if (has_slot(p, f)) {
-		take_slot(p, f);
-		return dispatch(p, r);
+	if (queue_has_slot(p, f)) {
+		queue_take_slot(p, f);
+		return platform_dispatch(p, r);
 	}
 	if (p->sc->platform.on_limit == ON_LIMIT_REJECT) {
 		p->req[r].outcome = REQ_REJECTED;
-		report(p, r, now);
-		free_request(p, r);
+		platform_report(p, r, now);
+		platform_free_request(p, r);
 		return 0;
 	}
-	p->req[r].queue_timer = engine_at(p->engine, now + p->sc->platform.queue_timeout_s,
-					  on_queue_timeout, p, r);
-	if (!p->req[r].queue_timer)
-		return fail(p, "cannot schedule a queue timeout");
-	queue_push(p, f->cfg->reserved_concurrency ? &f->queue : &p->shared_queue, r);
-	return 0;
+	return queue_wait(p, f, r, now);
 }
 
 int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t tag,
@@ -1407,116 +672,34 @@ int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t
 	return arrive(p, fn - p->fn_base, duration_s, tag, 0);
 }
 
-/* ---- the keep-alive policies' API (struct keepalive_host) --------------- */
-
-/* Instances in order of creation, where a choice among a function's
- * instances would otherwise follow their slots in the pool: the order of
- * the slots depends on the other functions' instances (one platform for
- * all, or one per group of functions: run/partition.c), the order of creation does
- * not. */
-struct alive_ent {
-	uint64_t created_seq;
-	uint32_t id;
-};
-
-static int created_cmp(const void *pa, const void *pb)
+int platform_created_cmp(const void *pa, const void *pb)
 {
 	const struct alive_ent *a = pa, *b = pb;
 	return a->created_seq < b->created_seq ? -1 : a->created_seq > b->created_seq;
 }
 
-static int host_prewarm(void *ctx, uint32_t fn, double until_s)
+/* Provisioned instance id (busy, or still initialising) becomes on-demand,
+ * its keep-alive over: released once idle. */
+void platform_unprovision(struct platform *p, uint32_t id)
 {
-	struct platform *p = ctx;
-	return spawn_idle(p, fn - p->fn_base, 0, until_s);
+	struct instance *in = &p->inst[id];
+	struct fn_rt *f = &p->fn[in->fn];
+	int listed = p->avail_lists && in->avail_pos != NONE;
+	if (listed)
+		list_unlink(p, f, id);
+	in->provisioned = 0;
+	in->until_s = engine_now(p->engine);
+	f->n_provisioned--;
+	if (listed)
+		list_insert(p, f, id);
+	else if (in->avail_pos != NONE)
+		avail_update(p, f, id);
 }
 
-static int host_set_provisioned(void *ctx, uint32_t fn, uint32_t instances)
+/* A warmer's ping of function fn (of this platform) now. */
+int platform_ping(struct platform *p, uint32_t fn, double duration_s)
 {
-	struct platform *p = ctx;
-	if (p->obs.provisioned_change)
-		p->obs.provisioned_change(p->obs.ctx, fn, engine_now(p->engine), p->fn[fn - p->fn_base].provisioned,
-					  instances);
-	fn -= p->fn_base;
-	struct fn_rt *f = &p->fn[fn];
-	f->provisioned = instances;
-	while (f->n_provisioned < instances) {
-		int rc = spawn_idle(p, fn, 1, INFINITY);
-		if (rc < 0)
-			return rc;
-		if (rc > 0)
-			break;    /* the pool is full: fewer instances, still billed */
-	}
-	if (f->n_provisioned <= instances)
-		return p->failed ? ERR_RUNTIME : 0;
-	/* Fewer: idle ones go at once, busy ones become on-demand; the oldest
-	 * first. */
-	struct alive_ent *cand = malloc((size_t)f->n_provisioned * sizeof(*cand));
-	if (!cand)
-		return fail(p, "cannot reduce provisioned instances");
-	uint32_t n = 0;
-	for (uint32_t id = 0; id < p->n_inst && n < f->n_provisioned; id++) {
-		const struct instance *in = &p->inst[id];
-		if (in->state != INST_FREE && in->fn == fn && in->provisioned)
-			cand[n++] = (struct alive_ent){ in->created_seq, id };
-	}
-	qsort(cand, n, sizeof(*cand), created_cmp);
-	for (int pass = 0; pass < 2 && f->n_provisioned > instances; pass++) {
-		for (uint32_t k = 0; k < n && f->n_provisioned > instances; k++) {
-			uint32_t id = cand[k].id;
-			struct instance *in = &p->inst[id];
-			if (in->state == INST_FREE || in->fn != fn || !in->provisioned)
-				continue;
-			if (pass == 0 && in->active == 0 && in->state == INST_WARM) {
-				release_instance(p, id);
-			} else if (pass == 1) {
-				/* Busy, or still initialising (then released when ready). */
-				int listed = p->avail_lists && in->avail_pos != NONE;
-				if (listed)
-					list_unlink(p, f, id);
-				in->provisioned = 0;
-				in->until_s = engine_now(p->engine);
-				f->n_provisioned--;
-				if (listed)
-					list_insert(p, f, id);
-				else if (in->avail_pos != NONE)
-					avail_update(p, f, id);
-			}
-		}
-	}
-	free(cand);
-	return p->failed ? ERR_RUNTIME : 0;
-}
-
-static int host_ping(void *ctx, uint32_t fn, double duration_s)
-{
-	struct platform *p = ctx;
-	return arrive(p, fn - p->fn_base, duration_s, 0, 1);
-}
-
-static uint32_t host_idle(void *ctx, uint32_t fn)
-{
-	struct platform *p = ctx;
-	return p->fn[fn - p->fn_base].counts.idle;
-}
-
-static uint32_t host_alive(void *ctx, uint32_t fn)
-{
-	struct platform *p = ctx;
-	const struct instance_counts *c = &p->fn[fn - p->fn_base].counts;
-	return c->initializing + c->busy + c->idle;
-}
-
-static double host_pool_clock(void *ctx)
-{
-	struct platform *p = ctx;
-	return p->pool_clock;
-}
-
-static uint64_t host_alive_requests(void *ctx, uint32_t fn)
-{
-	struct platform *p = ctx;
-	return p->fn[fn - p->fn_base].fc_requests;
+	return arrive(p, fn, duration_s, 0, 1);
 }
 
 int platform_status(const struct platform *p)
@@ -1539,7 +722,7 @@ void platform_finish(struct platform *p)
 		if (p->inst[id].state != INST_FREE)
 			alive[n++] = (struct alive_ent){ p->inst[id].created_seq, id };
 	if (alive)
-		qsort(alive, n, sizeof(*alive), created_cmp);
+		qsort(alive, n, sizeof(*alive), platform_created_cmp);
 	for (uint32_t k = 0; k < (alive ? n : p->n_inst); k++) {
 		uint32_t id = alive ? alive[k].id : k;
 		if (p->inst[id].state == INST_FREE)
@@ -1547,7 +730,7 @@ void platform_finish(struct platform *p)
 		engine_cancel(p->engine, p->inst[id].expiry);
 		p->inst[id].expiry = ENGINE_TIMER_NONE;
 		/* Only idle instances remain once the engine has run dry. */
-		release_instance(p, id);
+		platform_release(p, id);
 	}
 	free(alive);
 }
@@ -1643,7 +826,7 @@ static int fn_start(struct platform *p, struct fn_rt *f, uint32_t fn, uint32_t r
 	const struct keepalive_ops *ka = f->cfg->keepalive;
 	if (ka->faascache && ka->faascache(f->cfg->keepalive_cfg)) {
 		/* The TTL runs from request starts, checked lazily
-		 * (fc_purge_expired): on the platform's timers an idle
+		 * (pool_fc_purge): on the platform's timers an idle
 		 * instance is kept forever. */
 		f->fc = 1;
 		f->fc_ttl_s = f->const_ttl_s;
@@ -1654,25 +837,7 @@ static int fn_start(struct platform *p, struct fn_rt *f, uint32_t fn, uint32_t r
 	    rng_stream_init(&f->rng_dispatch, sc->seed, replication, fn, RNG_DISPATCH) < 0 ||
 	    rng_stream_init(&f->rng_policy, sc->seed, replication, fn, RNG_POLICY) < 0)
 		return -1;
-	double warm_mean_s = dist_mean(&f->cfg->service);
-	double extra_s = f->cfg->cold_start->mean_total_s(f->cfg->cold_start_cfg, warm_mean_s) - warm_mean_s;
-	f->host = (struct keepalive_host){
-		.platform = p,
-		.engine = p->engine,
-		.fn = fn,
-		.memory_mb = f->cfg->memory_mb,
-		.cold_extra_s = extra_s > 0 ? extra_s : 0,
-		.horizon_s = sc->duration_s,
-		.prewarm = host_prewarm,
-		.set_provisioned = host_set_provisioned,
-		.ping = host_ping,
-		.idle_instances = host_idle,
-		.alive_instances = host_alive,
-		.pool_clock = host_pool_clock,
-		.alive_requests = host_alive_requests,
-		.seed = sc->seed,
-		.replication = replication,
-	};
+	host_init(p, f, fn, replication);
 	if (f->cfg->keepalive->start) {
 		f->keepalive_state = f->cfg->keepalive->start(f->cfg->keepalive_cfg, &f->host);
 		if (!f->keepalive_state)
@@ -1730,13 +895,9 @@ void platform_free(struct platform *p)
 			f->cfg->keepalive->stop(f->keepalive_state);
 		free(f->avail);
 	}
-	for (uint32_t id = 0; id < p->cap_ps_inst; id++)
-		free(p->ps_inst[id].heap);
-	free(p->ps_inst);
-	free(p->ps_req);
+	share_free(p);
 	free(p->fn);
-	free(p->fch);
-	free(p->fch_save);
+	pool_free(p);
 	free(p->lists);
 	free(p->inst);
 	free(p->busy);
