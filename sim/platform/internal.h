@@ -301,7 +301,8 @@ void queue_drain(struct platform *p, struct wait_queue *q, struct fn_rt *owner);
 
 /* ---- host.c: the keep-alive policies' host API ------------------------- */
 
-/* Fills f->host, the host of function fn (scenario number) for its policy. */
+/* Fills f->host, the host of function fn (scenario number) for its policy
+ * in replication `replication` (the policy seeds its own streams from it). */
 void host_init(struct platform *p, struct fn_rt *f, uint32_t fn, uint32_t replication);
 
 #endif
