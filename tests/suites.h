@@ -31,5 +31,6 @@ Suite *sweep_suite(void);
 Suite *layers_suite(void);
 Suite *loo_suite(void);
 Suite *lambda_suite(void);
+Suite *batch_suite(void);
 
 #endif

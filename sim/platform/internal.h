@@ -16,7 +16,9 @@
  *   queue.c     concurrency slots (account pool, reserved concurrency) and
  *               the wait queues of requests over a limit;
  *   host.c      the keep-alive policies' host API (struct keepalive_host):
- *               pre-warming, provisioned concurrency, pings, counts.
+ *               pre-warming, provisioned concurrency, pings, counts;
+ *   batch.c     functions[i].batch: forming batches, their deadlines, and
+ *               the end of a batch's other requests.
  * Records of one part that no other part reads (struct ps_inst, ps_req) are
  * defined in that part's file. Small functions called across files on the
  * hot path (a request's dispatch and completion) are static inline here.
@@ -81,8 +83,10 @@ struct request {
 	int cold;
 	enum restore_kind restore;
 	uint8_t ping, provisioned;
+	uint8_t batch_lead;       /* carries its batch through dispatch (batch.c) */
 	double arrival_s, start_s, init_s, run_s, service_s;
 	enum request_outcome outcome;
+	uint32_t batch_n;         /* requests of its batch once it left; 0: none */
 	engine_timer queue_timer;
 };
 
@@ -106,6 +110,7 @@ struct fn_rt {
 	struct ilist avail_list[2];
 	uint32_t ka_list;         /* its expiry list in platform.lists */
 	uint8_t fc;               /* FaasCache's rules (keepalive_ops.faascache) */
+	uint8_t batched;          /* functions[i].batch: requests go through batch_join */
 	double const_ttl_s;       /* the policy's constant TTL, NAN: ask on_idle */
 	/* Streams held inline: a request's draws read no other memory. */
 	struct rng_inline rng_service, rng_cold, rng_dispatch, rng_policy;
@@ -178,6 +183,9 @@ struct platform {
 	int fch_on;
 	uint32_t *fch, *fch_save;
 	uint32_t fch_n, fch_cap;
+	/* The functions' forming batches (batch.c defines them), NULL when
+	 * none of this platform's functions batches. */
+	struct batch_form *batch;
 };
 
 /* ---- platform.c: life cycles, dispatch --------------------------------- */
@@ -298,6 +306,22 @@ int queue_wait(struct platform *p, struct fn_rt *f, uint32_t r, double now);
 /* Starts the requests waiting in q while slots are free (owner's reserved
  * ones, or the account pool's when owner is NULL). */
 void queue_drain(struct platform *p, struct wait_queue *q, struct fn_rt *owner);
+
+/* ---- batch.c: batching (functions[i].batch) ----------------------------- */
+
+/* Sets f->batched for the functions that batch and makes their forming
+ * batches. Returns 0, or -1 out of memory. */
+int batch_init(struct platform *p);
+/* Request r of a batching function, holding its slot, joins the function's
+ * forming batch, which leaves (platform_dispatch of its first request) when
+ * full or past its deadline. Returns 0 or ERR_RUNTIME. */
+int batch_join(struct platform *p, uint32_t r);
+/* Batch lead r ended at end_s (reported, its slot given back): the other
+ * requests of its batch end with its outcome, start, init and run; they
+ * are reported, give back their slots and are freed. */
+void batch_finish(struct platform *p, uint32_t r, double end_s);
+/* Frees the forming batches. */
+void batch_free(struct platform *p);
 
 /* ---- host.c: the keep-alive policies' host API ------------------------- */
 

@@ -246,6 +246,8 @@ void platform_report(struct platform *p, uint32_t r, double end_s)
 		.init_s = rq->init_s,
 		.run_s = rq->run_s,
 		.restore = rq->restore,
+		.batch_size = rq->batch_n,
+		.batch_lead = rq->batch_lead,
 	};
 	if (p->obs.request_done)
 		p->obs.request_done(p->obs.ctx, &res);
@@ -430,6 +432,8 @@ static int dispatch_cold(struct platform *p, struct fn_rt *f, uint32_t r, double
 		rq->outcome = REQ_REJECTED;
 		platform_report(p, r, now);
 		queue_give_slot(p, f);
+		if (rq->batch_n > 1)
+			batch_finish(p, r, now);
 		platform_free_request(p, r);
 		return 1;
 	}
@@ -494,6 +498,10 @@ int platform_dispatch(struct platform *p, uint32_t r)
 {
 	struct request *rq = &p->req[r];
 	struct fn_rt *f = &p->fn[rq->fn];
+	/* A batching function's request joins a batch; the batch comes back
+	 * here as its lead (batch.c). Warmer pings run alone. */
+	if (__builtin_expect(f->batched, 0) && !rq->batch_n && !rq->ping)
+		return batch_join(p, r);
 	const struct function_cfg *cfg = f->cfg;
 	double now = engine_now(p->engine);
 	double service = rq->service_s;
@@ -558,6 +566,8 @@ void platform_on_complete(void *ctx, uint64_t arg)
 
 	platform_report(p, r, now);
 	queue_give_slot(p, f);
+	if (rq->batch_n > 1)
+		batch_finish(p, r, now);
 
 	in->active--;
 	in->used_seq = ++p->seq;
@@ -878,6 +888,8 @@ struct platform *platform_new_range(const struct scenario *sc, uint32_t first_fn
 	p->fch_on = sc->platform.pool_memory_mb != 0 && p->n_fn == sc->n_functions;
 	for (uint32_t i = 0; i < p->n_fn; i++)
 		p->fch_on &= p->fn[i].fc;
+	if (batch_init(p) < 0)
+		goto oom;
 	return p;
 oom:
 	platform_free(p);
@@ -896,6 +908,7 @@ void platform_free(struct platform *p)
 		free(f->avail);
 	}
 	share_free(p);
+	batch_free(p);
 	free(p->fn);
 	pool_free(p);
 	free(p->lists);

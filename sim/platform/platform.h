@@ -41,6 +41,12 @@ struct request_result {
 	double init_s;          /* initialisation it waited for (cold "add" model) */
 	double run_s;           /* time it ran after init, cut at timeout_s */
 	enum restore_kind restore;  /* cold requests: how the instance started */
+	/* Batching functions (functions[i].batch): the requests of its batch
+	 * (0: not batched), and whether it is the batch's first request, which
+	 * carries the batch's execution (the others only end with it: same
+	 * outcome, start_s, init_s, run_s, cold, end_s). */
+	uint32_t batch_size;
+	int batch_lead;
 };
 
 struct instance_counts {

@@ -267,7 +267,7 @@ static void lat_add(struct collect *c, uint32_t fn, double value_s)
  * its busy periods instead (on_instance_busy). */
 static inline void prov_busy_request(struct collect *c, const struct request_result *r)
 {
-	if (r->provisioned && r->arrival_s >= c->sc->warmup_s &&
+	if (r->provisioned && r->arrival_s >= c->sc->warmup_s && (!r->batch_size || r->batch_lead) &&
 	    c->sc->functions[r->function].concurrency_per_instance == 1)
 		c->prov_busy_ms[r->function] += (uint64_t)llround((r->end_s - r->start_s) * 1000);
 }
@@ -281,13 +281,19 @@ static void on_request_done(void *ctx, const struct request_result *r)
 	 * read back only after the rest of the work, when its stores are done
 	 * (reading it at once stalls on them). */
 	struct usage used = { 0 };
-	if (ran)
+	/* A batch is one execution (its lead's) of the batch's duration; each
+	 * of its other requests adds its request fee alone (models/README.md,
+	 * "Batching"). */
+	int batch_rest = r->batch_size && !r->batch_lead;
+	if (ran && !batch_rest)
 		meter(c, &used, r);
+	else if (ran)
+		used.requests = 1;
 	struct ts_bin *bin = &c->bins[bin_of_past(c, r->arrival_s)];
-	/* One request at a time per instance: the instance was busy exactly
-	 * while this request held it (the platform does not report those
-	 * moves). */
-	if (ran && c->sc->functions[r->function].concurrency_per_instance == 1)
+	/* One request (or batch) at a time per instance: the instance was busy
+	 * exactly while this request held it (the platform does not report
+	 * those moves). */
+	if (ran && !batch_rest && c->sc->functions[r->function].concurrency_per_instance == 1)
 		period_add(c, &c->fn[r->function].busy_s, LEVEL_BUSY, r->start_s, r->end_s);
 	struct fn_stats *st = &c->fn[r->function];
 	struct usage *fn_usage = NULL;

@@ -395,7 +395,7 @@ static int parse_arrivals(struct scenario *s, struct arrivals_cfg *a, const json
 /* functions[i]'s own keys (name, memory, concurrency, timeout), and the
  * objects the rest of parse_function reads. */
 struct function_objs {
-	const json_t *service, *work, *cold, *ka, *arrivals;
+	const json_t *service, *work, *cold, *ka, *arrivals, *batch;
 };
 
 /* functions[i].timeout_s within the provider's maximum (its data's
@@ -422,7 +422,8 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 	int need_arrivals = s->workload ? JU_OPTIONAL : JU_REQUIRED;
 	static const char *const keys[] = { "name", "memory_mb", "concurrency_per_instance",
 					    "reserved_concurrency", "timeout_s", "service", "work", "vcpus",
-					    "cold_start", "keepalive", "arrivals", "memory_fit", "cpu_fraction", NULL };
+					    "cold_start", "keepalive", "arrivals", "memory_fit", "cpu_fraction", "batch",
+					    NULL };
 	char path[512];
 	const char *name = NULL;
 	double vcpus = NAN;
@@ -443,7 +444,8 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 	    (rc = ju_object(obj, "work", where, JU_OPTIONAL, &o->work, err)) < 0 ||
 	    (rc = ju_object(obj, "cold_start", where, JU_OPTIONAL, &o->cold, err)) < 0 ||
 	    (rc = ju_object(obj, "keepalive", where, JU_OPTIONAL, &o->ka, err)) < 0 ||
-	    (rc = ju_object(obj, "arrivals", where, need_arrivals, &o->arrivals, err)) < 0)
+	    (rc = ju_object(obj, "arrivals", where, need_arrivals, &o->arrivals, err)) < 0 ||
+	    (rc = ju_object(obj, "batch", where, JU_OPTIONAL, &o->batch, err)) < 0)
 		return rc;
 	f->name = strdup(name);
 	if (!f->name)
@@ -528,6 +530,40 @@ static int parse_function_keepalive(struct scenario *s, struct function_cfg *f, 
 	return 0;
 }
 
+/* functions[i].batch (struct batch_cfg; models/README.md, "Batching"): an
+ * instance serves one batch at a time, so concurrency_per_instance is 1. */
+static int parse_function_batch(struct function_cfg *f, const json_t *obj, const json_t *batch,
+				const char *where, struct errbuf *err)
+{
+	static const char *const keys[] = { "max_size", "max_wait_s", "service", NULL };
+	static const char *const service_keys[] = { "base_s", "per_item_s", NULL };
+	char path[512], spath[600];
+	const json_t *service, *wait = json_object_get(batch, "max_wait_s");
+	uint64_t size = 0;
+	struct batch_cfg *b = &f->batch;
+	int rc;
+	ju_path(path, sizeof(path), where, "batch");
+	if ((rc = ju_check_keys(batch, path, keys, err)) < 0 ||
+	    (rc = ju_uint(batch, "max_size", path, JU_REQUIRED, 1, 1000000, &size, err)) < 0 ||
+	    (!json_is_null(wait) &&
+	     (rc = ju_number(batch, "max_wait_s", path, JU_REQUIRED, 0, 1e10, &b->max_wait_s, err)) < 0) ||
+	    (rc = ju_object(batch, "service", path, JU_REQUIRED, &service, err)) < 0)
+		return rc;
+	if (json_is_null(wait))
+		b->max_wait_s = INFINITY;
+	snprintf(spath, sizeof(spath), "%s.service", path);
+	if ((rc = ju_check_keys(service, spath, service_keys, err)) < 0 ||
+	    (rc = ju_number(service, "base_s", spath, JU_REQUIRED, 0, 1e9, &b->base_s, err)) < 0 ||
+	    (rc = ju_number(service, "per_item_s", spath, JU_REQUIRED, 0, 1e9, &b->per_item_s, err)) < 0)
+		return rc;
+	b->max_size = (uint32_t)size;
+	if (json_object_get(obj, "concurrency_per_instance") && f->concurrency_per_instance != 1)
+		return errbuf_set(err, ERR_INPUT, "%s: must be 1 with batch (an instance serves one batch at a time)",
+				  ju_path(path, sizeof(path), where, "concurrency_per_instance"));
+	f->concurrency_per_instance = 1;
+	return 0;
+}
+
 static int parse_function(struct scenario *s, struct function_cfg *f, const json_t *obj,
 			  const char *where, struct errbuf *err)
 {
@@ -551,6 +587,8 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 		return errbuf_set(err, ERR_INPUT, "%s: only with service (with work it follows from cpu_s and io_s)",
 				  ju_path(path, sizeof(path), where, "cpu_fraction"));
 	set_cpu_share(f, cpu_fraction);
+	if (o.batch && (rc = parse_function_batch(f, obj, o.batch, where, err)) < 0)
+		return rc;
 	if ((rc = parse_function_cold_start(s, f, o.cold, where, err)) < 0 ||
 	    (rc = parse_function_keepalive(s, f, o.ka, where, err)) < 0)
 		return rc;

@@ -55,6 +55,15 @@ struct work_cfg {
 	uint32_t min_memory_mb;    /* memory the work needs */
 };
 
+/* functions[i].batch: requests served in batches (sim/platform/batch.c). A
+ * batch leaves when it holds max_size requests or max_wait_s after its first
+ * joined (INFINITY: null, wait until full or duration_s); it runs base_s +
+ * per_item_s x its size. max_size 0: the function does not batch. */
+struct batch_cfg {
+	uint32_t max_size;
+	double max_wait_s, base_s, per_item_s;
+};
+
 /* Why a function's requests fail for lack of memory (decided at load). */
 enum oom_kind {
 	OOM_NONE,
@@ -86,6 +95,7 @@ struct function_cfg {
 	 * uses alone; with n > cpu_width each runs at cpu_width / n of its speed
 	 * alone. Kept last: the hot fields above keep their places. */
 	double cpu_fraction, cpu_width;
+	struct batch_cfg batch;
 };
 
 struct platform_cfg {
