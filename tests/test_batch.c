@@ -248,6 +248,8 @@ static const struct {
 	{ "\"batch\": {\"max_size\": 2, \"max_wait\": 1, \"service\": {\"base_s\": 0, \"per_item_s\": 1}}",
 	  "functions[0].batch.max_wait" },
 	{ "\"batch\": 4", "functions[0].batch" },
+	{ "\"reserved_concurrency\": 3, \"batch\": {\"max_size\": 4, \"max_wait_s\": null,"
+	  " \"service\": {\"base_s\": 0, \"per_item_s\": 1}}", "functions[0].batch.max_size: 4 requests can never" },
 	{ "\"concurrency_per_instance\": 2, \"batch\": {\"max_size\": 2, \"max_wait_s\": 1,"
 	  " \"service\": {\"base_s\": 0, \"per_item_s\": 1}}", "functions[0].concurrency_per_instance: must be 1 with batch" },
 };

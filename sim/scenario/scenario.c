@@ -532,8 +532,8 @@ static int parse_function_keepalive(struct scenario *s, struct function_cfg *f, 
 
 /* functions[i].batch (struct batch_cfg; models/README.md, "Batching"): an
  * instance serves one batch at a time, so concurrency_per_instance is 1. */
-static int parse_function_batch(struct function_cfg *f, const json_t *obj, const json_t *batch,
-				const char *where, struct errbuf *err)
+static int parse_function_batch(const struct scenario *s, struct function_cfg *f, const json_t *obj,
+				const json_t *batch, const char *where, struct errbuf *err)
 {
 	static const char *const keys[] = { "max_size", "max_wait_s", "service", NULL };
 	static const char *const service_keys[] = { "base_s", "per_item_s", NULL };
@@ -557,6 +557,13 @@ static int parse_function_batch(struct function_cfg *f, const json_t *obj, const
 	    (rc = ju_number(service, "per_item_s", spath, JU_REQUIRED, 0, 1e9, &b->per_item_s, err)) < 0)
 		return rc;
 	b->max_size = (uint32_t)size;
+	/* Requests hold their slots while a batch forms: one that can never
+	 * fill would wait until duration_s. */
+	uint32_t limit = f->reserved_concurrency ? f->reserved_concurrency : s->platform.account_concurrency;
+	if (isinf(b->max_wait_s) && b->max_size > limit)
+		return errbuf_set(err, ERR_INPUT,
+				  "%s.max_size: %u requests can never be in flight at once (concurrency limit %u)"
+				  " and max_wait_s is unbounded", path, b->max_size, limit);
 	if (json_object_get(obj, "concurrency_per_instance") && f->concurrency_per_instance != 1)
 		return errbuf_set(err, ERR_INPUT, "%s: must be 1 with batch (an instance serves one batch at a time)",
 				  ju_path(path, sizeof(path), where, "concurrency_per_instance"));
@@ -587,7 +594,7 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 		return errbuf_set(err, ERR_INPUT, "%s: only with service (with work it follows from cpu_s and io_s)",
 				  ju_path(path, sizeof(path), where, "cpu_fraction"));
 	set_cpu_share(f, cpu_fraction);
-	if (o.batch && (rc = parse_function_batch(f, obj, o.batch, where, err)) < 0)
+	if (o.batch && (rc = parse_function_batch(s, f, obj, o.batch, where, err)) < 0)
 		return rc;
 	if ((rc = parse_function_cold_start(s, f, o.cold, where, err)) < 0 ||
 	    (rc = parse_function_keepalive(s, f, o.ka, where, err)) < 0)
