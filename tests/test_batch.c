@@ -195,6 +195,54 @@ START_TEST(poisson_mean_wait_to_form_a_batch)
 }
 END_TEST
 
+/* 40 functions (two groups of the partitioned driver), every other one
+ * batching with its own size and wait, some with an unbounded wait, and an
+ * account limit: the serial and the partitioned drivers give the same
+ * figures bit for bit (tests/test_partition.c's rule). */
+START_TEST(batching_same_serial_and_partitioned)
+{
+	size_t cap = 40 * 700 + 1024, n = 0;
+	char *text = malloc(cap);
+	ck_assert_ptr_nonnull(text);
+	n += (size_t)snprintf(text + n, cap - n, "{\"seed\": 11, \"duration_s\": 600, \"replications\": 2,"
+			      " \"platform\": {\"account_concurrency\": 400}, \"functions\": [");
+	for (unsigned i = 0; i < 40; i++) {
+		char batch[256] = "";
+		if (i % 2)
+			snprintf(batch, sizeof(batch), "\"batch\": {\"max_size\": %u, \"max_wait_s\": %s,"
+				 " \"service\": {\"base_s\": 0.05, \"per_item_s\": 0.01}},", 1 + i % 7,
+				 i % 3 ? "0.2" : "null");
+		n += (size_t)snprintf(text + n, cap - n, "%s{\"name\": \"f%u\", %s"
+				      " \"service\": {\"dist\": \"exponential\", \"mean_s\": 0.1},"
+				      " \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"exponential\", \"mean_s\": 0.3}},"
+				      " \"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": %u},"
+				      " \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": %g}}",
+				      i ? ", " : "", i, batch, 5 + i, 0.2 + 0.1 * i);
+		ck_assert_uint_lt(n, cap);
+	}
+	snprintf(text + n, cap - n, "]}");
+	struct scenario sc;
+	tu_load(text, "batch-partition.json", &sc);
+	free(text);
+	struct run_result r[2];
+	for (int serial = 0; serial < 2; serial++) {
+		struct errbuf err = { "" };
+		struct run_options opt = { .threads = 1, .serial = serial };
+		ck_assert_msg(run_scenario(&sc, &opt, &r[serial], &err) == 0, "%s", err.msg);
+	}
+	ck_assert_msg(tu_fig(&r[0].totals, FIG_COLD_STARTS) > 0, "cold starts happen");
+	for (int i = 0; i < FIG_COUNT; i++)
+		ck_assert_msg(r[0].totals.n_valid[i] == r[1].totals.n_valid[i] &&
+				      !memcmp(&r[0].totals.mean[i], &r[1].totals.mean[i], sizeof(double)) &&
+				      !memcmp(&r[0].totals.m2[i], &r[1].totals.m2[i], sizeof(double)),
+			      "%s: partitioned %.17g, serial %.17g", stats_figure_names[i], r[0].totals.mean[i],
+			      r[1].totals.mean[i]);
+	run_result_free(&r[0]);
+	run_result_free(&r[1]);
+	scenario_free(&sc);
+}
+END_TEST
+
 #define FEE (0.20 / 1e6)
 #define X86_GB_S 0.0000166667
 
@@ -278,7 +326,8 @@ Suite *batch_suite(void)
 {
 	Suite *s = suite_create("batch");
 	TCase *tc = tu_tcase(s, "batch", 120);
-	TU_ADD_TESTS(tc, max_size_one_is_no_batching, deadline_and_full_batches_hand_traced, batch_billed_as_one_execution);
+	TU_ADD_TESTS(tc, max_size_one_is_no_batching, deadline_and_full_batches_hand_traced, batch_billed_as_one_execution,
+		     batching_same_serial_and_partitioned);
 	tcase_add_loop_test(tc, poisson_mean_wait_to_form_a_batch, 0, (int)(sizeof(form_sizes) / sizeof(form_sizes[0])));
 	tcase_add_loop_test(tc, bad_batch_keys_are_named, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	return s;
