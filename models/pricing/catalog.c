@@ -20,8 +20,12 @@ __asm__(".section .rodata\n"
 	"slsim_pricing_gcf:\n"
 	".incbin \"models/pricing/data/gcf.json\"\n"
 	".byte 0\n"
+	".balign 16\n"
+	"slsim_pricing_gpu:\n"
+	".incbin \"models/pricing/data/gpu.json\"\n"
+	".byte 0\n"
 	".previous\n");
-extern const char slsim_pricing_aws[], slsim_pricing_azure[], slsim_pricing_gcf[];
+extern const char slsim_pricing_aws[], slsim_pricing_azure[], slsim_pricing_gcf[], slsim_pricing_gpu[];
 
 const struct pricing_catalog_file *pricing_catalog_files(void)
 {
@@ -29,6 +33,7 @@ const struct pricing_catalog_file *pricing_catalog_files(void)
 		{ "models/pricing/data/aws-lambda.json", slsim_pricing_aws },
 		{ "models/pricing/data/azure-functions.json", slsim_pricing_azure },
 		{ "models/pricing/data/gcf.json", slsim_pricing_gcf },
+		{ "models/pricing/data/gpu.json", slsim_pricing_gpu },
 		{ NULL, NULL },
 	};
 	return files;
@@ -297,4 +302,9 @@ int pricing_catalog_new(const char *provider, const char *engine, const struct p
 double pricing_gb_s(uint64_t mb_ms, double scale)
 {
 	return (double)mb_ms / 1024.0 / 1000.0 * scale;
+}
+
+int pricing_no_accelerator(const char *type)
+{
+	return type ? 1 : 0;
 }

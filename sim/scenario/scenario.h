@@ -86,6 +86,7 @@ struct function_cfg {
 	 * uses alone; with n > cpu_width each runs at cpu_width / n of its speed
 	 * alone. Kept last: the hot fields above keep their places. */
 	double cpu_fraction, cpu_width;
+	struct pricing_accel accel;        /* functions[i].accelerator as the plan resolved it */
 };
 
 struct platform_cfg {
