@@ -729,7 +729,8 @@ START_TEST(gpu_accelerator_rules)
 	struct pricing_accel acc;
 	struct priced p = load("{\"name\": \"cloudrun-gpu\"}", 0);
 	ck_assert_int_eq(p.ops->accelerator(p.cfg, "nvidia-h100", 1, 16384, 4, &acc, "f", &err), ERR_INPUT);
-	ck_assert_ptr_nonnull(strstr(err.msg, "f.accelerator.type: unknown GPU type \"nvidia-h100\" (this plan offers nvidia-l4)"));
+	ck_assert_ptr_nonnull(
+		strstr(err.msg, "f.accelerator.type: unknown GPU type \"nvidia-h100\" (this plan offers nvidia-l4)"));
 	ck_assert_int_eq(p.ops->accelerator(p.cfg, "nvidia-l4", 1, 16383, 4, &acc, "f", &err), ERR_INPUT);
 	ck_assert_ptr_nonnull(strstr(err.msg, "f.memory_mb: nvidia-l4 needs at least 16384 MB per GPU, got 16383"));
 	ck_assert_int_eq(p.ops->accelerator(p.cfg, "nvidia-l4", 1, 16384, 3.5, &acc, "f", &err), ERR_INPUT);
@@ -774,6 +775,19 @@ START_TEST(gpu_instance_in_a_run)
 		ck_assert_double_eq_tol(total, want[i].usd, 1e-15);
 		ck_assert_double_eq_tol(compute, want[i].usd, 1e-15);
 	}
+	/* An always-on RunPod active worker (provisioned, ready at 5 s) and the
+	 * on-demand worker the request at 0 starts before it is ready (busy to
+	 * 7 s, then a 5 s idle timeout): 100 s (the window) + 12 s, each at the
+	 * active L4 rate: 112 x $0.00013. */
+	double total, compute;
+	char sub[1100];
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run %s -o %s/active-provisioned --quiet --set provider=runpod-active"
+				  " --set 'functions[0].keepalive={\"policy\": \"provisioned\", \"instances\": 1,"
+				  " \"then\": {\"policy\": \"fixed\", \"ttl_s\": 5}}'",
+				  tu_scenario_path("gpu-instance.json"), dir), 0);
+	snprintf(sub, sizeof(sub), "%s/active-provisioned", dir);
+	summary_cost(sub, &total, &compute);
+	ck_assert_double_eq_tol(total, 112 * 0.00013, 1e-15);
 	/* In-process (its trace's path made absolute): one instance, one cold
 	 * start, the same bill. */
 	struct scenario sc;
