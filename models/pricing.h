@@ -10,6 +10,16 @@
 #include <stdint.h>
 #include "models/coldstart.h"
 
+/* GPU types an engine may price (slots of struct usage.instance_gpu_ms). */
+#define PRICING_GPU_TYPES 10
+
+/* A function's accelerator (functions[i].accelerator) as the plan's engine
+ * resolved it: count GPUs of the engine's type slot; count 0: none. */
+struct pricing_accel {
+	uint32_t type;
+	uint32_t count;
+};
+
 /* What providers meter, kept in integers so that sums are exact and do not
  * depend on the order requests complete in. Rounding (to the provider's
  * billing granularity) happens once per request or per metered period, in
@@ -30,6 +40,9 @@ struct usage {
 	uint64_t restores;             /* charged snapshot restores (SnapStart Python/.NET) */
 	uint64_t restore_mb;           /* memory restored, summed over restores */
 	uint64_t snapshot_mb_ms;       /* snapshot cache held (memory x time, minimum applied) */
+	/* GPU count x instance lifetime, per GPU type (the slot a GPU engine
+	 * gives the type: struct pricing_accel.type). */
+	uint64_t instance_gpu_ms[PRICING_GPU_TYPES];
 };
 
 /* dst += src, field by field: the one place that knows the fields (inline:
@@ -50,6 +63,8 @@ static inline void usage_add(struct usage *dst, const struct usage *src)
 	dst->restores += src->restores;
 	dst->restore_mb += src->restore_mb;
 	dst->snapshot_mb_ms += src->snapshot_mb_ms;
+	for (int i = 0; i < PRICING_GPU_TYPES; i++)
+		dst->instance_gpu_ms[i] += src->instance_gpu_ms[i];
 }
 
 struct cost {
@@ -125,9 +140,20 @@ typedef void pricing_meter_busy_fn(const void *cfg, struct usage *u, const struc
  * size): at least 1. */
 typedef uint32_t pricing_default_concurrency_fn(const void *cfg, uint32_t memory_mb, double vcpus);
 /* Adds `instances` x `seconds` of a kind of time (instances = 1 for
- * PRICING_TIME_INSTANCE and PRICING_TIME_SNAPSHOT). */
+ * PRICING_TIME_INSTANCE and PRICING_TIME_SNAPSHOT); accel is the function's
+ * accelerator (NULL: none), billed only by GPU plans. */
 typedef void pricing_meter_time_fn(const void *cfg, struct usage *u, enum pricing_time kind,
-				   uint32_t memory_mb, double vcpus, uint32_t instances, double seconds);
+				   uint32_t memory_mb, double vcpus, uint32_t instances, double seconds,
+				   const struct pricing_accel *accel);
+/* A function's accelerator: type is functions[i].accelerator.type (NULL when
+ * the function has none) and count its count, with the function's memory
+ * and vCPUs. Fills *out (count 0 when type is NULL) and returns 0; returns
+ * 1 when the plan has no GPUs and type is set (the caller says so, naming
+ * the plan); fails naming `where` (the function's JSON path) when the type
+ * is unknown, the count or the instance's size outside the provider's
+ * limits, or the plan needs an accelerator and type is NULL. */
+typedef int pricing_accelerator_fn(const void *cfg, const char *type, uint32_t count, uint32_t memory_mb,
+				   double vcpus, struct pricing_accel *out, const char *where, struct errbuf *err);
 /* 1 if the provider prices provisioned capacity (PRICING_TIME_PROVISIONED):
  * AWS provisioned concurrency, Flex always ready, Premium always ready,
  * gen2 min instances. Keep-warm policies that provision need it. */
@@ -158,6 +184,7 @@ struct pricing_ops {
 	pricing_cost_fn *cost;
 	pricing_monthly_fn *monthly;
 	pricing_default_concurrency_fn *default_concurrency;
+	pricing_accelerator_fn *accelerator;
 };
 
 #endif

@@ -36,7 +36,11 @@
 	X(azure_premium_ep2, "azure-premium-ep2", azure)         \
 	X(azure_premium_ep3, "azure-premium-ep3", azure)         \
 	X(gcf_gen1, "gcf-gen1", gcf)                             \
-	X(gcf_gen2, "gcf-gen2", gcf)
+	X(gcf_gen2, "gcf-gen2", gcf)                             \
+	X(cloudrun_gpu, "cloudrun-gpu", gpu)                     \
+	X(runpod_flex, "runpod-flex", gpu)                       \
+	X(runpod_active, "runpod-active", gpu)                   \
+	X(modal, "modal", gpu)
 
 #define DECLARE_COLDSTART(ident) extern const struct coldstart_ops coldstart_##ident;
 #define DECLARE_KEEPALIVE(ident) extern const struct keepalive_ops keepalive_##ident;

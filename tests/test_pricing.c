@@ -43,7 +43,7 @@ static struct cost time_bill(const char *provider_json, int free_tier, enum pric
 	struct priced p = load(provider_json, free_tier);
 	struct usage u = { 0 };
 	struct cost c;
-	p.ops->meter_time(p.cfg, &u, kind, memory_mb, vcpus, instances, seconds);
+	p.ops->meter_time(p.cfg, &u, kind, memory_mb, vcpus, instances, seconds, NULL);
 	if (monthly)
 		p.ops->monthly(p.cfg, &u, 1.0, &c);
 	else
@@ -190,10 +190,10 @@ START_TEST(provisioned_and_always_ready)
 	 * 1 s request served by it bills 1 GB-s at $0.0000097222, outside the
 	 * free tier. */
 	struct priced aws = load("{\"name\": \"aws-lambda-x86\"}", 1);
-	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_PROVISIONED, 1024, 0.58, 1, 3601);
+	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_PROVISIONED, 1024, 0.58, 1, 3601, NULL);
 	struct meter_req r = { .memory_mb = 1024, .vcpus = 0.58, .run_s = 1.0, .provisioned = 1 };
 	aws.ops->meter(aws.cfg, &u, &r);
-	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_PROVISIONED_BUSY, 1024, 0.58, 1, 1.0);
+	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_PROVISIONED_BUSY, 1024, 0.58, 1, 1.0, NULL);
 	aws.ops->monthly(aws.cfg, &u, 1.0, &c);
 	ck_assert_double_eq_tol(c.provisioned_usd, 3900 * 0.0000041667 + 0.0000097222, 1e-12);
 	ck_assert_double_eq_tol(c.compute_usd, 0, 1e-15);
@@ -205,10 +205,10 @@ START_TEST(provisioned_and_always_ready)
 	 * 2 GB-s x $0.000016 = $0.000032. */
 	struct priced flex = load("{\"name\": \"azure-flex\"}", 0);
 	memset(&u, 0, sizeof(u));
-	flex.ops->meter_time(flex.cfg, &u, PRICING_TIME_PROVISIONED, 2048, 1, 1, 86400);
+	flex.ops->meter_time(flex.cfg, &u, PRICING_TIME_PROVISIONED, 2048, 1, 1, 86400, NULL);
 	r = (struct meter_req){ .memory_mb = 2048, .vcpus = 1, .run_s = 0.25, .provisioned = 1 };
 	flex.ops->meter(flex.cfg, &u, &r);
-	flex.ops->meter_time(flex.cfg, &u, PRICING_TIME_PROVISIONED_BUSY, 2048, 1, 1, 0.25);
+	flex.ops->meter_time(flex.cfg, &u, PRICING_TIME_PROVISIONED_BUSY, 2048, 1, 1, 0.25, NULL);
 	flex.ops->cost(flex.cfg, &u, &c);
 	ck_assert_double_eq_tol(c.provisioned_usd, 2 * 86399.75 * 0.000004 + 0.000032, 1e-12);
 	flex.ops->free_cfg(flex.cfg);
@@ -222,10 +222,10 @@ START_TEST(provisioned_and_always_ready)
 	 * less: (86,400 - 0.25) x (0.5 + 0.333) x $0.0000025. */
 	struct priced gen2 = load("{\"name\": \"gcf-gen2\"}", 0);
 	memset(&u, 0, sizeof(u));
-	gen2.ops->meter_time(gen2.cfg, &u, PRICING_TIME_PROVISIONED, 512, 0.333, 1, 86400);
+	gen2.ops->meter_time(gen2.cfg, &u, PRICING_TIME_PROVISIONED, 512, 0.333, 1, 86400, NULL);
 	r = (struct meter_req){ .memory_mb = 512, .vcpus = 0.333, .run_s = 0.25, .provisioned = 1 };
 	gen2.ops->meter(gen2.cfg, &u, &r);
-	gen2.ops->meter_time(gen2.cfg, &u, PRICING_TIME_PROVISIONED_BUSY, 512, 0.333, 1, 0.25);
+	gen2.ops->meter_time(gen2.cfg, &u, PRICING_TIME_PROVISIONED_BUSY, 512, 0.333, 1, 0.25, NULL);
 	gen2.ops->cost(gen2.cfg, &u, &c);
 	ck_assert_double_eq_tol(c.provisioned_usd, 86399.75 * 0.833 * 0.0000025, 1e-12);
 	ck_assert_double_eq_tol(c.compute_usd, 0.3 * (0.5 * 0.0000025 + 0.333 * 0.000024), 1e-15);
@@ -248,7 +248,7 @@ START_TEST(instance_based_billing)
 	 * $0.0864 = $0.6042816. */
 	struct priced g2 = load("{\"name\": \"gcf-gen2\", \"instance_based\": 1}", 0);
 	memset(&u, 0, sizeof(u));
-	g2.ops->meter_time(g2.cfg, &u, PRICING_TIME_INSTANCE, 512, 0.333, 1, 86400);
+	g2.ops->meter_time(g2.cfg, &u, PRICING_TIME_INSTANCE, 512, 0.333, 1, 86400, NULL);
 	struct meter_req r = { .memory_mb = 512, .vcpus = 0.333, .run_s = 0.5 };
 	g2.ops->meter(g2.cfg, &u, &r);
 	g2.ops->cost(g2.cfg, &u, &c);
@@ -293,7 +293,7 @@ START_TEST(rounding_rules)
 	r = (struct meter_req){ .memory_mb = 1024, .run_s = 0.1, .restore = RESTORE_CHARGED };
 	for (int i = 0; i < 1000; i++)
 		aws.ops->meter(aws.cfg, &u, &r);
-	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_SNAPSHOT, 1024, 0.58, 1, 3600);
+	aws.ops->meter_time(aws.cfg, &u, PRICING_TIME_SNAPSHOT, 1024, 0.58, 1, 3600, NULL);
 	struct cost c;
 	aws.ops->cost(aws.cfg, &u, &c);
 	ck_assert_double_eq_tol(c.compute_usd, 1000 * 0.1 * 0.0000166667 + 0.1397998 + 0.01624968, 1e-12);
@@ -411,7 +411,7 @@ START_TEST(catalogue_matches_registry)
 		n_ops++;
 	}
 	ck_assert_int_eq(n_data, n_ops);
-	ck_assert_int_eq(n_ops, 9);
+	ck_assert_int_eq(n_ops, 13);
 }
 END_TEST
 
@@ -663,6 +663,151 @@ START_TEST(busy_periods_in_a_run)
 }
 END_TEST
 
+/* One instance's life on a GPU plan, metered as sim/run/collect.c does when
+ * the instance is released. */
+static struct cost gpu_life(const char *provider_json, const char *type, uint32_t count, uint32_t memory_mb,
+			    double vcpus, double life_s)
+{
+	struct priced p = load(provider_json, 0);
+	struct errbuf err = { "" };
+	struct pricing_accel acc;
+	ck_assert_msg(p.ops->accelerator(p.cfg, type, count, memory_mb, vcpus, &acc, "t.json: functions[0]", &err) == 0,
+		      "%s", err.msg);
+	struct usage u = { 0 };
+	struct meter_req r = { .memory_mb = memory_mb, .vcpus = vcpus, .init_s = 5, .run_s = 2 };
+	p.ops->meter(p.cfg, &u, &r);   /* a request adds no fee */
+	p.ops->meter_busy(p.cfg, &u, &r);
+	p.ops->meter_time(p.cfg, &u, PRICING_TIME_PROVISIONED, memory_mb, vcpus, 1, 1000, &acc);
+	p.ops->meter_time(p.cfg, &u, PRICING_TIME_INSTANCE, memory_mb, vcpus, 1, life_s, &acc);
+	struct cost c;
+	p.ops->cost(p.cfg, &u, &c);
+	ck_assert_uint_eq(u.requests, 1);
+	ck_assert_double_eq_tol(c.requests_usd + c.compute_usd + c.provisioned_usd, c.total_usd, 1e-15);
+	p.ops->free_cfg(p.cfg);
+	return c;
+}
+
+START_TEST(gpu_instance_life)
+{
+	/* An instance that lives 28.3 s (5 s start and model load, requests,
+	 * idle until its keep-alive expires): the whole life is billed, each
+	 * plan rounding it once. Cloud Run: 100 ms steps, 28.3 s x (L4 $0.0001867
+	 * + 4 vCPU x $0.000018 + 16 GiB x $0.000002); with zonal redundancy the
+	 * L4 costs $0.0002909. RunPod: ceil(28.3) = 29 s x the class's rate
+	 * (L4 flex $0.00019, active $0.00013; 2 x H100 PRO flex $0.00116).
+	 * Modal: 29 s x (L4 $0.000222 + vCPU x $0.0000131 + GiB x $0.00000222).
+	 * Provisioned time adds nothing: min instances are instance time. */
+	struct cost c = gpu_life("{\"name\": \"cloudrun-gpu\"}", "nvidia-l4", 1, 16384, 4, 28.3);
+	ck_assert_double_eq_tol(c.total_usd, 28.3 * (0.0001867 + 4 * 0.000018 + 16 * 0.000002), 1e-15);
+	ck_assert_double_eq_tol(c.requests_usd, 0, 1e-15);
+	c = gpu_life("{\"name\": \"cloudrun-gpu\"}", "nvidia-l4", 1, 16384, 4, 28.31);
+	ck_assert_double_eq_tol(c.total_usd, 28.4 * (0.0001867 + 4 * 0.000018 + 16 * 0.000002), 1e-15);
+	c = gpu_life("{\"name\": \"cloudrun-gpu\", \"zonal_redundancy\": 1}", "nvidia-l4", 1, 16384, 4, 28.3);
+	ck_assert_double_eq_tol(c.total_usd, 28.3 * (0.0002909 + 4 * 0.000018 + 16 * 0.000002), 1e-15);
+	c = gpu_life("{\"name\": \"cloudrun-gpu\"}", "nvidia-l4", 1, 32768, 8, 60);
+	ck_assert_double_eq_tol(c.total_usd, 60 * (0.0001867 + 8 * 0.000018 + 32 * 0.000002), 1e-15);
+	c = gpu_life("{\"name\": \"runpod-flex\"}", "nvidia-l4", 1, 16384, 4, 28.3);
+	ck_assert_double_eq_tol(c.total_usd, 29 * 0.00019, 1e-15);
+	c = gpu_life("{\"name\": \"runpod-flex\"}", "nvidia-l4", 1, 16384, 4, 29);
+	ck_assert_double_eq_tol(c.total_usd, 29 * 0.00019, 1e-15);
+	c = gpu_life("{\"name\": \"runpod-flex\"}", "nvidia-l4", 1, 16384, 4, 0.2);
+	ck_assert_double_eq_tol(c.total_usd, 1 * 0.00019, 1e-15);
+	c = gpu_life("{\"name\": \"runpod-flex\"}", "nvidia-h100", 2, 16384, 4, 28.3);
+	ck_assert_double_eq_tol(c.total_usd, 2 * 29 * 0.00116, 1e-15);
+	c = gpu_life("{\"name\": \"runpod-active\"}", "nvidia-l4", 1, 16384, 4, 28.3);
+	ck_assert_double_eq_tol(c.total_usd, 29 * 0.00013, 1e-15);
+	c = gpu_life("{\"name\": \"modal\"}", "nvidia-l4", 1, 16384, 4, 28.3);
+	ck_assert_double_eq_tol(c.total_usd, 29 * (0.000222 + 4 * 0.0000131 + 16 * 0.00000222), 1e-15);
+	c = gpu_life("{\"name\": \"modal\"}", "nvidia-h100", 1, 8192, 2, 28.3);
+	ck_assert_double_eq_tol(c.total_usd, 29 * (0.001097 + 2 * 0.0000131 + 8 * 0.00000222), 1e-15);
+}
+END_TEST
+
+START_TEST(gpu_accelerator_rules)
+{
+	struct errbuf err = { "" };
+	struct pricing_accel acc;
+	struct priced p = load("{\"name\": \"cloudrun-gpu\"}", 0);
+	ck_assert_int_eq(p.ops->accelerator(p.cfg, "nvidia-h100", 1, 16384, 4, &acc, "f", &err), ERR_INPUT);
+	ck_assert_ptr_nonnull(
+		strstr(err.msg, "f.accelerator.type: unknown GPU type \"nvidia-h100\" (this plan offers nvidia-l4)"));
+	ck_assert_int_eq(p.ops->accelerator(p.cfg, "nvidia-l4", 1, 16383, 4, &acc, "f", &err), ERR_INPUT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "f.memory_mb: nvidia-l4 needs at least 16384 MB per GPU, got 16383"));
+	ck_assert_int_eq(p.ops->accelerator(p.cfg, "nvidia-l4", 1, 16384, 3.5, &acc, "f", &err), ERR_INPUT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "f.vcpus: nvidia-l4 needs at least 4 vCPU per GPU, got 3.5"));
+	ck_assert_int_eq(p.ops->accelerator(p.cfg, "nvidia-l4", 2, 32768, 8, &acc, "f", &err), ERR_INPUT);
+	ck_assert_int_eq(p.ops->accelerator(p.cfg, NULL, 1, 16384, 4, &acc, "f", &err), ERR_INPUT);
+	ck_assert_int_eq(p.ops->accelerator(p.cfg, "nvidia-l4", 1, 16384, 4, &acc, "f", &err), 0);
+	ck_assert_uint_eq(acc.count, 1);
+	p.ops->free_cfg(p.cfg);
+	/* Plans without GPUs: 1 with one (the scenario names the plan), 0 without. */
+	struct priced aws = load("{\"name\": \"aws-lambda-x86\"}", 0);
+	ck_assert_int_eq(aws.ops->accelerator(aws.cfg, "nvidia-l4", 1, 16384, 4, &acc, "f", &err), 1);
+	ck_assert_int_eq(aws.ops->accelerator(aws.cfg, NULL, 1, 1024, 1, &acc, "f", &err), 0);
+	ck_assert_uint_eq(acc.count, 0);
+	aws.ops->free_cfg(aws.cfg);
+}
+END_TEST
+
+START_TEST(gpu_instance_in_a_run)
+{
+	/* tests/scenarios/gpu-instance.json: one L4 instance created at 0 (5 s
+	 * cold start), requests running [5, 7], [8, 10], [16.3, 18.3], idle
+	 * until its 10 s keep-alive expires at 28.3 s: a 28.3 s life, billed
+	 * as gpu_instance_life bills it, the total of summary.json. */
+	const char *dir = tu_tmpdir();
+	static const struct {
+		const char *plan;
+		double usd;
+	} want[] = {
+		{ "cloudrun-gpu", 28.3 * (0.0001867 + 4 * 0.000018 + 16 * 0.000002) },
+		{ "runpod-flex", 29 * 0.00019 },
+		{ "runpod-active", 29 * 0.00013 },
+		{ "modal", 29 * (0.000222 + 4 * 0.0000131 + 16 * 0.00000222) },
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		double total, compute;
+		char sub[1100];
+		ck_assert_int_eq(tu_slsim(NULL, NULL, "run %s -o %s/%s --quiet --set provider=%s",
+					  tu_scenario_path("gpu-instance.json"), dir, want[i].plan, want[i].plan), 0);
+		snprintf(sub, sizeof(sub), "%s/%s", dir, want[i].plan);
+		summary_cost(sub, &total, &compute);
+		ck_assert_double_eq_tol(total, want[i].usd, 1e-15);
+		ck_assert_double_eq_tol(compute, want[i].usd, 1e-15);
+	}
+	/* An always-on RunPod active worker (provisioned, ready at 5 s) and the
+	 * on-demand worker the request at 0 starts before it is ready (busy to
+	 * 7 s, then a 5 s idle timeout): 100 s (the window) + 12 s, each at the
+	 * active L4 rate: 112 x $0.00013. */
+	double total, compute;
+	char sub[1100];
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run %s -o %s/active-provisioned --quiet --set provider=runpod-active"
+				  " --set 'functions[0].keepalive={\"policy\": \"provisioned\", \"instances\": 1,"
+				  " \"then\": {\"policy\": \"fixed\", \"ttl_s\": 5}}'",
+				  tu_scenario_path("gpu-instance.json"), dir), 0);
+	snprintf(sub, sizeof(sub), "%s/active-provisioned", dir);
+	summary_cost(sub, &total, &compute);
+	ck_assert_double_eq_tol(total, 112 * 0.00013, 1e-15);
+	/* In-process (its trace's path made absolute): one instance, one cold
+	 * start, the same bill. */
+	struct scenario sc;
+	struct run_result r;
+	char *text = tu_scenario_text("gpu-instance.json");
+	const char *csv = strstr(text, "\"gpu-instance.csv\"");
+	ck_assert_ptr_nonnull(csv);
+	size_t n = strlen(text) + 4200;
+	char *buf = malloc(n);
+	snprintf(buf, n, "%.*s\"%s\"%s", (int)(csv - text), text, tu_scenario_path("gpu-instance.csv"),
+		 csv + strlen("\"gpu-instance.csv\""));
+	tu_simulate(buf, &sc, &r);
+	free(buf);
+	free(text);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_STARTS), 1);
+	ck_assert_double_eq_tol(tu_fig(&r.totals, FIG_COST_TOTAL), want[0].usd, 1e-15);
+	tu_done(&sc, &r);
+}
+END_TEST
+
 Suite *pricing_suite(void)
 {
 	return TU_SUITE("pricing", "engines", 60, three_million_requests_each_provider,
@@ -670,5 +815,6 @@ Suite *pricing_suite(void)
 			instance_based_billing, rounding_rules, usage_add_sums_every_field,
 			vcpu_share_of_memory, catalogue_matches_registry, monthly_figure_in_a_run,
 			premium_instance_time_in_a_run, busy_periods_bill_flex_and_gen2,
-			default_concurrency_by_instance_size, busy_periods_in_a_run);
+			default_concurrency_by_instance_size, busy_periods_in_a_run, gpu_instance_life,
+			gpu_accelerator_rules, gpu_instance_in_a_run);
 }

@@ -81,8 +81,10 @@ void pricing_aws_meter(const void *cfg, struct usage *u, const struct meter_req 
 }
 
 void pricing_aws_meter_time(const void *cfg, struct usage *u, enum pricing_time kind, uint32_t memory_mb,
-			    double vcpus, uint32_t instances, double seconds)
+			    double vcpus, uint32_t instances, double seconds,
+			    const struct pricing_accel *accel)
 {
+	(void)accel;   /* no GPUs on this plan */
 	const struct aws_prices *p = cfg;
 	(void)vcpus;
 	if (!(seconds > 0))
@@ -155,4 +157,13 @@ uint32_t pricing_aws_default_concurrency(const void *cfg, uint32_t memory_mb, do
 	(void)memory_mb;
 	(void)vcpus;
 	return 1;
+}
+
+/* No GPUs on this plan. */
+int pricing_aws_accelerator(const void *cfg, const char *type, uint32_t count, uint32_t memory_mb, double vcpus,
+			  struct pricing_accel *out, const char *where, struct errbuf *err)
+{
+	(void)cfg, (void)count, (void)memory_mb, (void)vcpus, (void)where, (void)err;
+	*out = (struct pricing_accel){ 0 };
+	return pricing_no_accelerator(type);
 }

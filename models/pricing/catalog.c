@@ -20,8 +20,12 @@ __asm__(".section .rodata\n"
 	"slsim_pricing_gcf:\n"
 	".incbin \"models/pricing/data/gcf.json\"\n"
 	".byte 0\n"
+	".balign 16\n"
+	"slsim_pricing_gpu:\n"
+	".incbin \"models/pricing/data/gpu.json\"\n"
+	".byte 0\n"
 	".previous\n");
-extern const char slsim_pricing_aws[], slsim_pricing_azure[], slsim_pricing_gcf[];
+extern const char slsim_pricing_aws[], slsim_pricing_azure[], slsim_pricing_gcf[], slsim_pricing_gpu[];
 
 const struct pricing_catalog_file *pricing_catalog_files(void)
 {
@@ -29,6 +33,7 @@ const struct pricing_catalog_file *pricing_catalog_files(void)
 		{ "models/pricing/data/aws-lambda.json", slsim_pricing_aws },
 		{ "models/pricing/data/azure-functions.json", slsim_pricing_azure },
 		{ "models/pricing/data/gcf.json", slsim_pricing_gcf },
+		{ "models/pricing/data/gpu.json", slsim_pricing_gpu },
 		{ NULL, NULL },
 	};
 	return files;
@@ -55,6 +60,25 @@ static int find_provider(const char *provider, json_t **entry, const char **file
 		json_decref(doc);
 	}
 	return 1;
+}
+
+void pricing_catalog_plans_of(const char *engine, char *out, size_t size)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (const struct pricing_catalog_file *f = pricing_catalog_files(); f->name; f++) {
+		json_t *doc = json_loads(f->text, JSON_REJECT_DUPLICATES, NULL);
+		const char *name;
+		json_t *p;
+		json_object_foreach(json_object_get(doc, "providers"), name, p) {
+			const char *e = json_string_value(json_object_get(p, "engine"));
+			if (!e || strcmp(e, engine) != 0 || used >= size)
+				continue;
+			int n = snprintf(out + used, size - used, "%s%s", used ? ", " : "", name);
+			used += n > 0 ? (size_t)n : 0;
+		}
+		json_decref(doc);
+	}
 }
 
 static const struct pricing_field *field_named(const struct pricing_field *fields, size_t n, const char *name,
@@ -297,4 +321,9 @@ int pricing_catalog_new(const char *provider, const char *engine, const struct p
 double pricing_gb_s(uint64_t mb_ms, double scale)
 {
 	return (double)mb_ms / 1024.0 / 1000.0 * scale;
+}
+
+int pricing_no_accelerator(const char *type)
+{
+	return type ? 1 : 0;
 }

@@ -79,6 +79,10 @@ struct pricing_limits {
  * built-in list is broken. */
 int pricing_catalog_limits(const char *provider, struct pricing_limits *out, struct errbuf *err);
 
+/* The names of the plans whose data uses `engine` ("gpu"), comma-separated
+ * in catalogue order, into out (size bytes, cut when full). */
+void pricing_catalog_plans_of(const char *engine, char *out, size_t size);
+
 /* The embedded files, NULL-terminated (name and NUL-terminated text). */
 struct pricing_catalog_file {
 	const char *name;
@@ -105,6 +109,10 @@ int pricing_catalog_new(const char *provider, const char *engine, const struct p
 			size_t n_fields, size_t size, size_t free_tier_offset, const json_t *cfg,
 			const struct pricing_opts *opts, const char *where, void **out, struct errbuf *err);
 
+/* The accelerator op of engines without GPUs: 0 without one, 1 with one
+ * (the plan has no GPUs). */
+int pricing_no_accelerator(const char *type);
+
 /* GB-s of an MB x ms meter x scale (GB = 1,024 MB, as every provider bills it). */
 double pricing_gb_s(uint64_t mb_ms, double scale);
 
@@ -120,7 +128,8 @@ double pricing_gb_s(uint64_t mb_ms, double scale);
 	pricing_has_provisioned_fn pricing_##engine##_has_provisioned; \
 	pricing_cost_fn pricing_##engine##_cost;                       \
 	pricing_monthly_fn pricing_##engine##_monthly;                 \
-	pricing_default_concurrency_fn pricing_##engine##_default_concurrency
+	pricing_default_concurrency_fn pricing_##engine##_default_concurrency; \
+	pricing_accelerator_fn pricing_##engine##_accelerator
 
 /* The ops of a provider (plan) served by an engine. */
 #define PRICING_PROVIDER(ident, pname, engine)                    \
@@ -136,6 +145,7 @@ double pricing_gb_s(uint64_t mb_ms, double scale);
 		.cost = pricing_##engine##_cost,                  \
 		.monthly = pricing_##engine##_monthly,            \
 		.default_concurrency = pricing_##engine##_default_concurrency, \
+		.accelerator = pricing_##engine##_accelerator,    \
 	}
 
 #endif

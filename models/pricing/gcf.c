@@ -161,8 +161,10 @@ uint32_t pricing_gcf_default_concurrency(const void *cfg, uint32_t memory_mb, do
 }
 
 void pricing_gcf_meter_time(const void *cfg, struct usage *u, enum pricing_time kind, uint32_t memory_mb,
-			    double vcpus, uint32_t instances, double seconds)
+			    double vcpus, uint32_t instances, double seconds,
+			    const struct pricing_accel *accel)
 {
+	(void)accel;   /* no GPUs on this plan */
 	const struct gcf_prices *p = cfg;
 	if (!(seconds > 0))
 		return;
@@ -225,4 +227,13 @@ void pricing_gcf_monthly(const void *cfg, const struct usage *u, double scale, s
 {
 	const struct gcf_prices *p = cfg;
 	gcf_bill(p, u, scale, p->free_tier, out);
+}
+
+/* No GPUs on this plan. */
+int pricing_gcf_accelerator(const void *cfg, const char *type, uint32_t count, uint32_t memory_mb, double vcpus,
+			  struct pricing_accel *out, const char *where, struct errbuf *err)
+{
+	(void)cfg, (void)count, (void)memory_mb, (void)vcpus, (void)where, (void)err;
+	*out = (struct pricing_accel){ 0 };
+	return pricing_no_accelerator(type);
 }

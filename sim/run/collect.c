@@ -345,7 +345,7 @@ static void close_provisioned(struct collect *c, uint32_t fn, double now_s)
 	const struct function_cfg *f = &c->sc->functions[fn];
 	if (c->prov_level[fn] && held > 0)
 		c->sc->pricing->meter_time(c->sc->pricing_cfg, &c->fn[fn].usage, PRICING_TIME_PROVISIONED,
-					   f->memory_mb, f->vcpus, c->prov_level[fn], held);
+					   f->memory_mb, f->vcpus, c->prov_level[fn], held, &f->accel);
 	c->prov_since_s[fn] = now_s;
 }
 
@@ -369,13 +369,13 @@ static void on_released(void *ctx, uint32_t fn, double created_s, double release
 		/* Instance-based billing: the instance's time in the window, and
 		 * spread over the time-series intervals it spans. */
 		c->sc->pricing->meter_time(c->sc->pricing_cfg, &c->fn[fn].usage, PRICING_TIME_INSTANCE,
-					   f->memory_mb, f->vcpus, 1, in_window(c, created_s, released_s));
+					   f->memory_mb, f->vcpus, 1, in_window(c, created_s, released_s), &f->accel);
 		double a = created_s, b = released_s < c->sc->duration_s ? released_s : c->sc->duration_s;
 		for (size_t i = bin_of_past(c, a); a < b && i < c->n_bins; i++) {
 			double end = (double)(i + 1) * c->sc->timeseries_interval_s;
 			double hi = end < b ? end : b;
 			c->sc->pricing->meter_time(c->sc->pricing_cfg, &c->bins[i].usage, PRICING_TIME_INSTANCE,
-						   f->memory_mb, f->vcpus, 1, hi - a);
+						   f->memory_mb, f->vcpus, 1, hi - a, &f->accel);
 			a = hi;
 		}
 	}
@@ -438,7 +438,7 @@ int collect_init(struct collect *c, const struct scenario *sc, uint32_t rep, str
 	c->prefetch = sc->n_functions >= 256;
 	/* Whether instance time costs anything: meter one probe second. */
 	struct usage probe = { 0 }, zero = { 0 };
-	sc->pricing->meter_time(sc->pricing_cfg, &probe, PRICING_TIME_INSTANCE, 1024, 1, 1, 1);
+	sc->pricing->meter_time(sc->pricing_cfg, &probe, PRICING_TIME_INSTANCE, 1024, 1, 1, 1, NULL);
 	c->bills_instances = memcmp(&probe, &zero, sizeof(probe)) != 0;
 	/* Whether busy periods cost anything: meter one probe period. */
 	struct meter_req period = { .memory_mb = 1024, .vcpus = 1, .run_s = 1 };
@@ -472,11 +472,11 @@ void collect_finish(struct collect *c)
 		const struct function_cfg *f = &sc->functions[i];
 		if (f->cold_start->snapshot && f->cold_start->snapshot(f->cold_start_cfg) == RESTORE_CHARGED)
 			sc->pricing->meter_time(sc->pricing_cfg, &c->fn[i].usage, PRICING_TIME_SNAPSHOT,
-						f->memory_mb, f->vcpus, 1, sc->duration_s - sc->warmup_s);
+						f->memory_mb, f->vcpus, 1, sc->duration_s - sc->warmup_s, &f->accel);
 		/* After every provisioned period (collect_close_provisioned). */
 		if (c->prov_busy_ms[i])
 			sc->pricing->meter_time(sc->pricing_cfg, &c->fn[i].usage, PRICING_TIME_PROVISIONED_BUSY,
-						f->memory_mb, f->vcpus, 1, (double)c->prov_busy_ms[i] / 1000);
+						f->memory_mb, f->vcpus, 1, (double)c->prov_busy_ms[i] / 1000, &f->accel);
 	}
 }
 

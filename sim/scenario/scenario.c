@@ -415,6 +415,37 @@ static int check_timeout(const struct scenario *s, struct function_cfg *f, const
 	return 0;
 }
 
+/* functions[i].accelerator: {"type", "count" (default 1)}, checked by the
+ * plan's engine (GPU types and the instance size they need are its data). */
+static int parse_accelerator(const struct scenario *s, struct function_cfg *f, const json_t *obj, const char *where,
+			     struct errbuf *err)
+{
+	static const char *const keys[] = { "type", "count", NULL };
+	const json_t *acc = NULL;
+	const char *type = NULL;
+	uint64_t count = 1;
+	char path[512];
+	int rc;
+	if ((rc = ju_object(obj, "accelerator", where, JU_OPTIONAL, &acc, err)) < 0)
+		return rc;
+	ju_path(path, sizeof(path), where, "accelerator");
+	if (acc && ((rc = ju_check_keys(acc, path, keys, err)) < 0 ||
+		    (rc = ju_string(acc, "type", path, JU_REQUIRED, &type, err)) < 0 ||
+		    (rc = ju_uint(acc, "count", path, JU_OPTIONAL, 1, 1024, &count, err)) < 0))
+		return rc;
+	rc = s->pricing->accelerator(s->pricing_cfg, type, (uint32_t)count, f->memory_mb, f->vcpus, &f->accel, where,
+				     err);
+	if (rc == 1) {
+		char plans[256];
+		pricing_catalog_plans_of("gpu", plans, sizeof(plans));
+		return errbuf_set(err, ERR_INPUT, "%s: provider %s has no GPUs; GPU plans are %s", path,
+				  s->pricing->name, plans);
+	}
+	if (rc == ERR_INPUT && err && !strstr(err->msg, s->pricing->name))
+		errbuf_set(err, rc, "%s (provider %s)", err->msg, s->pricing->name);
+	return rc;
+}
+
 static int parse_function_keys(struct scenario *s, struct function_cfg *f, const json_t *obj, const char *where,
 			       struct function_objs *o, struct errbuf *err)
 {
@@ -423,7 +454,7 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 	static const char *const keys[] = { "name", "memory_mb", "concurrency_per_instance",
 					    "reserved_concurrency", "timeout_s", "service", "work", "vcpus",
 					    "cold_start", "keepalive", "arrivals", "memory_fit", "cpu_fraction", "batch",
-					    NULL };
+					    "accelerator", NULL };
 	char path[512];
 	const char *name = NULL;
 	double vcpus = NAN;
@@ -458,6 +489,8 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 			errbuf_set(err, rc, "%s (provider %s)", err->msg, s->pricing->name);
 		return rc;
 	}
+	if ((rc = parse_accelerator(s, f, obj, where, err)) < 0)
+		return rc;
 	/* Not set: the provider's default for the instance size. */
 	f->concurrency_per_instance = conc ? (uint32_t)conc
 				    : s->pricing->default_concurrency(s->pricing_cfg, f->memory_mb, f->vcpus);

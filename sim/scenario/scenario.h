@@ -96,6 +96,7 @@ struct function_cfg {
 	 * alone. Kept last: the hot fields above keep their places. */
 	double cpu_fraction, cpu_width;
 	struct batch_cfg batch;
+	struct pricing_accel accel;        /* functions[i].accelerator as the plan resolved it */
 };
 
 struct platform_cfg {
