@@ -486,7 +486,8 @@ static int validate_points(struct sweep *sw, struct errbuf *err)
 	}
 	if (oom)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
-	qsort(sw->notes, sw->n_notes, sizeof(*sw->notes), cmp_note);
+	if (sw->n_notes)   /* qsort's array may not be NULL, even when empty */
+		qsort(sw->notes, sw->n_notes, sizeof(*sw->notes), cmp_note);
 	if (first_bad == UINT64_MAX && n_infeasible == sw->n_points && sw->n_points > 0) {
 		char label[512];
 		point_label(sw, 0, label, sizeof(label));
