@@ -63,8 +63,11 @@ static inline void usage_add(struct usage *dst, const struct usage *src)
 	dst->restores += src->restores;
 	dst->restore_mb += src->restore_mb;
 	dst->snapshot_mb_ms += src->snapshot_mb_ms;
-	for (int i = 0; i < PRICING_GPU_TYPES; i++)
-		dst->instance_gpu_ms[i] += src->instance_gpu_ms[i];
+	/* GPU time accrues only with instance time (gpu.c adds both): a
+	 * request's usage skips the array, which would cost every request. */
+	if (src->instance_ms)
+		for (int i = 0; i < PRICING_GPU_TYPES; i++)
+			dst->instance_gpu_ms[i] += src->instance_gpu_ms[i];
 }
 
 struct cost {
