@@ -8,6 +8,9 @@
 #include "suites.h"
 #include "core/csvreader.h"
 #include "models/llmprofile.h"
+#include "run/run.h"
+#include "run/stats.h"
+#include "scenario/scenario.h"
 
 #define PERF "validation/llm-perf-profile-splitwise/perf_model.csv"
 
@@ -205,8 +208,50 @@ START_TEST(bad_inputs)
 }
 END_TEST
 
+START_TEST(scenario_latency_is_prefill_plus_decode)
+{
+	/* tests/scenarios/llm-profile.json: llama2-70b on a100-80gb at tensor
+	 * parallel 4; one instance, 5 s init added to the first (cold) request.
+	 * Means of the published rows (ms, as in points_are_row_means):
+	 * prefill 66.5588662494 at 128 prompt tokens, 127.455678999 at 512 and
+	 * 230.136302812 at 1024; decode 44.5133443084 at batch 1.
+	 *   request 1 (cold): 5 + prefill(1000) + 200 x decode(1), prefill(1000)
+	 *     = 127.455... + (230.136... - 127.455...) x 488/512;
+	 *   request 2 (warm): prefill(100) (clamped to 128's) + 50 x decode(1). */
+	const double d1 = 44.5133443084e-3, p128 = 66.5588662494e-3, p512 = 127.455678999e-3, p1024 = 230.136302812e-3;
+	double l1 = 5 + p512 + (p1024 - p512) * 488.0 / 512.0 + 200 * d1, l2 = p128 + 50 * d1;
+	struct scenario sc;
+	struct run_result res;
+	struct errbuf err = { "" };
+	char *text = tu_scenario_text("llm-profile.json");
+	tu_load(text, tu_scenario_path("llm-profile.json"), &sc);
+	free(text);
+	struct run_options opt = { .threads = 1 };
+	ck_assert_msg(run_scenario(&sc, &opt, &res, &err) == 0, "%s", err.msg);
+	TU_ASSERT_FIGS("llm-profile", &res.totals, { FIG_INVOCATIONS, 2, 0 }, { FIG_COMPLETED, 2, 0 },
+		       { FIG_COLD_STARTS, 1, 0 }, { FIG_LATENCY_MAX, l1, 1e-9 }, { FIG_LATENCY_MEAN, (l1 + l2) / 2, 1e-9 });
+	tu_done(&sc, &res);
+	/* The same trace in the constant-rate form still needs both rates, and
+	 * the profile excludes them. */
+	const char *scen = tu_scenario_path("llm-profile.json"), *dir = tu_tmpdir();
+	tu_slsim_says(2, "workload.prefill_s_per_token: required key is missing",
+		      "run %s --set workload.profile=null -q -o %s/o", scen, dir);
+	tu_slsim_says(2, "workload.decode_s_per_token: not allowed with \"profile\"",
+		      "run %s --set workload.decode_s_per_token=0.1 -q -o %s/o", scen, dir);
+	tu_slsim_says(2, "llm-perf-profile-splitwise/perf_model.csv: no rows for model 'gpt4' on hardware 'a100-80gb' (known: llama2-70b/a100-80gb, ",
+		      "run %s --set workload.profile.model=gpt4 -q -o %s/o", scen, dir);
+	tu_slsim_says(2, "workload.profile.tensor_parallel: must be a whole number, got 4.5",
+		      "run %s --set workload.profile.tensor_parallel=4.5 -q -o %s/o", scen, dir);
+	tu_slsim_says(2, "workload.profile: " /* the scenario's folder */, "run %s --set workload.profile.file=nope.csv -q -o %s/o",
+		      scen, dir);
+	tu_slsim_says(2, "tests/scenarios/nope.csv: cannot open", "run %s --set workload.profile.file=nope.csv -q -o %s/o",
+		      scen, dir);
+}
+END_TEST
+
 Suite *llmprofile_suite(void)
 {
 	return TU_SUITE("llmprofile", "llmprofile", 120, points_are_row_means,
-			linear_between_points_clamped_below_extrapolated_above, predicts_consistent_e2e_rows, bad_inputs);
+			linear_between_points_clamped_below_extrapolated_above, predicts_consistent_e2e_rows, bad_inputs,
+			scenario_latency_is_prefill_plus_decode);
 }
