@@ -32,5 +32,6 @@ Suite *layers_suite(void);
 Suite *loo_suite(void);
 Suite *lambda_suite(void);
 Suite *batch_suite(void);
+Suite *llmprofile_suite(void);
 
 #endif

@@ -42,6 +42,9 @@ struct trace_rowfmt_ops {
 	const char *name;           /* the "format" value */
 	const char *const *keys;    /* its keys beyond "format", "path" and the common ones */
 	int (*parse)(const json_t *spec, const char *where, void **cfg, struct errbuf *err);
+	/* Optional: reads files the format's keys name, relative to dir (the
+	 * scenario's folder) unless absolute; called once after parse. */
+	int (*load)(void *cfg, const char *dir, struct errbuf *err);
 	void (*free_cfg)(void *cfg);
 	size_t state_size;
 	/* Checks the header and fills *state (read per file). */

@@ -388,6 +388,7 @@ static int rows_prepare(struct trace *t, const json_t *spec, const char *where, 
 	t->data = d;
 	if ((rc = rows_path(d, spec, where, dir, err)) < 0 ||
 	    (ops->parse && (rc = ops->parse(spec, where, &d->cfg, err)) < 0) ||
+	    (ops->load && (rc = ops->load(d->cfg, dir, err)) < 0) ||
 	    (rc = rows_scan_file(t, d, &s, err)) < 0)
 		return rc;
 	trace_add_rows(t, s.accepted + s.status + s.bad, s.status, s.bad);
