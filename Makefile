@@ -127,11 +127,13 @@ FUZZ_SEEDS_trace_azure2019 := build/fuzz/seeds/trace_azure2019
 FUZZ_SEEDS_trace_azure2021 := build/fuzz/seeds/trace_azure2021
 FUZZ_SEEDS_trace_llm := build/fuzz/seeds/trace_llm
 FUZZ_SEEDS_trace_alibaba := build/fuzz/seeds/trace_alibaba
+FUZZ_SEEDS_llmprofile := build/fuzz/seeds/llmprofile
+SHARED_VALIDATION := ../shared/validation
 SHARED_TRACES := ../shared/traces
 
 # Seeds cut from the real samples in ../shared (not copied into the repo).
 fuzz-seeds:
-	@mkdir -p $(addprefix build/fuzz/seeds/,trace_azure2019 trace_azure2021 trace_llm trace_alibaba)
+	@mkdir -p $(addprefix build/fuzz/seeds/,trace_azure2019 trace_azure2021 trace_llm trace_alibaba llmprofile)
 	@if [ -d $(SHARED_TRACES) ]; then \
 		head -c 4000 $(SHARED_TRACES)/azure2021-invitro-example-200rows/Azure2021_200.csv > build/fuzz/seeds/trace_azure2021/sample.csv; \
 		head -c 4000 $(SHARED_TRACES)/azure-llm-inference-2023/AzureLLMInferenceTrace_code.csv > build/fuzz/seeds/trace_llm/code.csv; \
@@ -139,6 +141,10 @@ fuzz-seeds:
 		d=$(SHARED_TRACES)/azure2019-invitro-mapper-extremes-3funcs; \
 		{ cat $$d/invocations.csv; printf '\n====\n'; cat $$d/durations.csv; printf '\n====\n'; cat $$d/memory.csv; } \
 			> build/fuzz/seeds/trace_azure2019/sample.csv; \
+	fi
+	@if [ -f $(SHARED_VALIDATION)/llm-perf-profile-splitwise/perf_model.csv ]; then \
+		head -c 6000 $(SHARED_VALIDATION)/llm-perf-profile-splitwise/perf_model.csv \
+			> build/fuzz/seeds/llmprofile/perf_model.csv; \
 	fi
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(LIB_SRC) $(BUILD)/gen/gnuplot_scripts.c $(LIB_HDR) | deps
