@@ -554,6 +554,17 @@ static void on_init_done(void *ctx, uint64_t arg)
 		platform_fail(p, "cannot track available instances");
 }
 
+/* How long instance in, idle from now, stays warm: 0 releases it at once. */
+static inline double idle_ttl_s(struct fn_rt *f, const struct instance *in, double now)
+{
+	double ttl = in->doomed ? 0 : in->provisioned ? INFINITY
+		: !isnan(f->const_ttl_s) ? f->const_ttl_s
+		: f->cfg->keepalive->on_idle(f->cfg->keepalive_cfg, f->keepalive_state, now);
+	if (!in->provisioned && f->cfg->keepalive->max_lifetime)   /* recycled at that age */
+		ttl = fmin(ttl, in->created_s + f->cfg->keepalive->max_lifetime(f->cfg->keepalive_cfg) - now);
+	return ttl;
+}
+
 void platform_on_complete(void *ctx, uint64_t arg)
 {
 	struct platform *p = ctx;
@@ -579,11 +590,7 @@ void platform_on_complete(void *ctx, uint64_t arg)
 					     now, in->provisioned);
 		if (p->sc->platform.pool_memory_mb && !f->fc)   /* FaasCache's: set at starts */
 			in->priority = pool_idle_priority(p, f);
-		double ttl = in->doomed ? 0 : in->provisioned ? INFINITY
-			: !isnan(f->const_ttl_s) ? f->const_ttl_s
-			: f->cfg->keepalive->on_idle(f->cfg->keepalive_cfg, f->keepalive_state, now);
-		if (!in->provisioned && f->cfg->keepalive->max_lifetime)   /* recycled at that age */
-			ttl = fmin(ttl, in->created_s + f->cfg->keepalive->max_lifetime(f->cfg->keepalive_cfg) - now);
+		double ttl = idle_ttl_s(f, in, now);
 		if (!(ttl > 0)) {
 			platform_release(p, id);
 			goto freed;

@@ -272,6 +272,27 @@ static inline void prov_busy_request(struct collect *c, const struct request_res
 		c->prov_busy_ms[r->function] += (uint64_t)llround((r->end_s - r->start_s) * 1000);
 }
 
+/* A user request after warm-up: its outcome's count (and latency). */
+static inline void count_outcome(struct collect *c, struct fn_stats *st, const struct request_result *r)
+{
+	switch (r->outcome) {
+	case REQ_COMPLETED:
+		st->completed++;
+		lat_add(c, r->function, r->end_s - r->arrival_s);
+		break;
+	case REQ_TIMED_OUT:
+	case REQ_QUEUE_TIMEOUT:
+		st->timed_out++;
+		break;
+	case REQ_REJECTED:
+		st->rejected++;
+		break;
+	case REQ_OOM:
+		st->oom++;
+		break;
+	}
+}
+
 static void on_request_done(void *ctx, const struct request_result *r)
 {
 	struct collect *c = ctx;
@@ -310,22 +331,7 @@ static void on_request_done(void *ctx, const struct request_result *r)
 			st->invocations++;
 			st->cold_starts += r->cold;
 			st->served += ran;
-			switch (r->outcome) {
-			case REQ_COMPLETED:
-				st->completed++;
-				lat_add(c, r->function, r->end_s - r->arrival_s);
-				break;
-			case REQ_TIMED_OUT:
-			case REQ_QUEUE_TIMEOUT:
-				st->timed_out++;
-				break;
-			case REQ_REJECTED:
-				st->rejected++;
-				break;
-			case REQ_OOM:
-				st->oom++;
-				break;
-			}
+			count_outcome(c, st, r);
 			fn_usage = &st->usage;
 		}
 	}
