@@ -391,6 +391,17 @@ __attribute__((noinline)) static void busy_begins(struct platform *p, uint32_t i
 	p->busy[id] = (struct busy_mark){ engine_now(p->engine), init_s };
 }
 
+/* Request r of f, which held a concurrency slot, ends now (its outcome set):
+ * reported, its slot given back, and the other requests of its batch end
+ * with it. */
+static inline void request_ends(struct platform *p, struct fn_rt *f, uint32_t r, double now)
+{
+	platform_report(p, r, now);
+	queue_give_slot(p, f);
+	if (p->req[r].batch_n > 1)
+		batch_finish(p, r, now);
+}
+
 /* A warm start: request rq of f takes instance id (available, with a free
  * slot). */
 static void dispatch_warm(struct platform *p, struct fn_rt *f, struct request *rq, uint32_t id)
@@ -430,10 +441,7 @@ static int dispatch_cold(struct platform *p, struct fn_rt *f, uint32_t r, double
 	if (pool_make_room(p, cfg->memory_mb)) {
 		/* FaasCache's choice: no idle memory to evict, the request is dropped. */
 		rq->outcome = REQ_REJECTED;
-		platform_report(p, r, now);
-		queue_give_slot(p, f);
-		if (rq->batch_n > 1)
-			batch_finish(p, r, now);
+		request_ends(p, f, r, now);
 		platform_free_request(p, r);
 		return 1;
 	}
@@ -575,10 +583,7 @@ void platform_on_complete(void *ctx, uint64_t arg)
 	struct instance *in = &p->inst[id];
 	double now = engine_now(p->engine);
 
-	platform_report(p, r, now);
-	queue_give_slot(p, f);
-	if (rq->batch_n > 1)
-		batch_finish(p, r, now);
+	request_ends(p, f, r, now);
 
 	in->active--;
 	in->used_seq = ++p->seq;
