@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,16 @@ const char *ju_nearest(const char *word, const char *const *names)
 	return best;
 }
 
+/* "; did you mean "NAME"?" when a name is close to word, else "". */
+static const char *did_you_mean(char *buf, size_t size, const char *word, const char *const *names)
+{
+	const char *near = ju_nearest(word, names);
+	if (!near)
+		return "";
+	snprintf(buf, size, "; did you mean \"%s\"?", near);
+	return buf;
+}
+
 int ju_check_keys(const json_t *obj, const char *where, const char *const *allowed,
 		  struct errbuf *err)
 {
@@ -102,10 +113,10 @@ int ju_check_keys(const json_t *obj, const char *where, const char *const *allow
 					strncat(list, ", ", sizeof(list) - strlen(list) - 1);
 				strncat(list, *a, sizeof(list) - strlen(list) - 1);
 			}
-			const char *near = ju_nearest(key, allowed);
-			return errbuf_set(err, ERR_INPUT, "%s: unknown key%s%s%s (allowed: %s)",
-					  ju_path(path, sizeof(path), where, key), near ? "; did you mean \"" : "",
-					  near ? near : "", near ? "\"?" : "", list);
+			char hint[96];
+			return errbuf_set(err, ERR_INPUT, "%s: unknown key%s (allowed: %s)",
+					  ju_path(path, sizeof(path), where, key),
+					  did_you_mean(hint, sizeof(hint), key, allowed), list);
 		}
 	}
 	return 0;
@@ -232,8 +243,7 @@ int ju_enum(const json_t *obj, const char *key, const char *where, int required,
 			strncat(list, ", ", sizeof(list) - strlen(list) - 1);
 		strncat(list, names[i], sizeof(list) - strlen(list) - 1);
 	}
-	const char *near = ju_nearest(s, names);
-	return errbuf_set(err, ERR_INPUT, "%s: unknown value \"%s\"%s%s%s (expected one of: %s)",
-			  ju_path(path, sizeof(path), where, key), s, near ? "; did you mean \"" : "", near ? near : "",
-			  near ? "\"?" : "", list);
+	char hint[96];
+	return errbuf_set(err, ERR_INPUT, "%s: unknown value \"%s\"%s (expected one of: %s)",
+			  ju_path(path, sizeof(path), where, key), s, did_you_mean(hint, sizeof(hint), s, names), list);
 }
