@@ -18,10 +18,9 @@ static size_t char_start(const char *s, size_t i)
  * and as much of the end as fits. */
 static void elide(char *out, size_t size, const char *text, size_t n, size_t head)
 {
-	char mark[48];
+	static const char mark[] = " [...] ";
 	head = char_start(text, head);
-	snprintf(mark, sizeof(mark), " [...] ");
-	size_t m = strlen(mark), tail = size - 1 - head - m;
+	size_t m = sizeof(mark) - 1, tail = size - 1 - head - m;
 	size_t from = n - tail;
 	while (from < n && ((unsigned char)text[from] & 0xC0) == 0x80)
 		from++;   /* forward to a character start, so the tail still fits */
