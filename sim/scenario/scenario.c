@@ -415,6 +415,15 @@ static int check_timeout(const struct scenario *s, struct function_cfg *f, const
 	return 0;
 }
 
+/* rc of a provider's check: a sweep across providers reports an input error
+ * per point, so the message says whose rule it is when it does not yet. */
+static int name_provider(const struct scenario *s, int rc, struct errbuf *err)
+{
+	if (rc == ERR_INPUT && err && !strstr(err->msg, s->pricing->name))
+		errbuf_set(err, rc, "%s (provider %s)", err->msg, s->pricing->name);
+	return rc;
+}
+
 /* functions[i].accelerator: {"type", "count" (default 1)}, checked by the
  * plan's engine (GPU types and the instance size they need are its data). */
 static int parse_accelerator(const struct scenario *s, struct function_cfg *f, const json_t *obj, const char *where,
@@ -441,9 +450,7 @@ static int parse_accelerator(const struct scenario *s, struct function_cfg *f, c
 		return errbuf_set(err, ERR_INPUT, "%s: provider %s has no GPUs; GPU plans are %s", path,
 				  s->pricing->name, plans);
 	}
-	if (rc == ERR_INPUT && err && !strstr(err->msg, s->pricing->name))
-		errbuf_set(err, rc, "%s (provider %s)", err->msg, s->pricing->name);
-	return rc;
+	return name_provider(s, rc, err);
 }
 
 static int parse_function_keys(struct scenario *s, struct function_cfg *f, const json_t *obj, const char *where,
@@ -483,12 +490,8 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	f->memory_mb = memory_mb;
 	if ((rc = check_timeout(s, f, obj, where, err)) < 0 ||
-	    (rc = s->pricing->resources(s->pricing_cfg, f->memory_mb, vcpus, &f->vcpus, where, err)) < 0) {
-		/* A sweep across providers reports this per point: say whose rule it is. */
-		if (rc == ERR_INPUT && err && !strstr(err->msg, s->pricing->name))
-			errbuf_set(err, rc, "%s (provider %s)", err->msg, s->pricing->name);
-		return rc;
-	}
+	    (rc = s->pricing->resources(s->pricing_cfg, f->memory_mb, vcpus, &f->vcpus, where, err)) < 0)
+		return name_provider(s, rc, err);
 	if ((rc = parse_accelerator(s, f, obj, where, err)) < 0)
 		return rc;
 	/* Not set: the provider's default for the instance size. */
@@ -584,7 +587,7 @@ static int parse_function_batch(const struct scenario *s, struct function_cfg *f
 		return rc;
 	if (json_is_null(wait))
 		b->max_wait_s = INFINITY;
-	snprintf(spath, sizeof(spath), "%s.service", path);
+	ju_path(spath, sizeof(spath), path, "service");
 	if ((rc = ju_check_keys(service, spath, service_keys, err)) < 0 ||
 	    (rc = ju_number(service, "base_s", spath, JU_REQUIRED, 0, 1e9, &b->base_s, err)) < 0 ||
 	    (rc = ju_number(service, "per_item_s", spath, JU_REQUIRED, 0, 1e9, &b->per_item_s, err)) < 0)
