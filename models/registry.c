@@ -40,7 +40,8 @@
 	X(cloudrun_gpu, "cloudrun-gpu", gpu)                     \
 	X(runpod_flex, "runpod-flex", gpu)                       \
 	X(runpod_active, "runpod-active", gpu)                   \
-	X(modal, "modal", gpu)
+	X(modal, "modal", gpu)                                   \
+	X(aca_gpu, "aca-gpu", gpu)
 
 #define DECLARE_COLDSTART(ident) extern const struct coldstart_ops coldstart_##ident;
 #define DECLARE_KEEPALIVE(ident) extern const struct keepalive_ops keepalive_##ident;

@@ -411,7 +411,7 @@ START_TEST(catalogue_matches_registry)
 		n_ops++;
 	}
 	ck_assert_int_eq(n_data, n_ops);
-	ck_assert_int_eq(n_ops, 13);
+	ck_assert_int_eq(n_ops, 14);
 }
 END_TEST
 
@@ -808,6 +808,57 @@ START_TEST(gpu_instance_in_a_run)
 }
 END_TEST
 
+START_TEST(gpu_default_keepalive_in_a_run)
+{
+	/* gpu-instance.json's requests (0, 8, 16.3 s; 2 s each; 5 s cold start)
+	 * with no "keepalive": each plan keeps an idle instance its data's
+	 * default_ttl_s. RunPod flex, 5 s idle timeout: the first worker is
+	 * ready at 5, serves [5, 7] and [8, 10] (1 s idle < 5 s), is released
+	 * at 15 (15 s life); the request at 16.3 starts a second worker, ready
+	 * at 21.3, serving [21.3, 23.3], released at 28.3 (12 s): 27 s at the
+	 * flex L4 rate. Modal (60 s): one container,
+	 * 0 -> 18.3 + 60 = 78.3 s, billed 79 s. ACA (300 s cool-down), on a T4
+	 * with 8 vCPU and 56 GiB: 0 -> 318.3 s, billed 319 s. */
+	const char *dir = tu_tmpdir();
+	tu_write(dir, "arrivals.csv", "timestamp_s,function,duration_s\n0,f,2\n8,f,2\n16.3,f,2\n");
+	static const struct {
+		const char *plan, *accel;
+		unsigned memory_mb, vcpus;
+		double usd;
+	} want[] = {
+		{ "runpod-flex", "nvidia-l4", 16384, 4, (15 + 12) * 0.00019 },
+		{ "modal", "nvidia-l4", 16384, 4, 79 * (0.000222 + 4 * 0.0000131 + 16 * 0.00000222) },
+		{ "aca-gpu", "nvidia-t4", 57344, 8, 319 * (0.000209 + 8 * 0.000024 + 56 * 0.000003) },
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		char doc[2048], name[64], sub[1100];
+		snprintf(doc, sizeof(doc),
+			 "{\"name\": \"ka\", \"seed\": 1, \"duration_s\": 1000, \"provider\": \"%s\", \"functions\": ["
+			 "{\"name\": \"f\", \"memory_mb\": %u, \"vcpus\": %u, \"concurrency_per_instance\": 1,"
+			 " \"accelerator\": {\"type\": \"%s\"}, \"service\": {\"dist\": \"constant\", \"value_s\": 2},"
+			 " \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 5}},"
+			 " \"arrivals\": {\"process\": \"trace\", \"path\": \"arrivals.csv\"}}]}",
+			 want[i].plan, want[i].memory_mb, want[i].vcpus, want[i].accel);
+		snprintf(name, sizeof(name), "ka-%s.json", want[i].plan);
+		const char *path = tu_write(dir, name, doc);
+		ck_assert_int_eq(tu_slsim(NULL, NULL, "run %s -o %s/out-%s --quiet", path, dir, want[i].plan), 0);
+		snprintf(sub, sizeof(sub), "%s/out-%s", dir, want[i].plan);
+		double total, compute;
+		summary_cost(sub, &total, &compute);
+		ck_assert_double_eq_tol(total, want[i].usd, 1e-15);
+		/* An explicit keepalive is kept as given: 600 s on RunPod bills
+		 * one worker 0 -> 618.3 s (619 s). */
+		if (i == 0) {
+			ck_assert_int_eq(tu_slsim(NULL, NULL, "run %s -o %s/explicit --quiet --set "
+						  "'functions[0].keepalive={\"policy\": \"fixed\", \"ttl_s\": 600}'", path, dir), 0);
+			snprintf(sub, sizeof(sub), "%s/explicit", dir);
+			summary_cost(sub, &total, &compute);
+			ck_assert_double_eq_tol(total, 619 * 0.00019, 1e-15);
+		}
+	}
+}
+END_TEST
+
 Suite *pricing_suite(void)
 {
 	return TU_SUITE("pricing", "engines", 60, three_million_requests_each_provider,
@@ -816,5 +867,5 @@ Suite *pricing_suite(void)
 			vcpu_share_of_memory, catalogue_matches_registry, monthly_figure_in_a_run,
 			premium_instance_time_in_a_run, busy_periods_bill_flex_and_gen2,
 			default_concurrency_by_instance_size, busy_periods_in_a_run, gpu_instance_life,
-			gpu_accelerator_rules, gpu_instance_in_a_run);
+			gpu_accelerator_rules, gpu_instance_in_a_run, gpu_default_keepalive_in_a_run);
 }

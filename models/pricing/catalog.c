@@ -265,6 +265,31 @@ int pricing_catalog_limits(const char *provider, struct pricing_limits *out, str
 	return rc;
 }
 
+#define F(name, lo, hi) { #name, offsetof(struct pricing_keepalive, name), lo, hi, 1, NAN }
+static const struct pricing_field keepalive_fields[] = { F(default_ttl_s, 0, 1e9) };
+#undef F
+
+int pricing_catalog_keepalive(const char *provider, struct pricing_keepalive *out, struct errbuf *err)
+{
+	const char *file = NULL;
+	json_t *entry = NULL;
+	out->default_ttl_s = NAN;
+	int rc = find_provider(provider, &entry, &file, err);
+	if (rc != 0)
+		return rc;
+	const json_t *section = json_object_get(entry, "keepalive");
+	int have[sizeof(keepalive_fields) / sizeof(keepalive_fields[0])] = { 0 };
+	if (!section)
+		rc = 1;
+	else if (!json_is_object(section))
+		rc = errbuf_set(err, ERR_RUNTIME, "%s: providers.%s.keepalive: expected an object", file, provider);
+	else
+		rc = read_section(section, file, provider, "keepalive", "keep-alive data", keepalive_fields,
+				  sizeof(keepalive_fields) / sizeof(keepalive_fields[0]), out, have, err);
+	json_decref(entry);
+	return rc;
+}
+
 /* ceil(x), without a library call on processors lacking a rounding
  * instruction in the baseline ISA: truncation is exact below 2^52. */
 static inline double ceil_fast(double x)

@@ -79,6 +79,20 @@ struct pricing_limits {
  * built-in list is broken. */
 int pricing_catalog_limits(const char *provider, struct pricing_limits *out, struct errbuf *err);
 
+/* A provider's keep-alive facts: its entry's "keepalive" object, in the same
+ * form as its prices. default_ttl_s is how long the platform keeps an idle
+ * instance when the function configures nothing (RunPod's idle timeout,
+ * Modal's scaledown window, ACA's cool-down period): functions without a
+ * "keepalive" get policy fixed with that ttl_s (sim/scenario/scenario.c). */
+struct pricing_keepalive {
+	double default_ttl_s;   /* NAN: none in the data (slsim's default, fixed 600 s) */
+};
+
+/* Fills *out from the provider's keep-alive data: 0, 1 when the catalogue
+ * has no such provider or no keep-alive data for it (*out all NAN),
+ * ERR_RUNTIME when the built-in list is broken. */
+int pricing_catalog_keepalive(const char *provider, struct pricing_keepalive *out, struct errbuf *err);
+
 /* The names of the plans whose data uses `engine` ("gpu"), comma-separated
  * in catalogue order, into out (size bytes, cut when full). */
 void pricing_catalog_plans_of(const char *engine, char *out, size_t size);

@@ -270,6 +270,10 @@ static int parse_provider(struct scenario *s, const json_t *v, const char *file,
 	if (rc < 0)
 		return rc;
 	s->timeout_max_s = rc == 0 && !isnan(lim.timeout_max_s) ? lim.timeout_max_s : INFINITY;
+	struct pricing_keepalive ka;
+	if ((rc = pricing_catalog_keepalive(s->pricing->name, &ka, err)) < 0)
+		return rc;
+	s->default_ttl_s = ka.default_ttl_s;   /* NAN when rc is 1 */
 	return s->pricing->parse(s->pricing, obj, &s->pricing_opts, where, &s->pricing_cfg, err);
 }
 
@@ -544,7 +548,23 @@ static int parse_function_cold_start(struct scenario *s, struct function_cfg *f,
 	return 0;
 }
 
-/* functions[i].keepalive (default: policy "fixed"). */
+/* A function without "keepalive": policy fixed with the provider's default
+ * idle time (its data's keepalive.default_ttl_s: RunPod's idle timeout,
+ * Modal's scaledown window...), else fixed's own default (600 s). */
+static int parse_default_keepalive(const struct scenario *s, struct function_cfg *f, const char *path,
+				   struct errbuf *err)
+{
+	if (isnan(s->default_ttl_s))
+		return f->keepalive->parse(NULL, path, &f->keepalive_cfg, err);
+	json_t *def = json_pack("{s:s, s:f}", "policy", "fixed", "ttl_s", s->default_ttl_s);
+	int rc = def ? f->keepalive->parse(def, path, &f->keepalive_cfg, err)
+		     : errbuf_set(err, ERR_RUNTIME, "out of memory");
+	json_decref(def);
+	return rc;
+}
+
+/* functions[i].keepalive (default: policy "fixed", with the provider's
+ * default idle time when its data has one). */
 static int parse_function_keepalive(struct scenario *s, struct function_cfg *f, const json_t *ka,
 				    const char *where, struct errbuf *err)
 {
@@ -558,7 +578,11 @@ static int parse_function_keepalive(struct scenario *s, struct function_cfg *f, 
 	if (!f->keepalive)
 		return errbuf_set(err, ERR_INPUT, "%s.policy: unknown keep-alive policy \"%s\" (known: %s)",
 				  path, policy, keepalive_names());
-	if ((rc = f->keepalive->parse(ka, path, &f->keepalive_cfg, err)) < 0)
+	if (!ka)
+		rc = parse_default_keepalive(s, f, path, err);
+	else
+		rc = f->keepalive->parse(ka, path, &f->keepalive_cfg, err);
+	if (rc < 0)
 		return rc;
 	if (f->keepalive->provisions && !s->pricing->has_provisioned(s->pricing_cfg))
 		return errbuf_set(err, ERR_INPUT, "%s.policy: provider \"%s\" has no provisioned-concurrency price",

@@ -122,6 +122,8 @@ struct scenario {
 	void *pricing_cfg;
 	struct pricing_opts pricing_opts;  /* top-level "pricing" */
 	double timeout_max_s;              /* the provider's maximum timeout_s (INFINITY: none) */
+	double default_ttl_s;              /* the provider's default idle time (NAN: none; see
+					    * pricing_catalog_keepalive) */
 	struct platform_cfg platform;
 	/* "workload": the prepared trace or generator (NULL without one). Its
 	 * functions follow the listed ones in functions[], in order of
