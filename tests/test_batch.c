@@ -4,7 +4,9 @@
  * arrivals is (n - 1) / (2 lambda), to 4 standard errors over replications;
  * a hand-traced case of deadlines, full batches, cold and warm instances;
  * billing one execution per batch and a fee per request (exact
- * arithmetic); bad input named by its JSON path.
+ * arithmetic); bad input named by its JSON path; a measured service
+ * profile (batch.service.profile): measured sizes exact, linear between,
+ * the formula's run bit for bit, bad files named by file:line:column.
  */
 #include <check.h>
 #include <math.h>
@@ -17,6 +19,7 @@
 #include "testutil.h"
 #include "core/engine.h"
 #include "platform/platform.h"
+#include "models/batchprofile.h"
 
 /* A small scenario with cold starts (0.5 s init), a short keep-alive, an
  * account limit of 3 with a wait queue, constant 0.25-s service; %s: the
@@ -322,6 +325,118 @@ START_TEST(bad_batch_keys_are_named)
 }
 END_TEST
 
+/* A profile file in a fresh folder; its path. */
+static const char *profile_file(const char *text)
+{
+	return tu_write(tu_tmpdir(), "profile.csv", text);
+}
+
+START_TEST(profile_interpolates_between_measured_sizes)
+{
+	/* Measured sizes give their measured times exactly; between two sizes
+	 * the time is the straight line through them: at 6 (between 4 -> 0.9
+	 * and 8 -> 1.5), 0.9 + (6 - 4) x (1.5 - 0.9) / (8 - 4) = 1.2; at 3,
+	 * 0.5 + (3 - 2) x 0.4 / 2 = 0.7. Below the smallest size: its time
+	 * (clamped); above the largest: the last segment extended, 1.5 +
+	 * (10 - 8) x 0.15 = 1.8. Extra columns are ignored, in any order. */
+	struct batchprof *p;
+	struct errbuf err = { "" };
+	const char *path = profile_file("note,service_s,batch_size\nx,0.3,1\ny,0.5,2\nz,0.9,4\nw,1.5,8\n");
+	ck_assert_msg(batchprof_load(&p, path, &err) == 0, "%s", err.msg);
+	static const double size[] = { 1, 2, 4, 8 }, want[] = { 0.3, 0.5, 0.9, 1.5 };
+	for (size_t i = 0; i < 4; i++)
+		ck_assert_msg(batchprof_service_s(p, size[i]) == want[i], "size %g: %.17g, measured %.17g", size[i],
+			      batchprof_service_s(p, size[i]), want[i]);
+	ck_assert_double_eq_tol(batchprof_service_s(p, 6), 1.2, 1e-15);
+	ck_assert_double_eq_tol(batchprof_service_s(p, 3), 0.7, 1e-15);
+	ck_assert_double_eq(batchprof_service_s(p, 0.5), 0.3);
+	ck_assert_double_eq_tol(batchprof_service_s(p, 10), 1.8, 1e-15);
+	const double *x, *y;
+	ck_assert_uint_eq(batchprof_points(p, &x, &y), 4);
+	batchprof_free(p);
+	/* One row: that time at every size. A falling last segment stops at 0. */
+	ck_assert_int_eq(batchprof_load(&p, profile_file("batch_size,service_s\n4,2.5\n"), &err), 0);
+	ck_assert_double_eq(batchprof_service_s(p, 1), 2.5);
+	ck_assert_double_eq(batchprof_service_s(p, 64), 2.5);
+	batchprof_free(p);
+	ck_assert_int_eq(batchprof_load(&p, profile_file("batch_size,service_s\n1,2\n2,1\n"), &err), 0);
+	ck_assert_double_eq(batchprof_service_s(p, 3), 0);
+	ck_assert_double_eq(batchprof_service_s(p, 9), 0);
+	batchprof_free(p);
+}
+END_TEST
+
+START_TEST(profile_run_equals_its_formula)
+{
+	/* A profile measured at sizes 1 and 4 of base 0.5 + 0.25 per item
+	 * (0.75 and 1.5 s, exact in binary) interpolates 1.0 and 1.25 s at 2 and
+	 * 3, the formula's times exactly: the run is the formula's bit for bit,
+	 * and it has batches of every size (deadlines of 0.3 s at 10 requests/s). */
+	struct scenario a, b;
+	struct run_result ra, rb;
+	char batch[1200];
+	const char *path = profile_file("batch_size,service_s\n1,0.75\n4,1.5\n");
+	tu_simulatef(&a, &ra, SMALL, "\"batch\": {\"max_size\": 4, \"max_wait_s\": 0.3,"
+		     " \"service\": {\"base_s\": 0.5, \"per_item_s\": 0.25}},");
+	snprintf(batch, sizeof(batch), "\"batch\": {\"max_size\": 4, \"max_wait_s\": 0.3, \"service\": {\"profile\": \"%s\"}},",
+		 path);
+	tu_simulatef(&b, &rb, SMALL, batch);
+	ck_assert_msg(tu_fig(&ra.totals, FIG_COMPLETED) > 1000, "the scenario serves requests");
+	for (int i = 0; i < FIG_COUNT; i++)
+		ck_assert_msg(ra.totals.n_valid[i] == rb.totals.n_valid[i] &&
+				      !memcmp(&ra.totals.mean[i], &rb.totals.mean[i], sizeof(double)),
+			      "%s: %.17g with the formula, %.17g with the profile", stats_figure_names[i],
+			      ra.totals.mean[i], rb.totals.mean[i]);
+	tu_done(&a, &ra);
+	tu_done(&b, &rb);
+}
+END_TEST
+
+/* Bad profiles: the file's text and what the message must say. */
+static const struct {
+	const char *text, *want;
+} bad_profiles[] = {
+	{ "", "profile.csv: empty file" },
+	{ "batch_size,time_s\n1,2\n", "profile.csv:1: no column 'service_s'" },
+	{ "batch_size,service_s\n", "profile.csv: no rows after the header" },
+	{ "batch_size,service_s\n1,0.5\n4,0.9\n4,1.0\n", "profile.csv:4:1: column 'batch_size': 4 does not exceed the previous row's 4" },
+	{ "batch_size,service_s\n2,0.5\n1,0.4\n", "profile.csv:3:1: column 'batch_size': 1 does not exceed" },
+	{ "batch_size,service_s\n0,0.5\n", "profile.csv:2:1: column 'batch_size': expected a whole number of requests in [1, 1e9]" },
+	{ "batch_size,service_s\n1.5,0.5\n", "profile.csv:2:1: column 'batch_size'" },
+	{ "service_s,batch_size\n0.5,1\nabc,2\n", "profile.csv:3:1: column 'service_s': expected a number of seconds in [0, 1e9], got \"abc\"" },
+	{ "batch_size,service_s\n1,-0.5\n", "profile.csv:2:2: column 'service_s'" },
+	{ "batch_size,service_s\n1,nan\n", "profile.csv:2:2: column 'service_s'" },
+	{ "batch_size,service_s\n1,0.5\n2\n", "profile.csv:3: expected at least 2 fields, got 1" },
+	{ "batch_size,service_s\n1,\"0.5\n", "profile.csv:2" },
+};
+
+START_TEST(bad_profiles_are_named)
+{
+	struct batchprof *p = NULL;
+	struct errbuf err = { "" };
+	const char *path = profile_file(bad_profiles[_i].text);
+	ck_assert_msg(batchprof_load(&p, path, &err) == ERR_INPUT, "accepted: %s", bad_profiles[_i].text);
+	ck_assert_ptr_null(p);
+	ck_assert_msg(strstr(err.msg, bad_profiles[_i].want), "message \"%s\" does not say \"%s\"", err.msg,
+		      bad_profiles[_i].want);
+	/* Through a scenario: the JSON path, then the file's message. */
+	char text[1500];
+	snprintf(text, sizeof(text), "{\"duration_s\": 10, \"functions\": [{\"name\": \"f\", \"batch\": {\"max_size\": 2,"
+		 " \"max_wait_s\": 1, \"service\": {\"profile\": \"%s\"}}, \"service\": {\"dist\": \"constant\", \"value_s\": 1},"
+		 " \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}}]}", path);
+	json_error_t jerr;
+	json_t *doc = json_loads(text, 0, &jerr);
+	ck_assert_ptr_nonnull(doc);
+	struct scenario sc;
+	int rc = scenario_from_json(&sc, doc, "b.json", &err);
+	json_decref(doc);
+	ck_assert_int_eq(rc, ERR_INPUT);
+	ck_assert_msg(strstr(err.msg, "functions[0].batch.service.profile: ") && strstr(err.msg, bad_profiles[_i].want),
+		      "message \"%s\"", err.msg);
+	scenario_free(&sc);
+}
+END_TEST
+
 Suite *batch_suite(void)
 {
 	Suite *s = suite_create("batch");
@@ -330,5 +445,7 @@ Suite *batch_suite(void)
 		     batching_same_serial_and_partitioned);
 	tcase_add_loop_test(tc, poisson_mean_wait_to_form_a_batch, 0, (int)(sizeof(form_sizes) / sizeof(form_sizes[0])));
 	tcase_add_loop_test(tc, bad_batch_keys_are_named, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	TU_ADD_TESTS(tc, profile_interpolates_between_measured_sizes, profile_run_equals_its_formula);
+	tcase_add_loop_test(tc, bad_profiles_are_named, 0, (int)(sizeof(bad_profiles) / sizeof(bad_profiles[0])));
 	return s;
 }

@@ -215,8 +215,9 @@ static int write_cdf(void *ctx, FILE *fp)
 	return 0;
 }
 
-/* The scenario as run (after --set), with trace paths made absolute so that
- * `slsim report` and `slsim optimize` can run it again from the results. */
+/* The scenario as run (after --set), with trace and batch-profile paths made
+ * absolute so that `slsim report` and `slsim optimize` can run it again from
+ * the results. */
 static int write_scenario(void *ctx, FILE *fp)
 {
 	struct write_ctx *w = ctx;
@@ -231,6 +232,12 @@ static int write_scenario(void *ctx, FILE *fp)
 		json_t *arr = json_object_get(f, "arrivals");
 		if (abs && json_is_object(arr))
 			json_object_set_new(arr, "path", json_string(abs));
+		free(abs);
+		const char *prof = i < w->sc->n_functions ? w->sc->functions[i].batch.profile_path : NULL;
+		json_t *svc = json_object_get(json_object_get(f, "batch"), "service");
+		abs = prof ? realpath(prof, NULL) : NULL;
+		if (abs && json_is_object(svc))
+			json_object_set_new(svc, "profile", json_string(abs));
 		free(abs);
 	}
 	int rc = json_dumpf(doc, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));

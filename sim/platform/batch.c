@@ -12,13 +12,14 @@
  * A batch that leaves is dispatched like one request, through its first
  * request (the lead): to a warm instance or a new one (cold start), one
  * batch at a time per instance (concurrency_per_instance is 1), running
- * base_s + per_item_s x its size. Every request of the batch ends with the
- * lead: same outcome, start, init and run; its latency is its wait in the
+ * base_s + per_item_s x its size (or its profile's time for that size).
+ * Every request of the batch ends with the lead: same outcome, start, init and run; its latency is its wait in the
  * forming batch plus the lead's init and run. Requests keep their slots
  * from joining to the batch's end.
  */
 #include <math.h>
 #include <stdlib.h>
+#include "models/batchprofile.h"
 #include "platform/internal.h"
 
 /* A function's forming batch: requests linked through request.next, oldest
@@ -61,7 +62,7 @@ static int batch_go(struct platform *p, uint32_t fn)
 		p->req[r].batch_n = n;
 	struct request *rq = &p->req[lead];
 	rq->batch_lead = 1;
-	rq->service_s = cfg->base_s + cfg->per_item_s * n;
+	rq->service_s = cfg->profile ? batchprof_service_s(cfg->profile, n) : cfg->base_s + cfg->per_item_s * n;
 	return platform_dispatch(p, lead);
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "scenario/baseline.h"
+#include "models/batchprofile.h"
 #include "models/runtimes.h"
 #include "models/pricing/catalog.h"
 #include "scenario/memsize.h"
@@ -590,13 +591,43 @@ static int parse_function_keepalive(struct scenario *s, struct function_cfg *f, 
 	return 0;
 }
 
+/* functions[i].batch.service: {"base_s", "per_item_s"} (a formula) or
+ * {"profile": FILE} (a measured CSV, models/batchprofile.h; relative to the
+ * scenario's folder). */
+static int parse_batch_service(const struct scenario *s, struct batch_cfg *b, const json_t *service,
+			       const char *spath, struct errbuf *err)
+{
+	static const char *const formula_keys[] = { "base_s", "per_item_s", NULL };
+	static const char *const profile_keys[] = { "profile", NULL };
+	char ppath[700], msg[sizeof(err->msg)];
+	const char *file;
+	int rc;
+	if (!json_object_get(service, "profile"))
+		return (rc = ju_check_keys(service, spath, formula_keys, err)) < 0 ||
+		       (rc = ju_number(service, "base_s", spath, JU_REQUIRED, 0, 1e9, &b->base_s, err)) < 0 ||
+		       (rc = ju_number(service, "per_item_s", spath, JU_REQUIRED, 0, 1e9, &b->per_item_s, err)) < 0
+		       ? rc : 0;
+	if ((rc = ju_check_keys(service, spath, profile_keys, err)) < 0 ||
+	    (rc = ju_string(service, "profile", spath, JU_REQUIRED, &file, err)) < 0)
+		return rc;
+	ju_path(ppath, sizeof(ppath), spath, "profile");
+	if (!*file)
+		return errbuf_set(err, ERR_INPUT, "%s: must not be empty", ppath);
+	if (!(b->profile_path = resolve_path(s->dir, file)))
+		return errbuf_set(err, ERR_RUNTIME, "out of memory");
+	if ((rc = batchprof_load(&b->profile, b->profile_path, err)) < 0 && err) {
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		errbuf_set(err, rc, "%s: %s", ppath, msg);
+	}
+	return rc;
+}
+
 /* functions[i].batch (struct batch_cfg; models/README.md, "Batching"): an
  * instance serves one batch at a time, so concurrency_per_instance is 1. */
 static int parse_function_batch(const struct scenario *s, struct function_cfg *f, const json_t *obj,
 				const json_t *batch, const char *where, struct errbuf *err)
 {
 	static const char *const keys[] = { "max_size", "max_wait_s", "service", NULL };
-	static const char *const service_keys[] = { "base_s", "per_item_s", NULL };
 	char path[512], spath[600];
 	const json_t *service, *wait = json_object_get(batch, "max_wait_s");
 	uint64_t size = 0;
@@ -612,9 +643,7 @@ static int parse_function_batch(const struct scenario *s, struct function_cfg *f
 	if (json_is_null(wait))
 		b->max_wait_s = INFINITY;
 	ju_path(spath, sizeof(spath), path, "service");
-	if ((rc = ju_check_keys(service, spath, service_keys, err)) < 0 ||
-	    (rc = ju_number(service, "base_s", spath, JU_REQUIRED, 0, 1e9, &b->base_s, err)) < 0 ||
-	    (rc = ju_number(service, "per_item_s", spath, JU_REQUIRED, 0, 1e9, &b->per_item_s, err)) < 0)
+	if ((rc = parse_batch_service(s, b, service, spath, err)) < 0)
 		return rc;
 	b->max_size = (uint32_t)size;
 	/* Requests hold their slots while a batch forms: one that can never
@@ -1067,6 +1096,8 @@ void scenario_free(struct scenario *s)
 			f->keepalive->free_cfg(f->keepalive_cfg);
 		free(f->arrivals.trace_path);
 		free(f->arrivals.trace_format);
+		batchprof_free(f->batch.profile);
+		free(f->batch.profile_path);
 	}
 	trace_free(s->workload);
 	free(s->functions);

@@ -58,10 +58,17 @@ struct work_cfg {
 /* functions[i].batch: requests served in batches (sim/platform/batch.c). A
  * batch leaves when it holds max_size requests or max_wait_s after its first
  * joined (INFINITY: null, wait until full or duration_s); it runs base_s +
- * per_item_s x its size. max_size 0: the function does not batch. */
+ * per_item_s x its size, or its profile's time for its size. max_size 0: the
+ * function does not batch. */
+struct batchprof;
 struct batch_cfg {
 	uint32_t max_size;
 	double max_wait_s, base_s, per_item_s;
+	/* service {"profile": FILE}: the time by size, interpolated
+	 * (models/batchprofile.h; NULL: base_s + per_item_s x size); its path
+	 * resolved against the scenario's folder. */
+	struct batchprof *profile;
+	char *profile_path;
 };
 
 /* Why a function's requests fail for lack of memory (decided at load). */
