@@ -118,12 +118,13 @@ static void print_points(const struct sweep *sw, const struct sweep_args *a)
 		}
 		if (!sw->grid_has_seed)
 			printf(" --set seed=%llu", (unsigned long long)sweep_point_seed(sw, p));
-		for (size_t x = 0; x < sw->n_axes; x++) {
-			char asg[4096];
-			sweep_point_assignment(sw, p, x, asg, sizeof(asg));
-			fputs(" --set ", stdout);
-			shell_quote(stdout, asg);
-		}
+		for (size_t x = 0; x < sw->n_axes; x++)
+			for (size_t k = 0; k < sweep_point_n_sets(sw, p, x); k++) {
+				char asg[4096];
+				sweep_point_set(sw, p, x, k, asg, sizeof(asg));
+				fputs(" --set ", stdout);
+				shell_quote(stdout, asg);
+			}
 		putchar('\n');
 	}
 }

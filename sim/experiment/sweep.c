@@ -247,8 +247,32 @@ static void number_text(const json_t *v, char *buf, size_t size)
 		shortest_double(buf, size, json_number_value(v));
 }
 
+/* A variant axis: {"NAME": {"PATH": VALUE, ...}, ...}, at least one variant,
+ * each setting at least one path; the names are the axis's values. */
+static int axis_variants(struct sweep_axis *ax, const json_t *variants, const char *where, struct errbuf *err)
+{
+	char vwhere[900], nwhere[1000];
+	const char *name;
+	const json_t *set;
+	int rc;
+	ju_path(vwhere, sizeof(vwhere), where, "variants");
+	if (!json_is_object(variants) || json_object_size(variants) == 0)
+		return errbuf_set(err, ERR_INPUT, "%s: must be a non-empty object of variants {NAME: {PATH: VALUE, ...}}",
+				  vwhere);
+	json_object_foreach((json_t *)variants, name, set) {
+		ju_path(nwhere, sizeof(nwhere), vwhere, name);
+		if (!json_is_object(set) || json_object_size(set) == 0)
+			return errbuf_set(err, ERR_INPUT, "%s: must be a non-empty object of {PATH: VALUE} to set", nwhere);
+		if ((rc = axis_push(ax, json_string(name), nwhere, err)) < 0)
+			return rc;
+	}
+	ax->variants = json_deep_copy(variants);
+	return ax->variants ? 0 : errbuf_set(err, ERR_RUNTIME, "out of memory");
+}
+
 /*  "sweep": { "grid": [ {"path": P, "values": [...]} |
- *                       {"path": P, "start": A, "stop": B, "step": S} ... ],
+ *                       {"path": P, "start": A, "stop": B, "step": S} |
+ *                       {"path": COLUMN, "variants": {NAME: {P: V, ...}, ...}} ... ],
  *             "common_seed": false } */
 static int grid_from_section(struct sweep *sw, const json_t *sec, const char *file,
 			     struct errbuf *err)
@@ -256,6 +280,7 @@ static int grid_from_section(struct sweep *sw, const json_t *sec, const char *fi
 	static const char *const keys[] = { "grid", "common_seed", NULL };
 	static const char *const list_keys[] = { "path", "values", NULL };
 	static const char *const range_keys[] = { "path", "start", "stop", "step", NULL };
+	static const char *const variant_keys[] = { "path", "variants", NULL };
 	char where[600], iwhere[700], kwhere[800];
 	snprintf(where, sizeof(where), "%.500s: sweep", file);
 	int rc, common = 0;
@@ -275,12 +300,17 @@ static int grid_from_section(struct sweep *sw, const json_t *sec, const char *fi
 		ju_index_path(kwhere, sizeof(kwhere), iwhere, i);
 		if ((rc = ju_expect_object(item, kwhere, err)) < 0)
 			return rc;
-		int is_list = json_object_get(item, "values") != NULL;
-		if ((rc = ju_check_keys(item, kwhere, is_list ? list_keys : range_keys, err)) < 0 ||
+		int is_list = json_object_get(item, "values") != NULL, is_variants = json_object_get(item, "variants") != NULL;
+		if ((rc = ju_check_keys(item, kwhere, is_variants ? variant_keys : is_list ? list_keys : range_keys, err)) < 0 ||
 		    (rc = ju_string(item, "path", kwhere, JU_REQUIRED, &path, err)) < 0 ||
 		    (rc = add_axis(sw, path, kwhere, err)) < 0)
 			return rc;
 		struct sweep_axis *ax = &sw->axes[sw->n_axes - 1];
+		if (is_variants) {
+			if ((rc = axis_variants(ax, json_object_get(item, "variants"), kwhere, err)) < 0)
+				return rc;
+			continue;
+		}
 		if (is_list) {
 			const json_t *vals = json_object_get(item, "values");
 			if (!json_is_array(vals) || json_array_size(vals) == 0)
@@ -344,6 +374,61 @@ void sweep_point_assignment(const struct sweep *sw, uint64_t point, size_t a, ch
 	free(s);
 }
 
+/* Axis a's value at point into doc: its assignment, or every path its
+ * variant sets, in the variant's order. */
+static int apply_axis(const struct sweep *sw, uint64_t point, size_t a, json_t *doc, struct errbuf *err)
+{
+	const struct sweep_axis *ax = &sw->axes[a];
+	const json_t *v = ax->values[value_index(sw, point, a)];
+	if (!ax->variants) {
+		char *asg = assignment_of(ax->path, v);
+		int rc = asg ? scenario_apply_set(doc, asg, err) : errbuf_set(err, ERR_RUNTIME, "out of memory");
+		free(asg);
+		return rc;
+	}
+	const json_t *set = json_object_get(ax->variants, json_string_value(v));
+	const char *path;
+	const json_t *x;
+	json_object_foreach((json_t *)set, path, x) {
+		char *asg = assignment_of(path, x);
+		int rc = asg ? scenario_apply_set(doc, asg, err) : errbuf_set(err, ERR_RUNTIME, "out of memory");
+		free(asg);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+size_t sweep_point_n_sets(const struct sweep *sw, uint64_t point, size_t a)
+{
+	const struct sweep_axis *ax = &sw->axes[a];
+	if (!ax->variants)
+		return 1;
+	return json_object_size(json_object_get(ax->variants, json_string_value(ax->values[value_index(sw, point, a)])));
+}
+
+void sweep_point_set(const struct sweep *sw, uint64_t point, size_t a, size_t k, char *buf, size_t size)
+{
+	const struct sweep_axis *ax = &sw->axes[a];
+	if (!ax->variants) {
+		sweep_point_assignment(sw, point, a, buf, size);
+		return;
+	}
+	const json_t *set = json_object_get(ax->variants, json_string_value(ax->values[value_index(sw, point, a)]));
+	const char *path;
+	const json_t *v;
+	size_t i = 0;
+	buf[0] = '\0';
+	json_object_foreach((json_t *)set, path, v) {
+		if (i++ != k)
+			continue;
+		char *s = assignment_of(path, v);
+		snprintf(buf, size, "%s", s ? s : "");
+		free(s);
+		return;
+	}
+}
+
 int sweep_point_doc(const struct sweep *sw, uint64_t point, json_t **out, struct errbuf *err)
 {
 	*out = NULL;
@@ -356,9 +441,7 @@ int sweep_point_doc(const struct sweep *sw, uint64_t point, json_t **out, struct
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
 	}
 	for (size_t a = 0; a < sw->n_axes; a++) {
-		char *asg = assignment_of(sw->axes[a].path, sw->axes[a].values[value_index(sw, point, a)]);
-		int rc = asg ? scenario_apply_set(doc, asg, err) : errbuf_set(err, ERR_RUNTIME, "out of memory");
-		free(asg);
+		int rc = apply_axis(sw, point, a, doc, err);
 		if (rc < 0) {
 			json_decref(doc);
 			return rc;
@@ -578,6 +661,7 @@ void sweep_free(struct sweep *sw)
 			json_decref(sw->axes[a].values[i]);
 		free(sw->axes[a].values);
 		free(sw->axes[a].path);
+		json_decref(sw->axes[a].variants);
 	}
 	free(sw->axes);
 	for (size_t i = 0; i < sw->n_notes; i++)
@@ -826,7 +910,10 @@ json_t *sweep_meta_json(const struct sweep *sw)
 		json_t *vals = json_array();
 		for (size_t i = 0; i < sw->axes[a].n_values; i++)
 			json_array_append(vals, sw->axes[a].values[i]);
-		json_array_append_new(grid, json_pack("{s:s,s:o}", "path", sw->axes[a].path, "values", vals));
+		json_t *axis = json_pack("{s:s,s:o}", "path", sw->axes[a].path, "values", vals);
+		if (axis && sw->axes[a].variants)
+			json_object_set(axis, "variants", sw->axes[a].variants);
+		json_array_append_new(grid, axis);
 	}
 	return json_pack("{s:s,s:s,s:s,s:s,s:I,s:s,s:I,s:o,s:{s:i,s:i}}", "format", META_FORMAT,
 			 "slsim", SLSIM_VERSION, "scenario", sw->name, "scenario_hash", sw->scenario_hash,

@@ -38,6 +38,11 @@ struct sweep_axis {
 	char *path;          /* as in --set: functions[0].keepalive.ttl_s */
 	size_t n_values;
 	json_t **values;     /* owned references */
+	/* A variant axis ("variants" in the sweep section): values are the
+	 * variants' names, path only names the column, and each variant sets
+	 * several paths at once: variants = {NAME: {PATH: VALUE, ...}, ...}
+	 * (owned; NULL for a plain axis). */
+	json_t *variants;
 };
 
 /* A point whose status is not plain "ok" (points.h: sweep.csv's status). */
@@ -87,8 +92,13 @@ int sweep_set_shard(struct sweep *sw, const char *spec, struct errbuf *err);
 /* The point's seed and its scenario document (caller decrefs). */
 uint64_t sweep_point_seed(const struct sweep *sw, uint64_t point);
 int sweep_point_doc(const struct sweep *sw, uint64_t point, json_t **out, struct errbuf *err);
-/* "PATH=VALUE" of axis a at point, as --set takes it, into buf. */
+/* "PATH=VALUE" of axis a at point, as --set takes it, into buf (a variant
+ * axis: "PATH=NAME", its label). */
 void sweep_point_assignment(const struct sweep *sw, uint64_t point, size_t a, char *buf, size_t size);
+/* The --set assignments axis a makes at point: 1 for a plain axis, one per
+ * path its variant sets for a variant axis; the k-th into buf. */
+size_t sweep_point_n_sets(const struct sweep *sw, uint64_t point, size_t a);
+void sweep_point_set(const struct sweep *sw, uint64_t point, size_t a, size_t k, char *buf, size_t size);
 
 /* One finished point: means and 95 % half-widths of every totals figure. */
 struct sweep_row {

@@ -377,6 +377,36 @@ static int plot_keepalive(const char *dir, const char *csv, const struct sweep_i
 		    "sweep_keepalive.gp", csv, vars, err);
 }
 
+/* Two grid parameters, one numeric (x) and one categorical (the lines):
+ * monthly cost against x, one line per category (sweep_lines.gp), so that
+ * where two options cross shows (README "Serverless GPUs"). */
+static int plot_lines(const char *dir, const char *csv, const struct sweep_info *si, struct plot_set *set,
+		      struct errbuf *err)
+{
+	char vars[8192], groups[4096], title[512];
+	size_t x = si->grid[0].numeric ? 0 : 1, g = 1 - x;
+	if (!word_list(&si->grid[g], groups, sizeof(groups))) {
+		note(set, "%s: too many values (or values with spaces) for one line each; ", csv);
+		return 0;
+	}
+	vars[0] = '\0';
+	gp_var(vars, sizeof(vars), "xcol", si->grid[x].path);
+	gp_var(vars, sizeof(vars), "groupcol", si->grid[g].path);
+	gp_var(vars, sizeof(vars), "groups", groups);
+	gp_num(vars, sizeof(vars), "logx", strtod(si->grid[x].distinct[0], NULL) > 0);
+	if (!si->has_monthly) {
+		double factor = monthly_factor(dir);
+		gp_var(vars, sizeof(vars), "costcol", "cost_usd.total");
+		if (isfinite(factor))
+			gp_num(vars, sizeof(vars), "costscale", factor);
+		else
+			gp_var(vars, sizeof(vars), "costlabel", "cost over the simulated window (USD)");
+	}
+	snprintf(title, sizeof(title), "Monthly cost against %s, per %s", si->grid[x].path, si->grid[g].path);
+	gp_var(vars, sizeof(vars), "title", title);
+	return draw(dir, set, "sweep_lines", title, "sweep_lines.gp", csv, vars, err);
+}
+
 /* Two grid parameters: a heat map of metric over them, when it can be drawn. */
 static int plot_heatmap(const char *dir, const char *csv, const char *metric, const struct sweep_info *si,
 			struct plot_set *set, struct errbuf *err)
@@ -422,6 +452,8 @@ static int plot_sweep(const char *dir, const char *csv, const char *metric, stru
 		rc = plot_one_param(dir, csv, &si, set, err);
 	if (rc == 0 && ka_ttl >= 0 && si.n_grid <= 2)
 		rc = plot_keepalive(dir, csv, &si, ka_ttl, ka_policy, set, err);
+	if (rc == 0 && si.n_grid == 2 && ka_ttl < 0 && si.grid[0].numeric != si.grid[1].numeric)
+		rc = plot_lines(dir, csv, &si, set, err);
 	if (rc == 0 && si.n_grid == 2)
 		rc = plot_heatmap(dir, csv, metric, &si, set, err);
 	if (si.n_grid > 2)
