@@ -114,7 +114,8 @@ START_TEST(sweep_plots)
 {
 	/* Sweeps made in-process (points, as slsim optimize does): memory and
 	 * keep-alive TTL (two parameters: memory plot impossible, heat map),
-	 * TTL alone (cost/latency curve and keep-alive trade-off), providers. */
+	 * TTL alone (cost/latency curve and keep-alive trade-off), providers,
+	 * providers and memory (one cost line per provider). */
 	struct errbuf err = { "" };
 	struct run_options opt = { .threads = 1 };
 	json_t *doc = json_loads(scenario, 0, NULL);
@@ -132,6 +133,10 @@ START_TEST(sweep_plots)
 		{ { "provider" }, 1, { { "\"aws-lambda-x86\"", "\"aws-lambda-arm64\"" } }, { 2 }, { "sweep_provider" } },
 		{ { "functions[0].memory_mb", "functions[0].keepalive.ttl_s" }, 2,
 		  { { "512", "128", "1024" }, { "10", "120" } }, { 3, 2 }, { "sweep_heatmap", "sweep_keepalive" } },
+		/* A category and a number: cost against the number, one line per
+		 * category (the break-even plot), and the heat map. */
+		{ { "provider", "functions[0].memory_mb" }, 2, { { "\"aws-lambda-x86\"", "\"aws-lambda-arm64\"" }, { "512", "1024" } },
+		  { 2, 2 }, { "sweep_lines", "sweep_heatmap" } },
 	};
 	for (size_t s = 0; s < sizeof(sweeps) / sizeof(sweeps[0]); s++) {
 		const char *dir = tu_tmpdir();

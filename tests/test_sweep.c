@@ -528,6 +528,58 @@ START_TEST(sweep_section)
 }
 END_TEST
 
+/* A variant axis sets several paths per value: its column holds the
+ * variants' names, a point is `slsim run` with every path of its variant set
+ * (as --dry-run prints it), and bad variants are named. */
+START_TEST(variant_axis)
+{
+	const char *dir = tu_tmpdir();
+	const char *scen = write_scenario(dir,
+		", \"sweep\": {\"grid\": [{\"path\": \"variant\", \"variants\": {"
+		" \"small\": {\"functions[0].memory_mb\": 128, \"functions[0].keepalive.ttl_s\": 1},"
+		" \"big\": {\"functions[0].memory_mb\": 512, \"functions[0].keepalive.ttl_s\": 21}}}]}");
+	char args[2048], path[700], *out = NULL;
+	snprintf(args, sizeof(args), "sweep '%s' -o '%s/sw' -q", scen, dir);
+	free(expect_exit(0, args));
+	snprintf(path, sizeof(path), "%s/sw/sweep.csv", dir);
+	struct table sw = read_table(path);
+	ck_assert_uint_eq(sw.n_rows, 1 + 2);
+	ck_assert_str_eq(sw.cell[0][1], "variant");
+	ck_assert_str_eq(sw.cell[1][1], "small");
+	ck_assert_str_eq(sw.cell[2][1], "big");
+	ck_assert_int_eq(tu_slsim(&out, NULL, "sweep '%s' --dry-run", scen), 0);
+	const char *p1 = strstr(out, "# point 1");
+	ck_assert_msg(p1 && strstr(p1, "functions[0].memory_mb=512") && strstr(p1, "functions[0].keepalive.ttl_s=21"),
+		      "dry run: %s", out);
+	free(out);
+	uint64_t seed = rng_seed_for(3, 0, 1, RNG_SWEEP) >> 1;
+	snprintf(args, sizeof(args),
+		 "run '%s' --set seed=%llu --set functions[0].memory_mb=512 --set functions[0].keepalive.ttl_s=21 -o '%s/run' -q",
+		 scen, (unsigned long long)seed, dir);
+	free(expect_exit(0, args));
+	snprintf(path, sizeof(path), "%s/run/summary.csv", dir);
+	struct table run = read_table(path);
+	for (int i = 0; i < FIG_COUNT; i++)
+		ck_assert_str_eq(sw.cell[2][column(&sw, stats_figure_names[i])],
+				 run.cell[run.n_rows - 1][column(&run, stats_figure_names[i])]);
+	free_table(&sw);
+	free_table(&run);
+	struct {
+		const char *section, *needle;
+	} cases[] = {
+		{ ", \"sweep\": {\"grid\": [{\"path\": \"v\", \"variants\": {}}]}", "sweep.grid[0].variants: must be a non-empty object" },
+		{ ", \"sweep\": {\"grid\": [{\"path\": \"v\", \"variants\": [1]}]}", "sweep.grid[0].variants: must be a non-empty object" },
+		{ ", \"sweep\": {\"grid\": [{\"path\": \"v\", \"variants\": {\"a\": 3}}]}", "sweep.grid[0].variants.a: must be a non-empty object" },
+		{ ", \"sweep\": {\"grid\": [{\"path\": \"v\", \"variants\": {\"a\": {\"seed\": 1}}, \"values\": [1]}]}", "sweep.grid[0]" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *bad = write_scenario(dir, cases[i].section);
+		snprintf(args, sizeof(args), "sweep '%s' -o '%s/bad' -q", bad, dir);
+		expect_error(args, cases[i].needle);
+	}
+}
+END_TEST
+
 START_TEST(merge_refusals)
 {
 	const char *dir = tu_tmpdir();
@@ -646,6 +698,6 @@ Suite *sweep_suite(void)
 {
 	return TU_SUITE("sweep", "sweep", 120, header_and_rows, threads_shards_and_merge_are_identical,
 			point_equals_run, seeds, grid_values, grid_errors, infeasible_points_do_not_stop_the_sweep,
-			memory_fit_spans_providers, sweep_section, merge_refusals,
+			memory_fit_spans_providers, sweep_section, variant_axis, merge_refusals,
 			mpi_matches_local);
 }
