@@ -9,6 +9,7 @@ int main(void)
 	srunner_add_suite(sr, dist_suite());
 	srunner_add_suite(sr, histo_suite());
 	srunner_add_suite(sr, scenario_suite());
+	srunner_add_suite(sr, measured_suite());
 	srunner_add_suite(sr, pricing_suite());
 	srunner_add_suite(sr, llmprofile_suite());
 	srunner_add_suite(sr, sizing_suite());

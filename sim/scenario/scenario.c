@@ -8,6 +8,7 @@
 #include "scenario/baseline.h"
 #include "models/runtimes.h"
 #include "models/pricing/catalog.h"
+#include "scenario/measured.h"
 #include "scenario/memsize.h"
 
 /* ---- --set ------------------------------------------------------------- */
@@ -618,7 +619,8 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	if (!o.service == !o.work)
 		return errbuf_set(err, ERR_INPUT, "%s: give exactly one of service and work", where);
 	if (o.service &&
-	    (rc = dist_from_json(&f->service, o.service, ju_path(path, sizeof(path), where, "service"), err)) < 0)
+	    (rc = measured_service(o.service, s->dir, f->memory_mb, ju_path(path, sizeof(path), where, "service"),
+				   &f->service, err)) < 0)
 		return rc;
 	if (o.work && (rc = parse_work(f, o.work, s->pricing->name, ju_path(path, sizeof(path), where, "work"),
 				       err)) < 0)
