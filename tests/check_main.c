@@ -20,6 +20,7 @@ int main(void)
 	srunner_add_suite(sr, keepalive_suite());
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, trace_suite());
+	srunner_add_suite(sr, mix_suite());
 	srunner_add_suite(sr, badinput_suite());
 	srunner_add_suite(sr, interrupt_suite());
 	srunner_add_suite(sr, baseline_suite());

@@ -719,8 +719,12 @@ static int parse_top_level(struct scenario *s, const char *where, struct documen
 	if ((rc = ju_check_keys(doc, where, keys, err)) < 0 ||
 	    (rc = ju_string(doc, "name", where, JU_OPTIONAL, &o->name, err)) < 0 ||
 	    (rc = ju_uint(doc, "seed", where, JU_OPTIONAL, 0, UINT64_MAX >> 1, &seed, err)) < 0 ||
-	    (rc = ju_object(doc, "workload", where, JU_OPTIONAL, &o->workload, err)) < 0 ||
 	    (rc = ju_object(doc, "function_defaults", where, JU_OPTIONAL, &o->defaults, err)) < 0)
+		return rc;
+	/* An object, or an array of sources whose requests are superposed (a mix). */
+	o->workload = json_object_get(doc, "workload");
+	if (!json_is_array(o->workload) &&
+	    (rc = ju_object(doc, "workload", where, JU_OPTIONAL, &o->workload, err)) < 0)
 		return rc;
 	s->seed = seed;
 	if (o->defaults && !o->workload)
