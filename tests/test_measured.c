@@ -255,6 +255,32 @@ START_TEST(test_samples)
 }
 END_TEST
 
+/* Means that fall, rise, then fall again: on each interval the Steffen
+ * interpolant stays monotone between its two measured values (no overshoot
+ * past 0.6 s between 256 and 512 MB, where a cubic spline would bulge). */
+START_TEST(test_monotone_each_interval)
+{
+	const char *svc = "{\"measured\": {\"sizes\": [{\"memory_mb\": 128, \"mean_s\": 1.0},"
+			  " {\"memory_mb\": 256, \"mean_s\": 0.5}, {\"memory_mb\": 512, \"mean_s\": 0.6},"
+			  " {\"memory_mb\": 1024, \"mean_s\": 0.3}, {\"memory_mb\": 2048, \"mean_s\": 0.29}]}}";
+	const double mb[] = { 128, 256, 512, 1024, 2048 }, mean[] = { 1.0, 0.5, 0.6, 0.3, 0.29 };
+	for (size_t i = 0; i + 1 < 5; i++) {
+		double prev = mean[i], dir = mean[i + 1] > mean[i] ? 1 : -1;
+		for (uint32_t m = (uint32_t)mb[i]; m <= (uint32_t)mb[i + 1]; m++) {
+			struct dist d;
+			service_ok(svc, ".", m, &d);
+			double v = dist_mean(&d);
+			if (m == (uint32_t)mb[i] || m == (uint32_t)mb[i + 1])
+				ck_assert_double_eq(v, m == (uint32_t)mb[i] ? mean[i] : mean[i + 1]);
+			ck_assert_msg(dir * (v - prev) >= -1e-15, "%u MB: %g after %g", m, v, prev);
+			ck_assert(v >= fmin(mean[i], mean[i + 1]) - 1e-15 && v <= fmax(mean[i], mean[i + 1]) + 1e-15);
+			prev = v;
+			dist_free(&d);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_bad_tables)
 {
 	const char *dir = tu_tmpdir();
@@ -326,6 +352,6 @@ END_TEST
 Suite *measured_suite(void)
 {
 	return TU_SUITE("measured", "measured", 120, test_quantiles_exact_at_sizes, test_quantiles_drawn,
-			test_quantiles_monotone_between, test_power_tuning, test_samples, test_bad_tables,
+			test_quantiles_monotone_between, test_monotone_each_interval, test_power_tuning, test_samples, test_bad_tables,
 			test_scenario_measured);
 }
