@@ -349,9 +349,27 @@ START_TEST(test_scenario_measured)
 }
 END_TEST
 
+/* A memory sweep over the table: a size outside the measured ones is an
+ * infeasible row saying why, the measured size an ordinary one. */
+START_TEST(test_sweep_outside_is_infeasible)
+{
+	const char *out = tu_tmpdir();
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/scenarios/measured.json", tu_root());
+	int rc = tu_slsim(NULL, NULL, "sweep '%s' --grid 'functions[0].memory_mb=1024,4096' --set duration_s=60 -q -o '%s'",
+			  path, out);
+	ck_assert_int_eq(rc, 0);
+	char *csv = tu_read(out, "sweep.csv");
+	ck_assert_ptr_nonnull(strstr(csv, "memory_mb 4096 is outside the measured sizes [128, 3008] MB"));
+	ck_assert_ptr_nonnull(strstr(csv, "infeasible"));
+	ck_assert_ptr_nonnull(strstr(csv, ",ok\n"));
+	free(csv);
+}
+END_TEST
+
 Suite *measured_suite(void)
 {
 	return TU_SUITE("measured", "measured", 120, test_quantiles_exact_at_sizes, test_quantiles_drawn,
 			test_quantiles_monotone_between, test_monotone_each_interval, test_power_tuning, test_samples, test_bad_tables,
-			test_scenario_measured);
+			test_scenario_measured, test_sweep_outside_is_infeasible);
 }
