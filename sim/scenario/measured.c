@@ -285,7 +285,14 @@ static int pt_entry(const json_t *e, const char *item, double *mb, double *mean_
 		return rc;
 	if (!d || (json_is_number(d) && json_number_value(d) == 0))
 		return 0;
-	*mb = json_is_string(v) ? strtod(json_string_value(v), NULL) : json_is_number(v) ? json_number_value(v) : NAN;
+	*mb = json_is_number(v) ? json_number_value(v) : NAN;
+	if (json_is_string(v)) {
+		/* Power Tuning's "power" is a string of digits; accept "value" so too. */
+		char *end;
+		*mb = strtod(json_string_value(v), &end);
+		if (*end || end == json_string_value(v))
+			*mb = NAN;
+	}
 	if (!(*mb >= 1 && *mb <= MEMSIZE_MAX_MB) || *mb != floor(*mb))
 		return errbuf_set(err, ERR_INPUT, "%s: must be a memory size in MB (a whole number in [1, %u])",
 				  ju_path(path, sizeof(path), item, "value"), MEMSIZE_MAX_MB);
