@@ -115,9 +115,15 @@ START_TEST(test_quantiles_drawn)
 		double got = gsl_stats_quantile_from_sorted_data(x, 1, N_DRAWS, P[c]);
 		ck_assert_msg(fabs(got - q) <= 4 * se, "p%g: drew %g, measured %g (se %g)", 100 * P[c], got, q, se);
 	}
-	/* The mean by its closed form against the draws (sd / sqrt(n), 4 SE). */
+	/* The mean by its closed form against the draws (sd / sqrt(n), 4 SE),
+	 * and the second moment (1 + cv^2) mean^2 against the mean of x^2, whose
+	 * standard error is the sample sd of x^2 over sqrt(n). */
 	double mean = dist_mean(&d), sd = dist_cv(&d) * mean;
 	ck_assert_double_eq_tol(gsl_stats_mean(x, 1, N_DRAWS), mean, 4 * sd / sqrt(N_DRAWS));
+	for (size_t i = 0; i < N_DRAWS; i++)
+		x[i] *= x[i];
+	double m2 = gsl_stats_mean(x, 1, N_DRAWS), se2 = gsl_stats_sd_m(x, 1, N_DRAWS, m2) / sqrt(N_DRAWS);
+	ck_assert_double_eq_tol(m2, mean * mean + sd * sd, 4 * se2);
 	free(x);
 	gsl_rng_free(r);
 	dist_free(&d);
