@@ -129,6 +129,7 @@ FUZZ_SEEDS_trace_llm := build/fuzz/seeds/trace_llm
 FUZZ_SEEDS_trace_alibaba := build/fuzz/seeds/trace_alibaba
 FUZZ_SEEDS_llmprofile := build/fuzz/seeds/llmprofile
 FUZZ_SEEDS_batchprofile := tests/fuzz/seeds/batchprofile
+FUZZ_SEEDS_measured := tests/fuzz/seeds/measured
 SHARED_VALIDATION := ../shared/validation
 SHARED_TRACES := ../shared/traces
 

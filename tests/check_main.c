@@ -9,6 +9,7 @@ int main(void)
 	srunner_add_suite(sr, dist_suite());
 	srunner_add_suite(sr, histo_suite());
 	srunner_add_suite(sr, scenario_suite());
+	srunner_add_suite(sr, measured_suite());
 	srunner_add_suite(sr, pricing_suite());
 	srunner_add_suite(sr, llmprofile_suite());
 	srunner_add_suite(sr, sizing_suite());
@@ -19,6 +20,7 @@ int main(void)
 	srunner_add_suite(sr, keepalive_suite());
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, trace_suite());
+	srunner_add_suite(sr, mix_suite());
 	srunner_add_suite(sr, badinput_suite());
 	srunner_add_suite(sr, interrupt_suite());
 	srunner_add_suite(sr, baseline_suite());

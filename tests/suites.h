@@ -33,5 +33,7 @@ Suite *loo_suite(void);
 Suite *lambda_suite(void);
 Suite *batch_suite(void);
 Suite *llmprofile_suite(void);
+Suite *measured_suite(void);
+Suite *mix_suite(void);
 
 #endif

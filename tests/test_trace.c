@@ -733,15 +733,15 @@ START_TEST(registry_names_and_file_specs)
 {
 	char buf[256], small[8];
 	ck_assert_int_eq(trace_format_names(TRACE_NAMES_FORMATS, buf, sizeof(buf)),
-			 (int)strlen("csv, azure2019, azure2021, azure-llm, alibaba-sd, generator"));
-	ck_assert_str_eq(buf, "csv, azure2019, azure2021, azure-llm, alibaba-sd, generator");
+			 (int)strlen("csv, azure2019, azure2021, azure-llm, alibaba-sd, generator, mix"));
+	ck_assert_str_eq(buf, "csv, azure2019, azure2021, azure-llm, alibaba-sd, generator, mix");
 	trace_format_names(TRACE_NAMES_FILE_FORMATS, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "csv, azure2019, azure2021, azure-llm, alibaba-sd");
 	trace_format_names(TRACE_NAMES_GENERATORS, buf, sizeof(buf));
-	ck_assert_str_eq(buf, "iot, ecommerce, analytics, inference");
+	ck_assert_str_eq(buf, "iot, ecommerce, analytics, inference, diurnal");
 	/* Truncated like snprintf, the whole length returned. */
 	ck_assert_int_eq(trace_format_names(TRACE_NAMES_GENERATORS, small, sizeof(small)),
-			 (int)strlen("iot, ecommerce, analytics, inference"));
+			 (int)strlen("iot, ecommerce, analytics, inference, diurnal"));
 	ck_assert_str_eq(small, "iot, ec");
 	const char *const cases[][3] = {
 		{ "azure2019", "d01.csv", "{\"format\": \"azure2019\", \"invocations\": [\"d01.csv\"]}" },

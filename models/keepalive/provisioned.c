@@ -1,7 +1,9 @@
 /* Keep-alive "provisioned" (AWS Lambda provisioned concurrency): the function
  * keeps `instances` always-warm instances, or follows a time-of-day
  * `schedule` of [from_s, to_s) windows (seconds after midnight, repeated
- * every day; `instances` applies outside them). Provisioned instances are
+ * every day, or only on the window's `days`: "mon" .. "sun", "weekdays",
+ * "weekend", t = 0 being Monday 00:00 as for the diurnal generator;
+ * `instances` applies outside them). Provisioned instances are
  * created when a level starts (at time 0 and at each schedule boundary),
  * initialise without any request waiting, never expire while provisioned and
  * serve requests before any on-demand instance. Requests above them start
@@ -21,7 +23,10 @@
 struct window {
 	double from_s, to_s;
 	uint32_t instances;
+	unsigned days;                /* bit d: day d of the week (0 = Monday) */
 };
+
+#define ALL_DAYS 0x7fu
 
 struct prov_cfg {
 	uint32_t instances;
@@ -56,9 +61,34 @@ static int by_from(const void *a, const void *b)
 	return (x->from_s > y->from_s) - (x->from_s < y->from_s);
 }
 
+/* window.days: names of days or "weekdays" / "weekend" into a mask. */
+static int parse_days(const json_t *list, const char *item, unsigned *mask, struct errbuf *err)
+{
+	static const char *const names[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun", "weekdays", "weekend",
+					     NULL };
+	static const unsigned masks[] = { 1, 2, 4, 8, 16, 32, 64, 0x1f, 0x60 };
+	char path[600];
+	ju_path(path, sizeof(path), item, "days");
+	if (!json_is_array(list) || json_array_size(list) == 0)
+		return errbuf_set(err, ERR_INPUT, "%s: must be a non-empty array of \"mon\" .. \"sun\", \"weekdays\" or \"weekend\"",
+				  path);
+	*mask = 0;
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		const char *d = json_string_value(json_array_get(list, i));
+		size_t k = 0;
+		while (d && names[k] && strcmp(names[k], d) != 0)
+			k++;
+		if (!d || !names[k])
+			return errbuf_set(err, ERR_INPUT, "%s[%zu]: must be \"mon\" .. \"sun\", \"weekdays\" or \"weekend\"",
+					  path, i);
+		*mask |= masks[k];
+	}
+	return 0;
+}
+
 static int parse_schedule(struct prov_cfg *c, const json_t *list, const char *where, struct errbuf *err)
 {
-	static const char *const keys[] = { "from_s", "to_s", "instances", NULL };
+	static const char *const keys[] = { "from_s", "to_s", "instances", "days", NULL };
 	char item[512];
 	if (!json_is_array(list) || json_array_size(list) == 0 || json_array_size(list) > MAX_ENTRIES)
 		return errbuf_set(err, ERR_INPUT, "%s: must be an array of 1 to %d windows", where, MAX_ENTRIES);
@@ -77,17 +107,22 @@ static int parse_schedule(struct prov_cfg *c, const json_t *list, const char *wh
 		    (rc = ju_number(w, "to_s", item, JU_REQUIRED, 0, DAY_S, &x->to_s, err)) < 0 ||
 		    (rc = ju_uint(w, "instances", item, JU_REQUIRED, 0, 100000, &n, err)) < 0)
 			return rc;
+		x->days = ALL_DAYS;
+		if (json_object_get(w, "days") && (rc = parse_days(json_object_get(w, "days"), item, &x->days, err)) < 0)
+			return rc;
 		if (x->to_s <= x->from_s)
 			return errbuf_set(err, ERR_INPUT, "%s.to_s: must be greater than from_s (%g), got %g",
 					  item, x->from_s, x->to_s);
 		x->instances = (uint32_t)n;
 	}
 	qsort(c->windows, c->n_windows, sizeof(*c->windows), by_from);
-	for (size_t i = 1; i < c->n_windows; i++)
-		if (c->windows[i].from_s < c->windows[i - 1].to_s)
-			return errbuf_set(err, ERR_INPUT, "%s: windows [%g, %g) and [%g, %g) overlap", where,
-					  c->windows[i - 1].from_s, c->windows[i - 1].to_s,
-					  c->windows[i].from_s, c->windows[i].to_s);
+	/* Windows overlap when their times do on a day both apply to. */
+	for (size_t i = 0; i < c->n_windows; i++)
+		for (size_t j = i + 1; j < c->n_windows && c->windows[j].from_s < c->windows[i].to_s; j++)
+			if (c->windows[i].days & c->windows[j].days)
+				return errbuf_set(err, ERR_INPUT, "%s: windows [%g, %g) and [%g, %g) overlap", where,
+						  c->windows[i].from_s, c->windows[i].to_s, c->windows[j].from_s,
+						  c->windows[j].to_s);
 	return 0;
 }
 
@@ -146,8 +181,9 @@ fail:
 static uint32_t level_at(const struct prov_cfg *c, double t_s)
 {
 	double tod = fmod(t_s, DAY_S);
+	unsigned day = 1u << (unsigned)fmod(floor(t_s / DAY_S), 7);
 	for (size_t i = 0; i < c->n_windows; i++)
-		if (c->windows[i].from_s <= tod && tod < c->windows[i].to_s)
+		if ((c->windows[i].days & day) && c->windows[i].from_s <= tod && tod < c->windows[i].to_s)
 			return c->windows[i].instances;
 	return c->instances;
 }

@@ -11,6 +11,11 @@
  *   DIST_EMPIRICAL    unused; pct[] (strictly ascending, 0 .. 1) and val_s[]
  *                     (non-decreasing) define the inverse CDF by linear
  *                     interpolation.
+ *   DIST_QUANTILES    unused; pct[] holds the normal scores z = Phi^-1(p) of
+ *                     the given probabilities (strictly ascending), val_s[]
+ *                     the values (> 0, non-decreasing); log x is linear in z
+ *                     on each segment, the first and last segments extended
+ *                     to -inf and +inf.
  * A distribution whose mean is 0 is the point mass at 0; its CV is reported
  * as 0, like a constant's.
  */
@@ -20,6 +25,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_interp.h>
 #include <gsl/gsl_randist.h>
 
@@ -62,7 +68,7 @@ int dist_copy(struct dist *dst, const struct dist *src)
 	struct dist tmp = *src;
 	tmp.pct = NULL;
 	tmp.val_s = NULL;
-	if (src->kind == DIST_EMPIRICAL && src->n_points > 0) {
+	if ((src->kind == DIST_EMPIRICAL || src->kind == DIST_QUANTILES) && src->n_points > 0) {
 		size_t bytes = src->n_points * sizeof(double);
 		tmp.pct = malloc(bytes);
 		tmp.val_s = malloc(bytes);
@@ -117,6 +123,73 @@ int dist_empirical(struct dist *d, const double *pct, const double *val_s, size_
 	return 0;
 }
 
+int dist_quantiles(struct dist *d, const double *pct, const double *val_s, size_t n, struct errbuf *err)
+{
+	if (n < 2)
+		return errbuf_set(err, ERR_INPUT, "quantile distribution: needs at least 2 quantiles, got %zu", n);
+	for (size_t i = 0; i < n; i++) {
+		if (!(pct[i] > 0 && pct[i] < 1) || (i > 0 && !(pct[i] > pct[i - 1])))
+			return errbuf_set(err, ERR_INPUT,
+					  "quantile distribution: probabilities must be strictly ascending in (0, 1), got %g", pct[i]);
+		if (!isfinite(val_s[i]) || !(val_s[i] > 0) || (i > 0 && val_s[i] < val_s[i - 1]))
+			return errbuf_set(err, ERR_INPUT,
+					  "quantile distribution: values must be finite, > 0 and non-decreasing, got %g", val_s[i]);
+	}
+	double *z = malloc(n * sizeof(double)), *v = malloc(n * sizeof(double));
+	if (!z || !v) {
+		free(z);
+		free(v);
+		return errbuf_set(err, ERR_RUNTIME, "quantile distribution: out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		z[i] = gsl_cdf_ugaussian_Pinv(pct[i]);
+		v[i] = val_s[i];
+	}
+	dist_zero(d);
+	d->kind = DIST_QUANTILES;
+	d->n_points = n;
+	d->pct = z;
+	d->val_s = v;
+	return 0;
+}
+
+/* Segment k of a DIST_QUANTILES: log x = *a + *b z for z in [*lo, *hi]. */
+static void quantile_segment(const struct dist *d, size_t k, double *a, double *b, double *lo, double *hi)
+{
+	const double *z = d->pct;
+	double l0 = log(d->val_s[k]), l1 = log(d->val_s[k + 1]);
+	*b = (l1 - l0) / (z[k + 1] - z[k]);
+	*a = l0 - *b * z[k];
+	*lo = k == 0 ? -INFINITY : z[k];
+	*hi = k + 2 == d->n_points ? INFINITY : z[k + 1];
+}
+
+/* E[X^r] of a DIST_QUANTILES: on a segment, the integral of
+ * exp(r (a + b z)) phi(z) over [lo, hi] is
+ * exp(r a + r^2 b^2 / 2) (Phi(hi - r b) - Phi(lo - r b)). */
+static double quantile_moment(const struct dist *d, double r)
+{
+	double m = 0;
+	for (size_t k = 0; k + 1 < d->n_points; k++) {
+		double a, b, lo, hi;
+		quantile_segment(d, k, &a, &b, &lo, &hi);
+		m += exp(r * a + 0.5 * r * r * b * b) *
+		     (gsl_cdf_ugaussian_P(hi - r * b) - gsl_cdf_ugaussian_P(lo - r * b));
+	}
+	return m;
+}
+
+static double quantile_sample(const struct dist *d, gsl_rng *rng)
+{
+	double u = gsl_rng_uniform_pos(rng), z = gsl_cdf_ugaussian_Pinv(u);
+	size_t k = 0;
+	while (k + 2 < d->n_points && z > d->pct[k + 1])
+		k++;
+	double a, b, lo, hi;
+	quantile_segment(d, k, &a, &b, &lo, &hi);
+	return exp(a + b * z);
+}
+
 /* ---- sampling and moments ---------------------------------------------- */
 
 double dist_sample(const struct dist *d, gsl_rng *rng)
@@ -139,6 +212,8 @@ double dist_sample(const struct dist *d, gsl_rng *rng)
 		double v0 = d->val_s[i], v1 = d->val_s[i + 1];
 		return v0 + (v1 - v0) * ((u - p0) / (p1 - p0));
 	}
+	case DIST_QUANTILES:
+		return quantile_sample(d, rng);
 	}
 	return NAN;
 }
@@ -165,6 +240,8 @@ double dist_mean(const struct dist *d)
 		return 0.5 * (d->a + d->b);
 	case DIST_EMPIRICAL:
 		return empirical_mean(d);
+	case DIST_QUANTILES:
+		return quantile_moment(d, 1);
 	}
 	return NAN;
 }
@@ -195,6 +272,10 @@ double dist_cv(const struct dist *d)
 			var += (d->pct[i + 1] - d->pct[i]) * (x0 * x0 + x0 * x1 + x1 * x1) / 3.0;
 		}
 		return sqrt(var) / mean;
+	}
+	case DIST_QUANTILES: {
+		double var = quantile_moment(d, 2) - mean * mean;
+		return var > 0 ? sqrt(var) / mean : 0.0;
 	}
 	}
 	return NAN;

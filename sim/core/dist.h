@@ -27,14 +27,16 @@ enum dist_kind {
 	DIST_GAMMA,
 	DIST_UNIFORM,
 	DIST_EMPIRICAL,
+	DIST_QUANTILES,
 };
 
 struct dist {
 	enum dist_kind kind;
 	double a, b;            /* kind-specific: see dist.c */
 	size_t n_points;        /* empirical only */
-	double *pct;            /* empirical: percentiles in [0,1], ascending */
-	double *val_s;          /* empirical: value at each percentile */
+	double *pct;            /* empirical: percentiles in [0,1], ascending;
+				 * quantiles: their normal scores (dist.c) */
+	double *val_s;          /* empirical, quantiles: value at each percentile */
 };
 
 /* Parses `obj`; `where` is "file: json.path" used in messages, e.g.
@@ -51,6 +53,13 @@ void dist_constant(struct dist *d, double value_s);
 void dist_exponential(struct dist *d, double mean_s);
 /* Copies the arrays; pct in [0,1] ascending with pct[0]=0, pct[n-1]=1. */
 int dist_empirical(struct dist *d, const double *pct, const double *val_s, size_t n, struct errbuf *err);
+
+/* Through given quantiles (pct strictly ascending in (0,1), values > 0 and
+ * non-decreasing, n >= 2): log(value) is linear in the normal score
+ * z = Phi^-1(p) between neighbouring quantiles, so the distribution is
+ * lognormal on each segment, passes exactly through every given quantile,
+ * and its tails continue the outer segments (two quantiles: a lognormal). */
+int dist_quantiles(struct dist *d, const double *pct, const double *val_s, size_t n, struct errbuf *err);
 
 double dist_sample(const struct dist *d, gsl_rng *rng);
 /* An exponential draw of the given mean: -mean log(1 - U). The same

@@ -18,10 +18,9 @@ static int scale_key(json_t *obj, const char *key, double factor)
 }
 
 /* The workload (trace or generator) scales itself: its traffic_scale times
- * factor. */
-static int scale_workload(json_t *doc, double factor, unsigned *kinds)
+ * factor; a mix (an array of sources) scales each source. */
+static int scale_source(json_t *wl, double factor, unsigned *kinds)
 {
-	json_t *wl = json_object_get(doc, "workload");
 	if (!json_is_object(wl))
 		return 0;
 	json_t *ts = json_object_get(wl, "traffic_scale");
@@ -29,6 +28,19 @@ static int scale_workload(json_t *doc, double factor, unsigned *kinds)
 	double base = json_is_number(ts) ? json_number_value(ts) : 1;
 	*kinds |= format && strcmp(format, "generator") == 0 ? BASELINE_SRC_GENERATOR : BASELINE_SRC_TRACE;
 	return json_object_set_new(wl, "traffic_scale", json_real(base * factor));
+}
+
+static int scale_workload(json_t *doc, double factor, unsigned *kinds)
+{
+	json_t *wl = json_object_get(doc, "workload"), *src;
+	size_t i;
+	int rc = 0;
+	if (!json_is_array(wl))
+		return scale_source(wl, factor, kinds);
+	json_array_foreach(wl, i, src)
+		if (rc == 0)
+			rc = scale_source(src, factor, kinds);
+	return rc;
 }
 
 int baseline_scale_traffic(json_t *doc, double factor, unsigned *kinds, struct errbuf *err)

@@ -9,6 +9,7 @@
 #include "models/batchprofile.h"
 #include "models/runtimes.h"
 #include "models/pricing/catalog.h"
+#include "scenario/measured.h"
 #include "scenario/memsize.h"
 
 /* ---- --set ------------------------------------------------------------- */
@@ -671,7 +672,8 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	if (!o.service == !o.work)
 		return errbuf_set(err, ERR_INPUT, "%s: give exactly one of service and work", where);
 	if (o.service &&
-	    (rc = dist_from_json(&f->service, o.service, ju_path(path, sizeof(path), where, "service"), err)) < 0)
+	    (rc = measured_service(o.service, s->dir, f->memory_mb, ju_path(path, sizeof(path), where, "service"),
+				   &f->service, err)) < 0)
 		return rc;
 	if (o.work && (rc = parse_work(f, o.work, s->pricing->name, ju_path(path, sizeof(path), where, "work"),
 				       err)) < 0)
@@ -770,8 +772,12 @@ static int parse_top_level(struct scenario *s, const char *where, struct documen
 	if ((rc = ju_check_keys(doc, where, keys, err)) < 0 ||
 	    (rc = ju_string(doc, "name", where, JU_OPTIONAL, &o->name, err)) < 0 ||
 	    (rc = ju_uint(doc, "seed", where, JU_OPTIONAL, 0, UINT64_MAX >> 1, &seed, err)) < 0 ||
-	    (rc = ju_object(doc, "workload", where, JU_OPTIONAL, &o->workload, err)) < 0 ||
 	    (rc = ju_object(doc, "function_defaults", where, JU_OPTIONAL, &o->defaults, err)) < 0)
+		return rc;
+	/* An object, or an array of sources whose requests are superposed (a mix). */
+	o->workload = json_object_get(doc, "workload");
+	if (!json_is_array(o->workload) &&
+	    (rc = ju_object(doc, "workload", where, JU_OPTIONAL, &o->workload, err)) < 0)
 		return rc;
 	s->seed = seed;
 	if (o->defaults && !o->workload)

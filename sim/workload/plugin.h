@@ -97,6 +97,7 @@ struct trace_generator_ops {
 	/* 1: an arrival of trace function *fn at *t_s (non-decreasing); 0: end. */
 	int (*next)(void *it, double *t_s, uint32_t *fn, struct errbuf *err);
 	void (*release)(void *it);  /* optional: frees what start allocated */
+	void (*free_cfg)(void *cfg); /* optional: frees what parse allocated inside cfg */
 	/* Multiplies the pattern's arrival rates by factor (> 0), after parse:
 	 * the workload's "traffic_scale". */
 	void (*scale)(void *cfg, double factor);

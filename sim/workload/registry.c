@@ -16,10 +16,12 @@
 	ROWS(trace_llm_ops)                   \
 	ROWS(trace_alibaba_ops)               \
 	CUSTOM(trace_generator_ops)           \
+	CUSTOM(trace_mix_ops)                 \
 	GENERATOR(gen_iot_ops)                \
 	GENERATOR(gen_ecommerce_ops)          \
 	GENERATOR(gen_analytics_ops)          \
-	GENERATOR(gen_inference_ops)
+	GENERATOR(gen_inference_ops)          \
+	GENERATOR(gen_diurnal_ops)
 
 #define DECLARE_ROWS(ops) extern const struct trace_rowfmt_ops ops;
 #define DECLARE_CUSTOM(ops) extern const struct trace_custom_ops ops;

@@ -538,7 +538,9 @@ int trace_prepare(struct trace **out, const json_t *spec, const char *where, con
 {
 	const struct trace_format *fmt;
 	*out = NULL;
-	int rc = find_format(spec, where, &fmt, err);
+	/* An array is a mix of sources (formats/mix.c), with no keys of its own. */
+	int rc = json_is_array(spec) ? ((fmt = trace_format_find("mix")) ? 0 : ERR_RUNTIME)
+				     : find_format(spec, where, &fmt, err);
 	if (rc < 0)
 		return rc;
 	struct trace *t = trace_new(fmt);

@@ -29,6 +29,8 @@ struct gen_it {
 static void gen_free_data(void *p)
 {
 	struct gen_data *d = p;
+	if (d && d->cfg && d->ops->free_cfg)
+		d->ops->free_cfg(d->cfg);
 	if (d)
 		free(d->cfg);
 	free(d);
