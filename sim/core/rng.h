@@ -24,6 +24,7 @@ enum rng_purpose {
 	RNG_SWEEP = 7,
 	RNG_SCALE = 8,      /* thinning and copies of a scaled trace (workload/tscale.h) */
 	RNG_KEEPALIVE = 9,   /* a keep-alive policy's own draws (keepalive/lambda.c) */
+	RNG_PLACEMENT = 10,  /* random placement on nodes (platform/node.c) */
 };
 
 /* The fixed hash; exposed so tests can pin it. */
