@@ -287,6 +287,10 @@ START_TEST(summary_reports_loads_per_tier)
 	ck_assert_double_eq(json_number_value(json_object_get(json_object_get(loads, "ssd"), "count")), 0);
 	ck_assert(json_is_null(json_object_get(json_object_get(loads, "ssd"), "mean_s")));
 	json_decref(doc);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "report '%s/a'", dir), 0);
+	char *md = tu_read(sub, "report.md");
+	ck_assert_msg(strstr(md, "2 from the remote store (16 s), 0 from SSD (-), 1 from DRAM (1 s)."), "report.md lacks the loads");
+	free(md);
 	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s/b'", tu_scenario_path("gpu-instance.json"), dir), 0);
 	snprintf(sub, sizeof(sub), "%s/b", dir);
 	doc = tu_load_json(sub, "summary.json");
