@@ -40,6 +40,14 @@ static void log_result(void *ctx, const struct request_result *res)
 	" \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 1}}," \
 	" \"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": " #ttl "}," \
 	" \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}}"
+/* The same with its model's size in GB. */
+#define FNS(name, model, size) \
+	"{\"name\": \"" name "\", \"memory_mb\": 16384, \"accelerator\": {\"type\": \"nvidia-a100-80gb\"}," \
+	" \"model\": {\"name\": \"" model "\", \"size_gb\": " #size "}," \
+	" \"service\": {\"dist\": \"constant\", \"value_s\": 2}," \
+	" \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 1}}," \
+	" \"keepalive\": {\"policy\": \"fixed\", \"ttl_s\": 1}," \
+	" \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}}"
 #define BW "\"bandwidth\": {\"remote_gb_per_s\": 1, \"ssd_gb_per_s\": 2, \"dram_gb_per_s\": 8}"
 
 /* Runs the scenario (nodes: platform.nodes; placement; the functions) on
@@ -149,6 +157,39 @@ START_TEST(staggered_loads_share_while_they_overlap)
 	assert_cold(&l, 0, 13);
 	assert_cold(&l, 1, 13);
 	assert_loads(&l, 2, 0, 0, 12 + 12, 0, 0);
+}
+END_TEST
+
+/* Three loads of 2, 4 and 6 GB start together from the remote store
+ * (1 GB/s, three GPUs): each reads at 1/3 GB/s until the 2-GB one ends
+ * (6 s), the other two at 1/2 GB/s for their next 2 GB (the 4-GB one ends
+ * 4 s later, at 10 s), the last alone for its last 2 GB (12 s): inits 1 +
+ * 6, 1 + 10, 1 + 12. */
+START_TEST(unequal_loads_processor_sharing)
+{
+	static const double t[] = { 0, 0, 0 };
+	static const uint32_t fn[] = { 2, 1, 0 };
+	struct node_log l;
+	run_nodes("{\"gpus\": 3, \"dram_gb\": 100, \"ssd_gb\": 100, " BW "}", "first-fit",
+		  FNS("f", "a", 6) "," FNS("g", "b", 4) "," FNS("h", "c", 2), 1, t, fn, 3, &l);
+	assert_cold(&l, 0, 7);
+	assert_cold(&l, 1, 11);
+	assert_cold(&l, 2, 13);
+	assert_loads(&l, 3, 0, 0, 6 + 10 + 12, 0, 0);
+}
+END_TEST
+
+/* Two functions naming one model (adapters on one base checkpoint): the
+ * second's cold start finds it in DRAM. */
+START_TEST(shared_model_cached_once)
+{
+	static const double t[] = { 0, 100 };
+	static const uint32_t fn[] = { 0, 1 };
+	struct node_log l;
+	run_nodes("{\"gpus\": 1, \"dram_gb\": 100, \"ssd_gb\": 100, " BW "}", "first-fit",
+		  FN("f", "base", 1) "," FN("g", "base", 1), 1, t, fn, 2, &l);
+	assert_cold(&l, 0, 9);
+	assert_cold(&l, 1, 2);
 }
 END_TEST
 
@@ -374,7 +415,8 @@ Suite *nodes_suite(void)
 	Suite *s = suite_create("nodes");
 	TCase *tc = tu_tcase(s, "nodes", 120);
 	TU_ADD_TESTS(tc, load_from_remote_then_dram, load_from_ssd_when_dram_too_small,
-		     two_concurrent_loads_take_twice_as_long, staggered_loads_share_while_they_overlap, tiers_do_not_share,
+		     two_concurrent_loads_take_twice_as_long, staggered_loads_share_while_they_overlap,
+		     unequal_loads_processor_sharing, shared_model_cached_once, tiers_do_not_share,
 		     dram_evicts_least_recently_used, first_fit_and_locality, full_cluster_releases_idle_then_rejects,
 		     random_placement_reproducible_by_seed, model_mode_load_replaced_by_tier, summary_reports_loads_per_tier,
 		     one_size_per_model);
