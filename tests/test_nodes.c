@@ -368,6 +368,8 @@ static const struct {
 	{ "\"nodes\": {\"gpus\": 1, \"dram_gb\": 1, \"ssd_gb\": 1}", "\"model\": {\"name\": \"m\"},",
 	  "functions[0].model.size_gb: required" },
 	{ "", "\"model\": {\"size_gb\": 1},", "functions[0].model: only for a function with an accelerator on platform.nodes" },
+	{ "\"nodes\": [{\"gpus\": 1, \"dram_gb\": 1, \"ssd_gb\": 1}, {\"gpus\": 1, \"gpu_type\": \"nvidia-a100\", \"dram_gb\": 1, \"ssd_gb\": 1}]",
+	  "\"model\": {\"size_gb\": 1},", "platform.nodes[1].gpu_type: no function has an accelerator of type \"nvidia-a100\"" },
 };
 
 START_TEST(bad_node_keys_are_named)

@@ -61,6 +61,7 @@ static int parse_groups(struct nodes_cfg *n, const json_t *v, const char *where,
 	if ((!json_is_array(v) && !json_is_object(v)) || k == 0 || k > NODES_MAX_GROUPS)
 		return errbuf_set(err, ERR_INPUT, "%s: must be a node group object or an array of 1 to %u of them, got %s",
 				  where, NODES_MAX_GROUPS, json_is_array(v) ? "an array of that length" : ju_type_name(v));
+	n->listed = json_is_array(v);
 	n->groups = calloc(k, sizeof(*n->groups));
 	if (!n->groups)
 		return errbuf_set(err, ERR_RUNTIME, "out of memory");
@@ -175,6 +176,26 @@ static long model_number(struct nodes_cfg *n, const struct function_cfg *f, size
 	return n->n_models++;
 }
 
+/* A group of one GPU type that no function uses is most likely a typo of
+ * the type's name. */
+static int check_types_used(const struct scenario *s, struct errbuf *err)
+{
+	const struct nodes_cfg *n = s->platform.nodes;
+	uint64_t used = 0;
+	char at[32] = "";
+	for (size_t i = 0; i < s->n_functions; i++)
+		used |= s->functions[i].node_groups;
+	for (uint32_t g = 0; g < n->n_groups; g++) {
+		if (!n->groups[g].gpu_type || (used >> g & 1))
+			continue;
+		if (n->listed)
+			snprintf(at, sizeof(at), "[%u]", g);
+		return errbuf_set(err, ERR_INPUT, "%s: platform.nodes%s.gpu_type: no function has an accelerator of type \"%s\"",
+				  s->path, at, n->groups[g].gpu_type);
+	}
+	return 0;
+}
+
 int nodes_finish(struct scenario *s, const char *path, struct errbuf *err)
 {
 	struct nodes_cfg *n = s->platform.nodes;
@@ -197,7 +218,7 @@ int nodes_finish(struct scenario *s, const char *path, struct errbuf *err)
 		f->model = (uint32_t)k;
 	}
 	free(first);
-	return rc;
+	return rc < 0 ? rc : check_types_used(s, err);
 }
 
 void nodes_free(struct nodes_cfg *n)

@@ -33,6 +33,7 @@ struct node_group {
 struct nodes_cfg {
 	struct node_group *groups;
 	uint32_t n_groups, n_nodes;
+	int listed;                        /* platform.nodes was an array (for messages) */
 	enum placement placement;
 	/* The distinct models of the placed functions, in order of first use. */
 	char **models;
