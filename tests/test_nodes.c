@@ -11,12 +11,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_cdf.h>
 #include "suites.h"
 #include "testutil.h"
 #include "core/engine.h"
 #include "platform/platform.h"
 
 #define MAX_REQ 16
+
+static double erlang_b(int c, double a)
+{
+	double b = 1;
+	for (int k = 1; k <= c; k++)
+		b = a * b / (k + a * b);
+	return b;
+}
 
 struct node_log {
 	uint32_t n;
@@ -265,6 +274,74 @@ START_TEST(full_cluster_releases_idle_then_rejects)
 }
 END_TEST
 
+/* The cluster as a loss system: 2 nodes of 2 GPUs, two functions of one
+ * GPU each (Poisson 1 and 0.5 per s), instances released when their
+ * request ends (keep-alive "none"), each holding its GPU for a 1-s start,
+ * a load of a 0-GB model and an exponential 1-s run: a request that finds
+ * the 4 GPUs busy is rejected, so the rejected fraction is Erlang's
+ * B(4, 1.5 x 2) = 0.2061 whatever the holding-time distribution
+ * (insensitivity; one class or two of equal demand alike). E[rejected] =
+ * 1.5 x T x B by PASTA, checked to 4 standard errors over 20 replications
+ * (P(|t_19| > 4) = 8e-4). */
+START_TEST(full_cluster_is_erlang_b)
+{
+	struct scenario sc;
+	struct run_result r;
+	static const char *const placement[] = { "first-fit", "random" };
+	for (int k = 0; k < 2; k++) {
+		tu_simulatef(&sc, &r, "{\"seed\": 5, \"duration_s\": 20000, \"replications\": 20, \"provider\": \"runpod-flex\","
+			     " \"platform\": {\"nodes\": {\"count\": 2, \"gpus\": 2, \"dram_gb\": 1, \"ssd_gb\": 1},"
+			     " \"placement\": \"%s\"}, \"functions\": [%s, %s]}", placement[k],
+			     "{\"name\": \"f\", \"memory_mb\": 16384, \"accelerator\": {\"type\": \"nvidia-a100-80gb\"},"
+			     " \"model\": {\"size_gb\": 0}, \"service\": {\"dist\": \"exponential\", \"mean_s\": 1},"
+			     " \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 1}},"
+			     " \"keepalive\": {\"policy\": \"none\"}, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}}",
+			     "{\"name\": \"g\", \"memory_mb\": 16384, \"accelerator\": {\"type\": \"nvidia-a100-80gb\"},"
+			     " \"model\": {\"size_gb\": 0}, \"service\": {\"dist\": \"exponential\", \"mean_s\": 1},"
+			     " \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 1}},"
+			     " \"keepalive\": {\"policy\": \"none\"}, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 0.5}}");
+		uint32_t n = r.totals.n_valid[FIG_REJECTED];
+		double se = stats_fold_ci95(&r.totals, FIG_REJECTED) / gsl_cdf_tdist_Pinv(0.975, n - 1);
+		double est = tu_fig(&r.totals, FIG_REJECTED), exact = 1.5 * 20000 * erlang_b(4, 3);
+		ck_assert_msg(fabs(est - exact) <= 4 * se, "%s: rejected %.7g, exact %.7g, 4 SE %.3g", placement[k], est,
+			      exact, 4 * se);
+		ck_assert_double_le(tu_fig(&r.totals, FIG_INSTANCES_PEAK), 4);
+		tu_done(&sc, &r);
+	}
+}
+END_TEST
+
+/* Contention under load: Poisson 0.5 per s cold starts (keep-alive
+ * "none"), each loading a 1-GB model from the remote store at 1 GB/s (no
+ * cache can hold it, so every load reads the remote tier of the one node,
+ * with GPUs to spare). The loads form an M/D/1 processor-sharing queue
+ * (arrivals shifted by the constant 1-s start stay Poisson), whose mean
+ * sojourn is S / (1 - rho) = 1 / (1 - 0.5) = 2 s whatever the size
+ * distribution; with the 1-s start and 1-s run the mean latency is 4 s, to
+ * 4 standard errors over 20 replications. */
+START_TEST(loads_under_poisson_are_processor_sharing)
+{
+	struct scenario sc;
+	struct run_result r;
+	tu_simulatef(&sc, &r, "{\"seed\": 9, \"duration_s\": 20000, \"replications\": 20, \"provider\": \"runpod-flex\","
+		     " \"platform\": {\"nodes\": {\"gpus\": 1024, \"dram_gb\": 0.5, \"ssd_gb\": 0.5, %s}},"
+		     " \"functions\": [{\"name\": \"f\", \"memory_mb\": 16384, \"accelerator\": {\"type\": \"nvidia-a100-80gb\"},"
+		     " \"model\": {\"size_gb\": 1}, \"service\": {\"dist\": \"constant\", \"value_s\": 1},"
+		     " \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 1}},"
+		     " \"keepalive\": {\"policy\": \"none\"}, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 0.5}}]}",
+		     BW);
+	uint32_t n = r.totals.n_valid[FIG_LATENCY_MEAN];
+	double se = stats_fold_ci95(&r.totals, FIG_LATENCY_MEAN) / gsl_cdf_tdist_Pinv(0.975, n - 1);
+	double est = tu_fig(&r.totals, FIG_LATENCY_MEAN);
+	ck_assert_msg(fabs(est - 4) <= 4 * se, "mean latency %.7g, exact 4, 4 SE %.3g", est, 4 * se);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_REJECTED), 0);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_COLD_START_RATIO), 1);
+	ck_assert_uint_eq(r.loads.count[STORAGE_SSD] + r.loads.count[STORAGE_DRAM], 0);
+	ck_assert_uint_gt(r.loads.count[STORAGE_REMOTE], 0);
+	tu_done(&sc, &r);
+}
+END_TEST
+
 /* Random placement over 4 nodes: f's model is on the nodes it was placed
  * on before, so the init times tell the placements. Same seed, same
  * times; some seed of 1..20 places differently from seed 1. */
@@ -419,7 +496,8 @@ Suite *nodes_suite(void)
 	TU_ADD_TESTS(tc, load_from_remote_then_dram, load_from_ssd_when_dram_too_small,
 		     two_concurrent_loads_take_twice_as_long, staggered_loads_share_while_they_overlap,
 		     unequal_loads_processor_sharing, shared_model_cached_once, tiers_do_not_share,
-		     dram_evicts_least_recently_used, first_fit_and_locality, full_cluster_releases_idle_then_rejects,
+		     dram_evicts_least_recently_used, first_fit_and_locality, full_cluster_releases_idle_then_rejects, full_cluster_is_erlang_b,
+		     loads_under_poisson_are_processor_sharing,
 		     random_placement_reproducible_by_seed, model_mode_load_replaced_by_tier, summary_reports_loads_per_tier,
 		     one_size_per_model);
 	tcase_add_loop_test(tc, bad_node_keys_are_named, 0, (int)(sizeof(bad) / sizeof(bad[0])));
