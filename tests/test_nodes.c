@@ -274,6 +274,48 @@ START_TEST(full_cluster_releases_idle_then_rejects)
 }
 END_TEST
 
+/* With on_limit "queue" a request that finds no room waits for a GPU: one
+ * GPU; f at 0 runs until 11 (init 9) and is then idle (kept 1,000 s); g at
+ * 1 waits, and at 11 f's idle instance gives its GPU to it: g starts at 11
+ * with init 9 (remote load), ends at 22. With queue_timeout_s 5, g gives
+ * up at 6 (timed out, no instance). */
+START_TEST(full_cluster_queues_with_on_limit_queue)
+{
+	static const double t[] = { 0, 1 };
+	static const uint32_t fn[] = { 0, 1 };
+	const char *nodes = "{\"gpus\": 1, \"dram_gb\": 100, \"ssd_gb\": 0, " BW "}, \"on_limit\": \"queue\"";
+	struct node_log l;
+	run_nodes(nodes, "first-fit", FN("f", "a", 1000) "," FN("g", "b", 1000), 1, t, fn, 2, &l);
+	assert_cold(&l, 0, 9);
+	ck_assert_double_eq(l.r[1].start_s, 11);
+	ck_assert_double_eq_tol(l.r[1].init_s, 9, 1e-9);
+	ck_assert_double_eq_tol(l.r[1].end_s, 22, 1e-9);
+	ck_assert(l.r[1].cold && l.r[1].outcome == REQ_COMPLETED);
+	run_nodes("{\"gpus\": 1, \"dram_gb\": 100, \"ssd_gb\": 0, " BW "}, \"on_limit\": \"queue\", \"queue_timeout_s\": 5",
+		  "first-fit", FN("f", "a", 1000) "," FN("g", "b", 1000), 1, t, fn, 2, &l);
+	ck_assert_int_eq(l.r[1].outcome, REQ_QUEUE_TIMEOUT);
+	ck_assert_double_eq(l.r[1].end_s, 6);
+	ck_assert(!l.r[1].cold);
+}
+END_TEST
+
+/* A waiting request of a function whose instance becomes free takes it
+ * warm: f at 0 (one GPU, instance idle from 11), f again at 1 waits and
+ * starts warm at 11, ending at 13. */
+START_TEST(waiting_request_takes_a_freed_instance)
+{
+	static const double t[] = { 0, 1 };
+	static const uint32_t fn[] = { 0, 0 };
+	struct node_log l;
+	run_nodes("{\"gpus\": 1, \"dram_gb\": 100, \"ssd_gb\": 0, " BW "}, \"on_limit\": \"queue\"", "first-fit",
+		  FN("f", "a", 1000), 1, t, fn, 2, &l);
+	assert_cold(&l, 0, 9);
+	ck_assert(!l.r[1].cold && l.r[1].outcome == REQ_COMPLETED);
+	ck_assert_double_eq(l.r[1].start_s, 11);
+	ck_assert_double_eq(l.r[1].end_s, 13);
+}
+END_TEST
+
 /* The cluster as a loss system: 2 nodes of 2 GPUs, two functions of one
  * GPU each (Poisson 1 and 0.5 per s), instances released when their
  * request ends (keep-alive "none"), each holding its GPU for a 1-s start,
@@ -308,6 +350,37 @@ START_TEST(full_cluster_is_erlang_b)
 		ck_assert_double_le(tu_fig(&r.totals, FIG_INSTANCES_PEAK), 4);
 		tu_done(&sc, &r);
 	}
+}
+END_TEST
+
+/* With on_limit "queue" the cluster is an M/M/c queue: 4 GPUs on 2 nodes,
+ * Poisson 3 per s (two functions, 2 and 1 per s), no init and a 0-GB model,
+ * exponential 1-s runs, instances released at once: a request waits for a
+ * GPU with Erlang's C(4, 3) = 4B / (4 - 3(1 - B)) = 0.5094 (B = B(4, 3)),
+ * the mean wait is C / (4 - 3) s and the mean latency 1 + C, to 4 standard
+ * errors over 20 replications. */
+START_TEST(queued_cluster_is_erlang_c)
+{
+	struct scenario sc;
+	struct run_result r;
+	tu_simulatef(&sc, &r, "{\"seed\": 11, \"duration_s\": 20000, \"replications\": 20, \"provider\": \"runpod-flex\","
+		     " \"platform\": {\"nodes\": {\"count\": 2, \"gpus\": 2, \"dram_gb\": 1, \"ssd_gb\": 1},"
+		     " \"on_limit\": \"queue\", \"queue_timeout_s\": 1e9}, \"functions\": [%s, %s]}",
+		     "{\"name\": \"f\", \"memory_mb\": 16384, \"accelerator\": {\"type\": \"nvidia-a100-80gb\"},"
+		     " \"model\": {\"size_gb\": 0}, \"service\": {\"dist\": \"exponential\", \"mean_s\": 1},"
+		     " \"keepalive\": {\"policy\": \"none\"}, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 2}}",
+		     "{\"name\": \"g\", \"memory_mb\": 16384, \"accelerator\": {\"type\": \"nvidia-a100-80gb\"},"
+		     " \"model\": {\"size_gb\": 0}, \"service\": {\"dist\": \"exponential\", \"mean_s\": 1},"
+		     " \"keepalive\": {\"policy\": \"none\"}, \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 1}}");
+	double b = erlang_b(4, 3), c = 4 * b / (4 - 3 * (1 - b));
+	uint32_t n = r.totals.n_valid[FIG_LATENCY_MEAN];
+	double se = stats_fold_ci95(&r.totals, FIG_LATENCY_MEAN) / gsl_cdf_tdist_Pinv(0.975, n - 1);
+	double est = tu_fig(&r.totals, FIG_LATENCY_MEAN);
+	ck_assert_msg(fabs(est - (1 + c)) <= 4 * se, "mean latency %.7g, exact %.7g, 4 SE %.3g", est, 1 + c, 4 * se);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_REJECTED), 0);
+	ck_assert_double_eq(tu_fig(&r.totals, FIG_TIMED_OUT), 0);
+	ck_assert_double_le(tu_fig(&r.totals, FIG_INSTANCES_PEAK), 4);
+	tu_done(&sc, &r);
 }
 END_TEST
 
@@ -497,7 +570,8 @@ Suite *nodes_suite(void)
 		     two_concurrent_loads_take_twice_as_long, staggered_loads_share_while_they_overlap,
 		     unequal_loads_processor_sharing, shared_model_cached_once, tiers_do_not_share,
 		     dram_evicts_least_recently_used, first_fit_and_locality, full_cluster_releases_idle_then_rejects, full_cluster_is_erlang_b,
-		     loads_under_poisson_are_processor_sharing,
+		     full_cluster_queues_with_on_limit_queue, waiting_request_takes_a_freed_instance,
+		     loads_under_poisson_are_processor_sharing, queued_cluster_is_erlang_c,
 		     random_placement_reproducible_by_seed, model_mode_load_replaced_by_tier, summary_reports_loads_per_tier,
 		     one_size_per_model);
 	tcase_add_loop_test(tc, bad_node_keys_are_named, 0, (int)(sizeof(bad) / sizeof(bad[0])));

@@ -348,6 +348,17 @@ int node_take(struct platform *p, const struct fn_rt *f, uint32_t id, uint32_t n
 int node_load(struct platform *p, uint32_t id, double pre_s, uint32_t r);
 /* Instance id, released, gives its GPUs back (nothing when not placed). */
 void node_release(struct platform *p, uint32_t id);
+/* Request r, holding its slot, found no room on any node (on_limit
+ * "queue"): it waits for GPUs, at most queue_timeout_s. Returns 0 or
+ * ERR_RUNTIME. */
+int node_wait(struct platform *p, uint32_t r, double now);
+/* Room may have appeared (an instance released, idle or ready): the
+ * waiting requests that can start are tried once the current event is
+ * over. */
+void node_kick(struct platform *p);
+/* Request r, holding its slot and in no queue, ends now with outcome
+ * without running: reported, its slot given back, queues drained. */
+void platform_end_waiting(struct platform *p, uint32_t r, enum request_outcome outcome);
 /* The loads counted so far. */
 void node_loads(const struct platform *p, struct platform_model_loads *out);
 /* Instance id finished loading its model now: request r (or NONE), which

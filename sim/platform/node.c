@@ -63,6 +63,10 @@ struct node_state {
 	uint64_t seq;
 	struct rng_inline rng;
 	struct platform_model_loads stats;
+	/* Requests waiting for GPUs (on_limit "queue"), linked through the
+	 * requests as the concurrency queues are, and the pending retry. */
+	struct wait_queue wait;
+	engine_timer retry;
 };
 
 static const struct node_group *group_of(const struct node_state *ns, uint32_t node)
@@ -222,6 +226,83 @@ void node_release(struct platform *p, uint32_t id)
 		return;
 	ns->node[ns->inst_node[id]].free_gpus += p->fn[p->inst[id].fn].cfg->accel.count;
 	ns->inst_node[id] = NONE;
+	node_kick(p);
+}
+
+/* ---- requests waiting for GPUs ------------------------------------------ */
+
+static void on_retry(void *ctx, uint64_t arg);
+
+static void wait_unlink(struct platform *p, uint32_t r)
+{
+	struct wait_queue *q = &p->nodes->wait;
+	struct request *rq = &p->req[r];
+	if (rq->prev != NONE)
+		p->req[rq->prev].next = rq->next;
+	else
+		q->head = rq->next;
+	if (rq->next != NONE)
+		p->req[rq->next].prev = rq->prev;
+	else
+		q->tail = rq->prev;
+}
+
+/* Request arg waited queue_timeout_s for GPUs: it gives up. */
+static void on_wait_timeout(void *ctx, uint64_t arg)
+{
+	struct platform *p = ctx;
+	wait_unlink(p, (uint32_t)arg);
+	platform_end_waiting(p, (uint32_t)arg, REQ_QUEUE_TIMEOUT);
+}
+
+int node_wait(struct platform *p, uint32_t r, double now)
+{
+	struct wait_queue *q = &p->nodes->wait;
+	struct request *rq = &p->req[r];
+	rq->queue_timer = engine_at(p->engine, now + p->sc->platform.queue_timeout_s, on_wait_timeout, p, r);
+	if (!rq->queue_timer)
+		return platform_fail(p, "cannot schedule a queue timeout");
+	rq->next = NONE;
+	rq->prev = q->tail;
+	if (q->tail != NONE)
+		p->req[q->tail].next = r;
+	else
+		q->head = r;
+	q->tail = r;
+	return 0;
+}
+
+void node_kick(struct platform *p)
+{
+	struct node_state *ns = p->nodes;
+	if (ns->wait.head == NONE || ns->retry != ENGINE_TIMER_NONE)
+		return;
+	/* Not at once: the caller may be in the middle of placing one. */
+	ns->retry = engine_at(p->engine, engine_now(p->engine), on_retry, p, 0);
+	if (!ns->retry)
+		platform_fail(p, "cannot schedule a placement");
+}
+
+/* The waiting requests, in order of arrival, that can start now do: on an
+ * instance of their function with a free slot, or on a node (a request
+ * that cannot start lets the later ones pass). */
+static void on_retry(void *ctx, uint64_t arg)
+{
+	struct platform *p = ctx;
+	struct node_state *ns = p->nodes;
+	(void)arg;
+	ns->retry = ENGINE_TIMER_NONE;
+	for (uint32_t r = ns->wait.head, next; r != NONE; r = next) {
+		next = p->req[r].next;
+		const struct fn_rt *f = &p->fn[p->req[r].fn];
+		if (f->n_avail == 0 && choose(p, f) == NONE && idle_victim(p, f) == NONE)
+			continue;
+		wait_unlink(p, r);
+		engine_cancel(p->engine, p->req[r].queue_timer);
+		if (platform_dispatch(p, r) < 0)
+			return;
+		next = ns->wait.head;   /* starting it may have changed the queue */
+	}
 }
 
 /* ---- loads -------------------------------------------------------------- */
@@ -383,6 +464,8 @@ int node_init(struct platform *p, uint32_t replication)
 	p->nodes = ns;
 	ns->cfg = cfg;
 	ns->free_load = NONE;
+	ns->wait.head = ns->wait.tail = NONE;
+	ns->retry = ENGINE_TIMER_NONE;
 	ns->node = calloc(cfg->n_nodes, sizeof(*ns->node));
 	if (!ns->node || rng_stream_init(&ns->rng, p->sc->seed, replication, 0, RNG_PLACEMENT) < 0)
 		return -1;

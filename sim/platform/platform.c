@@ -447,22 +447,35 @@ static void dispatch_warm(struct platform *p, struct fn_rt *f, struct request *r
 	rq->provisioned = in->provisioned;
 }
 
+/* Request r of f finds no room for a new instance: rejected. Returns 1. */
+static int drop_request(struct platform *p, struct fn_rt *f, uint32_t r, double now)
+{
+	p->req[r].outcome = REQ_REJECTED;
+	request_ends(p, f, r, now);
+	platform_free_request(p, r);
+	return 1;
+}
+
 /* A cold start: request r of f on a new instance. Returns 0 (its cold
- * service time in *service), 1 when the memory pool dropped the request
- * (reported and freed), <0 on failure. */
+ * service time in *service), 1 when the memory pool or a full cluster
+ * dropped the request (reported and freed) or it waits for a GPU, <0 on
+ * failure. */
 static int dispatch_cold(struct platform *p, struct fn_rt *f, uint32_t r, double now, double *service)
 {
 	struct request *rq = &p->req[r];
 	const struct function_cfg *cfg = f->cfg;
 	uint32_t node = NONE;
-	/* No node with free GPUs, even after releasing idle instances: dropped
-	 * as the memory pool drops. */
-	if (pool_make_room(p, cfg->memory_mb) || (node_applies(p, f) && node_pick(p, f, &node))) {
-		/* FaasCache's choice: no idle memory to evict, the request is dropped. */
-		rq->outcome = REQ_REJECTED;
-		request_ends(p, f, r, now);
-		platform_free_request(p, r);
-		return 1;
+	/* FaasCache's choice: no idle memory to evict, the request is dropped. */
+	if (pool_make_room(p, cfg->memory_mb))
+		return drop_request(p, f, r, now);
+	if (node_applies(p, f) && node_pick(p, f, &node)) {
+		/* No node with free GPUs, even after releasing idle instances:
+		 * it waits for one (on_limit "queue", its draw kept), or is
+		 * dropped as the memory pool drops. */
+		if (p->sc->platform.on_limit != ON_LIMIT_QUEUE)
+			return drop_request(p, f, r, now);
+		rq->service_s = *service;
+		return node_wait(p, r, now) < 0 ? ERR_RUNTIME : 1;
 	}
 	uint32_t id = new_instance(p);
 	if (id == NONE)
@@ -611,11 +624,15 @@ static void on_init_done(void *ctx, uint64_t arg)
 	in->state = INST_WARM;
 	if (in->active == 0) {
 		make_idle_available(p, id);   /* pre-warmed or provisioned */
+		if (p->nodes)
+			node_kick(p);
 		return;
 	}
 	counts_add(p, in->fn, -1, 1, 0);
 	if (!in->doomed && in->active < f->cfg->concurrency_per_instance && avail_insert(p, f, id) < 0)
 		platform_fail(p, "cannot track available instances");
+	if (p->nodes)
+		node_kick(p);    /* it may take a waiting request */
 }
 
 /* How long instance in, idle from now, stays warm: 0 releases it at once. */
@@ -627,6 +644,17 @@ static inline double idle_ttl_s(struct fn_rt *f, const struct instance *in, doub
 	if (!in->provisioned && f->cfg->keepalive->max_lifetime)   /* recycled at that age */
 		ttl = fmin(ttl, in->created_s + f->cfg->keepalive->max_lifetime(f->cfg->keepalive_cfg) - now);
 	return ttl;
+}
+
+/* A slot of f was given back: requests waiting for one start. */
+static void drain_after(struct platform *p, struct fn_rt *f)
+{
+	if (f->cfg->reserved_concurrency) {
+		if (f->queue.head != NONE)
+			queue_drain(p, &f->queue, f);
+	} else if (p->shared_queue.head != NONE) {
+		queue_drain(p, &p->shared_queue, NULL);
+	}
 }
 
 void platform_on_complete(void *ctx, uint64_t arg)
@@ -680,12 +708,20 @@ void platform_on_complete(void *ctx, uint64_t arg)
 	}
 freed:
 	platform_free_request(p, r);
-	if (f->cfg->reserved_concurrency) {
-		if (f->queue.head != NONE)
-			queue_drain(p, &f->queue, f);
-	} else if (p->shared_queue.head != NONE) {
-		queue_drain(p, &p->shared_queue, NULL);
-	}
+	if (p->nodes)
+		node_kick(p);    /* an idle instance may serve, or give its GPUs to, a waiting request */
+	drain_after(p, f);
+}
+
+void platform_end_waiting(struct platform *p, uint32_t r, enum request_outcome outcome)
+{
+	struct fn_rt *f = &p->fn[p->req[r].fn];
+	double now = engine_now(p->engine);
+	p->req[r].outcome = outcome;
+	p->req[r].start_s = now;
+	request_ends(p, f, r, now);
+	platform_free_request(p, r);
+	drain_after(p, f);
 }
 
 static void on_expiry(void *ctx, uint64_t arg)

@@ -24,7 +24,7 @@ enum request_outcome {
 	REQ_TIMED_OUT,        /* ran into the function's timeout_s: cut there and billed */
 	REQ_REJECTED,         /* over a concurrency limit with on_limit "reject", no room in the memory pool,
 			       * or no node with free GPUs (platform.nodes) */
-	REQ_QUEUE_TIMEOUT,    /* waited queue_timeout_s for a concurrency slot */
+	REQ_QUEUE_TIMEOUT,    /* waited queue_timeout_s for a concurrency slot, or for GPUs */
 	REQ_OOM,              /* the function has too little memory (function_cfg.oom): failed,
 			       * billed for what ran, its instance discarded */
 };
