@@ -17,6 +17,11 @@
  * one engine timer per tier points at it. When a load ends the model is
  * inserted into the node's SSD and DRAM caches (a load in flight does not
  * count as present), and the instance is ready (platform_loaded).
+ *
+ * When no node has room even after idle instances gave their GPUs back,
+ * a request is rejected, or with on_limit "queue" waits here for GPUs
+ * (a FIFO through the requests' links, as queue.c's): whenever room may
+ * have appeared (node_kick) the waiting requests that can start do.
  */
 #include <math.h>
 #include <stdlib.h>
