@@ -56,6 +56,8 @@ $(BUILD)/%.o: %.c | deps
 $(BUILD)/models/pricing/catalog.o: $(wildcard models/pricing/data/*.json)
 # So are the runtime, framework and architecture facts (models/runtimes.c).
 $(BUILD)/models/runtimes.o: models/data/runtimes.json
+# And the storage tiers' bandwidths (models/storage.c).
+$(BUILD)/models/storage.o: models/data/storage.json
 
 # The gnuplot scripts are compiled into the binary (sim/output/plot.c writes them out).
 GP_SCRIPTS := $(wildcard scripts/gnuplot/*.gp)

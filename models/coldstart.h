@@ -21,6 +21,11 @@ struct coldstart_draw {
 	double init_s;     /* instance initialisation (or snapshot restore) before the request runs */
 	double service_s;  /* the cold request's own run time after init */
 	enum restore_kind restore;
+	/* The part of init_s that reads the model's weights at a fixed rate
+	 * (mode "model": model.size_mb / model.load_mb_per_s; 0 otherwise):
+	 * on a GPU node (platform.nodes) the platform replaces it with a load
+	 * through the node's storage tiers. Draws leave it alone when 0. */
+	double model_load_s;
 };
 
 /* What a cold-start model may depend on besides its own JSON: the provider
@@ -39,6 +44,9 @@ typedef void coldstart_draw_fn(const void *cfg, gsl_rng *rng, double warm_servic
 typedef double coldstart_mean_fn(const void *cfg, double warm_mean_s);
 /* Memory (MB) an instance needs to finish initialising (runtime + model). */
 typedef uint32_t coldstart_footprint_fn(const void *cfg);
+/* The size (MB) of the model's weights (mode "model": model.size_mb; 0
+ * without a model). */
+typedef double coldstart_model_size_fn(const void *cfg);
 /* The snapshot kind the model restores from (RESTORE_NONE without one). */
 typedef enum restore_kind coldstart_snapshot_fn(const void *cfg);
 
@@ -56,6 +64,7 @@ struct coldstart_ops {
 	coldstart_mean_fn *mean_total_s;  /* E[init + service] of a cold request */
 	coldstart_footprint_fn *footprint_mb;  /* optional: 0 when absent */
 	coldstart_snapshot_fn *snapshot;       /* optional: RESTORE_NONE when absent */
+	coldstart_model_size_fn *model_size_mb;  /* optional: 0 when absent */
 };
 
 #endif

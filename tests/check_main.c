@@ -15,6 +15,7 @@ int main(void)
 	srunner_add_suite(sr, sizing_suite());
 	srunner_add_suite(sr, sim_suite());
 	srunner_add_suite(sr, batch_suite());
+	srunner_add_suite(sr, nodes_suite());
 	srunner_add_suite(sr, partition_suite());
 	srunner_add_suite(sr, validation_suite());
 	srunner_add_suite(sr, keepalive_suite());

@@ -35,5 +35,6 @@ Suite *batch_suite(void);
 Suite *llmprofile_suite(void);
 Suite *measured_suite(void);
 Suite *mix_suite(void);
+Suite *nodes_suite(void);
 
 #endif

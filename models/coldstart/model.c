@@ -183,10 +183,13 @@ static void model_draw(const void *cfg, gsl_rng *rng, double warm_service_s, str
 	const struct model_cfg *c = cfg;
 	out->service_s = warm_service_s;
 	out->restore = c->restore;
-	if (c->snapstart)
+	if (c->snapstart) {
 		out->init_s = lognormal(rng, c->restore_median_s, c->restore_sigma);
-	else
+		out->model_load_s = 0;
+	} else {
 		out->init_s = lognormal(rng, c->start_median_s, c->start_sigma) + c->load_s;
+		out->model_load_s = c->model_size_mb / c->model_load_mb_per_s;
+	}
 }
 
 static double model_mean(const void *cfg, double warm_mean_s)
@@ -203,6 +206,11 @@ static uint32_t model_footprint(const void *cfg)
 	return (uint32_t)ceil(c->runtime_memory_mb + c->framework_memory_mb + c->model_size_mb);
 }
 
+static double model_size(const void *cfg)
+{
+	return ((const struct model_cfg *)cfg)->model_size_mb;
+}
+
 static enum restore_kind model_snapshot(const void *cfg)
 {
 	return ((const struct model_cfg *)cfg)->restore;
@@ -216,4 +224,5 @@ const struct coldstart_ops coldstart_model = {
 	.mean_total_s = model_mean,
 	.footprint_mb = model_footprint,
 	.snapshot = model_snapshot,
+	.model_size_mb = model_size,
 };

@@ -25,6 +25,7 @@ enum rng_purpose {
 	RNG_SCALE = 8,      /* thinning and copies of a scaled trace (workload/tscale.h) */
 	RNG_KEEPALIVE = 9,   /* a keep-alive policy's own draws (keepalive/lambda.c) */
 	RNG_MIX = 10,        /* the seed of each source of a workload mix but the first (formats/mix.c) */
+	RNG_PLACEMENT = 11,  /* random placement on nodes (platform/node.c) */
 };
 
 /* The fixed hash; exposed so tests can pin it. */

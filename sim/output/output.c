@@ -93,6 +93,21 @@ static json_t *figures_json(json_t *obj, const struct stats_fold *f)
 	return obj;
 }
 
+/* Model loads on GPU nodes per tier, means per replication: count,
+ * seconds (summed over loads), and the mean seconds of a load. */
+static json_t *model_loads_json(const struct run_result *r)
+{
+	json_t *obj = json_object();
+	double reps = r->replications ? r->replications : 1;
+	for (int t = 0; t < STORAGE_TIERS; t++) {
+		double n = (double)r->loads.count[t];
+		json_object_set_new(obj, storage_tier_names[t],
+				    json_pack("{s:f, s:f, s:o}", "count", n / reps, "seconds", r->loads.seconds[t] / reps,
+					      "mean_s", n > 0 ? json_real(r->loads.seconds[t] / n) : json_null()));
+	}
+	return obj;
+}
+
 json_t *output_summary_json(const struct scenario *sc, const struct run_result *r)
 {
 	json_t *doc = json_object();
@@ -131,6 +146,8 @@ json_t *output_summary_json(const struct scenario *sc, const struct run_result *
 			       : json_null());
 	}
 	json_object_set_new(doc, "range", range);
+	if (sc->platform.nodes)
+		json_object_set_new(doc, "model_loads", model_loads_json(r));
 	json_t *run = json_object();
 	json_object_set_new(run, "wall_s", json_real(r->wall_s));
 	json_object_set_new(run, "events", json_integer((json_int_t)r->events));

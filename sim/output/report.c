@@ -352,6 +352,28 @@ static void headline_warnings(struct doc *d, const json_t *summary)
 
 static void function_costs(struct doc *d, const json_t *summary, double f);
 
+/* With GPU nodes (summary.json model_loads): the loads per storage tier. */
+static void model_loads_line(struct doc *d, const json_t *summary)
+{
+	const json_t *loads = json_object_get(summary, "model_loads");
+	static const char *const tiers[] = { "remote", "ssd", "dram" };
+	static const char *const words[] = { "the remote store", "SSD", "DRAM" };
+	char text[512] = "Model loads on the GPU nodes per replication (mean seconds each, contention included):";
+	if (!loads)
+		return;
+	for (int t = 0; t < 3; t++) {
+		const json_t *x = json_object_get(loads, tiers[t]);
+		double mean_s = jnum(x, "mean_s");
+		char each[32] = "-";
+		if (isfinite(mean_s))
+			snprintf(each, sizeof(each), "%.3g s", mean_s);
+		size_t n = strlen(text);
+		snprintf(text + n, sizeof(text) - n, "%s %.6g from %s (%s)", t ? "," : "", jnum(x, "count"), words[t], each);
+	}
+	strncat(text, ".", sizeof(text) - strlen(text) - 1);
+	para(d, text);
+}
+
 static void section_headline(struct doc *d, const json_t *summary)
 {
 	char v[128], id[160];
@@ -368,6 +390,7 @@ static void section_headline(struct doc *d, const json_t *summary)
 		table_row(d, cells, 2, id);
 	}
 	table_end(d);
+	model_loads_line(d, summary);
 
 	/* Monthly: the provider's figure when it has one, else the window's
 	 * cost; both scaled to the same 730-h month. */

@@ -18,7 +18,9 @@
  *   host.c      the keep-alive policies' host API (struct keepalive_host):
  *               pre-warming, provisioned concurrency, pings, counts;
  *   batch.c     functions[i].batch: forming batches, their deadlines, and
- *               the end of a batch's other requests.
+ *               the end of a batch's other requests;
+ *   node.c      platform.nodes: placement on GPU nodes, their model caches
+ *               and model loads through the storage tiers.
  * Records of one part that no other part reads (struct ps_inst, ps_req) are
  * defined in that part's file. Small functions called across files on the
  * hot path (a request's dispatch and completion) are static inline here.
@@ -186,6 +188,8 @@ struct platform {
 	/* The functions' forming batches (batch.c defines them), NULL when
 	 * none of this platform's functions batches. */
 	struct batch_form *batch;
+	/* GPU nodes (node.c defines them), NULL without platform.nodes. */
+	struct node_state *nodes;
 };
 
 /* ---- platform.c: life cycles, dispatch --------------------------------- */
@@ -322,6 +326,44 @@ int batch_join(struct platform *p, uint32_t r);
 void batch_finish(struct platform *p, uint32_t r, double end_s);
 /* Frees the forming batches. */
 void batch_free(struct platform *p);
+
+/* ---- node.c: GPU nodes (platform.nodes) -------------------------------- */
+
+/* Sets up the nodes (none without platform.nodes). Returns 0 or -1. */
+int node_init(struct platform *p, uint32_t replication);
+void node_free(struct platform *p);
+/* Whether f's instances are placed on nodes. */
+static inline int node_applies(const struct platform *p, const struct fn_rt *f)
+{
+	return p->nodes && f->cfg->placed;
+}
+/* The node a new instance of f goes to (*node), releasing idle instances
+ * when no node has room: 0, or 1 when none can hold it. */
+int node_pick(struct platform *p, const struct fn_rt *f, uint32_t *node);
+/* New instance id of f takes its GPUs on node. Returns 0 or ERR_RUNTIME. */
+int node_take(struct platform *p, const struct fn_rt *f, uint32_t id, uint32_t node);
+/* Instance id (placed) initialises for pre_s, then loads its model; when
+ * the load ends, platform_loaded(p, id, r) (r: the cold request waiting
+ * for it, or NONE). Returns 0 or ERR_RUNTIME. */
+int node_load(struct platform *p, uint32_t id, double pre_s, uint32_t r);
+/* Instance id, released, gives its GPUs back (nothing when not placed). */
+void node_release(struct platform *p, uint32_t id);
+/* Request r, holding its slot, found no room on any node (on_limit
+ * "queue"): it waits for GPUs, at most queue_timeout_s. Returns 0 or
+ * ERR_RUNTIME. */
+int node_wait(struct platform *p, uint32_t r, double now);
+/* Room may have appeared (an instance released, idle or ready): the
+ * waiting requests that can start are tried once the current event is
+ * over. */
+void node_kick(struct platform *p);
+/* Request r, holding its slot and in no queue, ends now with outcome
+ * without running: reported, its slot given back, queues drained. */
+void platform_end_waiting(struct platform *p, uint32_t r, enum request_outcome outcome);
+/* The loads counted so far. */
+void node_loads(const struct platform *p, struct platform_model_loads *out);
+/* Instance id finished loading its model now: request r (or NONE), which
+ * started it, runs; the instance is ready (platform.c). */
+void platform_loaded(struct platform *p, uint32_t id, uint32_t r);
 
 /* ---- host.c: the keep-alive policies' host API ------------------------- */
 

@@ -322,6 +322,8 @@ void platform_release(struct platform *p, uint32_t id)
 	if (p->fch_on)
 		pool_fch_remove(p, id);
 	p->pool_used_mb -= f->cfg->memory_mb;
+	if (p->nodes)
+		node_release(p, id);
 	free_instance(p, id);
 }
 
@@ -346,6 +348,17 @@ static int make_idle_available(struct platform *p, uint32_t id)
 	return 0;
 }
 
+/* New instance id of f goes to node: it initialises until its model is
+ * loaded (node.c), which starts request r (NONE: none). */
+static int start_on_node(struct platform *p, struct fn_rt *f, uint32_t id, uint32_t node,
+			 const struct coldstart_draw *draw, uint32_t r)
+{
+	p->inst[id].state = INST_INIT;
+	if (node_take(p, f, id, node) < 0)
+		return ERR_RUNTIME;
+	return node_load(p, id, draw->init_s - draw->model_load_s, r);
+}
+
 /* Creates an instance of fn that serves nothing yet (pre-warmed or
  * provisioned); it counts as idle while it initialises. Returns 1 when the
  * pool has no room. */
@@ -354,12 +367,13 @@ int platform_spawn_idle(struct platform *p, uint32_t fn, int provisioned, double
 	struct fn_rt *f = &p->fn[fn];
 	const struct function_cfg *cfg = f->cfg;
 	double now = engine_now(p->engine);
-	if (pool_make_room(p, cfg->memory_mb))
+	uint32_t node = NONE;
+	if (pool_make_room(p, cfg->memory_mb) || (node_applies(p, f) && node_pick(p, f, &node)))
 		return 1;
 	uint32_t id = new_instance(p);
 	if (id == NONE)
 		return platform_fail(p, "cannot create another instance");
-	struct coldstart_draw draw;
+	struct coldstart_draw draw = { 0 };
 	cfg->cold_start->draw(cfg->cold_start_cfg, &f->rng_policy.gen, dist_mean(&cfg->service), &draw);
 	p->inst[id] = (struct instance){
 		.fn = fn,
@@ -377,6 +391,8 @@ int platform_spawn_idle(struct platform *p, uint32_t fn, int provisioned, double
 	p->pool_used_mb += cfg->memory_mb;
 	f->n_provisioned += provisioned != 0;
 	counts_add(p, fn, 0, 0, 1);
+	if (node != NONE)
+		return start_on_node(p, f, id, node, &draw, NONE);
 	if (draw.init_s > 0)
 		return engine_at(p->engine, now + draw.init_s, on_init_done, p, id)
 			? 0 : platform_fail(p, "cannot schedule an initialisation");
@@ -431,25 +447,41 @@ static void dispatch_warm(struct platform *p, struct fn_rt *f, struct request *r
 	rq->provisioned = in->provisioned;
 }
 
+/* Request r of f finds no room for a new instance: rejected. Returns 1. */
+static int drop_request(struct platform *p, struct fn_rt *f, uint32_t r, double now)
+{
+	p->req[r].outcome = REQ_REJECTED;
+	request_ends(p, f, r, now);
+	platform_free_request(p, r);
+	return 1;
+}
+
 /* A cold start: request r of f on a new instance. Returns 0 (its cold
- * service time in *service), 1 when the memory pool dropped the request
- * (reported and freed), <0 on failure. */
+ * service time in *service), 1 when the memory pool or a full cluster
+ * dropped the request (reported and freed) or it waits for a GPU, <0 on
+ * failure. */
 static int dispatch_cold(struct platform *p, struct fn_rt *f, uint32_t r, double now, double *service)
 {
 	struct request *rq = &p->req[r];
 	const struct function_cfg *cfg = f->cfg;
-	if (pool_make_room(p, cfg->memory_mb)) {
-		/* FaasCache's choice: no idle memory to evict, the request is dropped. */
-		rq->outcome = REQ_REJECTED;
-		request_ends(p, f, r, now);
-		platform_free_request(p, r);
-		return 1;
+	uint32_t node = NONE;
+	/* FaasCache's choice: no idle memory to evict, the request is dropped. */
+	if (pool_make_room(p, cfg->memory_mb))
+		return drop_request(p, f, r, now);
+	if (node_applies(p, f) && node_pick(p, f, &node)) {
+		/* No node with free GPUs, even after releasing idle instances:
+		 * it waits for one (on_limit "queue", its draw kept), or is
+		 * dropped as the memory pool drops. */
+		if (p->sc->platform.on_limit != ON_LIMIT_QUEUE)
+			return drop_request(p, f, r, now);
+		rq->service_s = *service;
+		return node_wait(p, r, now) < 0 ? ERR_RUNTIME : 1;
 	}
 	uint32_t id = new_instance(p);
 	if (id == NONE)
 		return platform_fail(p, "cannot create another instance");
 	struct instance *in = &p->inst[id];
-	struct coldstart_draw draw;
+	struct coldstart_draw draw = { 0 };
 	cfg->cold_start->draw(cfg->cold_start_cfg, &f->rng_cold.gen, *service, &draw);
 	*in = (struct instance){
 		.fn = rq->fn,
@@ -465,7 +497,13 @@ static int dispatch_cold(struct platform *p, struct fn_rt *f, uint32_t r, double
 	p->pool_used_mb += cfg->memory_mb;
 	if (p->busy)
 		busy_begins(p, id, draw.init_s);
-	if (draw.init_s > 0) {
+	if (node != NONE) {
+		/* Its init ends when its model is loaded; it runs then. */
+		counts_add(p, rq->fn, 1, 0, 0);
+		if (start_on_node(p, f, id, node, &draw, r) < 0)
+			return ERR_RUNTIME;
+		draw.init_s = NAN;   /* platform_dispatch leaves the run to platform_loaded */
+	} else if (draw.init_s > 0) {
 		counts_add(p, rq->fn, 1, 0, 0);
 		if (!engine_at(p->engine, now + draw.init_s, on_init_done, p, id))
 			return platform_fail(p, "cannot schedule an initialisation");
@@ -502,6 +540,23 @@ static void dispatch_oom(struct platform *p, struct fn_rt *f, struct request *rq
 	}
 }
 
+/* Request r of f, on its instance after init_s, runs service seconds from
+ * now (cut at its timeout), or shares its instance. */
+static int dispatch_run(struct platform *p, struct fn_rt *f, uint32_t r, double now, double service)
+{
+	struct request *rq = &p->req[r];
+	const struct function_cfg *cfg = f->cfg;
+	rq->outcome = service > cfg->timeout_s ? REQ_TIMED_OUT : REQ_COMPLETED;
+	rq->run_s = service > cfg->timeout_s ? cfg->timeout_s : service;
+	if (cfg->oom != OOM_NONE)
+		dispatch_oom(p, f, rq);
+	if (share_applies(cfg))
+		return share_start(p, r, now, service);
+	if (!engine_at(p->engine, now + rq->init_s + rq->run_s, platform_on_complete, p, r))
+		return platform_fail(p, "cannot schedule a completion");
+	return 0;
+}
+
 int platform_dispatch(struct platform *p, uint32_t r)
 {
 	struct request *rq = &p->req[r];
@@ -535,15 +590,29 @@ int platform_dispatch(struct platform *p, uint32_t r)
 	}
 	if (f->fc && pool_fc_started(p, f, rq->instance, now, rq->cold) < 0)
 		return ERR_RUNTIME;
-	rq->outcome = service > cfg->timeout_s ? REQ_TIMED_OUT : REQ_COMPLETED;
-	rq->run_s = service > cfg->timeout_s ? cfg->timeout_s : service;
-	if (cfg->oom != OOM_NONE)
-		dispatch_oom(p, f, rq);
-	if (share_applies(cfg))
-		return share_start(p, r, now, service);
-	if (!engine_at(p->engine, now + rq->init_s + rq->run_s, platform_on_complete, p, r))
-		return platform_fail(p, "cannot schedule a completion");
-	return 0;
+	if (isnan(rq->init_s)) {
+		/* Loading its model on a node: it runs once loaded. */
+		rq->service_s = service;
+		return 0;
+	}
+	return dispatch_run(p, f, r, now, service);
+}
+
+void platform_loaded(struct platform *p, uint32_t id, uint32_t r)
+{
+	double now = engine_now(p->engine);
+	if (r != NONE) {
+		struct request *rq = &p->req[r];
+		/* Runs from now, as if it had no init; then its init is known. */
+		rq->init_s = 0;
+		int rc = dispatch_run(p, &p->fn[rq->fn], r, now, rq->service_s);
+		rq->init_s = now - rq->start_s;
+		if (p->busy)
+			p->busy[id].init_s = rq->init_s;
+		if (rc < 0)
+			return;
+	}
+	on_init_done(p, id);
 }
 
 static void on_init_done(void *ctx, uint64_t arg)
@@ -555,11 +624,15 @@ static void on_init_done(void *ctx, uint64_t arg)
 	in->state = INST_WARM;
 	if (in->active == 0) {
 		make_idle_available(p, id);   /* pre-warmed or provisioned */
+		if (p->nodes)
+			node_kick(p);
 		return;
 	}
 	counts_add(p, in->fn, -1, 1, 0);
 	if (!in->doomed && in->active < f->cfg->concurrency_per_instance && avail_insert(p, f, id) < 0)
 		platform_fail(p, "cannot track available instances");
+	if (p->nodes)
+		node_kick(p);    /* it may take a waiting request */
 }
 
 /* How long instance in, idle from now, stays warm: 0 releases it at once. */
@@ -571,6 +644,17 @@ static inline double idle_ttl_s(struct fn_rt *f, const struct instance *in, doub
 	if (!in->provisioned && f->cfg->keepalive->max_lifetime)   /* recycled at that age */
 		ttl = fmin(ttl, in->created_s + f->cfg->keepalive->max_lifetime(f->cfg->keepalive_cfg) - now);
 	return ttl;
+}
+
+/* A slot of f was given back: requests waiting for one start. */
+static void drain_after(struct platform *p, struct fn_rt *f)
+{
+	if (f->cfg->reserved_concurrency) {
+		if (f->queue.head != NONE)
+			queue_drain(p, &f->queue, f);
+	} else if (p->shared_queue.head != NONE) {
+		queue_drain(p, &p->shared_queue, NULL);
+	}
 }
 
 void platform_on_complete(void *ctx, uint64_t arg)
@@ -624,12 +708,20 @@ void platform_on_complete(void *ctx, uint64_t arg)
 	}
 freed:
 	platform_free_request(p, r);
-	if (f->cfg->reserved_concurrency) {
-		if (f->queue.head != NONE)
-			queue_drain(p, &f->queue, f);
-	} else if (p->shared_queue.head != NONE) {
-		queue_drain(p, &p->shared_queue, NULL);
-	}
+	if (p->nodes)
+		node_kick(p);    /* an idle instance may serve, or give its GPUs to, a waiting request */
+	drain_after(p, f);
+}
+
+void platform_end_waiting(struct platform *p, uint32_t r, enum request_outcome outcome)
+{
+	struct fn_rt *f = &p->fn[p->req[r].fn];
+	double now = engine_now(p->engine);
+	p->req[r].outcome = outcome;
+	p->req[r].start_s = now;
+	request_ends(p, f, r, now);
+	platform_free_request(p, r);
+	drain_after(p, f);
 }
 
 static void on_expiry(void *ctx, uint64_t arg)
@@ -786,6 +878,11 @@ uint32_t platform_peak_shared_in_flight(const struct platform *p)
 	return p->peak_shared_in_flight;
 }
 
+void platform_model_loads(const struct platform *p, struct platform_model_loads *out)
+{
+	node_loads(p, out);
+}
+
 /* Functions with the same finite constant TTL share an expiry list; the
  * others get one each. */
 struct ttl_fn {
@@ -900,7 +997,7 @@ struct platform *platform_new_range(const struct scenario *sc, uint32_t first_fn
 	p->fch_on = sc->platform.pool_memory_mb != 0 && p->n_fn == sc->n_functions;
 	for (uint32_t i = 0; i < p->n_fn; i++)
 		p->fch_on &= p->fn[i].fc;
-	if (batch_init(p) < 0)
+	if (batch_init(p) < 0 || node_init(p, replication) < 0)
 		goto oom;
 	return p;
 oom:
@@ -921,6 +1018,7 @@ void platform_free(struct platform *p)
 	}
 	share_free(p);
 	batch_free(p);
+	node_free(p);
 	free(p->fn);
 	pool_free(p);
 	free(p->lists);

@@ -22,8 +22,9 @@
 enum request_outcome {
 	REQ_COMPLETED,
 	REQ_TIMED_OUT,        /* ran into the function's timeout_s: cut there and billed */
-	REQ_REJECTED,         /* over a concurrency limit with on_limit "reject", or no room in the memory pool */
-	REQ_QUEUE_TIMEOUT,    /* waited queue_timeout_s for a concurrency slot */
+	REQ_REJECTED,         /* over a concurrency limit with on_limit "reject", no room in the memory pool,
+			       * or no node with free GPUs (platform.nodes) */
+	REQ_QUEUE_TIMEOUT,    /* waited queue_timeout_s for a concurrency slot, or for GPUs */
 	REQ_OOM,              /* the function has too little memory (function_cfg.oom): failed,
 			       * billed for what ran, its instance discarded */
 };
@@ -119,5 +120,15 @@ const struct instance_counts *platform_counts(const struct platform *p, uint32_t
 uint64_t platform_evictions(const struct platform *p);
 /* Most requests that held a slot of the account pool at once. */
 uint32_t platform_peak_shared_in_flight(const struct platform *p);
+
+/* Model loads on GPU nodes (platform.nodes) that started in [warmup_s,
+ * duration_s], per storage tier they read from (models/storage.h): how
+ * many, and their seconds from start to end (contention included). */
+struct platform_model_loads {
+	uint64_t count[STORAGE_TIERS];
+	double seconds[STORAGE_TIERS];
+};
+/* All zero without nodes. */
+void platform_model_loads(const struct platform *p, struct platform_model_loads *out);
 
 #endif

@@ -64,6 +64,7 @@ struct collect {
 	int bills_instances;        /* the pricing model meters instance time */
 	int bills_busy;             /* ... or instances' busy periods (meter_busy) */
 	uint64_t *prov_busy_ms;     /* per function: ms its provisioned instances served in the window */
+	struct platform_model_loads loads;   /* on GPU nodes, set by the driver at the end */
 };
 
 /* Sets up the records of replication rep of sc (0, or ERR_RUNTIME with a

@@ -77,7 +77,8 @@ struct pull_ring {
 
 int partition_possible(const struct scenario *sc)
 {
-	return sc->platform.pool_memory_mb == 0;
+	/* GPU nodes are shared by every placed function. */
+	return sc->platform.pool_memory_mb == 0 && !sc->platform.nodes;
 }
 
 static void blocks_free(struct arrival_block *b)

@@ -104,6 +104,7 @@ static int serial_go(struct serial_run *sr)
 				  engine_failed(sr->engine));
 	collect_close_provisioned(&sr->d.c, sr->d.sc->duration_s);
 	platform_finish(sr->platform);
+	platform_model_loads(sr->platform, &sr->d.c.loads);
 	sr->d.c.events = engine_fired(sr->engine);
 	return sr->d.c.failed;
 }
@@ -180,6 +181,10 @@ static int fold(struct run_result *out, const struct scenario *sc, const struct 
 		usage_add(&d->usage, &b->usage);
 	}
 	out->events += c->events;
+	for (int t = 0; t < STORAGE_TIERS; t++) {
+		out->loads.count[t] += c->loads.count[t];
+		out->loads.seconds[t] += c->loads.seconds[t];
+	}
 	return rc;
 }
 

@@ -18,6 +18,7 @@
 #include "core/errbuf.h"
 #include "core/histo.h"
 #include "models/models.h"
+#include "platform/platform.h"
 #include "scenario/scenario.h"
 #include "run/stats.h"
 
@@ -70,6 +71,8 @@ struct run_result {
 	struct ts_bin *bins;
 	uint64_t events;
 	double wall_s;
+	/* Model loads on GPU nodes, summed over replications (platform.h). */
+	struct platform_model_loads loads;
 };
 
 int run_scenario(const struct scenario *sc, const struct run_options *opt, struct run_result *out,

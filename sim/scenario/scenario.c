@@ -181,7 +181,8 @@ static int parse_platform(struct scenario *s, const json_t *obj, const char *whe
 			  struct errbuf *err)
 {
 	static const char *const keys[] = { "account_concurrency", "on_limit", "queue_timeout_s",
-					    "idle_selection", "pool_memory_mb", "pool_eviction", NULL };
+					    "idle_selection", "pool_memory_mb", "pool_eviction", "nodes", "placement",
+					    NULL };
 	static const char *const on_limit[] = { "reject", "queue", NULL };
 	static const char *const eviction[] = { "shortfall", "whole-size", NULL };
 	static const char *const idle[] = { "mru", "newest", "lru", "random", NULL };
@@ -197,7 +198,8 @@ static int parse_platform(struct scenario *s, const json_t *obj, const char *whe
 	    (rc = ju_enum(obj, "idle_selection", where, JU_OPTIONAL, idle, &sel, err)) < 0 ||
 	    (rc = ju_uint(obj, "pool_memory_mb", where, JU_OPTIONAL, 0, UINT64_C(1) << 50,
 			  &p->pool_memory_mb, err)) < 0 ||
-	    (rc = ju_enum(obj, "pool_eviction", where, JU_OPTIONAL, eviction, &ev, err)) < 0)
+	    (rc = ju_enum(obj, "pool_eviction", where, JU_OPTIONAL, eviction, &ev, err)) < 0 ||
+	    (rc = nodes_parse_platform(s, obj, where, err)) < 0)
 		return rc;
 	p->pool_eviction = ev;
 	p->account_concurrency = (uint32_t)conc;
@@ -467,7 +469,7 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 	static const char *const keys[] = { "name", "memory_mb", "concurrency_per_instance",
 					    "reserved_concurrency", "timeout_s", "service", "work", "vcpus",
 					    "cold_start", "keepalive", "arrivals", "memory_fit", "cpu_fraction", "batch",
-					    "accelerator", NULL };
+					    "accelerator", "model", NULL };
 	char path[512];
 	const char *name = NULL;
 	double vcpus = NAN;
@@ -688,6 +690,7 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 	if (o.batch && (rc = parse_function_batch(s, f, obj, o.batch, where, err)) < 0)
 		return rc;
 	if ((rc = parse_function_cold_start(s, f, o.cold, where, err)) < 0 ||
+	    (rc = nodes_parse_function(s, f, obj, where, err)) < 0 ||
 	    (rc = parse_function_keepalive(s, f, o.ka, where, err)) < 0)
 		return rc;
 	if (!o.arrivals) {
@@ -899,7 +902,9 @@ static int parse_document(struct scenario *s, struct errbuf *err)
 	    (rc = parse_listed_functions(s, functions, path, &t, err)) < 0 ||
 	    (rc = add_workload_functions(s, o.defaults, &t, err)) < 0)
 		return rc;
-	return check_totals(s, &t, path, err);
+	if ((rc = check_totals(s, &t, path, err)) < 0)
+		return rc;
+	return nodes_finish(s, path, err);
 }
 
 /* "functions" (`path`): its shape, and room for every function, listed or
@@ -1104,7 +1109,9 @@ void scenario_free(struct scenario *s)
 		free(f->arrivals.trace_format);
 		batchprof_free(f->batch.profile);
 		free(f->batch.profile_path);
+		free(f->model_name);
 	}
+	nodes_free(s->platform.nodes);
 	trace_free(s->workload);
 	free(s->functions);
 	free(s->name_slots);

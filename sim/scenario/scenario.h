@@ -17,6 +17,7 @@
 #include "core/dist.h"
 #include "core/errbuf.h"
 #include "models/models.h"
+#include "scenario/nodes.h"
 #include "workload/trace.h"
 
 /* Documented limits (scenarios/README.md). */
@@ -104,6 +105,15 @@ struct function_cfg {
 	double cpu_fraction, cpu_width;
 	struct batch_cfg batch;
 	struct pricing_accel accel;        /* functions[i].accelerator as the plan resolved it */
+	/* On platform.nodes (scenario/nodes.h), a function with an accelerator
+	 * is placed: its model (functions[i].model, default its name and
+	 * cold_start.model.size_mb), that model's number in nodes_cfg.models,
+	 * and the node groups that can hold an instance (bit g). */
+	int placed;
+	char *model_name;
+	uint32_t model;
+	double model_size_gb;
+	uint64_t node_groups;
 };
 
 struct platform_cfg {
@@ -115,6 +125,7 @@ struct platform_cfg {
 	enum pool_eviction pool_eviction;
 	uint32_t reserved_total;           /* the functions' reserved_concurrency, summed
 					    * (<= account_concurrency, checked) */
+	struct nodes_cfg *nodes;           /* platform.nodes (scenario/nodes.h); NULL: none */
 };
 
 struct scenario {
