@@ -1,4 +1,5 @@
 #include "experiment/optimize.h"
+#include "experiment/perprovider.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -318,6 +319,16 @@ static double violation(const struct optimize_spec *spec, const struct points *g
 		sum += fabs(v - s->bound) / scale;
 	}
 	return sum;
+}
+
+int optimize_slo_met(const struct optimize_slo *s, double v)
+{
+	return slo_met(s, v);
+}
+
+double optimize_violation(const struct optimize_spec *spec, const struct optimize_result *r, size_t p)
+{
+	return violation(spec, &r->grid, p);
 }
 
 /* Better-than for the search: feasible first, then objective, then
@@ -1075,7 +1086,8 @@ int optimize_write(const char *dir, const struct optimize_spec *spec,
 	int rc;
 	if ((rc = points_save_csv(&r->grid, dir, "sweep.csv", err)) < 0 ||
 	    (rc = output_write_atomic(dir, "frontier.csv", write_frontier, &c, err)) < 0 ||
-	    (rc = output_write_atomic(dir, "optimize.json", write_json, &c, err)) < 0)
+	    (rc = output_write_atomic(dir, "optimize.json", write_json, &c, err)) < 0 ||
+	    (rc = perprovider_write(dir, spec, r, err)) < 0)
 		return rc;
 	return r->best >= 0 ? write_best_run(dir, r, opt, err) : 0;
 }

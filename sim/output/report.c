@@ -641,6 +641,189 @@ static void section_optimizer(struct doc *d, const char *dir)
 	json_decref(doc);
 }
 
+/* ---- best per provider (best_per_provider.csv, written by slsim optimize) ---- */
+
+#define MAX_PROVIDER_ROWS 64
+
+struct pp_line {
+	char *provider, *config, *status;
+	double monthly, monthly_ci, p99, p99_ci, obj, obj_ci;
+	int feasible;
+};
+
+static double cell_num(const struct csvr_row *row, long col)
+{
+	if (col < 0 || (size_t)col >= row->n_fields || !*row->fields[col])
+		return NAN;
+	char *end;
+	double v = strtod(row->fields[col], &end);
+	return *end ? NAN : v;
+}
+
+/* One row: the provider, its other parameters as "path=value, ...". */
+static void pp_line_read(const struct csvr_row *head, const struct csvr_row *row, long c_point, const long *col,
+			 struct pp_line *l)
+{
+	char cfg[2048] = "";
+	for (long k = 1; k < c_point && (size_t)k < row->n_fields; k++)
+		if (*row->fields[k])
+			snprintf(cfg + strlen(cfg), sizeof(cfg) - strlen(cfg), "%s%s=%s", *cfg ? ", " : "",
+				 head->fields[k], row->fields[k]);
+	l->provider = strdup(row->fields[0]);
+	l->config = strdup(cfg);
+	l->status = strdup(col[6] >= 0 && (size_t)col[6] < row->n_fields ? row->fields[col[6]] : "");
+	l->monthly = cell_num(row, col[0]);
+	l->monthly_ci = cell_num(row, col[1]);
+	l->p99 = cell_num(row, col[2]);
+	l->p99_ci = cell_num(row, col[3]);
+	l->obj = cell_num(row, col[4]);
+	l->obj_ci = cell_num(row, col[4] >= 0 ? col[4] + 1 : -1);
+	l->feasible = cell_num(row, col[5]) == 1;
+}
+
+/* Reads path into l[0 .. *n); obj names the objective's column (NULL: none). */
+static int pp_read(const char *path, const char *obj, struct pp_line *l, size_t *n, struct errbuf *err)
+{
+	struct csvr *r;
+	struct csvr_row row;
+	int rc = csvr_open(&r, path, err);
+	if (rc < 0)
+		return rc;
+	char **names = NULL;
+	struct csvr_row head = { 0 };
+	long c_point = -1, col[7];
+	if ((rc = csvr_next(r, &row, err)) == 1) {
+		const char *want[] = { "cost_usd.monthly", "cost_usd.monthly.ci95", "latency_s.p99", "latency_s.p99.ci95",
+				       obj ? obj : "", "feasible", "status" };
+		for (int i = 0; i < 7; i++)
+			col[i] = *want[i] ? csvr_find_column(&row, want[i]) : -1;
+		c_point = csvr_find_column(&row, "point");
+		names = calloc(row.n_fields, sizeof(*names));
+		for (size_t k = 0; names && k < row.n_fields; k++)
+			names[k] = strdup(row.fields[k]);
+		head.fields = (const char *const *)names;
+		head.n_fields = names ? row.n_fields : 0;
+	}
+	if (rc >= 0 && (c_point < 1 || col[0] < 0 || col[2] < 0 || col[5] < 0 || !names))
+		rc = errbuf_set(err, ERR_INPUT, "%s: not a best_per_provider.csv (expected provider, point, "
+			       "cost_usd.monthly, latency_s.p99, feasible, status)", path);
+	while (rc >= 0 && *n < MAX_PROVIDER_ROWS && (rc = csvr_next(r, &row, err)) == 1)
+		pp_line_read(&head, &row, c_point, col, &l[(*n)++]);
+	for (size_t k = 0; names && k < head.n_fields; k++)
+		free(names[k]);
+	free(names);
+	csvr_close(r);
+	return rc < 0 ? rc : 0;
+}
+
+/* "A (cfg)" */
+static void pp_name(char *buf, size_t size, const struct pp_line *l)
+{
+	snprintf(buf, size, *l->config ? "%s (%s)" : "%s", l->provider, l->config);
+}
+
+/* The one line a calculator would give: the cheapest (or best by the
+ * objective) provider meeting the SLOs and its margin over the next. */
+static void pp_sentence(char *text, size_t size, const struct pp_line *l, size_t n, const char *obj, int slos)
+{
+	const struct pp_line *a = n > 0 && l[0].feasible ? &l[0] : NULL, *b = n > 1 && l[1].feasible ? &l[1] : NULL;
+	int cost = !obj;
+	char lead[256], name[1024], va[96], vb[96];
+	snprintf(lead, sizeof(lead), "%s%s", cost ? "Cheapest" : "Best by ", cost ? "" : obj);
+	if (!a) {
+		snprintf(text, size, "No provider meets the SLOs; best_per_provider.csv lists each one's closest point.");
+		return;
+	}
+	pp_name(name, sizeof(name), a);
+	double x = cost ? a->monthly : a->obj, y = b ? (cost ? b->monthly : b->obj) : NAN;
+	double cx = cost ? a->monthly_ci : a->obj_ci, cy = b ? (cost ? b->monthly_ci : b->obj_ci) : NAN;
+	if (cost)
+		snprintf(va, sizeof(va), "$%.4g/month", x);
+	else
+		snprintf(va, sizeof(va), "%s %.4g ($%.4g/month)", obj, x, a->monthly);
+	if (!b) {
+		snprintf(text, size, "%s%s: %s at %s, the only provider %s.", lead, slos ? " meeting the SLOs" : "", name, va,
+			 slos ? "meeting them" : "simulated");
+		return;
+	}
+	if (cost)
+		snprintf(vb, sizeof(vb), "$%.4g/month", y);
+	else
+		snprintf(vb, sizeof(vb), "%s %.4g", obj, y);
+	int n1 = snprintf(text, size, "%s%s: %s at %s, %.3g %% (%s%.4g) less than the next, %s (%s).", lead,
+			  slos ? " meeting the SLOs" : "", name, va, y != 0 ? 100 * (y - x) / y : 0.0, cost ? "$" : "",
+			  y - x, b->provider, vb);
+	if (isfinite(cx) && isfinite(cy) && y - x <= sqrt(cx * cx + cy * cy) && n1 > 0 && (size_t)n1 < size)
+		snprintf(text + n1 - 1, size - (size_t)(n1 - 1),
+			 "; the difference is within the 95 %% intervals, so the two are not clearly apart.");
+}
+
+static void pp_table(struct doc *d, const struct pp_line *l, size_t n, const char *obj)
+{
+	const char *cols[] = { "provider", "configuration", "monthly cost (730 h)", "p99 latency (s)", "status", obj };
+	size_t nc = obj ? 6 : 5;
+	table_start(d, cols, nc);
+	for (size_t i = 0; i < n; i++) {
+		char c[4][128], id[160];
+		usd(c[0], sizeof(c[0]), l[i].monthly, l[i].monthly_ci);
+		fmt(c[1], sizeof(c[1]), l[i].p99, l[i].p99_ci);
+		if (isfinite(l[i].p99_ci) && l[i].p99_ci < l[i].p99 * HISTO_REL_ERROR)
+			/* Replications in one histogram bucket: not "± 0". */
+			snprintf(c[1], sizeof(c[1]), "%.4g ± %g %%", l[i].p99, 100 * HISTO_REL_ERROR);
+		fmt(c[2], sizeof(c[2]), l[i].obj, l[i].obj_ci);
+		const char *cells[] = { l[i].provider, *l[i].config ? l[i].config : "-", c[0], c[1], l[i].status, c[2] };
+		snprintf(id, sizeof(id), "provider-%s", l[i].provider);
+		table_row(d, cells, nc, id);
+	}
+	table_end(d);
+}
+
+/* The report's lead when the optimiser compared providers: each one's best
+ * configuration meeting the SLOs, and which is cheapest by how much. */
+static int section_per_provider(struct doc *d, const char *dir, struct errbuf *err)
+{
+	char path[4200], text[2048];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/best_per_provider.csv", dir);
+	if (stat(path, &st) != 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/optimize.json", dir);
+	json_t *o = json_load_file(path, 0, NULL);
+	const char *objective = json_string_value(json_object_get(o, "objective"));
+	int slos = json_array_size(json_object_get(o, "slo")) > 0;
+	const char *obj = objective && strcmp(objective, "cost_usd.total") != 0 && strcmp(objective, "cost_usd.monthly") != 0 &&
+			  strcmp(objective, "cost_usd.per_million") != 0 ? objective : NULL;
+	struct pp_line l[MAX_PROVIDER_ROWS];
+	size_t n = 0;
+	snprintf(path, sizeof(path), "%s/best_per_provider.csv", dir);
+	int rc = pp_read(path, obj && strcmp(obj, "latency_s.p99") != 0 ? obj : NULL, l, &n, err);
+	if (rc == 0) {
+		if (obj && strcmp(obj, "latency_s.p99") == 0)
+			for (size_t i = 0; i < n; i++) {
+				l[i].obj = l[i].p99;
+				l[i].obj_ci = l[i].p99_ci;
+			}
+		heading(d, 2, "Best configuration per provider");
+		pp_sentence(text, sizeof(text), l, n, obj, slos);
+		fputs("<p class=\"big\" id=\"best-provider\">", d->html);
+		html_esc(d->html, text);
+		fputs("</p>\n", d->html);
+		fputs("**", d->md);
+		md_esc(d->md, text);
+		fputs("**\n\n", d->md);
+		para(d, "Each provider's best point by the optimiser's objective among its own points (best_per_provider.csv); "
+			"monthly = 730 h, means with 95 % half-widths.");
+		pp_table(d, l, n, obj && strcmp(obj, "latency_s.p99") != 0 ? obj : NULL);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(l[i].provider);
+		free(l[i].config);
+		free(l[i].status);
+	}
+	json_decref(o);
+	return rc;
+}
+
 /* What the baseline is and how each kind of traffic source was scaled
  * (kinds: BASELINE_SRC_* bits): only what was done. */
 static void baseline_intro(struct doc *d, const struct baseline_cfg *b, unsigned kinds)
@@ -799,6 +982,8 @@ int report_dir(const char *dir, const struct report_options *opt, struct errbuf 
 	if (rc < 0)
 		goto out;
 	page_start(&d, dir, summary);
+	if ((rc = section_per_provider(&d, dir, err)) < 0)
+		goto out;
 
 	if (summary) {
 		section_scenario(&d, summary, scen);
