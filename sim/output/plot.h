@@ -21,7 +21,14 @@
 
 struct plot_options {
 	const char *metric;     /* heat-map figure; NULL: cost_usd.per_million */
+	int log_y;              /* log y axes on the sweep plots; 0: only where
+				 * max / min of the positive values > PLOT_LOG_RATIO */
 };
+
+/* A sweep plot's cost or latency axis is log-scale (without --log-y) when
+ * its largest positive value is more than this times its smallest: a point
+ * that dwarfs the rest would flatten them on a linear axis. */
+#define PLOT_LOG_RATIO 100
 
 struct plot_item {
 	char name[64];          /* DIR/plots/<name>.png and .svg */

@@ -948,7 +948,7 @@ static int section_plots(struct doc *d, const char *dir, const struct report_opt
 			 struct errbuf *err)
 {
 	struct plot_set plots;
-	struct plot_options po = { .metric = opt->metric };
+	struct plot_options po = { .metric = opt->metric, .log_y = opt->log_y };
 	int rc = plot_dir(dir, &po, &plots, err);
 	if (rc < 0)
 		return rc;

@@ -38,6 +38,7 @@ struct report_options {
 	size_t n_scales;               /* 0: the default scales */
 	double scales[REPORT_MAX_SCALES];
 	const char *metric;            /* heat-map figure, NULL: default */
+	int log_y;                     /* plot_options.log_y */
 };
 
 /* The default traffic scales of the baseline curve. */
