@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "core/histo.h"
 #include "experiment/points.h"
 #include "output/plot.h"
 #include "suites.h"
@@ -185,9 +186,158 @@ START_TEST(errors)
 }
 END_TEST
 
+/* A stand-in for gnuplot ($SLSIM_GNUPLOT): it appends "<script> <-e
+ * assignments>" to plots/args.log and writes a token output file, so tests
+ * read what slsim asked gnuplot to draw. Returns the log's path. */
+static const char *fake_gnuplot(const char *dir)
+{
+	const char *path = tu_write(dir, "fake-gnuplot",
+				    "#!/bin/sh\n"
+				    "printf '%s %s\\n' \"$(basename \"$3\")\" \"$2\" >>\"$(dirname \"$3\")/args.log\"\n"
+				    "out=$(printf '%s\\n' \"$2\" | sed -n \"s/^in='[^']*'; out='\\([^']*\\)'; .*/\\1/p\")\n"
+				    "printf 'drawn' >\"$out\"\n");
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	setenv("SLSIM_GNUPLOT", path, 1);
+	return path;
+}
+
+/* The number assigned to name= on the log's line for script (NAN if none). */
+static double gp_arg(const char *log, const char *script, const char *name)
+{
+	char want[128];
+	snprintf(want, sizeof(want), "%s ", script);
+	const char *line = strstr(log, want);
+	ck_assert_msg(line != NULL, "gnuplot was not run on %s:\n%s", script, log);
+	const char *end = strchr(line, '\n');
+	snprintf(want, sizeof(want), " %s=", name);
+	const char *at = strstr(line, want);
+	return at && at < end ? strtod(at + strlen(want), NULL) : NAN;
+}
+
+/* latency_cdf.csv of service times uniform on [1, 2] s (no cold-start
+ * delay, no queue): ccdf = 1 - cdf, counted, non-increasing to 0; at each
+ * bucket's upper edge u (value x (1 + g) / 2, histo.h) it is 1 - F(u) = 2 - u
+ * within the Kolmogorov-Smirnov bound 1.95 / sqrt(N) (0.1 %, every row at
+ * once); the quantiles the plot marks are 1.5, 1.99 and 1.999 s within 4
+ * standard errors sqrt(q (1 - q) / N) / f (f = 1) plus the histogram's
+ * 0.4 %; the CCDF axis reaches 1e-5, a decade below min(1e-4, 1 / N). */
+START_TEST(ccdf_data_and_marked_quantiles)
+{
+	const char *dir = tu_tmpdir();
+	char out[600];
+	const char *scen = tu_write(dir, "u.json",
+		"{\"seed\": 7, \"duration_s\": 10000, \"functions\": [{\"name\": \"u\", \"memory_mb\": 128,"
+		" \"service\": {\"dist\": \"uniform\", \"min_s\": 1, \"max_s\": 2},"
+		" \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 0}},"
+		" \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 10}}]}");
+	snprintf(out, sizeof(out), "%s/run", dir);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s'", scen, out), 0);
+	json_t *sum = tu_load_json(out, "summary.json");
+	double n = json_number_value(json_object_get(json_object_get(sum, "totals"), "completed"));
+	json_decref(sum);
+	ck_assert(n > 95000 && n < 105000);
+	char *csv = tu_read(out, "latency_cdf.csv");
+	ck_assert_msg(strncmp(csv, "latency_s,cdf,ccdf\n", 19) == 0, "%.40s", csv);
+	double g = 1 + 2 * HISTO_REL_ERROR / (1 - HISTO_REL_ERROR), last = 1, x, c, t;
+	size_t rows = 0, checked = 0;
+	for (const char *line = strchr(csv, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
+		ck_assert_int_eq(sscanf(line, "%lf,%lf,%lf", &x, &c, &t), 3);
+		ck_assert_double_eq_tol(t, 1 - c, 1e-15);
+		ck_assert_msg(t <= last, "ccdf rises to %g at %g", t, x);
+		ck_assert_double_eq_tol(t * n, nearbyint(t * n), 1e-6);   /* a count over N */
+		last = t;
+		double u = x * (1 + g) / 2;
+		if (rows++ > 0 && u < 2 && strchr(strchr(line, '\n') + 1, '\n')) {   /* not the clamped end buckets */
+			ck_assert_msg(fabs(t - (2 - u)) <= 1.95 / sqrt(n), "ccdf %g at %g, 1 - F = %g", t, u, 2 - u);
+			checked++;
+		}
+	}
+	ck_assert_double_eq(last, 0);
+	ck_assert_uint_gt(checked, 80);
+	free(csv);
+
+	fake_gnuplot(dir);
+	struct plot_set set;
+	struct errbuf err = { "" };
+	ck_assert_msg(plot_dir(out, NULL, &set, &err) == 0, "%s", err.msg);
+	char plots[700];
+	snprintf(plots, sizeof(plots), "%s/plots", out);
+	char *log = tu_read(plots, "args.log");
+	static const double q[] = { 0.5, 0.99, 0.999 };
+	static const char *const names[] = { "p50", "p99", "p999" };
+	for (int k = 0; k < 3; k++) {
+		double want = 1 + q[k], tol = 4 * sqrt(q[k] * (1 - q[k]) / n) + want * HISTO_REL_ERROR;
+		ck_assert_double_eq_tol(gp_arg(log, "latency_cdf.gp", names[k]), want, tol);
+	}
+	ck_assert_double_eq_tol(gp_arg(log, "latency_cdf.gp", "ymin"), 1e-5, 1e-20);
+	ck_assert(isnan(gp_arg(log, "latency_cdf.gp", "hasccdf")));
+	free(log);
+}
+END_TEST
+
+/* Writes a hand-made sweep.csv of one parameter (param) with these costs
+ * (cost column costcol) and p50 / p99 latencies into a fresh folder. */
+static const char *hand_sweep(const char *param, const char *costcol, const char *const *values, const double *cost,
+			      const double *p99, size_t n)
+{
+	const char *dir = tu_tmpdir();
+	char text[4096];
+	int len = snprintf(text, sizeof(text),
+			   "point,%s,invocations,invocations.ci95,%s,%s.ci95,latency_s.p50,latency_s.p50.ci95,"
+			   "latency_s.p99,latency_s.p99.ci95,status\n", param, costcol, costcol);
+	for (size_t i = 0; i < n; i++)
+		len += snprintf(text + len, sizeof(text) - (size_t)len, "%zu,%s,1000,,%.17g,,%.17g,,%.17g,,ok\n", i,
+				values[i], cost[i], p99[i] / 2, p99[i]);
+	tu_write(dir, "sweep.csv", text);
+	return dir;
+}
+
+/* Log axes: by themselves when an axis's largest positive value exceeds 100
+ * times its smallest (150x: log; exactly 100x: linear), on every cost and
+ * latency axis with --log-y; the scripts draw them (real gnuplot). */
+START_TEST(log_y_axes)
+{
+	static const char *const mem[] = { "128", "1024", "4096" }, *const prov[] = { "aws-lambda-x86", "gcf-gen2" };
+	static const double wide[] = { 1, 2, 150 }, edge[] = { 1, 50, 100 }, lat[] = { 0.1, 0.2, 0.5 };
+	static const double pcost[] = { 1, 101 }, plat[] = { 0.3, 0.4 };
+	struct {
+		const char *dir, *script;
+		int force;
+		double logy, logy2;
+	} c[] = {
+		{ hand_sweep("functions[0].memory_mb", "cost_usd.per_million", mem, wide, lat, 3), "sweep_param.gp", 0, 1, 0 },
+		{ hand_sweep("functions[0].memory_mb", "cost_usd.per_million", mem, edge, lat, 3), "sweep_param.gp", 0, 0, 0 },
+		{ hand_sweep("functions[0].memory_mb", "cost_usd.per_million", mem, edge, lat, 3), "sweep_param.gp", 1, 1, 1 },
+		{ hand_sweep("provider", "cost_usd.total", prov, pcost, plat, 2), "sweep_provider.gp", 0, 1, 0 },
+	};
+	const char *tools = tu_tmpdir();
+	struct errbuf err = { "" };
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		fake_gnuplot(tools);
+		struct plot_options po = { .log_y = c[i].force };
+		struct plot_set set;
+		ck_assert_msg(plot_dir(c[i].dir, &po, &set, &err) == 0, "%s", err.msg);
+		char plots[700];
+		snprintf(plots, sizeof(plots), "%s/plots", c[i].dir);
+		char *log = tu_read(plots, "args.log");
+		ck_assert_msg(gp_arg(log, c[i].script, "logy") == c[i].logy, "case %zu: %s", i, log);
+		ck_assert_msg(gp_arg(log, c[i].script, "logy2") == c[i].logy2, "case %zu: %s", i, log);
+		free(log);
+		/* The real gnuplot draws the same. */
+		unsetenv("SLSIM_GNUPLOT");
+		ck_assert_msg(plot_dir(c[i].dir, &po, &set, &err) == 0, "%s", err.msg);
+		snprintf(plots, sizeof(plots), "%s/plots", c[i].dir);
+		assert_png(plots, strcmp(c[i].script, "sweep_param.gp") == 0 ? "sweep_memory.png" : "sweep_provider.png",
+			   strcmp(c[i].script, "sweep_param.gp") == 0 ? 900 : 1000);
+	}
+	/* The command line takes --log-y. */
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "plot '%s' --log-y", c[1].dir), 0);
+}
+END_TEST
+
 Suite *plot_suite(void)
 {
-	return TU_SUITE("plot", "core", 120, run_plots, sweep_plots, errors);
+	return TU_SUITE("plot", "core", 120, run_plots, sweep_plots, errors, ccdf_data_and_marked_quantiles, log_y_axes);
 }
 
 /* ---- report ----------------------------------------------------------- */
