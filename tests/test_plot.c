@@ -335,9 +335,59 @@ START_TEST(log_y_axes)
 }
 END_TEST
 
+/* compare.csv of two policies on a periodic function (a request every 10 s
+ * for 10 h, 0.2 s each plus a 1-s cold start, 128 MB on Lambda x86):
+ * without keep-alive every request is cold, 3601 x 1.2 s billed, $0.7098 a
+ * month (73 windows); with a 60-s TTL one is, (3601 x 0.2 + 1) s, $0.1623.
+ * Ratios 1 and 1/3601 span over 100x: a log axis from 1e-4. One key entry
+ * per policy with its monthly cost; gnuplot draws it; the report shows it. */
+START_TEST(compare_plot)
+{
+	const char *dir = tu_tmpdir();
+	char out[600], plots[700];
+	const char *scen = tu_write(dir, "c.json",
+		"{\"seed\": 5, \"duration_s\": 36000, \"functions\": [{\"name\": \"f\", \"memory_mb\": 128,"
+		" \"service\": {\"dist\": \"constant\", \"value_s\": 0.2},"
+		" \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 1}},"
+		" \"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}}],"
+		" \"compare\": {\"keepalive\": [{\"policy\": \"none\"}, {\"policy\": \"fixed\", \"ttl_s\": 60}]}}");
+	snprintf(out, sizeof(out), "%s/cmp", dir);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s'", scen, out), 0);
+	char want[2][64];
+	snprintf(want[0], sizeof(want[0]), "t0='none: $%.4g/month'", (3601 * 1.2 * 0.125 * 0.0000166667 + 3601 * 0.2e-6) * 73);
+	snprintf(want[1], sizeof(want[1]), "t1='fixed: $%.4g/month'", ((3601 * 0.2 + 1) * 0.125 * 0.0000166667 + 3601 * 0.2e-6) * 73);
+	ck_assert_str_eq(want[0], "t0='none: $0.7098/month'");
+	ck_assert_str_eq(want[1], "t1='fixed: $0.1623/month'");
+	fake_gnuplot(dir);
+	struct plot_set set;
+	struct errbuf err = { "" };
+	ck_assert_msg(plot_dir(out, NULL, &set, &err) == 0, "%s", err.msg);
+	ck_assert(has_item(&set, "compare"));
+	snprintf(plots, sizeof(plots), "%s/plots", out);
+	char *log = tu_read(plots, "args.log");
+	ck_assert_double_eq(gp_arg(log, "compare.gp", "n"), 2);
+	ck_assert_double_eq(gp_arg(log, "compare.gp", "logy"), 1);
+	ck_assert_double_eq_tol(gp_arg(log, "compare.gp", "ymin"), 1e-4, 1e-19);
+	for (int k = 0; k < 2; k++)
+		ck_assert_msg(strstr(log, want[k]) != NULL, "no %s in %s", want[k], log);
+	free(log);
+	unsetenv("SLSIM_GNUPLOT");
+	char *o, *e;
+	ck_assert_int_eq(tu_slsim(&o, &e, "report '%s'", out), 0);
+	free(o);
+	free(e);
+	assert_png(plots, "compare.png", 1100);
+	assert_svg(plots, "compare.svg");
+	char *md = tu_read(out, "report.md");
+	ck_assert_ptr_nonnull(strstr(md, "](plots/compare.png)"));
+	free(md);
+}
+END_TEST
+
 Suite *plot_suite(void)
 {
-	return TU_SUITE("plot", "core", 120, run_plots, sweep_plots, errors, ccdf_data_and_marked_quantiles, log_y_axes);
+	return TU_SUITE("plot", "core", 120, run_plots, sweep_plots, errors, ccdf_data_and_marked_quantiles, log_y_axes,
+			 compare_plot);
 }
 
 /* ---- report ----------------------------------------------------------- */

@@ -527,6 +527,67 @@ static int plot_cdf(const char *dir, struct plot_set *set, struct errbuf *err)
 				  "latency_cdf.gp", "latency_cdf.csv", vars, err);
 }
 
+/* ---- compare.csv --------------------------------------------------------- */
+
+/* The policies' cold-start ratio against idle GB-s, labelled with their
+ * monthly cost (the window's total when compare.csv has no monthly
+ * figure); a log y axis when the largest ratio is over PLOT_LOG_RATIO times
+ * the smallest positive one (or with --log-y), zeros on its bottom. */
+static int plot_compare(const char *dir, int log_y, struct plot_set *set, struct errbuf *err)
+{
+	char path[4096], vars[9216] = "";
+	snprintf(path, sizeof(path), "%s/compare.csv", dir);
+	struct csvr *r;
+	struct csvr_row row;
+	int rc = csvr_open(&r, path, err);
+	if (rc < 0)
+		return rc;
+	long cr = -1, ci = -1, cm = -1, ct = -1;
+	if ((rc = csvr_next(r, &row, err)) == 1) {
+		cr = csvr_find_column(&row, "cold_start_ratio");
+		ci = csvr_find_column(&row, "idle_gb_s");
+		cm = csvr_find_column(&row, "cost_usd.monthly");
+		ct = csvr_find_column(&row, "cost_usd.total");
+	}
+	if (rc >= 0 && (cr < 0 || ci < 0 || ct < 0))
+		rc = errbuf_set(err, ERR_INPUT, "%s: expected columns cold_start_ratio, idle_gb_s, cost_usd.total", path);
+	double lo = INFINITY, hi = 0;
+	size_t n = 0;
+	char keys[8192] = "";
+	while (rc >= 0 && (rc = csvr_next(r, &row, err)) == 1) {
+		if (row.n_fields <= (size_t)(cr > ct ? (cm > cr ? cm : cr) : (cm > ct ? cm : ct)))
+			continue;
+		double v = strtod(row.fields[cr], NULL), c = strtod(row.fields[cm >= 0 ? cm : ct], NULL);
+		if (v > 0) {
+			lo = fmin(lo, v);
+			hi = fmax(hi, v);
+		}
+		/* The key's entry of row n: t<n>='policy: $cost/month'. */
+		char name[16], text[256];
+		snprintf(name, sizeof(name), "t%zu", n++);
+		snprintf(text, sizeof(text), "%s: $%.4g%s%s", row.fields[0], c, cm >= 0 ? "/month" : " in the window",
+			 v == 0 && *row.fields[cr] ? " (no cold start)" : "");
+		gp_var(keys, sizeof(keys), name, text);
+	}
+	csvr_close(r);
+	if (rc < 0)
+		return rc;
+	if (cm < 0) {
+		gp_var(vars, sizeof(vars), "costcol", "cost_usd.total");
+		gp_var(vars, sizeof(vars), "costunit", " in the window");
+	}
+	if (n <= 40 && strlen(keys) + 1 < sizeof(keys)) {
+		gp_num(vars, sizeof(vars), "n", (double)n);
+		snprintf(vars + strlen(vars), sizeof(vars) - strlen(vars), "%s", keys);
+	}
+	if (hi > 0 && (log_y || hi > PLOT_LOG_RATIO * lo)) {
+		gp_num(vars, sizeof(vars), "logy", 1);
+		gp_num(vars, sizeof(vars), "ymin", pow(10, floor(log10(lo / 2))));
+	}
+	return draw(dir, set, "compare", "Keep-alive policies: cold-start ratio against idle GB-s, labelled with cost",
+		    "compare.gp", "compare.csv", vars, err);
+}
+
 /* ---- baseline.csv ------------------------------------------------------ */
 
 static int plot_baseline(const char *dir, struct plot_set *set, struct errbuf *err)
@@ -578,9 +639,10 @@ int plot_dir(const char *dir, const struct plot_options *opt, struct plot_set *o
 	int run = file_exists(dir, "latency_cdf.csv") || file_exists(dir, "timeseries.csv") ||
 		  file_exists(dir, "summary.csv");
 	int sweep = file_exists(dir, "sweep.csv"), base = file_exists(dir, "baseline.csv");
-	if (!run && !sweep && !base)
+	int compare = file_exists(dir, "compare.csv");
+	if (!run && !sweep && !base && !compare)
 		return errbuf_set(err, ERR_INPUT,
-				  "%s: nothing to plot (expected the files of slsim run, sweep or optimize: summary.csv, timeseries.csv, latency_cdf.csv, sweep.csv, baseline.csv)",
+				  "%s: nothing to plot (expected the files of slsim run, sweep or optimize: summary.csv, timeseries.csv, latency_cdf.csv, sweep.csv, baseline.csv, compare.csv)",
 				  dir);
 	snprintf(plots, sizeof(plots), "%s/plots", dir);
 	int rc = plot_write_scripts(plots, err);
@@ -596,5 +658,7 @@ int plot_dir(const char *dir, const struct plot_options *opt, struct plot_set *o
 		rc = plot_sweep(dir, "sweep.csv", metric, opt && opt->log_y, out, err);
 	if (rc == 0 && base)
 		rc = plot_baseline(dir, out, err);
+	if (rc == 0 && compare)
+		rc = plot_compare(dir, opt && opt->log_y, out, err);
 	return rc;
 }

@@ -5,7 +5,8 @@
  * time series, per-function bars; sweep.csv: cost and latency against one
  * numeric parameter, the keep-alive trade-off, bars per category such as
  * provider, a heat map for two parameters; baseline.csv: serverless against
- * VMs), writing the gnuplot scripts (compiled into the binary from
+ * VMs; compare.csv: the keep-alive policies' cold starts against idle
+ * GB-s), writing the gnuplot scripts (compiled into the binary from
  * scripts/gnuplot/) into DIR/plots/, and running gnuplot on them as a
  * separate program to produce DIR/plots/<name>.png and .svg. gnuplot's own
  * messages go to DIR/plots/gnuplot.log. The program is `gnuplot` on the

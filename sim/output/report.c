@@ -970,8 +970,10 @@ int report_dir(const char *dir, const struct report_options *opt, struct errbuf 
 	char sweep[4200];
 	struct stat st;
 	snprintf(sweep, sizeof(sweep), "%s/sweep.csv", dir);
-	if (rc == 0 && !summary && stat(sweep, &st) != 0)
-		rc = errbuf_set(err, ERR_INPUT, "%s: no results to report (expected summary.json from slsim run or sweep.csv)", dir);
+	char compare[4200];
+	snprintf(compare, sizeof(compare), "%s/compare.csv", dir);
+	if (rc == 0 && !summary && stat(sweep, &st) != 0 && stat(compare, &st) != 0)
+		rc = errbuf_set(err, ERR_INPUT, "%s: no results to report (expected summary.json from slsim run, sweep.csv or compare.csv)", dir);
 	struct doc d = { 0 };
 	if (rc == 0) {
 		d.html = open_memstream(&d.html_buf, &d.html_len);
