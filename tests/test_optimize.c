@@ -726,6 +726,10 @@ START_TEST(cli_unsatisfiable_slo_and_usage)
 				  scen, out), 0);
 	ck_assert_ptr_nonnull(strstr(o, "BEST"));
 	free(o);
+	/* Long parameter paths are whole in the table's header, not cut. */
+	ck_assert_int_eq(tu_slsim(&o, NULL, "optimize '%s' --vary 'functions[0].keepalive.ttl_s=60,600' -o '%s'", scen, out), 0);
+	ck_assert_ptr_nonnull(strstr(o, " functions[0].keepalive.ttl_s "));
+	free(o);
 	/* Usage errors: exit 2 with the reason. */
 	tu_slsim_says(2, "--vary", "optimize '%s' --slo 'p99<=1'", scen);
 	tu_slsim_says(2, "unknown figure", "optimize '%s' --vary 'x=1' --slo 'p77<=1'", scen);

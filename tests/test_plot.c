@@ -552,7 +552,70 @@ START_TEST(report_month_warnings_and_ranges)
 }
 END_TEST
 
+/* The report's tables: every header whole in report.md (and in the HTML,
+ * where headers break between words only), a 192-character function name
+ * whole in both function tables, each function's service and arrival models
+ * in words instead of "default"; a workload's functions as one row. */
+START_TEST(report_tables_whole_headers_and_models)
+{
+	const char *dir = tu_tmpdir();
+	char name[200], text[4096], out[600], *o, *e;
+	snprintf(name, sizeof(name), "an-inference-function-whose-name-is-long-%0150d", 0);
+	tu_write(dir, "arr.csv", "timestamp_s,function,duration_s\n1,replay,0.5\n30,replay,0.25\n");
+	snprintf(text, sizeof(text),
+		 "{\"name\": \"tables\", \"seed\": 1, \"duration_s\": 600, \"functions\": ["
+		 " {\"name\": \"%s\", \"memory_mb\": 512, \"service\": {\"dist\": \"lognormal\", \"median_s\": 0.2, \"sigma\": 0.5},"
+		 "  \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 2}},"
+		 " {\"name\": \"cpu\", \"memory_mb\": 1769, \"work\": {\"cpu_s\": 1.2, \"io_s\": 0.1},"
+		 "  \"arrivals\": {\"process\": \"periodic\", \"period_s\": 60}},"
+		 " {\"name\": \"replay\", \"memory_mb\": 256, \"service\": {\"dist\": \"constant\", \"value_s\": 0.3},"
+		 "  \"arrivals\": {\"process\": \"trace\", \"path\": \"arr.csv\"}}]}", name);
+	const char *scen = tu_write(dir, "t.json", text);
+	snprintf(out, sizeof(out), "%s/t", dir);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s'", scen, out), 0);
+	ck_assert_int_eq(tu_slsim(&o, &e, "report '%s'", out), 0);
+	free(o);
+	free(e);
+	char *md = tu_read(out, "report.md");
+	static const char *const want[] = {
+		"| function | memory (MB) | service | cold start | keep-alive | arrivals |",
+		"| function | monthly cost (730 h, list prices) | cost per million | cold-start ratio | p99 latency (s) |",
+		"| 512 | lognormal(median 0.2 s, σ 0.5) | default | default | poisson 2/s |",
+		"| cpu | 1769 | work 1.2 CPU-s + 0.1 s I/O | default | default | periodic every 60 s |",
+		"| replay | 256 | trace durations where given, else constant 0.3 s | default | default | trace file arr.csv |",
+	};
+	for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++)
+		ck_assert_msg(strstr(md, want[k]) != NULL, "report.md lacks %s:\n%s", want[k], md);
+	char row[300];
+	snprintf(row, sizeof(row), "| %s | 512 |", name);
+	ck_assert_msg(strstr(md, row) != NULL, "the long name is cut in the function table");
+	snprintf(row, sizeof(row), "| %s | $", name);
+	ck_assert_msg(strstr(md, row) != NULL, "the long name is cut in the cost table");
+	ck_assert_ptr_null(strstr(md, "| default |\n"));   /* no arrivals column says "default" */
+	free(md);
+	char *html = tu_read(out, "report.html");
+	ck_assert_ptr_nonnull(strstr(html, "<th>memory (MB)</th><th>service</th><th>cold start</th>"));
+	ck_assert_ptr_nonnull(strstr(html, "th{background:#f3f3f3;overflow-wrap:normal;word-break:normal;hyphens:none}"));
+	free(html);
+
+	/* A generator's functions: one row of function_defaults. */
+	scen = tu_write(dir, "g.json", "{\"name\": \"gen\", \"seed\": 1, \"workload\": {\"format\": \"generator\", \"pattern\": \"iot\","
+			" \"devices\": 20, \"duration_s\": 600}, \"function_defaults\": {\"memory_mb\": 256,"
+			" \"service\": {\"dist\": \"gamma\", \"mean_s\": 0.05, \"cv\": 0.5}}}");
+	snprintf(out, sizeof(out), "%s/g", dir);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s'", scen, out), 0);
+	ck_assert_int_eq(tu_slsim(&o, &e, "report '%s'", out), 0);
+	free(o);
+	free(e);
+	md = tu_read(out, "report.md");
+	ck_assert_msg(strstr(md, "| (the workload's functions) | 256 | gamma(mean 0.05 s, cv 0.5) | default | default | generator iot |"),
+		      "%s", md);
+	free(md);
+}
+END_TEST
+
 Suite *report_suite(void)
 {
-	return TU_SUITE("report", "core", 300, report_renders_in_chromium, report_month_warnings_and_ranges);
+	return TU_SUITE("report", "core", 300, report_renders_in_chromium, report_month_warnings_and_ranges,
+			 report_tables_whole_headers_and_models);
 }

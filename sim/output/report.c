@@ -197,6 +197,104 @@ static void usd(char *buf, size_t size, double v, double ci)
 
 /* ---- sections ----------------------------------------------------------- */
 
+/* A distribution in words: "lognormal(median 0.2 s, σ 0.5)". */
+static void describe_dist(char *buf, size_t size, const json_t *d)
+{
+	const char *dist = json_string_value(json_object_get(d, "dist"));
+	double v[2] = { jnum(d, "median_s"), jnum(d, "sigma") };
+	if (!dist) {
+		char *t = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+		snprintf(buf, size, "%s", t ? t : "?");
+		free(t);
+	} else if (strcmp(dist, "constant") == 0) {
+		snprintf(buf, size, "constant %g s", jnum(d, "value_s"));
+	} else if (strcmp(dist, "exponential") == 0) {
+		snprintf(buf, size, "exponential(mean %g s)", jnum(d, "mean_s"));
+	} else if (strcmp(dist, "lognormal") == 0 && isfinite(v[0])) {
+		snprintf(buf, size, "lognormal(median %g s, σ %g)", v[0], v[1]);
+	} else if (strcmp(dist, "uniform") == 0) {
+		snprintf(buf, size, "uniform(%g s to %g s)", jnum(d, "min_s"), jnum(d, "max_s"));
+	} else if (strcmp(dist, "empirical") == 0) {
+		const json_t *p = json_object_get(d, "percentiles");
+		snprintf(buf, size, "empirical(%zu percentiles, %g s to %g s)", json_object_size(p),
+			 json_number_value(json_object_get(p, "0")), json_number_value(json_object_get(p, "100")));
+	} else {   /* lognormal by mean and cv, gamma, and any later mean + cv form */
+		snprintf(buf, size, "%s(mean %g s, cv %g)", dist, jnum(d, "mean_s"), jnum(d, "cv"));
+	}
+}
+
+/* What a request of function f runs, in words: its distribution, its work,
+ * or where the workload gives each request's time. */
+static void describe_service(char *buf, size_t size, const json_t *f, const json_t *scen)
+{
+	const json_t *s = json_object_get(f, "service"), *w = json_object_get(f, "work");
+	const json_t *wl = json_object_get(scen, "workload"), *prof = json_object_get(wl, "profile");
+	const json_t *arr = json_object_get(f, "arrivals");
+	const char *proc = json_string_value(json_object_get(arr, "process"));
+	if (s && proc && strcmp(proc, "trace") == 0) {
+		/* A trace file's duration_s column, when it has one, wins. */
+		int n = snprintf(buf, size, "trace durations where given, else ");
+		if (n > 0 && (size_t)n < size)
+			describe_dist(buf + n, size - (size_t)n, s);
+	} else if (s) {
+		describe_dist(buf, size, s);
+	} else if (w) {
+		int n = snprintf(buf, size, "work %g CPU-s + %g s I/O", isfinite(jnum(w, "cpu_s")) ? jnum(w, "cpu_s") : 0,
+				 isfinite(jnum(w, "io_s")) ? jnum(w, "io_s") : 0);
+		if (isfinite(jnum(w, "parallel_fraction")) && n > 0 && (size_t)n < size)
+			n += snprintf(buf + n, size - (size_t)n, ", %g %% parallel", 100 * jnum(w, "parallel_fraction"));
+		if (isfinite(jnum(w, "cv")) && n > 0 && (size_t)n < size)
+			snprintf(buf + n, size - (size_t)n, ", cv %g", jnum(w, "cv"));
+	} else if (json_is_object(prof)) {
+		snprintf(buf, size, "LLM profile %s on %s (tensor parallel %g)",
+			 json_string_value(json_object_get(prof, "model")) ?: "?",
+			 json_string_value(json_object_get(prof, "hardware")) ?: "?", jnum(prof, "tensor_parallel"));
+	} else if (isfinite(jnum(wl, "decode_s_per_token"))) {
+		snprintf(buf, size, "LLM per token: prefill %g s, decode %g s", jnum(wl, "prefill_s_per_token"),
+			 jnum(wl, "decode_s_per_token"));
+	} else if (json_is_object(arr) || wl) {
+		snprintf(buf, size, "trace durations");
+	} else {
+		snprintf(buf, size, "none given");
+	}
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	return slash ? slash + 1 : path ? path : "?";
+}
+
+/* Where function f's requests come from, in words: "poisson 2/s",
+ * "trace file x.csv", "generator iot". */
+static void describe_arrivals(char *buf, size_t size, const json_t *f, const json_t *scen)
+{
+	const json_t *a = json_object_get(f, "arrivals"), *wl = json_object_get(scen, "workload");
+	const char *proc = json_string_value(json_object_get(a, "process"));
+	const char *wfmt = json_string_value(json_object_get(wl, "format"));
+	int n = 0;
+	if (proc && strcmp(proc, "poisson") == 0)
+		n = snprintf(buf, size, "poisson %g/s", jnum(a, "rate_per_s"));
+	else if (proc && strcmp(proc, "periodic") == 0)
+		n = snprintf(buf, size, "periodic every %g s%s", jnum(a, "period_s"), isfinite(jnum(a, "jitter_s")) ? " + jitter" : "");
+	else if (proc && strcmp(proc, "trace") == 0)
+		n = snprintf(buf, size, "trace file %s", base_name(json_string_value(json_object_get(a, "path"))));
+	else if (a)
+		n = snprintf(buf, size, "%s", proc ? proc : "?");
+	else if (wfmt && strcmp(wfmt, "generator") == 0)
+		n = snprintf(buf, size, "generator %s", json_string_value(json_object_get(wl, "pattern")) ?: "?");
+	else if (wl)
+		n = snprintf(buf, size, "trace file %s (%s)", base_name(json_string_value(json_object_get(wl, "path"))),
+			     wfmt ? wfmt : "?");
+	else
+		n = snprintf(buf, size, "none");
+	double scale = jnum(a ? a : wl, "traffic_scale");
+	if (isfinite(scale) && scale != 1 && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, " x %g", scale);
+}
+
+static void function_table(struct doc *d, const json_t *scen);
+
 static void section_scenario(struct doc *d, const json_t *summary, const json_t *scen)
 {
 	char buf[1024];
@@ -219,32 +317,54 @@ static void section_scenario(struct doc *d, const json_t *summary, const json_t 
 	table_row(d, r2, 2, NULL);
 	table_end(d);
 
+	function_table(d, scen);
+}
+
+/* One row of the function table: f's name (whole), memory, service and
+ * arrival models in words, cold start and keep-alive as given. */
+static void function_row(struct doc *d, const json_t *f, const char *name, const json_t *scen)
+{
+	char mem[32], service[512], arrivals[512];
+	const json_t *m = json_object_get(f, "memory_mb");
+	snprintf(mem, sizeof(mem), "%g", m ? json_number_value(m) : 128);
+	describe_service(service, sizeof(service), f, scen);
+	describe_arrivals(arrivals, sizeof(arrivals), f, scen);
+	char *t[2];
+	const char *keys[] = { "cold_start", "keepalive" };
+	for (int k = 0; k < 2; k++) {
+		const json_t *v = json_object_get(f, keys[k]);
+		t[k] = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
+	}
+	const char *cells[] = { name, mem, service, t[0] ? t[0] : "default", t[1] ? t[1] : "default", arrivals };
+	table_row(d, cells, 6, NULL);
+	free(t[0]);
+	free(t[1]);
+}
+
+/* The scenario's functions (the first 50); a workload's unlisted functions
+ * as one row of their function_defaults. */
+static void function_table(struct doc *d, const json_t *scen)
+{
 	const json_t *fns = json_object_get(scen, "functions"), *f;
+	const json_t *wl = json_object_get(scen, "workload"), *defaults = json_object_get(scen, "function_defaults");
 	size_t i;
-	if (!json_is_array(fns))
+	if (!json_is_array(fns) && !wl)
 		return;
 	const char *fc[] = { "function", "memory (MB)", "service", "cold start", "keep-alive", "arrivals" };
 	table_start(d, fc, 6);
 	json_array_foreach(fns, i, f) {
 		if (i == 50) {
+			table_end(d);
 			para(d, "(further functions omitted; see scenario.json)");
-			break;
+			return;
 		}
-		char c[6][256];
-		const char *cells[6];
-		json_t *mem = json_object_get(f, "memory_mb");
-		snprintf(c[0], sizeof(c[0]), "%s", json_string_value(json_object_get(f, "name")) ?: "?");
-		snprintf(c[1], sizeof(c[1]), "%g", mem ? json_number_value(mem) : 128);
-		const char *keys[] = { "service", "cold_start", "keepalive", "arrivals" };
-		for (int k = 0; k < 4; k++) {
-			json_t *v = json_object_get(f, keys[k]);
-			char *t = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
-			snprintf(c[2 + k], sizeof(c[0]), "%s", t ? t : "default");
-			free(t);
-		}
-		for (int k = 0; k < 6; k++)
-			cells[k] = c[k];
-		table_row(d, cells, 6, NULL);
+		function_row(d, f, json_string_value(json_object_get(f, "name")) ?: "?", scen);
+	}
+	if (wl && (!json_is_array(fns) || json_is_object(defaults))) {
+		json_t *empty = json_object();
+		function_row(d, json_is_object(defaults) ? defaults : empty,
+			     json_is_array(fns) ? "(the workload's other functions)" : "(the workload's functions)", scen);
+		json_decref(empty);
 	}
 	table_end(d);
 }
@@ -409,12 +529,13 @@ static void function_costs(struct doc *d, const json_t *summary, double f)
 			if (i == 50)
 				break;
 			char c[5][128];
-			snprintf(c[0], sizeof(c[0]), "%s", json_string_value(json_object_get(fn, "name")) ?: "?");
+			/* The name whole (up to 200 characters), not cut to a buffer. */
+			const char *name = json_string_value(json_object_get(fn, "name")) ?: "?";
 			usd(c[1], sizeof(c[1]), jnum(fn, "cost_usd.total") * f, NAN);
 			usd(c[2], sizeof(c[2]), jnum(fn, "cost_usd.per_million"), NAN);
 			fmt(c[3], sizeof(c[3]), jnum(fn, "cold_start_ratio"), NAN);
 			fmt(c[4], sizeof(c[4]), jnum(fn, "latency_s.p99"), NAN);
-			const char *cells[] = { c[0], c[1], c[2], c[3], c[4] };
+			const char *cells[] = { name, c[1], c[2], c[3], c[4] };
 			table_row(d, cells, 5, NULL);
 		}
 		table_end(d);
@@ -933,7 +1054,9 @@ static void page_start(struct doc *d, const char *dir, const json_t *summary)
 	      "h1{border-bottom:3px solid #ff7f0e}h2{margin-top:1.6em;border-bottom:1px solid #ccc}"
 	      "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right;"
 	      "font-size:90%;max-width:420px;overflow-wrap:anywhere}td:first-child,th:first-child{text-align:left}"
-	      "th{background:#f3f3f3}.big{font-size:150%;font-weight:bold;color:#b35900}.warn{color:#a00}"
+	      /* Headers break between words only, never inside one ("functio n"):
+	       * a column is at least as wide as its header's longest word. */
+	      "th{background:#f3f3f3;overflow-wrap:normal;word-break:normal;hyphens:none}.big{font-size:150%;font-weight:bold;color:#b35900}.warn{color:#a00}"
 	      "figure{margin:1em 0}img{max-width:100%;border:1px solid #ddd}figcaption{color:#555;font-size:90%}"
 	      "</style></head><body>\n<h1>", d->html);
 	html_esc(d->html, title);
