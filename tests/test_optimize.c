@@ -805,6 +805,24 @@ START_TEST(best_per_provider_by_hand)
 	ck_assert_ptr_nonnull(strstr(html, "<p class=\"big\" id=\"best-provider\">Cheapest meeting the SLOs: aws-lambda-arm64"));
 	free(html);
 	free(md);
+
+	/* A cost SLO between the two ($0.0199523 and $0.0247602 a window): x86
+	 * has no feasible point, its closest (2048 MB) is shown with the SLO it
+	 * misses, and arm64 is the only provider meeting them. */
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "optimize '%s' --vary provider=aws-lambda-x86,aws-lambda-arm64 "
+				  "--vary 'functions[0].memory_mb=3008,2048' --slo 'cost_usd.total<=0.022' -q -o '%s'", scen, out), 0);
+	char *csv = tu_read(out, "best_per_provider.csv");
+	ck_assert_msg(strstr(csv, "\naws-lambda-arm64,2048,") && strstr(csv, ",1,ok\naws-lambda-x86,2048,") &&
+		      strstr(csv, ",0,none feasible: the closest misses cost_usd.total<=0.022\n"), "%s", csv);
+	free(csv);
+	ck_assert_int_eq(tu_slsim(&o, &e, "report '%s' --threads 1", out), 0);
+	free(o);
+	free(e);
+	md = tu_read(out, "report.md");
+	want = "**Cheapest meeting the SLOs: aws-lambda-arm64 (functions\\[0\\].memory\\_mb=2048) at $1.457/month, "
+	       "the only provider meeting them.**";
+	ck_assert_msg(strstr(md, want) != NULL, "report.md lacks %s:\n%s", want, md);
+	free(md);
 }
 END_TEST
 

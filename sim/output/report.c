@@ -871,6 +871,11 @@ static void pp_sentence(char *text, size_t size, const struct pp_line *l, size_t
 		snprintf(vb, sizeof(vb), "$%.4g/month", y);
 	else
 		snprintf(vb, sizeof(vb), "%s %.4g", obj, y);
+	if (!(y > x)) {   /* equal means: nothing to choose between them */
+		snprintf(text, size, "%s%s: %s at %s, level with the next, %s (%s).", lead, slos ? " meeting the SLOs" : "",
+			 name, va, b->provider, vb);
+		return;
+	}
 	int n1 = snprintf(text, size, "%s%s: %s at %s, %.3g %% (%s%.4g) less than the next, %s (%s).", lead,
 			  slos ? " meeting the SLOs" : "", name, va, y != 0 ? 100 * (y - x) / y : 0.0, cost ? "$" : "",
 			  y - x, b->provider, vb);
