@@ -40,6 +40,8 @@ if (!exists("logy")) logy = 0
 if (!exists("logy2")) logy2 = 0
 if (logy) { set logscale y; set yrange [*:*]; set ylabel 'cost per million invocations (USD, log scale)' tc rgb '#ff7f0e' }
 if (logy2) { set logscale y2; set y2range [*:*]; set y2label 'latency (s, log scale)' tc rgb '#1f77b4' }
+# Log axes end at decades, where a curve may run under the key: put it above.
+if (logy || logy2) { set key outside top center horizontal }
 set grid
 set key top center horizontal
 plot in using (column(xcol)):(column('cost_usd.per_million')):(ci('cost_usd.per_million')) with yerrorlines lw 2 pt 7 lc rgb '#ff7f0e' title 'cost per million', \
