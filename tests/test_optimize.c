@@ -726,10 +726,103 @@ START_TEST(cli_unsatisfiable_slo_and_usage)
 				  scen, out), 0);
 	ck_assert_ptr_nonnull(strstr(o, "BEST"));
 	free(o);
+	/* Long parameter paths are whole in the table's header, not cut. */
+	ck_assert_int_eq(tu_slsim(&o, NULL, "optimize '%s' --vary 'functions[0].keepalive.ttl_s=60,600' -o '%s'", scen, out), 0);
+	ck_assert_ptr_nonnull(strstr(o, " functions[0].keepalive.ttl_s "));
+	free(o);
 	/* Usage errors: exit 2 with the reason. */
 	tu_slsim_says(2, "--vary", "optimize '%s' --slo 'p99<=1'", scen);
 	tu_slsim_says(2, "unknown figure", "optimize '%s' --vary 'x=1' --slo 'p77<=1'", scen);
 	tu_slsim_says(2, "every point is invalid", "optimize '%s' --vary 'functions[0].memory_mb=64,32' -o '%s'", scen, out);
+}
+END_TEST
+
+/* Two providers by hand and one that offers no such size: the periodic
+ * function (3601 requests of 0.2 s and one 1-s cold start in 36,000 s) at
+ * 2048 MB costs (3601 x 0.2 + 1) s x 2 GB x the GB-s price + 3601 x $0.2e-6
+ * a window, 73 windows a month (730 h / 10 h): arm64 $0.0199523 x 73 =
+ * $1.457, x86 $0.0247602 x 73 = $1.807, 19.4 % ($0.351) more; 3008 MB costs
+ * more on both; Azure Consumption offers at most 1,536 MB. */
+START_TEST(best_per_provider_by_hand)
+{
+	const char *dir = tu_tmpdir();
+	char scen[600], out[600], *o, *e;
+	snprintf(scen, sizeof(scen), "%s", tu_write(dir, "p.json", periodic));
+	snprintf(out, sizeof(out), "%s/opt", dir);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "optimize '%s' --vary provider=aws-lambda-x86,azure-consumption,aws-lambda-arm64 "
+				  "--vary 'functions[0].memory_mb=3008,2048' --slo 'p99<=1' -q -o '%s'", scen, out), 0);
+	double arm = ((3601 * 0.2 + 1) * 2 * 0.0000133334 + 3601 * 0.2e-6) * 73;
+	double x86 = ((3601 * 0.2 + 1) * 2 * 0.0000166667 + 3601 * 0.2e-6) * 73;
+	char path[700];
+	snprintf(path, sizeof(path), "%s/best_per_provider.csv", out);
+	struct errbuf err = { "" };
+	struct csvr *r;
+	struct csvr_row row;
+	ck_assert_int_eq(csvr_open(&r, path, &err), 0);
+	ck_assert_int_eq(csvr_next(r, &row, &err), 1);
+	static const char *const cols[] = { "provider", "functions[0].memory_mb", "point", "cost_usd.monthly",
+					    "cost_usd.monthly.ci95", "latency_s.p99", "latency_s.p99.ci95", "cost_usd.total",
+					    "cost_usd.total.ci95", "feasible", "status" };
+	ck_assert_uint_eq(row.n_fields, 11);
+	for (size_t k = 0; k < 11; k++)
+		ck_assert_str_eq(row.fields[k], cols[k]);
+	/* Cheapest first, the provider without a feasible point last. */
+	static const char *const prov[] = { "aws-lambda-arm64", "aws-lambda-x86", "azure-consumption" };
+	const double monthly[] = { arm, x86, NAN };
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_int_eq(csvr_next(r, &row, &err), 1);
+		ck_assert_str_eq(row.fields[0], prov[i]);
+		if (i < 2) {
+			ck_assert_str_eq(row.fields[1], "2048");
+			ck_assert_double_eq_tol(strtod(row.fields[3], NULL), monthly[i], 1e-9);
+			ck_assert_double_eq_tol(strtod(row.fields[5], NULL), 0.2, 0.2 * HISTO_REL_ERROR);
+			ck_assert_double_eq_tol(strtod(row.fields[7], NULL), monthly[i] / 73, 1e-11);
+			ck_assert_str_eq(row.fields[9], "1");
+			ck_assert_str_eq(row.fields[10], "ok");
+		} else {
+			for (size_t k = 1; k < 9; k++)
+				ck_assert_str_eq(row.fields[k], "");
+			ck_assert_str_eq(row.fields[9], "0");
+			ck_assert_msg(strncmp(row.fields[10], "none feasible: ", 15) == 0 &&
+				      strstr(row.fields[10], "azure-consumption"), "%s", row.fields[10]);
+		}
+	}
+	ck_assert_int_eq(csvr_next(r, &row, &err), 0);
+	csvr_close(r);
+	/* The report leads with it, and with the one sentence. */
+	ck_assert_int_eq(tu_slsim(&o, &e, "report '%s' --threads 1", out), 0);
+	free(o);
+	free(e);
+	char *md = tu_read(out, "report.md");
+	const char *lead = strstr(md, "## Best configuration per provider"), *scenario = strstr(md, "## Scenario");
+	ck_assert_msg(lead && scenario && lead < scenario, "report.md does not lead with the providers:\n%s", md);
+	const char *want = "**Cheapest meeting the SLOs: aws-lambda-arm64 (functions\\[0\\].memory\\_mb=2048) at $1.457/month, "
+			   "19.4 % ($0.351) less than the next, aws-lambda-x86 ($1.807/month).**";
+	ck_assert_msg(strstr(md, want) != NULL, "report.md lacks %s:\n%s", want, md);
+	ck_assert_ptr_nonnull(strstr(md, "| aws-lambda-arm64 | functions\\[0\\].memory\\_mb=2048 | $1.457 |"));
+	ck_assert_ptr_nonnull(strstr(md, "| azure-consumption | - | n/a | n/a | none feasible: "));
+	char *html = tu_read(out, "report.html");
+	ck_assert_ptr_nonnull(strstr(html, "<p class=\"big\" id=\"best-provider\">Cheapest meeting the SLOs: aws-lambda-arm64"));
+	free(html);
+	free(md);
+
+	/* A cost SLO between the two ($0.0199523 and $0.0247602 a window): x86
+	 * has no feasible point, its closest (2048 MB) is shown with the SLO it
+	 * misses, and arm64 is the only provider meeting them. */
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "optimize '%s' --vary provider=aws-lambda-x86,aws-lambda-arm64 "
+				  "--vary 'functions[0].memory_mb=3008,2048' --slo 'cost_usd.total<=0.022' -q -o '%s'", scen, out), 0);
+	char *csv = tu_read(out, "best_per_provider.csv");
+	ck_assert_msg(strstr(csv, "\naws-lambda-arm64,2048,") && strstr(csv, ",1,ok\naws-lambda-x86,2048,") &&
+		      strstr(csv, ",0,none feasible: the closest misses cost_usd.total<=0.022\n"), "%s", csv);
+	free(csv);
+	ck_assert_int_eq(tu_slsim(&o, &e, "report '%s' --threads 1", out), 0);
+	free(o);
+	free(e);
+	md = tu_read(out, "report.md");
+	want = "**Cheapest meeting the SLOs: aws-lambda-arm64 (functions\\[0\\].memory\\_mb=2048) at $1.457/month, "
+	       "the only provider meeting them.**";
+	ck_assert_msg(strstr(md, want) != NULL, "report.md lacks %s:\n%s", want, md);
+	free(md);
 }
 END_TEST
 
@@ -740,5 +833,5 @@ Suite *optimize_suite(void)
 			cheapest_provider_and_memory_by_hand, shortest_keepalive_meeting_a_cold_start_slo,
 			cpu_bound_memory_cheapest_meeting_p99, balanced_objective_by_hand,
 			brent_finds_the_balanced_optimum_in_fewer_runs, ties_are_decided_and_reported,
-			cli_unsatisfiable_slo_and_usage, planner_scenario_across_six_plans);
+			cli_unsatisfiable_slo_and_usage, planner_scenario_across_six_plans, best_per_provider_by_hand);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "core/histo.h"
 #include "experiment/points.h"
 #include "output/plot.h"
 #include "suites.h"
@@ -190,9 +191,208 @@ START_TEST(errors)
 }
 END_TEST
 
+/* A stand-in for gnuplot ($SLSIM_GNUPLOT): it appends "<script> <-e
+ * assignments>" to plots/args.log and writes a token output file, so tests
+ * read what slsim asked gnuplot to draw. Returns the log's path. */
+static const char *fake_gnuplot(const char *dir)
+{
+	const char *path = tu_write(dir, "fake-gnuplot",
+				    "#!/bin/sh\n"
+				    "printf '%s %s\\n' \"$(basename \"$3\")\" \"$2\" >>\"$(dirname \"$3\")/args.log\"\n"
+				    "out=$(printf '%s\\n' \"$2\" | sed -n \"s/^in='[^']*'; out='\\([^']*\\)'; .*/\\1/p\")\n"
+				    "printf 'drawn' >\"$out\"\n");
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	setenv("SLSIM_GNUPLOT", path, 1);
+	return path;
+}
+
+/* The number assigned to name= on the log's line for script (NAN if none). */
+static double gp_arg(const char *log, const char *script, const char *name)
+{
+	char want[128];
+	snprintf(want, sizeof(want), "%s ", script);
+	const char *line = strstr(log, want);
+	ck_assert_msg(line != NULL, "gnuplot was not run on %s:\n%s", script, log);
+	const char *end = strchr(line, '\n');
+	snprintf(want, sizeof(want), " %s=", name);
+	const char *at = strstr(line, want);
+	return at && at < end ? strtod(at + strlen(want), NULL) : NAN;
+}
+
+/* latency_cdf.csv of service times uniform on [1, 2] s (no cold-start
+ * delay, no queue): ccdf = 1 - cdf, counted, non-increasing to 0; at each
+ * bucket's upper edge u (value x (1 + g) / 2, histo.h) it is 1 - F(u) = 2 - u
+ * within the Kolmogorov-Smirnov bound 1.95 / sqrt(N) (0.1 %, every row at
+ * once); the quantiles the plot marks are 1.5, 1.99 and 1.999 s within 4
+ * standard errors sqrt(q (1 - q) / N) / f (f = 1) plus the histogram's
+ * 0.4 %; the CCDF axis reaches 1e-5, a decade below min(1e-4, 1 / N). */
+START_TEST(ccdf_data_and_marked_quantiles)
+{
+	const char *dir = tu_tmpdir();
+	char out[600];
+	const char *scen = tu_write(dir, "u.json",
+		"{\"seed\": 7, \"duration_s\": 10000, \"functions\": [{\"name\": \"u\", \"memory_mb\": 128,"
+		" \"service\": {\"dist\": \"uniform\", \"min_s\": 1, \"max_s\": 2},"
+		" \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 0}},"
+		" \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 10}}]}");
+	snprintf(out, sizeof(out), "%s/run", dir);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s'", scen, out), 0);
+	json_t *sum = tu_load_json(out, "summary.json");
+	double n = json_number_value(json_object_get(json_object_get(sum, "totals"), "completed"));
+	json_decref(sum);
+	ck_assert(n > 95000 && n < 105000);
+	char *csv = tu_read(out, "latency_cdf.csv");
+	ck_assert_msg(strncmp(csv, "latency_s,cdf,ccdf\n", 19) == 0, "%.40s", csv);
+	double g = 1 + 2 * HISTO_REL_ERROR / (1 - HISTO_REL_ERROR), last = 1, x, c, t;
+	size_t rows = 0, checked = 0;
+	for (const char *line = strchr(csv, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
+		ck_assert_int_eq(sscanf(line, "%lf,%lf,%lf", &x, &c, &t), 3);
+		ck_assert_double_eq_tol(t, 1 - c, 1e-15);
+		ck_assert_msg(t <= last, "ccdf rises to %g at %g", t, x);
+		ck_assert_double_eq_tol(t * n, nearbyint(t * n), 1e-6);   /* a count over N */
+		last = t;
+		double u = x * (1 + g) / 2;
+		if (rows++ > 0 && u < 2 && strchr(strchr(line, '\n') + 1, '\n')) {   /* not the clamped end buckets */
+			ck_assert_msg(fabs(t - (2 - u)) <= 1.95 / sqrt(n), "ccdf %g at %g, 1 - F = %g", t, u, 2 - u);
+			checked++;
+		}
+	}
+	ck_assert_double_eq(last, 0);
+	ck_assert_uint_gt(checked, 80);
+	free(csv);
+
+	fake_gnuplot(dir);
+	struct plot_set set;
+	struct errbuf err = { "" };
+	ck_assert_msg(plot_dir(out, NULL, &set, &err) == 0, "%s", err.msg);
+	char plots[700];
+	snprintf(plots, sizeof(plots), "%s/plots", out);
+	char *log = tu_read(plots, "args.log");
+	static const double q[] = { 0.5, 0.99, 0.999 };
+	static const char *const names[] = { "p50", "p99", "p999" };
+	for (int k = 0; k < 3; k++) {
+		double want = 1 + q[k], tol = 4 * sqrt(q[k] * (1 - q[k]) / n) + want * HISTO_REL_ERROR;
+		ck_assert_double_eq_tol(gp_arg(log, "latency_cdf.gp", names[k]), want, tol);
+	}
+	ck_assert_double_eq_tol(gp_arg(log, "latency_cdf.gp", "ymin"), 1e-5, 1e-20);
+	ck_assert(isnan(gp_arg(log, "latency_cdf.gp", "hasccdf")));
+	free(log);
+}
+END_TEST
+
+/* Writes a hand-made sweep.csv of one parameter (param) with these costs
+ * (cost column costcol) and p50 / p99 latencies into a fresh folder. */
+static const char *hand_sweep(const char *param, const char *costcol, const char *const *values, const double *cost,
+			      const double *p99, size_t n)
+{
+	const char *dir = tu_tmpdir();
+	char text[4096];
+	int len = snprintf(text, sizeof(text),
+			   "point,%s,invocations,invocations.ci95,%s,%s.ci95,latency_s.p50,latency_s.p50.ci95,"
+			   "latency_s.p99,latency_s.p99.ci95,status\n", param, costcol, costcol);
+	for (size_t i = 0; i < n; i++)
+		len += snprintf(text + len, sizeof(text) - (size_t)len, "%zu,%s,1000,,%.17g,,%.17g,,%.17g,,ok\n", i,
+				values[i], cost[i], p99[i] / 2, p99[i]);
+	tu_write(dir, "sweep.csv", text);
+	return dir;
+}
+
+/* Log axes: by themselves when an axis's largest positive value exceeds 100
+ * times its smallest (150x: log; exactly 100x: linear), on every cost and
+ * latency axis with --log-y; the scripts draw them (real gnuplot). */
+START_TEST(log_y_axes)
+{
+	static const char *const mem[] = { "128", "1024", "4096" }, *const prov[] = { "aws-lambda-x86", "gcf-gen2" };
+	static const double wide[] = { 1, 2, 150 }, edge[] = { 1, 50, 100 }, lat[] = { 0.1, 0.2, 0.5 };
+	static const double pcost[] = { 1, 101 }, plat[] = { 0.3, 0.4 };
+	struct {
+		const char *dir, *script;
+		int force;
+		double logy, logy2;
+	} c[] = {
+		{ hand_sweep("functions[0].memory_mb", "cost_usd.per_million", mem, wide, lat, 3), "sweep_param.gp", 0, 1, 0 },
+		{ hand_sweep("functions[0].memory_mb", "cost_usd.per_million", mem, edge, lat, 3), "sweep_param.gp", 0, 0, 0 },
+		{ hand_sweep("functions[0].memory_mb", "cost_usd.per_million", mem, edge, lat, 3), "sweep_param.gp", 1, 1, 1 },
+		{ hand_sweep("provider", "cost_usd.total", prov, pcost, plat, 2), "sweep_provider.gp", 0, 1, 0 },
+	};
+	const char *tools = tu_tmpdir();
+	struct errbuf err = { "" };
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		fake_gnuplot(tools);
+		struct plot_options po = { .log_y = c[i].force };
+		struct plot_set set;
+		ck_assert_msg(plot_dir(c[i].dir, &po, &set, &err) == 0, "%s", err.msg);
+		char plots[700];
+		snprintf(plots, sizeof(plots), "%s/plots", c[i].dir);
+		char *log = tu_read(plots, "args.log");
+		ck_assert_msg(gp_arg(log, c[i].script, "logy") == c[i].logy, "case %zu: %s", i, log);
+		ck_assert_msg(gp_arg(log, c[i].script, "logy2") == c[i].logy2, "case %zu: %s", i, log);
+		free(log);
+		/* The real gnuplot draws the same. */
+		unsetenv("SLSIM_GNUPLOT");
+		ck_assert_msg(plot_dir(c[i].dir, &po, &set, &err) == 0, "%s", err.msg);
+		snprintf(plots, sizeof(plots), "%s/plots", c[i].dir);
+		assert_png(plots, strcmp(c[i].script, "sweep_param.gp") == 0 ? "sweep_memory.png" : "sweep_provider.png",
+			   strcmp(c[i].script, "sweep_param.gp") == 0 ? 900 : 1000);
+	}
+	/* The command line takes --log-y. */
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "plot '%s' --log-y", c[1].dir), 0);
+}
+END_TEST
+
+/* compare.csv of two policies on a periodic function (a request every 10 s
+ * for 10 h, 0.2 s each plus a 1-s cold start, 128 MB on Lambda x86):
+ * without keep-alive every request is cold, 3601 x 1.2 s billed, $0.7098 a
+ * month (73 windows); with a 60-s TTL one is, (3601 x 0.2 + 1) s, $0.1623.
+ * Ratios 1 and 1/3601 span over 100x: a log axis from 1e-4. One key entry
+ * per policy with its monthly cost; gnuplot draws it; the report shows it. */
+START_TEST(compare_plot)
+{
+	const char *dir = tu_tmpdir();
+	char out[600], plots[700];
+	const char *scen = tu_write(dir, "c.json",
+		"{\"seed\": 5, \"duration_s\": 36000, \"functions\": [{\"name\": \"f\", \"memory_mb\": 128,"
+		" \"service\": {\"dist\": \"constant\", \"value_s\": 0.2},"
+		" \"cold_start\": {\"mode\": \"add\", \"init\": {\"dist\": \"constant\", \"value_s\": 1}},"
+		" \"arrivals\": {\"process\": \"periodic\", \"period_s\": 10}}],"
+		" \"compare\": {\"keepalive\": [{\"policy\": \"none\"}, {\"policy\": \"fixed\", \"ttl_s\": 60}]}}");
+	snprintf(out, sizeof(out), "%s/cmp", dir);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s'", scen, out), 0);
+	char want[2][64];
+	snprintf(want[0], sizeof(want[0]), "t0='none: $%.4g/month'", (3601 * 1.2 * 0.125 * 0.0000166667 + 3601 * 0.2e-6) * 73);
+	snprintf(want[1], sizeof(want[1]), "t1='fixed: $%.4g/month'", ((3601 * 0.2 + 1) * 0.125 * 0.0000166667 + 3601 * 0.2e-6) * 73);
+	ck_assert_str_eq(want[0], "t0='none: $0.7098/month'");
+	ck_assert_str_eq(want[1], "t1='fixed: $0.1623/month'");
+	fake_gnuplot(dir);
+	struct plot_set set;
+	struct errbuf err = { "" };
+	ck_assert_msg(plot_dir(out, NULL, &set, &err) == 0, "%s", err.msg);
+	ck_assert(has_item(&set, "compare"));
+	snprintf(plots, sizeof(plots), "%s/plots", out);
+	char *log = tu_read(plots, "args.log");
+	ck_assert_double_eq(gp_arg(log, "compare.gp", "n"), 2);
+	ck_assert_double_eq(gp_arg(log, "compare.gp", "logy"), 1);
+	ck_assert_double_eq_tol(gp_arg(log, "compare.gp", "ymin"), 1e-4, 1e-19);
+	for (int k = 0; k < 2; k++)
+		ck_assert_msg(strstr(log, want[k]) != NULL, "no %s in %s", want[k], log);
+	free(log);
+	unsetenv("SLSIM_GNUPLOT");
+	char *o, *e;
+	ck_assert_int_eq(tu_slsim(&o, &e, "report '%s'", out), 0);
+	free(o);
+	free(e);
+	assert_png(plots, "compare.png", 1100);
+	assert_svg(plots, "compare.svg");
+	char *md = tu_read(out, "report.md");
+	ck_assert_ptr_nonnull(strstr(md, "](plots/compare.png)"));
+	free(md);
+}
+END_TEST
+
 Suite *plot_suite(void)
 {
-	return TU_SUITE("plot", "core", 120, run_plots, sweep_plots, errors);
+	return TU_SUITE("plot", "core", 120, run_plots, sweep_plots, errors, ccdf_data_and_marked_quantiles, log_y_axes,
+			 compare_plot);
 }
 
 /* ---- report ----------------------------------------------------------- */
@@ -357,7 +557,70 @@ START_TEST(report_month_warnings_and_ranges)
 }
 END_TEST
 
+/* The report's tables: every header whole in report.md (and in the HTML,
+ * where headers break between words only), a 192-character function name
+ * whole in both function tables, each function's service and arrival models
+ * in words instead of "default"; a workload's functions as one row. */
+START_TEST(report_tables_whole_headers_and_models)
+{
+	const char *dir = tu_tmpdir();
+	char name[200], text[4096], out[600], *o, *e;
+	snprintf(name, sizeof(name), "an-inference-function-whose-name-is-long-%0150d", 0);
+	tu_write(dir, "arr.csv", "timestamp_s,function,duration_s\n1,replay,0.5\n30,replay,0.25\n");
+	snprintf(text, sizeof(text),
+		 "{\"name\": \"tables\", \"seed\": 1, \"duration_s\": 600, \"functions\": ["
+		 " {\"name\": \"%s\", \"memory_mb\": 512, \"service\": {\"dist\": \"lognormal\", \"median_s\": 0.2, \"sigma\": 0.5},"
+		 "  \"arrivals\": {\"process\": \"poisson\", \"rate_per_s\": 2}},"
+		 " {\"name\": \"cpu\", \"memory_mb\": 1769, \"work\": {\"cpu_s\": 1.2, \"io_s\": 0.1},"
+		 "  \"arrivals\": {\"process\": \"periodic\", \"period_s\": 60}},"
+		 " {\"name\": \"replay\", \"memory_mb\": 256, \"service\": {\"dist\": \"constant\", \"value_s\": 0.3},"
+		 "  \"arrivals\": {\"process\": \"trace\", \"path\": \"arr.csv\"}}]}", name);
+	const char *scen = tu_write(dir, "t.json", text);
+	snprintf(out, sizeof(out), "%s/t", dir);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s'", scen, out), 0);
+	ck_assert_int_eq(tu_slsim(&o, &e, "report '%s'", out), 0);
+	free(o);
+	free(e);
+	char *md = tu_read(out, "report.md");
+	static const char *const want[] = {
+		"| function | memory (MB) | service | cold start | keep-alive | arrivals |",
+		"| function | monthly cost (730 h, list prices) | cost per million | cold-start ratio | p99 latency (s) |",
+		"| 512 | lognormal(median 0.2 s, σ 0.5) | default | default | poisson 2/s |",
+		"| cpu | 1769 | work 1.2 CPU-s + 0.1 s I/O | default | default | periodic every 60 s |",
+		"| replay | 256 | trace durations where given, else constant 0.3 s | default | default | trace file arr.csv |",
+	};
+	for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++)
+		ck_assert_msg(strstr(md, want[k]) != NULL, "report.md lacks %s:\n%s", want[k], md);
+	char row[300];
+	snprintf(row, sizeof(row), "| %s | 512 |", name);
+	ck_assert_msg(strstr(md, row) != NULL, "the long name is cut in the function table");
+	snprintf(row, sizeof(row), "| %s | $", name);
+	ck_assert_msg(strstr(md, row) != NULL, "the long name is cut in the cost table");
+	ck_assert_ptr_null(strstr(md, "| default |\n"));   /* no arrivals column says "default" */
+	free(md);
+	char *html = tu_read(out, "report.html");
+	ck_assert_ptr_nonnull(strstr(html, "<th>memory (MB)</th><th>service</th><th>cold start</th>"));
+	ck_assert_ptr_nonnull(strstr(html, "th{background:#f3f3f3;overflow-wrap:normal;word-break:normal;hyphens:none}"));
+	free(html);
+
+	/* A generator's functions: one row of function_defaults. */
+	scen = tu_write(dir, "g.json", "{\"name\": \"gen\", \"seed\": 1, \"workload\": {\"format\": \"generator\", \"pattern\": \"iot\","
+			" \"devices\": 20, \"duration_s\": 600}, \"function_defaults\": {\"memory_mb\": 256,"
+			" \"service\": {\"dist\": \"gamma\", \"mean_s\": 0.05, \"cv\": 0.5}}}");
+	snprintf(out, sizeof(out), "%s/g", dir);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "run '%s' -q -o '%s'", scen, out), 0);
+	ck_assert_int_eq(tu_slsim(&o, &e, "report '%s'", out), 0);
+	free(o);
+	free(e);
+	md = tu_read(out, "report.md");
+	ck_assert_msg(strstr(md, "| (the workload's functions) | 256 | gamma(mean 0.05 s, cv 0.5) | default | default | generator iot |"),
+		      "%s", md);
+	free(md);
+}
+END_TEST
+
 Suite *report_suite(void)
 {
-	return TU_SUITE("report", "core", 300, report_renders_in_chromium, report_month_warnings_and_ranges);
+	return TU_SUITE("report", "core", 300, report_renders_in_chromium, report_month_warnings_and_ranges,
+			 report_tables_whole_headers_and_models);
 }

@@ -4,6 +4,9 @@
 # as error bars when the sweep had several replications.
 # By hand: gnuplot -e "in='sweep.csv'; out='memory.png'; xcol='functions[0].memory_mb'" sweep_param.gp
 # xcol defaults to the second column (the first grid parameter).
+# logy=1 / logy2=1: log scale on the cost (left) / latency (right) axis
+# (slsim plot sets them when an axis's largest value is over 100 times its
+# smallest, or with --log-y).
 if (!exists("in")) in = 'sweep.csv'
 if (!exists("out")) out = 'sweep_param.png'
 if (out[strlen(out)-2:] eq 'svg') {
@@ -33,6 +36,12 @@ set ytics nomirror tc rgb '#ff7f0e'
 set y2tics tc rgb '#1f77b4'
 set yrange [0:*]
 set y2range [0:*]
+if (!exists("logy")) logy = 0
+if (!exists("logy2")) logy2 = 0
+if (logy) { set logscale y; set yrange [*:*]; set ylabel 'cost per million invocations (USD, log scale)' tc rgb '#ff7f0e' }
+if (logy2) { set logscale y2; set y2range [*:*]; set y2label 'latency (s, log scale)' tc rgb '#1f77b4' }
+# Log axes end at decades, where a curve may run under the key: put it above.
+if (logy || logy2) { set key outside top center horizontal }
 set grid
 set key top center horizontal
 plot in using (column(xcol)):(column('cost_usd.per_million')):(ci('cost_usd.per_million')) with yerrorlines lw 2 pt 7 lc rgb '#ff7f0e' title 'cost per million', \

@@ -4,7 +4,9 @@
 # By hand: gnuplot -e "in='sweep.csv'; out='prov.png'" sweep_provider.gp
 # xcol (default: second column) names the category column; costcol the cost
 # figure (default cost_usd.monthly; give costcol='cost_usd.total' for files
-# without it) and costlabel its axis label.
+# without it) and costlabel its axis label. logy=1 / logy2=1: log scale on
+# the cost / p99 panel (slsim plot sets them when a panel's largest value is
+# over 100 times its smallest, or with --log-y).
 if (!exists("in")) in = 'sweep.csv'
 if (!exists("out")) out = 'sweep_provider.png'
 if (out[strlen(out)-2:] eq 'svg') {
@@ -29,6 +31,8 @@ if (!exists("costlabel")) costlabel = 'monthly cost (USD, 730 h)'
 # figure out of cost_usd.total.
 if (!exists("costscale")) costscale = 1
 if (!exists("title")) title = 'Cost and p99 latency per '.xcol
+if (!exists("logy")) logy = 0
+if (!exists("logy2")) logy2 = 0
 ci(name) = (v = column(name.'.ci95'), v == v ? v : 0)
 
 set multiplot layout 1,2 title title noenhanced
@@ -39,10 +43,15 @@ set xrange [-0.6:n - 0.4]
 set yrange [0:*]
 set xtics rotate by -30 left nomirror noenhanced
 set ylabel costlabel
+# On a log axis the bars rise from the bottom of the axis, not from 0.
+if (logy) { set logscale y; set yrange [*:*]; set ylabel costlabel.' (log scale)' }
 plot in using 0:(column(costcol) * costscale):xtic(strcol(xcol)) with boxes lc rgb '#ff7f0e' notitle, \
      '' using 0:(column(costcol) * costscale):(ci(costcol) * costscale) with yerrorbars lc rgb 'black' pt 0 notitle, \
      '' using 0:(column(costcol) * costscale):(sprintf('%.4g', column(costcol) * costscale)) with labels offset 0,0.8 notitle
 set ylabel 'p99 latency (s)'
+unset logscale y
+set yrange [0:*]
+if (logy2) { set logscale y; set yrange [*:*]; set ylabel 'p99 latency (s, log scale)' }
 plot in using 0:(column('latency_s.p99')):xtic(strcol(xcol)) with boxes lc rgb '#1f77b4' notitle, \
      '' using 0:(column('latency_s.p99')):(ci('latency_s.p99')) with yerrorbars lc rgb 'black' pt 0 notitle, \
      '' using 0:(column('latency_s.p99')):(sprintf('%.4g', column('latency_s.p99'))) with labels offset 0,0.8 notitle

@@ -208,6 +208,9 @@ int cli_dir_option(const struct cli *c, int v, struct cli_dir_args *a)
 	case CLI_METRIC:
 		a->metric = c->value;
 		return CLI_GO;
+	case CLI_LOG_Y:
+		a->log_y = 1;
+		return CLI_GO;
 	case CLI_ARG:
 		if (c->value[0] == '-' || a->dir)
 			return cli_fail_usage(c, "unexpected argument %s", c->value);

@@ -94,7 +94,7 @@ struct cli_scenario_args {
 	int quiet, threads;
 };
 
-enum { CLI_SET = CLI_LONG, CLI_THREADS, CLI_METRIC, CLI_OWN };
+enum { CLI_SET = CLI_LONG, CLI_THREADS, CLI_METRIC, CLI_LOG_Y, CLI_OWN };
 
 #define CLI_SCENARIO_OPTIONS                                         \
 	{ "help", no_argument, NULL, 'h' },                          \
@@ -113,16 +113,18 @@ int cli_scenario_option(const struct cli *c, int v, struct cli_scenario_args *a)
 int cli_scenario_load(const struct cli_scenario_args *a, const char *cmd, struct scenario *sc);
 void cli_scenario_free(struct cli_scenario_args *a);
 
-/* What plot and report share: one DIR operand, --metric FIGURE, -h. Their
+/* What plot and report share: one DIR operand, --metric FIGURE, --log-y, -h. Their
  * long options are CLI_DIR_OPTIONS (short ones "h"), their own from CLI_OWN
  * up; anything else is an "unexpected argument" (CLI_UNEXPECTED). */
 struct cli_dir_args {
 	const char *dir, *metric;
+	int log_y;                      /* --log-y: log y axes on the sweep plots */
 };
 
 #define CLI_DIR_OPTIONS                                              \
 	{ "help", no_argument, NULL, 'h' },                          \
-	{ "metric", required_argument, NULL, CLI_METRIC }
+	{ "metric", required_argument, NULL, CLI_METRIC },           \
+	{ "log-y", no_argument, NULL, CLI_LOG_Y }
 
 /* As cli_scenario_option, for the options of CLI_DIR_OPTIONS and DIR. */
 int cli_dir_option(const struct cli *c, int v, struct cli_dir_args *a);

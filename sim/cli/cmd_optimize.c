@@ -30,7 +30,9 @@ static const char usage[] =
 	"  -o, --out DIR          output folder (default results/<name>-optimize/)\n"
 	"A point its provider does not allow (memory size, timeout) is infeasible:\n"
 	"recorded with its reason in the status column and skipped.\n"
-	"Writes sweep.csv (every point), frontier.csv, optimize.json and, for the best\n"
+	"Writes sweep.csv (every point), frontier.csv, optimize.json, with --vary\n"
+	"provider=... best_per_provider.csv (each provider's best point meeting the\n"
+	"SLOs, or why none does; slsim report leads with it) and, for the best\n"
 	"point, the files of slsim run. Exit status: 0 success, 2 bad usage or input,\n"
 	"1 no configuration met the SLOs (the frontier is still written) or runtime failure.\n";
 

@@ -5,7 +5,7 @@
 #include "output/plot.h"
 
 static const char usage[] =
-	"usage: slsim plot DIR [--metric FIGURE]\n"
+	"usage: slsim plot DIR [--metric FIGURE] [--log-y]\n"
 	"\n"
 	"Draws the plots of DIR (the output of slsim run, sweep or optimize) with\n"
 	"gnuplot into DIR/plots/ as PNG and SVG, next to the gnuplot scripts that made\n"
@@ -13,6 +13,9 @@ static const char usage[] =
 	"\n"
 	"  --metric FIGURE     the figure of two-parameter heat maps\n"
 	"                      (default cost_usd.per_million)\n"
+	"  --log-y             log-scale y axes on the sweep plots' cost and latency;\n"
+	"                      without it, an axis is log-scale when the largest of its\n"
+	"                      positive values is over 100 times the smallest\n"
 	"Exit status: 0 success, 2 nothing to plot or a bad file, 1 gnuplot missing or\n"
 	"failing (its messages are in DIR/plots/gnuplot.log; $SLSIM_GNUPLOT names it).\n";
 
@@ -36,7 +39,7 @@ int cmd_plot(int argc, char **argv)
 	if (status != CLI_GO)
 		return status;
 	const char *dir = a.dir;
-	struct plot_options po = { .metric = a.metric };
+	struct plot_options po = { .metric = a.metric, .log_y = a.log_y };
 	struct errbuf err = { "" };
 	struct plot_set set;
 	int rc = plot_dir(dir, &po, &set, &err);

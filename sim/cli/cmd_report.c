@@ -7,7 +7,7 @@
 #include "experiment/baseline.h"
 
 static const char usage[] =
-	"usage: slsim report DIR [--scales S1,S2,...] [--metric FIGURE] [--threads N]\n"
+	"usage: slsim report DIR [--scales S1,S2,...] [--metric FIGURE] [--log-y] [--threads N]\n"
 	"\n"
 	"Writes DIR/report.html (self-contained, plots embedded) and DIR/report.md:\n"
 	"scenario, headline figures with 95 % intervals, monthly cost, best\n"
@@ -17,6 +17,7 @@ static const char usage[] =
 	"  --scales LIST       traffic scales of the baseline curve\n"
 	"                      (default 0.1,0.25,0.5,1,2,4,10)\n"
 	"  --metric FIGURE     heat-map figure, as for slsim plot\n"
+	"  --log-y             log y axes on the sweep plots, as for slsim plot\n"
 	"  --threads N         threads for the simulations\n"
 	"Exit status: 0 success, 2 bad input, 1 runtime failure (e.g. gnuplot missing).\n";
 
@@ -77,6 +78,7 @@ int cmd_report(int argc, char **argv)
 		return status;
 	const char *dir = a.dir;
 	ro.metric = a.metric;
+	ro.log_y = a.log_y;
 	struct errbuf err = { "" };
 	int rc = report_dir(dir, &ro, &err);
 	if (rc < 0)

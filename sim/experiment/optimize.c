@@ -1,4 +1,5 @@
 #include "experiment/optimize.h"
+#include "experiment/perprovider.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -318,6 +319,16 @@ static double violation(const struct optimize_spec *spec, const struct points *g
 		sum += fabs(v - s->bound) / scale;
 	}
 	return sum;
+}
+
+int optimize_slo_met(const struct optimize_slo *s, double v)
+{
+	return slo_met(s, v);
+}
+
+double optimize_violation(const struct optimize_spec *spec, const struct optimize_result *r, size_t p)
+{
+	return violation(spec, &r->grid, p);
 }
 
 /* Better-than for the search: feasible first, then objective, then
@@ -1075,7 +1086,8 @@ int optimize_write(const char *dir, const struct optimize_spec *spec,
 	int rc;
 	if ((rc = points_save_csv(&r->grid, dir, "sweep.csv", err)) < 0 ||
 	    (rc = output_write_atomic(dir, "frontier.csv", write_frontier, &c, err)) < 0 ||
-	    (rc = output_write_atomic(dir, "optimize.json", write_json, &c, err)) < 0)
+	    (rc = output_write_atomic(dir, "optimize.json", write_json, &c, err)) < 0 ||
+	    (rc = perprovider_write(dir, spec, r, err)) < 0)
 		return rc;
 	return r->best >= 0 ? write_best_run(dir, r, opt, err) : 0;
 }
@@ -1113,6 +1125,23 @@ static void format_cell(char *cell, size_t size, enum stats_figure fig, double m
 		snprintf(cell, size, "%.6g", m);
 }
 
+/* The widths of the value columns: at least 22, wider for a longer header
+ * or value among the rows shown, so that nothing is cut (figures: 24). */
+static int *value_widths(const struct points *g, const size_t *order, size_t shown)
+{
+	int *w = malloc((g->n_paths ? g->n_paths : 1) * sizeof(*w));
+	for (size_t k = 0; w && k < g->n_paths; k++) {
+		w[k] = strlen(g->paths[k]) > 22 ? (int)strlen(g->paths[k]) : 22;
+		for (size_t i = 0; i < shown; i++) {
+			char *t = points_value_text(g->values[order[i] * g->n_paths + k]);
+			if (t && (int)strlen(t) > w[k])
+				w[k] = (int)strlen(t);
+			free(t);
+		}
+	}
+	return w;
+}
+
 void optimize_print(FILE *fp, const struct optimize_spec *spec, const struct optimize_result *r)
 {
 	const struct points *g = &r->grid;
@@ -1133,21 +1162,24 @@ void optimize_print(FILE *fp, const struct optimize_spec *spec, const struct opt
 	}
 	enum stats_figure f[FIG_COUNT + 2];
 	size_t nf = shown_figures(spec, r, f);
-	fprintf(fp, "%5s", "point");
-	for (size_t k = 0; k < g->n_paths; k++) {
-		size_t n = strlen(g->paths[k]);
-		fprintf(fp, " %22.22s", g->paths[k] + (n > 22 ? n - 22 : 0));   /* the tail says most */
-	}
-	for (size_t i = 0; i < nf; i++)
-		fprintf(fp, " %24.24s", shown_name(f[i]));
-	fprintf(fp, "  verdict\n");
 	size_t shown = g->n_points < 30 ? g->n_points : 30;
+	int *w = value_widths(g, order, shown);
+	if (!w) {
+		free(order);
+		return;
+	}
+	fprintf(fp, "%5s", "point");
+	for (size_t k = 0; k < g->n_paths; k++)
+		fprintf(fp, " %*s", w[k], g->paths[k]);
+	for (size_t i = 0; i < nf; i++)
+		fprintf(fp, " %24s", shown_name(f[i]));
+	fprintf(fp, "  verdict\n");
 	for (size_t i = 0; i < shown; i++) {
 		size_t p = order[i];
 		fprintf(fp, "%5zu", p);
 		for (size_t k = 0; k < g->n_paths; k++) {
 			char *t = points_value_text(g->values[p * g->n_paths + k]);
-			fprintf(fp, " %22.22s", t ? t : "?");
+			fprintf(fp, " %*s", w[k], t ? t : "?");
 			free(t);
 		}
 		for (size_t i2 = 0; i2 < nf; i2++) {
@@ -1167,5 +1199,6 @@ void optimize_print(FILE *fp, const struct optimize_spec *spec, const struct opt
 		fprintf(fp, "... %zu more points in frontier.csv\n", g->n_points - shown);
 	fprintf(fp, "%zu points simulated; search: %s (Brent's method for %zu of %zu combinations of list values)\n",
 		g->n_points, search_name(r), r->n_brent, r->n_combos);
+	free(w);
 	free(order);
 }

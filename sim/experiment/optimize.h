@@ -113,6 +113,12 @@ const char *optimize_objective_name(const struct optimize_spec *spec);
 double optimize_objective(const struct optimize_spec *spec, const struct optimize_result *r, size_t p);
 double optimize_objective_ci95(const struct optimize_spec *spec, const struct optimize_result *r, size_t p);
 
+/* Whether value v meets SLO s (NAN never does); how far point p of r->grid
+ * is from meeting every SLO (0: it meets them; INFINITY: not simulated or
+ * undefined), relative to each bound. */
+int optimize_slo_met(const struct optimize_slo *s, double v);
+double optimize_violation(const struct optimize_spec *spec, const struct optimize_result *r, size_t p);
+
 /* base: the scenario document (after --set); extra replications are set
  * through "replications=N". */
 int optimize_run(json_t *base, const char *scenario_path, const struct optimize_spec *spec,

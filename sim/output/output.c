@@ -219,16 +219,27 @@ static int write_timeseries(void *ctx, FILE *fp)
 	return 0;
 }
 
+struct cdf_ctx {
+	FILE *fp;
+	uint64_t n;               /* requests in the histogram */
+};
+
+/* ccdf, the share above the bucket, is counted (n - cum) / n from the exact
+ * count cum = cdf n (cdf is cum / n correctly rounded, so the product rounds
+ * back to cum below 2^52): 1 - cdf would lose the digits of a 1e-6 tail. */
 static void cdf_row(void *ctx, double value, double cdf)
 {
-	fprintf(ctx, "%.17g,%.17g\n", value, cdf);
+	struct cdf_ctx *c = ctx;
+	double n = (double)c->n, cum = nearbyint(cdf * n);
+	fprintf(c->fp, "%.17g,%.17g,%.17g\n", value, cdf, (n - cum) / n);
 }
 
 static int write_cdf(void *ctx, FILE *fp)
 {
 	struct write_ctx *w = ctx;
-	fputs("latency_s,cdf\n", fp);
-	histo_foreach_cdf(&w->r->latency, cdf_row, fp);
+	struct cdf_ctx c = { fp, w->r->latency.count };
+	fputs("latency_s,cdf,ccdf\n", fp);
+	histo_foreach_cdf(&w->r->latency, cdf_row, &c);
 	return 0;
 }
 

@@ -149,12 +149,19 @@ struct grid_col {
 	char *distinct[MAX_DISTINCT];
 };
 
+/* The figures whose axes may go log-scale: their positive values' range. */
+enum { RANGE_PER_MILLION, RANGE_MONTHLY, RANGE_TOTAL, RANGE_P50, RANGE_P99, N_RANGES };
+static const char *const range_names[N_RANGES] = { "cost_usd.per_million", "cost_usd.monthly", "cost_usd.total",
+						   "latency_s.p50", "latency_s.p99" };
+
 struct sweep_info {
 	size_t n_rows;
 	size_t n_grid;
 	struct grid_col *grid;
 	int has_monthly;
 	int has_metric;
+	long range_col[N_RANGES];          /* -1: no such column */
+	double range_min[N_RANGES], range_max[N_RANGES];
 };
 
 static int is_figure(const char *name)
@@ -216,6 +223,11 @@ static int sweep_header(const char *path, const struct csvr_row *row, const char
 	}
 	si->has_monthly = csvr_find_column(row, "cost_usd.monthly") >= 0;
 	si->has_metric = csvr_find_column(row, metric) >= 0;
+	for (int k = 0; k < N_RANGES; k++) {
+		si->range_col[k] = csvr_find_column(row, range_names[k]);
+		si->range_min[k] = INFINITY;
+		si->range_max[k] = 0;
+	}
 	return 0;
 }
 
@@ -224,6 +236,13 @@ static int sweep_add_row(struct sweep_info *si, const struct csvr_row *row, stru
 {
 	int rc = 0;
 	si->n_rows++;
+	for (int k = 0; k < N_RANGES; k++) {
+		double v = si->range_col[k] >= 0 ? strtod(row->fields[si->range_col[k]], NULL) : 0;
+		if (v > 0 && isfinite(v)) {
+			si->range_min[k] = fmin(si->range_min[k], v);
+			si->range_max[k] = fmax(si->range_max[k], v);
+		}
+	}
 	for (size_t k = 0; k < si->n_grid; k++) {
 		struct grid_col *c = &si->grid[k];
 		const char *v = row->fields[k + 1];
@@ -327,8 +346,21 @@ static double monthly_factor(const char *dir)
 	return f;
 }
 
+/* Whether the axis of figures a and b (a range of enum RANGE_*) is log-scale:
+ * forced, or its largest positive value over PLOT_LOG_RATIO times its
+ * smallest. */
+static int log_axis(const struct sweep_info *si, int a, int b, int force)
+{
+	double lo = INFINITY, hi = 0;
+	for (int k = a; k <= b; k++) {
+		lo = fmin(lo, si->range_min[k]);
+		hi = fmax(hi, si->range_max[k]);
+	}
+	return force || (hi > 0 && hi > PLOT_LOG_RATIO * lo);
+}
+
 /* One grid parameter: figures against it (numeric) or per value (categories, providers). */
-static int plot_one_param(const char *dir, const char *csv, const struct sweep_info *si,
+static int plot_one_param(const char *dir, const char *csv, const struct sweep_info *si, int log_y,
 			  struct plot_set *set, struct errbuf *err)
 {
 	char vars[8192], label[512], title[512];
@@ -340,6 +372,8 @@ static int plot_one_param(const char *dir, const char *csv, const struct sweep_i
 		gp_var(vars, sizeof(vars), "xlabel", param_label(p, label, sizeof(label)));
 		snprintf(title, sizeof(title), "Cost per million and latency against %s", p);
 		gp_var(vars, sizeof(vars), "title", title);
+		gp_num(vars, sizeof(vars), "logy", log_axis(si, RANGE_PER_MILLION, RANGE_PER_MILLION, log_y));
+		gp_num(vars, sizeof(vars), "logy2", log_axis(si, RANGE_P50, RANGE_P99, log_y));
 		return draw(dir, set, name, title, "sweep_param.gp", csv, vars, err);
 	}
 	double factor = monthly_factor(dir);
@@ -353,6 +387,9 @@ static int plot_one_param(const char *dir, const char *csv, const struct sweep_i
 	}
 	snprintf(title, sizeof(title), "Monthly cost and p99 latency per %s", p);
 	gp_var(vars, sizeof(vars), "title", title);
+	int cost = si->has_monthly ? RANGE_MONTHLY : RANGE_TOTAL;
+	gp_num(vars, sizeof(vars), "logy", log_axis(si, cost, cost, log_y));
+	gp_num(vars, sizeof(vars), "logy2", log_axis(si, RANGE_P99, RANGE_P99, log_y));
 	return draw(dir, set, strcmp(p, "provider") == 0 || strncmp(p, "provider.", 9) == 0 ? "sweep_provider" : "sweep_category",
 		    title, "sweep_provider.gp", csv, vars, err);
 }
@@ -430,7 +467,7 @@ static int plot_heatmap(const char *dir, const char *csv, const char *metric, co
 	return draw(dir, set, "sweep_heatmap", title, "sweep_heatmap.gp", csv, vars, err);
 }
 
-static int plot_sweep(const char *dir, const char *csv, const char *metric, struct plot_set *set,
+static int plot_sweep(const char *dir, const char *csv, const char *metric, int log_y, struct plot_set *set,
 		      struct errbuf *err)
 {
 	char path[4096];
@@ -449,7 +486,7 @@ static int plot_sweep(const char *dir, const char *csv, const char *metric, stru
 	if (si.n_grid == 0)
 		note(set, "%s: no grid columns, nothing to plot against; ", csv);
 	else if (si.n_grid == 1)
-		rc = plot_one_param(dir, csv, &si, set, err);
+		rc = plot_one_param(dir, csv, &si, log_y, set, err);
 	if (rc == 0 && ka_ttl >= 0 && si.n_grid <= 2)
 		rc = plot_keepalive(dir, csv, &si, ka_ttl, ka_policy, set, err);
 	if (rc == 0 && si.n_grid == 2 && ka_ttl < 0 && si.grid[0].numeric != si.grid[1].numeric)
@@ -460,6 +497,127 @@ static int plot_sweep(const char *dir, const char *csv, const char *metric, stru
 		note(set, "%s: no plot for sweeps over more than two parameters; ", csv);
 	sweep_info_free(&si);
 	return rc;
+}
+
+/* ---- latency_cdf.csv ---------------------------------------------------- */
+
+/* The quantiles (nearest rank: the first bucket whose CDF reaches q) of
+ * the distribution in latency_cdf.csv, which the plot marks, and the bottom
+ * of its CCDF axis: a decade below the smaller of 1e-4 and the smallest
+ * non-zero share, so the last step of the tail shows. */
+static int cdf_vars(const char *dir, char *vars, size_t size, struct errbuf *err)
+{
+	static const double q[] = { 0.5, 0.99, 0.999 };
+	static const char *const qname[] = { "p50", "p99", "p999" };
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/latency_cdf.csv", dir);
+	struct csvr *r;
+	struct csvr_row row;
+	int rc = csvr_open(&r, path, err);
+	if (rc < 0)
+		return rc;
+	long cx = -1, cc = -1, ct = -1;
+	if ((rc = csvr_next(r, &row, err)) == 1) {
+		cx = csvr_find_column(&row, "latency_s");
+		cc = csvr_find_column(&row, "cdf");
+		ct = csvr_find_column(&row, "ccdf");
+	}
+	if (rc >= 0 && (cx < 0 || cc < 0))
+		rc = errbuf_set(err, ERR_INPUT, "%s: expected columns latency_s, cdf (and ccdf)", path);
+	double quant[3] = { NAN, NAN, NAN }, smallest = 1e-4;
+	while (rc >= 0 && (rc = csvr_next(r, &row, err)) == 1) {
+		double x, c, t;
+		if ((rc = csvr_double(r, &row, (size_t)cx, "latency_s", &x, err)) < 0 ||
+		    (rc = csvr_double(r, &row, (size_t)cc, "cdf", &c, err)) < 0 ||
+		    (ct >= 0 && (rc = csvr_double(r, &row, (size_t)ct, "ccdf", &t, err)) < 0))
+			break;
+		if (ct < 0)
+			t = 1 - c;
+		for (int k = 0; k < 3; k++)
+			if (isnan(quant[k]) && c >= q[k])
+				quant[k] = x;
+		if (t > 0 && t < smallest)
+			smallest = t;
+	}
+	csvr_close(r);
+	if (rc < 0)
+		return rc;
+	for (int k = 0; k < 3; k++)
+		if (isfinite(quant[k]) && quant[k] > 0)
+			gp_num(vars, size, qname[k], quant[k]);
+	gp_num(vars, size, "ymin", pow(10, floor(log10(smallest / 2))));
+	if (ct < 0)
+		gp_num(vars, size, "hasccdf", 0);
+	return 0;
+}
+
+static int plot_cdf(const char *dir, struct plot_set *set, struct errbuf *err)
+{
+	char vars[1024] = "";
+	int rc = cdf_vars(dir, vars, sizeof(vars), err);
+	return rc < 0 ? rc : draw(dir, set, "latency_cdf", "Latency distribution (all functions): CDF and, log scale, its tail",
+				  "latency_cdf.gp", "latency_cdf.csv", vars, err);
+}
+
+/* ---- compare.csv --------------------------------------------------------- */
+
+/* The policies' cold-start ratio against idle GB-s, labelled with their
+ * monthly cost (the window's total when compare.csv has no monthly
+ * figure); a log y axis when the largest ratio is over PLOT_LOG_RATIO times
+ * the smallest positive one (or with --log-y), zeros on its bottom. */
+static int plot_compare(const char *dir, int log_y, struct plot_set *set, struct errbuf *err)
+{
+	char path[4096], vars[9216] = "";
+	snprintf(path, sizeof(path), "%s/compare.csv", dir);
+	struct csvr *r;
+	struct csvr_row row;
+	int rc = csvr_open(&r, path, err);
+	if (rc < 0)
+		return rc;
+	long cr = -1, ci = -1, cm = -1, ct = -1;
+	if ((rc = csvr_next(r, &row, err)) == 1) {
+		cr = csvr_find_column(&row, "cold_start_ratio");
+		ci = csvr_find_column(&row, "idle_gb_s");
+		cm = csvr_find_column(&row, "cost_usd.monthly");
+		ct = csvr_find_column(&row, "cost_usd.total");
+	}
+	if (rc >= 0 && (cr < 0 || ci < 0 || ct < 0))
+		rc = errbuf_set(err, ERR_INPUT, "%s: expected columns cold_start_ratio, idle_gb_s, cost_usd.total", path);
+	double lo = INFINITY, hi = 0;
+	size_t n = 0;
+	char keys[8192] = "";
+	while (rc >= 0 && (rc = csvr_next(r, &row, err)) == 1) {
+		if (row.n_fields <= (size_t)(cr > ct ? (cm > cr ? cm : cr) : (cm > ct ? cm : ct)))
+			continue;
+		double v = strtod(row.fields[cr], NULL), c = strtod(row.fields[cm >= 0 ? cm : ct], NULL);
+		if (v > 0) {
+			lo = fmin(lo, v);
+			hi = fmax(hi, v);
+		}
+		/* The key's entry of row n: t<n>='policy: $cost/month'. */
+		char name[16], text[256];
+		snprintf(name, sizeof(name), "t%zu", n++);
+		snprintf(text, sizeof(text), "%s: $%.4g%s%s", row.fields[0], c, cm >= 0 ? "/month" : " in the window",
+			 v == 0 && *row.fields[cr] ? " (no cold start)" : "");
+		gp_var(keys, sizeof(keys), name, text);
+	}
+	csvr_close(r);
+	if (rc < 0)
+		return rc;
+	if (cm < 0) {
+		gp_var(vars, sizeof(vars), "costcol", "cost_usd.total");
+		gp_var(vars, sizeof(vars), "costunit", " in the window");
+	}
+	if (n <= 40 && strlen(keys) + 1 < sizeof(keys)) {
+		gp_num(vars, sizeof(vars), "n", (double)n);
+		snprintf(vars + strlen(vars), sizeof(vars) - strlen(vars), "%s", keys);
+	}
+	if (hi > 0 && (log_y || hi > PLOT_LOG_RATIO * lo)) {
+		gp_num(vars, sizeof(vars), "logy", 1);
+		gp_num(vars, sizeof(vars), "ymin", pow(10, floor(log10(lo / 2))));
+	}
+	return draw(dir, set, "compare", "Keep-alive policies: cold-start ratio against idle GB-s, labelled with cost",
+		    "compare.gp", "compare.csv", vars, err);
 }
 
 /* ---- baseline.csv ------------------------------------------------------ */
@@ -513,15 +671,15 @@ int plot_dir(const char *dir, const struct plot_options *opt, struct plot_set *o
 	int run = file_exists(dir, "latency_cdf.csv") || file_exists(dir, "timeseries.csv") ||
 		  file_exists(dir, "summary.csv");
 	int sweep = file_exists(dir, "sweep.csv"), base = file_exists(dir, "baseline.csv");
-	if (!run && !sweep && !base)
+	int compare = file_exists(dir, "compare.csv");
+	if (!run && !sweep && !base && !compare)
 		return errbuf_set(err, ERR_INPUT,
-				  "%s: nothing to plot (expected the files of slsim run, sweep or optimize: summary.csv, timeseries.csv, latency_cdf.csv, sweep.csv, baseline.csv)",
+				  "%s: nothing to plot (expected the files of slsim run, sweep or optimize: summary.csv, timeseries.csv, latency_cdf.csv, sweep.csv, baseline.csv, compare.csv)",
 				  dir);
 	snprintf(plots, sizeof(plots), "%s/plots", dir);
 	int rc = plot_write_scripts(plots, err);
 	if (rc == 0 && file_exists(dir, "latency_cdf.csv"))
-		rc = draw(dir, out, "latency_cdf", "Latency distribution (all functions)", "latency_cdf.gp",
-			  "latency_cdf.csv", "", err);
+		rc = plot_cdf(dir, out, err);
 	if (rc == 0 && file_exists(dir, "timeseries.csv"))
 		rc = draw(dir, out, "timeseries", "Arrivals, instances, cold starts and cost over time",
 			  "timeseries.gp", "timeseries.csv", "", err);
@@ -529,8 +687,10 @@ int plot_dir(const char *dir, const struct plot_options *opt, struct plot_set *o
 		rc = draw(dir, out, "functions", "Cost and cold starts per function", "functions.gp",
 			  "summary.csv", "", err);
 	if (rc == 0 && sweep)
-		rc = plot_sweep(dir, "sweep.csv", metric, out, err);
+		rc = plot_sweep(dir, "sweep.csv", metric, opt && opt->log_y, out, err);
 	if (rc == 0 && base)
 		rc = plot_baseline(dir, out, err);
+	if (rc == 0 && compare)
+		rc = plot_compare(dir, opt && opt->log_y, out, err);
 	return rc;
 }

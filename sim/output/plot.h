@@ -5,7 +5,8 @@
  * time series, per-function bars; sweep.csv: cost and latency against one
  * numeric parameter, the keep-alive trade-off, bars per category such as
  * provider, a heat map for two parameters; baseline.csv: serverless against
- * VMs), writing the gnuplot scripts (compiled into the binary from
+ * VMs; compare.csv: the keep-alive policies' cold starts against idle
+ * GB-s), writing the gnuplot scripts (compiled into the binary from
  * scripts/gnuplot/) into DIR/plots/, and running gnuplot on them as a
  * separate program to produce DIR/plots/<name>.png and .svg. gnuplot's own
  * messages go to DIR/plots/gnuplot.log. The program is `gnuplot` on the
@@ -21,7 +22,14 @@
 
 struct plot_options {
 	const char *metric;     /* heat-map figure; NULL: cost_usd.per_million */
+	int log_y;              /* log y axes on the sweep plots; 0: only where
+				 * max / min of the positive values > PLOT_LOG_RATIO */
 };
+
+/* A sweep plot's cost or latency axis is log-scale (without --log-y) when
+ * its largest positive value is more than this times its smallest: a point
+ * that dwarfs the rest would flatten them on a linear axis. */
+#define PLOT_LOG_RATIO 100
 
 struct plot_item {
 	char name[64];          /* DIR/plots/<name>.png and .svg */

@@ -197,6 +197,104 @@ static void usd(char *buf, size_t size, double v, double ci)
 
 /* ---- sections ----------------------------------------------------------- */
 
+/* A distribution in words: "lognormal(median 0.2 s, σ 0.5)". */
+static void describe_dist(char *buf, size_t size, const json_t *d)
+{
+	const char *dist = json_string_value(json_object_get(d, "dist"));
+	double v[2] = { jnum(d, "median_s"), jnum(d, "sigma") };
+	if (!dist) {
+		char *t = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+		snprintf(buf, size, "%s", t ? t : "?");
+		free(t);
+	} else if (strcmp(dist, "constant") == 0) {
+		snprintf(buf, size, "constant %g s", jnum(d, "value_s"));
+	} else if (strcmp(dist, "exponential") == 0) {
+		snprintf(buf, size, "exponential(mean %g s)", jnum(d, "mean_s"));
+	} else if (strcmp(dist, "lognormal") == 0 && isfinite(v[0])) {
+		snprintf(buf, size, "lognormal(median %g s, σ %g)", v[0], v[1]);
+	} else if (strcmp(dist, "uniform") == 0) {
+		snprintf(buf, size, "uniform(%g s to %g s)", jnum(d, "min_s"), jnum(d, "max_s"));
+	} else if (strcmp(dist, "empirical") == 0) {
+		const json_t *p = json_object_get(d, "percentiles");
+		snprintf(buf, size, "empirical(%zu percentiles, %g s to %g s)", json_object_size(p),
+			 json_number_value(json_object_get(p, "0")), json_number_value(json_object_get(p, "100")));
+	} else {   /* lognormal by mean and cv, gamma, and any later mean + cv form */
+		snprintf(buf, size, "%s(mean %g s, cv %g)", dist, jnum(d, "mean_s"), jnum(d, "cv"));
+	}
+}
+
+/* What a request of function f runs, in words: its distribution, its work,
+ * or where the workload gives each request's time. */
+static void describe_service(char *buf, size_t size, const json_t *f, const json_t *scen)
+{
+	const json_t *s = json_object_get(f, "service"), *w = json_object_get(f, "work");
+	const json_t *wl = json_object_get(scen, "workload"), *prof = json_object_get(wl, "profile");
+	const json_t *arr = json_object_get(f, "arrivals");
+	const char *proc = json_string_value(json_object_get(arr, "process"));
+	if (s && proc && strcmp(proc, "trace") == 0) {
+		/* A trace file's duration_s column, when it has one, wins. */
+		int n = snprintf(buf, size, "trace durations where given, else ");
+		if (n > 0 && (size_t)n < size)
+			describe_dist(buf + n, size - (size_t)n, s);
+	} else if (s) {
+		describe_dist(buf, size, s);
+	} else if (w) {
+		int n = snprintf(buf, size, "work %g CPU-s + %g s I/O", isfinite(jnum(w, "cpu_s")) ? jnum(w, "cpu_s") : 0,
+				 isfinite(jnum(w, "io_s")) ? jnum(w, "io_s") : 0);
+		if (isfinite(jnum(w, "parallel_fraction")) && n > 0 && (size_t)n < size)
+			n += snprintf(buf + n, size - (size_t)n, ", %g %% parallel", 100 * jnum(w, "parallel_fraction"));
+		if (isfinite(jnum(w, "cv")) && n > 0 && (size_t)n < size)
+			snprintf(buf + n, size - (size_t)n, ", cv %g", jnum(w, "cv"));
+	} else if (json_is_object(prof)) {
+		snprintf(buf, size, "LLM profile %s on %s (tensor parallel %g)",
+			 json_string_value(json_object_get(prof, "model")) ?: "?",
+			 json_string_value(json_object_get(prof, "hardware")) ?: "?", jnum(prof, "tensor_parallel"));
+	} else if (isfinite(jnum(wl, "decode_s_per_token"))) {
+		snprintf(buf, size, "LLM per token: prefill %g s, decode %g s", jnum(wl, "prefill_s_per_token"),
+			 jnum(wl, "decode_s_per_token"));
+	} else if (json_is_object(arr) || wl) {
+		snprintf(buf, size, "trace durations");
+	} else {
+		snprintf(buf, size, "none given");
+	}
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	return slash ? slash + 1 : path ? path : "?";
+}
+
+/* Where function f's requests come from, in words: "poisson 2/s",
+ * "trace file x.csv", "generator iot". */
+static void describe_arrivals(char *buf, size_t size, const json_t *f, const json_t *scen)
+{
+	const json_t *a = json_object_get(f, "arrivals"), *wl = json_object_get(scen, "workload");
+	const char *proc = json_string_value(json_object_get(a, "process"));
+	const char *wfmt = json_string_value(json_object_get(wl, "format"));
+	int n = 0;
+	if (proc && strcmp(proc, "poisson") == 0)
+		n = snprintf(buf, size, "poisson %g/s", jnum(a, "rate_per_s"));
+	else if (proc && strcmp(proc, "periodic") == 0)
+		n = snprintf(buf, size, "periodic every %g s%s", jnum(a, "period_s"), isfinite(jnum(a, "jitter_s")) ? " + jitter" : "");
+	else if (proc && strcmp(proc, "trace") == 0)
+		n = snprintf(buf, size, "trace file %s", base_name(json_string_value(json_object_get(a, "path"))));
+	else if (a)
+		n = snprintf(buf, size, "%s", proc ? proc : "?");
+	else if (wfmt && strcmp(wfmt, "generator") == 0)
+		n = snprintf(buf, size, "generator %s", json_string_value(json_object_get(wl, "pattern")) ?: "?");
+	else if (wl)
+		n = snprintf(buf, size, "trace file %s (%s)", base_name(json_string_value(json_object_get(wl, "path"))),
+			     wfmt ? wfmt : "?");
+	else
+		n = snprintf(buf, size, "none");
+	double scale = jnum(a ? a : wl, "traffic_scale");
+	if (isfinite(scale) && scale != 1 && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, " x %g", scale);
+}
+
+static void function_table(struct doc *d, const json_t *scen);
+
 static void section_scenario(struct doc *d, const json_t *summary, const json_t *scen)
 {
 	char buf[1024];
@@ -219,32 +317,54 @@ static void section_scenario(struct doc *d, const json_t *summary, const json_t 
 	table_row(d, r2, 2, NULL);
 	table_end(d);
 
+	function_table(d, scen);
+}
+
+/* One row of the function table: f's name (whole), memory, service and
+ * arrival models in words, cold start and keep-alive as given. */
+static void function_row(struct doc *d, const json_t *f, const char *name, const json_t *scen)
+{
+	char mem[32], service[512], arrivals[512];
+	const json_t *m = json_object_get(f, "memory_mb");
+	snprintf(mem, sizeof(mem), "%g", m ? json_number_value(m) : 128);
+	describe_service(service, sizeof(service), f, scen);
+	describe_arrivals(arrivals, sizeof(arrivals), f, scen);
+	char *t[2];
+	const char *keys[] = { "cold_start", "keepalive" };
+	for (int k = 0; k < 2; k++) {
+		const json_t *v = json_object_get(f, keys[k]);
+		t[k] = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
+	}
+	const char *cells[] = { name, mem, service, t[0] ? t[0] : "default", t[1] ? t[1] : "default", arrivals };
+	table_row(d, cells, 6, NULL);
+	free(t[0]);
+	free(t[1]);
+}
+
+/* The scenario's functions (the first 50); a workload's unlisted functions
+ * as one row of their function_defaults. */
+static void function_table(struct doc *d, const json_t *scen)
+{
 	const json_t *fns = json_object_get(scen, "functions"), *f;
+	const json_t *wl = json_object_get(scen, "workload"), *defaults = json_object_get(scen, "function_defaults");
 	size_t i;
-	if (!json_is_array(fns))
+	if (!json_is_array(fns) && !wl)
 		return;
 	const char *fc[] = { "function", "memory (MB)", "service", "cold start", "keep-alive", "arrivals" };
 	table_start(d, fc, 6);
 	json_array_foreach(fns, i, f) {
 		if (i == 50) {
+			table_end(d);
 			para(d, "(further functions omitted; see scenario.json)");
-			break;
+			return;
 		}
-		char c[6][256];
-		const char *cells[6];
-		json_t *mem = json_object_get(f, "memory_mb");
-		snprintf(c[0], sizeof(c[0]), "%s", json_string_value(json_object_get(f, "name")) ?: "?");
-		snprintf(c[1], sizeof(c[1]), "%g", mem ? json_number_value(mem) : 128);
-		const char *keys[] = { "service", "cold_start", "keepalive", "arrivals" };
-		for (int k = 0; k < 4; k++) {
-			json_t *v = json_object_get(f, keys[k]);
-			char *t = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
-			snprintf(c[2 + k], sizeof(c[0]), "%s", t ? t : "default");
-			free(t);
-		}
-		for (int k = 0; k < 6; k++)
-			cells[k] = c[k];
-		table_row(d, cells, 6, NULL);
+		function_row(d, f, json_string_value(json_object_get(f, "name")) ?: "?", scen);
+	}
+	if (wl && (!json_is_array(fns) || json_is_object(defaults))) {
+		json_t *empty = json_object();
+		function_row(d, json_is_object(defaults) ? defaults : empty,
+			     json_is_array(fns) ? "(the workload's other functions)" : "(the workload's functions)", scen);
+		json_decref(empty);
 	}
 	table_end(d);
 }
@@ -432,12 +552,13 @@ static void function_costs(struct doc *d, const json_t *summary, double f)
 			if (i == 50)
 				break;
 			char c[5][128];
-			snprintf(c[0], sizeof(c[0]), "%s", json_string_value(json_object_get(fn, "name")) ?: "?");
+			/* The name whole (up to 200 characters), not cut to a buffer. */
+			const char *name = json_string_value(json_object_get(fn, "name")) ?: "?";
 			usd(c[1], sizeof(c[1]), jnum(fn, "cost_usd.total") * f, NAN);
 			usd(c[2], sizeof(c[2]), jnum(fn, "cost_usd.per_million"), NAN);
 			fmt(c[3], sizeof(c[3]), jnum(fn, "cold_start_ratio"), NAN);
 			fmt(c[4], sizeof(c[4]), jnum(fn, "latency_s.p99"), NAN);
-			const char *cells[] = { c[0], c[1], c[2], c[3], c[4] };
+			const char *cells[] = { name, c[1], c[2], c[3], c[4] };
 			table_row(d, cells, 5, NULL);
 		}
 		table_end(d);
@@ -664,6 +785,194 @@ static void section_optimizer(struct doc *d, const char *dir)
 	json_decref(doc);
 }
 
+/* ---- best per provider (best_per_provider.csv, written by slsim optimize) ---- */
+
+#define MAX_PROVIDER_ROWS 64
+
+struct pp_line {
+	char *provider, *config, *status;
+	double monthly, monthly_ci, p99, p99_ci, obj, obj_ci;
+	int feasible;
+};
+
+static double cell_num(const struct csvr_row *row, long col)
+{
+	if (col < 0 || (size_t)col >= row->n_fields || !*row->fields[col])
+		return NAN;
+	char *end;
+	double v = strtod(row->fields[col], &end);
+	return *end ? NAN : v;
+}
+
+/* One row: the provider, its other parameters as "path=value, ...". */
+static void pp_line_read(const struct csvr_row *head, const struct csvr_row *row, long c_point, const long *col,
+			 struct pp_line *l)
+{
+	char cfg[2048] = "";
+	for (long k = 1; k < c_point && (size_t)k < row->n_fields; k++)
+		if (*row->fields[k])
+			snprintf(cfg + strlen(cfg), sizeof(cfg) - strlen(cfg), "%s%s=%s", *cfg ? ", " : "",
+				 head->fields[k], row->fields[k]);
+	l->provider = strdup(row->fields[0]);
+	l->config = strdup(cfg);
+	l->status = strdup(col[6] >= 0 && (size_t)col[6] < row->n_fields ? row->fields[col[6]] : "");
+	l->monthly = cell_num(row, col[0]);
+	l->monthly_ci = cell_num(row, col[1]);
+	l->p99 = cell_num(row, col[2]);
+	l->p99_ci = cell_num(row, col[3]);
+	l->obj = cell_num(row, col[4]);
+	l->obj_ci = cell_num(row, col[4] >= 0 ? col[4] + 1 : -1);
+	l->feasible = cell_num(row, col[5]) == 1;
+}
+
+/* Reads path into l[0 .. *n); obj names the objective's column (NULL: none). */
+static int pp_read(const char *path, const char *obj, struct pp_line *l, size_t *n, struct errbuf *err)
+{
+	struct csvr *r;
+	struct csvr_row row;
+	int rc = csvr_open(&r, path, err);
+	if (rc < 0)
+		return rc;
+	char **names = NULL;
+	struct csvr_row head = { 0 };
+	long c_point = -1, col[7];
+	if ((rc = csvr_next(r, &row, err)) == 1) {
+		const char *want[] = { "cost_usd.monthly", "cost_usd.monthly.ci95", "latency_s.p99", "latency_s.p99.ci95",
+				       obj ? obj : "", "feasible", "status" };
+		for (int i = 0; i < 7; i++)
+			col[i] = *want[i] ? csvr_find_column(&row, want[i]) : -1;
+		c_point = csvr_find_column(&row, "point");
+		names = calloc(row.n_fields, sizeof(*names));
+		for (size_t k = 0; names && k < row.n_fields; k++)
+			names[k] = strdup(row.fields[k]);
+		head.fields = (const char *const *)names;
+		head.n_fields = names ? row.n_fields : 0;
+	}
+	if (rc >= 0 && (c_point < 1 || col[0] < 0 || col[2] < 0 || col[5] < 0 || !names))
+		rc = errbuf_set(err, ERR_INPUT, "%s: not a best_per_provider.csv (expected provider, point, "
+			       "cost_usd.monthly, latency_s.p99, feasible, status)", path);
+	while (rc >= 0 && *n < MAX_PROVIDER_ROWS && (rc = csvr_next(r, &row, err)) == 1)
+		pp_line_read(&head, &row, c_point, col, &l[(*n)++]);
+	for (size_t k = 0; names && k < head.n_fields; k++)
+		free(names[k]);
+	free(names);
+	csvr_close(r);
+	return rc < 0 ? rc : 0;
+}
+
+/* "A (cfg)" */
+static void pp_name(char *buf, size_t size, const struct pp_line *l)
+{
+	snprintf(buf, size, *l->config ? "%s (%s)" : "%s", l->provider, l->config);
+}
+
+/* The one line a calculator would give: the cheapest (or best by the
+ * objective) provider meeting the SLOs and its margin over the next. */
+static void pp_sentence(char *text, size_t size, const struct pp_line *l, size_t n, const char *obj, int slos)
+{
+	const struct pp_line *a = n > 0 && l[0].feasible ? &l[0] : NULL, *b = n > 1 && l[1].feasible ? &l[1] : NULL;
+	int cost = !obj;
+	char lead[256], name[1024], va[96], vb[96];
+	snprintf(lead, sizeof(lead), "%s%s", cost ? "Cheapest" : "Best by ", cost ? "" : obj);
+	if (!a) {
+		snprintf(text, size, "No provider meets the SLOs; best_per_provider.csv lists each one's closest point.");
+		return;
+	}
+	pp_name(name, sizeof(name), a);
+	double x = cost ? a->monthly : a->obj, y = b ? (cost ? b->monthly : b->obj) : NAN;
+	double cx = cost ? a->monthly_ci : a->obj_ci, cy = b ? (cost ? b->monthly_ci : b->obj_ci) : NAN;
+	if (cost)
+		snprintf(va, sizeof(va), "$%.4g/month", x);
+	else
+		snprintf(va, sizeof(va), "%s %.4g ($%.4g/month)", obj, x, a->monthly);
+	if (!b) {
+		snprintf(text, size, "%s%s: %s at %s, the only provider %s.", lead, slos ? " meeting the SLOs" : "", name, va,
+			 slos ? "meeting them" : "simulated");
+		return;
+	}
+	if (cost)
+		snprintf(vb, sizeof(vb), "$%.4g/month", y);
+	else
+		snprintf(vb, sizeof(vb), "%s %.4g", obj, y);
+	if (!(y > x)) {   /* equal means: nothing to choose between them */
+		snprintf(text, size, "%s%s: %s at %s, level with the next, %s (%s).", lead, slos ? " meeting the SLOs" : "",
+			 name, va, b->provider, vb);
+		return;
+	}
+	int n1 = snprintf(text, size, "%s%s: %s at %s, %.3g %% (%s%.4g) less than the next, %s (%s).", lead,
+			  slos ? " meeting the SLOs" : "", name, va, y != 0 ? 100 * (y - x) / y : 0.0, cost ? "$" : "",
+			  y - x, b->provider, vb);
+	if (isfinite(cx) && isfinite(cy) && y - x <= sqrt(cx * cx + cy * cy) && n1 > 0 && (size_t)n1 < size)
+		snprintf(text + n1 - 1, size - (size_t)(n1 - 1),
+			 "; the difference is within the 95 %% intervals, so the two are not clearly apart.");
+}
+
+static void pp_table(struct doc *d, const struct pp_line *l, size_t n, const char *obj)
+{
+	const char *cols[] = { "provider", "configuration", "monthly cost (730 h)", "p99 latency (s)", "status", obj };
+	size_t nc = obj ? 6 : 5;
+	table_start(d, cols, nc);
+	for (size_t i = 0; i < n; i++) {
+		char c[4][128], id[160];
+		usd(c[0], sizeof(c[0]), l[i].monthly, l[i].monthly_ci);
+		fmt(c[1], sizeof(c[1]), l[i].p99, l[i].p99_ci);
+		if (isfinite(l[i].p99_ci) && l[i].p99_ci < l[i].p99 * HISTO_REL_ERROR)
+			/* Replications in one histogram bucket: not "± 0". */
+			snprintf(c[1], sizeof(c[1]), "%.4g ± %g %%", l[i].p99, 100 * HISTO_REL_ERROR);
+		fmt(c[2], sizeof(c[2]), l[i].obj, l[i].obj_ci);
+		const char *cells[] = { l[i].provider, *l[i].config ? l[i].config : "-", c[0], c[1], l[i].status, c[2] };
+		snprintf(id, sizeof(id), "provider-%s", l[i].provider);
+		table_row(d, cells, nc, id);
+	}
+	table_end(d);
+}
+
+/* The report's lead when the optimiser compared providers: each one's best
+ * configuration meeting the SLOs, and which is cheapest by how much. */
+static int section_per_provider(struct doc *d, const char *dir, struct errbuf *err)
+{
+	char path[4200], text[2048];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/best_per_provider.csv", dir);
+	if (stat(path, &st) != 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/optimize.json", dir);
+	json_t *o = json_load_file(path, 0, NULL);
+	const char *objective = json_string_value(json_object_get(o, "objective"));
+	int slos = json_array_size(json_object_get(o, "slo")) > 0;
+	const char *obj = objective && strcmp(objective, "cost_usd.total") != 0 && strcmp(objective, "cost_usd.monthly") != 0 &&
+			  strcmp(objective, "cost_usd.per_million") != 0 ? objective : NULL;
+	struct pp_line l[MAX_PROVIDER_ROWS];
+	size_t n = 0;
+	snprintf(path, sizeof(path), "%s/best_per_provider.csv", dir);
+	int rc = pp_read(path, obj && strcmp(obj, "latency_s.p99") != 0 ? obj : NULL, l, &n, err);
+	if (rc == 0) {
+		if (obj && strcmp(obj, "latency_s.p99") == 0)
+			for (size_t i = 0; i < n; i++) {
+				l[i].obj = l[i].p99;
+				l[i].obj_ci = l[i].p99_ci;
+			}
+		heading(d, 2, "Best configuration per provider");
+		pp_sentence(text, sizeof(text), l, n, obj, slos);
+		fputs("<p class=\"big\" id=\"best-provider\">", d->html);
+		html_esc(d->html, text);
+		fputs("</p>\n", d->html);
+		fputs("**", d->md);
+		md_esc(d->md, text);
+		fputs("**\n\n", d->md);
+		para(d, "Each provider's best point by the optimiser's objective among its own points (best_per_provider.csv); "
+			"monthly = 730 h, means with 95 % half-widths.");
+		pp_table(d, l, n, obj && strcmp(obj, "latency_s.p99") != 0 ? obj : NULL);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(l[i].provider);
+		free(l[i].config);
+		free(l[i].status);
+	}
+	json_decref(o);
+	return rc;
+}
+
 /* What the baseline is and how each kind of traffic source was scaled
  * (kinds: BASELINE_SRC_* bits): only what was done. */
 static void baseline_intro(struct doc *d, const struct baseline_cfg *b, unsigned kinds)
@@ -773,7 +1082,9 @@ static void page_start(struct doc *d, const char *dir, const json_t *summary)
 	      "h1{border-bottom:3px solid #ff7f0e}h2{margin-top:1.6em;border-bottom:1px solid #ccc}"
 	      "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right;"
 	      "font-size:90%;max-width:420px;overflow-wrap:anywhere}td:first-child,th:first-child{text-align:left}"
-	      "th{background:#f3f3f3}.big{font-size:150%;font-weight:bold;color:#b35900}.warn{color:#a00}"
+	      /* Headers break between words only, never inside one ("functio n"):
+	       * a column is at least as wide as its header's longest word. */
+	      "th{background:#f3f3f3;overflow-wrap:normal;word-break:normal;hyphens:none}.big{font-size:150%;font-weight:bold;color:#b35900}.warn{color:#a00}"
 	      "figure{margin:1em 0}img{max-width:100%;border:1px solid #ddd}figcaption{color:#555;font-size:90%}"
 	      "</style></head><body>\n<h1>", d->html);
 	html_esc(d->html, title);
@@ -788,7 +1099,7 @@ static int section_plots(struct doc *d, const char *dir, const struct report_opt
 			 struct errbuf *err)
 {
 	struct plot_set plots;
-	struct plot_options po = { .metric = opt->metric };
+	struct plot_options po = { .metric = opt->metric, .log_y = opt->log_y };
 	int rc = plot_dir(dir, &po, &plots, err);
 	if (rc < 0)
 		return rc;
@@ -810,8 +1121,10 @@ int report_dir(const char *dir, const struct report_options *opt, struct errbuf 
 	char sweep[4200];
 	struct stat st;
 	snprintf(sweep, sizeof(sweep), "%s/sweep.csv", dir);
-	if (rc == 0 && !summary && stat(sweep, &st) != 0)
-		rc = errbuf_set(err, ERR_INPUT, "%s: no results to report (expected summary.json from slsim run or sweep.csv)", dir);
+	char compare[4200];
+	snprintf(compare, sizeof(compare), "%s/compare.csv", dir);
+	if (rc == 0 && !summary && stat(sweep, &st) != 0 && stat(compare, &st) != 0)
+		rc = errbuf_set(err, ERR_INPUT, "%s: no results to report (expected summary.json from slsim run, sweep.csv or compare.csv)", dir);
 	struct doc d = { 0 };
 	if (rc == 0) {
 		d.html = open_memstream(&d.html_buf, &d.html_len);
@@ -822,6 +1135,8 @@ int report_dir(const char *dir, const struct report_options *opt, struct errbuf 
 	if (rc < 0)
 		goto out;
 	page_start(&d, dir, summary);
+	if ((rc = section_per_provider(&d, dir, err)) < 0)
+		goto out;
 
 	if (summary) {
 		section_scenario(&d, summary, scen);

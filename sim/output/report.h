@@ -3,8 +3,11 @@
  *
  * Owns DIR/report.html (one self-contained page: styles inline, plots
  * embedded as base64 PNG) and its Markdown twin DIR/report.md (plots linked
- * from plots/): the scenario, the headline figures with 95 % intervals, the
- * monthly cost estimate (730 h), the best configuration per objective (from
+ * from plots/): leading, when best_per_provider.csv is there (slsim optimize
+ * over providers), each provider's best configuration and one sentence on
+ * the cheapest (or best by the objective) and its margin over the next; the
+ * scenario (each function's service and arrival models in words), the
+ * headline figures with 95 % intervals, the monthly cost estimate (730 h), the best configuration per objective (from
  * sweep.csv and optimize.json when present), serverless against always-on
  * VMs (when the scenario has a "baseline": baseline.csv, simulated at several
  * traffic scales) and the plots (drawn through sim/output/plot.c).
@@ -38,6 +41,7 @@ struct report_options {
 	size_t n_scales;               /* 0: the default scales */
 	double scales[REPORT_MAX_SCALES];
 	const char *metric;            /* heat-map figure, NULL: default */
+	int log_y;                     /* plot_options.log_y */
 };
 
 /* The default traffic scales of the baseline curve. */
