@@ -33,5 +33,6 @@ Suite *loo_suite(void);
 Suite *lambda_suite(void);
 Suite *batch_suite(void);
 Suite *llmprofile_suite(void);
+Suite *llm_suite(void);
 
 #endif

@@ -18,7 +18,9 @@
  *   host.c      the keep-alive policies' host API (struct keepalive_host):
  *               pre-warming, provisioned concurrency, pings, counts;
  *   batch.c     functions[i].batch: forming batches, their deadlines, and
- *               the end of a batch's other requests.
+ *               the end of a batch's other requests;
+ *   llm.c       functions[i].llm: continuous batching of LLM requests on
+ *               an instance, iteration by iteration.
  * Records of one part that no other part reads (struct ps_inst, ps_req) are
  * defined in that part's file. Small functions called across files on the
  * hot path (a request's dispatch and completion) are static inline here.
@@ -88,6 +90,8 @@ struct request {
 	enum request_outcome outcome;
 	uint32_t batch_n;         /* requests of its batch once it left; 0: none */
 	engine_timer queue_timer;
+	uint32_t prompt_tokens, output_tokens;   /* an LLM request's (0 and 0: none) */
+	double first_token_s;     /* NAN until its first token (llm.c) */
 };
 
 /* FIFO of waiting requests, doubly linked through the request pool. */
@@ -186,6 +190,11 @@ struct platform {
 	/* The functions' forming batches (batch.c defines them), NULL when
 	 * none of this platform's functions batches. */
 	struct batch_form *batch;
+	/* Continuous batching (llm.c defines these), indexed like inst and req,
+	 * grown only when an LLM function serves a request with tokens. */
+	struct llm_inst *llm_inst;
+	struct llm_req *llm_req;
+	uint32_t cap_llm_inst, cap_llm_req;
 };
 
 /* ---- platform.c: life cycles, dispatch --------------------------------- */
@@ -322,6 +331,20 @@ int batch_join(struct platform *p, uint32_t r);
 void batch_finish(struct platform *p, uint32_t r, double end_s);
 /* Frees the forming batches. */
 void batch_free(struct platform *p);
+
+/* ---- llm.c: continuous batching (functions[i].llm) ---------------------- */
+
+/* Whether request rq of f is served token by token (llm_start). */
+static inline int llm_applies(const struct function_cfg *cfg, const struct request *rq)
+{
+	return cfg->llm.prof && cfg->oom == OOM_NONE && !rq->ping && (rq->prompt_tokens || rq->output_tokens);
+}
+/* Starts request r (dispatched, its init in init_s) on its instance's
+ * batch: it joins at the first iteration boundary after its init with room
+ * in the KV cache. Returns 0 or ERR_RUNTIME. */
+int llm_start(struct platform *p, uint32_t r, double now);
+/* Frees the continuous-batching records. */
+void llm_free(struct platform *p);
 
 /* ---- host.c: the keep-alive policies' host API ------------------------- */
 

@@ -248,6 +248,8 @@ void platform_report(struct platform *p, uint32_t r, double end_s)
 		.restore = rq->restore,
 		.batch_size = rq->batch_n,
 		.batch_lead = rq->batch_lead,
+		.first_token_s = rq->first_token_s,
+		.output_tokens = rq->output_tokens,
 	};
 	if (p->obs.request_done)
 		p->obs.request_done(p->obs.ctx, &res);
@@ -539,6 +541,8 @@ int platform_dispatch(struct platform *p, uint32_t r)
 	rq->run_s = service > cfg->timeout_s ? cfg->timeout_s : service;
 	if (cfg->oom != OOM_NONE)
 		dispatch_oom(p, f, rq);
+	if (__builtin_expect(cfg->llm.prof != NULL, 0) && llm_applies(cfg, rq))
+		return llm_start(p, r, now);
 	if (share_applies(cfg))
 		return share_start(p, r, now, service);
 	if (!engine_at(p->engine, now + rq->init_s + rq->run_s, platform_on_complete, p, r))
@@ -654,7 +658,8 @@ static void on_fifo_timer(void *ctx, uint64_t arg)
 
 /* ---- API --------------------------------------------------------------- */
 
-static int arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t tag, int ping)
+static int arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t tag, int ping,
+		  uint32_t prompt_tokens, uint32_t output_tokens)
 {
 	struct fn_rt *f = &p->fn[fn];
 	double now = engine_now(p->engine);
@@ -673,6 +678,9 @@ static int arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t t
 		.arrival_s = now,
 		.start_s = now,
 		.service_s = duration_s,
+		.prompt_tokens = prompt_tokens,
+		.output_tokens = output_tokens,
+		.first_token_s = NAN,
 	};
 	if (queue_has_slot(p, f)) {
 		queue_take_slot(p, f);
@@ -691,7 +699,14 @@ int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t
 		    struct errbuf *err)
 {
 	p->err = err;
-	return arrive(p, fn - p->fn_base, duration_s, tag, 0);
+	return arrive(p, fn - p->fn_base, duration_s, tag, 0, 0, 0);
+}
+
+int platform_arrive_tokens(struct platform *p, uint32_t fn, double duration_s, uint32_t prompt_tokens,
+			   uint32_t output_tokens, uint32_t tag, struct errbuf *err)
+{
+	p->err = err;
+	return arrive(p, fn - p->fn_base, duration_s, tag, 0, prompt_tokens, output_tokens);
 }
 
 int platform_created_cmp(const void *pa, const void *pb)
@@ -721,7 +736,7 @@ void platform_unprovision(struct platform *p, uint32_t id)
 /* A warmer's ping of function fn (of this platform) now. */
 int platform_ping(struct platform *p, uint32_t fn, double duration_s)
 {
-	return arrive(p, fn, duration_s, 0, 1);
+	return arrive(p, fn, duration_s, 0, 1, 0, 0);
 }
 
 int platform_status(const struct platform *p)
@@ -920,6 +935,7 @@ void platform_free(struct platform *p)
 		free(f->avail);
 	}
 	share_free(p);
+	llm_free(p);
 	batch_free(p);
 	free(p->fn);
 	pool_free(p);

@@ -286,8 +286,9 @@ static int part_run_window(struct part_run *pr, struct part *p, double end_s)
 		for (size_t a = 0; a < blk->n; a++) {
 			const struct arrival *ar = &blk->a[a];
 			engine_run_to(p->engine, ar->t_s);
-			if ((rc = platform_arrive(p->platform, ar->function, ar->duration_s,
-						  ar->t_s >= pr->d.sc->warmup_s, pr->d.err)) < 0)
+			if ((rc = platform_arrive_tokens(p->platform, ar->function, ar->duration_s, ar->prompt_tokens,
+							 ar->output_tokens, ar->t_s >= pr->d.sc->warmup_s,
+							 pr->d.err)) < 0)
 				return rc;
 			if (pr->d.c.failed)
 				return pr->d.c.failed;

@@ -20,11 +20,32 @@ void fn_stats_init(struct fn_stats *s)
 {
 	memset(s, 0, sizeof(*s));
 	histo_init(&s->latency);
+	histo_init(&s->ttft);
+	histo_init(&s->tpot);
 }
 
 void fn_stats_free(struct fn_stats *s)
 {
 	histo_free(&s->latency);
+	histo_free(&s->ttft);
+	histo_free(&s->tpot);
+}
+
+const char *const stats_llm_figure_names[LLM_FIG_COUNT] = {
+#define STATS_LLM_NAME(id, name) name,
+	STATS_LLM_FIGURES(STATS_LLM_NAME)
+#undef STATS_LLM_NAME
+};
+
+void stats_llm_figures(const struct fn_stats *s, double out[FIG_COUNT])
+{
+	static const double q[] = { 0.5, 0.9, 0.99 };
+	for (int i = 0; i < FIG_COUNT; i++)
+		out[i] = NAN;
+	out[LLM_FIG_TTFT_MEAN] = histo_mean(&s->ttft);
+	histo_quantiles(&s->ttft, q, 3, &out[LLM_FIG_TTFT_P50]);
+	out[LLM_FIG_TPOT_MEAN] = histo_mean(&s->tpot);
+	histo_quantiles(&s->tpot, q, 3, &out[LLM_FIG_TPOT_P50]);
 }
 
 int fn_stats_merge(struct fn_stats *dst, const struct fn_stats *src)
@@ -47,6 +68,8 @@ int fn_stats_merge(struct fn_stats *dst, const struct fn_stats *src)
 	usage_add(&dst->usage, &src->usage);
 	dst->warmer_pings += src->warmer_pings;
 	usage_add(&dst->warmer_usage, &src->warmer_usage);
+	if (histo_merge(&dst->ttft, &src->ttft) < 0 || histo_merge(&dst->tpot, &src->tpot) < 0)
+		return ERR_RUNTIME;
 	return histo_merge(&dst->latency, &src->latency);
 }
 
