@@ -40,6 +40,7 @@ enum { LR_READY, LR_WAIT, LR_JOIN, LR_RUN };
 struct llm_inst {
 	struct wait_queue wait;   /* ready requests not yet admitted (through req next/prev) */
 	uint32_t *batch;          /* admitted requests: joining (in the prefill) and running */
+	uint32_t *fin;            /* scratch of cap_batch: those done at an iteration's end */
 	uint32_t n_batch, cap_batch, n_join;
 	uint64_t kv_used, join_prompt;
 	double start_s, end_s;    /* of the iteration under way */
@@ -143,9 +144,12 @@ static int llm_admit(struct platform *p, uint32_t id)
 		if (li->n_batch == li->cap_batch) {
 			uint32_t cap = li->cap_batch ? 2 * li->cap_batch : 8;
 			void *q = realloc(li->batch, (size_t)cap * sizeof(*li->batch));
-			if (!q)
+			if (q)
+				li->batch = q;
+			void *f = q ? realloc(li->fin, (size_t)cap * sizeof(*li->fin)) : NULL;
+			if (!f)
 				return platform_fail(p, "cannot hold another request in a batch");
-			li->batch = q;
+			li->fin = f;
 			li->cap_batch = cap;
 		}
 		wait_unlink(p, &li->wait, r);
@@ -225,13 +229,8 @@ static void on_iteration_end(void *ctx, uint64_t arg)
 	struct llm_inst *li = &p->llm_inst[id];
 	double now = engine_now(p->engine);
 	li->timer = ENGINE_TIMER_NONE;
-	/* The batch keeps its order; the requests done move behind it. */
-	uint32_t kept = 0, n = li->n_batch, done = 0;
-	uint32_t *fin = malloc((size_t)n * sizeof(*fin));
-	if (!fin) {
-		platform_fail(p, "cannot end an iteration");
-		return;
-	}
+	/* The batch keeps its order; the requests done go to fin, in order. */
+	uint32_t kept = 0, n = li->n_batch, done = 0, *fin = li->fin;
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t r = li->batch[k];
 		if (llm_step(p, li, r, now)) {
@@ -247,10 +246,10 @@ static void on_iteration_end(void *ctx, uint64_t arg)
 		li->join_prompt = 0;
 	}
 	/* A dispatch these completions let in makes its request ready through
-	 * a timer: it cannot change this instance's records meanwhile. */
+	 * a timer: nothing changes this instance's lists meanwhile (a new
+	 * instance may move the records: li is not used below). */
 	for (uint32_t k = 0; k < done && !p->failed; k++)
 		llm_end(p, fin[k], REQ_COMPLETED);
-	free(fin);
 	if (!p->failed)
 		llm_boundary(p, id, now);
 }
@@ -334,8 +333,10 @@ int llm_start(struct platform *p, uint32_t r, double now)
 
 void llm_free(struct platform *p)
 {
-	for (uint32_t id = 0; id < p->cap_llm_inst; id++)
+	for (uint32_t id = 0; id < p->cap_llm_inst; id++) {
 		free(p->llm_inst[id].batch);
+		free(p->llm_inst[id].fin);
+	}
 	free(p->llm_inst);
 	free(p->llm_req);
 }
