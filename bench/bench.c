@@ -16,6 +16,9 @@
  *                 (targets: >= 5 M invocations/s on one core, < 1 GB)
  *   azure-file-*  the same days written in the Azure 2019 format and read
  *                 back through the azure2019 reader (parsing included)
+ *   llm-gpu       scenarios/llm-gpu.json: an hour of the Azure LLM trace
+ *                 served token by token with continuous batching (each
+ *                 prefill or decode iteration an event; needs ../shared)
  *
  * `slsim-bench --write-azure FILE [SCALE]` writes the same synthetic day in
  * the Azure 2019 invocation format (HashOwner,HashApp,HashFunction,Trigger,

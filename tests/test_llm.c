@@ -360,6 +360,41 @@ START_TEST(batch_of_four_simulated_as_predicted)
 }
 END_TEST
 
+START_TEST(same_results_whatever_the_threads)
+{
+	/* An hour of the Azure LLM conversation trace on tests/scenarios/
+	 * llm-batch.json's function, 2 replications: one platform on one
+	 * thread and the default driver on 2 threads give the same figures bit
+	 * for bit. */
+	struct scenario sc;
+	struct run_result a, b;
+	struct errbuf err = { "" };
+	char *text = tu_scenario_text("llm-batch.json");
+	json_t *doc = json_loads(text, 0, NULL);
+	free(text);
+	ck_assert_ptr_nonnull(doc);
+	json_object_set_new(json_object_get(doc, "workload"), "path",
+			    json_string(tu_shared("traces/azure-llm-inference-2023/AzureLLMInferenceTrace_conv.csv")));
+	json_object_set_new(doc, "replications", json_integer(2));
+	json_object_del(doc, "duration_s");
+	text = json_dumps(doc, 0);
+	json_decref(doc);
+	tu_load(text, tu_scenario_path("llm-batch.json"), &sc);
+	free(text);
+	struct run_options one = { .threads = 1, .serial = 1 }, two = { .threads = 2 };
+	ck_assert_msg(run_scenario(&sc, &one, &a, &err) == 0, "%s", err.msg);
+	ck_assert_msg(run_scenario(&sc, &two, &b, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(a.replications, 2);
+	ck_assert(a.totals.mean[FIG_INVOCATIONS] == 19366);
+	ck_assert(memcmp(a.totals.mean, b.totals.mean, sizeof(a.totals.mean)) == 0);
+	ck_assert(memcmp(a.llm.mean, b.llm.mean, sizeof(a.llm.mean)) == 0);
+	ck_assert(a.llm.n_valid[LLM_FIG_TTFT_P99] == 2 && isfinite(a.llm.mean[LLM_FIG_TTFT_P99]));
+	run_result_free(&a);
+	run_result_free(&b);
+	scenario_free(&sc);
+}
+END_TEST
+
 START_TEST(figures_in_summary_only_with_llm)
 {
 	const char *dir = tu_tmpdir();
@@ -405,5 +440,5 @@ Suite *llm_suite(void)
 	return TU_SUITE("llm", "llm", 120, single_request_is_prefill_plus_decodes, single_request_on_the_measured_profile,
 			two_requests_share_iterations, kv_limit_makes_the_third_wait, timeout_cuts_a_request,
 			predicts_measured_rows_at_batch_above_one, batch_of_four_simulated_as_predicted,
-			figures_in_summary_only_with_llm, bad_llm_input);
+			same_results_whatever_the_threads, figures_in_summary_only_with_llm, bad_llm_input);
 }
