@@ -338,6 +338,7 @@ static int azure_next(void *p, struct arrival *a, struct errbuf *err)
 	const struct alias_ent *e = &s->alias->e[i];
 	a->function = (u - i) < e->prob ? (uint32_t)i : e->alias;
 	a->duration_s = NAN;
+	a->prompt_tokens = a->output_tokens = 0;
 	return 1;
 }
 

@@ -407,7 +407,15 @@ START_TEST(figures_in_summary_only_with_llm)
 							 "per_million"));
 	ck_assert_double_eq_tol(json_number_value(json_object_get(l, "cost_usd_per_1k_requests")), per_m / 1000,
 				1e-15 * per_m);
+	/* The report shows them, formatted as its other figures (%.4g). */
+	char want[128];
+	snprintf(want, sizeof(want), "| ttft\\_s.p99 | %.4g |",
+		 json_number_value(json_object_get(json_object_get(l, "ttft_s"), "p99")));
 	json_decref(s);
+	ck_assert_int_eq(tu_slsim(NULL, NULL, "report %s/llm", dir), 0);
+	char *md = tu_read(dir, "llm/report.md");
+	ck_assert_msg(strstr(md, "## LLM serving") && strstr(md, want), "report.md lacks %s", want);
+	free(md);
 	ck_assert_int_eq(tu_slsim(NULL, NULL, "run %s -q -o %s/plain", tu_scenario_path("llm-profile.json"), dir), 0);
 	s = tu_load_json(dir, "plain/summary.json");
 	ck_assert_ptr_null(json_object_get(s, "llm"));
