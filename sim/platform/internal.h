@@ -86,12 +86,11 @@ struct request {
 	enum restore_kind restore;
 	uint8_t ping, provisioned;
 	uint8_t batch_lead;       /* carries its batch through dispatch (batch.c) */
+	uint8_t llm;              /* an LLM function's request with tokens (in llm.c's records) */
 	double arrival_s, start_s, init_s, run_s, service_s;
 	enum request_outcome outcome;
 	uint32_t batch_n;         /* requests of its batch once it left; 0: none */
 	engine_timer queue_timer;
-	uint32_t prompt_tokens, output_tokens;   /* an LLM request's (0 and 0: none) */
-	double first_token_s;     /* NAN until its first token (llm.c) */
 };
 
 /* FIFO of waiting requests, doubly linked through the request pool. */
@@ -115,6 +114,7 @@ struct fn_rt {
 	uint32_t ka_list;         /* its expiry list in platform.lists */
 	uint8_t fc;               /* FaasCache's rules (keepalive_ops.faascache) */
 	uint8_t batched;          /* functions[i].batch: requests go through batch_join */
+	uint8_t llm;              /* functions[i].llm: requests with tokens go through llm_start */
 	double const_ttl_s;       /* the policy's constant TTL, NAN: ask on_idle */
 	/* Streams held inline: a request's draws read no other memory. */
 	struct rng_inline rng_service, rng_cold, rng_dispatch, rng_policy;
@@ -334,11 +334,17 @@ void batch_free(struct platform *p);
 
 /* ---- llm.c: continuous batching (functions[i].llm) ---------------------- */
 
+/* Request r of an LLM function arrives with its tokens (not both 0): kept
+ * in llm.c's records (the request records stay as small as without), and
+ * rq->llm set. Returns 0 or ERR_RUNTIME. */
+int llm_arrive(struct platform *p, uint32_t r, uint32_t prompt_tokens, uint32_t output_tokens);
 /* Whether request rq of f is served token by token (llm_start). */
 static inline int llm_applies(const struct function_cfg *cfg, const struct request *rq)
 {
-	return cfg->llm.prof && cfg->oom == OOM_NONE && !rq->ping && (rq->prompt_tokens || rq->output_tokens);
+	return rq->llm && cfg->oom == OOM_NONE;
 }
+/* Request r's first token and output tokens into its result (rq->llm). */
+void llm_result(const struct platform *p, uint32_t r, struct request_result *res);
 /* Starts request r (dispatched, its init in init_s) on its instance's
  * batch: it joins at the first iteration boundary after its init with room
  * in the KV cache. Returns 0 or ERR_RUNTIME. */

@@ -49,14 +49,16 @@ struct llm_inst {
 };
 
 struct llm_req {
+	uint32_t prompt_tokens, output_tokens;
+	double first_token_s;     /* NAN until its first token */
 	uint32_t left;            /* decode steps still to run */
 	uint8_t state;
 	engine_timer ready, deadline;
 };
 
-static uint64_t kv_need(const struct request *rq)
+static uint64_t kv_need(const struct platform *p, uint32_t r)
 {
-	return (uint64_t)rq->prompt_tokens + rq->output_tokens;
+	return (uint64_t)p->llm_req[r].prompt_tokens + p->llm_req[r].output_tokens;
 }
 
 static const struct llm_fn_cfg *llm_cfg(const struct platform *p, const struct request *rq)
@@ -64,16 +66,30 @@ static const struct llm_fn_cfg *llm_cfg(const struct platform *p, const struct r
 	return &p->fn[rq->fn].cfg->llm;
 }
 
-/* Room for request r and instance id in the records. */
-static int llm_reserve(struct platform *p, uint32_t r, uint32_t id)
+int llm_arrive(struct platform *p, uint32_t r, uint32_t prompt_tokens, uint32_t output_tokens)
 {
 	if (r >= p->cap_llm_req) {
 		void *q = realloc(p->llm_req, (size_t)p->cap_req * sizeof(*p->llm_req));
 		if (!q)
-			return -1;
+			return platform_fail(p, "cannot hold another request");
 		p->llm_req = q;
 		p->cap_llm_req = p->cap_req;
 	}
+	p->llm_req[r] = (struct llm_req){ .prompt_tokens = prompt_tokens, .output_tokens = output_tokens,
+					  .first_token_s = NAN };
+	p->req[r].llm = 1;
+	return 0;
+}
+
+void llm_result(const struct platform *p, uint32_t r, struct request_result *res)
+{
+	res->first_token_s = p->llm_req[r].first_token_s;
+	res->output_tokens = p->llm_req[r].output_tokens;
+}
+
+/* Room for instance id in the records. */
+static int llm_reserve(struct platform *p, uint32_t id)
+{
 	if (id >= p->cap_llm_inst) {
 		void *q = realloc(p->llm_inst, (size_t)p->cap_inst * sizeof(*p->llm_inst));
 		if (!q)
@@ -137,9 +153,8 @@ static int llm_admit(struct platform *p, uint32_t id)
 	struct llm_inst *li = &p->llm_inst[id];
 	while (li->wait.head != NONE) {
 		uint32_t r = li->wait.head;
-		const struct request *rq = &p->req[r];
-		const struct llm_fn_cfg *l = llm_cfg(p, rq);
-		if (li->n_batch >= l->max_batch || li->kv_used + kv_need(rq) > l->kv_tokens)
+		const struct llm_fn_cfg *l = llm_cfg(p, &p->req[r]);
+		if (li->n_batch >= l->max_batch || li->kv_used + kv_need(p, r) > l->kv_tokens)
 			break;
 		if (li->n_batch == li->cap_batch) {
 			uint32_t cap = li->cap_batch ? 2 * li->cap_batch : 8;
@@ -155,8 +170,8 @@ static int llm_admit(struct platform *p, uint32_t id)
 		wait_unlink(p, &li->wait, r);
 		li->batch[li->n_batch++] = r;
 		li->n_join++;
-		li->join_prompt += rq->prompt_tokens;
-		li->kv_used += kv_need(rq);
+		li->join_prompt += p->llm_req[r].prompt_tokens;
+		li->kv_used += kv_need(p, r);
 		p->llm_req[r].state = LR_JOIN;
 	}
 	return 0;
@@ -206,19 +221,18 @@ static int ends_now(const struct platform *p, const struct llm_inst *li, uint32_
 /* Advances request r by the iteration that just ended; 1 when it is done. */
 static int llm_step(struct platform *p, const struct llm_inst *li, uint32_t r, double now)
 {
-	struct request *rq = &p->req[r];
 	struct llm_req *lr = &p->llm_req[r];
-	const struct llm_fn_cfg *l = llm_cfg(p, rq);
+	const struct llm_fn_cfg *l = llm_cfg(p, &p->req[r]);
 	if (li->prefill) {
 		if (lr->state != LR_JOIN)
 			return 0;
 		lr->state = LR_RUN;
-		if (l->first_token == LLM_FIRST_PREFILL && rq->output_tokens > 0)
-			rq->first_token_s = now;
+		if (l->first_token == LLM_FIRST_PREFILL && lr->output_tokens > 0)
+			lr->first_token_s = now;
 		return lr->left == 0;
 	}
-	if (isnan(rq->first_token_s))
-		rq->first_token_s = now;
+	if (isnan(lr->first_token_s))
+		lr->first_token_s = now;
 	return --lr->left == 0;
 }
 
@@ -235,7 +249,7 @@ static void on_iteration_end(void *ctx, uint64_t arg)
 		uint32_t r = li->batch[k];
 		if (llm_step(p, li, r, now)) {
 			fin[done++] = r;
-			li->kv_used -= kv_need(&p->req[r]);
+			li->kv_used -= kv_need(p, r);
 		} else {
 			li->batch[kept++] = r;
 		}
@@ -261,7 +275,7 @@ static void on_ready(void *ctx, uint64_t arg)
 	uint32_t r = (uint32_t)arg;
 	struct request *rq = &p->req[r];
 	p->llm_req[r].ready = ENGINE_TIMER_NONE;
-	if (kv_need(rq) > llm_cfg(p, rq)->kv_tokens) {
+	if (kv_need(p, r) > llm_cfg(p, rq)->kv_tokens) {
 		llm_end(p, r, REQ_REJECTED);   /* it can never fit */
 		return;
 	}
@@ -279,10 +293,10 @@ static void batch_remove(struct platform *p, struct llm_inst *li, uint32_t r)
 		k++;
 	memmove(li->batch + k, li->batch + k + 1, (size_t)(li->n_batch - k - 1) * sizeof(*li->batch));
 	li->n_batch--;
-	li->kv_used -= kv_need(&p->req[r]);
+	li->kv_used -= kv_need(p, r);
 	if (p->llm_req[r].state == LR_JOIN) {
 		li->n_join--;
-		li->join_prompt -= p->req[r].prompt_tokens;
+		li->join_prompt -= p->llm_req[r].prompt_tokens;
 	}
 }
 
@@ -314,14 +328,12 @@ int llm_start(struct platform *p, uint32_t r, double now)
 {
 	struct request *rq = &p->req[r];
 	const struct function_cfg *cfg = p->fn[rq->fn].cfg;
-	if (llm_reserve(p, r, rq->instance) < 0)
+	if (llm_reserve(p, rq->instance) < 0)
 		return platform_fail(p, "cannot hold another request");
 	struct llm_req *lr = &p->llm_req[r];
 	int first_by_decode = cfg->llm.first_token == LLM_FIRST_DECODE;
-	*lr = (struct llm_req){
-		.left = rq->output_tokens > 0 ? rq->output_tokens - !first_by_decode : 0,
-		.state = LR_READY,
-	};
+	lr->left = lr->output_tokens > 0 ? lr->output_tokens - !first_by_decode : 0;
+	lr->state = LR_READY;
 	/* The ready timer first: at the same time as the timeout, it comes
 	 * first. */
 	lr->ready = engine_at(p->engine, now + rq->init_s, on_ready, p, r);

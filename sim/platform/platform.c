@@ -248,9 +248,10 @@ void platform_report(struct platform *p, uint32_t r, double end_s)
 		.restore = rq->restore,
 		.batch_size = rq->batch_n,
 		.batch_lead = rq->batch_lead,
-		.first_token_s = rq->first_token_s,
-		.output_tokens = rq->output_tokens,
+		.first_token_s = NAN,
 	};
+	if (__builtin_expect(rq->llm, 0))
+		llm_result(p, r, &res);
 	if (p->obs.request_done)
 		p->obs.request_done(p->obs.ctx, &res);
 }
@@ -541,7 +542,7 @@ int platform_dispatch(struct platform *p, uint32_t r)
 	rq->run_s = service > cfg->timeout_s ? cfg->timeout_s : service;
 	if (cfg->oom != OOM_NONE)
 		dispatch_oom(p, f, rq);
-	if (__builtin_expect(cfg->llm.prof != NULL, 0) && llm_applies(cfg, rq))
+	if (__builtin_expect(f->llm, 0) && llm_applies(cfg, rq))
 		return llm_start(p, r, now);
 	if (share_applies(cfg))
 		return share_start(p, r, now, service);
@@ -678,10 +679,10 @@ static int arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t t
 		.arrival_s = now,
 		.start_s = now,
 		.service_s = duration_s,
-		.prompt_tokens = prompt_tokens,
-		.output_tokens = output_tokens,
-		.first_token_s = NAN,
 	};
+	if (__builtin_expect(f->llm, 0) && !ping && (prompt_tokens || output_tokens) &&
+	    llm_arrive(p, r, prompt_tokens, output_tokens) < 0)
+		return ERR_RUNTIME;
 	if (queue_has_slot(p, f)) {
 		queue_take_slot(p, f);
 		return platform_dispatch(p, r);
@@ -856,6 +857,7 @@ static int fn_start(struct platform *p, struct fn_rt *f, uint32_t fn, uint32_t r
 {
 	const struct scenario *sc = p->sc;
 	f->cfg = &sc->functions[fn];
+	f->llm = f->cfg->llm.prof != NULL;
 	f->queue.head = f->queue.tail = NONE;
 	f->avail_list[0] = f->avail_list[1] = (struct ilist){ NONE, NONE };
 	f->const_ttl_s = f->cfg->keepalive->constant_ttl
