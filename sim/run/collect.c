@@ -275,8 +275,9 @@ static inline void prov_busy_request(struct collect *c, const struct request_res
 /* A completed LLM request: its time to first token and per output token. */
 static void llm_add(struct collect *c, struct fn_stats *st, const struct request_result *r)
 {
-	if (histo_add(&st->ttft, r->first_token_s - r->arrival_s) < 0 ||
-	    (r->output_tokens > 1 && histo_add(&st->tpot, (r->end_s - r->first_token_s) / (r->output_tokens - 1)) < 0))
+	struct histo *tok = fn_stats_tok(st);
+	if (!tok || histo_add(&tok[0], r->first_token_s - r->arrival_s) < 0 ||
+	    (r->output_tokens > 1 && histo_add(&tok[1], (r->end_s - r->first_token_s) / (r->output_tokens - 1)) < 0))
 		fail(c, "out of memory recording token times");
 }
 

@@ -75,12 +75,15 @@ struct fn_stats {
 	/* LLM requests served token by token (functions[i].llm), completed
 	 * after warm-up: time to first token (first token - arrival) and time
 	 * per output token ((end - first token) / (output tokens - 1), with 2
-	 * or more). Empty for other functions. */
-	struct histo ttft, tpot;
+	 * or more): tok[0] and tok[1], NULL until the function's first such
+	 * request (so other functions hold no more than a pointer). */
+	struct histo *tok;
 };
 
 void fn_stats_init(struct fn_stats *s);
 void fn_stats_free(struct fn_stats *s);
+/* s->tok, allocated (empty) on first use; NULL when out of memory. */
+struct histo *fn_stats_tok(struct fn_stats *s);
 /* Adds src's counts, integrals, histogram and usage into dst (peak: max). */
 int fn_stats_merge(struct fn_stats *dst, const struct fn_stats *src);
 
