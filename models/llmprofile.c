@@ -17,7 +17,7 @@ struct curve {
 };
 
 struct llmprof {
-	struct curve prefill, decode;
+	struct curve prefill, decode, prefill_batch;
 	int tensor_parallel;
 };
 
@@ -53,6 +53,7 @@ void llmprof_free(struct llmprof *p)
 		return;
 	curve_free(&p->prefill);
 	curve_free(&p->decode);
+	curve_free(&p->prefill_batch);
 	free(p);
 }
 
@@ -175,7 +176,9 @@ static int curve_add(struct curve *c, size_t *count, double x, double y)
 	return 0;
 }
 
-/* which 0: prefill by prompt size over batch-1 rows; 1: decode by batch size. */
+/* which 0: prefill by prompt size over batch-1 rows; 1: decode by batch
+ * size; 2: prefill by the prompt tokens of the batch (prompt_size x
+ * batch_size) over all rows. */
 static int curve_build(struct curve *c, const struct rows *rs, int tp, int which, struct errbuf *err)
 {
 	size_t *count = calloc(rs->n ? rs->n : 1, sizeof(*count));
@@ -189,7 +192,8 @@ static int curve_build(struct curve *c, const struct rows *rs, int tp, int which
 		const struct prow *p = &rs->v[i];
 		if (p->tp != tp || (which == 0 && p->batch != 1))
 			continue;
-		curve_add(c, count, which == 0 ? p->prompt : p->batch, (which == 0 ? p->prompt_ms : p->token_ms) / 1e3);
+		double x = which == 0 ? p->prompt : which == 1 ? p->batch : p->prompt * p->batch;
+		curve_add(c, count, x, (which == 1 ? p->token_ms : p->prompt_ms) / 1e3);
 	}
 	free(count);
 	if (c->n >= 2) {
@@ -222,6 +226,18 @@ double llmprof_prefill_s(const struct llmprof *p, double tokens)
 double llmprof_decode_s(const struct llmprof *p, double batch)
 {
 	return curve_eval(&p->decode, batch);
+}
+
+double llmprof_prefill_batch_s(const struct llmprof *p, double batch_tokens)
+{
+	return curve_eval(&p->prefill_batch, batch_tokens);
+}
+
+size_t llmprof_prefill_batch_points(const struct llmprof *p, const double **tokens, const double **s)
+{
+	*tokens = p->prefill_batch.x;
+	*s = p->prefill_batch.y;
+	return p->prefill_batch.n;
 }
 
 size_t llmprof_prefill_points(const struct llmprof *p, const double **tokens, const double **s)
@@ -283,7 +299,8 @@ int llmprof_load(struct llmprof **out, const char *path, const char *model, cons
 		goto out;
 	}
 	p->tensor_parallel = tp;
-	if ((rc = curve_build(&p->prefill, &rs, tp, 0, err)) < 0 || (rc = curve_build(&p->decode, &rs, tp, 1, err)) < 0)
+	if ((rc = curve_build(&p->prefill, &rs, tp, 0, err)) < 0 || (rc = curve_build(&p->decode, &rs, tp, 1, err)) < 0 ||
+	    (rc = curve_build(&p->prefill_batch, &rs, tp, 2, err)) < 0)
 		goto out;
 	if (p->prefill.n == 0)
 		rc = errbuf_set(err, ERR_INPUT, "%s: %s on %s has no batch-1 rows for prefill", path, model, hardware);

@@ -10,7 +10,16 @@
  *   prefill_s(prompt tokens): prompt_time of the batch-1 rows, by prompt_size;
  *   decode_s(batch): token_time (one decode iteration, i.e. the time per
  *   output token of every request in the batch), by batch_size, over all rows
- *   of that batch size.
+ *   of that batch size;
+ * and a third for prefills of several prompts at once (continuous batching,
+ * sim/platform/llm.c), SplitwiseSim's prompt predictor:
+ *   prefill_batch_s(tokens): prompt_time of all rows, by the prompt tokens of
+ *   the batch, prompt_size x batch_size (at a point measured both at batch 1
+ *   and batched, e.g. 1024 = 1 x 1024 = 2 x 512, the mean of both). The rows
+ *   at batch > 1 (prompt 512 only) are mostly faster than one prompt of as
+ *   many tokens; predicting them from the batch-1 curve overstates
+ *   BLOOM-176B's by up to 28 %, this curve stays within 7 % of every
+ *   consistent row (tests/test_llm.c).
  * Outside the measured range: below the smallest point the curve is clamped
  * to its first value (a prompt shorter than the shortest measured costs as
  * much, never less: extrapolating down could reach zero or below); above the
@@ -38,10 +47,13 @@ void llmprof_free(struct llmprof *p);
  * decode iteration at batch size `batch` (the time per output token). */
 double llmprof_prefill_s(const struct llmprof *p, double tokens);
 double llmprof_decode_s(const struct llmprof *p, double batch);
+/* Seconds: one prefill iteration of prompts holding batch_tokens tokens. */
+double llmprof_prefill_batch_s(const struct llmprof *p, double batch_tokens);
 
 /* The measured points (for tests and reports): x sizes and mean seconds. */
 size_t llmprof_prefill_points(const struct llmprof *p, const double **tokens, const double **s);
 size_t llmprof_decode_points(const struct llmprof *p, const double **batch, const double **s);
+size_t llmprof_prefill_batch_points(const struct llmprof *p, const double **tokens, const double **s);
 int llmprof_tensor_parallel(const struct llmprof *p);
 
 #endif

@@ -12,6 +12,7 @@ int main(void)
 	srunner_add_suite(sr, measured_suite());
 	srunner_add_suite(sr, pricing_suite());
 	srunner_add_suite(sr, llmprofile_suite());
+	srunner_add_suite(sr, llm_suite());
 	srunner_add_suite(sr, sizing_suite());
 	srunner_add_suite(sr, sim_suite());
 	srunner_add_suite(sr, batch_suite());

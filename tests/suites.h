@@ -36,5 +36,6 @@ Suite *llmprofile_suite(void);
 Suite *measured_suite(void);
 Suite *mix_suite(void);
 Suite *nodes_suite(void);
+Suite *llm_suite(void);
 
 #endif

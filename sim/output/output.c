@@ -108,6 +108,24 @@ static json_t *model_loads_json(const struct run_result *r)
 	return obj;
 }
 
+/* "llm" of summary.json, only with LLM functions: time to first token and
+ * per output token (means over replications, with their 95 % half-widths),
+ * and the figures an LLM deployment is judged by: cost per 1,000 requests
+ * and the share of requests that met a cold start. */
+static json_t *llm_json(const struct run_result *r)
+{
+	json_t *o = json_object(), *ci = json_object();
+	for (int i = 0; i < LLM_FIG_COUNT; i++) {
+		set_dotted(o, stats_llm_figure_names[i], figure_json(fold_mean(&r->llm, i), 0));
+		set_dotted(ci, stats_llm_figure_names[i], figure_json(stats_fold_ci95(&r->llm, (enum stats_figure)i), 0));
+	}
+	double per_m = fold_mean(&r->totals, FIG_COST_PER_MILLION);
+	json_object_set_new(o, "cost_usd_per_1k_requests", figure_json(per_m / 1000, 0));
+	json_object_set_new(o, "cold_start_share", figure_json(fold_mean(&r->totals, FIG_COLD_START_RATIO), 0));
+	json_object_set_new(o, "ci95", ci);
+	return o;
+}
+
 json_t *output_summary_json(const struct scenario *sc, const struct run_result *r)
 {
 	json_t *doc = json_object();
@@ -129,6 +147,8 @@ json_t *output_summary_json(const struct scenario *sc, const struct run_result *
 		json_array_append_new(fns, figures_json(f, &r->functions[i]));
 	}
 	json_object_set_new(doc, "functions", fns);
+	if (r->has_llm)
+		json_object_set_new(doc, "llm", llm_json(r));
 	json_t *ci = json_object();
 	for (int i = 0; i < FIG_COUNT; i++)
 		set_dotted(ci, stats_figure_names[i], figure_json(stats_fold_ci95(&r->totals, i), 0));
@@ -363,6 +383,11 @@ void output_print_table(FILE *fp, const struct scenario *sc, const struct run_re
 	if (shown < r->n_functions)
 		fprintf(fp, "... %zu more functions in summary.csv\n", r->n_functions - shown);
 	print_row(fp, "ALL", &r->totals);
+	if (r->has_llm)
+		fprintf(fp, "LLM: TTFT p50 %.4g s, p99 %.4g s; TPOT p50 %.4g s, p99 %.4g s; $%.4g per 1,000 requests\n",
+			fold_mean(&r->llm, LLM_FIG_TTFT_P50), fold_mean(&r->llm, LLM_FIG_TTFT_P99),
+			fold_mean(&r->llm, LLM_FIG_TPOT_P50), fold_mean(&r->llm, LLM_FIG_TPOT_P99),
+			fold_mean(&r->totals, FIG_COST_PER_MILLION) / 1000);
 	fprintf(fp, "%llu events in %.3f s (%.3g events/s)\n", (unsigned long long)r->events, r->wall_s,
 		r->wall_s > 0 ? r->events / r->wall_s : 0);
 }

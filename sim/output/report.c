@@ -539,6 +539,36 @@ static void section_headline(struct doc *d, const json_t *summary)
 	function_costs(d, summary, f);
 }
 
+/* With LLM functions (summary.json "llm"): time to first token and per
+ * output token beside the latency, cost per 1,000 requests and the share of
+ * requests that met a cold start. */
+static void section_llm(struct doc *d, const json_t *summary)
+{
+	static const char *const figs[] = { "ttft_s.mean", "ttft_s.p50", "ttft_s.p90", "ttft_s.p99",
+					     "tpot_s.mean", "tpot_s.p50", "tpot_s.p90", "tpot_s.p99" };
+	const json_t *l = json_object_get(summary, "llm"), *ci = json_object_get(l, "ci95");
+	char v[128], id[64];
+	if (!l)
+		return;
+	heading(d, 2, "LLM serving");
+	para(d, "Token by token with continuous batching: time to first token (TTFT, from arrival, queueing and cold "
+		"start included) and time per output token (TPOT, (end - first token) / (output tokens - 1), requests "
+		"of 2 or more tokens) of the completed requests, means over replications.");
+	const char *cols[] = { "figure", "value" };
+	table_start(d, cols, 2);
+	for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++) {
+		fmt(v, sizeof(v), jnum(l, figs[i]), jnum(ci, figs[i]));
+		snprintf(id, sizeof(id), "fig-%s", figs[i]);
+		const char *cells[] = { figs[i], v };
+		table_row(d, cells, 2, id);
+	}
+	usd(v, sizeof(v), jnum(l, "cost_usd_per_1k_requests"), NAN);
+	table_row(d, (const char *[]){ "cost_usd_per_1k_requests", v }, 2, "fig-cost_usd_per_1k_requests");
+	fmt(v, sizeof(v), jnum(l, "cold_start_share"), NAN);
+	table_row(d, (const char *[]){ "cold_start_share", v }, 2, "fig-cold_start_share");
+	table_end(d);
+}
+
 /* Per function (with more than one): its window's cost times f (730 h /
  * window) at list prices, and its other headline figures. */
 static void function_costs(struct doc *d, const json_t *summary, double f)
@@ -1141,6 +1171,7 @@ int report_dir(const char *dir, const struct report_options *opt, struct errbuf 
 	if (summary) {
 		section_scenario(&d, summary, scen);
 		section_headline(&d, summary);
+		section_llm(&d, summary);
 	}
 	section_optimizer(&d, dir);
 	if ((rc = section_best(&d, dir, err)) < 0 || (rc = section_infeasible(&d, dir, err)) < 0)

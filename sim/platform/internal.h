@@ -21,6 +21,8 @@
  *               the end of a batch's other requests;
  *   node.c      platform.nodes: placement on GPU nodes, their model caches
  *               and model loads through the storage tiers.
+ *   llm.c       functions[i].llm: continuous batching of LLM requests on
+ *               an instance, iteration by iteration.
  * Records of one part that no other part reads (struct ps_inst, ps_req) are
  * defined in that part's file. Small functions called across files on the
  * hot path (a request's dispatch and completion) are static inline here.
@@ -86,6 +88,7 @@ struct request {
 	enum restore_kind restore;
 	uint8_t ping, provisioned;
 	uint8_t batch_lead;       /* carries its batch through dispatch (batch.c) */
+	uint8_t llm;              /* an LLM function's request with tokens (in llm.c's records) */
 	double arrival_s, start_s, init_s, run_s, service_s;
 	enum request_outcome outcome;
 	uint32_t batch_n;         /* requests of its batch once it left; 0: none */
@@ -113,6 +116,7 @@ struct fn_rt {
 	uint32_t ka_list;         /* its expiry list in platform.lists */
 	uint8_t fc;               /* FaasCache's rules (keepalive_ops.faascache) */
 	uint8_t batched;          /* functions[i].batch: requests go through batch_join */
+	uint8_t llm;              /* functions[i].llm: requests with tokens go through llm_start */
 	double const_ttl_s;       /* the policy's constant TTL, NAN: ask on_idle */
 	/* Streams held inline: a request's draws read no other memory. */
 	struct rng_inline rng_service, rng_cold, rng_dispatch, rng_policy;
@@ -190,6 +194,11 @@ struct platform {
 	struct batch_form *batch;
 	/* GPU nodes (node.c defines them), NULL without platform.nodes. */
 	struct node_state *nodes;
+	/* Continuous batching (llm.c defines these), indexed like inst and req,
+	 * grown only when an LLM function serves a request with tokens. */
+	struct llm_inst *llm_inst;
+	struct llm_req *llm_req;
+	uint32_t cap_llm_inst, cap_llm_req;
 };
 
 /* ---- platform.c: life cycles, dispatch --------------------------------- */
@@ -364,6 +373,25 @@ void node_loads(const struct platform *p, struct platform_model_loads *out);
 /* Instance id finished loading its model now: request r (or NONE), which
  * started it, runs; the instance is ready (platform.c). */
 void platform_loaded(struct platform *p, uint32_t id, uint32_t r);
+/* ---- llm.c: continuous batching (functions[i].llm) ---------------------- */
+
+/* Request r of an LLM function arrives with its tokens (not both 0): kept
+ * in llm.c's records (the request records stay as small as without), and
+ * rq->llm set. Returns 0 or ERR_RUNTIME. */
+int llm_arrive(struct platform *p, uint32_t r, uint32_t prompt_tokens, uint32_t output_tokens);
+/* Whether request rq of f is served token by token (llm_start). */
+static inline int llm_applies(const struct function_cfg *cfg, const struct request *rq)
+{
+	return rq->llm && cfg->oom == OOM_NONE;
+}
+/* Request r's first token and output tokens into its result (rq->llm). */
+void llm_result(const struct platform *p, uint32_t r, struct request_result *res);
+/* Starts request r (dispatched, its init in init_s) on its instance's
+ * batch: it joins at the first iteration boundary after its init with room
+ * in the KV cache. Returns 0 or ERR_RUNTIME. */
+int llm_start(struct platform *p, uint32_t r, double now);
+/* Frees the continuous-batching records. */
+void llm_free(struct platform *p);
 
 /* ---- host.c: the keep-alive policies' host API ------------------------- */
 

@@ -248,7 +248,10 @@ void platform_report(struct platform *p, uint32_t r, double end_s)
 		.restore = rq->restore,
 		.batch_size = rq->batch_n,
 		.batch_lead = rq->batch_lead,
+		.first_token_s = NAN,
 	};
+	if (__builtin_expect(rq->llm, 0))
+		llm_result(p, r, &res);
 	if (p->obs.request_done)
 		p->obs.request_done(p->obs.ctx, &res);
 }
@@ -550,6 +553,8 @@ static int dispatch_run(struct platform *p, struct fn_rt *f, uint32_t r, double 
 	rq->run_s = service > cfg->timeout_s ? cfg->timeout_s : service;
 	if (cfg->oom != OOM_NONE)
 		dispatch_oom(p, f, rq);
+	if (__builtin_expect(f->llm, 0) && llm_applies(cfg, rq))
+		return llm_start(p, r, now);
 	if (share_applies(cfg))
 		return share_start(p, r, now, service);
 	if (!engine_at(p->engine, now + rq->init_s + rq->run_s, platform_on_complete, p, r))
@@ -746,7 +751,8 @@ static void on_fifo_timer(void *ctx, uint64_t arg)
 
 /* ---- API --------------------------------------------------------------- */
 
-static int arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t tag, int ping)
+static int arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t tag, int ping,
+		  uint32_t prompt_tokens, uint32_t output_tokens)
 {
 	struct fn_rt *f = &p->fn[fn];
 	double now = engine_now(p->engine);
@@ -766,6 +772,9 @@ static int arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t t
 		.start_s = now,
 		.service_s = duration_s,
 	};
+	if (__builtin_expect(f->llm, 0) && !ping && (prompt_tokens || output_tokens) &&
+	    llm_arrive(p, r, prompt_tokens, output_tokens) < 0)
+		return ERR_RUNTIME;
 	if (queue_has_slot(p, f)) {
 		queue_take_slot(p, f);
 		return platform_dispatch(p, r);
@@ -783,7 +792,14 @@ int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t
 		    struct errbuf *err)
 {
 	p->err = err;
-	return arrive(p, fn - p->fn_base, duration_s, tag, 0);
+	return arrive(p, fn - p->fn_base, duration_s, tag, 0, 0, 0);
+}
+
+int platform_arrive_tokens(struct platform *p, uint32_t fn, double duration_s, uint32_t prompt_tokens,
+			   uint32_t output_tokens, uint32_t tag, struct errbuf *err)
+{
+	p->err = err;
+	return arrive(p, fn - p->fn_base, duration_s, tag, 0, prompt_tokens, output_tokens);
 }
 
 int platform_created_cmp(const void *pa, const void *pb)
@@ -813,7 +829,7 @@ void platform_unprovision(struct platform *p, uint32_t id)
 /* A warmer's ping of function fn (of this platform) now. */
 int platform_ping(struct platform *p, uint32_t fn, double duration_s)
 {
-	return arrive(p, fn, duration_s, 0, 1);
+	return arrive(p, fn, duration_s, 0, 1, 0, 0);
 }
 
 int platform_status(const struct platform *p)
@@ -938,6 +954,7 @@ static int fn_start(struct platform *p, struct fn_rt *f, uint32_t fn, uint32_t r
 {
 	const struct scenario *sc = p->sc;
 	f->cfg = &sc->functions[fn];
+	f->llm = f->cfg->llm.prof != NULL;
 	f->queue.head = f->queue.tail = NONE;
 	f->avail_list[0] = f->avail_list[1] = (struct ilist){ NONE, NONE };
 	f->const_ttl_s = f->cfg->keepalive->constant_ttl
@@ -1017,6 +1034,7 @@ void platform_free(struct platform *p)
 		free(f->avail);
 	}
 	share_free(p);
+	llm_free(p);
 	batch_free(p);
 	node_free(p);
 	free(p->fn);

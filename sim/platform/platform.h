@@ -48,6 +48,11 @@ struct request_result {
 	 * outcome, start_s, init_s, run_s, cold, end_s). */
 	uint32_t batch_size;
 	int batch_lead;
+	/* LLM functions (functions[i].llm) serving a request with tokens: when
+	 * its first output token came (NAN otherwise, or when it never came)
+	 * and its output tokens. */
+	double first_token_s;
+	uint32_t output_tokens;
 };
 
 struct instance_counts {
@@ -103,6 +108,13 @@ void platform_free(struct platform *p);
  * Returns 0, or <0 when a limit or memory is exhausted (message in *err). */
 int platform_arrive(struct platform *p, uint32_t fn, double duration_s, uint32_t tag,
 		    struct errbuf *err);
+
+/* The same for a request with prompt_tokens and output_tokens (an LLM
+ * trace's; 0 and 0: none). A function with `llm` serves a request with
+ * tokens token by token in its instance's running batch (llm.c); other
+ * functions, and requests without tokens, take duration_s as above. */
+int platform_arrive_tokens(struct platform *p, uint32_t fn, double duration_s, uint32_t prompt_tokens,
+			   uint32_t output_tokens, uint32_t tag, struct errbuf *err);
 
 /* A cache hint: function fn will receive a request soon. Changes nothing. */
 void platform_prefetch(const struct platform *p, uint32_t fn);

@@ -272,6 +272,15 @@ static inline void prov_busy_request(struct collect *c, const struct request_res
 		c->prov_busy_ms[r->function] += (uint64_t)llround((r->end_s - r->start_s) * 1000);
 }
 
+/* A completed LLM request: its time to first token and per output token. */
+static void llm_add(struct collect *c, struct fn_stats *st, const struct request_result *r)
+{
+	struct histo *tok = fn_stats_tok(st);
+	if (!tok || histo_add(&tok[0], r->first_token_s - r->arrival_s) < 0 ||
+	    (r->output_tokens > 1 && histo_add(&tok[1], (r->end_s - r->first_token_s) / (r->output_tokens - 1)) < 0))
+		fail(c, "out of memory recording token times");
+}
+
 /* A user request after warm-up: its outcome's count (and latency). */
 static inline void count_outcome(struct collect *c, struct fn_stats *st, const struct request_result *r)
 {
@@ -279,6 +288,8 @@ static inline void count_outcome(struct collect *c, struct fn_stats *st, const s
 	case REQ_COMPLETED:
 		st->completed++;
 		lat_add(c, r->function, r->end_s - r->arrival_s);
+		if (__builtin_expect(r->output_tokens > 0, 0) && !isnan(r->first_token_s))
+			llm_add(c, st, r);
 		break;
 	case REQ_TIMED_OUT:
 	case REQ_QUEUE_TIMEOUT:

@@ -26,10 +26,18 @@
  * filled), so routing copies each arrival once and a window holds at most
  * PART_WINDOW_ARRIVALS arrivals plus one block per group. */
 #define BLOCK_ARRIVALS 510u
+/* What a window keeps of an arrival: all but an LLM request's tokens
+ * (scenarios with LLM functions are not partitioned: partition_possible),
+ * so that a window's arrivals take 24 bytes each. */
+struct part_arrival {
+	double t_s;
+	uint32_t function;
+	double duration_s;
+};
 struct arrival_block {
 	struct arrival_block *next;
 	size_t n;
-	struct arrival a[BLOCK_ARRIVALS];
+	struct part_arrival a[BLOCK_ARRIVALS];
 };
 
 /* A group of functions simulated apart. */
@@ -40,7 +48,7 @@ struct part {
 	struct arrival_block *head, *tail;   /* this window's arrivals */
 	/* The tail's free slots [fill, fill_end): appending touches neither
 	 * the block's header nor its count (set when the block is read). */
-	struct arrival *fill, *fill_end;
+	struct part_arrival *fill, *fill_end;
 };
 
 /* A change of the instances alive, waiting for the all-function peak. */
@@ -77,6 +85,9 @@ struct pull_ring {
 
 int partition_possible(const struct scenario *sc)
 {
+	for (size_t i = 0; i < sc->n_functions; i++)
+		if (sc->functions[i].llm.prof)
+			return 0;
 	/* GPU nodes are shared by every placed function. */
 	return sc->platform.pool_memory_mb == 0 && !sc->platform.nodes;
 }
@@ -253,7 +264,7 @@ static int part_append(struct part_run *pr, struct part *p, const struct arrival
 		p->fill = blk->a;
 		p->fill_end = blk->a + BLOCK_ARRIVALS;
 	}
-	*p->fill++ = *a;
+	*p->fill++ = (struct part_arrival){ a->t_s, a->function, a->duration_s };
 	/* The group's next arrival goes here, probably hundreds of arrivals
 	 * later: fetch the line for writing now. */
 	if (p->fill < p->fill_end)
@@ -285,7 +296,7 @@ static int part_run_window(struct part_run *pr, struct part *p, double end_s)
 	while (p->head) {
 		struct arrival_block *blk = p->head;
 		for (size_t a = 0; a < blk->n; a++) {
-			const struct arrival *ar = &blk->a[a];
+			const struct part_arrival *ar = &blk->a[a];
 			engine_run_to(p->engine, ar->t_s);
 			if ((rc = platform_arrive(p->platform, ar->function, ar->duration_s,
 						  ar->t_s >= pr->d.sc->warmup_s, pr->d.err)) < 0)

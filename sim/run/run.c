@@ -31,7 +31,8 @@ static int on_arrival(void *ctx, const struct arrival *a, struct errbuf *err)
 		return errbuf_set(err, ERR_INTERRUPTED, "interrupted");
 	if (sr->d.progress && (workload_arrivals(sr->workload) & 0xffff) == 0)
 		drive_progress(&sr->d, now, workload_arrivals(sr->workload));
-	return platform_arrive(sr->platform, a->function, a->duration_s, now >= sr->d.sc->warmup_s, err);
+	return platform_arrive_tokens(sr->platform, a->function, a->duration_s, a->prompt_tokens, a->output_tokens,
+				      now >= sr->d.sc->warmup_s, err);
 }
 
 /* The workload's next arrival will be for fn: fetch its records now. */
@@ -169,6 +170,10 @@ static int fold(struct run_result *out, const struct scenario *sc, const struct 
 	int rc = collect_all(c, &all);
 	stats_figures(&all, window, sc->pricing, sc->pricing_cfg, v);
 	stats_fold_add(&out->totals, v);
+	if (out->has_llm) {
+		stats_llm_figures(&all, v);
+		stats_fold_add(&out->llm, v);
+	}
 	if (histo_merge(&out->latency, &all.latency) < 0)
 		rc = ERR_RUNTIME;
 	fn_stats_free(&all);
@@ -218,6 +223,9 @@ static int result_init(struct run_result *out, const struct scenario *sc, struct
 	memset(out, 0, sizeof(*out));
 	out->n_functions = sc->n_functions;
 	stats_fold_init(&out->totals);
+	stats_fold_init(&out->llm);
+	for (size_t i = 0; i < sc->n_functions; i++)
+		out->has_llm |= sc->functions[i].llm.prof != NULL;
 	histo_init(&out->latency);
 	out->n_bins = (size_t)ceil(sc->duration_s / sc->timeseries_interval_s);
 	if (out->n_bins == 0)

@@ -67,6 +67,10 @@ struct run_result {
 	struct stats_fold totals;
 	struct stats_fold *functions;
 	struct histo latency;       /* all counted completions of all replications */
+	/* With LLM functions (has_llm): the whole run's LLM figures folded over
+	 * replications (stats_llm_figures' slots of a stats_fold). */
+	int has_llm;
+	struct stats_fold llm;
 	size_t n_bins;
 	struct ts_bin *bins;
 	uint64_t events;

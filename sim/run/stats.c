@@ -1,6 +1,7 @@
 #include "run/stats.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
 
@@ -22,9 +23,44 @@ void fn_stats_init(struct fn_stats *s)
 	histo_init(&s->latency);
 }
 
+/* s->tok, made empty on first use; NULL out of memory. */
+struct histo *fn_stats_tok(struct fn_stats *s)
+{
+	if (!s->tok && (s->tok = malloc(2 * sizeof(*s->tok))) != NULL) {
+		histo_init(&s->tok[0]);
+		histo_init(&s->tok[1]);
+	}
+	return s->tok;
+}
+
 void fn_stats_free(struct fn_stats *s)
 {
 	histo_free(&s->latency);
+	if (s->tok) {
+		histo_free(&s->tok[0]);
+		histo_free(&s->tok[1]);
+		free(s->tok);
+		s->tok = NULL;
+	}
+}
+
+const char *const stats_llm_figure_names[LLM_FIG_COUNT] = {
+#define STATS_LLM_NAME(id, name) name,
+	STATS_LLM_FIGURES(STATS_LLM_NAME)
+#undef STATS_LLM_NAME
+};
+
+void stats_llm_figures(const struct fn_stats *s, double out[FIG_COUNT])
+{
+	static const double q[] = { 0.5, 0.9, 0.99 };
+	for (int i = 0; i < FIG_COUNT; i++)
+		out[i] = NAN;
+	if (!s->tok)
+		return;
+	out[LLM_FIG_TTFT_MEAN] = histo_mean(&s->tok[0]);
+	histo_quantiles(&s->tok[0], q, 3, &out[LLM_FIG_TTFT_P50]);
+	out[LLM_FIG_TPOT_MEAN] = histo_mean(&s->tok[1]);
+	histo_quantiles(&s->tok[1], q, 3, &out[LLM_FIG_TPOT_P50]);
 }
 
 int fn_stats_merge(struct fn_stats *dst, const struct fn_stats *src)
@@ -47,6 +83,9 @@ int fn_stats_merge(struct fn_stats *dst, const struct fn_stats *src)
 	usage_add(&dst->usage, &src->usage);
 	dst->warmer_pings += src->warmer_pings;
 	usage_add(&dst->warmer_usage, &src->warmer_usage);
+	if (src->tok && (!fn_stats_tok(dst) || histo_merge(&dst->tok[0], &src->tok[0]) < 0 ||
+			 histo_merge(&dst->tok[1], &src->tok[1]) < 0))
+		return ERR_RUNTIME;
 	return histo_merge(&dst->latency, &src->latency);
 }
 

@@ -72,10 +72,18 @@ struct fn_stats {
 	struct usage usage;         /* user requests and provisioned time */
 	uint64_t warmer_pings;
 	struct usage warmer_usage;  /* warmer pings */
+	/* LLM requests served token by token (functions[i].llm), completed
+	 * after warm-up: time to first token (first token - arrival) and time
+	 * per output token ((end - first token) / (output tokens - 1), with 2
+	 * or more): tok[0] and tok[1], NULL until the function's first such
+	 * request (so other functions hold no more than a pointer). */
+	struct histo *tok;
 };
 
 void fn_stats_init(struct fn_stats *s);
 void fn_stats_free(struct fn_stats *s);
+/* s->tok, allocated (empty) on first use; NULL when out of memory. */
+struct histo *fn_stats_tok(struct fn_stats *s);
 /* Adds src's counts, integrals, histogram and usage into dst (peak: max). */
 int fn_stats_merge(struct fn_stats *dst, const struct fn_stats *src);
 
@@ -87,6 +95,33 @@ void stats_figures(const struct fn_stats *s, double window_s, const struct prici
 		   const void *pricing_cfg, double out[FIG_COUNT]);
 
 #define STATS_MONTH_S (730.0 * 3600.0)
+
+/* The LLM figures (fn_stats.ttft, tpot), reported only for scenarios with
+ * LLM functions (output.c, report.c), so the figures above stay as they
+ * are for every other scenario. X(identifier, name in outputs) */
+#define STATS_LLM_FIGURES(X)           \
+	X(TTFT_MEAN, "ttft_s.mean")    \
+	X(TTFT_P50, "ttft_s.p50")      \
+	X(TTFT_P90, "ttft_s.p90")      \
+	X(TTFT_P99, "ttft_s.p99")      \
+	X(TPOT_MEAN, "tpot_s.mean")    \
+	X(TPOT_P50, "tpot_s.p50")      \
+	X(TPOT_P90, "tpot_s.p90")      \
+	X(TPOT_P99, "tpot_s.p99")
+
+enum stats_llm_figure {
+#define STATS_LLM_ENUM(id, name) LLM_FIG_##id,
+	STATS_LLM_FIGURES(STATS_LLM_ENUM)
+#undef STATS_LLM_ENUM
+	LLM_FIG_COUNT
+};
+
+extern const char *const stats_llm_figure_names[LLM_FIG_COUNT];
+
+/* Figures of one replication, as a vector of FIG_COUNT (folded by a
+ * struct stats_fold of its own): the LLM figures in the first
+ * LLM_FIG_COUNT slots, NAN in the others (skipped by the fold). */
+void stats_llm_figures(const struct fn_stats *s, double out[FIG_COUNT]);
 
 /* Running mean and variance of figure vectors over replications (Welford),
  * folded in replication order so results are independent of threads. */

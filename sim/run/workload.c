@@ -66,6 +66,7 @@ static int process_next(void *p, struct arrival *a, struct errbuf *err)
 	}
 	a->function = s->fn;
 	a->duration_s = NAN;
+	a->prompt_tokens = a->output_tokens = 0;
 	return 1;
 }
 
@@ -125,6 +126,7 @@ static int csv_read(void *p, void *rec, struct errbuf *err)
 	    (rc = trace_csv_stream_duration(s->stream, &a->duration_s, err)) < 0)
 		return rc;
 	a->function = (uint32_t)s->last_fn;
+	a->prompt_tokens = a->output_tokens = 0;
 	return 1;
 }
 
@@ -193,6 +195,8 @@ static int wl_next(void *p, struct arrival *a, struct errbuf *err)
 	a->t_s = ta.t_s;
 	a->function = ta.fn;
 	a->duration_s = ta.duration_s;
+	a->prompt_tokens = ta.prompt_tokens;
+	a->output_tokens = ta.output_tokens;
 	return 1;
 }
 
@@ -444,6 +448,8 @@ int workload_pull(struct workload *w, struct arrival *a)
 	a->t_s = n->t_s;
 	a->function = n->function;
 	a->duration_s = n->duration_s;
+	a->prompt_tokens = n->prompt_tokens;
+	a->output_tokens = n->output_tokens;
 	w->arrivals++;
 	int rc = pull_read(w, i, a->t_s);
 	if (rc < 0)

@@ -21,6 +21,7 @@ struct arrival {
 	double t_s;
 	uint32_t function;
 	double duration_s;     /* from a trace, or NAN to draw from the function's model */
+	uint32_t prompt_tokens, output_tokens;   /* an LLM request's (azure-llm), else 0 and 0 */
 };
 
 struct workload_source_ops {

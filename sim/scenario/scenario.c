@@ -7,6 +7,7 @@
 #include <string.h>
 #include "scenario/baseline.h"
 #include "models/batchprofile.h"
+#include "models/llmprofile.h"
 #include "models/runtimes.h"
 #include "models/pricing/catalog.h"
 #include "scenario/measured.h"
@@ -403,7 +404,7 @@ static int parse_arrivals(struct scenario *s, struct arrivals_cfg *a, const json
 /* functions[i]'s own keys (name, memory, concurrency, timeout), and the
  * objects the rest of parse_function reads. */
 struct function_objs {
-	const json_t *service, *work, *cold, *ka, *arrivals, *batch;
+	const json_t *service, *work, *cold, *ka, *arrivals, *batch, *llm;
 };
 
 /* functions[i].timeout_s within the provider's maximum (its data's
@@ -469,7 +470,7 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 	static const char *const keys[] = { "name", "memory_mb", "concurrency_per_instance",
 					    "reserved_concurrency", "timeout_s", "service", "work", "vcpus",
 					    "cold_start", "keepalive", "arrivals", "memory_fit", "cpu_fraction", "batch",
-					    "accelerator", "model", NULL };
+					    "accelerator", "model", "llm", NULL };
 	char path[512];
 	const char *name = NULL;
 	double vcpus = NAN;
@@ -491,7 +492,8 @@ static int parse_function_keys(struct scenario *s, struct function_cfg *f, const
 	    (rc = ju_object(obj, "cold_start", where, JU_OPTIONAL, &o->cold, err)) < 0 ||
 	    (rc = ju_object(obj, "keepalive", where, JU_OPTIONAL, &o->ka, err)) < 0 ||
 	    (rc = ju_object(obj, "arrivals", where, need_arrivals, &o->arrivals, err)) < 0 ||
-	    (rc = ju_object(obj, "batch", where, JU_OPTIONAL, &o->batch, err)) < 0)
+	    (rc = ju_object(obj, "batch", where, JU_OPTIONAL, &o->batch, err)) < 0 ||
+	    (rc = ju_object(obj, "llm", where, JU_OPTIONAL, &o->llm, err)) < 0)
 		return rc;
 	f->name = strdup(name);
 	if (!f->name)
@@ -663,6 +665,63 @@ static int parse_function_batch(const struct scenario *s, struct function_cfg *f
 	return 0;
 }
 
+/* functions[i].llm.profile: SplitwiseSim's perf_model.csv for one
+ * configuration, its file relative to the scenario's folder. */
+static int parse_llm_profile(const struct scenario *s, struct llm_fn_cfg *l, const json_t *prof, const char *at,
+			     struct errbuf *err)
+{
+	static const char *const keys[] = { "file", "model", "hardware", "tensor_parallel", NULL };
+	const char *file = NULL, *model = NULL, *hw = NULL;
+	uint64_t tp = 0;
+	char path[1024];
+	int rc;
+	if ((rc = ju_check_keys(prof, at, keys, err)) < 0 ||
+	    (rc = ju_string(prof, "file", at, JU_REQUIRED, &file, err)) < 0 ||
+	    (rc = ju_string(prof, "model", at, JU_REQUIRED, &model, err)) < 0 ||
+	    (rc = ju_string(prof, "hardware", at, JU_REQUIRED, &hw, err)) < 0 ||
+	    (rc = ju_uint(prof, "tensor_parallel", at, JU_OPTIONAL, 1, 1024, &tp, err)) < 0)
+		return rc;
+	if (file[0] == '/' || !s->dir || !*s->dir)
+		snprintf(path, sizeof(path), "%s", file);
+	else
+		snprintf(path, sizeof(path), "%s/%s", s->dir, file);
+	struct errbuf e = { "" };
+	if ((rc = llmprof_load(&l->prof, path, model, hw, (int)tp, &e)) < 0)
+		return errbuf_set(err, rc, "%s: %s", at, e.msg);
+	return 0;
+}
+
+/* functions[i].llm (struct llm_fn_cfg; models/README.md, "LLM serving"). */
+static int parse_function_llm(const struct scenario *s, struct function_cfg *f, const json_t *llm,
+			      const json_t *batch, const char *where, struct errbuf *err)
+{
+	static const char *const keys[] = { "profile", "kv_cache_gb", "kv_bytes_per_token", "max_batch",
+					    "first_token", NULL };
+	static const char *const firsts[] = { "prefill", "decode", NULL };
+	char path[512], ppath[600];
+	const json_t *prof;
+	uint64_t max_batch = 256;
+	int first = LLM_FIRST_PREFILL, rc;
+	struct llm_fn_cfg *l = &f->llm;
+	ju_path(path, sizeof(path), where, "llm");
+	if (batch)
+		return errbuf_set(err, ERR_INPUT, "%s: not with batch (continuous batching replaces it)", path);
+	if ((rc = ju_check_keys(llm, path, keys, err)) < 0 ||
+	    (rc = ju_number(llm, "kv_cache_gb", path, JU_REQUIRED, 1e-9, 1e6, &l->kv_cache_gb, err)) < 0 ||
+	    (rc = ju_number(llm, "kv_bytes_per_token", path, JU_REQUIRED, 1, 1e12, &l->kv_bytes_per_token, err)) < 0 ||
+	    (rc = ju_uint(llm, "max_batch", path, JU_OPTIONAL, 1, 1000000, &max_batch, err)) < 0 ||
+	    (rc = ju_enum(llm, "first_token", path, JU_OPTIONAL, firsts, &first, err)) < 0 ||
+	    (rc = ju_object(llm, "profile", path, JU_REQUIRED, &prof, err)) < 0)
+		return rc;
+	l->max_batch = (uint32_t)max_batch;
+	l->first_token = (enum llm_first_token)first;
+	l->kv_tokens = (uint64_t)floor(l->kv_cache_gb * 1073741824.0 / l->kv_bytes_per_token);
+	if (l->kv_tokens == 0)
+		return errbuf_set(err, ERR_INPUT, "%s: %g GiB hold no token of %g bytes", path, l->kv_cache_gb,
+				  l->kv_bytes_per_token);
+	return parse_llm_profile(s, l, prof, ju_path(ppath, sizeof(ppath), path, "profile"), err);
+}
+
 static int parse_function(struct scenario *s, struct function_cfg *f, const json_t *obj,
 			  const char *where, struct errbuf *err)
 {
@@ -688,6 +747,8 @@ static int parse_function(struct scenario *s, struct function_cfg *f, const json
 				  ju_path(path, sizeof(path), where, "cpu_fraction"));
 	set_cpu_share(f, cpu_fraction);
 	if (o.batch && (rc = parse_function_batch(s, f, obj, o.batch, where, err)) < 0)
+		return rc;
+	if (o.llm && (rc = parse_function_llm(s, f, o.llm, o.batch, where, err)) < 0)
 		return rc;
 	if ((rc = parse_function_cold_start(s, f, o.cold, where, err)) < 0 ||
 	    (rc = nodes_parse_function(s, f, obj, where, err)) < 0 ||
@@ -1110,6 +1171,7 @@ void scenario_free(struct scenario *s)
 		batchprof_free(f->batch.profile);
 		free(f->batch.profile_path);
 		free(f->model_name);
+		llmprof_free(f->llm.prof);
 	}
 	nodes_free(s->platform.nodes);
 	trace_free(s->workload);

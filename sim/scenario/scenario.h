@@ -72,6 +72,23 @@ struct batch_cfg {
 	char *profile_path;
 };
 
+/* functions[i].llm: an LLM served token by token with continuous batching
+ * on each instance (sim/platform/llm.c; models/README.md, "LLM serving").
+ * prof NULL: not an LLM function. */
+struct llmprof;
+enum llm_first_token {
+	LLM_FIRST_PREFILL,   /* the prefill yields the first token (the measured profile's convention) */
+	LLM_FIRST_DECODE,    /* every output token takes a decode iteration */
+};
+struct llm_fn_cfg {
+	struct llmprof *prof;      /* the measured profile (owned) */
+	double kv_cache_gb;        /* KV-cache memory of an instance, GiB */
+	double kv_bytes_per_token;
+	uint64_t kv_tokens;        /* floor(kv_cache_gb x 2^30 / kv_bytes_per_token) */
+	uint32_t max_batch;        /* requests in the running batch at most */
+	enum llm_first_token first_token;
+};
+
 /* Why a function's requests fail for lack of memory (decided at load). */
 enum oom_kind {
 	OOM_NONE,
@@ -114,6 +131,7 @@ struct function_cfg {
 	uint32_t model;
 	double model_size_gb;
 	uint64_t node_groups;
+	struct llm_fn_cfg llm;
 };
 
 struct platform_cfg {

@@ -33,6 +33,9 @@ struct trace_row {
 	double duration_s;          /* NAN when the format has none */
 	double memory_mb;           /* NAN when the format has none */
 	const char *trigger;        /* NULL when the format has none */
+	/* An LLM request's tokens (azure-llm), 0 and 0 when the format has
+	 * none: the platform serves it token by token (functions[i].llm). */
+	uint32_t prompt_tokens, output_tokens;
 };
 
 /* A format whose rows are arrivals (one CSV file, "path"). trace.c checks

@@ -22,6 +22,7 @@ static const char *const common_keys[] = { "format", "keep_time", "skip_bad_rows
 struct mem_row {
 	double t_s, duration_s;
 	uint32_t fn, seq, trigger;
+	uint32_t prompt_tokens, output_tokens;
 };
 
 struct rows_data {
@@ -233,6 +234,7 @@ static int rows_read(struct trace *t, const struct trace_rowfmt_ops *ops, struct
 		out->memory_mb = NAN;
 		out->trigger = NULL;
 		out->function = NULL;
+		out->prompt_tokens = out->output_tokens = 0;
 		*line = row.line;
 		rc = trace_check_fields(f->csv, &row, f->n_cols, err);
 		if (rc == 0)
@@ -366,7 +368,7 @@ static int rows_sort_file(struct trace *t, struct rows_data *d, uint64_t accepte
 		if (fn < 0)
 			continue;   /* a bad name skipped in pass 1 */
 		d->rows[d->n_rows] = (struct mem_row){ row.t_s, row.duration_s, (uint32_t)fn, (uint32_t)d->n_rows,
-						       trigger_id(t, row.trigger) };
+						       trigger_id(t, row.trigger), row.prompt_tokens, row.output_tokens };
 		d->n_rows++;
 	}
 	rows_close_file(&f);
@@ -638,6 +640,8 @@ static int rows_next(struct trace_reader *r, struct trace_arrival *a, struct err
 		a->trace_fn = m->fn;
 		a->duration_s = m->duration_s;
 		a->trigger = m->trigger;
+		a->prompt_tokens = m->prompt_tokens;
+		a->output_tokens = m->output_tokens;
 		return 1;
 	}
 	struct trace_row row;
@@ -664,6 +668,8 @@ static int rows_next(struct trace_reader *r, struct trace_arrival *a, struct err
 	a->trace_fn = (uint32_t)r->last_fn;
 	a->duration_s = row.duration_s;
 	a->trigger = trigger_id(t, row.trigger);
+	a->prompt_tokens = row.prompt_tokens;
+	a->output_tokens = row.output_tokens;
 	return 1;
 }
 
@@ -677,6 +683,7 @@ static int read_mapped(void *ctx, void *rec, struct errbuf *err)
 		if (r->t->fmt->rows) {
 			rc = rows_next(r, a, err);
 		} else {
+			a->prompt_tokens = a->output_tokens = 0;
 			rc = r->t->fmt->custom->next(r->it, a, err);
 			a->trigger = rc > 0 ? r->t->fn_trigger[a->trace_fn] : UINT32_MAX;
 		}

@@ -49,6 +49,7 @@ struct trace_arrival {
 	uint32_t trace_fn;          /* index in the trace's function table */
 	double duration_s;          /* NAN: draw from the function's service distribution */
 	uint32_t trigger;           /* of this invocation (trace_trigger_name), or UINT32_MAX */
+	uint32_t prompt_tokens, output_tokens;   /* an LLM request's (azure-llm), else 0 and 0 */
 };
 
 struct trace;

@@ -174,6 +174,8 @@ static int llm_row(void *state, const struct csvr *r, const struct csvr_row *row
 		return rc;
 	out->t_s = trace_since_base(&s->base, day, sec);
 	out->function = s->cfg->function;
+	out->prompt_tokens = (uint32_t)fmin(in, UINT32_MAX);
+	out->output_tokens = (uint32_t)fmin(gen, UINT32_MAX);
 	if (s->cfg->prof)
 		out->duration_s = s->cfg->overhead_s + llmprof_prefill_s(s->cfg->prof, in) +
 				  gen * llmprof_decode_s(s->cfg->prof, 1);
