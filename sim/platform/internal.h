@@ -223,6 +223,34 @@ static inline void platform_free_request(struct platform *p, uint32_t r)
 	p->free_req = r;
 }
 
+/* The wait queues (queue.c's concurrency queues, node.c's wait for GPUs,
+ * llm.c's wait for room in a batch) are FIFOs of requests doubly linked
+ * through request.next/prev: r goes to the back, or leaves from anywhere
+ * (its links reset). */
+static inline void wait_queue_push(struct platform *p, struct wait_queue *q, uint32_t r)
+{
+	p->req[r].next = NONE;
+	p->req[r].prev = q->tail;
+	if (q->tail != NONE)
+		p->req[q->tail].next = r;
+	else
+		q->head = r;
+	q->tail = r;
+}
+static inline void wait_queue_unlink(struct platform *p, struct wait_queue *q, uint32_t r)
+{
+	struct request *rq = &p->req[r];
+	if (rq->prev != NONE)
+		p->req[rq->prev].next = rq->next;
+	else
+		q->head = rq->next;
+	if (rq->next != NONE)
+		p->req[rq->next].prev = rq->prev;
+	else
+		q->tail = rq->prev;
+	rq->next = rq->prev = NONE;
+}
+
 /* Creates an instance of fn (of this platform) that serves nothing yet:
  * pre-warmed until until_s, or provisioned. Returns 0, 1 when the memory
  * pool has no room, or ERR_RUNTIME. */

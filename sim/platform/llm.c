@@ -104,30 +104,7 @@ static int llm_reserve(struct platform *p, uint32_t id)
 	return 0;
 }
 
-static void wait_unlink(struct platform *p, struct wait_queue *q, uint32_t r)
-{
-	struct request *rq = &p->req[r];
-	if (rq->prev != NONE)
-		p->req[rq->prev].next = rq->next;
-	else
-		q->head = rq->next;
-	if (rq->next != NONE)
-		p->req[rq->next].prev = rq->prev;
-	else
-		q->tail = rq->prev;
-	rq->next = rq->prev = NONE;
-}
 
-static void wait_append(struct platform *p, struct wait_queue *q, uint32_t r)
-{
-	p->req[r].prev = q->tail;
-	p->req[r].next = NONE;
-	if (q->tail != NONE)
-		p->req[q->tail].next = r;
-	else
-		q->head = r;
-	q->tail = r;
-}
 
 /* Request r leaves the instance now with outcome (its tokens given back by
  * the caller): reported, its slot and instance freed. */
@@ -167,7 +144,7 @@ static int llm_admit(struct platform *p, uint32_t id)
 			li->fin = f;
 			li->cap_batch = cap;
 		}
-		wait_unlink(p, &li->wait, r);
+		wait_queue_unlink(p, &li->wait, r);
 		li->batch[li->n_batch++] = r;
 		li->n_join++;
 		li->join_prompt += p->llm_req[r].prompt_tokens;
@@ -281,7 +258,7 @@ static void on_ready(void *ctx, uint64_t arg)
 	}
 	uint32_t id = rq->instance;
 	p->llm_req[r].state = LR_WAIT;
-	wait_append(p, &p->llm_inst[id].wait, r);
+	wait_queue_push(p, &p->llm_inst[id].wait, r);
 	llm_kick(p, id, engine_now(p->engine));
 }
 
@@ -310,7 +287,7 @@ static void on_deadline(void *ctx, uint64_t arg)
 	struct llm_inst *li = &p->llm_inst[id];
 	lr->deadline = ENGINE_TIMER_NONE;
 	if (lr->state == LR_WAIT) {
-		wait_unlink(p, &li->wait, r);
+		wait_queue_unlink(p, &li->wait, r);
 	} else if (lr->state != LR_READY) {
 		if (li->timer != ENGINE_TIMER_NONE && li->end_s == engine_now(p->engine) && ends_now(p, li, r))
 			return;   /* done now: the iteration's end, due now too, ends it */

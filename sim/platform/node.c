@@ -238,25 +238,12 @@ void node_release(struct platform *p, uint32_t id)
 
 static void on_retry(void *ctx, uint64_t arg);
 
-static void wait_unlink(struct platform *p, uint32_t r)
-{
-	struct wait_queue *q = &p->nodes->wait;
-	struct request *rq = &p->req[r];
-	if (rq->prev != NONE)
-		p->req[rq->prev].next = rq->next;
-	else
-		q->head = rq->next;
-	if (rq->next != NONE)
-		p->req[rq->next].prev = rq->prev;
-	else
-		q->tail = rq->prev;
-}
 
 /* Request arg waited queue_timeout_s for GPUs: it gives up. */
 static void on_wait_timeout(void *ctx, uint64_t arg)
 {
 	struct platform *p = ctx;
-	wait_unlink(p, (uint32_t)arg);
+	wait_queue_unlink(p, &p->nodes->wait, (uint32_t)arg);
 	platform_end_waiting(p, (uint32_t)arg, REQ_QUEUE_TIMEOUT);
 }
 
@@ -267,13 +254,7 @@ int node_wait(struct platform *p, uint32_t r, double now)
 	rq->queue_timer = engine_at(p->engine, now + p->sc->platform.queue_timeout_s, on_wait_timeout, p, r);
 	if (!rq->queue_timer)
 		return platform_fail(p, "cannot schedule a queue timeout");
-	rq->next = NONE;
-	rq->prev = q->tail;
-	if (q->tail != NONE)
-		p->req[q->tail].next = r;
-	else
-		q->head = r;
-	q->tail = r;
+	wait_queue_push(p, q, r);
 	return 0;
 }
 
@@ -302,7 +283,7 @@ static void on_retry(void *ctx, uint64_t arg)
 		const struct fn_rt *f = &p->fn[p->req[r].fn];
 		if (f->n_avail == 0 && choose(p, f) == NONE && idle_victim(p, f) == NONE)
 			continue;
-		wait_unlink(p, r);
+		wait_queue_unlink(p, &ns->wait, r);
 		engine_cancel(p->engine, p->req[r].queue_timer);
 		if (platform_dispatch(p, r) < 0)
 			return;

@@ -7,29 +7,7 @@
  */
 #include "platform/internal.h"
 
-static void queue_push(struct platform *p, struct wait_queue *q, uint32_t r)
-{
-	p->req[r].next = NONE;
-	p->req[r].prev = q->tail;
-	if (q->tail != NONE)
-		p->req[q->tail].next = r;
-	else
-		q->head = r;
-	q->tail = r;
-}
 
-static void queue_unlink(struct platform *p, struct wait_queue *q, uint32_t r)
-{
-	struct request *rq = &p->req[r];
-	if (rq->prev != NONE)
-		p->req[rq->prev].next = rq->next;
-	else
-		q->head = rq->next;
-	if (rq->next != NONE)
-		p->req[rq->next].prev = rq->prev;
-	else
-		q->tail = rq->prev;
-}
 
 /* Request arg waited queue_timeout_s: it gives up. */
 static void on_queue_timeout(void *ctx, uint64_t arg)
@@ -38,7 +16,7 @@ static void on_queue_timeout(void *ctx, uint64_t arg)
 	uint32_t r = (uint32_t)arg;
 	struct request *rq = &p->req[r];
 	struct fn_rt *f = &p->fn[rq->fn];
-	queue_unlink(p, f->cfg->reserved_concurrency ? &f->queue : &p->shared_queue, r);
+	wait_queue_unlink(p, f->cfg->reserved_concurrency ? &f->queue : &p->shared_queue, r);
 	rq->outcome = REQ_QUEUE_TIMEOUT;
 	rq->start_s = engine_now(p->engine);
 	platform_report(p, r, rq->start_s);
@@ -51,7 +29,7 @@ int queue_wait(struct platform *p, struct fn_rt *f, uint32_t r, double now)
 					  on_queue_timeout, p, r);
 	if (!p->req[r].queue_timer)
 		return platform_fail(p, "cannot schedule a queue timeout");
-	queue_push(p, f->cfg->reserved_concurrency ? &f->queue : &p->shared_queue, r);
+	wait_queue_push(p, f->cfg->reserved_concurrency ? &f->queue : &p->shared_queue, r);
 	return 0;
 }
 
@@ -63,7 +41,7 @@ void queue_drain(struct platform *p, struct wait_queue *q, struct fn_rt *owner)
 		struct fn_rt *f = &p->fn[p->req[r].fn];
 		if (!queue_has_slot(p, owner ? owner : f))
 			break;
-		queue_unlink(p, q, r);
+		wait_queue_unlink(p, q, r);
 		engine_cancel(p->engine, p->req[r].queue_timer);
 		queue_take_slot(p, f);
 		if (platform_dispatch(p, r) < 0)
